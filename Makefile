@@ -1,0 +1,63 @@
+# Forum Check-in: `make run` starts the kiosk on the demo event, `make test` runs the whole suite.
+# Both set everything up on a fresh machine (system packages, .venv, the project) and are
+# quick on a second run.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RUN_STAMP  := $(VENV)/.stamp-run
+TEST_STAMP := $(VENV)/.stamp-test
+SYS_STAMP  := $(VENV)/.stamp-sysdeps
+ARGS ?=
+
+.PHONY: run test setup setup-test sysdeps lint check bench screenshots demo-video clean
+
+run: setup
+	@bash scripts/run.sh $(ARGS)
+
+test: setup-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy kiosk
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -n 2 -p no:cacheprovider $(ARGS)
+
+setup: $(RUN_STAMP)
+setup-test: $(TEST_STAMP)
+
+sysdeps: $(SYS_STAMP)
+
+$(SYS_STAMP): scripts/sysdeps.sh
+	@bash scripts/sysdeps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml $(SYS_STAMP) | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+lint: setup-test
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy kiosk && $(VENV)/bin/lint-imports
+
+bench: setup-test
+	$(PY) bench/checkin.py
+	$(PY) bench/search.py
+	$(PY) bench/import_rows.py
+	$(PY) bench/decode.py
+	$(PY) bench/export.py
+
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots --out docs/screenshots
+
+demo-video: setup
+	$(PY) scripts/make_demo_video.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,111 @@
+"""Shared pieces of the command line: the group, options, opening the store, errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kiosk.clock import Clock, FixedClock, SystemClock, parse_instant
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(Exception):
+    """An error the user can act on: printed as one line on stderr, exit code 1 or 2."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(package_name="forum-checkin", prog_name="forum-checkin")
+def cli() -> None:
+    """Forum Check-in: QR badge check-in for bilingual business forums.
+
+    Run without a command (python main.py) to start the kiosk application.
+    """
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The event database (SQLite file).",
+    )(f)
+
+
+def now_option(f: F) -> F:
+    return click.option(
+        "--now",
+        "now_text",
+        default=None,
+        metavar="ISO-8601",
+        help="Fix the clock (e.g. 2024-11-04T09:05+08:00); without an offset, event time.",
+    )(f)
+
+
+def make_clock(now_text: str | None, tz: str | None = None) -> Clock:
+    if not now_text:
+        return SystemClock()
+    try:
+        return FixedClock(parse_instant(now_text, tz))
+    except ValueError as exc:
+        raise UserError(f"--now: {exc}", 2) from None
+
+
+def handle_errors(f: F) -> F:
+    """Turn domain errors into one clear line on stderr and a non-zero exit."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kiosk.errors import KioskError
+
+        try:
+            return f(*args, **kwargs)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KioskError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def open_service(
+    db_path: Path, now_text: str | None = None, must_exist: bool = True
+) -> Iterator[Any]:
+    """Open the store at `db_path` and yield a CheckinService on it (clock from --now)."""
+    from kiosk.service import CheckinService
+    from kiosk.store import Store
+
+    if must_exist and not db_path.exists():
+        raise UserError(f"{db_path}: no such database (create one with `init` or `demo`)")
+    store = Store.open(db_path)
+    try:
+        event = store.event()
+        clock = make_clock(now_text, event.timezone)
+        yield CheckinService(store, clock)
+    finally:
+        store.close()
+
+
+def echo_json(obj: object) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))

@@ -1,0 +1,272 @@
+"""Core commands: init, demo, badge-code, checkin, undo, search, stats, walk-in, reprint."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kiosk.cli.common import (
+    UserError,
+    cli,
+    db_option,
+    echo_json,
+    handle_errors,
+    now_option,
+    open_service,
+)
+from kiosk.models import AttendeeInput
+from kiosk.outcomes import Method
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--event",
+    "event_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Event file (TOML). Default: the embedded 2024 U.S.–China Cleantech Cooperation Forum.",
+)
+@handle_errors
+def init(db_path: Path, event_file: Path | None) -> None:
+    """Create an event database and load an event exactly as written.
+
+    Creates a new signing key for the event's badges. Running it again with the same
+    event updates the program and keeps the key.
+    """
+    from kiosk.bootstrap import init_database
+    from kiosk.event import DEFAULT_EVENT_FILE, load_event
+
+    event = load_event(event_file or DEFAULT_EVENT_FILE)
+    init_database(db_path, event).close()
+    click.echo(f"{db_path}: {event.name} ({event.day}, {len(event.sessions)} sessions)")
+
+
+@cli.command()
+@db_option
+@click.option("--attendees", "count", default=300, show_default=True, help="How many attendees.")
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same badges).")
+@click.option(
+    "--day",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Move the program to this day (default: today, in the event's time zone).",
+)
+@handle_errors
+def demo(db_path: Path, count: int, seed: int, day: str | None) -> None:
+    """Build a demo database: the Cleantech Forum moved to today, with bilingual attendees."""
+    from kiosk.demo import build_demo
+
+    if db_path.exists():
+        raise UserError(f"{db_path}: already exists; choose a new path for the demo")
+    if count < 0:
+        raise UserError("--attendees must be 0 or more", 2)
+    try:
+        moved = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise UserError(f"--day: not a date (YYYY-MM-DD): {day!r}", 2) from None
+    build_demo(db_path, count, moved, seed)
+    click.echo(f"{db_path}: demo event with {count} attendees")
+
+
+@cli.command("badge-code")
+@click.argument("attendee")
+@db_option
+@handle_errors
+def badge_code(attendee: str, db_path: Path) -> None:
+    """Print the badge QR payload of ATTENDEE (attendee id, external id or email)."""
+    with open_service(db_path) as service:
+        click.echo(service.badge_code(attendee))
+
+
+@cli.command()
+@db_option
+@click.option("--session", "session_id", required=True, help="Session id (e.g. opening).")
+@click.option("--code", "codes", multiple=True, help="Scanned badge text (repeatable).")
+@click.option("--attendee", "attendees", multiple=True, help="Manual check-in by attendee id.")
+@click.option("--station", default="desk-1", show_default=True, help="Station name.")
+@click.option("--operator", default="", help="Who operates the station.")
+@click.option(
+    "--method",
+    type=click.Choice([m.value for m in Method]),
+    default=None,
+    help="How the code was read (default: handheld for --code, search for --attendee).",
+)
+@click.option("--exit", "is_exit", is_flag=True, help="An exit scan instead of an entry.")
+@now_option
+@handle_errors
+def checkin(
+    db_path: Path,
+    session_id: str,
+    codes: tuple[str, ...],
+    attendees: tuple[str, ...],
+    station: str,
+    operator: str,
+    method: str | None,
+    is_exit: bool,
+    now_text: str | None,
+) -> None:
+    """Check badges in (or out) of a session; prints one JSON object per scan.
+
+    Every scan is recorded, refused ones too.
+    """
+    if not codes and not attendees:
+        raise UserError("give --code TEXT or --attendee ID", 2)
+    with open_service(db_path, now_text) as service:
+        service.session(session_id)
+        for code in codes:
+            if is_exit:
+                result = service.check_out(code, session_id, station, operator)
+            else:
+                m = Method(method) if method else Method.HANDHELD
+                result = service.check_in(code, session_id, station, m, operator)
+            echo_json(result.to_json())
+        for attendee in attendees:
+            m = Method(method) if method else Method.SEARCH
+            echo_json(service.manual_check_in(attendee, session_id, station, operator, m).to_json())
+
+
+@cli.command()
+@db_option
+@click.option("--log-uuid", "log_uuid", default=None, help="The check-in to undo (see stats/log).")
+@click.option("--last", is_flag=True, help="Undo the latest admission at --station.")
+@click.option("--station", default=None, help="With --last: the station.")
+@click.option("--operator", required=True, help="Who undoes it.")
+@click.option("--reason", required=True, help="Why (kept in the log).")
+@now_option
+@handle_errors
+def undo(
+    db_path: Path,
+    log_uuid: str | None,
+    last: bool,
+    station: str | None,
+    operator: str,
+    reason: str,
+    now_text: str | None,
+) -> None:
+    """Undo a check-in: records an annulment in the log (nothing is deleted)."""
+    with open_service(db_path, now_text) as service:
+        if last:
+            candidates = [
+                e
+                for e in service.recent(station, limit=200)
+                if e.outcome is not None and e.outcome.admitted and not e.annulled
+            ]
+            if not candidates:
+                raise UserError("no admission to undo" + (f" at {station}" if station else ""))
+            log_uuid = candidates[0].uuid
+        if not log_uuid:
+            raise UserError("give --log-uuid UUID or --last", 2)
+        entry = service.undo(log_uuid, operator, reason)
+        echo_json(
+            {"undone": entry.annuls, "log_uuid": entry.uuid, "attendee_id": entry.attendee_id,
+             "session": entry.session_id, "at": entry.at.isoformat(), "reason": entry.reason}
+        )  # fmt: skip
+
+
+@cli.command()
+@click.argument("text")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per attendee.")
+@click.option("--limit", default=50, show_default=True, help="At most this many results.")
+@handle_errors
+def search(text: str, db_path: Path, as_json: bool, limit: int) -> None:
+    """Find attendees by English or Chinese name, pinyin, organization or email."""
+    with open_service(db_path) as service:
+        for a in service.search(text, limit):
+            if as_json:
+                echo_json(a.to_json())
+            else:
+                names = " / ".join(x for x in (a.name, a.name_zh) if x)
+                click.echo(f"{a.attendee_id}\t{names}\t{a.organization}\t{a.email}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@handle_errors
+def stats(db_path: Path, as_json: bool) -> None:
+    """Per session: registered, admitted, inside (where exits are scanned), refused by reason."""
+    with open_service(db_path) as service:
+        rows = service.stats()
+        if as_json:
+            echo_json([s.to_json() for s in rows])
+            return
+        click.echo(f"{'session':<20}{'registered':>11}{'admitted':>10}{'inside':>8}  refused")
+        for s in rows:
+            inside = str(s.inside) if s.exits_scanned else "-"
+            refused = ", ".join(f"{k} {v}" for k, v in sorted(s.refused.items())) or "-"
+            click.echo(f"{s.session_id:<20}{s.registered:>11}{s.admitted:>10}{inside:>8}  {refused}")
+
+
+@cli.command("walk-in")
+@db_option
+@click.option("--name", default="", help="English name.")
+@click.option("--name-zh", default="", help="Chinese name.")
+@click.option("--organization", default="", help="Organization.")
+@click.option("--email", default="", help="Email.")
+@click.option("--category", default="delegate", show_default=True, help="Category.")
+@click.option("--session", "sessions", multiple=True, help="Register for a session (repeatable).")
+@click.option("--station", default="desk-1", show_default=True, help="Station name.")
+@click.option("--operator", default="", help="Who registers.")
+@now_option
+@handle_errors
+def walk_in(
+    db_path: Path,
+    name: str,
+    name_zh: str,
+    organization: str,
+    email: str,
+    category: str,
+    sessions: tuple[str, ...],
+    station: str,
+    operator: str,
+    now_text: str | None,
+) -> None:
+    """Register a walk-in attendee and issue a badge; prints the attendee and badge code."""
+    with open_service(db_path, now_text) as service:
+        person = AttendeeInput(
+            name=name, name_zh=name_zh, organization=organization, email=email,
+            category=category, sessions=sessions,
+        )  # fmt: skip
+        attendee, code = service.register_walk_in(person, station, operator)
+        echo_json({**attendee.to_json(), "badge_code": code})
+
+
+@cli.command()
+@click.argument("attendee")
+@db_option
+@click.option("--operator", default="", help="Who reprints.")
+@click.option("--reason", default="reprint", show_default=True, help="Why (kept in the log).")
+@now_option
+@handle_errors
+def reprint(attendee: str, db_path: Path, operator: str, reason: str, now_text: str | None) -> None:
+    """Issue a new badge for ATTENDEE; the old badge is revoked. Prints the new code."""
+    with open_service(db_path, now_text) as service:
+        click.echo(service.reprint_badge(attendee, operator, reason))
+
+
+@cli.command("forget-signing-key")
+@db_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@handle_errors
+def forget_signing_key(db_path: Path, yes: bool) -> None:
+    """Remove the badge signing key from a database copied to a self-service kiosk.
+
+    The kiosk can still verify badges; a stolen kiosk cannot mint new ones.
+    """
+    from kiosk.store import Store
+
+    if not db_path.exists():
+        raise UserError(f"{db_path}: no such database")
+    if not yes:
+        click.confirm(f"Remove the signing key from {db_path}?", abort=True)
+    store = Store.open(db_path)
+    try:
+        store.forget_private_key()
+    finally:
+        store.close()
+    click.echo(f"{db_path}: signing key removed; badges can be verified, not issued")
+

@@ -1,0 +1,130 @@
+"""Signed, event-bound badge codes.
+
+Text form: ``FC1:`` + Base45( tag(4) | badge id(6) | version(2) | Ed25519 signature(64) ).
+
+- Ed25519 (not HMAC): stations verify with the public key alone, so a stolen
+  self-service kiosk cannot mint badges.
+- The tag binds a code to one event (a hash of the event id and its public key).
+- Base45 keeps the QR code in alphanumeric mode: 118 characters, QR version 5-M.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+PREFIX = "FC1:"
+_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_B45_INDEX = {c: i for i, c in enumerate(_B45)}
+_BODY_LEN = 4 + 6 + 2
+_SIG_LEN = 64
+MAX_BADGE_ID = 2**48 - 1
+
+
+class TokenProblem(enum.Enum):
+    NOT_OURS = "not_ours"  # not in Forum Check-in's format at all
+    WRONG_EVENT = "wrong_event"
+    FORGED = "forged"  # our format, but the signature does not verify
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeRef:
+    badge_id: int
+    version: int
+
+
+def b45encode(data: bytes) -> str:
+    out = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        e, n = divmod(n, 45 * 45)
+        d, c = divmod(n, 45)
+        out += [_B45[c], _B45[d], _B45[e]]
+    if len(data) % 2:
+        d, c = divmod(data[-1], 45)
+        out += [_B45[c], _B45[d]]
+    return "".join(out)
+
+
+def b45decode(text: str) -> bytes:
+    try:
+        vals = [_B45_INDEX[c] for c in text]
+    except KeyError:
+        raise ValueError("not Base45") from None
+    out = bytearray()
+    for i in range(0, len(vals), 3):
+        chunk = vals[i : i + 3]
+        if len(chunk) == 3:
+            n = chunk[0] + chunk[1] * 45 + chunk[2] * 45 * 45
+            if n > 0xFFFF:
+                raise ValueError("not Base45")
+            out += n.to_bytes(2, "big")
+        elif len(chunk) == 2:
+            n = chunk[0] + chunk[1] * 45
+            if n > 0xFF:
+                raise ValueError("not Base45")
+            out.append(n)
+        else:
+            raise ValueError("not Base45")
+    return bytes(out)
+
+
+def event_tag(event_id: str, public_key: bytes) -> bytes:
+    return hashlib.sha256(b"forum-checkin/1\0" + event_id.encode() + b"\0" + public_key).digest()[:4]
+
+
+def public_bytes(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+class BadgeVerifier:
+    def __init__(self, event_id: str, public_key: bytes) -> None:
+        self._key = Ed25519PublicKey.from_public_bytes(public_key)
+        self.tag = event_tag(event_id, public_key)
+
+    def verify(self, text: str) -> BadgeRef | TokenProblem:
+        """Check a scanned text. Never raises on any input."""
+        if not text.startswith(PREFIX) or len(text) > 256:
+            return TokenProblem.NOT_OURS
+        try:
+            raw = b45decode(text[len(PREFIX) :])
+        except ValueError:
+            return TokenProblem.NOT_OURS
+        if len(raw) != _BODY_LEN + _SIG_LEN:
+            return TokenProblem.NOT_OURS
+        body, sig = raw[:_BODY_LEN], raw[_BODY_LEN:]
+        if body[:4] != self.tag:
+            return TokenProblem.WRONG_EVENT
+        try:
+            self._key.verify(sig, PREFIX.encode() + body)
+        except InvalidSignature:
+            return TokenProblem.FORGED
+        return BadgeRef(int.from_bytes(body[4:10], "big"), int.from_bytes(body[10:12], "big"))
+
+
+class BadgeSigner:
+    def __init__(self, event_id: str, private_key: bytes) -> None:
+        self._key = Ed25519PrivateKey.from_private_bytes(private_key)
+        self.public_key = public_bytes(self._key)
+        self.tag = event_tag(event_id, self.public_key)
+
+    def sign(self, ref: BadgeRef) -> str:
+        if not 0 <= ref.badge_id <= MAX_BADGE_ID or not 0 <= ref.version <= 0xFFFF:
+            raise ValueError(f"badge id/version out of range: {ref}")
+        body = self.tag + ref.badge_id.to_bytes(6, "big") + ref.version.to_bytes(2, "big")
+        sig = self._key.sign(PREFIX.encode() + body)
+        return PREFIX + b45encode(body + sig)
+
+
+def new_private_key(seed: bytes | None = None) -> bytes:
+    """A fresh Ed25519 key; with `seed`, a deterministic one (demo databases only)."""
+    if seed is not None:
+        return hashlib.sha256(b"forum-checkin demo key\0" + seed).digest()
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    return Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# System packages Forum Check-in needs (Debian/Ubuntu names):
+#   libzbar0            the pyzbar decoder backend
+#   libxcb-* libxkb*    Qt's xcb platform plugin (a real window)
+#   libegl1 libgl1 libfontconfig1 libdbus-1-3  Qt at all
+#   libpulse0           QtMultimedia (outcome sounds)
+#   xvfb xauth          a virtual screen when there is no display (headless `make run`, screenshots)
+#   poppler-utils       pdffonts / pdftoppm, used by tests to check and look at PDFs
+set -euo pipefail
+PKGS=(libzbar0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1
+      libxcb-cursor0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+      libpulse0 xvfb xauth poppler-utils)
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "sysdeps: not a Debian-like system; install the equivalents of: ${PKGS[*]}" >&2
+  exit 0
+fi
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  echo "sysdeps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  $cmd
+else
+  echo "sysdeps: missing system packages. Run, then try again:" >&2
+  echo "  sudo apt-get update && sudo $cmd" >&2
+  exit 1
+fi
