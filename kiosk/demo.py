@@ -159,7 +159,9 @@ def build_demo(
     try:
         clock = FixedClock(datetime.combine(event.day, time(7, 30), event.tz))
         service = CheckinService(store, clock, rng=random.Random(seed))
-        store.upsert_attendees(demo_attendees(attendees, seed), service.new_attendee_id, clock.now())
+        store.upsert_attendees(
+            demo_attendees(attendees, seed), service.new_attendee_id, clock.now()
+        )
         service.issue_all_badges()
     finally:
         store.close()

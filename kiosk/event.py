@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.errors import KioskError
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEFAULT_EVENT_FILE = RESOURCES / "events" / "cleantech-forum-2024.toml"
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 
 
-class EventFileError(ValueError):
+class EventFileError(KioskError, ValueError):
     """A malformed event file: names the file, the key and what is wrong."""
 
     def __init__(self, path: str, key: str, problem: str) -> None:
@@ -70,7 +72,9 @@ class Event:
     def current_session(self, now: datetime) -> Session:
         """The session whose check-in window contains `now`, the latest started first;
         before the day the first, after it the last."""
-        open_now = [s for s in self.sessions if s.window(self.checkin_opens_minutes)[0] <= now <= s.end]
+        open_now = [
+            s for s in self.sessions if s.window(self.checkin_opens_minutes)[0] <= now <= s.end
+        ]
         if open_now:
             # Prefer the one that starts next/most recently started, not restricted ones.
             open_now.sort(key=lambda s: (s.restricted, abs((s.start - now).total_seconds())))
@@ -81,7 +85,9 @@ class Event:
     def moved_to(self, day: date) -> Event:
         """The same program on another day (the demo database runs today)."""
         delta = datetime.combine(day, time(), self.tz) - datetime.combine(self.day, time(), self.tz)
-        sessions = tuple(replace(s, start=s.start + delta, end=s.end + delta) for s in self.sessions)
+        sessions = tuple(
+            replace(s, start=s.start + delta, end=s.end + delta) for s in self.sessions
+        )
         return replace(self, day=day, sessions=sessions)
 
     def to_dict(self) -> dict[str, object]:
@@ -124,7 +130,9 @@ def load_event(path: str | Path = DEFAULT_EVENT_FILE) -> Event:
     except FileNotFoundError:
         raise EventFileError(str(p), "-", "file not found") from None
     except UnicodeDecodeError as exc:
-        raise EventFileError(str(p), "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise EventFileError(
+            str(p), "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise EventFileError(str(p), "-", f"not valid TOML: {exc}") from None
     return event_from_dict(raw, str(p))
@@ -142,7 +150,9 @@ def event_from_dict(raw: dict[str, object], where: str = "<event>") -> Event:
     try:
         day = date.fromisoformat(day_text)
     except ValueError:
-        raise EventFileError(where, "event.date", f"not a date (YYYY-MM-DD): {day_text!r}") from None
+        raise EventFileError(
+            where, "event.date", f"not a date (YYYY-MM-DD): {day_text!r}"
+        ) from None
     event_id = r.ident(ev, "event.id")
     opens = r.integer(ev, "event.checkin_opens_minutes", default=60, minimum=0)
 
@@ -242,7 +252,9 @@ class _Reader:
     def ident(self, t: dict[str, object], key: str) -> str:
         v = self.text(t, key)
         if not _ID_RE.match(v):
-            raise EventFileError(self.where, key, f"{v!r} must be lower-case letters, digits and '-'")
+            raise EventFileError(
+                self.where, key, f"{v!r} must be lower-case letters, digits and '-'"
+            )
         return v
 
     def integer(

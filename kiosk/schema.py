@@ -33,21 +33,19 @@ def m001_initial(db: Database) -> None:
             category TEXT NOT NULL DEFAULT 'delegate',
             delegation TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
             attention INTEGER NOT NULL DEFAULT 0, walk_in INTEGER NOT NULL DEFAULT 0,
+            sessions TEXT NOT NULL DEFAULT '[]',
             created_at TEXT NOT NULL, updated_at TEXT NOT NULL
         );
         CREATE INDEX attendees_external_id ON attendees(external_id) WHERE external_id != '';
         CREATE INDEX attendees_email ON attendees(email COLLATE NOCASE) WHERE email != '';
-        CREATE INDEX attendees_category ON attendees(category);
 
-        CREATE TABLE attendee_sessions (
-            attendee_id TEXT NOT NULL REFERENCES attendees(attendee_id),
-            session_id TEXT NOT NULL,
-            PRIMARY KEY (attendee_id, session_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX attendee_sessions_session ON attendee_sessions(session_id);
+        -- Registrations: a JSON array per attendee (one write per attendee on import),
+        -- seen relationally through a view.
+        CREATE VIEW attendee_sessions (attendee_id, session_id) AS
+            SELECT a.attendee_id, j.value FROM attendees a, json_each(a.sessions) j;
 
         CREATE VIRTUAL TABLE attendee_fts USING fts5(
-            keys, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+            keys, tokenize = 'unicode61 remove_diacritics 2'
         );
 
         CREATE TABLE badges (

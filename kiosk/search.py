@@ -10,11 +10,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\w]+", re.UNICODE)
+_COMPOUND_SURNAMES = {
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "令狐",
+    "司徒",
+    "夏侯",
+}
 
 
 def is_cjk(ch: str) -> bool:
@@ -25,16 +41,30 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+@lru_cache(maxsize=65536)
 def _spaced(text: str) -> str:
     """Put spaces around every CJK character so that FTS5 sees each as a token."""
-    return _CJK.sub(lambda m: f" {m.group(0)} ", text)
+    if not text or text.isascii():
+        return text
+    return _CJK.sub(r" \g<0> ", text)
 
 
+@lru_cache(maxsize=8192)
+def _syllables(hanzi: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(hanzi, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=65536)
 def pinyin_keys(name_zh: str) -> str:
     hanzi = "".join(c for c in name_zh if is_cjk(c))
     if not hanzi:
         return ""
-    syllables = lazy_pinyin(hanzi, style=Style.NORMAL, errors="ignore")
+    # Surname and given name are converted apart (cached): names repeat a lot.
+    syllables = (
+        [*_syllables(hanzi[:1]), *_syllables(hanzi[1:])] if len(hanzi) > 1 else [*_syllables(hanzi)]
+    )
+    if len(hanzi) > 2 and hanzi[:2] in _COMPOUND_SURNAMES:
+        syllables = [*_syllables(hanzi[:2]), *_syllables(hanzi[2:])]
     initials = "".join(s[0] for s in syllables if s)
     # Surname first and given-name-first orders both searchable.
     joined = "".join(syllables)

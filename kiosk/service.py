@@ -40,10 +40,9 @@ class CheckinService:
 
     # -- ids -------------------------------------------------------------------------------
     def new_attendee_id(self) -> str:
-        while True:
-            aid = "".join(self.rng.choice(_CROCKFORD) for _ in range(8))
-            if self.store.attendee(aid) is None:
-                return aid
+        """A random candidate id (8 Crockford base-32 characters); the store checks it is unused."""
+        n = self.rng.getrandbits(40)
+        return "".join(_CROCKFORD[(n >> shift) & 31] for shift in range(35, -1, -5))
 
     def _new_badge_id(self) -> int:
         while True:
@@ -88,7 +87,9 @@ class CheckinService:
                     outcome = Outcome.UNKNOWN_CODE
                 elif badge.revoked_at is not None:
                     outcome = Outcome.REVOKED_BADGE
-        return self._admit(session, attendee, now, station, method, operator, outcome, badge_id, code)
+        return self._admit(
+            session, attendee, now, station, method, operator, outcome, badge_id, code
+        )
 
     def manual_check_in(
         self,
@@ -122,9 +123,7 @@ class CheckinService:
             opens, closes = session.window(self.event.checkin_opens_minutes)
             if not opens <= now <= closes:
                 outcome = Outcome.OUTSIDE_TIME_WINDOW
-            elif session.restricted and not self.store.is_registered(
-                attendee.attendee_id, session.id
-            ):
+            elif session.restricted and session.id not in attendee.sessions:
                 outcome = Outcome.NOT_REGISTERED
             elif (
                 presence is None

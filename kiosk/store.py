@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +21,8 @@ from sqlite_utils import Database
 from kiosk.errors import NoEventError, StorageError
 from kiosk.event import Event, event_from_dict
 from kiosk.models import (
-    Attendee,
     AttendanceRow,
+    Attendee,
     AttendeeInput,
     Badge,
     LogEntry,
@@ -34,10 +34,20 @@ from kiosk.outcomes import Method, Outcome
 from kiosk.schema import migrations
 from kiosk.search import fts_query, search_keys
 
-_ATTENDEE_COLS = (
-    "name name_zh organization organization_zh title email phone category delegation notes "
-    "attention external_id"
-).split()
+_ATTENDEE_COLS = [
+    "name",
+    "name_zh",
+    "organization",
+    "organization_zh",
+    "title",
+    "email",
+    "phone",
+    "category",
+    "delegation",
+    "notes",
+    "attention",
+    "external_id",
+]
 
 
 def ts(dt: datetime) -> str:
@@ -60,6 +70,7 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         self.db = Database(conn, execute_plugins=False)
         self._event: Event | None = None
+        self._order: dict[str, int] | None = None
         try:
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
@@ -79,6 +90,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA cache_size=-65536")
         except sqlite3.Error as exc:
             raise StorageError(f"{p}: cannot open the database ({exc})") from None
         return cls(conn, str(p))
@@ -150,6 +162,7 @@ class Store:
             self.set_setting(c, "public_key", public_key.hex())
             if private_key is not None:
                 self.set_setting(c, "private_key", private_key.hex())
+            self._order = None
             c.execute("DELETE FROM sessions")
             for i, s in enumerate(event.sessions):
                 c.execute(
@@ -172,7 +185,7 @@ class Store:
             c.execute("DELETE FROM settings WHERE key = 'private_key'")
 
     # -- attendees -------------------------------------------------------------------------
-    def _attendee(self, row: sqlite3.Row, sessions: tuple[str, ...]) -> Attendee:
+    def _attendee(self, row: sqlite3.Row) -> Attendee:
         return Attendee(
             attendee_id=row["attendee_id"],
             name=row["name"],
@@ -187,21 +200,28 @@ class Store:
             notes=row["notes"],
             attention=bool(row["attention"]),
             external_id=row["external_id"],
-            sessions=sessions,
+            sessions=self._ordered(json.loads(row["sessions"])),
             walk_in=bool(row["walk_in"]),
         )
 
-    def sessions_of(self, attendee_id: str) -> tuple[str, ...]:
-        rows = self.conn.execute(
-            "SELECT a.session_id FROM attendee_sessions a JOIN sessions s USING (session_id) "
-            "WHERE a.attendee_id = ? ORDER BY s.position",
-            (attendee_id,),
-        )
-        return tuple(r[0] for r in rows)
+    def _ordered(self, sessions: list[str]) -> tuple[str, ...]:
+        order = self._session_order()
+        return tuple(sorted(sessions, key=lambda x: order.get(x, 99)))
+
+    def _session_order(self) -> dict[str, int]:
+        if self._order is None:
+            self._order = {
+                r[0]: r[1] for r in self.conn.execute("SELECT session_id, position FROM sessions")
+            }
+        return self._order
 
     def attendee(self, attendee_id: str) -> Attendee | None:
         row = self.one("SELECT * FROM attendees WHERE attendee_id = ?", (attendee_id,))
-        return None if row is None else self._attendee(row, self.sessions_of(attendee_id))
+        return None if row is None else self._attendee(row)
+
+    def sessions_of(self, attendee_id: str) -> tuple[str, ...]:
+        a = self.attendee(attendee_id)
+        return a.sessions if a else ()
 
     def find_attendee(self, ref: str) -> Attendee | None:
         """By attendee id, external id, or email (case-insensitive)."""
@@ -209,7 +229,7 @@ class Store:
         found = self.attendee(ref)
         if found is None and ref:
             row = self.one(
-                "SELECT attendee_id FROM attendees WHERE external_id = ? "
+                "SELECT attendee_id FROM attendees WHERE external_id = ? AND external_id != '' "
                 "UNION ALL SELECT attendee_id FROM attendees WHERE email = ? COLLATE NOCASE "
                 "AND email != '' LIMIT 1",
                 (ref, ref),
@@ -218,117 +238,114 @@ class Store:
         return found
 
     def attendees(self, category: str | None = None) -> Iterator[Attendee]:
-        regs: dict[str, list[str]] = {}
-        for aid, sid in self.conn.execute(
-            "SELECT a.attendee_id, a.session_id FROM attendee_sessions a "
-            "JOIN sessions s USING (session_id) ORDER BY s.position"
-        ):
-            regs.setdefault(aid, []).append(sid)
         sql = "SELECT * FROM attendees"
         params: tuple[str, ...] = ()
         if category:
             sql, params = sql + " WHERE category = ?", (category,)
-        for row in self.conn.execute(sql + " ORDER BY name, name_zh, attendee_id", params):
-            yield self._attendee(row, tuple(regs.get(row["attendee_id"], ())))
+        for row in self.conn.execute(
+            sql + " ORDER BY name = '', name, name_zh, attendee_id", params
+        ):
+            yield self._attendee(row)
 
     def count_attendees(self) -> int:
         row = self.one("SELECT COUNT(*) FROM attendees")
         return int(row[0]) if row else 0
 
     def upsert_attendees(
-        self, rows: Sequence[AttendeeInput], new_id: Any, now: datetime, walk_in: bool = False
+        self,
+        rows: Sequence[AttendeeInput],
+        new_id: Callable[[], str],
+        now: datetime,
+        walk_in: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> UpsertReport:
         """Insert or update attendees in one transaction, keyed by external id, else email.
 
-        `new_id` is a callable returning a fresh attendee id. Unchanged rows are untouched.
+        `new_id` returns a candidate attendee id (retried until unused). Unchanged rows are
+        untouched. Existing keys are read once, so a 100,000-row import is one pass.
         """
-        inserted = updated = unchanged = 0
-        ids: list[str] = []
         stamp = ts(now)
+        by_ext: dict[str, sqlite3.Row] = {}
+        by_email: dict[str, sqlite3.Row] = {}
+        known: set[str] = set()
+        next_rowid = 1
+        for row in self.conn.execute("SELECT rowid, * FROM attendees"):
+            known.add(row["attendee_id"])
+            next_rowid = max(next_rowid, row["rowid"] + 1)
+            if row["external_id"]:
+                by_ext[row["external_id"]] = row
+            elif row["email"]:
+                by_email[row["email"].lower()] = row
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        fts: list[tuple[int, str]] = []
+        touched: list[tuple[str, int]] = []
+        ids: list[str] = []
+        unchanged = 0
+        for i, r in enumerate(rows):
+            existing = by_ext.get(r.external_id) if r.external_id else None
+            if existing is None and r.email and not r.external_id:
+                existing = by_email.get(r.email.lower())
+            if existing is None and r.email and r.external_id:
+                cand = by_email.get(r.email.lower())
+                existing = cand if cand is not None and not cand["external_id"] else None
+            values = [getattr(r, k) for k in _ATTENDEE_COLS]
+            values[_ATTENDEE_COLS.index("attention")] = int(r.attention)
+            values.append(json.dumps(list(dict.fromkeys(r.sessions))))
+            if existing is None:
+                aid = new_id()
+                while aid in known:
+                    aid = new_id()
+                known.add(aid)
+                rowid, next_rowid = next_rowid, next_rowid + 1
+                inserts.append((rowid, aid, *values, int(walk_in), stamp, stamp))
+            else:
+                aid, rowid = existing["attendee_id"], existing["rowid"]
+                old = [existing[k] for k in _ATTENDEE_COLS]
+                if old == values[:-1] and set(json.loads(existing["sessions"])) == set(r.sessions):
+                    unchanged += 1
+                    ids.append(aid)
+                    continue
+                updates.append((*values, stamp, aid))
+                touched.append((aid, rowid))
+            fts.append(
+                (rowid, search_keys(r.name, r.name_zh, r.organization, r.organization_zh, r.email))
+            )
+            ids.append(aid)
+            if progress and i % 5000 == 0:
+                progress(i, len(rows))
+        cols = ", ".join([*_ATTENDEE_COLS, "sessions"])
+        marks = ", ".join("?" * (len(_ATTENDEE_COLS) + 1))
+        sets = ", ".join(f"{k} = ?" for k in [*_ATTENDEE_COLS, "sessions"])
         with self.write() as c:
-            for r in rows:
-                existing = self._match(c, r)
-                values = [getattr(r, k) for k in _ATTENDEE_COLS]
-                values[_ATTENDEE_COLS.index("attention")] = int(r.attention)
-                if existing is None:
-                    aid = str(new_id())
-                    c.execute(
-                        f"INSERT INTO attendees (attendee_id, {', '.join(_ATTENDEE_COLS)}, "
-                        "walk_in, created_at, updated_at) VALUES "
-                        f"(?, {', '.join('?' * len(_ATTENDEE_COLS))}, ?, ?, ?)",
-                        (aid, *values, int(walk_in), stamp, stamp),
-                    )
-                    self._set_sessions(c, aid, r.sessions)
-                    self._index(c, aid, r)
-                    inserted += 1
-                else:
-                    aid = existing["attendee_id"]
-                    old = [existing[k] for k in _ATTENDEE_COLS]
-                    old_sessions = {
-                        x[0]
-                        for x in c.execute(
-                            "SELECT session_id FROM attendee_sessions WHERE attendee_id = ?",
-                            (aid,),
-                        )
-                    }
-                    if old == values and old_sessions == set(r.sessions):
-                        unchanged += 1
-                    else:
-                        sets = ", ".join(f"{k} = ?" for k in _ATTENDEE_COLS)
-                        c.execute(
-                            f"UPDATE attendees SET {sets}, updated_at = ? WHERE attendee_id = ?",
-                            (*values, stamp, aid),
-                        )
-                        self._set_sessions(c, aid, r.sessions)
-                        self._index(c, aid, r)
-                        updated += 1
-                ids.append(aid)
-        return UpsertReport(inserted, updated, unchanged, tuple(ids))
-
-    def _match(self, c: sqlite3.Connection, r: AttendeeInput) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = None
-        if r.external_id:
-            row = c.execute(
-                "SELECT * FROM attendees WHERE external_id = ?", (r.external_id,)
-            ).fetchone()
-        if row is None and r.email:
-            row = c.execute(
-                "SELECT * FROM attendees WHERE email = ? COLLATE NOCASE AND email != '' "
-                "AND (external_id = '' OR ? = '')",
-                (r.email, r.external_id),
-            ).fetchone()
-        return row
-
-    def _set_sessions(self, c: sqlite3.Connection, aid: str, sessions: Sequence[str]) -> None:
-        c.execute("DELETE FROM attendee_sessions WHERE attendee_id = ?", (aid,))
-        c.executemany(
-            "INSERT OR IGNORE INTO attendee_sessions VALUES (?, ?)", [(aid, s) for s in sessions]
-        )
-
-    def _index(self, c: sqlite3.Connection, aid: str, r: AttendeeInput) -> None:
-        rowid = self._fts_rowid(c, aid)
-        c.execute("DELETE FROM attendee_fts WHERE rowid = ?", (rowid,))
-        c.execute(
-            "INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)",
-            (rowid, search_keys(r.name, r.name_zh, r.organization, r.organization_zh, r.email)),
-        )
-
-    @staticmethod
-    def _fts_rowid(c: sqlite3.Connection, aid: str) -> int:
-        row = c.execute("SELECT rowid FROM attendees WHERE attendee_id = ?", (aid,)).fetchone()
-        return int(row[0])
+            c.executemany(
+                f"INSERT INTO attendees (rowid, attendee_id, {cols}, walk_in, created_at, "
+                f"updated_at) VALUES (?, ?, {marks}, ?, ?, ?)",
+                inserts,
+            )
+            c.executemany(
+                f"UPDATE attendees SET {sets}, updated_at = ? WHERE attendee_id = ?", updates
+            )
+            c.executemany("DELETE FROM attendee_fts WHERE rowid = ?", [(r,) for _, r in touched])
+            c.executemany("INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)", fts)
+        if progress:
+            progress(len(rows), len(rows))
+        return UpsertReport(len(inserts), len(updates), unchanged, tuple(ids))
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
         q = fts_query(text)
         if not q:
             return []
+        # The first matches in index order, then sorted by name: a one-letter query on
+        # 100,000 attendees stays fast (the list shows 50 anyway).
         rows = self.conn.execute(
-            "SELECT a.* FROM attendee_fts f JOIN attendees a ON a.rowid = f.rowid "
-            "WHERE attendee_fts MATCH ? ORDER BY a.name, a.name_zh LIMIT ?",
+            "SELECT * FROM attendees WHERE rowid IN "
+            "(SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ? LIMIT 2000) "
+            "ORDER BY name = '', name, name_zh LIMIT ?",
             (q, limit),
         ).fetchall()
         exact = self.find_attendee(text)
-        out = [self._attendee(r, self.sessions_of(r["attendee_id"])) for r in rows]
+        out = [self._attendee(r) for r in rows]
         if exact and all(a.attendee_id != exact.attendee_id for a in out):
             out.insert(0, exact)
         return out[:limit]
@@ -373,7 +390,9 @@ class Store:
             (badge_id, attendee_id, version, code, ts(at)),
         )
 
-    def revoke_badges(self, c: sqlite3.Connection, attendee_id: str, at: datetime, why: str) -> None:
+    def revoke_badges(
+        self, c: sqlite3.Connection, attendee_id: str, at: datetime, why: str
+    ) -> None:
         c.execute(
             "UPDATE badges SET revoked_at = ?, revoked_reason = ? "
             "WHERE attendee_id = ? AND revoked_at IS NULL",
@@ -471,15 +490,6 @@ class Store:
         row = self.one("SELECT admitted FROM session_counts WHERE session_id = ?", (session_id,))
         return int(row[0]) if row else 0
 
-    def is_registered(self, attendee_id: str, session_id: str) -> bool:
-        return (
-            self.one(
-                "SELECT 1 FROM attendee_sessions WHERE attendee_id = ? AND session_id = ?",
-                (attendee_id, session_id),
-            )
-            is not None
-        )
-
     def rebuild_presence(self, c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
         """Replay the log for one attendee and session (after an undo)."""
         rows = c.execute(
@@ -547,8 +557,7 @@ class Store:
             (session_id, attendee_id),
         )
         c.execute(
-            "UPDATE session_counts SET inside = inside - 1, exits = exits + 1 "
-            "WHERE session_id = ?",
+            "UPDATE session_counts SET inside = inside - 1, exits = exits + 1 WHERE session_id = ?",
             (session_id,),
         )
 
@@ -569,7 +578,8 @@ class Store:
             counts = self.one("SELECT * FROM session_counts WHERE session_id = ?", (s.id,))
             if s.restricted:
                 reg = self.one(
-                    "SELECT COUNT(*) FROM attendee_sessions WHERE session_id = ?", (s.id,)
+                    "SELECT COUNT(*) FROM attendees a, json_each(a.sessions) j WHERE j.value = ?",
+                    (s.id,),
                 )
                 registered = int(reg[0]) if reg else 0
             else:
@@ -617,16 +627,18 @@ class Store:
     def no_shows(self, session_id: str) -> list[Attendee]:
         """Registered for the session (everyone, for open sessions) and not admitted."""
         s = self.event().session(session_id)
-        pool = "SELECT attendee_id FROM attendee_sessions WHERE session_id = :s"
-        if not s.restricted:
-            pool = "SELECT attendee_id FROM attendees"
+        registered = (
+            "EXISTS (SELECT 1 FROM json_each(a.sessions) j WHERE j.value = :s)"
+            if s.restricted
+            else "1"
+        )
         rows = self.conn.execute(
-            f"SELECT attendee_id FROM ({pool}) WHERE attendee_id NOT IN "
-            "(SELECT attendee_id FROM presence WHERE session_id = :s)",
+            f"SELECT a.* FROM attendees a WHERE {registered} AND NOT EXISTS "
+            "(SELECT 1 FROM presence p WHERE p.session_id = :s AND p.attendee_id = a.attendee_id) "
+            "ORDER BY a.name = '', a.name, a.name_zh, a.attendee_id",
             {"s": session_id},
-        ).fetchall()
-        found = [self.attendee(r[0]) for r in rows]
-        return sorted((a for a in found if a), key=lambda a: (a.name or a.name_zh, a.attendee_id))
+        )
+        return [self._attendee(r) for r in rows]
 
     def arrivals(self, session_id: str, bucket_minutes: int = 10) -> list[tuple[datetime, int]]:
         """Admitted first arrivals per time bucket (bucket start, count), gaps filled with 0."""
@@ -665,4 +677,3 @@ class Store:
 
     def checkpoint(self) -> None:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-

@@ -75,7 +75,9 @@ def b45decode(text: str) -> bytes:
 
 
 def event_tag(event_id: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(b"forum-checkin/1\0" + event_id.encode() + b"\0" + public_key).digest()[:4]
+    return hashlib.sha256(b"forum-checkin/1\0" + event_id.encode() + b"\0" + public_key).digest()[
+        :4
+    ]
 
 
 def public_bytes(key: Ed25519PrivateKey) -> bytes:
@@ -127,4 +129,6 @@ def new_private_key(seed: bytes | None = None) -> bytes:
         return hashlib.sha256(b"forum-checkin demo key\0" + seed).digest()
     from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
 
-    return Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return Ed25519PrivateKey.generate().private_bytes(
+        Encoding.Raw, PrivateFormat.Raw, NoEncryption()
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,20 +12,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from kiosk.bootstrap import init_database
-from kiosk.clock import ManualClock, parse_instant
+from kiosk.clock import ManualClock
 from kiosk.demo import build_demo
 from kiosk.event import load_event
 from kiosk.service import CheckinService
 from kiosk.store import Store
+from tests.helpers.clocks import EVENT_DAY, at
 
-EVENT_DAY = date(2024, 11, 4)
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "qr-photos"
-
-
-def at(text: str) -> ManualClock:
-    """A manual clock at a Beijing time on the forum's day, e.g. at("09:05")."""
-    return ManualClock(parse_instant(f"{EVENT_DAY.isoformat()}T{text}", "Asia/Shanghai"))
 
 
 @pytest.fixture

@@ -84,6 +84,14 @@ def handle_errors(f: F) -> F:
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
             click.echo(f"error: {exc.strerror or exc}{where}", err=True)
             sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # never a traceback in front of a user
+            import logging
+
+            logging.getLogger("forum_checkin").exception("unexpected error")
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+            sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
 

@@ -198,7 +198,9 @@ def stats(db_path: Path, as_json: bool) -> None:
         for s in rows:
             inside = str(s.inside) if s.exits_scanned else "-"
             refused = ", ".join(f"{k} {v}" for k, v in sorted(s.refused.items())) or "-"
-            click.echo(f"{s.session_id:<20}{s.registered:>11}{s.admitted:>10}{inside:>8}  {refused}")
+            click.echo(
+                f"{s.session_id:<20}{s.registered:>11}{s.admitted:>10}{inside:>8}  {refused}"
+            )
 
 
 @cli.command("walk-in")
@@ -269,4 +271,3 @@ def forget_signing_key(db_path: Path, yes: bool) -> None:
     finally:
         store.close()
     click.echo(f"{db_path}: signing key removed; badges can be verified, not issued")
-
