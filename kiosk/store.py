@@ -340,7 +340,7 @@ class Store:
         # 100,000 attendees stays fast (the list shows 50 anyway).
         rows = self.conn.execute(
             "SELECT * FROM attendees WHERE rowid IN "
-            "(SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ? LIMIT 2000) "
+            "(SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ? LIMIT 400) "
             "ORDER BY name = '', name, name_zh LIMIT ?",
             (q, limit),
         ).fetchall()

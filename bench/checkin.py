@@ -1,0 +1,131 @@
+"""Check-in latency: verify the signature, look the badge and attendee up, durably insert.
+
+Prints one table: per attendee count, the cost of each step and of the whole call,
+with synchronous=FULL (the store's setting) and NORMAL side by side.
+Goal: the whole check-in's p99 under 1 ms.
+
+    .venv/bin/python bench/checkin.py [--sizes 100000,1000000] [--scans 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.bootstrap import init_database  # noqa: E402
+from kiosk.clock import ManualClock, parse_instant  # noqa: E402
+from kiosk.demo import demo_attendees  # noqa: E402
+from kiosk.event import load_event  # noqa: E402
+from kiosk.service import CheckinService  # noqa: E402
+from kiosk.store import Store, ts  # noqa: E402
+from kiosk.tokens import BadgeRef  # noqa: E402
+
+
+def build(path: Path, n: int, sample: int) -> list[str]:
+    """n attendees, every one with a badge; returns the codes of `sample` of them."""
+    event = load_event()
+    # No capacity limit: every sampled badge is admitted (a full hall would refuse them).
+    event = replace(event, sessions=tuple(replace(s, capacity=None) for s in event.sessions))
+    store = init_database(path, event)
+    clock = ManualClock(parse_instant("2024-11-04T08:30", "Asia/Shanghai"))
+    service = CheckinService(store, clock, rng=random.Random(5))
+    people = demo_attendees(n, seed=11)
+    ids = store.upsert_attendees(people, service.new_attendee_id, clock.now()).ids
+    rng = random.Random(9)
+    chosen = set(rng.sample(range(n), sample))
+    codes = []
+    assert service.signer is not None
+    rows = []
+    for i, aid in enumerate(ids):
+        bid = i + 1
+        code = service.signer.sign(BadgeRef(bid, 1)) if i in chosen else ""
+        if code:
+            codes.append(code)
+        rows.append((bid, aid, 1, code, ts(clock.now())))
+    with store.write() as c:
+        c.executemany(
+            "INSERT INTO badges (badge_id, attendee_id, version, code, issued_at) VALUES (?,?,?,?,?)",
+            rows,
+        )
+    store.close()
+    rng.shuffle(codes)
+    return codes
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def measure(path: Path, codes: list[str], synchronous: str) -> dict[str, list[float]]:
+    store = Store.open(path)
+    store.conn.execute(f"PRAGMA synchronous={synchronous}")
+    clock = ManualClock(parse_instant("2024-11-04T09:05", "Asia/Shanghai"))
+    service = CheckinService(store, clock)
+    out: dict[str, list[float]] = {"verify": [], "lookup": [], "check_in": []}
+    for code in codes:
+        t0 = time.perf_counter()
+        ref = service.verifier.verify(code)
+        t1 = time.perf_counter()
+        assert isinstance(ref, BadgeRef)
+        badge = store.badge(ref.badge_id)
+        assert badge is not None
+        store.attendee(badge.attendee_id)
+        store.presence("opening", badge.attendee_id)
+        t2 = time.perf_counter()
+        out["verify"].append((t1 - t0) * 1e3)
+        out["lookup"].append((t2 - t1) * 1e3)
+    for code in codes:
+        t0 = time.perf_counter()
+        result = service.check_in(code, "opening", "bench")
+        out["check_in"].append((time.perf_counter() - t0) * 1e3)
+        assert result.outcome.value == "admitted", result.outcome
+        clock.advance(0.5)
+    store.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--scans", type=int, default=3000)
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(x) for x in args.sizes.split(",")):
+            t = time.perf_counter()
+            codes = build(Path(tmp) / f"b{n}.sqlite", n, args.scans)
+            built = time.perf_counter() - t
+            half = len(codes) // 2
+            for sync, part in (("FULL", codes[:half]), ("NORMAL", codes[half:])):
+                m = measure(Path(tmp) / f"b{n}.sqlite", part, sync)
+                rows.append((n, sync, m, built))
+    print("\nCheck-in latency (ms), one process, one core; goal: check-in p99 < 1 ms\n")
+    hdr = f"{'attendees':>10} {'sync':>7} | {'verify p50':>10} {'p99':>6} | {'lookup p50':>10} {'p99':>6} | {'check-in p50':>12} {'p99':>6} {'max':>6} | goal"
+    print(hdr)
+    print("-" * len(hdr))
+    for n, sync, m, _ in rows:
+        ci = m["check_in"]
+        ok = "PASS" if pct(ci, 0.99) < 1.0 else "FAIL"
+        print(
+            f"{n:>10,} {sync:>7} | {statistics.median(m['verify']):>10.3f} {pct(m['verify'], 0.99):>6.3f} | "
+            f"{statistics.median(m['lookup']):>10.3f} {pct(m['lookup'], 0.99):>6.3f} | "
+            f"{statistics.median(ci):>12.3f} {pct(ci, 0.99):>6.3f} {max(ci):>6.2f} | {ok if sync == 'FULL' else ''}"
+        )
+    print(
+        "\n(database build: "
+        + ", ".join(f"{n:,} attendees {b:.1f} s" for n, s, _, b in rows if s == "FULL")
+        + ")"
+    )
+
+
+if __name__ == "__main__":
+    main()
