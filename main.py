@@ -1,7 +1,8 @@
 """Forum Check-in entry point.
 
 `python main.py [--mode staff|kiosk|dashboard] [...]` starts the application;
-`python main.py COMMAND ...` runs the command line (see `python main.py --help`).
+`python main.py COMMAND ...` runs the command line (see `python main.py --help`);
+`python main.py screenshots --out DIR` renders every mode to PNG files.
 """
 
 from __future__ import annotations
@@ -10,13 +11,19 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from kiosk.cli import load_commands
+    if argv and argv[0] == "screenshots":
+        from ui.screenshots import run_screenshots
 
-    commands = load_commands().commands
-    if argv and (argv[0] in commands or argv[0] in ("-h", "--help", "--version")):
+        return run_screenshots(argv[1:])
+    if argv and argv[0] == "--help-app":
+        from ui.app import build_parser
+
+        build_parser().print_help()
+        return 0
+    if argv and (not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version")):
         from kiosk.cli import main as cli_main
 
-        cli_main(argv)
+        cli_main(argv)  # click exits with the command's status
         return 0
     from ui.app import run_app
 

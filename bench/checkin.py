@@ -10,23 +10,23 @@ Goal: the whole check-in's p99 under 1 ms.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import random
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.bootstrap import init_database  # noqa: E402
-from kiosk.clock import ManualClock, parse_instant  # noqa: E402
-from kiosk.demo import demo_attendees  # noqa: E402
-from kiosk.event import load_event  # noqa: E402
-from kiosk.service import CheckinService  # noqa: E402
-from kiosk.store import Store, ts  # noqa: E402
-from kiosk.tokens import BadgeRef  # noqa: E402
+from kiosk.bootstrap import init_database
+from kiosk.clock import ManualClock, parse_instant
+from kiosk.demo import demo_attendees
+from kiosk.event import load_event
+from kiosk.service import CheckinService
+from kiosk.store import Store, ts
+from kiosk.tokens import BadgeRef
 
 
 def build(path: Path, n: int, sample: int) -> list[str]:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.bootstrap import init_database  # noqa: E402
-from kiosk.clock import SystemClock  # noqa: E402
-from kiosk.demo import demo_attendees  # noqa: E402
-from kiosk.event import load_event  # noqa: E402
-from kiosk.service import CheckinService  # noqa: E402
+from kiosk.bootstrap import init_database
+from kiosk.clock import SystemClock
+from kiosk.demo import demo_attendees
+from kiosk.event import load_event
+from kiosk.service import CheckinService
 
 QUERIES = {
     "English name prefix": ["jen", "smith", "michael j", "o'brien", "garc"],
