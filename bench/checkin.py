@@ -25,7 +25,8 @@ from kiosk.clock import ManualClock, parse_instant
 from kiosk.demo import demo_attendees
 from kiosk.event import load_event
 from kiosk.service import CheckinService
-from kiosk.store import Store, ts
+from kiosk.store import Store
+from kiosk.storebase import ts
 from kiosk.tokens import BadgeRef
 
 

@@ -29,7 +29,8 @@ from kiosk.bootstrap import init_database
 from kiosk.demo import demo_attendees
 from kiosk.event import load_event
 from kiosk.export import LocalTimes, _Data, columns_for, export
-from kiosk.store import Store, ts
+from kiosk.store import Store
+from kiosk.storebase import ts
 
 
 def build(path: Path, n: int) -> None:

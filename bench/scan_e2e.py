@@ -15,7 +15,7 @@ from kiosk.clock import ManualClock, parse_instant
 from kiosk.demo import demo_attendees
 from kiosk.event import load_event
 from kiosk.service import CheckinService
-from kiosk.store import ts
+from kiosk.storebase import ts
 from kiosk.tokens import BadgeRef
 
 

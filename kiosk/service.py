@@ -15,7 +15,8 @@ from kiosk.errors import NotFoundError, SigningKeyMissing, ValidationError
 from kiosk.event import Event, Session
 from kiosk.models import Attendee, AttendeeInput, LogEntry, LogKind, SessionStats
 from kiosk.outcomes import CheckinResult, Method, Outcome, PriorCheckin
-from kiosk.store import Store, from_ts
+from kiosk.store import Store
+from kiosk.storebase import from_ts
 from kiosk.tokens import MAX_BADGE_ID, BadgeRef, BadgeSigner, BadgeVerifier, TokenProblem
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +19,17 @@ from sqlite_utils import Database
 
 from kiosk.errors import NoEventError, StorageError
 from kiosk.event import Event, event_from_dict
+from kiosk.ledger import Ledger
 from kiosk.models import (
-    AttendanceRow,
     Attendee,
     AttendeeInput,
     Badge,
-    LogEntry,
-    LogKind,
-    SessionStats,
     UpsertReport,
 )
-from kiosk.outcomes import Method, Outcome
 from kiosk.schema import migrations
 from kiosk.search import fts_query, search_keys
+from kiosk.store_reports import Reports
+from kiosk.storebase import from_ts, new_uuid, ts
 
 _ATTENDEE_COLS = [
     "name",
@@ -50,20 +47,7 @@ _ATTENDEE_COLS = [
 ]
 
 
-def ts(dt: datetime) -> str:
-    """Instants are stored as fixed-width UTC ISO text, so that text order is time order."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def from_ts(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
-
-
-class Store:
+class Store(Ledger, Reports):
     def __init__(self, conn: sqlite3.Connection, path: str = ":memory:") -> None:
         self.path = path
         self.conn = conn
@@ -125,10 +109,6 @@ class Store:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
-    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
-
     # -- settings and the event ------------------------------------------------------------
     def setting(self, key: str) -> str | None:
         row = self.one("SELECT value FROM settings WHERE key = ?", (key,))
@@ -185,7 +165,7 @@ class Store:
             c.execute("DELETE FROM settings WHERE key = 'private_key'")
 
     # -- attendees -------------------------------------------------------------------------
-    def _attendee(self, row: sqlite3.Row) -> Attendee:
+    def attendee_from_row(self, row: sqlite3.Row) -> Attendee:
         return Attendee(
             attendee_id=row["attendee_id"],
             name=row["name"],
@@ -217,7 +197,7 @@ class Store:
 
     def attendee(self, attendee_id: str) -> Attendee | None:
         row = self.one("SELECT * FROM attendees WHERE attendee_id = ?", (attendee_id,))
-        return None if row is None else self._attendee(row)
+        return None if row is None else self.attendee_from_row(row)
 
     def sessions_of(self, attendee_id: str) -> tuple[str, ...]:
         a = self.attendee(attendee_id)
@@ -245,7 +225,7 @@ class Store:
         for row in self.conn.execute(
             sql + " ORDER BY name = '', name, name_zh, attendee_id", params
         ):
-            yield self._attendee(row)
+            yield self.attendee_from_row(row)
 
     def count_attendees(self) -> int:
         row = self.one("SELECT COUNT(*) FROM attendees")
@@ -345,7 +325,7 @@ class Store:
             (q, limit),
         ).fetchall()
         exact = self.find_attendee(text)
-        out = [self._attendee(r) for r in rows]
+        out = [self.attendee_from_row(r) for r in rows]
         if exact and all(a.attendee_id != exact.attendee_id for a in out):
             out.insert(0, exact)
         return out[:limit]
@@ -398,263 +378,6 @@ class Store:
             "WHERE attendee_id = ? AND revoked_at IS NULL",
             (ts(at), why, attendee_id),
         )
-
-    # -- the log ---------------------------------------------------------------------------
-    def append_log(
-        self,
-        c: sqlite3.Connection,
-        kind: LogKind,
-        at: datetime,
-        *,
-        session_id: str = "",
-        station: str = "",
-        operator: str = "",
-        method: Method | None = None,
-        outcome: Outcome | None = None,
-        attendee_id: str | None = None,
-        badge_id: int | None = None,
-        code: str = "",
-        annuls: str | None = None,
-        reason: str = "",
-    ) -> str:
-        u = new_uuid()
-        c.execute(
-            "INSERT INTO log (uuid, kind, at, session_id, station, operator, method, outcome, "
-            "attendee_id, badge_id, code, annuls, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (u, kind.value, ts(at), session_id, station, operator,
-             method.value if method else None, outcome.value if outcome else None,
-             attendee_id, badge_id, code[:512], annuls, reason),
-        )  # fmt: skip
-        return u
-
-    def _entry(self, row: sqlite3.Row) -> LogEntry:
-        return LogEntry(
-            uuid=row["uuid"],
-            seq=row["seq"],
-            kind=LogKind(row["kind"]),
-            at=from_ts(row["at"]),
-            session_id=row["session_id"],
-            station=row["station"],
-            operator=row["operator"],
-            method=Method(row["method"]) if row["method"] else None,
-            outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-            attendee_id=row["attendee_id"],
-            badge_id=row["badge_id"],
-            code=row["code"],
-            annuls=row["annuls"],
-            reason=row["reason"],
-            annulled=bool(row["annulled"]),
-        )
-
-    _LOG_SELECT = (
-        "SELECT l.*, EXISTS(SELECT 1 FROM log u WHERE u.annuls = l.uuid) AS annulled FROM log l"
-    )
-
-    def log_entry(self, log_uuid: str) -> LogEntry | None:
-        row = self.one(self._LOG_SELECT + " WHERE l.uuid = ?", (log_uuid,))
-        return None if row is None else self._entry(row)
-
-    def log(
-        self,
-        session_id: str | None = None,
-        since_seq: int = 0,
-        newest_first: bool = False,
-        limit: int | None = None,
-        station: str | None = None,
-    ) -> Iterator[LogEntry]:
-        where, params = ["l.seq > ?"], [since_seq]
-        if session_id:
-            where.append("l.session_id = ?")
-            params.append(session_id)  # type: ignore[arg-type]
-        if station:
-            where.append("l.station = ?")
-            params.append(station)  # type: ignore[arg-type]
-        sql = f"{self._LOG_SELECT} WHERE {' AND '.join(where)} ORDER BY l.seq"
-        sql += " DESC" if newest_first else ""
-        sql += f" LIMIT {int(limit)}" if limit else ""
-        for row in self.conn.execute(sql, params):
-            yield self._entry(row)
-
-    def last_seq(self) -> int:
-        row = self.one("SELECT MAX(seq) FROM log")
-        return int(row[0] or 0) if row else 0
-
-    # -- presence (derived from the log) ---------------------------------------------------
-    def presence(self, session_id: str, attendee_id: str) -> sqlite3.Row | None:
-        return self.one(
-            "SELECT * FROM presence WHERE session_id = ? AND attendee_id = ?",
-            (session_id, attendee_id),
-        )
-
-    def admitted_count(self, session_id: str) -> int:
-        row = self.one("SELECT admitted FROM session_counts WHERE session_id = ?", (session_id,))
-        return int(row[0]) if row else 0
-
-    def rebuild_presence(self, c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
-        """Replay the log for one attendee and session (after an undo)."""
-        rows = c.execute(
-            "SELECT l.uuid, l.kind, l.at, l.station, l.outcome FROM log l "
-            "WHERE l.session_id = ? AND l.attendee_id = ? AND l.kind IN ('entry', 'exit') "
-            "AND l.outcome IN ('admitted', 'exited') "
-            "AND NOT EXISTS (SELECT 1 FROM log u WHERE u.annuls = l.uuid) ORDER BY l.seq",
-            (session_id, attendee_id),
-        ).fetchall()
-        old = c.execute(
-            "SELECT inside FROM presence WHERE session_id = ? AND attendee_id = ?",
-            (session_id, attendee_id),
-        ).fetchone()
-        c.execute(
-            "DELETE FROM presence WHERE session_id = ? AND attendee_id = ?",
-            (session_id, attendee_id),
-        )
-        first = None
-        inside = 0
-        for r in rows:
-            if r["kind"] == "entry":
-                first = first or r
-                inside = 1
-            else:
-                inside = 0
-        if first is not None:
-            c.execute(
-                "INSERT INTO presence VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, attendee_id, first["uuid"], first["at"], first["station"], inside),
-            )
-        d_admitted = (1 if first else 0) - (1 if old else 0)
-        d_inside = inside - (old["inside"] if old else 0)
-        c.execute(
-            "UPDATE session_counts SET admitted = admitted + ?, inside = inside + ? "
-            "WHERE session_id = ?",
-            (d_admitted, d_inside, session_id),
-        )
-
-    def admit(
-        self, c: sqlite3.Connection, session_id: str, attendee_id: str, entry_uuid: str,
-        at: datetime, station: str,
-    ) -> None:  # fmt: skip
-        cur = c.execute(
-            "UPDATE presence SET inside = 1 WHERE session_id = ? AND attendee_id = ? AND inside = 0",
-            (session_id, attendee_id),
-        )
-        if cur.rowcount:
-            c.execute(
-                "UPDATE session_counts SET inside = inside + 1 WHERE session_id = ?", (session_id,)
-            )
-            return
-        c.execute(
-            "INSERT INTO presence VALUES (?, ?, ?, ?, ?, 1)",
-            (session_id, attendee_id, entry_uuid, ts(at), station),
-        )
-        c.execute(
-            "UPDATE session_counts SET admitted = admitted + 1, inside = inside + 1 "
-            "WHERE session_id = ?",
-            (session_id,),
-        )
-
-    def leave(self, c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
-        c.execute(
-            "UPDATE presence SET inside = 0 WHERE session_id = ? AND attendee_id = ?",
-            (session_id, attendee_id),
-        )
-        c.execute(
-            "UPDATE session_counts SET inside = inside - 1, exits = exits + 1 WHERE session_id = ?",
-            (session_id,),
-        )
-
-    # -- reports ---------------------------------------------------------------------------
-    def stats(self) -> list[SessionStats]:
-        event = self.event()
-        total = self.count_attendees()
-        refused: dict[str, dict[str, int]] = {}
-        for sid, outcome, n in self.conn.execute(
-            "SELECT l.session_id, l.outcome, COUNT(*) FROM log l WHERE l.kind = 'entry' "
-            "AND l.outcome NOT IN ('admitted') "
-            "AND NOT EXISTS (SELECT 1 FROM log u WHERE u.annuls = l.uuid) "
-            "GROUP BY l.session_id, l.outcome"
-        ):
-            refused.setdefault(sid, {})[outcome] = n
-        out = []
-        for s in event.sessions:
-            counts = self.one("SELECT * FROM session_counts WHERE session_id = ?", (s.id,))
-            if s.restricted:
-                reg = self.one(
-                    "SELECT COUNT(*) FROM attendees a, json_each(a.sessions) j WHERE j.value = ?",
-                    (s.id,),
-                )
-                registered = int(reg[0]) if reg else 0
-            else:
-                registered = total
-            out.append(
-                SessionStats(
-                    session_id=s.id,
-                    title=s.title,
-                    title_zh=s.title_zh,
-                    capacity=s.capacity,
-                    registered=registered,
-                    admitted=int(counts["admitted"]) if counts else 0,
-                    inside=int(counts["inside"]) if counts else 0,
-                    exits_scanned=bool(counts and counts["exits"]),
-                    refused=refused.get(s.id, {}),
-                )
-            )
-        return out
-
-    def attendance(self, session_id: str | None = None) -> Iterator[AttendanceRow]:
-        sql = (
-            "SELECT p.session_id, p.first_at, p.station, p.inside, p.attendee_id "
-            "FROM presence p JOIN sessions s USING (session_id)"
-        )
-        params: tuple[str, ...] = ()
-        if session_id:
-            sql, params = sql + " WHERE p.session_id = ?", (session_id,)
-        rows = self.conn.execute(sql + " ORDER BY s.position, p.first_at", params).fetchall()
-        cache: dict[str, Attendee] = {}
-        for r in rows:
-            aid = r["attendee_id"]
-            if aid not in cache:
-                a = self.attendee(aid)
-                if a is None:
-                    continue
-                cache[aid] = a
-            yield AttendanceRow(
-                attendee=cache[aid],
-                session_id=r["session_id"],
-                first_at=from_ts(r["first_at"]),
-                station=r["station"],
-                inside=bool(r["inside"]),
-            )
-
-    def no_shows(self, session_id: str) -> list[Attendee]:
-        """Registered for the session (everyone, for open sessions) and not admitted."""
-        s = self.event().session(session_id)
-        registered = (
-            "EXISTS (SELECT 1 FROM json_each(a.sessions) j WHERE j.value = :s)"
-            if s.restricted
-            else "1"
-        )
-        rows = self.conn.execute(
-            f"SELECT a.* FROM attendees a WHERE {registered} AND NOT EXISTS "
-            "(SELECT 1 FROM presence p WHERE p.session_id = :s AND p.attendee_id = a.attendee_id) "
-            "ORDER BY a.name = '', a.name, a.name_zh, a.attendee_id",
-            {"s": session_id},
-        )
-        return [self._attendee(r) for r in rows]
-
-    def arrivals(self, session_id: str, bucket_minutes: int = 10) -> list[tuple[datetime, int]]:
-        """Admitted first arrivals per time bucket (bucket start, count), gaps filled with 0."""
-        width = bucket_minutes * 60
-        rows = self.conn.execute(
-            "SELECT (CAST(strftime('%s', first_at) AS INTEGER) / ?) * ? AS b, COUNT(*) "
-            "FROM presence WHERE session_id = ? GROUP BY b ORDER BY b",
-            (width, width, session_id),
-        ).fetchall()
-        if not rows:
-            return []
-        counts = {int(b): int(n) for b, n in rows}
-        start, end = min(counts), max(counts)
-        return [
-            (datetime.fromtimestamp(b, UTC), counts.get(b, 0)) for b in range(start, end + 1, width)
-        ]
 
     # -- print log -------------------------------------------------------------------------
     def record_print(
