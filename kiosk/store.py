@@ -75,6 +75,9 @@ class Store(Ledger, Reports):
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA cache_size=-65536")
+            # Checkpoint every ~16 MB of WAL instead of 4 MB: a checkpoint (an fsync of the
+            # database file) lands on one check-in in ~1,000, not one in ~250.
+            conn.execute("PRAGMA wal_autocheckpoint=4000")
         except sqlite3.Error as exc:
             raise StorageError(f"{p}: cannot open the database ({exc})") from None
         return cls(conn, str(p))
