@@ -1,0 +1,36 @@
+"""The dashboard hosted in the app shows the database's numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kiosk.outcomes import Method
+from kiosk.store import Store
+from tests.ui.conftest import badge_codes
+
+
+def test_dashboard_numbers_match_the_database(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
+    shell = make_shell(demo_db)
+    win = shell.window
+    qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=10000)
+    for _aid, code in badge_codes(demo_db, 4):
+        with qtbot.waitSignal(win.result_shown, timeout=10000):
+            win.submit_code(code, Method.HANDHELD)
+    win.set_mode("dashboard")
+    assert win.dashboard is not None and win.dashboard.isVisible()
+    store = Store.open(demo_db)
+    try:
+        stats = {s.session_id: s for s in store.stats()}
+    finally:
+        store.close()
+    assert stats["opening"].admitted == 4
+    cards = win.dashboard.cards
+    qtbot.waitUntil(
+        lambda: cards.get("opening") is not None and cards["opening"].admitted_label.text() == "4",
+        timeout=10000,
+    )
+    for sid, s in stats.items():
+        assert cards[sid].admitted_label.text() == f"{s.admitted:,}"
+        assert cards[sid].registered_label.text() == f"/ {s.registered:,}"
+    win.set_mode("staff")

@@ -1,0 +1,98 @@
+"""The self check-in kiosk: privacy, lock-down with the staff PIN, camera failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QTableView
+
+from kiosk.outcomes import Method, Outcome
+from tests.ui.conftest import badge_codes
+from ui.screenshots import forge
+from ui.settings import DEFAULT_PIN
+
+
+def test_kiosk_never_shows_search_or_lists(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
+    shell = make_shell(demo_db, mode="kiosk")
+    win = shell.window
+    win.set_mode("kiosk")
+    qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=10000)
+    kiosk = win.kiosk
+    for kind in (QLineEdit, QListView, QTableView, QComboBox):
+        assert kiosk.findChildren(kind) == []
+    assert not win.staff.isVisible() and not win.header.isVisible()
+    # A scan greets only that attendee, by name, both languages, and says where to go.
+    [(_aid, code)] = badge_codes(demo_db, 1)
+    with qtbot.waitSignal(win.result_shown, timeout=10000) as got:
+        win.submit_code(code, Method.CAMERA)
+    res = got.args[0]
+    assert res.outcome is Outcome.ADMITTED
+    assert kiosk.screen_name == "result"
+    shown = " ".join(w.text() for w in (kiosk.line1, kiosk.line2, kiosk.where1, kiosk.where2))
+    assert (
+        (res.name_zh or res.name) in shown and "Grand Ballroom" in shown and "二层大宴会厅" in shown
+    )
+    assert res.organization not in shown  # privacy: nothing beyond the greeting
+    # A refused badge sends the person to the front desk.
+    with qtbot.waitSignal(win.result_shown, timeout=10000):
+        win.submit_code(forge(code), Method.CAMERA)
+    assert "请前往服务台" in kiosk.where1.text() and "front desk" in kiosk.where2.text()
+
+
+def test_kiosk_refuses_to_quit_without_the_pin(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
+    shell = make_shell(demo_db)
+    win = shell.window
+    win.set_mode("kiosk")
+    assert win.locked
+    assert win.close() is False and win.isVisible()
+    QTest.keyClick(win, Qt.Key.Key_Escape)
+    QTest.keyClick(win, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    assert win.isVisible() and win.mode == "kiosk"
+    win.set_mode("staff")  # the header is hidden; even a direct switch asks for the PIN
+    assert win.mode == "kiosk" and win.pin_dialog is not None
+    dlg = win.pin_dialog
+    QTest.keyClicks(dlg.pin, "0000")
+    dlg.try_pin()
+    assert win.locked and "Wrong PIN" in dlg.error.text()
+    QTest.keyClicks(dlg.pin, DEFAULT_PIN)
+    with qtbot.waitSignal(win.mode_changed, timeout=3000):
+        dlg.try_pin()
+    assert not win.locked and win.mode == "staff"
+    assert win.close() is True
+
+
+def test_staff_gesture_opens_the_pin_dialog(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
+    shell = make_shell(demo_db)
+    win = shell.window
+    win.set_mode("kiosk")
+    win.activateWindow()
+    qtbot.waitExposed(win)
+    QTest.keyClick(
+        win, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: win.pin_dialog is not None and win.pin_dialog.isVisible(), timeout=3000)
+    for key in DEFAULT_PIN:
+        win.pin_dialog._key(key)
+    win.pin_dialog._key("OK")
+    assert win.mode == "staff"
+
+
+def test_camera_failure_shows_out_of_order_and_recovers(
+    qtbot: Any, make_shell: Any, make_video: Any, demo_db: Path, tmp_path: Path
+) -> None:
+    later = tmp_path / "camera-later.avi"
+    shell = make_shell(demo_db, camera=str(later), camera_retry_s=0.2)
+    win = shell.window
+    win.set_mode("kiosk")
+    qtbot.waitUntil(lambda: win.kiosk.screen_name == "out_of_order", timeout=10000)
+    assert "front desk" in " ".join(
+        lab.text() for lab in win.kiosk.broken.findChildren(type(win.kiosk.line1))
+    )
+    assert win.staff.cam_status.level == "bad"
+    [(_aid, code)] = badge_codes(demo_db, 1)
+    make_video([code], name=later.name)  # the camera comes back
+    qtbot.waitUntil(lambda: win.kiosk.screen_name != "out_of_order", timeout=10000)
+    assert shell.camera is not None and shell.camera.state == "running"

@@ -1,0 +1,206 @@
+"""Start-up: options, the object graph (no globals), the event loop, clean shut-down.
+
+python main.py [--mode staff|kiosk|dashboard] [--db PATH] [--camera SOURCE] [--session ID]
+               [--station NAME] [--now T] [--lang en|zh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+T0 = time.monotonic()
+log = logging.getLogger("forum_checkin")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Forum Check-in: the kiosk application (staff desk, self check-in, dashboard). "
+        "`python main.py --help` lists the command-line commands.",
+        epilog="Self check-in kiosk: staff leave it with Ctrl+Shift+Q and the staff PIN "
+        "(default 2024; set with --set-pin or $FORUM_CHECKIN_PIN, stored hashed in the user "
+        "data folder, $FORUM_CHECKIN_HOME to move it).",
+    )
+    p.add_argument("--mode", choices=("staff", "kiosk", "dashboard"), default="staff")
+    p.add_argument(
+        "--db", type=Path, help="event database (default: the demo in the user data folder)"
+    )
+    p.add_argument(
+        "--camera",
+        default="auto",
+        help="what `scan --source` takes: a device index, a video file, a URL; "
+        "'auto' (default) = the webcam, else the recorded demo video; 'none' = no camera",
+    )
+    p.add_argument("--session", default="", help="session id (default: the one running now)")
+    p.add_argument("--station", default="desk-1", help="this station's name (in the log)")
+    p.add_argument("--operator", default="", help="who staffs the desk (in the log)")
+    p.add_argument(
+        "--now", default=None, metavar="ISO-8601", help="fix the clock (rehearsals, tests)"
+    )
+    p.add_argument("--lang", choices=("en", "zh"), default=None, help="interface language")
+    p.add_argument("--decoder", default="zxing", help="zxing (default), pyzbar or opencv")
+    p.add_argument("--no-sound", action="store_true", help="no outcome sounds")
+    p.add_argument(
+        "--print-on-checkin", action="store_true", help="print a badge at first check-in"
+    )
+    p.add_argument(
+        "--set-pin", metavar="DIGITS", help="set the staff PIN that unlocks the kiosk, then exit"
+    )
+    p.add_argument(
+        "--windowed", action="store_true", help=argparse.SUPPRESS
+    )  # kiosk not fullscreen
+    p.add_argument("--exit-after", type=float, default=0.0, help=argparse.SUPPRESS)
+    p.add_argument("--quit-when-source-ends", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--no-echo", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def setup_logging(log_file: Path) -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_forum_checkin", False) for h in root.handlers):
+        return
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"warning: cannot write the log file {log_file} ({exc.strerror}); logging to stderr",
+            file=sys.stderr,
+        )
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._forum_checkin = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def resolve_camera(spec: str) -> tuple[str | None, str | None]:
+    """(primary, fallback) sources: 'auto' = webcam 0, else the demo video."""
+    from ui.paths import demo_videos
+
+    if spec.lower() == "none":
+        return None, None
+    if spec.lower() == "auto":
+        videos = demo_videos()
+        return "0", (str(videos[0]) if videos else None)
+    return spec, None
+
+
+def run_app(argv: list[str]) -> int:
+    from ui.refguard import pin_singletons
+
+    pin_singletons()
+    args = build_parser().parse_args(argv)
+    from ui.paths import data_dir, demo_db_path, log_path
+
+    setup_logging(log_path())
+    if args.set_pin:
+        from ui.settings import Settings
+
+        try:
+            Settings(data_dir() / "settings.json").set_pin(args.set_pin)
+        except ValueError as exc:
+            print(f"error: --set-pin: {exc}", file=sys.stderr)
+            return 2
+        print(f"staff PIN saved (hashed) in {data_dir() / 'settings.json'}")
+        return 0
+
+    from kiosk.clock import Clock, FixedClock, SystemClock, parse_instant
+    from kiosk.event import load_event
+
+    clock: Clock = SystemClock()
+    if args.db is None and not args.now:
+        from ui.democlock import DemoClock
+
+        clock = DemoClock()  # the demo admits badges at any hour
+    if args.now:
+        try:
+            clock = FixedClock(parse_instant(args.now, load_event().timezone))
+        except ValueError as exc:
+            print(f"error: --now: {exc}", file=sys.stderr)
+            return 2
+    db_path: Path = args.db or demo_db_path()
+    build_demo = args.db is None and not db_path.exists()
+    if args.db is not None and not args.db.exists():
+        print(
+            f"error: --db {args.db}: no such database (create one with `init` or `demo`)",
+            file=sys.stderr,
+        )
+        return 2
+
+    # Import the domain here, before the window exists: pypinyin's phrase dictionary is one
+    # ~350 ms unmarshal that holds the GIL; in the database thread it would freeze the GUI.
+    import kiosk.service  # noqa: F401
+
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Forum Check-in")
+    app.setOrganizationName("forum-checkin")
+    from ui.shell import Shell, ShellOptions
+
+    primary, fallback = resolve_camera(args.camera)
+    shell = Shell(
+        app,
+        ShellOptions(
+            db_path=db_path,
+            build_demo=build_demo,
+            clock=clock,
+            mode=args.mode,
+            camera=primary,
+            camera_fallback=fallback,
+            loop_video=not args.quit_when_source_ends,
+            session_id=args.session,
+            station=args.station,
+            operator=args.operator,
+            lang=args.lang,
+            decoder=args.decoder,
+            sound=not args.no_sound,
+            print_on_checkin=args.print_on_checkin,
+            fullscreen_kiosk=not args.windowed,
+            echo=not args.no_echo,
+        ),
+    )
+    shell.start()
+    shell.window.show()
+    if args.mode == "kiosk":
+        shell.window.set_mode("kiosk")
+    first = {"done": False}
+
+    def first_frame() -> None:
+        if not first["done"]:
+            first["done"] = True
+            log.info(
+                "first frame shown %.2f s after start (wall clock %.3f)",
+                time.monotonic() - T0,
+                time.time(),
+            )
+
+    shell.window.staff.preview.frame_shown.connect(first_frame)
+    shell.window.kiosk.preview.frame_shown.connect(first_frame)
+    # Ctrl+C in the terminal (`make run`) quits cleanly: Python handles signals only when it
+    # runs, so a timer lets it run a few times a second.
+    signal.signal(signal.SIGINT, lambda *_: shell.quit())
+    wake = QTimer(shell.window)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    if args.exit_after > 0:
+        QTimer.singleShot(int(args.exit_after * 1000), shell.window, shell.quit)
+    if args.quit_when_source_ends and shell.camera is not None:
+        shell.camera.status_changed.connect(
+            lambda state, _m: (
+                QTimer.singleShot(1500, shell.window, shell.quit) if state == "ended" else None
+            )
+        )
+    code = app.exec()
+    shell.shutdown()
+    return code

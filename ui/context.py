@@ -1,0 +1,35 @@
+"""What the views share, built once by ui.app (no globals): the object graph's hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.clock import Clock
+from kiosk.event import Event
+from kiosk.outcomes import CheckinResult
+from ui.camera import CameraWorker
+from ui.dbworker import DbClient
+from ui.settings import Settings
+from ui.sounds import SoundPlayer
+
+
+@dataclass
+class Context:
+    db: DbClient
+    clock: Clock
+    settings: Settings
+    sounds: SoundPlayer
+    camera: CameraWorker | None = None
+    station: str = "desk-1"
+    operator: str = ""
+    event: Event | None = None
+    session_id: str = ""
+    print_on_first_checkin: bool = False
+    echo: Callable[[CheckinResult], None] | None = None  # a line per check-in (`make run`)
+
+    def session_title(self, session_id: str) -> str:
+        if self.event is None:
+            return session_id
+        s = self.event.session(session_id)
+        return f"{s.title} · {s.title_zh}" if s.title_zh else s.title

@@ -1,0 +1,35 @@
+"""The demo's clock: `make run` must show badges being admitted at any hour of the day.
+
+The demo database's program is on the day it was built. When none of its sessions is open
+for check-in at the real time, the demo clock starts at five minutes past the first
+session's start, on the program's day, and runs on from there (as `--now` would).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kiosk.clock import Clock, FixedClock, SystemClock
+from kiosk.event import Event
+
+
+class DemoClock:
+    def __init__(self, inner: Clock | None = None) -> None:
+        self.inner: Clock = inner or SystemClock()
+        self.shifted_to: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.inner.now()
+
+    def monotonic(self) -> float:
+        return self.inner.monotonic()
+
+    def fit(self, event: Event) -> bool:
+        """Move into the program when no session is open now; True when it moved."""
+        now = self.inner.now()
+        if any(s.window(event.checkin_opens_minutes)[0] <= now <= s.end for s in event.sessions):
+            return False
+        first = min(event.sessions, key=lambda s: s.start)
+        self.shifted_to = first.start + timedelta(minutes=5)
+        self.inner = FixedClock(self.shifted_to)
+        return True

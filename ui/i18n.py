@@ -1,0 +1,75 @@
+"""Qt translations: English source strings, Simplified Chinese from resources/i18n/*.ts.
+
+The .qm is committed; when it is missing or older than its .ts, it is compiled at
+start with pyside6-lrelease. Switching language installs/removes the translator, which
+sends LanguageChange to every widget (each view re-translates in changeEvent).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from ui.paths import I18N
+
+log = logging.getLogger(__name__)
+CATALOG = "forum_checkin"
+LANGS = ("en", "zh")
+
+
+def qm_path(lang: str) -> Path:
+    return I18N / f"{CATALOG}_{'zh_CN' if lang == 'zh' else lang}.qm"
+
+
+def ensure_compiled(lang: str) -> Path | None:
+    qm = qm_path(lang)
+    ts = qm.with_suffix(".ts")
+    if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
+        tool = shutil.which("pyside6-lrelease") or str(
+            Path(sys.executable).parent / "pyside6-lrelease"
+        )
+        try:
+            subprocess.run(
+                [tool, str(ts), "-qm", str(qm)], check=True, capture_output=True, timeout=60
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("cannot compile %s (%s); using the existing catalogue", ts, exc)
+    return qm if qm.exists() else None
+
+
+class Translations:
+    """Owns the installed QTranslator; `switch('zh'|'en')` at run time."""
+
+    def __init__(self, app: QCoreApplication) -> None:
+        self.app = app
+        self.lang = "en"
+        self._translator: QTranslator | None = None
+
+    def switch(self, lang: str) -> bool:
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r} (en or zh)")
+        if self._translator is not None:
+            self.app.removeTranslator(self._translator)
+            self._translator = None
+        self.lang = lang
+        if lang == "en":
+            QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+            return True
+        qm = ensure_compiled(lang)
+        tr = QTranslator(self.app)
+        if qm is None or not tr.load(str(qm)):
+            log.warning("no translation catalogue for %s in %s", lang, I18N)
+            return False
+        self.app.installTranslator(tr)
+        self._translator = tr
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        return True
+
+
+def system_lang() -> str:
+    return "zh" if QLocale.system().language() == QLocale.Language.Chinese else "en"

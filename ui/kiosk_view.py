@@ -1,0 +1,156 @@
+"""The self check-in kiosk: attract screen, a bilingual greeting, out-of-order screen.
+
+Privacy: no search, no lists, nothing about anyone but the person who just scanned.
+Both languages are always shown (Chinese first for Chinese names).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.event import Event
+from kiosk.outcomes import CheckinResult, Method
+from ui.context import Context
+from ui.presentation import DESK_EN, DESK_ZH, Tone, greeting, look, where_to_go
+from ui.preview import PreviewWidget
+
+
+def _big(text: str, size: int, bold: bool = False, colour: str = "#1F2933") -> QLabel:
+    lab = QLabel(text)
+    lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    lab.setWordWrap(True)
+    f = lab.font()
+    f.setPointSize(size)
+    f.setBold(bold)
+    lab.setFont(f)
+    lab.setStyleSheet(f"color: {colour}; background: transparent;")
+    return lab
+
+
+class KioskView(QWidget):
+    RESULT_MS = 5000
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("Kiosk")
+        self.pages = QStackedWidget()
+
+        # attract
+        self.attract = QFrame()
+        self.attract.setStyleSheet("QFrame { background: #0B2545; }")
+        a = QVBoxLayout(self.attract)
+        a.setContentsMargins(60, 40, 60, 40)
+        a.setSpacing(16)
+        self.event_zh = _big("", 22, True, "#D6E4F5")
+        self.event_en = _big("", 16, False, "#9FB7D6")
+        self.invite_zh = _big("请出示您的胸卡二维码", 44, True, "white")
+        self.invite_en = _big("Please show your badge QR code", 30, False, "white")
+        self.preview = PreviewWidget(mirror=True)
+        self.preview.setMinimumSize(480, 270)
+        self.preview.setMaximumSize(720, 405)
+        self.session_line = _big("", 15, False, "#9FB7D6")
+        a.addWidget(self.event_zh)
+        a.addWidget(self.event_en)
+        a.addStretch(1)
+        a.addWidget(self.invite_zh)
+        a.addWidget(self.invite_en)
+        a.addSpacing(10)
+        a.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        a.addStretch(1)
+        a.addWidget(self.session_line)
+
+        # result
+        self.result_page = QFrame()
+        r = QVBoxLayout(self.result_page)
+        r.setContentsMargins(60, 60, 60, 60)
+        r.setSpacing(18)
+        self.symbol = _big("", 96, True, "white")
+        self.line1 = _big("", 40, True, "white")
+        self.line2 = _big("", 28, False, "white")
+        self.where1 = _big("", 26, True, "white")
+        self.where2 = _big("", 20, False, "white")
+        r.addStretch(1)
+        for w in (self.symbol, self.line1, self.line2, self.where1, self.where2):
+            r.addWidget(w)
+        r.addStretch(1)
+
+        # out of order
+        self.broken = QFrame()
+        self.broken.setStyleSheet("QFrame { background: #3E4C59; }")
+        b = QVBoxLayout(self.broken)
+        b.setContentsMargins(60, 60, 60, 60)
+        b.addStretch(1)
+        b.addWidget(_big("暂停服务", 48, True, "white"))
+        b.addWidget(_big("Out of order", 34, True, "white"))
+        b.addSpacing(20)
+        b.addWidget(_big("请前往服务台办理签到", 28, False, "#E4E7EB"))
+        b.addWidget(_big("Please go to the front desk to check in", 22, False, "#E4E7EB"))
+        b.addStretch(1)
+
+        for p in (self.attract, self.result_page, self.broken):
+            self.pages.addWidget(p)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.pages)
+        self._back = QTimer(self)
+        self._back.setSingleShot(True)
+        self._back.timeout.connect(self.show_attract)
+        self.camera_ok = True
+        self.result: CheckinResult | None = None
+
+    @property
+    def screen_name(self) -> str:
+        return {0: "attract", 1: "result", 2: "out_of_order"}[self.pages.currentIndex()]
+
+    def set_event(self, event: Event, session_id: str) -> None:
+        self.event_zh.setText(event.name_zh or event.name)
+        self.event_en.setText(event.name)
+        self.set_session(session_id)
+
+    def set_session(self, session_id: str) -> None:
+        if self.ctx.event and session_id:
+            s = self.ctx.event.session(session_id)
+            self.session_line.setText(f"{s.title_zh} · {s.title}  —  {s.room_zh} · {s.room}")
+
+    def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
+        if self.ctx.session_id:
+            self.ctx.db.check_in(code, self.ctx.session_id, Method.SELF, self.ctx.station, "")
+
+    def show_result(self, result: CheckinResult) -> None:
+        self.result = result
+        lk = look(result.outcome)
+        self.result_page.setStyleSheet(f"QFrame {{ background: {lk.colour}; }}")
+        if lk.tone is Tone.REFUSE:
+            self.symbol.setText("!")
+            self.line1.setText(f"{lk.title_zh} · {lk.title_en}")
+            self.line2.setText(f"{lk.reason_zh}\n{lk.reason_en}")
+            self.where1.setText(DESK_ZH)
+            self.where2.setText(DESK_EN)
+        else:
+            first, second = greeting(result)
+            self.symbol.setText("✓" if lk.tone is Tone.OK else "i")
+            self.line1.setText(first)
+            self.line2.setText(
+                second if lk.tone is Tone.OK else f"{second}\n{lk.title_zh} · {lk.title_en}"
+            )
+            en, zh = where_to_go(result)
+            self.where1.setText(zh)
+            self.where2.setText(en)
+        self.ctx.sounds.play(lk.sound)
+        self.pages.setCurrentWidget(self.result_page)
+        self._back.start(self.RESULT_MS)
+
+    def show_attract(self) -> None:
+        self.result = None
+        self.pages.setCurrentWidget(self.attract if self.camera_ok else self.broken)
+
+    def set_camera_status(self, state: str, message: str) -> None:
+        ok = state in ("running", "starting")
+        self.camera_ok = ok
+        if not ok:
+            self._back.stop()
+            self.pages.setCurrentWidget(self.broken)
+        elif self.pages.currentWidget() is self.broken:
+            self.pages.setCurrentWidget(self.attract)

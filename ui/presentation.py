@@ -1,0 +1,179 @@
+"""Every Outcome mapped to what people see and hear: colour, bilingual reason, sound.
+
+One table, so a new Outcome member fails the test that checks all are mapped.
+Both languages are shown whatever the UI language is.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from kiosk.outcomes import CheckinResult, Outcome
+
+
+class Tone(enum.StrEnum):
+    OK = "ok"  # green
+    WARN = "warn"  # amber
+    REFUSE = "refuse"  # red
+
+
+COLOURS = {
+    Tone.OK: ("#1E8E3E", "#E6F4EA"),  # (strong, pale)
+    Tone.WARN: ("#B06000", "#FEF3E0"),
+    Tone.REFUSE: ("#C5221F", "#FCE8E6"),
+}
+ATTENTION_COLOUR = "#6A1B9A"
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    tone: Tone
+    title_en: str
+    title_zh: str
+    reason_en: str
+    reason_zh: str
+    sound: str  # file stem in resources/sounds/
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.tone][0]
+
+    @property
+    def pale(self) -> str:
+        return COLOURS[self.tone][1]
+
+
+_DESK = ("Please go to the front desk.", "请前往服务台。")
+
+LOOKS: dict[Outcome, Look] = {
+    Outcome.ADMITTED: Look(Tone.OK, "Welcome", "欢迎", "Checked in.", "签到成功。", "admitted"),
+    Outcome.EXITED: Look(Tone.OK, "Goodbye", "再见", "Exit recorded.", "已登记离场。", "admitted"),
+    Outcome.ALREADY_CHECKED_IN: Look(
+        Tone.WARN,
+        "Already checked in",
+        "已签到",
+        "This badge was already checked in for this session.",
+        "此胸卡已在本场次签到。",
+        "already",
+    ),
+    Outcome.WRONG_EVENT: Look(
+        Tone.REFUSE,
+        "Wrong event",
+        "非本活动胸卡",
+        "This badge belongs to another event.",
+        "此胸卡不属于本次活动。",
+        "refused",
+    ),
+    Outcome.FORGED_CODE: Look(
+        Tone.REFUSE,
+        "Invalid badge",
+        "胸卡无效",
+        "The badge code failed verification.",
+        "胸卡二维码验证失败。",
+        "refused",
+    ),
+    Outcome.UNKNOWN_CODE: Look(
+        Tone.REFUSE,
+        "Not a badge",
+        "无法识别",
+        "This code is not a forum badge.",
+        "此二维码不是论坛胸卡。",
+        "refused",
+    ),
+    Outcome.REVOKED_BADGE: Look(
+        Tone.REFUSE,
+        "Badge replaced",
+        "胸卡已作废",
+        "This badge was replaced by a newer one.",
+        "此胸卡已被新胸卡取代。",
+        "refused",
+    ),
+    Outcome.OUTSIDE_TIME_WINDOW: Look(
+        Tone.REFUSE,
+        "Check-in not open",
+        "未到签到时间",
+        "Check-in for this session is not open now.",
+        "本场次当前不在签到时间内。",
+        "refused",
+    ),
+    Outcome.NOT_REGISTERED: Look(
+        Tone.REFUSE,
+        "Not registered",
+        "未报名",
+        "Not registered for this session.",
+        "未报名参加本场次。",
+        "refused",
+    ),
+    Outcome.SESSION_FULL: Look(
+        Tone.REFUSE,
+        "Session full",
+        "会场已满",
+        "This session has reached its capacity.",
+        "本场次人数已满。",
+        "refused",
+    ),
+    Outcome.NOT_INSIDE: Look(
+        Tone.WARN,
+        "Not checked in",
+        "未入场",
+        "No entry was recorded for this badge.",
+        "此胸卡没有入场记录。",
+        "already",
+    ),
+}
+
+
+def look(outcome: Outcome) -> Look:
+    return LOOKS[outcome]
+
+
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {
+    "delegate": ("Delegate", "代表"),
+    "vip": ("VIP", "贵宾"),
+    "speaker": ("Speaker", "演讲嘉宾"),
+    "press": ("Press", "媒体"),
+    "exhibitor": ("Exhibitor", "参展商"),
+    "staff": ("Staff", "工作人员"),
+    "guest": ("Guest", "嘉宾"),
+}
+
+
+def category_text(category: str) -> str:
+    en, zh = CATEGORY_NAMES.get(category, (category.title(), ""))
+    return f"{en} · {zh}" if zh else en
+
+
+def needs_alert(result: CheckinResult) -> bool:
+    """VIPs and attendees flagged for attention get a visible alert at the desk."""
+    return result.attention or result.category in ("vip", "speaker")
+
+
+def is_chinese_name(result: CheckinResult) -> bool:
+    """A Chinese name is greeted Chinese first: a Chinese name that is not a
+    transliteration (those carry the middle dot, 约翰·史密斯), or no Latin name at all."""
+    zh = result.name_zh.strip()
+    if not zh:
+        return False
+    return not result.name.strip() or ("·" not in zh and "•" not in zh)
+
+
+def greeting(result: CheckinResult) -> tuple[str, str]:
+    """The kiosk greeting: (first line, second line), Chinese first for Chinese names."""
+    zh_name = result.name_zh or result.name
+    en_name = result.name or result.name_zh
+    zh = f"{zh_name}，您好！欢迎参会。"
+    en = f"Welcome, {en_name}!"
+    return (zh, en) if is_chinese_name(result) else (en, zh)
+
+
+def where_to_go(result: CheckinResult) -> tuple[str, str]:
+    if not result.room and not result.room_zh:
+        return ("", "")
+    return (
+        f"Please proceed to {result.room or result.room_zh}.",
+        f"请前往{result.room_zh or result.room}。",
+    )
+
+
+DESK_EN, DESK_ZH = _DESK

@@ -1,0 +1,208 @@
+"""The staff desk's result panel: a big colour after every scan, both languages.
+
+Shows the outcome and reason (English and Chinese), the attendee's names, organization,
+category, desk notes and a VIP/attention alert. It clears by itself and is replaced at
+once by the next result: it never blocks a scan.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.outcomes import CheckinResult
+from ui.presentation import ATTENTION_COLOUR, Tone, category_text, look, needs_alert
+
+
+def _label(name: str, size: int, bold: bool = False, wrap: bool = True) -> QLabel:
+    lab = QLabel()
+    lab.setObjectName(name)
+    lab.setWordWrap(wrap)
+    f = lab.font()
+    f.setPointSize(size)
+    f.setBold(bold)
+    lab.setFont(f)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return lab
+
+
+class ResultPanel(QFrame):
+    cleared = Signal()
+
+    def __init__(self, hold_ms: int = 6000, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ResultPanel")
+        self.hold_ms = hold_ms
+        self.tz: ZoneInfo | None = None
+        self.result: CheckinResult | None = None
+        self.error_shown = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("ResultBanner")
+        b = QVBoxLayout(self.banner)
+        b.setContentsMargins(24, 16, 24, 16)
+        b.setSpacing(2)
+        self.title = _label("ResultTitle", 26, bold=True)
+        self.title_zh = _label("ResultTitleZh", 20, bold=True)
+        self.reason = _label("ResultReason", 12)
+        b.addWidget(self.title)
+        b.addWidget(self.title_zh)
+        b.addWidget(self.reason)
+
+        self.alert = _label("ResultAlert", 14, bold=True)
+        self.alert.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.alert.setStyleSheet(
+            f"background: {ATTENTION_COLOUR}; color: white; border-radius: 6px; padding: 8px;"
+        )
+        self.name = _label("ResultName", 22, bold=True)
+        self.name_zh = _label("ResultNameZh", 22, bold=True)
+        self.org = _label("ResultOrg", 13)
+        self.category = _label("ResultCategory", 12, bold=True)
+        self.notes = _label("ResultNotes", 12)
+        self.notes.setStyleSheet(
+            "background: #FFF8E1; border: 1px solid #F0D58C; border-radius: 6px; padding: 8px;"
+        )
+        self.prior = _label("ResultPrior", 11)
+        self.hints = _label("ResultHints", 11)
+        self.hints.setObjectName("Muted")
+        self.hints.setText(
+            "Enter  check in the selected person · 签到所选人员\n"
+            "Ctrl+F  search · 搜索        Ctrl+Z  undo · 撤销\n"
+            "Ctrl+N  walk-in · 现场注册    Ctrl+P  reprint · 补打胸卡\n"
+            "F1 / F2 / F3  staff desk · self check-in · dashboard  服务台 · 自助签到 · 数据看板"
+        )
+
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(24, 14, 24, 18)
+        lay.setSpacing(6)
+        names = QHBoxLayout()
+        names.setSpacing(18)
+        names.addWidget(self.name)
+        names.addWidget(self.name_zh)
+        names.addStretch(1)
+        lay.addWidget(self.alert)
+        lay.addLayout(names)
+        lay.addWidget(self.org)
+        lay.addWidget(self.category)
+        lay.addWidget(self.prior)
+        lay.addWidget(self.notes)
+        lay.addWidget(self.hints)
+        lay.addStretch(1)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.banner)
+        outer.addWidget(body, 1)
+        self.clear()
+
+    @property
+    def state(self) -> str:
+        """'idle', 'error' or the tone of the shown result ('ok', 'warn', 'refuse')."""
+        if self.result is None:
+            return "error" if self.error_shown else "idle"
+        return look(self.result.outcome).tone.value
+
+    def show_result(self, result: CheckinResult) -> None:
+        self.result = result
+        lk = look(result.outcome)
+        self._paint(lk.colour, lk.pale)
+        self.title.setText(lk.title_en)
+        self.title_zh.setText(lk.title_zh)
+        self.reason.setText(f"{lk.reason_en}\n{lk.reason_zh}")
+        self.name.setText(result.name)
+        self.name_zh.setText(result.name_zh)
+        org = result.organization
+        if result.organization_zh and result.organization_zh != org:
+            org = f"{org}  ·  {result.organization_zh}" if org else result.organization_zh
+        if result.title:
+            org = f"{result.title}, {org}" if org else result.title
+        self.org.setText(org)
+        self.category.setText(category_text(result.category) if result.category else "")
+        self.notes.setText(f"Desk note · 备注: {result.notes}" if result.notes else "")
+        if needs_alert(result):
+            if result.category == "vip":
+                kind = "VIP · 贵宾"
+            elif result.category == "speaker":
+                kind = "SPEAKER · 演讲嘉宾"
+            else:
+                kind = "ATTENTION · 请注意"
+            self.alert.setText(f"★ {kind} — please alert the host · 请通知接待人员")
+        else:
+            self.alert.setText("")
+        if lk.tone is Tone.REFUSE and not result.name and not result.name_zh:
+            self.prior.setText(
+                "Check the person's ID, then find them with Search (Ctrl+F) or register a walk-in.\n"
+                "请核对证件，再用搜索（Ctrl+F）查找或办理现场注册。"
+            )
+        elif result.prior is not None:
+            at = result.prior.at.astimezone(self.tz) if self.tz else result.prior.at
+            self.prior.setText(
+                f"First checked in at {at:%H:%M} at {result.prior.station} · "
+                f"已于 {at:%H:%M} 在 {result.prior.station} 签到"
+            )
+        else:
+            self.prior.setText("")
+        for w in (
+            self.alert,
+            self.name,
+            self.name_zh,
+            self.org,
+            self.category,
+            self.notes,
+            self.prior,
+        ):
+            w.setVisible(bool(w.text()))
+        self.hints.hide()
+        self._timer.start(self.hold_ms)
+
+    def show_error(self, message: str) -> None:
+        """The scan could not be recorded (database problem): red, what and where."""
+        self.clear()
+        self.result = None
+        self._paint("#C5221F", "#FCE8E6")
+        self.title.setText("Not recorded")
+        self.title_zh.setText("未能记录")
+        self.reason.setText(
+            f"{message}\nNothing was recorded: try again or use the paper list. · 本次未记录，请重试。"
+        )
+        self.hints.hide()
+        self.error_shown = True
+        self._timer.start(self.hold_ms * 2)
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self.result = None
+        self.error_shown = False
+        self._paint("#52606D", "#FFFFFF")
+        self.title.setText("Ready to scan")
+        self.title_zh.setText("请扫描胸卡二维码")
+        self.reason.setText("Show the badge QR code to the camera or use the handheld scanner.")
+        for w in (
+            self.alert,
+            self.name,
+            self.name_zh,
+            self.org,
+            self.category,
+            self.notes,
+            self.prior,
+        ):
+            w.setText("")
+            w.setVisible(False)
+        self.hints.show()
+        self.cleared.emit()
+
+    def _paint(self, strong: str, pale: str) -> None:
+        self.banner.setStyleSheet(
+            f"QFrame#ResultBanner {{ background: {strong}; border-top-left-radius: 10px;"
+            " border-top-right-radius: 10px; } QLabel { color: white; }"
+        )
+        self.setStyleSheet(
+            f"QFrame#ResultPanel {{ background: {pale}; border: 1px solid #D9DEE3; border-radius: 10px; }}"
+        )

@@ -1,0 +1,167 @@
+"""The object graph of the running application, built in one place (no globals).
+
+`Shell` wires the database thread, the camera threads, sounds, the handheld filter,
+the watchdog, translations and the window; tests and `screenshots` build it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.clock import Clock
+from kiosk.outcomes import CheckinResult
+from ui.camera import CameraConfig, CameraWorker
+from ui.context import Context
+from ui.dbworker import DbClient
+from ui.fonts import apply_app_font
+from ui.handheld import HandheldFilter
+from ui.i18n import Translations, system_lang
+from ui.mainwindow import MainWindow
+from ui.paths import data_dir
+from ui.presentation import look
+from ui.refguard import pin_singletons
+from ui.settings import Settings
+from ui.sounds import SoundPlayer
+from ui.theme import STYLESHEET
+from ui.watchdog import Watchdog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ShellOptions:
+    db_path: Path
+    clock: Clock
+    build_demo: bool = False
+    mode: str = "staff"
+    camera: str | None = None
+    camera_fallback: str | None = None
+    loop_video: bool = True
+    camera_retry_s: float = 2.0
+    camera_realtime: bool = True  # False: a video plays as fast as it decodes (benchmarks)
+    session_id: str = ""
+    station: str = "desk-1"
+    operator: str = ""
+    lang: str | None = None
+    decoder: str = "zxing"
+    sound: bool = True
+    print_on_checkin: bool = False
+    fullscreen_kiosk: bool = True
+    echo: bool = False
+    watchdog: bool = True
+    settings_path: Path | None = None
+
+
+class Shell:
+    def __init__(self, app: QApplication, opts: ShellOptions) -> None:
+        pin_singletons()  # PySide6 6.12 releases references to None/True/False it never took
+        self.app = app
+        self.opts = opts
+        apply_app_font(app)
+        app.setStyleSheet(STYLESHEET)
+        self.translations = Translations(app)
+        self.translations.switch(opts.lang or system_lang())
+        self.settings = Settings(opts.settings_path or data_dir() / "settings.json")
+        self.db = DbClient(opts.db_path, opts.clock, build_demo=opts.build_demo)
+        self.camera: CameraWorker | None = None
+        if opts.camera is not None:
+            self.camera = CameraWorker(
+                CameraConfig(
+                    spec=opts.camera,
+                    fallback=opts.camera_fallback,
+                    decoder=opts.decoder,
+                    loop=opts.loop_video,
+                    retry_s=opts.camera_retry_s,
+                    realtime=opts.camera_realtime,
+                ),
+                opts.clock,
+            )
+        self.sounds = SoundPlayer(enabled=opts.sound)
+        self.ctx = Context(
+            db=self.db,
+            clock=opts.clock,
+            settings=self.settings,
+            sounds=self.sounds,
+            camera=self.camera,
+            station=opts.station,
+            operator=opts.operator,
+            session_id=opts.session_id,
+            print_on_first_checkin=opts.print_on_checkin
+            or bool(self.settings.get("print_on_first_checkin", False)),
+            echo=self._echo if opts.echo else None,
+        )
+        self.window = MainWindow(self.ctx, self.translations, self._make_dashboard)
+        self.window.kiosk_fullscreen = opts.fullscreen_kiosk
+        self.handheld = HandheldFilter(opts.clock, self.window)
+        self.handheld.scanned.connect(self._handheld)
+        self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
+        self._down = False
+        self.dashboard: Any = None
+        if self.settings.problem:
+            self.window.status.showMessage(self.settings.problem, 15000)
+
+    def start(self) -> None:
+        self.app.installEventFilter(self.handheld)
+        self.db.start()
+        if self.camera is not None:
+            self.camera.start()
+        if self.watchdog is not None:
+            self.watchdog.start()
+
+    def _handheld(self, code: str) -> None:
+        from kiosk.outcomes import Method
+
+        self.window.submit_code(code, Method.HANDHELD)
+
+    def _make_dashboard(self) -> QWidget:
+        from ui.dashboard import DashboardSource, DashboardView
+
+        source = DashboardSource(self.opts.db_path, self.opts.clock)
+        view = DashboardView(source, self.opts.clock)
+        self.dashboard = view
+        return view
+
+    def _echo(self, result: CheckinResult) -> None:
+        """One line per check-in on stdout: readable on a terminal, JSON when piped."""
+        if sys.stdout is None:  # a windowed start without a console
+            return
+        if sys.stdout.isatty():
+            lk = look(result.outcome)
+            at = result.at.astimezone(self.ctx.event.tz) if self.ctx.event else result.at
+            who = "  ".join(x for x in (result.name, result.name_zh) if x) or "—"
+            org = f" — {result.organization}" if result.organization else ""
+            line = (
+                f"{at:%H:%M:%S}  {lk.title_en} · {lk.title_zh}  {who}{org}  [{result.session_id}]"
+            )
+        else:
+            line = json.dumps(result.to_json(), ensure_ascii=False)
+        # stdout closed: not worth stopping the desk for
+        with contextlib.suppress(OSError, ValueError):
+            print(line, flush=True)
+
+    def quit(self) -> None:
+        self.window.locked = False
+        self.window.close()
+        self.app.quit()
+
+    def shutdown(self) -> None:
+        """Stop every thread cleanly (camera first, then the database after its queue)."""
+        if self._down:
+            return
+        self._down = True
+        self.app.removeEventFilter(self.handheld)
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        if self.camera is not None:
+            self.camera.stop()
+        if self.dashboard is not None:
+            self.dashboard.shutdown()
+        self.db.stop()
