@@ -50,8 +50,14 @@ bench: setup-test
 	$(PY) bench/checkin.py
 	$(PY) bench/search.py
 	$(PY) bench/import_rows.py
-	$(PY) bench/decode.py
 	$(PY) bench/export.py
+	$(PY) bench/decode.py
+	$(PY) bench/scan_e2e.py
+	$(PY) bench/badges.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_dashboard.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_memory.py
 
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots --out docs/screenshots

@@ -9,6 +9,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from ui.refguard import pin_singletons
+
+# PySide6 6.12 drops references to None/True/False on void calls (see ui/refguard.py).
+pin_singletons()
+
 import pytest
 
 from kiosk.bootstrap import init_database
@@ -18,6 +23,10 @@ from kiosk.event import load_event
 from kiosk.service import CheckinService
 from kiosk.store import Store
 from tests.helpers.clocks import EVENT_DAY, at
+from ui.refguard import pin_singletons
+
+# PySide6 6.12 drops references to None/True/False on void calls (see ui/refguard.py).
+pin_singletons()
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "qr-photos"

@@ -59,7 +59,7 @@ def test_each_refusal_is_logged(service: CheckinService, store: Store) -> None:
     service.check_in("https://example.com/poster", "opening")
     service.check_in(code[:-3] + ("AAA" if code[-3:] != "AAA" else "BBB"), "opening")
     assert entries(store) == [("entry", "unknown_code"), ("entry", "forged_code")]
-    assert [e.code for e in store.log()][0] == "https://example.com/poster"
+    assert next(e.code for e in store.log()) == "https://example.com/poster"
     assert store.stats()[0].admitted == 0
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk.cli.common import cli
 from kiosk.cli import core as _core  # noqa: F401  (registers the commands)
+from kiosk.cli.common import cli
 
 NOW = "2024-11-04T09:05"
 
@@ -27,7 +27,9 @@ def test_init_then_checkin_unknown(tmp_path: Path) -> None:
     db = str(tmp_path / "e.sqlite")
     code, out, _ = run("init", "--db", db)
     assert code == 0 and "Cleantech" in out
-    code, out, _ = run("checkin", "--db", db, "--session", "opening", "--code", "nope", "--now", NOW)
+    code, out, _ = run(
+        "checkin", "--db", db, "--session", "opening", "--code", "nope", "--now", NOW
+    )
     assert code == 0
     (row,) = lines(out)
     assert row["outcome"] == "unknown_code" and row["attention"] is False
@@ -40,7 +42,10 @@ def test_demo_badge_code_checkin_stats_undo(demo_db: Path) -> None:
     code, out, _ = run("search", "--db", db, "zhang", "--json")
     assert code == 0
     people = lines(out)
-    assert people and all("zhang" in (str(p["name"]) + str(p["email"])).lower() or "张" in str(p["name_zh"]) for p in people)
+    assert people and all(
+        "zhang" in (str(p["name"]) + str(p["email"])).lower() or "张" in str(p["name_zh"])
+        for p in people
+    )
     aid = str(people[0]["attendee_id"])
     code, badge, _ = run("badge-code", aid, "--db", db)
     assert code == 0 and badge.startswith("FC1:")
@@ -49,7 +54,9 @@ def test_demo_badge_code_checkin_stats_undo(demo_db: Path) -> None:
     args = ("checkin", "--db", db, "--session", "opening", "--now", NOW, "--station", "door-1")
     first = lines(run(*args, "--code", badge.strip())[1])[0]
     assert first["outcome"] == "admitted" and first["attendee_id"] == aid
-    assert first["at"] == "2024-11-04T01:05:00+00:00" or str(first["at"]).startswith("2024-11-04T01:05")
+    assert first["at"] == "2024-11-04T01:05:00+00:00" or str(first["at"]).startswith(
+        "2024-11-04T01:05"
+    )
     second = lines(run(*args, "--code", badge.strip())[1])[0]
     assert second["outcome"] == "already_checked_in" and second["already_station"] == "door-1"
     code, out, _ = run("stats", "--db", db, "--json")
@@ -91,7 +98,7 @@ def test_errors_are_one_line_and_write_nothing(
 ) -> None:
     from kiosk.store import Store
 
-    code, out, err = run(*args, "--db", str(demo_db))
+    code, _out, err = run(*args, "--db", str(demo_db))
     assert code != 0
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     store = Store.open(demo_db)

@@ -57,7 +57,7 @@ def test_current_session_follows_the_schedule() -> None:
         (('date = "2024-11-04"', 'date = "4 Nov"'), "event.date", "not a date"),
         (('timezone = "Asia/Shanghai"', 'timezone = "Mars/Base"'), "event.timezone", "unknown"),
         (('end = "10:30"', 'end = "08:00"'), "sessions[0].end", "after start"),
-        (('capacity = 10', 'capacity = "ten"'), "sessions[0].capacity", "whole number"),
+        (("capacity = 10", 'capacity = "ten"'), "sessions[0].capacity", "whole number"),
         (('id = "opening"', 'id = "Opening Room"'), "sessions[0].id", "lower-case"),
         (('title = "Opening"', "title = 3"), "sessions[0].title", "must be text"),
         (('start = "09:00"', 'start = "nine"'), "sessions[0].start", "not a time"),

@@ -56,4 +56,4 @@ def test_query_building_is_safe() -> None:
 
 def test_search_by_attendee_id(svc: CheckinService) -> None:
     a = svc.search("jenn")[0]
-    assert [x.attendee_id for x in svc.search(a.attendee_id)][0] == a.attendee_id
+    assert next(x.attendee_id for x in svc.search(a.attendee_id)) == a.attendee_id

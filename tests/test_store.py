@@ -72,14 +72,14 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_recorded(tmp_path: Path) 
             service.check_in(f"filler {i} " + "y" * 400, "opening")
     store.close()
     reopened = Store.open(path)
-    assert [e.code for e in reopened.log()][0] == "first refused scan"
+    assert next(e.code for e in reopened.log()) == "first refused scan"
     reopened.close()
 
 
 def test_not_a_database(tmp_path: Path) -> None:
     p = tmp_path / "notes.sqlite"
     p.write_text("this is not sqlite " * 100)
-    with pytest.raises(StorageError, match="notes.sqlite: .*not a database"):
+    with pytest.raises(StorageError, match=r"notes\.sqlite: .*not a database"):
         Store.open(p)
     with pytest.raises(StorageError, match="no such folder"):
         Store.open(tmp_path / "missing" / "x.sqlite")

@@ -59,6 +59,7 @@ class DbWorker(QObject):
         self.clock = clock
         self.store: Any = None
         self.service: Any = None
+        self._desk: Any = None  # kiosk.printing.BadgeDesk of this station, made on first print
 
     # -- lifecycle (runs in the worker thread) ---------------------------------------
     @Slot()
@@ -102,6 +103,7 @@ class DbWorker(QObject):
         finally:
             self.store = None
             self.service = None
+            self._desk = None
             thread = self.thread()
             if thread is not None:
                 thread.quit()
@@ -193,16 +195,16 @@ class DbWorker(QObject):
     def print_badge(
         self, attendee_id: str, station: str, operator: str, reason: str, only_first: bool
     ) -> None:
+        from kiosk.printing import BadgeDesk
         from ui.badge_print import print_one
         from ui.paths import data_dir
 
         def go() -> None:
-            if only_first and self.store.prints(attendee_id):
-                return
-            msg = print_one(
-                self.store, self.service, attendee_id, station, operator, reason,
-                data_dir() / "badges", self.clock.now(),
-            )  # fmt: skip
+            if self._desk is None or self._desk.station != station:
+                self._desk = BadgeDesk(self.service, station)
+            if only_first and self._desk.prints(attendee_id):
+                return  # "print on first check-in": this attendee has a printed badge
+            msg = print_one(self._desk, attendee_id, operator, reason, data_dir() / "badges")
             self.printed.emit(attendee_id, msg)
 
         self._run("print", go)

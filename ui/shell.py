@@ -22,6 +22,7 @@ from ui.camera import CameraConfig, CameraWorker
 from ui.context import Context
 from ui.dbworker import DbClient
 from ui.fonts import apply_app_font
+from ui.gcguard import GuiThreadGc
 from ui.handheld import HandheldFilter
 from ui.i18n import Translations, system_lang
 from ui.mainwindow import MainWindow
@@ -105,10 +106,14 @@ class Shell:
         self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
         self._down = False
         self.dashboard: Any = None
+        self.gc_guard = GuiThreadGc(self.window)
         if self.settings.problem:
             self.window.status.showMessage(self.settings.problem, 15000)
 
     def start(self) -> None:
+        # The database and camera threads allocate all the time: Python's cyclic collector
+        # must not run there and destroy a Qt object off the GUI thread.
+        self.gc_guard.acquire()
         self.app.installEventFilter(self.handheld)
         self.db.start()
         if self.camera is not None:
@@ -165,3 +170,4 @@ class Shell:
         if self.dashboard is not None:
             self.dashboard.shutdown()
         self.db.stop()
+        self.gc_guard.release()

@@ -173,7 +173,10 @@ def test_walk_in_registration_creates_attendee_and_checks_in(
     try:
         a = store.find_attendee("grace.walkin@example.com")
         assert a is not None and a.walk_in
-        assert store.prints(a.attendee_id)  # the badge print is logged
+        # No printer here: the badge PDF is saved and no print is logged, so the desk
+        # can still print it once a printer is connected.
+        assert "PDF" in win.staff.last_print[1]
+        assert store.prints(a.attendee_id) == []
     finally:
         store.close()
 
@@ -245,6 +248,6 @@ def test_print_on_first_check_in_only_once(
     qtbot.wait(300)
     store = Store.open(demo_db)
     try:
-        assert len(store.prints(aid)) == 1
+        assert store.prints(aid) == []  # only prints that reached a printer are logged
     finally:
         store.close()

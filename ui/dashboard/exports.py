@@ -18,7 +18,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
 
 from kiosk.errors import KioskError
 from kiosk.store import Store
-from ui.dashboard.gcguard import GuiThreadGc
+from ui.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]

@@ -19,8 +19,8 @@ from kiosk.clock import Clock
 from kiosk.errors import KioskError
 from kiosk.event import Event
 from kiosk.store import Store
-from ui.dashboard.gcguard import GuiThreadGc
 from ui.dashboard.snapshot import DashboardSnapshot, collect, data_version
+from ui.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_MS = 2000

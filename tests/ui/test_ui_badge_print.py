@@ -1,0 +1,40 @@
+"""The desk's badge printing: print once, no printer is ordinary, reprint revokes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.outcomes import Outcome
+from kiosk.printing import BadgeDesk
+from kiosk.service import CheckinService
+from kiosk.store import Store
+from tests.helpers.clocks import at
+from ui.badge_print import ALREADY_PRINTED, print_one
+
+
+def test_print_once_and_no_printer(demo_db: Path, tmp_path: Path, qapp: object) -> None:
+    store = Store.open(demo_db)
+    service = CheckinService(store, at("09:05"))
+    desk = BadgeDesk(service, "desk-1")
+    aid = next(store.attendees()).attendee_id
+
+    # No printer here: the PDF is saved, nothing is logged, so the desk can try again.
+    msg = print_one(desk, aid, "amy", "walk-in", tmp_path)
+    assert "No printer" in msg and "无打印机" in msg
+    assert list(tmp_path.glob(f"badge-{aid}-v*.pdf"))
+    assert store.prints(aid) == []
+    assert "No printer" in print_one(desk, aid, "amy", "walk-in", tmp_path)
+
+    # Once a print reached a printer, printing the same badge again is refused.
+    job = desk.prepare(aid)
+    assert job is not None
+    desk.record(job, "amy")
+    assert print_one(desk, aid, "amy", "again", tmp_path) == ALREADY_PRINTED
+
+    # A reprint issues a new code (the old one is refused at the door) and may print.
+    old = service.badge_code(aid)
+    new = service.reprint_badge(aid, "amy", "lost badge")
+    assert "No printer" in print_one(desk, aid, "amy", "reprint", tmp_path)
+    assert service.check_in(old, "opening").outcome is Outcome.REVOKED_BADGE
+    assert service.check_in(new, "opening").outcome is Outcome.ADMITTED
+    store.close()
