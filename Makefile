@@ -52,7 +52,6 @@ bench: setup-test
 	$(PY) bench/import_rows.py
 	$(PY) bench/export.py
 	$(PY) bench/decode.py
-	$(PY) bench/scan_e2e.py
 	$(PY) bench/badges.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py

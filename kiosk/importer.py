@@ -27,7 +27,7 @@ from kiosk.importing.validate import (
     has_name_column,
     validate_table,
 )
-from kiosk.models import AttendeeInput, UpsertReport
+from kiosk.models import ATTENDEE_FIELDS, AttendeeInput, UpsertReport
 from kiosk.service import CheckinService
 from kiosk.store import Store
 
@@ -41,20 +41,7 @@ __all__ = [
     "parse_attendees",
 ]
 
-_COMPARED = [
-    "name",
-    "name_zh",
-    "organization",
-    "organization_zh",
-    "title",
-    "email",
-    "phone",
-    "category",
-    "delegation",
-    "notes",
-    "attention",
-    "external_id",
-]
+_COMPARED = list(ATTENDEE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

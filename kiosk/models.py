@@ -40,6 +40,13 @@ class AttendeeInput:
     sessions: tuple[str, ...] = ()
 
 
+# The attendee's own fields, as stored, compared on re-import and mapped from files.
+ATTENDEE_FIELDS: tuple[str, ...] = (
+    "name", "name_zh", "organization", "organization_zh", "title", "email", "phone",
+    "category", "delegation", "notes", "attention", "external_id",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Attendee:
     attendee_id: str

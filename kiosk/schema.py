@@ -45,7 +45,7 @@ def m001_initial(db: Database) -> None:
             SELECT a.attendee_id, j.value FROM attendees a, json_each(a.sessions) j;
 
         CREATE VIRTUAL TABLE attendee_fts USING fts5(
-            keys, tokenize = 'unicode61 remove_diacritics 2'
+            keys, tokenize = 'unicode61 remove_diacritics 2', columnsize = 0
         );
 
         CREATE TABLE badges (

@@ -5,6 +5,7 @@ Returns typed results (kiosk.outcomes), never UI text. Time comes from the injec
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from kiosk.storebase import from_ts
 from kiosk.tokens import MAX_BADGE_ID, BadgeRef, BadgeSigner, BadgeVerifier, TokenProblem
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_B32_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _TOKEN_OUTCOME = {
@@ -42,8 +44,8 @@ class CheckinService:
     # -- ids -------------------------------------------------------------------------------
     def new_attendee_id(self) -> str:
         """A random candidate id (8 Crockford base-32 characters); the store checks it is unused."""
-        n = self.rng.getrandbits(40)
-        return "".join(_CROCKFORD[(n >> shift) & 31] for shift in range(35, -1, -5))
+        raw = self.rng.getrandbits(40).to_bytes(5, "big")
+        return base64.b32encode(raw).decode().translate(_B32_TO_CROCKFORD)
 
     def _new_badge_id(self) -> int:
         while True:

@@ -21,6 +21,7 @@ from kiosk.errors import NoEventError, StorageError
 from kiosk.event import Event, event_from_dict
 from kiosk.ledger import Ledger
 from kiosk.models import (
+    ATTENDEE_FIELDS,
     Attendee,
     AttendeeInput,
     Badge,
@@ -31,20 +32,7 @@ from kiosk.search import fts_query, search_keys
 from kiosk.store_reports import Reports
 from kiosk.storebase import from_ts, new_uuid, ts
 
-_ATTENDEE_COLS = [
-    "name",
-    "name_zh",
-    "organization",
-    "organization_zh",
-    "title",
-    "email",
-    "phone",
-    "category",
-    "delegation",
-    "notes",
-    "attention",
-    "external_id",
-]
+_ATTENDEE_COLS = list(ATTENDEE_FIELDS)
 
 
 class Store(Ledger, Reports):
@@ -266,6 +254,8 @@ class Store(Ledger, Reports):
         ids: list[str] = []
         unchanged = 0
         for i, r in enumerate(rows):
+            if progress and i % 5000 == 0:
+                progress(i, len(rows))
             existing = by_ext.get(r.external_id) if r.external_id else None
             if existing is None and r.email and not r.external_id:
                 existing = by_email.get(r.email.lower())
@@ -274,7 +264,10 @@ class Store(Ledger, Reports):
                 existing = cand if cand is not None and not cand["external_id"] else None
             values = [getattr(r, k) for k in _ATTENDEE_COLS]
             values[_ATTENDEE_COLS.index("attention")] = int(r.attention)
-            values.append(json.dumps(list(dict.fromkeys(r.sessions))))
+            # Session ids are [a-z0-9-] (checked when the event loads): a JSON array as is.
+            values.append(
+                '["' + '","'.join(dict.fromkeys(r.sessions)) + '"]' if r.sessions else "[]"
+            )
             if existing is None:
                 aid = new_id()
                 while aid in known:
@@ -295,8 +288,6 @@ class Store(Ledger, Reports):
                 (rowid, search_keys(r.name, r.name_zh, r.organization, r.organization_zh, r.email))
             )
             ids.append(aid)
-            if progress and i % 5000 == 0:
-                progress(i, len(rows))
         cols = ", ".join([*_ATTENDEE_COLS, "sessions"])
         marks = ", ".join("?" * (len(_ATTENDEE_COLS) + 1))
         sets = ", ".join(f"{k} = ?" for k in [*_ATTENDEE_COLS, "sessions"])

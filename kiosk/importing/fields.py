@@ -7,23 +7,10 @@ import re
 from datetime import date, datetime
 
 from kiosk.importing.xlsx_fast import Cell
+from kiosk.models import ATTENDEE_FIELDS
 
 # Fields of AttendeeInput plus the pseudo-fields that are combined into them.
-FIELDS = (
-    "name",
-    "name_zh",
-    "organization",
-    "organization_zh",
-    "title",
-    "email",
-    "phone",
-    "category",
-    "delegation",
-    "notes",
-    "attention",
-    "external_id",
-    "sessions",
-)
+FIELDS = (*ATTENDEE_FIELDS, "sessions")
 PSEUDO = (
     "name_any",  # a name column that may hold an English or a Chinese name
     "organization_any",
