@@ -26,7 +26,27 @@ _Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 
 
-class ScanModel(QAbstractTableModel):
+class _RowsModel(QAbstractTableModel):
+    """A read-only table of `rows` under fixed bilingual `HEADERS`."""
+
+    HEADERS: tuple[str, ...] = ()
+    rows: Sequence[object]
+
+    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class ScanModel(_RowsModel):
     """Newest first; refused scans included, their outcome bilingual and coloured."""
 
     HEADERS = (
@@ -53,19 +73,6 @@ class ScanModel(QAbstractTableModel):
         self._tz = tz
         self._sessions = sessions
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -103,7 +110,7 @@ class ScanModel(QAbstractTableModel):
         return None
 
 
-class AttendeeModel(QAbstractTableModel):
+class AttendeeModel(_RowsModel):
     HEADERS = ("Name / 姓名", "中文名", "Organization / 单位", "Category / 类别")
     CATEGORIES: ClassVar[dict[str, str]] = {
         "delegate": "Delegate / 代表",
@@ -125,19 +132,6 @@ class AttendeeModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
