@@ -9,14 +9,10 @@ Times are in the event's time zone, which headers and the summary state.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import errno
 import functools
 import json
 import operator
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.atomic import atomic_output
 from kiosk.errors import KioskError
 from kiosk.importing.xlsx_writer import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.store import Store
@@ -276,48 +273,6 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
 
 
-# -- atomic output ---------------------------------------------------------------------------
-@contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """A temp file in the target's folder, renamed over `path` only when all went well."""
-    folder = path.parent
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name")
-    if not folder.is_dir():
-        raise ExportError(f"{path}: the folder {folder} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write in {folder} ({_why(exc)})") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        tmp.chmod(0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
-        raise ExportError(f"{path}: cannot write ({_why(exc)}); no file was written") from None
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def _why(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied: the folder is read-only"
-    return exc.strerror or str(exc)
-
-
-def _remove(p: Path) -> None:
-    with contextlib.suppress(OSError):
-        p.unlink()
-
-
 # -- writers ---------------------------------------------------------------------------------
 class _Counter:
     def __init__(self, total: int, progress: Progress | None) -> None:
@@ -512,7 +467,7 @@ def _export(store: Store, what: str, fmt: str, path: Path, now: datetime,
     sections = _sections(data, what, session_id)
     counter = _Counter(sum(s.count for s in sections), progress)
     times = LocalTimes(ev.tz)
-    with atomic_output(path) as tmp:
+    with atomic_output(path, ExportError) as tmp:
         if fmt == "csv":
             _write_csv(tmp, cols, keep, sections, counter, times)
         elif fmt == "json":

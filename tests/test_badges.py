@@ -17,10 +17,11 @@ import qrcode
 from click.testing import CliRunner
 from qrcode import util as qr_util
 
+from kiosk.atomic import write_atomically
 from kiosk.badges import BadgeData, BadgeRenderer, OutputError, get_layout
 from kiosk.badges.design import TextLine, compose, fit_text, names_in_order
 from kiosk.badges.layouts import LAYOUTS
-from kiosk.badges.pdfdoc import new_pdf, write_atomically
+from kiosk.badges.pdfdoc import new_pdf
 from kiosk.badges.render import FpdfMeasure
 from kiosk.badges.select import select_badges
 from kiosk.cli import load_commands

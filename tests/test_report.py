@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk.badges.pdfdoc import OutputError
+from kiosk.atomic import OutputError
 from kiosk.cli import load_commands
 from kiosk.clock import ManualClock
 from kiosk.models import AttendeeInput

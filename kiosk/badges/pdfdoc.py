@@ -7,12 +7,8 @@ glyphs used (a subset), so a badge sheet stays small.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from fpdf import FPDF
 
@@ -25,10 +21,6 @@ FAMILY = "NotoSansSC"
 
 #: (done, total): called while a long document is drawn.
 Progress = Callable[[int, int], None]
-
-
-class OutputError(KioskError):
-    """A PDF cannot be written where asked: nothing was written there."""
 
 
 class FontMissingError(KioskError):
@@ -58,46 +50,6 @@ def new_pdf(
             ) from None
     pdf.set_font(FAMILY, "", 10)
     return pdf
-
-
-def check_writable(out: Path) -> None:
-    """Fail early, before a long render, if `out` cannot be written."""
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.exists() and out.is_dir():
-        raise OutputError(f"{out}: is a folder; give a file name ending in .pdf")
-    if not folder.is_dir():
-        raise OutputError(f"{out}: cannot write: the folder {folder} does not exist")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write in {folder} ({exc.strerror or exc})") from None
-    os.close(fd)
-    os.unlink(probe)
-
-
-def write_atomically(out: Path, data: bytes) -> None:
-    """Write `data` to a temporary file next to `out`, then rename it into place.
-
-    Any failure leaves `out` as it was (absent or the previous file) and no temporary file.
-    """
-    check_writable(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # mkstemp made it private (0600)
-        os.replace(tmp, out)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            why = exc.strerror or exc
-            raise OutputError(f"{out}: cannot write ({why}); nothing was written") from None
-        raise
 
 
 def pdf_bytes(pdf: FPDF) -> bytes:

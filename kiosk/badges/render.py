@@ -9,6 +9,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import Align
 
+from kiosk.atomic import OutputError, check_writable, write_atomically
 from kiosk.badges.design import (
     BadgeData,
     BadgeDrawing,
@@ -20,15 +21,7 @@ from kiosk.badges.design import (
     qr_side_mm,
 )
 from kiosk.badges.layouts import Layout, get_layout
-from kiosk.badges.pdfdoc import (
-    FAMILY,
-    OutputError,
-    Progress,
-    check_writable,
-    new_pdf,
-    pdf_bytes,
-    write_atomically,
-)
+from kiosk.badges.pdfdoc import FAMILY, Progress, new_pdf, pdf_bytes
 from kiosk.event import Event
 from kiosk.qrvector import PRINT_EC, QUIET_ZONE, merged_rects, qr_matrix
 

@@ -75,7 +75,7 @@ def badges(
 
     Attendees without a badge are issued one, which needs the event's signing key.
     """
-    from kiosk.badges.pdfdoc import check_writable
+    from kiosk.atomic import check_writable
     from kiosk.badges.render import BadgeRenderer
     from kiosk.badges.select import select_badges
 
@@ -100,7 +100,7 @@ def badges(
 def report(db_path: Path, out: Path, now_text: str | None) -> None:
     """Write the organizers' attendance report (bilingual PDF): sessions, arrivals over
     time, categories, delegations and refused scans."""
-    from kiosk.badges.pdfdoc import check_writable
+    from kiosk.atomic import check_writable
     from kiosk.report import write_report
 
     check_writable(out)

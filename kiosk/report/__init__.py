@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.badges.pdfdoc import check_writable, write_atomically
+from kiosk.atomic import check_writable, write_atomically
 from kiosk.report.data import ReportData, gather
 from kiosk.report.render import render_report
 from kiosk.store import Store
