@@ -5,7 +5,7 @@
 The database is built with the demo's attendees; check-ins are bulk-inserted into `log`
 and `presence` in one transaction (CheckinService.check_in at 100,000 fsyncs would take
 minutes and is not what is measured here). Goals: CSV < 1.5 s, XLSX < 7 s. The XLSX export
-uses kiosk.importing.xlsx_writer; xlsxwriter (constant_memory) is shown for comparison.
+uses kiosk.xlsx_stream; xlsxwriter (constant_memory) is shown for comparison.
 """
 
 from __future__ import annotations

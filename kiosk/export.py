@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 
 from kiosk.atomic import atomic_output
 from kiosk.errors import KioskError
-from kiosk.importing.xlsx_writer import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.store import Store
+from kiosk.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 
 Progress = Callable[[int, int], None]
 WHATS = ("attendance", "scans", "no-shows", "attendees")

@@ -15,9 +15,9 @@ from kiosk.event import load_event
 from kiosk.export import export
 from kiosk.importer import import_attendees
 from kiosk.importing.xlsx import read_xlsx
-from kiosk.importing.xlsx_writer import XlsxStreamWriter, column_letter
 from kiosk.service import CheckinService
 from kiosk.store import Store
+from kiosk.xlsx_stream import XlsxStreamWriter, column_letter
 from tests.helpers.clocks import at
 
 
