@@ -196,12 +196,9 @@ class _Data:
         )
 
     def no_shows(self, sid: str) -> Iterator[tuple[Any, ...]]:
-        pool = "SELECT attendee_id FROM attendee_sessions WHERE session_id = :s"
-        if not self.event.session(sid).restricted:
-            pool = "SELECT attendee_id FROM attendees"
         return self._query(
             f"SELECT :s, {_PERSON_SQL}, a.external_id, a.attendee_id FROM attendees a "
-            f"WHERE a.attendee_id IN ({pool}) AND a.attendee_id NOT IN "
+            f"WHERE {self.store.may_attend(sid)} AND a.attendee_id NOT IN "
             "(SELECT attendee_id FROM presence WHERE session_id = :s) "
             "ORDER BY CASE a.name WHEN '' THEN a.name_zh ELSE a.name END, a.attendee_id",
             {"s": sid},
@@ -213,12 +210,7 @@ class _Data:
 
     def attendees(self, sid: str | None) -> Iterator[tuple[Any, ...]]:
         """Everyone; with a session, those who may attend it (registered, if restricted)."""
-        where = ""
-        if sid and self.event.session(sid).restricted:
-            where = (
-                "WHERE a.attendee_id IN "
-                "(SELECT attendee_id FROM attendee_sessions WHERE session_id = :s) "
-            )
+        where = f"WHERE {self.store.may_attend(sid)} " if sid else ""
         return self._query(
             f"SELECT {_PERSON_SQL}, (SELECT group_concat(session_id, '; ') FROM "
             "(SELECT r.session_id FROM attendee_sessions r JOIN sessions s USING (session_id) "

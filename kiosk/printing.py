@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from kiosk.badges.design import BadgeData, BadgeDrawing
 from kiosk.badges.render import BadgeRenderer
-from kiosk.errors import NotFoundError
 from kiosk.models import Attendee
 from kiosk.outcomes import CheckinResult, Outcome
 from kiosk.service import CheckinService
@@ -76,7 +75,7 @@ class BadgeDesk:
         """True for a reprint, or when the attendee's current badge was never printed."""
         if reprint:
             return True
-        badge = self.store.current_badge(self._attendee(attendee_id).attendee_id)
+        badge = self.store.current_badge(self.service.attendee(attendee_id).attendee_id)
         if badge is None:
             return True  # no badge yet: one is issued when printed
         return all(p.badge_id != badge.badge_id for p in self.prints(badge.attendee_id))
@@ -89,7 +88,7 @@ class BadgeDesk:
         `reprint=True` issues a new code first and revokes the old one (needs the signing
         key: a verify-only station raises SigningKeyMissing and nothing changes).
         """
-        attendee = self._attendee(attendee_id)
+        attendee = self.service.attendee(attendee_id)
         aid = attendee.attendee_id
         if not self.should_print(aid, reprint):
             return None
@@ -121,9 +120,3 @@ class BadgeDesk:
             self.service.clock.now(),
             job.reason,
         )
-
-    def _attendee(self, ref: str) -> Attendee:
-        a = self.store.find_attendee(ref)
-        if a is None:
-            raise NotFoundError(f"no attendee {ref!r} (id, external id or email)")
-        return a

@@ -53,6 +53,13 @@ class CheckinService:
             if self.store.badge(bid) is None:
                 return bid
 
+    def attendee(self, ref: str) -> Attendee:
+        """The attendee by id, external id or email; NotFoundError names what was asked."""
+        found = self.store.find_attendee(ref)
+        if found is None:
+            raise NotFoundError(f"no attendee {ref!r} (id, external id or email)")
+        return found
+
     def session(self, session_id: str) -> Session:
         try:
             return self.event.session(session_id)
@@ -103,9 +110,7 @@ class CheckinService:
         method: Method = Method.SEARCH,
     ) -> CheckinResult:
         session = self.session(session_id)
-        attendee = self.store.find_attendee(attendee_id)
-        if attendee is None:
-            raise NotFoundError(f"no attendee {attendee_id!r} (id, external id or email)")
+        attendee = self.attendee(attendee_id)
         return self._admit(session, attendee, self.clock.now(), station, method, operator)
 
     def _admit(
@@ -289,9 +294,7 @@ class CheckinService:
 
     def badge_code(self, attendee_id: str) -> str:
         """The attendee's current badge code, issuing the first badge if none exists."""
-        attendee = self.store.find_attendee(attendee_id)
-        if attendee is None:
-            raise NotFoundError(f"no attendee {attendee_id!r} (id, external id or email)")
+        attendee = self.attendee(attendee_id)
         badge = self.store.current_badge(attendee.attendee_id)
         if badge is not None:
             text = self.store.badge_code_text(badge.badge_id)
@@ -301,10 +304,7 @@ class CheckinService:
 
     def reprint_badge(self, attendee_id: str, operator: str = "", reason: str = "reprint") -> str:
         """Issue a new badge version; the earlier badge is revoked in the same transaction."""
-        attendee = self.store.find_attendee(attendee_id)
-        if attendee is None:
-            raise NotFoundError(f"no attendee {attendee_id!r} (id, external id or email)")
-        return self._issue(attendee.attendee_id, revoke_reason=reason, operator=operator)
+        return self._issue(self.attendee(attendee_id).attendee_id, reason, operator)
 
     def _issue(self, attendee_id: str, revoke_reason: str | None, operator: str = "") -> str:
         signer = self._require_signer()

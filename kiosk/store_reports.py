@@ -10,6 +10,13 @@ from kiosk.storebase import StoreBase, from_ts
 
 
 class Reports(StoreBase):
+    def may_attend(self, session_id: str, alias: str = "a") -> str:
+        """SQL condition on attendee row `alias`: registered for the session if it is
+        restricted, everyone otherwise (the one place that rule is written)."""
+        if self.event().session(session_id).restricted:
+            return f"EXISTS (SELECT 1 FROM json_each({alias}.sessions) j WHERE j.value = :s)"
+        return "1"
+
     # -- reports ---------------------------------------------------------------------------
     def stats(self) -> list[SessionStats]:
         event = self.event()
@@ -25,14 +32,12 @@ class Reports(StoreBase):
         out = []
         for s in event.sessions:
             counts = self.one("SELECT * FROM session_counts WHERE session_id = ?", (s.id,))
+            registered = total
             if s.restricted:
                 reg = self.one(
-                    "SELECT COUNT(*) FROM attendees a, json_each(a.sessions) j WHERE j.value = ?",
-                    (s.id,),
+                    f"SELECT COUNT(*) FROM attendees a WHERE {self.may_attend(s.id)}", {"s": s.id}
                 )
                 registered = int(reg[0]) if reg else 0
-            else:
-                registered = total
             out.append(
                 SessionStats(
                     session_id=s.id,
@@ -50,39 +55,26 @@ class Reports(StoreBase):
 
     def attendance(self, session_id: str | None = None) -> Iterator[AttendanceRow]:
         sql = (
-            "SELECT p.session_id, p.first_at, p.station, p.inside, p.attendee_id "
-            "FROM presence p JOIN sessions s USING (session_id)"
+            "SELECT a.*, p.session_id AS p_session, p.first_at, p.station AS p_station, "
+            "p.inside FROM presence p JOIN sessions s USING (session_id) "
+            "JOIN attendees a ON a.attendee_id = p.attendee_id"
         )
         params: tuple[str, ...] = ()
         if session_id:
             sql, params = sql + " WHERE p.session_id = ?", (session_id,)
-        rows = self.conn.execute(sql + " ORDER BY s.position, p.first_at", params).fetchall()
-        cache: dict[str, Attendee] = {}
-        for r in rows:
-            aid = r["attendee_id"]
-            if aid not in cache:
-                a = self.attendee(aid)
-                if a is None:
-                    continue
-                cache[aid] = a
+        for r in self.conn.execute(sql + " ORDER BY s.position, p.first_at", params):
             yield AttendanceRow(
-                attendee=cache[aid],
-                session_id=r["session_id"],
+                attendee=self.attendee_from_row(r),
+                session_id=r["p_session"],
                 first_at=from_ts(r["first_at"]),
-                station=r["station"],
+                station=r["p_station"],
                 inside=bool(r["inside"]),
             )
 
     def no_shows(self, session_id: str) -> list[Attendee]:
         """Registered for the session (everyone, for open sessions) and not admitted."""
-        s = self.event().session(session_id)
-        registered = (
-            "EXISTS (SELECT 1 FROM json_each(a.sessions) j WHERE j.value = :s)"
-            if s.restricted
-            else "1"
-        )
         rows = self.conn.execute(
-            f"SELECT a.* FROM attendees a WHERE {registered} AND NOT EXISTS "
+            f"SELECT a.* FROM attendees a WHERE {self.may_attend(session_id)} AND NOT EXISTS "
             "(SELECT 1 FROM presence p WHERE p.session_id = :s AND p.attendee_id = a.attendee_id) "
             "ORDER BY a.name = '', a.name, a.name_zh, a.attendee_id",
             {"s": session_id},

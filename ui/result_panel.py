@@ -149,18 +149,15 @@ class ResultPanel(QFrame):
             )
         else:
             self.prior.setText("")
-        for w in (
-            self.alert,
-            self.name,
-            self.name_zh,
-            self.org,
-            self.category,
-            self.notes,
-            self.prior,
-        ):
+        for w in self._details():
             w.setVisible(bool(w.text()))
         self.hints.hide()
         self._timer.start(self.hold_ms)
+
+    def _details(self) -> tuple[QLabel, ...]:
+        """The attendee lines, shown only when they have text."""
+        return (self.alert, self.name, self.name_zh, self.org, self.category, self.notes,
+                self.prior)  # fmt: skip
 
     def show_error(self, message: str) -> None:
         """The scan could not be recorded (database problem): red, what and where."""
@@ -184,15 +181,7 @@ class ResultPanel(QFrame):
         self.title.setText("Ready to scan")
         self.title_zh.setText("请扫描胸卡二维码")
         self.reason.setText("Show the badge QR code to the camera or use the handheld scanner.")
-        for w in (
-            self.alert,
-            self.name,
-            self.name_zh,
-            self.org,
-            self.category,
-            self.notes,
-            self.prior,
-        ):
+        for w in self._details():
             w.setText("")
             w.setVisible(False)
         self.hints.show()
