@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -33,16 +35,23 @@ def _read_image(path: Path) -> object:
     return img
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def decoder_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--decoder",
+        "decoder_name",
+        type=click.Choice(DECODER_NAMES),
+        default="zxing",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command()
 @click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--decoder",
-    "decoder_name",
-    type=click.Choice(DECODER_NAMES),
-    default="zxing",
-    show_default=True,
-    help="Decoder backend; with zxing the project's pipeline also tries harder passes.",
-)
+@decoder_option("Decoder backend; with zxing the project's pipeline also tries harder passes.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per code.")
 @handle_errors
 def decode(images: tuple[Path, ...], decoder_name: str, as_json: bool) -> None:
@@ -90,14 +99,7 @@ def _one_line(text: str) -> str:
 )
 @click.option("--station", default="desk-1", show_default=True, help="Station name.")
 @click.option("--operator", default="", help="Who operates the station.")
-@click.option(
-    "--decoder",
-    "decoder_name",
-    type=click.Choice(DECODER_NAMES),
-    default="zxing",
-    show_default=True,
-    help="Decoder backend.",
-)
+@decoder_option("Decoder backend.")
 @click.option(
     "--repeat-after",
     default=3.0,
