@@ -4,7 +4,7 @@
 goal of the issue (1,000 print-ready badges in under 20 s). Each run is the whole `badges`
 work after the attendees are chosen: compose, draw, subset and embed the fonts, write the
 file. Two more rows compare the QR encoders: qrcode's own `make(fit=True)` (its mask search
-in Python) and `kiosk.qrvector.qr_matrix` (numpy mask search, the same symbols).
+in Python) and `kiosk.badges.qrvector.qr_matrix` (numpy mask search, the same symbols).
 
 `bench/badges.py --ec`: which error-correction level to print. A badge code (118
 characters) at levels M, Q and H, printed in the 38 mm square of the smallest badge
@@ -27,11 +27,11 @@ import qrcode
 
 from kiosk.badges import BadgeData, BadgeRenderer
 from kiosk.badges.layouts import LAYOUTS
-from kiosk.clock import SystemClock
+from kiosk.badges.qrvector import qr_matrix
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
-from kiosk.qrvector import qr_matrix
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.models.clock import SystemClock
+from kiosk.storage.store import Store
 
 COUNT = 1000
 GOAL_S = 20.0
@@ -113,7 +113,7 @@ def ec_table() -> None:
     import cv2
     import numpy as np
 
-    from kiosk.qrvector import QUIET_ZONE
+    from kiosk.badges.qrvector import QUIET_ZONE
     from kiosk.scan import synth
     from kiosk.scan.decoders import make_decoder
 

@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.bootstrap import init_database
-from kiosk.clock import ManualClock, parse_instant
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.codes import BadgeRef
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import demo_attendees
-from kiosk.event import load_event
-from kiosk.service import CheckinService
-from kiosk.store import Store
-from kiosk.storebase import ts
-from kiosk.tokens import BadgeRef
+from kiosk.models.clock import ManualClock, parse_instant
+from kiosk.models.event import load_event
+from kiosk.storage.base import ts
+from kiosk.storage.store import Store
 
 
 def build(path: Path, n: int, sample: int) -> list[str]:

@@ -157,9 +157,9 @@ def table(rows: list[Row]) -> str:
 def e2e_rows(frames: int) -> list[Row]:
     """A frame with a real badge code to a recorded check-in, 100,000 attendees."""
     from bench.scan_e2e import build
-    from kiosk.clock import FixedClock, parse_instant
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.models.clock import FixedClock, parse_instant
+    from kiosk.storage.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "e2e.sqlite"

@@ -5,7 +5,7 @@
 The database is built with the demo's attendees; check-ins are bulk-inserted into `log`
 and `presence` in one transaction (CheckinService.check_in at 100,000 fsyncs would take
 minutes and is not what is measured here). Goals: CSV < 1.5 s, XLSX < 7 s. The XLSX export
-uses kiosk.xlsx_stream; xlsxwriter (constant_memory) is shown for comparison.
+uses kiosk.formats.xlsx_stream; xlsxwriter (constant_memory) is shown for comparison.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.bootstrap import init_database
+from kiosk.checkin.bootstrap import init_database
 from kiosk.demo import demo_attendees
-from kiosk.event import load_event
-from kiosk.export import LocalTimes, _Data, columns_for, export
-from kiosk.store import Store
-from kiosk.storebase import ts
+from kiosk.formats.export import LocalTimes, _Data, columns_for, export
+from kiosk.models.event import load_event
+from kiosk.storage.base import ts
+from kiosk.storage.store import Store
 
 
 def build(path: Path, n: int) -> None:

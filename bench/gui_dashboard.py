@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.clock import ManualClock
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.models.clock import ManualClock
+from kiosk.storage.store import Store
 from ui.dashboard.snapshot import DashboardSnapshot, collect, data_version
 
 SIZES = (300, 2000, 6000)

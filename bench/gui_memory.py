@@ -31,7 +31,7 @@ def rss_mb() -> float:
 def run(app: object, db: Path, video: str, mode: str, frames: int, every: int) -> list[float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from kiosk.clock import SystemClock
+    from kiosk.models.clock import SystemClock
     from ui.shell import Shell, ShellOptions
 
     shell = Shell(

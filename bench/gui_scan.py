@@ -27,9 +27,9 @@ EVENT_DAY = date(2024, 11, 4)
 
 
 def make_video(db: Path, out: Path, n: int, size: tuple[int, int], fps: float) -> Path:
-    from kiosk.clock import ManualClock
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.models.clock import ManualClock
+    from kiosk.storage.store import Store
     from tests.helpers.ui_video import write_badge_video
 
     store = Store.open(db)
@@ -48,7 +48,7 @@ def make_video(db: Path, out: Path, n: int, size: tuple[int, int], fps: float) -
 def measure(app: object, db: Path, video: Path, decoder: str, fps: float) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from kiosk.clock import FixedClock, parse_instant
+    from kiosk.models.clock import FixedClock, parse_instant
     from ui.shell import Shell, ShellOptions
 
     clock = FixedClock(parse_instant("2024-11-04T09:05:00+08:00"))

@@ -25,13 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import openpyxl
 import xlsxwriter
 
-from kiosk.bootstrap import init_database
-from kiosk.clock import FixedClock
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import demo_attendees
-from kiosk.event import load_event
-from kiosk.importer import import_attendees, parse_attendees
-from kiosk.models import AttendeeInput
-from kiosk.service import CheckinService
+from kiosk.formats.importer import import_attendees, parse_attendees
+from kiosk.models.clock import FixedClock
+from kiosk.models.event import load_event
+from kiosk.models.records import AttendeeInput
 
 HEADER = ["Attendee #", "First Name", "Last Name", "姓名", "Company", "单位", "Job Title",
           "Email", "Cell Phone", "Category", "Delegation", "Ticket Type", "Notes"]  # fmt: skip

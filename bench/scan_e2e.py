@@ -10,13 +10,13 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk.bootstrap import init_database
-from kiosk.clock import ManualClock, parse_instant
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.codes import BadgeRef
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import demo_attendees
-from kiosk.event import load_event
-from kiosk.service import CheckinService
-from kiosk.storebase import ts
-from kiosk.tokens import BadgeRef
+from kiosk.models.clock import ManualClock, parse_instant
+from kiosk.models.event import load_event
+from kiosk.storage.base import ts
 
 
 def build(path: Path, n: int, sample: int) -> list[str]:

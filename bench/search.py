@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.bootstrap import init_database
-from kiosk.clock import SystemClock
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import demo_attendees
-from kiosk.event import load_event
-from kiosk.service import CheckinService
+from kiosk.models.clock import SystemClock
+from kiosk.models.event import load_event
 
 QUERIES = {
     "English name prefix": ["jen", "smith", "michael j", "o'brien", "garc"],

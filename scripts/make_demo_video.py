@@ -18,15 +18,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.clock import SystemClock  # noqa: E402
+from kiosk.models.clock import SystemClock  # noqa: E402
 from kiosk.scan.demo_video import Shown, Timeline, write_video  # noqa: E402
 from kiosk.scan.pipeline import FramePipeline  # noqa: E402
 from kiosk.scan.sources import SourceStatus, open_source  # noqa: E402
 
 
 def demo_people(db: Path, count: int) -> list[Shown]:
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.storage.store import Store
 
     store = Store.open(db)
     try:

@@ -16,12 +16,12 @@ pin_singletons()
 
 import pytest
 
-from kiosk.bootstrap import init_database
-from kiosk.clock import ManualClock
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
-from kiosk.event import load_event
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.models.clock import ManualClock
+from kiosk.models.event import load_event
+from kiosk.storage.store import Store
 from tests.helpers.clocks import EVENT_DAY, at
 from ui.refguard import pin_singletons
 
@@ -41,7 +41,7 @@ def clock() -> ManualClock:
 def store() -> Iterator[Store]:
     """An in-memory store holding the embedded event as written (4 Nov 2024)."""
     s = Store.memory()
-    from kiosk.tokens import BadgeSigner, new_private_key
+    from kiosk.checkin.codes import BadgeSigner, new_private_key
 
     event = load_event()
     key = new_private_key(b"tests")

@@ -17,18 +17,11 @@ import qrcode
 from click.testing import CliRunner
 from qrcode import util as qr_util
 
-from kiosk.atomic import write_atomically
 from kiosk.badges import BadgeData, BadgeRenderer, OutputError, get_layout
 from kiosk.badges.design import TextLine, compose, fit_text, names_in_order
 from kiosk.badges.layouts import LAYOUTS
 from kiosk.badges.pdfdoc import new_pdf
-from kiosk.badges.render import FpdfMeasure
-from kiosk.badges.select import select_badges
-from kiosk.cli import load_commands
-from kiosk.clock import SystemClock
-from kiosk.errors import NotFoundError
-from kiosk.models import Attendee, AttendeeInput
-from kiosk.qrvector import (
+from kiosk.badges.qrvector import (
     MIN_MODULE_MM,
     PRINT_EC,
     covers,
@@ -36,9 +29,16 @@ from kiosk.qrvector import (
     penalty,
     qr_matrix,
 )
+from kiosk.badges.render import FpdfMeasure
+from kiosk.badges.select import select_badges
+from kiosk.checkin.service import CheckinService
+from kiosk.cli import load_commands
+from kiosk.models.clock import SystemClock
+from kiosk.models.errors import NotFoundError
+from kiosk.models.records import Attendee, AttendeeInput
 from kiosk.scan.decoders import make_decoder
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.storage.atomic import write_atomically
+from kiosk.storage.store import Store
 
 B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _LEVELS = {"L": 1, "M": 0, "Q": 3, "H": 2}  # qrcode.constants.ERROR_CORRECT_*

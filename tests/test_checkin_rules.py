@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.clock import ManualClock
-from kiosk.errors import NotFoundError, SigningKeyMissing, ValidationError
-from kiosk.models import AttendeeInput, LogKind
-from kiosk.outcomes import Method, Outcome
-from kiosk.service import CheckinService
-from kiosk.store import Store
-from kiosk.tokens import BadgeRef, BadgeSigner, new_private_key
+from kiosk.checkin.codes import BadgeRef, BadgeSigner, new_private_key
+from kiosk.checkin.service import CheckinService
+from kiosk.models.clock import ManualClock
+from kiosk.models.errors import NotFoundError, SigningKeyMissing, ValidationError
+from kiosk.models.outcomes import Method, Outcome
+from kiosk.models.records import AttendeeInput, LogKind
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 
 ALICE = AttendeeInput(

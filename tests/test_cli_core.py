@@ -96,7 +96,7 @@ def test_walk_in_and_reprint(demo_db: Path) -> None:
 def test_errors_are_one_line_and_write_nothing(
     demo_db: Path, args: tuple[str, ...], message: str
 ) -> None:
-    from kiosk.store import Store
+    from kiosk.storage.store import Store
 
     code, _out, err = run(*args, "--db", str(demo_db))
     assert code != 0

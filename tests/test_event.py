@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.event import EventFileError, load_event
+from kiosk.models.event import EventFileError, load_event
 
 GOOD = """
 [event]

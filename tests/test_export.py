@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import kiosk.export
+import kiosk.formats.export
+from kiosk.checkin.service import CheckinService
 from kiosk.cli import load_commands
-from kiosk.export import ExportError, export
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.formats.export import ExportError, export
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 
 REPO = Path(__file__).resolve().parent.parent
@@ -207,7 +207,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_part(
 ) -> None:
     out = outdir / f"scans.{fmt}"
     out.write_text("the previous export")
-    monkeypatch.setattr(kiosk.export, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(kiosk.formats.export, "PROGRESS_EVERY", 10)
 
     def cancel(done: int, total: int) -> None:
         raise KeyboardInterrupt  # e.g. the operator cancels in the GUI
@@ -223,8 +223,8 @@ def test_full_disk_leaves_no_file(demo_db: Path, outdir: Path) -> None:
     out = outdir / "big.csv"
     script = f"""
 import resource, signal, sys
-from kiosk.export import ExportError, export
-from kiosk.store import Store
+from kiosk.formats.export import ExportError, export
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 store = Store.open({str(demo_db)!r})
 store.event(); store.stats()

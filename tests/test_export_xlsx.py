@@ -9,15 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kiosk.bootstrap import init_database
-from kiosk.clock import ManualClock
-from kiosk.event import load_event
-from kiosk.export import export
-from kiosk.importer import import_attendees
-from kiosk.importing.xlsx import read_xlsx
-from kiosk.service import CheckinService
-from kiosk.store import Store
-from kiosk.xlsx_stream import XlsxStreamWriter, column_letter
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.service import CheckinService
+from kiosk.formats.export import export
+from kiosk.formats.importer import import_attendees
+from kiosk.formats.importing.xlsx import read_xlsx
+from kiosk.formats.xlsx_stream import XlsxStreamWriter, column_letter
+from kiosk.models.clock import ManualClock
+from kiosk.models.event import load_event
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.importer import ImportFileError, import_attendees, parse_attendees
-from kiosk.importing.fields import cell_text, normalize_category, normalize_header
-from kiosk.service import CheckinService
+from kiosk.checkin.service import CheckinService
+from kiosk.formats.importer import ImportFileError, import_attendees, parse_attendees
+from kiosk.formats.importing.fields import cell_text, normalize_category, normalize_header
 from tests.helpers.data_files import (
     CHINESE_HEADER,
     EVENTBRITE_HEADER,

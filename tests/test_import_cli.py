@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kiosk.cli import load_commands
-from kiosk.store import Store
+from kiosk.storage.store import Store
 from tests.helpers.data_files import CHINESE_HEADER, chinese_rows, write_csv
 
 

@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from kiosk.importing.xlsx import _Workbook, read_xlsx
+from kiosk.formats.importing.xlsx import _Workbook, read_xlsx
 from tests.helpers.data_files import write_xlsx
 
 ROWS: list[list[object]] = [

@@ -10,11 +10,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
-from kiosk.models import AttendeeInput
-from kiosk.outcomes import Outcome
-from kiosk.printing import BadgeDesk
+from kiosk.badges.printing import BadgeDesk
+from kiosk.checkin.service import CheckinService
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import AttendeeInput
 from kiosk.scan.decoders import make_decoder
-from kiosk.service import CheckinService
 from tests.test_badges import decode_pdf, embedded_fonts, pdf_text
 from ui.printing import (
     PrintStatus,

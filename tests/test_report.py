@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk.atomic import OutputError
+from kiosk.checkin.service import CheckinService
 from kiosk.cli import load_commands
-from kiosk.clock import ManualClock
-from kiosk.models import AttendeeInput
-from kiosk.outcomes import Outcome
-from kiosk.report import gather, write_report
-from kiosk.report.data import OTHER, _top
-from kiosk.report.data import GroupRow as Row
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.formats.report import gather, write_report
+from kiosk.formats.report.data import OTHER, _top
+from kiosk.formats.report.data import GroupRow as Row
+from kiosk.models.clock import ManualClock
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import AttendeeInput
+from kiosk.storage.atomic import OutputError
+from kiosk.storage.store import Store
 from tests.test_badges import embedded_fonts, pdf_text
 
 

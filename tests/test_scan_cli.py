@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kiosk.cli import scancmd as _scancmd  # noqa: F401  (registers the commands)
 from kiosk.cli.common import cli
 from kiosk.scan import synth
-from kiosk.store import Store
+from kiosk.storage.store import Store
 from tests.helpers.scan_media import CORPUS, badge_video, demo_people
 
 NOW = "2024-11-04T09:05"  # the forum's day, during the opening's check-in

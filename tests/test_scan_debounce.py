@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.clock import ManualClock
+from kiosk.models.clock import ManualClock
 from kiosk.scan.debounce import Debouncer
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.clock import ManualClock
+from kiosk.models.clock import ManualClock
 from kiosk.scan.handheld import KeyBurstDecoder
 
 CODE = "FC1:6R9-/IMJ9P*5772100BK5QOU2H7V/62V1F8814E6DT0Y3WAMQCKIRC"

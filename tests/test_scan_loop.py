@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from kiosk.clock import ManualClock
+from kiosk.models.clock import ManualClock
 from kiosk.scan import synth
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.loop import ScanLoop

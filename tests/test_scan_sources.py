@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.clock import ManualClock
+from kiosk.models.clock import ManualClock
 from kiosk.scan.sources import (
     FolderSource,
     ReconnectingSource,

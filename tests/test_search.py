@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.models import AttendeeInput
-from kiosk.search import fts_query, pinyin_keys
-from kiosk.service import CheckinService
+from kiosk.checkin.service import CheckinService
+from kiosk.models.names import fts_query, pinyin_keys
+from kiosk.models.records import AttendeeInput
 
 PEOPLE = [
     AttendeeInput(name_zh="张伟", organization_zh="国家电网", email="zw@sgcc.com.cn"),

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.bootstrap import init_database
-from kiosk.errors import StorageError
-from kiosk.event import load_event
-from kiosk.models import AttendeeInput
-from kiosk.outcomes import Outcome
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.service import CheckinService
+from kiosk.models.errors import StorageError
+from kiosk.models.event import load_event
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import AttendeeInput
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 
 PEOPLE = [

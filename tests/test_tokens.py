@@ -4,7 +4,7 @@ import qrcode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.tokens import (
+from kiosk.checkin.codes import (
     PREFIX,
     BadgeRef,
     BadgeSigner,

@@ -111,8 +111,8 @@ def run_app(argv: list[str]) -> int:
         print(f"staff PIN saved (hashed) in {data_dir() / 'settings.json'}")
         return 0
 
-    from kiosk.clock import Clock, FixedClock, SystemClock, parse_instant
-    from kiosk.event import load_event
+    from kiosk.models.clock import Clock, FixedClock, SystemClock, parse_instant
+    from kiosk.models.event import load_event
 
     clock: Clock = SystemClock()
     if args.db is None and not args.now:
@@ -136,7 +136,7 @@ def run_app(argv: list[str]) -> int:
 
     # Import the domain here, before the window exists: pypinyin's phrase dictionary is one
     # ~350 ms unmarshal that holds the GIL; in the database thread it would freeze the GUI.
-    import kiosk.service  # noqa: F401
+    import kiosk.checkin.service  # noqa: F401
 
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
     from PySide6.QtCore import QTimer

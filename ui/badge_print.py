@@ -1,5 +1,5 @@
 """Printing one badge at the desk (walk-ins, reprints, first check-in). Runs in the
-database thread, through the Qt-free print policy of `kiosk.printing.BadgeDesk`:
+database thread, through the Qt-free print policy of `kiosk.badges.printing.BadgeDesk`:
 a badge is printed once; printing again takes a reprint (a new code, the old revoked).
 
 The badge goes to the system printer through `ui.printing`; only a print that reached
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kiosk.printing import BadgeDesk
+from kiosk.badges.printing import BadgeDesk
 
 log = logging.getLogger(__name__)
 ALREADY_PRINTED = "Badge already printed: use Reprint · 胸卡已打印，如需补打请选择“补打胸卡”"

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
-from kiosk.clock import Clock
+from kiosk.models.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.clock import Clock
-from kiosk.event import Event
-from kiosk.outcomes import CheckinResult
+from kiosk.models.clock import Clock
+from kiosk.models.event import Event
+from kiosk.models.outcomes import CheckinResult
 from ui.camera import CameraWorker
 from ui.dbworker import DbClient
 from ui.settings import Settings

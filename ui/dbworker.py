@@ -1,6 +1,6 @@
 """The database thread: one Store connection, owned by one thread, reached by intents.
 
-`DbWorker` lives in its own QThread; it opens its `kiosk.store.Store` there (SQLite's
+`DbWorker` lives in its own QThread; it opens its `kiosk.storage.store.Store` there (SQLite's
 one-owner rule) and holds the `CheckinService`. The GUI talks to it only through
 `DbClient`: small typed intents in (signals queued to the worker), typed results out.
 No SQL ever runs on the GUI thread.
@@ -17,10 +17,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from kiosk.clock import Clock
-from kiosk.errors import KioskError
-from kiosk.models import AttendeeInput
-from kiosk.outcomes import Method
+from kiosk.models.clock import Clock
+from kiosk.models.errors import KioskError
+from kiosk.models.outcomes import Method
+from kiosk.models.records import AttendeeInput
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def describe(exc: BaseException, db_path: Path) -> str:
 
 
 class DbWorker(QObject):
-    opened = Signal(object)  # kiosk.event.Event
+    opened = Signal(object)  # kiosk.models.event.Event
     open_failed = Signal(str)
     checked_in = Signal(object)  # CheckinResult
     searched = Signal(int, object)  # request token, list[Attendee]
@@ -59,13 +59,15 @@ class DbWorker(QObject):
         self.clock = clock
         self.store: Any = None
         self.service: Any = None
-        self._desk: Any = None  # kiosk.printing.BadgeDesk of this station, made on first print
+        self._desk: Any = (
+            None  # kiosk.badges.printing.BadgeDesk of this station, made on first print
+        )
 
     # -- lifecycle (runs in the worker thread) ---------------------------------------
     @Slot()
     def open(self) -> None:
-        from kiosk.service import CheckinService
-        from kiosk.store import Store
+        from kiosk.checkin.service import CheckinService
+        from kiosk.storage.store import Store
 
         try:
             if self.build_demo and not self.db_path.exists():
@@ -195,7 +197,7 @@ class DbWorker(QObject):
     def print_badge(
         self, attendee_id: str, station: str, operator: str, reason: str, only_first: bool
     ) -> None:
-        from kiosk.printing import BadgeDesk
+        from kiosk.badges.printing import BadgeDesk
         from ui.badge_print import print_one
         from ui.paths import data_dir
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kiosk.clock import Clock, FixedClock, SystemClock
-from kiosk.event import Event
+from kiosk.models.clock import Clock, FixedClock, SystemClock
+from kiosk.models.event import Event
 
 
 class DemoClock:

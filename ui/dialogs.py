@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.models import CATEGORIES, AttendeeInput
+from kiosk.models.records import CATEGORIES, AttendeeInput
 from ui.presentation import category_text
 
 

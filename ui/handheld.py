@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
-from kiosk.clock import Clock
+from kiosk.models.clock import Clock
 from kiosk.scan.handheld import KeyBurstDecoder
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.event import Event
-from kiosk.outcomes import CheckinResult, Method
+from kiosk.models.event import Event
+from kiosk.models.outcomes import CheckinResult, Method
 from ui.context import Context
 from ui.presentation import DESK_EN, DESK_ZH, Tone, greeting, look, where_to_go
 from ui.preview import PreviewWidget

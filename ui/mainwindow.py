@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.event import Event
-from kiosk.outcomes import CheckinResult, Method
+from kiosk.models.event import Event
+from kiosk.models.outcomes import CheckinResult, Method
 from ui.context import Context
 from ui.dialogs import PinDialog
 from ui.i18n import Translations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from kiosk.outcomes import CheckinResult, Outcome
+from kiosk.models.outcomes import CheckinResult, Outcome
 
 
 class Tone(enum.StrEnum):

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.badges.design import BadgeDrawing, Fill, Line, QrCode, TextLine
-from kiosk.qrvector import QUIET_ZONE, merged_rects
+from kiosk.badges.qrvector import QUIET_ZONE, merged_rects
 from ui.fonts import load_cjk_fonts
 
 MM_PER_INCH = 25.4

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.outcomes import CheckinResult
+from kiosk.models.outcomes import CheckinResult
 from ui.presentation import ATTENTION_COLOUR, Tone, category_text, look, needs_alert
 
 

@@ -24,9 +24,9 @@ def seed_activity(db: Path, n: int = 190, seed: int = 11) -> list[str]:
     """A morning at the forum: opening-plenary arrivals from 08:05, a few refusals.
 
     Returns the ids of attendees not yet checked in (the screenshots scan those)."""
-    from kiosk.clock import ManualClock
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.models.clock import ManualClock
+    from kiosk.storage.store import Store
 
     store = Store.open(db)
     try:
@@ -85,9 +85,9 @@ def _shoot(tmp: Path, out: Path, screen: bool, lang: str) -> int:
     import os
 
     os.environ.setdefault("FORUM_CHECKIN_HOME", str(tmp / "home"))
-    from kiosk.clock import FixedClock, parse_instant
     from kiosk.demo import build_demo
-    from kiosk.outcomes import Method
+    from kiosk.models.clock import FixedClock, parse_instant
+    from kiosk.models.outcomes import Method
 
     db = build_demo(tmp / "demo.sqlite", attendees=300, day=EVENT_DAY)
     waiting = seed_activity(db)
@@ -192,9 +192,9 @@ def _shoot(tmp: Path, out: Path, screen: bool, lang: str) -> int:
 
 def _pick(db: Path, waiting: list[str]) -> tuple[list[str], str, str]:
     """Badge codes for the screenshots: three plain delegates, a VIP, a Chinese name."""
-    from kiosk.clock import ManualClock
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.models.clock import ManualClock
+    from kiosk.storage.store import Store
 
     store = Store.open(db)
     try:

@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.clock import Clock
-from kiosk.outcomes import CheckinResult
+from kiosk.models.clock import Clock
+from kiosk.models.outcomes import CheckinResult
 from ui.camera import CameraConfig, CameraWorker
 from ui.context import Context
 from ui.dbworker import DbClient
@@ -122,7 +122,7 @@ class Shell:
             self.watchdog.start()
 
     def _handheld(self, code: str) -> None:
-        from kiosk.outcomes import Method
+        from kiosk.models.outcomes import Method
 
         self.window.submit_code(code, Method.HANDHELD)
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.event import Event
-from kiosk.models import Attendee, LogEntry, LogKind, SessionStats
-from kiosk.outcomes import CheckinResult, Method, Outcome
+from kiosk.models.event import Event
+from kiosk.models.outcomes import CheckinResult, Method, Outcome
+from kiosk.models.records import Attendee, LogEntry, LogKind, SessionStats
 from ui.context import Context
 from ui.dialogs import ReasonDialog, WalkInDialog
 from ui.presentation import category_text, look, needs_alert

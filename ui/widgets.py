@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.models import SessionStats
+from kiosk.models.records import SessionStats
 
 
 class Card(QFrame):

@@ -7,11 +7,11 @@ BadgeRenderer(event, "a4-4up").write_pdf(data, Path("badges.pdf"), progress)
 drawing = BadgeRenderer(event, "4x3in").drawing(data[0])  # for ui.printing
 """
 
-from kiosk.atomic import OutputError
 from kiosk.badges.design import BadgeData, BadgeDrawing, category_style, compose
 from kiosk.badges.layouts import LAYOUTS, Layout, get_layout
 from kiosk.badges.render import BadgeRenderer, SheetReport
 from kiosk.badges.select import select_badges
+from kiosk.storage.atomic import OutputError
 
 __all__ = [
     "LAYOUTS",

@@ -13,10 +13,10 @@ from typing import Protocol
 from pypinyin import Style, lazy_pinyin
 
 from kiosk.badges.pdfdoc import long_date
-from kiosk.event import Event
-from kiosk.models import Attendee
-from kiosk.qrvector import PRINT_EC, QrMatrix, qr_matrix
-from kiosk.search import is_cjk
+from kiosk.badges.qrvector import PRINT_EC, QrMatrix, qr_matrix
+from kiosk.models.event import Event
+from kiosk.models.names import is_cjk
+from kiosk.models.records import Attendee
 
 RGB = tuple[int, int, int]
 BLACK: RGB = (0, 0, 0)

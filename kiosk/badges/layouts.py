@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.errors import ValidationError
+from kiosk.models.errors import ValidationError
 
 INCH = 25.4
 A6 = (105.0, 148.0)

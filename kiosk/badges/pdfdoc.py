@@ -7,13 +7,14 @@ glyphs used (a subset), so a badge sheet stays small.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import date
 
 from fpdf import FPDF
 
-from kiosk.errors import KioskError
-from kiosk.event import RESOURCES
+from kiosk.models.errors import KioskError
+from kiosk.models.event import RESOURCES
 
 FONT_DIR = RESOURCES / "fonts"
 FONT_FILES = {"": FONT_DIR / "NotoSansSC-Regular.otf", "B": FONT_DIR / "NotoSansSC-Bold.otf"}
@@ -49,11 +50,23 @@ def new_pdf(
                 f"{path}: cannot load the shipped CJK font ({exc}); reinstall Forum Check-in"
             ) from None
     pdf.set_font(FAMILY, "", 10)
+    # fontTools reads the font files lazily and never closes them: close them with the
+    # document (or after its output), not at some garbage collection later.
+    weakref.finalize(pdf, _close_fonts, [getattr(f, "ttfont", None) for f in pdf.fonts.values()])
     return pdf
 
 
+def _close_fonts(fonts: list[object]) -> None:
+    for font in fonts:
+        close = getattr(font, "close", None)
+        if close is not None:
+            close()
+
+
 def pdf_bytes(pdf: FPDF) -> bytes:
-    return bytes(pdf.output())
+    data = bytes(pdf.output())
+    _close_fonts([getattr(f, "ttfont", None) for f in pdf.fonts.values()])
+    return data
 
 
 def long_date(day: date) -> tuple[str, str]:

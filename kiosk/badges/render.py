@@ -9,7 +9,6 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import Align
 
-from kiosk.atomic import OutputError, check_writable, write_atomically
 from kiosk.badges.design import (
     BadgeData,
     BadgeDrawing,
@@ -22,10 +21,11 @@ from kiosk.badges.design import (
 )
 from kiosk.badges.layouts import Layout, get_layout
 from kiosk.badges.pdfdoc import FAMILY, Progress, new_pdf, pdf_bytes
-from kiosk.event import Event
-from kiosk.qrvector import PRINT_EC, QUIET_ZONE, merged_rects, qr_matrix
+from kiosk.badges.qrvector import PRINT_EC, QUIET_ZONE, merged_rects, qr_matrix
+from kiosk.models.event import Event
+from kiosk.storage.atomic import OutputError, check_writable, write_atomically
 
-#: A badge code is `FC1:` + 114 Base45 characters (see kiosk.tokens).
+#: A badge code is `FC1:` + 114 Base45 characters (see kiosk.checkin.codes).
 SAMPLE_CODE = "FC1:" + "K" * 114
 
 CROP_LINE_MM = 0.15

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kiosk.badges.design import BadgeData
-from kiosk.errors import NotFoundError
-from kiosk.models import Attendee
+from kiosk.models.errors import NotFoundError
+from kiosk.models.records import Attendee
 
 if TYPE_CHECKING:
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.storage.store import Store
 
 
 def select_badges(

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kiosk.clock import Clock, FixedClock, SystemClock, parse_instant
+from kiosk.models.clock import Clock, FixedClock, SystemClock, parse_instant
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +70,7 @@ def handle_errors(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kiosk.errors import KioskError
+        from kiosk.models.errors import KioskError
 
         try:
             return f(*args, **kwargs)
@@ -101,8 +101,8 @@ def open_service(
     db_path: Path, now_text: str | None = None, must_exist: bool = True
 ) -> Iterator[Any]:
     """Open the store at `db_path` and yield a CheckinService on it (clock from --now)."""
-    from kiosk.service import CheckinService
-    from kiosk.store import Store
+    from kiosk.checkin.service import CheckinService
+    from kiosk.storage.store import Store
 
     if must_exist and not db_path.exists():
         raise UserError(f"{db_path}: no such database (create one with `init` or `demo`)")

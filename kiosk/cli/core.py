@@ -16,8 +16,8 @@ from kiosk.cli.common import (
     now_option,
     open_service,
 )
-from kiosk.models import AttendeeInput
-from kiosk.outcomes import Method
+from kiosk.models.outcomes import Method
+from kiosk.models.records import AttendeeInput
 
 
 @cli.command()
@@ -36,8 +36,8 @@ def init(db_path: Path, event_file: Path | None) -> None:
     Creates a new signing key for the event's badges. Running it again with the same
     event updates the program and keeps the key.
     """
-    from kiosk.bootstrap import init_database
-    from kiosk.event import DEFAULT_EVENT_FILE, load_event
+    from kiosk.checkin.bootstrap import init_database
+    from kiosk.models.event import DEFAULT_EVENT_FILE, load_event
 
     event = load_event(event_file or DEFAULT_EVENT_FILE)
     init_database(db_path, event).close()
@@ -259,7 +259,7 @@ def forget_signing_key(db_path: Path, yes: bool) -> None:
 
     The kiosk can still verify badges; a stolen kiosk cannot mint new ones.
     """
-    from kiosk.store import Store
+    from kiosk.storage.store import Store
 
     if not db_path.exists():
         raise UserError(f"{db_path}: no such database")

@@ -92,7 +92,7 @@ def import_cmd(
     stderr as "row N, column C: why". Exit status: 0 imported, 1 nothing imported,
     3 imported with bad rows skipped.
     """
-    from kiosk.importer import import_attendees, parse_attendees
+    from kiosk.formats.importer import import_attendees, parse_attendees
 
     overrides = parse_maps(maps)
     with open_service(db_path, now_text) as service:
@@ -139,7 +139,7 @@ def export_cmd(
 ) -> None:  # fmt: skip
     """Export for organizers: CSV (UTF-8 with BOM, opens in Excel), XLSX (a sheet per
     session and a summary) or JSON. Times are in the event's time zone."""
-    from kiosk.export import export
+    from kiosk.formats.export import export
 
     if fmt is None:
         fmt = out.suffix.lower().lstrip(".")

@@ -75,9 +75,9 @@ def badges(
 
     Attendees without a badge are issued one, which needs the event's signing key.
     """
-    from kiosk.atomic import check_writable
     from kiosk.badges.render import BadgeRenderer
     from kiosk.badges.select import select_badges
+    from kiosk.storage.atomic import check_writable
 
     check_writable(out)
     with open_service(db_path, now_text) as service:
@@ -100,8 +100,8 @@ def badges(
 def report(db_path: Path, out: Path, now_text: str | None) -> None:
     """Write the organizers' attendance report (bilingual PDF): sessions, arrivals over
     time, categories, delegations and refused scans."""
-    from kiosk.atomic import check_writable
-    from kiosk.report import write_report
+    from kiosk.formats.report import write_report
+    from kiosk.storage.atomic import check_writable
 
     check_writable(out)
     with open_service(db_path, now_text) as service:

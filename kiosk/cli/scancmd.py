@@ -140,7 +140,7 @@ def scan(
     Prints one JSON line per scan (as `checkin` does) and a summary line at the end
     (frames, frames per second, codes, outcomes, how the source ended).
     """
-    from kiosk.outcomes import CheckinResult, Method
+    from kiosk.models.outcomes import CheckinResult, Method
     from kiosk.scan.debounce import Debouncer
     from kiosk.scan.loop import MediaClock, ScanLoop
     from kiosk.scan.pipeline import FramePipeline

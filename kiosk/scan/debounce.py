@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.clock import Clock
+from kiosk.models.clock import Clock
 
 
 class Debouncer:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from kiosk.errors import KioskError
+from kiosk.models.errors import KioskError
 
 Gray = NDArray[np.uint8]
 Corners = tuple[tuple[float, float], ...]

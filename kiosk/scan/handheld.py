@@ -8,7 +8,7 @@ GUI can accept scans while any widget has focus, and swallow the burst's keys.
 
 from __future__ import annotations
 
-from kiosk.clock import Clock
+from kiosk.models.clock import Clock
 
 TERMINATORS = frozenset({"\r", "\n", "\t"})
 

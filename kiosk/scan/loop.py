@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from kiosk.clock import Clock
+from kiosk.models.clock import Clock
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoders import Detection
 from kiosk.scan.pipeline import FramePipeline

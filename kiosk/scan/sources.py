@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from kiosk.clock import Clock, SystemClock
-from kiosk.errors import KioskError
+from kiosk.models.clock import Clock, SystemClock
+from kiosk.models.errors import KioskError
 
 Frame = NDArray[np.uint8]
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".pgm"})

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.outcomes import Method
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.checkin.service import CheckinService
+from kiosk.models.outcomes import Method
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 from tests.helpers.ui_video import write_badge_video
 

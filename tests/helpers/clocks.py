@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.clock import ManualClock, parse_instant
+from kiosk.models.clock import ManualClock, parse_instant
 
 EVENT_DAY = date(2024, 11, 4)
 

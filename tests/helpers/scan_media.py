@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.clock import SystemClock
+from kiosk.checkin.service import CheckinService
+from kiosk.models.clock import SystemClock
 from kiosk.scan.demo_video import Shown, Timeline, write_video
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.storage.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "qr-photos"
 IMAGE_SUFFIXES = (".webp", ".png", ".jpg")

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from kiosk.clock import ManualClock
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.checkin.service import CheckinService
+from kiosk.models.clock import ManualClock
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 from tests.helpers.ui_video import write_badge_video
 from ui.refguard import pin_singletons

@@ -19,13 +19,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from kiosk.clock import ManualClock
+from kiosk.checkin.codes import PREFIX, b45decode, b45encode
+from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
-from kiosk.models import AttendeeInput
-from kiosk.outcomes import Outcome
-from kiosk.service import CheckinService
-from kiosk.store import Store
-from kiosk.tokens import PREFIX, b45decode, b45encode
+from kiosk.models.clock import ManualClock
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import AttendeeInput
+from kiosk.storage.store import Store
 from ui.dashboard import DashboardSource, DashboardView
 from ui.dashboard.exports import EXPORTS, ExportDone, ExportSpec
 from ui.dashboard.style import OUTCOMES

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.outcomes import Outcome
-from kiosk.printing import BadgeDesk
-from kiosk.service import CheckinService
-from kiosk.store import Store
+from kiosk.badges.printing import BadgeDesk
+from kiosk.checkin.service import CheckinService
+from kiosk.models.outcomes import Outcome
+from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 from ui.badge_print import ALREADY_PRINTED, print_one
 

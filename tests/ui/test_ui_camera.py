@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kiosk.clock import ManualClock
+from kiosk.models.clock import ManualClock
 from ui.camera import CameraConfig, CameraWorker
 from ui.sounds import SoundPlayer
 

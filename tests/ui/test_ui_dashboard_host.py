@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kiosk.outcomes import Method
-from kiosk.store import Store
+from kiosk.models.outcomes import Method
+from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
 
 

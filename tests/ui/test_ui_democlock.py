@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.event import load_event
+from kiosk.models.event import load_event
 from tests.helpers.clocks import at
 from ui.democlock import DemoClock
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QTableView
 
-from kiosk.outcomes import Method, Outcome
+from kiosk.models.outcomes import Method, Outcome
 from tests.ui.conftest import badge_codes
 from ui.screenshots import forge
 from ui.settings import DEFAULT_PIN

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.outcomes import CheckinResult, Outcome
+from kiosk.models.outcomes import CheckinResult, Outcome
 from ui.paths import SOUNDS
 from ui.presentation import LOOKS, Tone, greeting, is_chinese_name, look, needs_alert
 from ui.tones import TONES

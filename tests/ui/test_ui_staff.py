@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.clock import ManualClock
-from kiosk.outcomes import Method, Outcome
-from kiosk.store import Store
+from kiosk.models.clock import ManualClock
+from kiosk.models.outcomes import Method, Outcome
+from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
 from ui.screenshots import forge
 
@@ -182,7 +182,7 @@ def test_walk_in_registration_creates_attendee_and_checks_in(
 
 
 def test_reprint_revokes_the_old_badge(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
-    from kiosk.outcomes import Method
+    from kiosk.models.outcomes import Method
 
     [(aid, old_code)] = badge_codes(demo_db, 1)
     person = attendee(demo_db, aid)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.event import Session
-from kiosk.models import SessionStats
+from kiosk.models.event import Session
+from kiosk.models.records import SessionStats
 from ui.dashboard.style import capacity_colour
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
 
-from kiosk.errors import KioskError
-from kiosk.store import Store
+from kiosk.models.errors import KioskError
+from kiosk.storage.store import Store
 from ui.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,10 @@ class ExportSpec:
 
 
 def _table(what: str, fmt: str, per_session: bool = False) -> Callable[[ExportJob], ExportDone]:
-    """kiosk.export.export: CSV with BOM, or XLSX with a sheet per session and a summary."""
+    """kiosk.formats.export.export: CSV with BOM, or XLSX with a sheet per session and a summary."""
 
     def run(job: ExportJob) -> ExportDone:
-        from kiosk.export import export
+        from kiosk.formats.export import export
 
         summary = export(
             job.store,
@@ -77,7 +77,7 @@ def _table(what: str, fmt: str, per_session: bool = False) -> Callable[[ExportJo
 
 
 def _report(job: ExportJob) -> ExportDone:
-    from kiosk.report import write_report
+    from kiosk.formats.report import write_report
 
     result = write_report(job.store, job.out, job.now)
     return ExportDone(str(result.path), pages=result.pages)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from kiosk.event import Event
+from kiosk.models.event import Event
 from ui.dashboard.exports import EXPORTS, ExportSpec
 
 WEEKDAYS_ZH = "一二三四五六日"

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.event import Event
-from kiosk.models import Attendee, LogEntry, LogKind, SessionStats
-from kiosk.outcomes import Outcome
-from kiosk.store import Store
+from kiosk.models.event import Event
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import Attendee, LogEntry, LogKind, SessionStats
+from kiosk.storage.store import Store
 
 RECENT_SCANS = 30
 BUCKET_MINUTES = 10

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from kiosk.clock import Clock
-from kiosk.errors import KioskError
-from kiosk.event import Event
-from kiosk.store import Store
+from kiosk.models.clock import Clock
+from kiosk.models.errors import KioskError
+from kiosk.models.event import Event
+from kiosk.storage.store import Store
 from ui.dashboard.snapshot import DashboardSnapshot, collect, data_version
 from ui.gcguard import GuiThreadGc
 

@@ -6,7 +6,7 @@ read the same screen. Operator controls go through `tr()` and the app's translat
 
 from __future__ import annotations
 
-from kiosk.outcomes import Outcome
+from kiosk.models.outcomes import Outcome
 
 NAVY = "#0b2545"
 NAVY_2 = "#13315c"

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.clock import Clock
-from kiosk.event import Event
+from kiosk.models.clock import Clock
+from kiosk.models.event import Event
 from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec

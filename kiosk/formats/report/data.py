@@ -1,0 +1,109 @@
+"""What the attendance report shows, gathered from the store (no PDF here)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kiosk.models.event import Event
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import LogKind, SessionStats
+from kiosk.storage.store import Store
+
+#: Delegations beyond this many are summed up as "Other".
+MAX_DELEGATIONS = 12
+#: The key of the row that sums up the smallest delegations.
+OTHER = "\0other"
+BUCKET_MINUTES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    """Attendees of one category or delegation: how many registered, how many came."""
+
+    key: str
+    registered: int
+    attended: int  # admitted to at least one session (undone check-ins excluded)
+
+    @property
+    def share(self) -> float:
+        return self.attended / self.registered if self.registered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    event: Event
+    generated_at: datetime
+    sessions: list[SessionStats]
+    arrivals: dict[str, list[tuple[datetime, int]]]
+    categories: list[GroupRow]
+    delegations: list[GroupRow]
+    refused: dict[Outcome, int]  # refused entry scans by reason, undone ones excluded
+    repeats: int  # scans of someone already checked in (not a refusal)
+    registered: int
+    attended: int
+    walk_ins: int
+    reprints: int
+    scans: int  # entry scans of any outcome
+    per_session_refused: dict[str, int] = field(default_factory=dict)
+
+
+def gather(store: Store, now: datetime) -> ReportData:
+    event = store.event()
+    stats = store.stats()
+    people = list(store.attendees())
+    came = {row.attendee.attendee_id for row in store.attendance()}
+    refused: Counter[Outcome] = Counter()
+    per_session: Counter[str] = Counter()
+    repeats = walk_ins = reprints = scans = 0
+    for entry in store.log():
+        if entry.kind is LogKind.WALK_IN:
+            walk_ins += 1
+        elif entry.kind is LogKind.REPRINT:
+            reprints += 1
+        elif entry.kind is LogKind.ENTRY and entry.outcome is not None:
+            scans += 1
+            if entry.annulled:
+                continue
+            if entry.outcome is Outcome.ALREADY_CHECKED_IN:
+                repeats += 1
+            elif entry.outcome.refused:
+                refused[entry.outcome] += 1
+                per_session[entry.session_id] += 1
+    return ReportData(
+        event=event,
+        generated_at=now,
+        sessions=stats,
+        arrivals={s.id: store.arrivals(s.id, BUCKET_MINUTES) for s in event.sessions},
+        categories=_groups(((p.category, p.attendee_id) for p in people), came),
+        delegations=_top(_groups(((p.delegation, p.attendee_id) for p in people), came)),
+        refused=dict(sorted(refused.items(), key=lambda kv: (-kv[1], kv[0].value))),
+        repeats=repeats,
+        registered=len(people),
+        attended=len(came),
+        walk_ins=walk_ins,
+        reprints=reprints,
+        scans=scans,
+        per_session_refused=dict(per_session),
+    )
+
+
+def _groups(pairs: Iterable[tuple[str, str]], came: set[str]) -> list[GroupRow]:
+    registered: Counter[str] = Counter()
+    attended: Counter[str] = Counter()
+    for key, aid in pairs:
+        registered[key] += 1
+        if aid in came:
+            attended[key] += 1
+    rows = [GroupRow(k, n, attended[k]) for k, n in registered.items()]
+    return sorted(rows, key=lambda r: (-r.registered, r.key))
+
+
+def _top(rows: list[GroupRow]) -> list[GroupRow]:
+    if len(rows) <= MAX_DELEGATIONS:
+        return rows
+    head, tail = rows[: MAX_DELEGATIONS - 1], rows[MAX_DELEGATIONS - 1 :]
+    other = GroupRow(OTHER, sum(r.registered for r in tail), sum(r.attended for r in tail))
+    return [*head, other]

@@ -1,0 +1,48 @@
+"""What the store's parts share: instants as text, uuids, and the connection they use."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.models.event import Event
+from kiosk.models.records import Attendee
+
+
+def ts(dt: datetime) -> str:
+    """Instants are stored as fixed-width UTC ISO text, so that text order is time order."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def from_ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class StoreBase:
+    """The connection and the few lookups that the store's mixins build on."""
+
+    conn: sqlite3.Connection
+    path: str
+
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def event(self) -> Event:
+        raise NotImplementedError
+
+    def attendee_from_row(self, row: sqlite3.Row) -> Attendee:
+        raise NotImplementedError
+
+    def attendee(self, attendee_id: str) -> Attendee | None:
+        raise NotImplementedError
+
+    def count_attendees(self) -> int:
+        raise NotImplementedError
