@@ -23,10 +23,6 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.event import load_event
 from kiosk.storage.store import Store
 from tests.helpers.clocks import EVENT_DAY, at
-from ui.refguard import pin_singletons
-
-# PySide6 6.12 drops references to None/True/False on void calls (see ui/refguard.py).
-pin_singletons()
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "qr-photos"
@@ -45,7 +41,7 @@ def store() -> Iterator[Store]:
 
     event = load_event()
     key = new_private_key(b"tests")
-    s.set_event(event, key, BadgeSigner(event.id, key).public_key)
+    s.set_event(event, key, BadgeSigner(event.id, key).public_key, at("07:00").now())
     yield s
     s.close()
 

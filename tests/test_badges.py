@@ -420,12 +420,14 @@ def test_a_verify_only_station_cannot_issue_badges(demo_db: Path, tmp_path: Path
     assert res.exit_code == 1
     assert "only the public key" in res.output and str(demo_db) in res.output
     assert not out.exists()
-    # Attendees who already hold a badge print fine on that station.
+    # It holds no badge codes at all (a stolen kiosk cannot clone a badge): even attendees
+    # who hold a badge are printed where the signing key is.
     res = CliRunner().invoke(
         load_commands(),
         ["badges", "--db", str(demo_db), "--out", str(out), "--attendee", "CTF24-00001"],
     )
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1 and "only the public key" in res.output
+    assert not out.exists()
 
 
 def test_poppler_is_installed() -> None:

@@ -27,26 +27,32 @@ ZHANG = AttendeeInput(
 
 
 def add(service: CheckinService, person: AttendeeInput) -> str:
-    report = service.store.upsert_attendees([person], service.new_attendee_id, service.clock.now())
-    return report.ids[0]
+    return service.import_attendees([person]).ids[0]
+
+
+SCANS = ("entry", "exit", "annul")
 
 
 def entries(store: Store) -> list[tuple[str, str | None]]:
-    return [(e.kind.value, e.outcome.value if e.outcome else None) for e in store.log()]
+    return [(str(e.kind), e.outcome.value if e.outcome else None) for e in store.log(kinds=SCANS)]
 
 
 def test_admitted_then_already_checked_in(service: CheckinService, clock: ManualClock) -> None:
     aid = add(service, ALICE)
     code = service.badge_code(aid)
-    r = service.check_in(code, "opening", station="door-a")
+    store = service.store
+    store.set_station_name("Door A")
+    r = service.check_in(code, "opening")
     assert r.outcome is Outcome.ADMITTED
     assert (r.name, r.attendee_id, r.notes, r.room) == (
         "Alice Walker", aid, "Speaker gift", "Grand Ballroom, 2F",
     )  # fmt: skip
     clock.advance(300)
-    again = service.check_in(code, "opening", station="door-b")
+    store.set_station_name("Door B")
+    again = service.check_in(code, "opening")
     assert again.outcome is Outcome.ALREADY_CHECKED_IN
-    assert again.prior is not None and again.prior.station == "door-a"
+    assert again.prior is not None and again.prior.station == "Door A"
+    assert again.prior.station_id == store.station.id == r.station_id and again.station == "Door B"
     assert again.prior.at == r.at
     stats = {s.session_id: s for s in service.stats()}
     assert stats["opening"].admitted == 1
@@ -59,7 +65,7 @@ def test_each_refusal_is_logged(service: CheckinService, store: Store) -> None:
     service.check_in("https://example.com/poster", "opening")
     service.check_in(code[:-3] + ("AAA" if code[-3:] != "AAA" else "BBB"), "opening")
     assert entries(store) == [("entry", "unknown_code"), ("entry", "forged_code")]
-    assert next(e.code for e in store.log()) == "https://example.com/poster"
+    assert next(e.code for e in store.log(kinds=SCANS)) == "https://example.com/poster"
     assert store.stats()[0].admitted == 0
 
 
@@ -82,7 +88,12 @@ def test_reprint_revokes_the_old_badge(service: CheckinService, store: Store) ->
     assert service.check_in(old, "opening").outcome is Outcome.REVOKED_BADGE
     assert service.check_in(new, "opening").outcome is Outcome.ADMITTED
     assert service.badge_code(aid) == new
-    assert any(e.kind is LogKind.REPRINT and e.reason == "lost badge" for e in store.log())
+    revoked = [e for e in store.log(kinds=("badge_revoke",))]
+    assert [(e.reason, e.operator, e.station_id) for e in revoked] == [
+        ("lost badge", "amy", store.station.id)
+    ]
+    issued = [b for e in store.log(kinds=("badge_issue",)) for b in e.data["badges"]]
+    assert [b[2] for b in issued] == [1, 2]  # versions
 
 
 def test_outside_time_window(service: CheckinService, clock: ManualClock) -> None:
@@ -122,7 +133,7 @@ def test_session_full(store: Store, clock: ManualClock) -> None:
         replace(s, capacity=2) if s.id == "opening" else s for s in event.sessions
     ))  # fmt: skip
     private, public = store.keys()
-    store.set_event(small, private, public)
+    store.set_event(small, private, public, clock.now())
     service = CheckinService(store, clock, rng=random.Random(3))
     codes = [
         service.badge_code(add(service, AttendeeInput(name=f"Guest {i}", email=f"g{i}@x.org")))
@@ -157,10 +168,11 @@ def test_undo_is_an_annulment(service: CheckinService, store: Store) -> None:
     with pytest.raises(ValidationError, match="reason"):
         service.undo(r.log_uuid, "amy", " ")
     annul = service.undo(r.log_uuid, "amy", "wrong person")
-    assert annul.kind is LogKind.ANNUL and annul.annuls == r.log_uuid
+    assert annul.kind == LogKind.ANNUL and annul.annuls == r.log_uuid
     assert store.stats()[0].admitted == 0
     assert store.log_entry(r.log_uuid).annulled  # type: ignore[union-attr]
-    assert len(list(store.log())) == 2  # nothing deleted
+    assert len(list(store.log(kinds=SCANS))) == 2  # nothing deleted
+    assert (annul.station_id, annul.operator) == (store.station.id, "amy")
     with pytest.raises(ValidationError, match="already undone"):
         service.undo(r.log_uuid, "amy", "again")
     # The attendee can be admitted again after the undo.
@@ -185,19 +197,27 @@ def test_manual_check_in_and_walk_in(service: CheckinService, store: Store) -> N
     aid = add(service, ALICE)
     r = service.manual_check_in("alice@nrel.gov", "opening", operator="amy")
     assert r.outcome is Outcome.ADMITTED and r.attendee_id == aid
-    assert next(store.log()).method is Method.SEARCH
+    assert next(store.log(kinds=SCANS)).method is Method.SEARCH
     with pytest.raises(NotFoundError):
         service.manual_check_in("nobody@x.org", "opening")
     person = AttendeeInput(name="Walk In", name_zh="散客", email="walk@in.org")
-    attendee, code = service.register_walk_in(person, "desk-2", "amy")
-    assert attendee.walk_in
+    done = service.walk_in(person, "amy")
+    attendee, code = done.attendee, done.code
+    assert attendee.walk_in and done.result is None
     assert service.check_in(code, "opening").outcome is Outcome.ADMITTED
     with pytest.raises(ValidationError, match="already registered"):
-        service.register_walk_in(person)
+        service.walk_in(person)
     with pytest.raises(ValidationError, match="name"):
-        service.register_walk_in(AttendeeInput(email="x@y.org"))
+        service.walk_in(AttendeeInput(email="x@y.org"))
     with pytest.raises(ValidationError, match="malformed email"):
-        service.register_walk_in(AttendeeInput(name="X", email="not-an-email"))
+        service.walk_in(AttendeeInput(name="X", email="not-an-email"))
+    # Registered, badged and admitted in one step.
+    both = service.walk_in(AttendeeInput(name="Grace Lin", email="grace@sunrise.example"),
+                           "amy", admit_to="opening")  # fmt: skip
+    assert both.result is not None and both.result.outcome is Outcome.ADMITTED
+    assert both.result.attendee_id == both.attendee.attendee_id
+    walk = next(store.log(kinds=("walk_in",)))
+    assert walk.data["fields"]["name"] == "Walk In" and walk.data["fields"]["name_zh"] == "散客"
     with pytest.raises(ValidationError, match="unknown session"):
         service.check_in(code, "gala")
 
@@ -210,6 +230,11 @@ def test_station_without_signing_key_verifies_but_cannot_issue(
     store.forget_private_key()
     kiosk = CheckinService(store, clock)
     assert kiosk.check_in(code, "opening").outcome is Outcome.ADMITTED
-    assert kiosk.badge_code(aid) == code  # issued badges can still be shown
+    with pytest.raises(SigningKeyMissing):  # it holds no codes to give away
+        kiosk.badge_code(aid)
     with pytest.raises(SigningKeyMissing):
         kiosk.reprint_badge(aid)
+    before = len(list(store.log()))
+    with pytest.raises(SigningKeyMissing):  # nothing is left behind: a retry works later
+        kiosk.walk_in(AttendeeInput(name="Late Guest", email="late@x.org"))
+    assert len(list(store.log())) == before and store.find_attendee("late@x.org") is None

@@ -36,7 +36,8 @@ def desk(service: CheckinService) -> BadgeDesk:
         service.new_attendee_id,
         service.clock.now(),
     )  # fmt: skip
-    return BadgeDesk(service, station="desk-2")
+    service.store.set_station_name("desk-2")
+    return BadgeDesk(service)
 
 
 def test_a_badge_is_printed_once_unless_a_reprint_is_asked_for(desk: BadgeDesk) -> None:
@@ -78,9 +79,8 @@ def test_print_on_first_check_in(desk: BadgeDesk) -> None:
 
 
 def test_a_walk_in_gets_a_job_for_the_code_it_was_issued(desk: BadgeDesk) -> None:
-    attendee, code = desk.service.register_walk_in(
-        AttendeeInput(name="Wang Fang", name_zh="王芳", category="guest"), "desk-2"
-    )
+    done = desk.service.walk_in(AttendeeInput(name="Wang Fang", name_zh="王芳", category="guest"))
+    attendee, code = done.attendee, done.code
     job = desk.prepare(attendee.attendee_id)
     assert job is not None and job.code == code
 

@@ -44,7 +44,7 @@ def day(demo_db: Path) -> tuple[Store, CheckinService, ManualClock]:
     svc.check_in(old, opening.id)  # revoked badge
     mistaken = svc.check_in(svc.badge_code(people[100].attendee_id), opening.id)
     svc.undo(mistaken.log_uuid, "amy", "scanned the wrong badge")  # undone: not counted
-    svc.register_walk_in(AttendeeInput(name="Walk In", name_zh="临时", category="guest"), "desk-1")
+    svc.walk_in(AttendeeInput(name="Walk In", name_zh="临时", category="guest"))
     clock.set(energy.start - timedelta(minutes=10))
     for a in people[:30]:
         clock.advance(rng.uniform(5, 30))

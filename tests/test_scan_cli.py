@@ -44,7 +44,17 @@ def test_scan_of_a_video_checks_each_attendee_in_exactly_once(
     # A, B, C, then A again (3.5 s after A left the picture: a new scan, already checked in)
     video = badge_video(tmp_path / "badges.mp4", [s for _, s in people] + [people[0][1]])
     code, out, err = run(
-        "scan", "--db", str(demo_db), "--session", "opening", "--source", str(video), "--now", NOW
+        "scan",
+        "--db",
+        str(demo_db),
+        "--session",
+        "opening",
+        "--source",
+        str(video),
+        "--now",
+        NOW,
+        "--station",
+        "desk-1",
     )
     assert code == 0, err
     *scans, summary = lines(out)

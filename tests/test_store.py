@@ -48,7 +48,9 @@ def test_check_in_is_durable_when_the_call_returns(tmp_path: Path) -> None:
     assert service.check_in(code, "opening").outcome is Outcome.ADMITTED
     # Another connection (another process would see the same) sees it at once.
     other = sqlite3.connect(path)
-    assert other.execute("SELECT outcome FROM log").fetchall() == [("admitted",)]
+    assert other.execute("SELECT outcome FROM log WHERE kind = 'entry'").fetchall() == [
+        ("admitted",)
+    ]
     assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     other.close()
     store.close()
@@ -72,14 +74,14 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_recorded(tmp_path: Path) 
             service.check_in(f"filler {i} " + "y" * 400, "opening")
     store.close()
     reopened = Store.open(path)
-    assert next(e.code for e in reopened.log()) == "first refused scan"
+    assert next(e.code for e in reopened.log(kinds=("entry",))) == "first refused scan"
     reopened.close()
 
 
 def test_not_a_database(tmp_path: Path) -> None:
     p = tmp_path / "notes.sqlite"
     p.write_text("this is not sqlite " * 100)
-    with pytest.raises(StorageError, match=r"notes\.sqlite: .*not a database"):
+    with pytest.raises(StorageError, match=r"notes\.sqlite: not an SQLite database"):
         Store.open(p)
     with pytest.raises(StorageError, match="no such folder"):
         Store.open(tmp_path / "missing" / "x.sqlite")

@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         "'auto' (default) = the webcam, else the recorded demo video; 'none' = no camera",
     )
     p.add_argument("--session", default="", help="session id (default: the one running now)")
-    p.add_argument("--station", default="desk-1", help="this station's name (in the log)")
+    p.add_argument(
+        "--station", default="", help="name this station (kept with the database, in the log)"
+    )
     p.add_argument("--operator", default="", help="who staffs the desk (in the log)")
     p.add_argument(
         "--now", default=None, metavar="ISO-8601", help="fix the clock (rehearsals, tests)"

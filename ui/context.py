@@ -21,7 +21,7 @@ class Context:
     settings: Settings
     sounds: SoundPlayer
     camera: CameraWorker | None = None
-    station: str = "desk-1"
+    station: str = ""  # this station's name, as the database keeps it
     operator: str = ""
     event: Event | None = None
     session_id: str = ""

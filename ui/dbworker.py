@@ -51,9 +51,13 @@ class DbWorker(QObject):
     printed = Signal(str, str)  # attendee_id, message
     notice = Signal(str)  # a one-off remark for the status bar
     failed = Signal(str, str)  # operation, message
+    station_named = Signal(str)  # this station's name (kept with the database)
 
-    def __init__(self, db_path: Path, clock: Clock, build_demo: bool = False) -> None:
+    def __init__(
+        self, db_path: Path, clock: Clock, build_demo: bool = False, station_name: str = ""
+    ) -> None:
         super().__init__()
+        self.station_name = station_name
         self.db_path = db_path
         self.build_demo = build_demo
         self.clock = clock
@@ -87,11 +91,14 @@ class DbWorker(QObject):
                     f"Demo: no session is open now, so the clock runs from {at:%H:%M} on the "
                     f"program's day · 演示：时钟设为活动当天 {at:%H:%M}"
                 )
+            if self.station_name:
+                self.store.set_station_name(self.station_name)
             self.service = CheckinService(self.store, self.clock)
         except Exception as exc:
             log.exception("cannot open %s", self.db_path)
             self.open_failed.emit(describe(exc, self.db_path))
             return
+        self.station_named.emit(self.store.station.name)
         self.opened.emit(event)
 
     @Slot()
@@ -126,9 +133,7 @@ class DbWorker(QObject):
         self, code: str, session_id: str, method: str, station: str, operator: str
     ) -> None:
         def go() -> None:
-            res = self.service.check_in(
-                code, session_id, station=station, method=Method(method), operator=operator
-            )
+            res = self.service.check_in(code, session_id, Method(method), operator)
             self.checked_in.emit(res)
 
         self._run("check-in", go)
@@ -138,9 +143,7 @@ class DbWorker(QObject):
         self, attendee_id: str, session_id: str, station: str, operator: str
     ) -> None:
         def go() -> None:
-            res = self.service.manual_check_in(
-                attendee_id, session_id, station, operator=operator, method=Method.SEARCH
-            )
+            res = self.service.manual_check_in(attendee_id, session_id, operator, Method.SEARCH)
             self.checked_in.emit(res)
 
         self._run("check-in", go)
@@ -158,7 +161,8 @@ class DbWorker(QObject):
     @Slot(str, int)
     def recent(self, station: str, limit: int) -> None:
         def go() -> None:
-            entries = self.service.recent(station or None, limit=limit)
+            own = self.store.station.id if station else None
+            entries = self.service.recent(limit, station_id=own)
             people = {
                 e.attendee_id: self.store.attendee(e.attendee_id) for e in entries if e.attendee_id
             }
@@ -173,10 +177,17 @@ class DbWorker(QObject):
     @Slot(object, str, str)
     def walk_in(self, person: AttendeeInput, station: str, operator: str) -> None:
         def go() -> None:
-            attendee, code = self.service.register_walk_in(person, station, operator)
-            self.walked_in.emit(attendee, code)
+            done = self.service.walk_in(person, operator)
+            self.walked_in.emit(done.attendee, done.code)
 
         self._run("walk-in", go)
+
+    @Slot(str)
+    def rename_station(self, name: str) -> None:
+        def go() -> None:
+            self.station_named.emit(self.store.set_station_name(name).name)
+
+        self._run("station name", go)
 
     @Slot(str, str, str)
     def reprint(self, attendee_id: str, operator: str, reason: str) -> None:
@@ -202,8 +213,8 @@ class DbWorker(QObject):
         from ui.paths import data_dir
 
         def go() -> None:
-            if self._desk is None or self._desk.station != station:
-                self._desk = BadgeDesk(self.service, station)
+            if self._desk is None:
+                self._desk = BadgeDesk(self.service)
             if only_first and self._desk.prints(attendee_id):
                 return  # "print on first check-in": this attendee has a printed badge
             msg = print_one(self._desk, attendee_id, operator, reason, data_dir() / "badges")
@@ -232,6 +243,7 @@ class DbClient(QObject):
     printed = Signal(str, str)
     notice = Signal(str)
     failed = Signal(str, str)
+    station_named = Signal(str)
 
     _open = Signal()
     _close = Signal()
@@ -245,15 +257,17 @@ class DbClient(QObject):
     _reprint = Signal(str, str, str)
     _badge_code = Signal(str)
     _print = Signal(str, str, str, str, bool)
+    _rename = Signal(str)
 
     def __init__(
-        self, db_path: Path, clock: Clock, build_demo: bool = False, parent: QObject | None = None
-    ) -> None:
+        self, db_path: Path, clock: Clock, build_demo: bool = False, parent: QObject | None = None,
+        station_name: str = "",
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.db_path = db_path
         self.worker_thread = QThread()
         self.worker_thread.setObjectName("db-worker")
-        self.worker = DbWorker(db_path, clock, build_demo)
+        self.worker = DbWorker(db_path, clock, build_demo, station_name)
         self.worker.moveToThread(self.worker_thread)
         self._search_token = 0
         w = self.worker
@@ -270,11 +284,13 @@ class DbClient(QObject):
             (self._reprint, w.reprint),
             (self._badge_code, w.badge_code),
             (self._print, w.print_badge),
+            (self._rename, w.rename_station),
         ):
             sig.connect(slot)
         for name in (
             "opened", "open_failed", "checked_in", "searched", "stats_ready", "recent_ready",
             "undone", "walked_in", "reprinted", "badge_code_ready", "printed", "notice", "failed",
+            "station_named",
         ):  # fmt: skip
             getattr(w, name).connect(getattr(self, name))
 
@@ -328,6 +344,9 @@ class DbClient(QObject):
 
     def badge_code(self, attendee_id: str) -> None:
         self._badge_code.emit(attendee_id)
+
+    def rename_station(self, name: str) -> None:
+        self._rename.emit(name)
 
     def print_badge(
         self,

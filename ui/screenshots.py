@@ -42,11 +42,10 @@ def seed_activity(db: Path, n: int = 190, seed: int = 11) -> list[str]:
             clock.set(
                 datetime.combine(EVENT_DAY, time(8, 5), event.tz) + timedelta(seconds=i * step)
             )
-            station = "desk-1" if i % 3 else "desk-2"
-            svc.check_in(svc.badge_code(a.attendee_id), "opening", station=station)
+            svc.check_in(svc.badge_code(a.attendee_id), "opening")
             if i % 37 == 5:  # the odd badge scanned twice
-                svc.check_in(svc.badge_code(a.attendee_id), "opening", station=station)
-        svc.check_in("https://example.com/poster", "opening", station="desk-2")
+                svc.check_in(svc.badge_code(a.attendee_id), "opening")
+        svc.check_in("https://example.com/poster", "opening")
         done = {a.attendee_id for a in arriving}
         return [a.attendee_id for a in people if a.attendee_id not in done]
     finally:

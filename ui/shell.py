@@ -49,7 +49,7 @@ class ShellOptions:
     camera_retry_s: float = 2.0
     camera_realtime: bool = True  # False: a video plays as fast as it decodes (benchmarks)
     session_id: str = ""
-    station: str = "desk-1"
+    station: str = ""  # empty: the name the database has for this station
     operator: str = ""
     lang: str | None = None
     decoder: str = "zxing"
@@ -71,7 +71,9 @@ class Shell:
         self.translations = Translations(app)
         self.translations.switch(opts.lang or system_lang())
         self.settings = Settings(opts.settings_path or data_dir() / "settings.json")
-        self.db = DbClient(opts.db_path, opts.clock, build_demo=opts.build_demo)
+        self.db = DbClient(
+            opts.db_path, opts.clock, build_demo=opts.build_demo, station_name=opts.station
+        )
         self.camera: CameraWorker | None = None
         if opts.camera is not None:
             self.camera = CameraWorker(

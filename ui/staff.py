@@ -173,6 +173,7 @@ class StaffView(QWidget):
         db.recent_ready.connect(self._show_recent)
         db.undone.connect(self._undone)
         db.walked_in.connect(self._walked_in)
+        db.station_named.connect(self._station_named)
         db.reprinted.connect(self._reprinted)
         db.failed.connect(self._failed)
         db.printed.connect(self._printed)
@@ -210,11 +211,16 @@ class StaffView(QWidget):
 
     def _station_changed(self) -> None:
         name = self.station.text().strip()
-        if name:
-            self.ctx.station = name
-            self.ctx.db.recent(name)
-        else:
+        if name and name != self.ctx.station:
+            self.ctx.db.rename_station(name)
+        elif not name:
             self.station.setText(self.ctx.station)
+
+    def _station_named(self, name: str) -> None:
+        self.ctx.station = name
+        if self.station.text() != name:
+            self.station.setText(name)
+        self.ctx.db.recent(name)
 
     # -- scans ----------------------------------------------------------------------------
     def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:

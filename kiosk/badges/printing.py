@@ -49,12 +49,9 @@ class PrintRecord:
 class BadgeDesk:
     """The print-log policy of one station. Keep one per station (it holds a renderer)."""
 
-    def __init__(
-        self, service: CheckinService, station: str, renderer: BadgeRenderer | None = None
-    ) -> None:
+    def __init__(self, service: CheckinService, renderer: BadgeRenderer | None = None) -> None:
         self.service = service
         self.store = service.store
-        self.station = station
         self.renderer = renderer or BadgeRenderer(service.event, "4x3in")
 
     def prints(self, attendee_id: str) -> list[PrintRecord]:
@@ -112,11 +109,6 @@ class BadgeDesk:
 
     def record(self, job: PrintJob, operator: str = "") -> str:
         """Log a print that reached the printer; returns the print log row's uuid."""
-        return self.store.record_print(
-            job.attendee.attendee_id,
-            job.badge_id,
-            self.station,
-            operator,
-            self.service.clock.now(),
-            job.reason,
+        return self.service.record_print(
+            job.attendee.attendee_id, job.badge_id, operator=operator, reason=job.reason
         )

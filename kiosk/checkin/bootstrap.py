@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.checkin.codes import BadgeSigner, new_private_key
@@ -10,13 +11,15 @@ from kiosk.models.event import Event
 from kiosk.storage.store import Store
 
 
-def init_database(path: str | Path, event: Event, key_seed: bytes | None = None) -> Store:
+def init_database(
+    path: str | Path, event: Event, key_seed: bytes | None = None, at: datetime | None = None
+) -> Store:
     """Open (creating) the database at `path` and load `event` with a new signing key.
 
-    Loading the same event again keeps the existing key (badges stay valid) and
-    updates the program; another event is refused.
+    The only way a database is created. Loading the same event again keeps the existing
+    key (badges stay valid) and records the updated program; another event is refused.
     """
-    store = Store.open(path)
+    store = Store.open(path, create=True)
     try:
         if store.has_event():
             if store.event().id != event.id:
@@ -24,10 +27,12 @@ def init_database(path: str | Path, event: Event, key_seed: bytes | None = None)
                     f"{path}: already holds event {store.event().id!r}; use a new database"
                 )
             private, public = store.keys()
+            if event.to_dict() == store.event().to_dict():
+                return store
         else:
             private = new_private_key(key_seed)
             public = BadgeSigner(event.id, private).public_key
-        store.set_event(event, private, public)
+        store.set_event(event, private, public, at or datetime.now(UTC))
     except BaseException:
         store.close()
         raise

@@ -1,6 +1,10 @@
 """CheckinService: the domain's one entry point for check-in, undo, walk-ins and badges.
 
-Returns typed results (kiosk.models.outcomes), never UI text. Time comes from the injected clock.
+Every call that changes something is one BEGIN IMMEDIATE transaction that reads what it
+decides on and writes the log entries (and their projections) together: two stations on
+one database file can never both admit the last seat, undo one check-in twice, or issue
+one badge version twice. Returns typed results (kiosk.models.outcomes), never UI text.
+Time comes from the injected clock.
 """
 
 from __future__ import annotations
@@ -8,27 +12,44 @@ from __future__ import annotations
 import base64
 import random
 import re
+import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.checkin import rules
 from kiosk.checkin.codes import MAX_BADGE_ID, BadgeRef, BadgeSigner, BadgeVerifier, TokenProblem
 from kiosk.models.clock import Clock
 from kiosk.models.errors import NotFoundError, SigningKeyMissing, ValidationError
 from kiosk.models.event import Event, Session
 from kiosk.models.outcomes import CheckinResult, Method, Outcome, PriorCheckin
-from kiosk.models.records import Attendee, AttendeeInput, LogEntry, LogKind, SessionStats
+from kiosk.models.records import (
+    Attendee,
+    AttendeeInput,
+    LogEntry,
+    LogKind,
+    SessionStats,
+    Station,
+    UpsertReport,
+)
 from kiosk.storage.base import from_ts
+from kiosk.storage.imports import fields_of
 from kiosk.storage.store import Store
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _B32_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ISSUE_CHUNK = 1000
 
-_TOKEN_OUTCOME = {
-    TokenProblem.WRONG_EVENT: Outcome.WRONG_EVENT,
-    TokenProblem.FORGED: Outcome.FORGED_CODE,
-    TokenProblem.NOT_OURS: Outcome.UNKNOWN_CODE,
-}
+
+@dataclass(frozen=True, slots=True)
+class WalkIn:
+    """A walk-in registered at the desk: the attendee, their badge code, and the check-in
+    when they were admitted in the same step."""
+
+    attendee: Attendee
+    code: str
+    result: CheckinResult | None = None
 
 
 class CheckinService:
@@ -41,11 +62,21 @@ class CheckinService:
         self.verifier = BadgeVerifier(self.event.id, public)
         self.signer = BadgeSigner(self.event.id, private) if private else None
 
+    @property
+    def station(self) -> Station:
+        return self.store.station
+
     # -- ids -------------------------------------------------------------------------------
     def new_attendee_id(self) -> str:
-        """A random candidate id (8 Crockford base-32 characters); the store checks it is unused."""
+        """A random candidate id (8 Crockford base-32 characters); callers check it is unused."""
         raw = self.rng.getrandbits(40).to_bytes(5, "big")
         return base64.b32encode(raw).decode().translate(_B32_TO_CROCKFORD)
+
+    def _unused_attendee_id(self) -> str:
+        while True:
+            aid = self.new_attendee_id()
+            if self.store.one("SELECT 1 FROM attendees WHERE attendee_id = ?", (aid,)) is None:
+                return aid
 
     def _new_badge_id(self) -> int:
         while True:
@@ -72,141 +103,109 @@ class CheckinService:
         self,
         code: str,
         session_id: str,
-        station: str = "desk-1",
         method: Method = Method.CAMERA,
         operator: str = "",
+        at: datetime | None = None,
     ) -> CheckinResult:
         """Check a scanned code in the fixed order and record the scan, whatever its outcome."""
         session = self.session(session_id)
-        now = self.clock.now()
+        now = at or self.clock.now()
         code = code.strip()
-        ref = self.verifier.verify(code)
-        attendee: Attendee | None = None
-        badge_id: int | None = None
-        outcome: Outcome | None = None
-        if isinstance(ref, TokenProblem):
-            outcome = _TOKEN_OUTCOME[ref]
-        else:
-            badge = self.store.badge(ref.badge_id)
-            if badge is None or badge.version != ref.version:
-                outcome = Outcome.UNKNOWN_CODE
-            else:
-                badge_id = badge.badge_id
-                attendee = self.store.attendee(badge.attendee_id)
-                if attendee is None:
-                    outcome = Outcome.UNKNOWN_CODE
-                elif badge.revoked_at is not None:
-                    outcome = Outcome.REVOKED_BADGE
-        return self._admit(
-            session, attendee, now, station, method, operator, outcome, badge_id, code
-        )
+        ref = self.verifier.verify(code)  # pure: outside the transaction
+        with self.store.write() as c:
+            attendee, badge_id, problem = self._resolve(ref)
+            return self._enter(c, session, now, method, operator, attendee, badge_id, problem,
+                               code)  # fmt: skip
 
     def manual_check_in(
         self,
-        attendee_id: str,
+        attendee_ref: str,
         session_id: str,
-        station: str = "desk-1",
         operator: str = "",
         method: Method = Method.SEARCH,
+        at: datetime | None = None,
     ) -> CheckinResult:
         session = self.session(session_id)
-        attendee = self.attendee(attendee_id)
-        return self._admit(session, attendee, self.clock.now(), station, method, operator)
-
-    def _admit(
-        self,
-        session: Session,
-        attendee: Attendee | None,
-        now: datetime,
-        station: str,
-        method: Method,
-        operator: str,
-        outcome: Outcome | None = None,
-        badge_id: int | None = None,
-        code: str = "",
-    ) -> CheckinResult:
-        prior: PriorCheckin | None = None
-        if outcome is None and attendee is not None:
-            presence = self.store.presence(session.id, attendee.attendee_id)
-            opens, closes = session.window(self.event.checkin_opens_minutes)
-            if not opens <= now <= closes:
-                outcome = Outcome.OUTSIDE_TIME_WINDOW
-            elif session.restricted and session.id not in attendee.sessions:
-                outcome = Outcome.NOT_REGISTERED
-            elif (
-                presence is None
-                and session.capacity is not None
-                and self.store.admitted_count(session.id) >= session.capacity
-            ):
-                outcome = Outcome.SESSION_FULL
-            elif presence is not None and (presence["inside"] or not session.reentry):
-                outcome = Outcome.ALREADY_CHECKED_IN
-                prior = PriorCheckin(from_ts(presence["first_at"]), presence["station"])
-            else:
-                outcome = Outcome.ADMITTED
-        assert outcome is not None
-        aid = attendee.attendee_id if attendee else None
+        now = at or self.clock.now()
         with self.store.write() as c:
-            log_uuid = self.store.append_log(
-                c, LogKind.ENTRY, now, session_id=session.id, station=station, operator=operator,
-                method=method, outcome=outcome, attendee_id=aid, badge_id=badge_id, code=code,
+            attendee = self.attendee(attendee_ref)
+            return self._enter(c, session, now, method, operator, attendee, None, None, "")
+
+    def _resolve(self, ref: BadgeRef | TokenProblem) -> tuple[Attendee | None, int | None,
+                                                             Outcome | None]:  # fmt: skip
+        """(attendee, badge id, refusal) of a scanned code, read inside the transaction."""
+        if isinstance(ref, TokenProblem):
+            return None, None, rules.TOKEN_OUTCOME[ref]
+        badge = self.store.badge(ref.badge_id)
+        attendee = self.store.attendee(badge.attendee_id) if badge else None
+        problem = rules.badge_problem(badge, ref.version, attendee)
+        if problem is Outcome.UNKNOWN_CODE:
+            return None, None, problem
+        return attendee, ref.badge_id, problem
+
+    def _enter(
+        self, c: sqlite3.Connection, session: Session, now: datetime, method: Method,
+        operator: str, attendee: Attendee | None, badge_id: int | None,
+        problem: Outcome | None, code: str,
+    ) -> CheckinResult:  # fmt: skip
+        prior: PriorCheckin | None = None
+        outcome = problem
+        if outcome is None:
+            assert attendee is not None
+            decision = rules.entry_decision(
+                self.event, session, now, attendee, self._presence(session.id, attendee),
+                self.store.admitted_count(session.id),
             )  # fmt: skip
-            if outcome is Outcome.ADMITTED and aid:
-                self.store.admit(c, session.id, aid, log_uuid, now, station)
-        return self._result(outcome, session, attendee, now, station, log_uuid, prior)
+            outcome, prior = decision.outcome, decision.prior
+        data: dict[str, object] = {"method": method.value}
+        if code:
+            data["code"] = code
+        entry = self.store.append(
+            c, LogKind.ENTRY, now, session_id=session.id, operator=operator, outcome=outcome,
+            attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id, data=data,
+        )  # fmt: skip
+        return self._result(outcome, session, attendee, entry, prior, method)
+
+    def _presence(self, session_id: str, attendee: Attendee) -> rules.Presence | None:
+        row = self.store.presence(session_id, attendee.attendee_id)
+        if row is None:
+            return None
+        return rules.Presence(bool(row["inside"]), from_ts(row["first_at"]), row["station"],
+                              row["station_id"])  # fmt: skip
 
     def check_out(
-        self, code: str, session_id: str, station: str = "exit-1", operator: str = ""
+        self, code: str, session_id: str, operator: str = "", at: datetime | None = None
     ) -> CheckinResult:
         """An exit scan: the attendee leaves the session (counted in `inside`)."""
         session = self.session(session_id)
-        now = self.clock.now()
-        ref = self.verifier.verify(code.strip())
-        attendee: Attendee | None = None
-        outcome: Outcome | None = None
-        badge_id = None
-        if isinstance(ref, TokenProblem):
-            outcome = _TOKEN_OUTCOME[ref]
-        else:
-            badge = self.store.badge(ref.badge_id)
-            attendee = self.store.attendee(badge.attendee_id) if badge else None
-            if badge is None or attendee is None or badge.version != ref.version:
-                outcome, attendee = Outcome.UNKNOWN_CODE, None
-            elif badge.revoked_at is not None:
-                outcome = Outcome.REVOKED_BADGE
-            else:
-                badge_id = badge.badge_id
-                presence = self.store.presence(session.id, attendee.attendee_id)
-                inside = presence is not None and presence["inside"]
-                outcome = Outcome.EXITED if inside else Outcome.NOT_INSIDE
-        aid = attendee.attendee_id if attendee else None
+        now = at or self.clock.now()
+        code = code.strip()
+        ref = self.verifier.verify(code)
         with self.store.write() as c:
-            log_uuid = self.store.append_log(
-                c, LogKind.EXIT, now, session_id=session.id, station=station, operator=operator,
-                method=Method.CAMERA, outcome=outcome, attendee_id=aid, badge_id=badge_id,
-                code=code.strip(),
+            attendee, badge_id, outcome = self._resolve(ref)
+            if outcome is None:
+                assert attendee is not None
+                outcome = rules.exit_decision(self._presence(session.id, attendee)).outcome
+            entry = self.store.append(
+                c, LogKind.EXIT, now, session_id=session.id, operator=operator, outcome=outcome,
+                attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id,
+                data={"method": Method.CAMERA.value, "code": code},
             )  # fmt: skip
-            if outcome is Outcome.EXITED and aid:
-                self.store.leave(c, session.id, aid)
-        return self._result(outcome, session, attendee, now, station, log_uuid, None)
+        return self._result(outcome, session, attendee, entry, None, Method.CAMERA)
 
     def _result(
-        self,
-        outcome: Outcome,
-        session: Session,
-        attendee: Attendee | None,
-        now: datetime,
-        station: str,
-        log_uuid: str,
-        prior: PriorCheckin | None,
-    ) -> CheckinResult:
+        self, outcome: Outcome, session: Session, attendee: Attendee | None, entry: LogEntry,
+        prior: PriorCheckin | None, method: Method,
+    ) -> CheckinResult:  # fmt: skip
         a = attendee
+        opens, closes = session.window(self.event.checkin_opens_minutes)
         return CheckinResult(
             outcome=outcome,
             session_id=session.id,
-            at=now,
-            station=station,
-            log_uuid=log_uuid,
+            at=entry.at,
+            station=entry.station,
+            station_id=entry.station_id,
+            log_uuid=entry.uuid,
             attendee_id=a.attendee_id if a else None,
             name=a.name if a else "",
             name_zh=a.name_zh if a else "",
@@ -219,40 +218,48 @@ class CheckinService:
             room=session.room,
             room_zh=session.room_zh,
             prior=prior,
+            method=method,
+            opens_at=opens,
+            closes_at=closes,
+            open_sessions=rules.open_sessions(self.event, entry.at),
         )
 
     # -- undo ------------------------------------------------------------------------------
     def undo(self, log_uuid: str, operator: str, reason: str) -> LogEntry:
-        """Annul an admitted entry or an exit: a new log entry, never a delete."""
+        """Annul an admission or an exit: a new entry by this station, never a delete."""
         if not reason.strip():
             raise ValidationError("an undo needs a reason")
-        entry = self.store.log_entry(log_uuid)
-        if entry is None:
-            raise NotFoundError(f"no log entry {log_uuid!r}")
-        if entry.kind not in (LogKind.ENTRY, LogKind.EXIT) or entry.outcome not in (
-            Outcome.ADMITTED,
-            Outcome.EXITED,
-        ):
-            raise ValidationError(f"log entry {log_uuid} recorded no admission or exit to undo")
-        if entry.annulled:
-            raise ValidationError(f"log entry {log_uuid} was already undone")
         now = self.clock.now()
         with self.store.write() as c:
-            u = self.store.append_log(
-                c, LogKind.ANNUL, now, session_id=entry.session_id, station=entry.station,
-                operator=operator, attendee_id=entry.attendee_id, badge_id=entry.badge_id,
-                annuls=entry.uuid, reason=reason.strip(),
+            entry = self.store.log_entry(log_uuid)
+            if entry is None:
+                raise NotFoundError(f"no log entry {log_uuid!r}")
+            if entry.kind not in (LogKind.ENTRY, LogKind.EXIT) or entry.outcome not in (
+                Outcome.ADMITTED,
+                Outcome.EXITED,
+            ):
+                raise ValidationError(f"log entry {log_uuid} recorded no admission or exit to undo")
+            if entry.annulled:
+                raise ValidationError(f"log entry {log_uuid} was already undone")
+            annul = self.store.append(
+                c, LogKind.ANNUL, now, session_id=entry.session_id, operator=operator,
+                attendee_id=entry.attendee_id, badge_id=entry.badge_id, ref=entry.uuid,
+                data={"reason": reason.strip()},
             )  # fmt: skip
-            if entry.attendee_id:
-                self.store.rebuild_presence(c, entry.session_id, entry.attendee_id)
-        result = self.store.log_entry(u)
+        result = self.store.log_entry(annul.uuid)
         assert result is not None
         return result
 
-    def recent(self, station: str | None = None, limit: int = 20) -> list[LogEntry]:
-        return list(self.store.log(station=station, newest_first=True, limit=limit))
+    def recent(self, limit: int = 20, station_id: str | None = None) -> list[LogEntry]:
+        return list(self.store.log(station_id=station_id, newest_first=True, limit=limit))
 
-    # -- attendees and badges --------------------------------------------------------------
+    def record_pin_attempt(self, ok: bool, operator: str = "") -> None:
+        """A staff PIN typed at the locked kiosk, right or wrong: kept for the audit trail."""
+        with self.store.write() as c:
+            self.store.append(c, LogKind.PIN_ATTEMPT, self.clock.now(), operator=operator,
+                              data={"ok": bool(ok)})  # fmt: skip
+
+    # -- attendees -------------------------------------------------------------------------
     def validate(self, a: AttendeeInput) -> None:
         if not (a.name.strip() or a.name_zh.strip()):
             raise ValidationError("a name (English or Chinese) is required")
@@ -261,29 +268,62 @@ class CheckinService:
         for s in a.sessions:
             self.session(s)
 
-    def register_walk_in(
-        self, person: AttendeeInput, station: str = "desk-1", operator: str = ""
-    ) -> tuple[Attendee, str]:
+    def import_attendees(
+        self,
+        rows: list[AttendeeInput],
+        progress: Callable[[int, int], None] | None = None,
+        source: str = "",
+    ) -> UpsertReport:
+        """Attendees from a file, as one import batch (kiosk.storage.imports)."""
+        return self.store.upsert_attendees(rows, self.new_attendee_id, self.clock.now(),
+                                           progress, source)  # fmt: skip
+
+    def walk_in(
+        self, person: AttendeeInput, operator: str = "", admit_to: str | None = None
+    ) -> WalkIn:
+        """Register, issue a badge and (with `admit_to`) check in: one transaction, so a
+        failure anywhere (no signing key, a full disk) leaves nothing behind."""
         self.validate(person)
+        signer = self._require_signer()
+        session = self.session(admit_to) if admit_to else None
         now = self.clock.now()
-        if person.email and self.store.find_attendee(person.email):
-            raise ValidationError(f"{person.email} is already registered: search for them instead")
-        report = self.store.upsert_attendees([person], self.new_attendee_id, now, walk_in=True)
-        aid = report.ids[0]
-        code = self.badge_code(aid)
         with self.store.write() as c:
-            self.store.append_log(
-                c, LogKind.WALK_IN, now, station=station, operator=operator, attendee_id=aid,
-                badge_id=self._badge_id(aid),
-            )  # fmt: skip
-        attendee = self.store.attendee(aid)
-        assert attendee is not None
-        return attendee, code
+            if person.email and self.store.find_attendee(person.email):
+                raise ValidationError(
+                    f"{person.email} is already registered: search for them instead"
+                )
+            aid = self._unused_attendee_id()
+            badge_id = self._new_badge_id()
+            self.store.append(c, LogKind.WALK_IN, now, attendee_id=aid, badge_id=badge_id,
+                              operator=operator, data={"fields": fields_of(person)})  # fmt: skip
+            self.store.append(c, LogKind.BADGE_ISSUE, now, attendee_id=aid, badge_id=badge_id,
+                              operator=operator, data={"badges": [[badge_id, aid, 1]]})  # fmt: skip
+            attendee = self.store.attendee(aid)
+            assert attendee is not None
+            result = None
+            if session is not None:
+                result = self._enter(c, session, now, Method.MANUAL, operator, attendee, badge_id,
+                                     None, "")  # fmt: skip
+        return WalkIn(attendee, signer.sign(BadgeRef(badge_id, 1)), result)
 
-    def _badge_id(self, attendee_id: str) -> int | None:
-        b = self.store.current_badge(attendee_id)
-        return b.badge_id if b else None
+    def edit_attendee(
+        self, attendee_ref: str, changes: AttendeeInput, operator: str = ""
+    ) -> Attendee:
+        """Change an attendee's fields at a desk: an `edit` entry with the fields that changed."""
+        self.validate(changes)
+        with self.store.write() as c:
+            current = self.attendee(attendee_ref)
+            new = fields_of(changes)
+            old = fields_of(AttendeeInput(**{k: getattr(current, k) for k in
+                                             AttendeeInput.__dataclass_fields__}))  # fmt: skip
+            diff = {k: new.get(k, "") for k in set(new) | set(old) if new.get(k) != old.get(k)}
+            if diff:
+                self.store.append(c, LogKind.EDIT, self.clock.now(),
+                                  attendee_id=current.attendee_id, operator=operator,
+                                  data={"fields": diff})  # fmt: skip
+        return self.attendee(current.attendee_id)
 
+    # -- badges ----------------------------------------------------------------------------
     def _require_signer(self) -> BadgeSigner:
         if self.signer is None:
             raise SigningKeyMissing(
@@ -292,53 +332,76 @@ class CheckinService:
             )
         return self.signer
 
-    def badge_code(self, attendee_id: str) -> str:
-        """The attendee's current badge code, issuing the first badge if none exists."""
-        attendee = self.attendee(attendee_id)
+    def badge_code(self, attendee_ref: str) -> str:
+        """The attendee's current badge code, issuing the first badge if none exists.
+
+        Codes are not stored: they are signed again (Ed25519 is deterministic), so a
+        verify-only copy of the database cannot give a badge's code away."""
+        signer = self._require_signer()
+        attendee = self.attendee(attendee_ref)
         badge = self.store.current_badge(attendee.attendee_id)
         if badge is not None:
-            text = self.store.badge_code_text(badge.badge_id)
-            assert text is not None
-            return text
-        return self._issue(attendee.attendee_id, revoke_reason=None)
+            return signer.sign(BadgeRef(badge.badge_id, badge.version))
+        with self.store.write() as c:
+            badge = self.store.current_badge(attendee.attendee_id)  # again, inside
+            if badge is None:
+                ref = self._issue(c, attendee.attendee_id, "")
+                return signer.sign(ref)
+        return signer.sign(BadgeRef(badge.badge_id, badge.version))
 
-    def reprint_badge(self, attendee_id: str, operator: str = "", reason: str = "reprint") -> str:
-        """Issue a new badge version; the earlier badge is revoked in the same transaction."""
-        return self._issue(self.attendee(attendee_id).attendee_id, reason, operator)
-
-    def _issue(self, attendee_id: str, revoke_reason: str | None, operator: str = "") -> str:
+    def reprint_badge(self, attendee_ref: str, operator: str = "", reason: str = "reprint") -> str:
+        """A new badge version; every earlier badge of the attendee revoked, in the same
+        transaction. The print itself is recorded when it reached the printer."""
         signer = self._require_signer()
         now = self.clock.now()
-        version = self.store.next_badge_version(attendee_id)
-        badge_id = self._new_badge_id()
-        code = signer.sign(BadgeRef(badge_id, version))
         with self.store.write() as c:
-            if revoke_reason is not None:
-                self.store.revoke_badges(c, attendee_id, now, revoke_reason)
-                self.store.append_log(
-                    c, LogKind.REPRINT, now, operator=operator, attendee_id=attendee_id,
-                    badge_id=badge_id, reason=revoke_reason,
-                )  # fmt: skip
-            self.store.insert_badge(c, badge_id, attendee_id, version, code, now)
-        return code
+            aid = self.attendee(attendee_ref).attendee_id
+            for (bid,) in c.execute(
+                "SELECT badge_id FROM badges WHERE attendee_id = ? AND revoked_at IS NULL",
+                (aid,),
+            ).fetchall():
+                self.store.append(c, LogKind.BADGE_REVOKE, now, attendee_id=aid, badge_id=bid,
+                                  operator=operator, data={"reason": reason})  # fmt: skip
+            ref = self._issue(c, aid, operator)
+        return signer.sign(ref)
+
+    def _issue(self, c: sqlite3.Connection, aid: str, operator: str) -> BadgeRef:
+        version = self.store.next_badge_version(aid)
+        bid = self._new_badge_id()
+        self.store.append(c, LogKind.BADGE_ISSUE, self.clock.now(), attendee_id=aid,
+                          badge_id=bid, operator=operator,
+                          data={"badges": [[bid, aid, version]]})  # fmt: skip
+        return BadgeRef(bid, version)
+
+    def record_print(
+        self, attendee_id: str, badge_id: int, operator: str = "", reason: str = ""
+    ) -> str:
+        """A badge that reached the printer: a `badge_print` entry; returns its uuid."""
+        with self.store.write() as c:
+            entry = self.store.append(c, LogKind.BADGE_PRINT, self.clock.now(),
+                                      attendee_id=attendee_id, badge_id=badge_id,
+                                      operator=operator, data={"reason": reason})  # fmt: skip
+        return entry.uuid
 
     def issue_all_badges(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Issue a first badge to every attendee who has none (one transaction)."""
-        signer = self._require_signer()
+        """A first badge for every attendee who has none (an entry per 1,000 badges)."""
+        self._require_signer()
+        missing = self.store.unbadged()
         now = self.clock.now()
-        missing = [
-            r[0]
-            for r in self.store.conn.execute(
-                "SELECT attendee_id FROM attendees WHERE attendee_id NOT IN "
-                "(SELECT attendee_id FROM badges) ORDER BY rowid"
-            )
-        ]
-        with self.store.write() as c:
-            for i, aid in enumerate(missing):
+        for i in range(0, len(missing), _ISSUE_CHUNK):
+            part = missing[i : i + _ISSUE_CHUNK]
+            taken: set[int] = set()
+            rows = []
+            for aid in part:
                 bid = self._new_badge_id()
-                self.store.insert_badge(c, bid, aid, 1, signer.sign(BadgeRef(bid, 1)), now)
-                if progress and i % 1000 == 0:
-                    progress(i, len(missing))
+                while bid in taken:
+                    bid = self._new_badge_id()
+                taken.add(bid)
+                rows.append([bid, aid, 1])
+            with self.store.write() as c:
+                self.store.append(c, LogKind.BADGE_ISSUE, now, data={"badges": rows})
+            if progress is not None:
+                progress(i + len(part), len(missing))
         return len(missing)
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:

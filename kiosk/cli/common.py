@@ -96,18 +96,31 @@ def handle_errors(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def station_option(f: F) -> F:
+    return click.option(
+        "--station",
+        default=None,
+        metavar="NAME",
+        help="Name this station (kept with the database, shown in the log); "
+        "default: the name it already has (at first, the computer's name).",
+    )(f)
+
+
 @contextmanager
 def open_service(
-    db_path: Path, now_text: str | None = None, must_exist: bool = True
-) -> Iterator[Any]:
-    """Open the store at `db_path` and yield a CheckinService on it (clock from --now)."""
+    db_path: Path, now_text: str | None = None, *, readonly: bool = False,
+    station: str | None = None,
+) -> Iterator[Any]:  # fmt: skip
+    """Open the store at `db_path` and yield a CheckinService on it (clock from --now).
+
+    Read commands open read-only: they never change the file (a read-only folder is fine)."""
     from kiosk.checkin.service import CheckinService
     from kiosk.storage.store import Store
 
-    if must_exist and not db_path.exists():
-        raise UserError(f"{db_path}: no such database (create one with `init` or `demo`)")
-    store = Store.open(db_path)
+    store = Store.open(db_path, readonly=readonly)
     try:
+        if station:
+            store.set_station_name(station)
         event = store.event()
         clock = make_clock(now_text, event.timezone)
         yield CheckinService(store, clock)

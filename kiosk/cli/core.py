@@ -15,6 +15,7 @@ from kiosk.cli.common import (
     handle_errors,
     now_option,
     open_service,
+    station_option,
 )
 from kiosk.models.outcomes import Method
 from kiosk.models.records import AttendeeInput
@@ -86,7 +87,7 @@ def badge_code(attendee: str, db_path: Path) -> None:
 @click.option("--session", "session_id", required=True, help="Session id (e.g. opening).")
 @click.option("--code", "codes", multiple=True, help="Scanned badge text (repeatable).")
 @click.option("--attendee", "attendees", multiple=True, help="Manual check-in by attendee id.")
-@click.option("--station", default="desk-1", show_default=True, help="Station name.")
+@station_option
 @click.option("--operator", default="", help="Who operates the station.")
 @click.option(
     "--method",
@@ -102,7 +103,7 @@ def checkin(
     session_id: str,
     codes: tuple[str, ...],
     attendees: tuple[str, ...],
-    station: str,
+    station: str | None,
     operator: str,
     method: str | None,
     is_exit: bool,
@@ -114,25 +115,30 @@ def checkin(
     """
     if not codes and not attendees:
         raise UserError("give --code TEXT or --attendee ID", 2)
-    with open_service(db_path, now_text) as service:
+    with open_service(db_path, now_text, station=station) as service:
         service.session(session_id)
+        tz = service.event.tz
         for code in codes:
             if is_exit:
-                result = service.check_out(code, session_id, station, operator)
+                result = service.check_out(code, session_id, operator)
             else:
                 m = Method(method) if method else Method.HANDHELD
-                result = service.check_in(code, session_id, station, m, operator)
-            echo_json(result.to_json())
+                result = service.check_in(code, session_id, m, operator)
+            echo_json(result.to_json(tz))
         for attendee in attendees:
             m = Method(method) if method else Method.SEARCH
-            echo_json(service.manual_check_in(attendee, session_id, station, operator, m).to_json())
+            echo_json(service.manual_check_in(attendee, session_id, operator, m).to_json(tz))
 
 
 @cli.command()
 @db_option
 @click.option("--log-uuid", "log_uuid", default=None, help="The check-in to undo (see stats/log).")
-@click.option("--last", is_flag=True, help="Undo the latest admission at --station.")
-@click.option("--station", default=None, help="With --last: the station.")
+@click.option("--last", is_flag=True, help="Undo the latest admission (at --at-station).")
+@click.option(
+    "--at-station", "at_station", default=None, metavar="NAME",
+    help="With --last: the latest admission at the station of this name.",
+)  # fmt: skip
+@station_option
 @click.option("--operator", required=True, help="Who undoes it.")
 @click.option("--reason", required=True, help="Why (kept in the log).")
 @now_option
@@ -141,28 +147,35 @@ def undo(
     db_path: Path,
     log_uuid: str | None,
     last: bool,
+    at_station: str | None,
     station: str | None,
     operator: str,
     reason: str,
     now_text: str | None,
 ) -> None:
-    """Undo a check-in: records an annulment in the log (nothing is deleted)."""
-    with open_service(db_path, now_text) as service:
+    """Undo a check-in: records an annulment in the log (nothing is deleted). The annulment
+    names the station and operator that undid it."""
+    with open_service(db_path, now_text, station=station) as service:
         if last:
             candidates = [
                 e
-                for e in service.recent(station, limit=200)
-                if e.outcome is not None and e.outcome.admitted and not e.annulled
+                for e in service.recent(limit=500)
+                if e.outcome is not None
+                and e.outcome.admitted
+                and not e.annulled
+                and (at_station is None or e.station == at_station)
             ]
             if not candidates:
-                raise UserError("no admission to undo" + (f" at {station}" if station else ""))
+                where = f" at {at_station}" if at_station else ""
+                raise UserError(f"no admission to undo{where}")
             log_uuid = candidates[0].uuid
         if not log_uuid:
             raise UserError("give --log-uuid UUID or --last", 2)
         entry = service.undo(log_uuid, operator, reason)
         echo_json(
             {"undone": entry.annuls, "log_uuid": entry.uuid, "attendee_id": entry.attendee_id,
-             "session": entry.session_id, "at": entry.at.isoformat(), "reason": entry.reason}
+             "session": entry.session_id, "at": entry.at.astimezone(service.event.tz).isoformat(),
+             "station": entry.station, "operator": entry.operator, "reason": entry.reason}
         )  # fmt: skip
 
 
@@ -174,7 +187,7 @@ def undo(
 @handle_errors
 def search(text: str, db_path: Path, as_json: bool, limit: int) -> None:
     """Find attendees by English or Chinese name, pinyin, organization or email."""
-    with open_service(db_path) as service:
+    with open_service(db_path, readonly=True) as service:
         for a in service.search(text, limit):
             if as_json:
                 echo_json(a.to_json())
@@ -189,7 +202,7 @@ def search(text: str, db_path: Path, as_json: bool, limit: int) -> None:
 @handle_errors
 def stats(db_path: Path, as_json: bool) -> None:
     """Per session: registered, admitted, inside (where exits are scanned), refused by reason."""
-    with open_service(db_path) as service:
+    with open_service(db_path, readonly=True) as service:
         rows = service.stats()
         if as_json:
             echo_json([s.to_json() for s in rows])
@@ -211,7 +224,11 @@ def stats(db_path: Path, as_json: bool) -> None:
 @click.option("--email", default="", help="Email.")
 @click.option("--category", default="delegate", show_default=True, help="Category.")
 @click.option("--session", "sessions", multiple=True, help="Register for a session (repeatable).")
-@click.option("--station", default="desk-1", show_default=True, help="Station name.")
+@click.option(
+    "--check-in", "admit_to", default=None, metavar="SESSION",
+    help="Also check the walk-in in to this session (in the same step).",
+)  # fmt: skip
+@station_option
 @click.option("--operator", default="", help="Who registers.")
 @now_option
 @handle_errors
@@ -223,18 +240,23 @@ def walk_in(
     email: str,
     category: str,
     sessions: tuple[str, ...],
-    station: str,
+    admit_to: str | None,
+    station: str | None,
     operator: str,
     now_text: str | None,
 ) -> None:
-    """Register a walk-in attendee and issue a badge; prints the attendee and badge code."""
-    with open_service(db_path, now_text) as service:
+    """Register a walk-in attendee and issue a badge (and, with --check-in, admit them), in
+    one step: nothing is kept if any part fails. Prints the attendee and badge code."""
+    with open_service(db_path, now_text, station=station) as service:
         person = AttendeeInput(
             name=name, name_zh=name_zh, organization=organization, email=email,
             category=category, sessions=sessions,
         )  # fmt: skip
-        attendee, code = service.register_walk_in(person, station, operator)
-        echo_json({**attendee.to_json(), "badge_code": code})
+        done = service.walk_in(person, operator, admit_to=admit_to)
+        out: dict[str, object] = {**done.attendee.to_json(), "badge_code": done.code}
+        if done.result is not None:
+            out["checkin"] = done.result.to_json(service.event.tz)
+        echo_json(out)
 
 
 @cli.command()
@@ -242,11 +264,15 @@ def walk_in(
 @db_option
 @click.option("--operator", default="", help="Who reprints.")
 @click.option("--reason", default="reprint", show_default=True, help="Why (kept in the log).")
+@station_option
 @now_option
 @handle_errors
-def reprint(attendee: str, db_path: Path, operator: str, reason: str, now_text: str | None) -> None:
+def reprint(
+    attendee: str, db_path: Path, operator: str, reason: str, station: str | None,
+    now_text: str | None,
+) -> None:  # fmt: skip
     """Issue a new badge for ATTENDEE; the old badge is revoked. Prints the new code."""
-    with open_service(db_path, now_text) as service:
+    with open_service(db_path, now_text, station=station) as service:
         click.echo(service.reprint_badge(attendee, operator, reason))
 
 

@@ -145,7 +145,10 @@ def export_cmd(
         fmt = out.suffix.lower().lstrip(".")
         if fmt not in ("csv", "xlsx", "json"):
             raise UserError(f"{out}: give --format csv, xlsx or json (or a file name ending so)", 2)
-    with open_service(db_path, now_text) as service, _progress(f"Exporting {what}") as progress:
+    with (
+        open_service(db_path, now_text, readonly=True) as service,
+        _progress(f"Exporting {what}") as progress,
+    ):
         summary = export(
             service.store, what, fmt, out, now=service.clock.now(), session_id=session_id,
             minimal=minimal, progress=progress,

@@ -104,6 +104,6 @@ def report(db_path: Path, out: Path, now_text: str | None) -> None:
     from kiosk.storage.atomic import check_writable
 
     check_writable(out)
-    with open_service(db_path, now_text) as service:
+    with open_service(db_path, now_text, readonly=True) as service:
         result = write_report(service.store, out, service.clock.now())
     click.echo(f"{out}: attendance report, {result.pages} pages, {result.sessions} sessions")

@@ -16,6 +16,7 @@ from kiosk.cli.common import (
     handle_errors,
     now_option,
     open_service,
+    station_option,
 )
 from kiosk.scan.decoders import DECODER_NAMES, Decoder, make_decoder_or_fallback
 
@@ -97,7 +98,7 @@ def _one_line(text: str) -> str:
     required=True,
     help="A camera index (0), a video file, a folder of images or an rtsp/http URL.",
 )
-@click.option("--station", default="desk-1", show_default=True, help="Station name.")
+@station_option
 @click.option("--operator", default="", help="Who operates the station.")
 @decoder_option("Decoder backend.")
 @click.option(
@@ -125,7 +126,7 @@ def scan(
     db_path: Path,
     session_id: str,
     source: str,
-    station: str,
+    station: str | None,
     operator: str,
     decoder_name: str,
     repeat_after: float,
@@ -146,7 +147,7 @@ def scan(
     from kiosk.scan.pipeline import FramePipeline
     from kiosk.scan.sources import FrameSource, ReconnectingSource, SourceStatus, open_source
 
-    with open_service(db_path, now_text) as service:
+    with open_service(db_path, now_text, station=station) as service:
         service.session(session_id)  # a wrong session id fails before the camera opens
         clock = service.clock
         decoder = _decoder(decoder_name)
@@ -167,9 +168,7 @@ def scan(
         media = None if live or realtime else MediaClock(clock, src.info.fps)
 
         def check_in(code: str) -> CheckinResult:
-            result: CheckinResult = service.check_in(
-                code, session_id, station, Method.CAMERA, operator
-            )
+            result: CheckinResult = service.check_in(code, session_id, Method.CAMERA, operator)
             return result
 
         scan_loop = ScanLoop(
@@ -185,7 +184,7 @@ def scan(
             summary = scan_loop.run(
                 max_frames=max_frames,
                 give_up_after=give_up_after if live else None,
-                on_scan=lambda _text, r: echo_json(r.to_json()),
+                on_scan=lambda _text, r: echo_json(r.to_json(service.event.tz)),
             )
         finally:
             src.close()

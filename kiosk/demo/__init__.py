@@ -155,13 +155,11 @@ def build_demo(
     """Create the demo database at `path` (its program moved to `day`, default today)."""
     event = load_event(DEFAULT_EVENT_FILE)
     event = event.moved_to(day or datetime.now(event.tz).date())
-    store = init_database(path, event, key_seed=f"demo-{seed}".encode())
+    clock = FixedClock(datetime.combine(event.day, time(7, 30), event.tz))
+    store = init_database(path, event, key_seed=f"demo-{seed}".encode(), at=clock.now())
     try:
-        clock = FixedClock(datetime.combine(event.day, time(7, 30), event.tz))
         service = CheckinService(store, clock, rng=random.Random(seed))
-        store.upsert_attendees(
-            demo_attendees(attendees, seed), service.new_attendee_id, clock.now()
-        )
+        service.import_attendees(demo_attendees(attendees, seed), source="demo")
         service.issue_all_badges()
     finally:
         store.close()

@@ -112,7 +112,7 @@ def columns_for(what: str, zone: str) -> list[Column]:
         ]
     if what == "scans":
         return [
-            Column("seq", "No. / 序号", "int", 8),
+            Column("seq", "Station no. / 签到台序号", "int", 8),
             Column("time", f"Time ({zone}) / 时间", "time", 20),
             Column("kind", "Kind / 类型", width=9),
             Column("session", "Session / 场次", width=18),
@@ -220,22 +220,27 @@ class _Data:
             {"s": sid},
         )
 
+    _SCAN_KINDS = "l.kind IN ('entry', 'exit', 'annul')"
+
     def scans(self, sid: str | None) -> Iterator[tuple[Any, ...]]:
-        where, params = ("WHERE l.session_id = ?", (sid,)) if sid else ("", ())
+        where, params = (" AND l.session_id = ?", (sid,)) if sid else ("", ())
         return self._query(
-            "SELECT l.seq, l.at, l.kind, l.session_id, COALESCE(l.outcome, ''), l.station, "
-            "l.operator, COALESCE(l.method, ''), COALESCE(a.name, ''), COALESCE(a.name_zh, ''), "
-            "COALESCE(a.organization, ''), COALESCE(l.attendee_id, ''), l.badge_id, "
-            "EXISTS(SELECT 1 FROM log u WHERE u.annuls = l.uuid), COALESCE(l.annuls, ''), "
-            "l.reason, l.uuid FROM log l LEFT JOIN attendees a ON a.attendee_id = l.attendee_id "
-            f"{where} ORDER BY l.seq",
+            "SELECT l.station_seq, l.at, l.kind, l.session_id, COALESCE(l.outcome, ''), "
+            "l.station, l.operator, COALESCE(json_extract(l.data, '$.method'), ''), "
+            "COALESCE(a.name, ''), COALESCE(a.name_zh, ''), COALESCE(a.organization, ''), "
+            "COALESCE(l.attendee_id, ''), l.badge_id, "
+            "EXISTS(SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul'), "
+            "CASE l.kind WHEN 'annul' THEN COALESCE(l.ref, '') ELSE '' END, "
+            "COALESCE(json_extract(l.data, '$.reason'), ''), l.uuid FROM log l "
+            "LEFT JOIN attendees a ON a.attendee_id = l.attendee_id "
+            f"WHERE {self._SCAN_KINDS}{where} ORDER BY l.at, l.uuid",
             params,
         )
 
     def scan_count(self, sid: str | None) -> int:
-        sql, params = "SELECT COUNT(*) FROM log", []
+        sql, params = f"SELECT COUNT(*) FROM log l WHERE {self._SCAN_KINDS}", []
         if sid:
-            sql, params = sql + " WHERE session_id = ?", [sid]
+            sql, params = sql + " AND l.session_id = ?", [sid]
         row = self.conn.execute(sql, params).fetchone()
         return int(row[0])
 

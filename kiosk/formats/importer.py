@@ -153,9 +153,7 @@ def import_attendees(
     report = UpsertReport()
     if todo:
         with paused_gc():
-            report = service.store.upsert_attendees(
-                todo, service.new_attendee_id, service.clock.now(), progress=progress
-            )
+            report = service.import_attendees(todo, progress, source=Path(path).name)
     return ImportResult(
         parsed,
         written=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 
 class Outcome(enum.StrEnum):
@@ -44,7 +44,8 @@ class PriorCheckin:
     """Where and when an attendee was already admitted."""
 
     at: datetime
-    station: str
+    station: str  # the station's name
+    station_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,19 @@ class CheckinResult:
     prior: PriorCheckin | None = None
     detail: str = ""  # technical detail for logs (never shown as the reason)
     extra: dict[str, str] = field(default_factory=dict)
+    station_id: str = ""
+    method: Method | None = None
+    # The session's check-in window (outside_time_window says when it opens or closed).
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    open_sessions: tuple[str, ...] = ()  # sessions whose check-in window is open at `at`
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, tz: tzinfo | None = None) -> dict[str, object]:
+        """JSON-ready; times in `tz` (the event's zone) with their offset, else UTC."""
+
+        def when(dt: datetime | None) -> str | None:
+            return None if dt is None else (dt.astimezone(tz) if tz else dt).isoformat()
+
         return {
             "outcome": self.outcome.value,
             "attendee_id": self.attendee_id,
@@ -79,11 +91,15 @@ class CheckinResult:
             "category": self.category,
             "session": self.session_id,
             "room": self.room,
-            "at": self.at.isoformat(),
+            "at": when(self.at),
             "station": self.station,
+            "station_id": self.station_id,
+            "method": self.method.value if self.method else None,
             "attention": self.attention,
             "notes": self.notes,
-            "already_at": self.prior.at.isoformat() if self.prior else None,
+            "already_at": when(self.prior.at) if self.prior else None,
             "already_station": self.prior.station if self.prior else None,
+            "opens_at": when(self.opens_at),
+            "open_sessions": list(self.open_sessions),
             "log_uuid": self.log_uuid,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from kiosk.models.outcomes import Method, Outcome
 
@@ -98,30 +99,85 @@ class Badge:
 
 
 class LogKind(enum.StrEnum):
+    """What a log entry records. The log is the record; every table is a projection of it."""
+
+    EVENT = "event"  # the program and the badge verify key (init, a program update)
+    IMPORT = "import"  # attendees created or changed by an import (one chunk of a batch)
+    IMPORT_COMMIT = "import_commit"  # an import batch takes effect (its chunks are applied)
+    WALK_IN = "walk_in"  # an attendee registered at the desk, with every field
+    EDIT = "edit"  # an attendee's fields changed at a desk (the fields that changed)
+    MERGE = "merge"  # `attendee_id` merged into `data.into` (one person, two records)
+    BADGE_ISSUE = "badge_issue"  # badges issued (badge id, attendee, version)
+    BADGE_REVOKE = "badge_revoke"  # a badge revoked (a reprint revokes the earlier one)
+    BADGE_PRINT = "badge_print"  # a badge printed at a desk
     ENTRY = "entry"  # an entry scan or manual check-in, any outcome
     EXIT = "exit"  # an exit scan, any outcome
-    ANNUL = "annul"  # undo of an earlier entry/exit (`annuls` names it)
-    WALK_IN = "walk_in"  # an attendee registered at the desk
-    REPRINT = "reprint"  # a badge reissued; the earlier one revoked
+    ANNUL = "annul"  # undo of an earlier entry/exit (`ref` names it)
+    PIN_ATTEMPT = "pin_attempt"  # a staff PIN typed at a locked kiosk (right or wrong)
+    # Later kinds (meetings, receipts from the hub) are added here; an entry of a kind this
+    # release does not know (synced from a newer station) is kept and ignored.
+
+
+def log_kind(text: str) -> LogKind | str:
+    try:
+        return LogKind(text)
+    except ValueError:
+        return text
 
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
+    """One entry of the append-only log: an envelope (who, where, when, what) and a payload.
+
+    `station_id` and `station_seq` identify the writing station and its own counter;
+    `at` is that station's clock. Projections order entries by (`at`, `uuid`), never by
+    arrival (`seq` is only this database's arrival order).
+    """
+
     uuid: str
-    seq: int
-    kind: LogKind
+    kind: LogKind | str
     at: datetime
-    session_id: str
-    station: str
-    operator: str
-    method: Method | None
-    outcome: Outcome | None
-    attendee_id: str | None
-    badge_id: int | None
-    code: str = ""
-    annuls: str | None = None
-    reason: str = ""
+    station_id: str = ""
+    station_seq: int = 0
+    station: str = ""  # the station's name when it wrote the entry
+    session_id: str = ""
+    operator: str = ""
+    outcome: Outcome | None = None
+    attendee_id: str | None = None
+    badge_id: int | None = None
+    ref: str | None = None  # the entry this one is about (annul: the entry it undoes)
+    batch: str | None = None  # an import batch: applied once its commit entry exists
+    data: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0  # arrival order in this database only
     annulled: bool = False
+
+    @property
+    def method(self) -> Method | None:
+        m = self.data.get("method")
+        try:
+            return Method(m) if m else None
+        except ValueError:
+            return None
+
+    @property
+    def code(self) -> str:
+        return str(self.data.get("code", ""))
+
+    @property
+    def reason(self) -> str:
+        return str(self.data.get("reason", ""))
+
+    @property
+    def annuls(self) -> str | None:
+        return self.ref if self.kind == LogKind.ANNUL else None
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """This database's station on this machine: a uuid made on first open, and a name."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)

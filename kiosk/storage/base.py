@@ -1,15 +1,14 @@
-"""What the store's parts share: instants as text, uuids, and the connection they use."""
+"""What the store's parts share: instants as text, uuids, versions, JSON payloads."""
 
 from __future__ import annotations
 
-import sqlite3
+import json
+import os
+import threading
+import time
 import uuid
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-
-from kiosk.models.event import Event
-from kiosk.models.records import Attendee
 
 
 def ts(dt: datetime) -> str:
@@ -21,28 +20,42 @@ def from_ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+_uuid_lock = threading.Lock()
+_uuid_last = [0, 0]  # (milliseconds, counter) of the previous uuid made by this process
+
+
 def new_uuid() -> str:
-    return str(uuid.uuid4())
+    """A version-7 uuid (RFC 9562): random, and ordered by creation time, so that the log's
+    uuid index grows at its end. Within one millisecond a counter (RFC 9562, method 1)
+    keeps them in creation order: two entries of one station with the same clock time
+    are ordered as they were made."""
+    with _uuid_lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _uuid_last[0]:
+            ms, counter = _uuid_last[0], _uuid_last[1] + 1
+            if counter > 0xFFF:
+                ms, counter = ms + 1, 0
+        else:
+            counter = int.from_bytes(os.urandom(2), "big") & 0x1FF
+        _uuid_last[:] = [ms, counter]
+    tail = bytearray(os.urandom(8))
+    tail[0] = 0x80 | (tail[0] & 0x3F)
+    raw = ms.to_bytes(6, "big") + (0x7000 | counter).to_bytes(2, "big") + bytes(tail)
+    return str(uuid.UUID(bytes=raw))
 
 
-class StoreBase:
-    """The connection and the few lookups that the store's mixins build on."""
+def version(at_text: str, entry_uuid: str) -> str:
+    """An entry's place in the projections' order: its own time, then its uuid. As text,
+    comparable with `<`: every station orders the same entries the same way."""
+    return f"{at_text}|{entry_uuid}"
 
-    conn: sqlite3.Connection
-    path: str
 
-    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
-    def event(self) -> Event:
-        raise NotImplementedError
 
-    def attendee_from_row(self, row: sqlite3.Row) -> Attendee:
-        raise NotImplementedError
+def to_json(value: Any) -> str:
+    return _encode(value)
 
-    def attendee(self, attendee_id: str) -> Attendee | None:
-        raise NotImplementedError
 
-    def count_attendees(self) -> int:
-        raise NotImplementedError
+def from_json(text: str | None) -> Any:
+    return json.loads(text) if text else {}

@@ -1,4 +1,6 @@
-"""The schema is code: sqlite-utils Migrations, applied in order at every open."""
+"""The schema is code: sqlite-utils Migrations, applied in order at every writable open,
+inside one BEGIN IMMEDIATE transaction (two processes opening a database at once cannot
+both convert it)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ migrations = Migrations("forum-checkin")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db.executescript(
-        """
+    """Release 0.1's schema (mutable tables beside a log of scans); m002 converts it."""
+    from kiosk.storage.convert_v1 import statements
+
+    script = """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
         CREATE TABLE sessions (
@@ -100,4 +104,142 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX prints_attendee ON prints(attendee_id);
         """
-    )
+    for stmt in statements(script):  # in the migration's transaction (not executescript)
+        db.conn.execute(stmt)
+
+
+# -- version 2: the log is the record ------------------------------------------------------
+# Every change is a log entry (uuid, station id, the station's own sequence number, the
+# station's clock, a payload); the other tables are projections of it, kept in the same
+# transaction and rebuildable from the log alone (kiosk.storage.project).
+SCHEMA_V2 = """
+CREATE TABLE log (
+    seq INTEGER PRIMARY KEY,            -- arrival order in this database only
+    uuid TEXT NOT NULL UNIQUE,
+    station_id TEXT NOT NULL,
+    station_seq INTEGER NOT NULL,
+    station TEXT NOT NULL DEFAULT '',   -- the station's name when it wrote the entry
+    at TEXT NOT NULL,                   -- the station's clock, fixed-width UTC text
+    kind TEXT NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    attendee_id TEXT,
+    badge_id INTEGER,
+    operator TEXT NOT NULL DEFAULT '',
+    outcome TEXT,
+    ref TEXT,                           -- the entry this one is about (annul: the undone one)
+    batch TEXT,                         -- an import batch: applied once committed
+    data TEXT NOT NULL DEFAULT '{}',    -- the payload (JSON)
+    UNIQUE (station_id, station_seq)
+);
+CREATE INDEX log_time ON log(at, uuid);
+CREATE INDEX log_person ON log(attendee_id, session_id) WHERE attendee_id IS NOT NULL;
+CREATE INDEX log_ref ON log(ref) WHERE ref IS NOT NULL;
+CREATE INDEX log_batch ON log(batch) WHERE batch IS NOT NULL;
+CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+
+-- Entries stored but not (yet) applied to the projections: chunks of an import batch
+-- whose commit entry has not arrived, or that are still being applied after it.
+CREATE TABLE pending (uuid TEXT PRIMARY KEY, batch TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX pending_batch ON pending(batch);
+
+-- Projections ---------------------------------------------------------------------------
+CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL, title_zh TEXT NOT NULL,
+    room TEXT NOT NULL, room_zh TEXT NOT NULL,
+    start_at TEXT NOT NULL, end_at TEXT NOT NULL,
+    capacity INTEGER, restricted INTEGER NOT NULL, reentry INTEGER NOT NULL
+);
+
+CREATE TABLE attendees (
+    attendee_id TEXT NOT NULL UNIQUE,
+    external_id TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL DEFAULT '', name_zh TEXT NOT NULL DEFAULT '',
+    organization TEXT NOT NULL DEFAULT '', organization_zh TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT 'delegate',
+    delegation TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+    attention INTEGER NOT NULL DEFAULT 0, walk_in INTEGER NOT NULL DEFAULT 0,
+    sessions TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    ver TEXT NOT NULL,                  -- version (at|uuid) of the entry that created it
+    fver TEXT NOT NULL DEFAULT '{}',    -- field -> version of its latest change after that
+    merged_into TEXT                    -- set when merged into another record
+);
+CREATE INDEX attendees_external_id ON attendees(external_id) WHERE external_id != '';
+CREATE INDEX attendees_email ON attendees(email COLLATE NOCASE) WHERE email != '';
+CREATE VIEW attendee_sessions (attendee_id, session_id) AS
+    SELECT a.attendee_id, j.value FROM attendees a, json_each(a.sessions) j
+    WHERE a.merged_into IS NULL;
+CREATE VIRTUAL TABLE attendee_fts USING fts5(
+    keys, tokenize = 'unicode61 remove_diacritics 2', columnsize = 0
+);
+
+-- Badges hold no codes: a station with the signing key derives a code from (badge id,
+-- version) (Ed25519 signatures are deterministic); a verify-only copy cannot.
+CREATE TABLE badges (
+    badge_id INTEGER PRIMARY KEY,
+    attendee_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    issued_at TEXT NOT NULL,
+    revoked_at TEXT, revoked_reason TEXT NOT NULL DEFAULT '',
+    revoked_ver TEXT                    -- version of the revocation that counts (the first)
+);
+CREATE INDEX badges_attendee ON badges(attendee_id, version);
+
+CREATE TABLE presence (
+    session_id TEXT NOT NULL, attendee_id TEXT NOT NULL,
+    entry_uuid TEXT NOT NULL, first_at TEXT NOT NULL,
+    station_id TEXT NOT NULL, station TEXT NOT NULL,
+    inside INTEGER NOT NULL,
+    exits INTEGER NOT NULL DEFAULT 0,   -- exits folded in (re-entries make several)
+    last_ver TEXT NOT NULL,             -- version of the last entry/exit folded in
+    PRIMARY KEY (session_id, attendee_id)
+) WITHOUT ROWID;
+CREATE TABLE session_counts (
+    session_id TEXT PRIMARY KEY,
+    admitted INTEGER NOT NULL DEFAULT 0, inside INTEGER NOT NULL DEFAULT 0,
+    exits INTEGER NOT NULL DEFAULT 0
+);
+-- Entries recorded by the stations that the projection did not count: an admission of
+-- someone already admitted (two stations apart), kept and reported, never rejected.
+CREATE TABLE duplicates (
+    uuid TEXT PRIMARY KEY, session_id TEXT NOT NULL, attendee_id TEXT NOT NULL,
+    at TEXT NOT NULL, station_id TEXT NOT NULL, station TEXT NOT NULL,
+    first_uuid TEXT NOT NULL
+) WITHOUT ROWID;
+-- Scans that admitted nobody, per session and outcome (refused, already checked in).
+CREATE TABLE scan_counts (
+    session_id TEXT NOT NULL, kind TEXT NOT NULL, outcome TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (session_id, kind, outcome)
+) WITHOUT ROWID;
+
+CREATE TABLE prints (
+    uuid TEXT PRIMARY KEY,
+    attendee_id TEXT NOT NULL, badge_id INTEGER NOT NULL,
+    at TEXT NOT NULL, station_id TEXT NOT NULL, station TEXT NOT NULL,
+    operator TEXT NOT NULL, reason TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX prints_attendee ON prints(attendee_id);
+"""
+
+# The projection tables, in the order a rebuild empties them.
+PROJECTIONS = (
+    "sessions", "attendees", "attendee_fts", "badges", "presence", "session_counts",
+    "duplicates", "scan_counts", "prints", "pending",
+)  # fmt: skip
+
+
+@migrations()
+def m002_log_is_the_record(db: Database) -> None:
+    """Release 0.1's tables become log entries (nothing lost), then the projections are
+    rebuilt from the log alone (kiosk.storage.convert_v1)."""
+    from kiosk.storage.convert_v1 import convert_v1
+
+    convert_v1(db.conn, SCHEMA_V2)

@@ -1,116 +1,283 @@
 """The store: the one owner of an event database's SQLite connection.
 
-WAL with synchronous=FULL, so that a check-in is on disk when the call returns.
-Writes go through `write()` (BEGIN IMMEDIATE … COMMIT); the log is append-only.
-A Store is used by one thread at a time (the thread that owns it).
+WAL with synchronous=FULL, so that a check-in is on disk when the call returns. Every
+change is a log entry appended by `append` (or received by `receive`) inside a `write()`
+transaction (BEGIN IMMEDIATE … COMMIT), which also updates the projections. A second
+writer on the same file waits (busy timeout) instead of failing. A Store is used by one
+thread at a time (the thread that owns it).
+
+Opening is careful with files that are not event databases: only `create=True` (the
+`init` and `demo` commands) makes one; a missing file, an empty file or another
+application's SQLite file is refused untouched; `readonly=True` never writes (a read-only
+folder or mount is fine); a damaged file fails `PRAGMA quick_check` and is refused.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from kiosk.models.errors import NoEventError, StorageError
 from kiosk.models.event import Event, event_from_dict
-from kiosk.models.names import fts_query, search_keys
+from kiosk.models.outcomes import Outcome
 from kiosk.models.records import (
-    ATTENDEE_FIELDS,
+    AttendanceRow,
     Attendee,
     AttendeeInput,
     Badge,
+    LogEntry,
+    LogKind,
+    SessionStats,
+    Station,
     UpsertReport,
 )
-from kiosk.storage.base import from_ts, new_uuid, ts
-from kiosk.storage.ledger import Ledger
-from kiosk.storage.reports import Reports
+from kiosk.storage import imports, log, project, reports
+from kiosk.storage import people as people_q
+from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.schema import migrations
+from kiosk.storage.station import clean_name, default_name, fingerprint
 
-_ATTENDEE_COLS = list(ATTENDEE_FIELDS)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0
 
 
-class Store(Ledger, Reports):
-    def __init__(self, conn: sqlite3.Connection, path: str = ":memory:") -> None:
+def describe_db_error(path: str, exc: sqlite3.Error) -> str:
+    """One clear line for any SQLite error (never a traceback)."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError):
+        if "locked" in text or "busy" in text:
+            return f"{path}: the database is busy (another program holds it); nothing was recorded"
+        if "readonly" in text or "read-only" in text:
+            return f"{path}: the database is read-only here; nothing was recorded"
+        if "disk" in text and "full" in text:
+            return f"{path}: the disk is full; nothing was recorded"
+    if isinstance(exc, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "corrupt" in text
+    ):
+        return (
+            f"{path}: the database file is damaged ({text}); nothing was recorded. "
+            "Restore it from a backup or ask the organizers for a fresh copy"
+        )
+    return f"{path}: database error ({text}); nothing was recorded"
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: str = ":memory:", readonly: bool = False):
         self.path = path
         self.conn = conn
+        self.readonly = readonly
         self.conn.row_factory = sqlite3.Row
         self.db = Database(conn, execute_plugins=False)
         self._event: Event | None = None
-        self._order: dict[str, int] | None = None
-        try:
-            migrations.apply(self.db)
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StorageError(f"{path}: not a Forum Check-in database ({exc})") from None
+        self._station: Station | None = None
 
-    # -- opening ---------------------------------------------------------------------------
+    # -- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path, *, readonly: bool = False, create: bool = False) -> Store:
         p = Path(path)
-        if p.exists() and p.is_dir():
+        if p.is_dir():
             raise StorageError(f"{p}: is a folder, not a database file")
-        if not p.parent.exists():
-            raise StorageError(f"{p.parent}: no such folder")
+        folder = p.parent if str(p.parent) else Path(".")
+        if not folder.is_dir():
+            raise StorageError(f"{folder}: no such folder")
+        if not p.exists():
+            if not create:
+                raise StorageError(f"{p}: no such database (create one with `init` or `demo`)")
+            _create_private(p)
+        _check_header(p, create)
+        conn = _connect(p, readonly)
         try:
-            conn = sqlite3.connect(str(p), timeout=10.0, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA cache_size=-65536")
-            # Checkpoint every ~16 MB of WAL instead of 4 MB: a checkpoint (an fsync of the
-            # database file) lands on one check-in in ~1,000, not one in ~250.
-            conn.execute("PRAGMA wal_autocheckpoint=4000")
+            blank = _identify(conn, p)
+            if blank and not create:
+                raise StorageError(f"{p}: an empty database, not an event database yet "
+                                   "(create one with `init`)")  # fmt: skip
+            _quick_check(conn, p)
+            store = cls(conn, str(p), readonly)
+            if readonly:
+                if migrations.pending(store.db):
+                    raise StorageError(
+                        f"{p}: made by an older release; open it once with a command that "
+                        "writes (for example `checkin` or the app) to convert it"
+                    )
+            else:
+                store._prepare()
         except sqlite3.Error as exc:
-            raise StorageError(f"{p}: cannot open the database ({exc})") from None
-        return cls(conn, str(p))
+            conn.close()
+            raise StorageError(describe_db_error(str(p), exc)) from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
 
     @classmethod
     def memory(cls) -> Store:
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys=ON")
-        return cls(conn)
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        store = cls(conn)
+        store._migrate()
+        _ = store.station
+        return store
+
+    def _prepare(self) -> None:
+        c = self.conn
+        try:
+            c.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            raise StorageError(
+                f"{self.path}: cannot open for writing ({exc}); read commands (stats, "
+                "export, search, report) still work"
+            ) from None
+        c.execute("PRAGMA synchronous=FULL")
+        c.execute("PRAGMA cache_size=-65536")
+        # Checkpoint every ~16 MB of WAL instead of 4 MB: a checkpoint (an fsync of the
+        # database file) lands on one check-in in ~1,000, not one in ~250.
+        c.execute("PRAGMA wal_autocheckpoint=4000")
+        self._migrate()
+        _make_private(Path(self.path))
+        _ = self.station  # made now, never inside another write transaction
+
+    def _migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return
+        with self.write():
+            migrations.apply(self.db)
 
     def close(self) -> None:
         self.conn.close()
 
+    # -- transactions --------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One explicit write transaction. Storage failures become StorageError (nothing kept)."""
+        """One write transaction: a decision is read and written in it. Storage failures
+        become StorageError, and nothing of the transaction is kept."""
+        if self.readonly:
+            raise StorageError(f"{self.path}: opened read-only; nothing can be recorded")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"{self.path}: cannot write ({exc})") from None
+        except sqlite3.Error as exc:
+            raise StorageError(describe_db_error(self.path, exc)) from None
         try:
             yield self.conn
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             self._rollback()
-            raise StorageError(f"{self.path}: cannot write ({exc}); nothing was recorded") from None
+            raise StorageError(describe_db_error(self.path, exc)) from None
         except BaseException:
             self._rollback()
             raise
 
-    def _rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query in it sees the same moment."""
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            if own and self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
-    # -- settings and the event ------------------------------------------------------------
+    def _rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    # -- the log -------------------------------------------------------------------------
+    def append(self, c: sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any) -> LogEntry:
+        """Write an entry of this station and fold it into the projections."""
+        entry = log.new_entry(c, self.station, at, kind, **kw)
+        project.apply(c, entry)
+        return entry
+
+    def receive(self, c: sqlite3.Connection, entry: LogEntry) -> bool:
+        """Store and fold an entry written elsewhere; False when it was here already."""
+        if not log.insert(c, entry):
+            return False
+        project.apply(c, entry)
+        if entry.kind == LogKind.EVENT:
+            self._event = None
+        return True
+
+    def log(
+        self,
+        session_id: str | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+        station_id: str | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> Iterator[LogEntry]:
+        return log.entries(self.conn, session_id=session_id, station_id=station_id,
+                           kinds=kinds, newest_first=newest_first, limit=limit)  # fmt: skip
+
+    def log_entry(self, entry_uuid: str) -> LogEntry | None:
+        return log.entry(self.conn, entry_uuid)
+
+    def last_entry_at(self) -> datetime | None:
+        return log.last_at(self.conn)
+
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Apply committed import chunks still pending, one transaction each (~1,000 rows:
+        a desk's scan never waits long). Returns how many were applied."""
+        return imports.catch_up(self, progress)
+
+    def rebuild_projections(self, progress: Callable[[int, int], None] | None = None) -> int:
+        from kiosk.storage.rebuild import rebuild
+
+        with self.write() as c:
+            n = rebuild(c, progress)
+        self._event = None
+        return n
+
+    # -- the station ---------------------------------------------------------------------
+    @property
+    def station(self) -> Station:
+        if self._station is None:
+            key = "station/" + fingerprint(self.path)
+            raw = self.setting(key)
+            if raw is None and not self.readonly:
+                with self.write() as c:  # INSERT OR IGNORE: another process may be first
+                    new = {"id": new_uuid(), "name": default_name()}
+                    c.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, to_json(new)))
+                raw = self.setting(key)
+            data = from_json(raw) if raw else {"id": "", "name": default_name()}
+            self._station = Station(str(data["id"]), str(data["name"]))
+        return self._station
+
+    def set_station_name(self, name: str) -> Station:
+        try:
+            clean = clean_name(name)
+        except ValueError as exc:
+            raise StorageError(f"{self.path}: {exc}") from None
+        current = self.station
+        if clean != current.name:
+            with self.write() as c:
+                c.execute(
+                    "UPDATE settings SET value = ? WHERE key = ?",
+                    (
+                        to_json({"id": current.id, "name": clean}),
+                        "station/" + fingerprint(self.path),
+                    ),
+                )
+            self._station = Station(current.id, clean)
+        return self.station
+
+    # -- settings and the event ----------------------------------------------------------
     def setting(self, key: str) -> str | None:
         row = self.one("SELECT value FROM settings WHERE key = ?", (key,))
         return None if row is None else str(row[0])
-
-    def set_setting(self, conn: sqlite3.Connection, key: str, value: str) -> None:
-        conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
 
     def has_event(self) -> bool:
         return self.setting("event") is not None
@@ -120,29 +287,23 @@ class Store(Ledger, Reports):
             raw = self.setting("event")
             if raw is None:
                 raise NoEventError(f"{self.path}: no event loaded (run `init` or `demo` first)")
-            self._event = event_from_dict(json.loads(raw), f"{self.path}:event")
+            self._event = event_from_dict(from_json(raw), f"{self.path}:event")
         return self._event
 
-    def set_event(self, event: Event, private_key: bytes | None, public_key: bytes) -> None:
+    def set_event(self, event: Event, private_key: bytes | None, public_key: bytes,
+                  at: datetime) -> None:  # fmt: skip
+        """The program and the verify key as an `event` entry; the signing key stays here."""
         if self.has_event() and self.event().id != event.id:
             raise StorageError(
                 f"{self.path}: already holds event {self.event().id!r}; use a new database"
             )
         with self.write() as c:
-            self.set_setting(c, "event", json.dumps(event.to_dict(), ensure_ascii=False))
-            self.set_setting(c, "public_key", public_key.hex())
+            self.append(c, LogKind.EVENT, at,
+                        data={"event": event.to_dict(), "public_key": public_key.hex()})  # fmt: skip
             if private_key is not None:
-                self.set_setting(c, "private_key", private_key.hex())
-            self._order = None
-            c.execute("DELETE FROM sessions")
-            for i, s in enumerate(event.sessions):
-                c.execute(
-                    "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (s.id, i, s.title, s.title_zh, s.room, s.room_zh, ts(s.start), ts(s.end),
-                     s.capacity, int(s.restricted), int(s.reentry)),
-                )  # fmt: skip
-                c.execute("INSERT OR IGNORE INTO session_counts(session_id) VALUES (?)", (s.id,))
-        self._event = event
+                c.execute("INSERT OR REPLACE INTO settings VALUES ('private_key', ?)",
+                          (private_key.hex(),))  # fmt: skip
+        self._event = None
 
     def keys(self) -> tuple[bytes | None, bytes]:
         pub = self.setting("public_key")
@@ -152,245 +313,187 @@ class Store(Ledger, Reports):
         return (bytes.fromhex(priv) if priv else None), bytes.fromhex(pub)
 
     def forget_private_key(self) -> None:
+        """Remove the signing key and every trace of it from the files (VACUUM rewrites the
+        database without free pages; the checkpoint empties the WAL)."""
         with self.write() as c:
             c.execute("DELETE FROM settings WHERE key = 'private_key'")
+        try:
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            raise StorageError(describe_db_error(self.path, exc)) from None
 
-    # -- attendees -------------------------------------------------------------------------
-    def attendee_from_row(self, row: sqlite3.Row) -> Attendee:
-        return Attendee(
-            attendee_id=row["attendee_id"],
-            name=row["name"],
-            name_zh=row["name_zh"],
-            organization=row["organization"],
-            organization_zh=row["organization_zh"],
-            title=row["title"],
-            email=row["email"],
-            phone=row["phone"],
-            category=row["category"],
-            delegation=row["delegation"],
-            notes=row["notes"],
-            attention=bool(row["attention"]),
-            external_id=row["external_id"],
-            sessions=self._ordered(json.loads(row["sessions"])),
-            walk_in=bool(row["walk_in"]),
-        )
+    def checkpoint(self) -> None:
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def _ordered(self, sessions: list[str]) -> tuple[str, ...]:
-        order = self._session_order()
-        return tuple(sorted(sessions, key=lambda x: order.get(x, 99)))
-
-    def _session_order(self) -> dict[str, int]:
-        if self._order is None:
-            self._order = {
-                r[0]: r[1] for r in self.conn.execute("SELECT session_id, position FROM sessions")
-            }
-        return self._order
-
+    # -- attendees, badges, prints (kiosk.storage.people) --------------------------------
     def attendee(self, attendee_id: str) -> Attendee | None:
-        row = self.one("SELECT * FROM attendees WHERE attendee_id = ?", (attendee_id,))
-        return None if row is None else self.attendee_from_row(row)
+        return people_q.attendee(self, attendee_id)
+
+    def find_attendee(self, ref: str) -> Attendee | None:
+        return people_q.find(self, ref)
+
+    def attendees(self, category: str | None = None) -> Iterator[Attendee]:
+        return people_q.everyone(self, category)
+
+    def count_attendees(self) -> int:
+        return people_q.count(self)
 
     def sessions_of(self, attendee_id: str) -> tuple[str, ...]:
         a = self.attendee(attendee_id)
         return a.sessions if a else ()
 
-    def find_attendee(self, ref: str) -> Attendee | None:
-        """By attendee id, external id, or email (case-insensitive)."""
-        ref = ref.strip()
-        found = self.attendee(ref)
-        if found is None and ref:
-            row = self.one(
-                "SELECT attendee_id FROM attendees WHERE external_id = ? AND external_id != '' "
-                "UNION ALL SELECT attendee_id FROM attendees WHERE email = ? COLLATE NOCASE "
-                "AND email != '' LIMIT 1",
-                (ref, ref),
-            )
-            found = self.attendee(row[0]) if row else None
-        return found
+    def search(self, text: str, limit: int = 50) -> list[Attendee]:
+        return people_q.search(self, text, limit)
 
-    def attendees(self, category: str | None = None) -> Iterator[Attendee]:
-        sql = "SELECT * FROM attendees"
-        params: tuple[str, ...] = ()
-        if category:
-            sql, params = sql + " WHERE category = ?", (category,)
-        for row in self.conn.execute(
-            sql + " ORDER BY name = '', name, name_zh, attendee_id", params
-        ):
-            yield self.attendee_from_row(row)
+    def badge(self, badge_id: int) -> Badge | None:
+        return people_q.badge(self, badge_id)
 
-    def count_attendees(self) -> int:
-        row = self.one("SELECT COUNT(*) FROM attendees")
-        return int(row[0]) if row else 0
+    def current_badge(self, attendee_id: str) -> Badge | None:
+        return people_q.current_badge(self, attendee_id)
+
+    def next_badge_version(self, attendee_id: str) -> int:
+        return people_q.next_badge_version(self, attendee_id)
+
+    def unbadged(self) -> list[str]:
+        return people_q.unbadged(self)
+
+    def prints(self, attendee_id: str) -> list[dict[str, Any]]:
+        return people_q.prints(self, attendee_id)
 
     def upsert_attendees(
         self,
-        rows: Sequence[AttendeeInput],
+        rows: Iterable[AttendeeInput],
         new_id: Callable[[], str],
         now: datetime,
-        walk_in: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        source: str = "",
     ) -> UpsertReport:
-        """Insert or update attendees in one transaction, keyed by external id, else email.
+        """An import batch: chunks of entries, taking effect with the final one."""
+        return imports.import_batch(self, rows, new_id, now, progress, source)
 
-        `new_id` returns a candidate attendee id (retried until unused). Unchanged rows are
-        untouched. Existing keys are read once, so a 100,000-row import is one pass.
-        """
-        stamp = ts(now)
-        by_ext: dict[str, sqlite3.Row] = {}
-        by_email: dict[str, sqlite3.Row] = {}
-        known: set[str] = set()
-        next_rowid = 1
-        for row in self.conn.execute("SELECT rowid, * FROM attendees"):
-            known.add(row["attendee_id"])
-            next_rowid = max(next_rowid, row["rowid"] + 1)
-            if row["external_id"]:
-                by_ext[row["external_id"]] = row
-            elif row["email"]:
-                by_email[row["email"].lower()] = row
-        inserts: list[tuple[Any, ...]] = []
-        updates: list[tuple[Any, ...]] = []
-        fts: list[tuple[int, str]] = []
-        touched: list[tuple[str, int]] = []
-        ids: list[str] = []
-        unchanged = 0
-        for i, r in enumerate(rows):
-            if progress and i % 5000 == 0:
-                progress(i, len(rows))
-            existing = by_ext.get(r.external_id) if r.external_id else None
-            if existing is None and r.email and not r.external_id:
-                existing = by_email.get(r.email.lower())
-            if existing is None and r.email and r.external_id:
-                cand = by_email.get(r.email.lower())
-                existing = cand if cand is not None and not cand["external_id"] else None
-            values = [getattr(r, k) for k in _ATTENDEE_COLS]
-            values[_ATTENDEE_COLS.index("attention")] = int(r.attention)
-            # Session ids are [a-z0-9-] (checked when the event loads): a JSON array as is.
-            values.append(
-                '["' + '","'.join(dict.fromkeys(r.sessions)) + '"]' if r.sessions else "[]"
-            )
-            if existing is None:
-                aid = new_id()
-                while aid in known:
-                    aid = new_id()
-                known.add(aid)
-                rowid, next_rowid = next_rowid, next_rowid + 1
-                inserts.append((rowid, aid, *values, int(walk_in), stamp, stamp))
-            else:
-                aid, rowid = existing["attendee_id"], existing["rowid"]
-                old = [existing[k] for k in _ATTENDEE_COLS]
-                if old == values[:-1] and set(json.loads(existing["sessions"])) == set(r.sessions):
-                    unchanged += 1
-                    ids.append(aid)
-                    continue
-                updates.append((*values, stamp, aid))
-                touched.append((aid, rowid))
-            fts.append(
-                (rowid, search_keys(r.name, r.name_zh, r.organization, r.organization_zh, r.email))
-            )
-            ids.append(aid)
-        cols = ", ".join([*_ATTENDEE_COLS, "sessions"])
-        marks = ", ".join("?" * (len(_ATTENDEE_COLS) + 1))
-        sets = ", ".join(f"{k} = ?" for k in [*_ATTENDEE_COLS, "sessions"])
-        with self.write() as c:
-            c.executemany(
-                f"INSERT INTO attendees (rowid, attendee_id, {cols}, walk_in, created_at, "
-                f"updated_at) VALUES (?, ?, {marks}, ?, ?, ?)",
-                inserts,
-            )
-            c.executemany(
-                f"UPDATE attendees SET {sets}, updated_at = ? WHERE attendee_id = ?", updates
-            )
-            c.executemany("DELETE FROM attendee_fts WHERE rowid = ?", [(r,) for _, r in touched])
-            c.executemany("INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)", fts)
-        if progress:
-            progress(len(rows), len(rows))
-        return UpsertReport(len(inserts), len(updates), unchanged, tuple(ids))
-
-    def search(self, text: str, limit: int = 50) -> list[Attendee]:
-        q = fts_query(text)
-        if not q:
-            return []
-        # The first matches in index order, then sorted by name: a one-letter query on
-        # 100,000 attendees stays fast (the list shows 50 anyway).
-        rows = self.conn.execute(
-            "SELECT * FROM attendees WHERE rowid IN "
-            "(SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ? LIMIT 400) "
-            "ORDER BY name = '', name, name_zh LIMIT ?",
-            (q, limit),
-        ).fetchall()
-        exact = self.find_attendee(text)
-        out = [self.attendee_from_row(r) for r in rows]
-        if exact and all(a.attendee_id != exact.attendee_id for a in out):
-            out.insert(0, exact)
-        return out[:limit]
-
-    # -- badges ----------------------------------------------------------------------------
-    def _badge(self, row: sqlite3.Row) -> Badge:
-        return Badge(
-            badge_id=row["badge_id"],
-            attendee_id=row["attendee_id"],
-            version=row["version"],
-            issued_at=from_ts(row["issued_at"]),
-            revoked_at=from_ts(row["revoked_at"]) if row["revoked_at"] else None,
+    # -- presence and reports (kiosk.storage.reports) ------------------------------------
+    def presence(self, session_id: str, attendee_id: str) -> sqlite3.Row | None:
+        return self.one(
+            "SELECT * FROM presence WHERE session_id = ? AND attendee_id = ?",
+            (session_id, attendee_id),
         )
 
-    def badge(self, badge_id: int) -> Badge | None:
-        row = self.one("SELECT * FROM badges WHERE badge_id = ?", (badge_id,))
-        return None if row is None else self._badge(row)
+    def admitted_count(self, session_id: str) -> int:
+        row = self.one("SELECT admitted FROM session_counts WHERE session_id = ?", (session_id,))
+        return int(row[0]) if row else 0
 
-    def current_badge(self, attendee_id: str) -> Badge | None:
-        row = self.one(
-            "SELECT * FROM badges WHERE attendee_id = ? AND revoked_at IS NULL "
-            "ORDER BY version DESC LIMIT 1",
-            (attendee_id,),
-        )
-        return None if row is None else self._badge(row)
+    def may_attend(self, session_id: str, alias: str = "a") -> str:
+        return reports.may_attend(self, session_id, alias)
 
-    def badge_code_text(self, badge_id: int) -> str | None:
-        row = self.one("SELECT code FROM badges WHERE badge_id = ?", (badge_id,))
-        return None if row is None else str(row[0])
+    def stats(self) -> list[SessionStats]:
+        return reports.stats(self)
 
-    def next_badge_version(self, attendee_id: str) -> int:
-        row = self.one("SELECT MAX(version) FROM badges WHERE attendee_id = ?", (attendee_id,))
-        return int(row[0] or 0) + 1 if row else 1
+    def attendance(self, session_id: str | None = None) -> Iterator[AttendanceRow]:
+        return reports.attendance(self, session_id)
 
-    def insert_badge(
-        self, c: sqlite3.Connection, badge_id: int, attendee_id: str, version: int, code: str,
-        at: datetime,
-    ) -> None:  # fmt: skip
-        c.execute(
-            "INSERT INTO badges (badge_id, attendee_id, version, code, issued_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (badge_id, attendee_id, version, code, ts(at)),
-        )
+    def no_shows(self, session_id: str) -> list[Attendee]:
+        return reports.no_shows(self, session_id)
 
-    def revoke_badges(
-        self, c: sqlite3.Connection, attendee_id: str, at: datetime, why: str
-    ) -> None:
-        c.execute(
-            "UPDATE badges SET revoked_at = ?, revoked_reason = ? "
-            "WHERE attendee_id = ? AND revoked_at IS NULL",
-            (ts(at), why, attendee_id),
-        )
+    def arrivals(self, session_id: str, bucket_minutes: int = 10) -> list[tuple[datetime, int]]:
+        return reports.arrivals(self, session_id, bucket_minutes)
 
-    # -- print log -------------------------------------------------------------------------
-    def record_print(
-        self, attendee_id: str, badge_id: int, station: str, operator: str, at: datetime,
-        reason: str = "",
-    ) -> str:  # fmt: skip
-        u = new_uuid()
-        with self.write() as c:
-            c.execute(
-                "INSERT INTO prints VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (u, attendee_id, badge_id, ts(at), station, operator, reason),
+    def refused_counts(self) -> dict[str, dict[Outcome, int]]:
+        return reports.refused_counts(self)
+
+
+# -- opening helpers ---------------------------------------------------------------------------
+def _create_private(p: Path) -> None:
+    try:
+        fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StorageError(f"{p}: cannot create the database ({exc.strerror or exc})") from None
+
+
+def _check_header(p: Path, create: bool) -> None:
+    try:
+        with p.open("rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise StorageError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        if not create:
+            raise StorageError(
+                f"{p}: an empty file, not an event database (create one with `init`)"
             )
-        return u
-
-    def prints(self, attendee_id: str) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT * FROM prints WHERE attendee_id = ? ORDER BY at", (attendee_id,)
+        return
+    if head != SQLITE_MAGIC:
+        raise StorageError(
+            f"{p}: not an SQLite database, so not an event database; nothing was changed"
         )
-        return [dict(r) for r in rows]
 
-    def checkpoint(self) -> None:
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
+    kw: dict[str, Any] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False,
+                          "isolation_level": None}  # fmt: skip
+    try:
+        if not readonly:
+            conn: sqlite3.Connection = sqlite3.connect(str(p), **kw)
+            return conn
+        uri = "file:" + quote(str(p.resolve()))
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, **kw)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            # A WAL database in a read-only folder or mount: no -shm can be made there.
+            conn.close()
+            conn = sqlite3.connect(uri + "?immutable=1", uri=True, **kw)
+            return conn
+    except sqlite3.Error as exc:
+        raise StorageError(f"{p}: cannot open the database ({exc})") from None
+
+
+def _identify(conn: sqlite3.Connection, p: Path) -> bool:
+    """True for a database with no tables at all; refuses another application's file."""
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )]  # fmt: skip
+        if not tables:
+            return True
+        ours = (
+            "_sqlite_migrations" in tables
+            and conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'forum-checkin' LIMIT 1"
+            ).fetchone()
+        )
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(describe_db_error(str(p), exc)) from None
+    if not ours:
+        shown = ", ".join(sorted(tables)[:6]) + (" …" if len(tables) > 6 else "")
+        raise StorageError(
+            f"{p}: not a Forum Check-in event database (it holds other tables: {shown}); "
+            "nothing was changed"
+        )
+    return False
+
+
+def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(describe_db_error(str(p), exc)) from None
+    if rows != ["ok"]:
+        problem = "; ".join(str(r) for r in rows)[:300]
+        raise StorageError(
+            f"{p}: the database file is damaged ({problem}); no check-in is decided from it. "
+            "Restore it from a backup or ask the organizers for a fresh copy"
+        )
+
+
+def _make_private(p: Path) -> None:
+    """Event databases hold personal data and the signing key: owner-only (0600)."""
+    for f in (p, Path(f"{p}-wal"), Path(f"{p}-shm")):
+        with contextlib.suppress(OSError):
+            st = f.stat()
+            if st.st_uid == os.getuid() and st.st_mode & 0o077:
+                f.chmod(0o600)

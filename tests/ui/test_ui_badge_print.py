@@ -15,7 +15,7 @@ from ui.badge_print import ALREADY_PRINTED, print_one
 def test_print_once_and_no_printer(demo_db: Path, tmp_path: Path, qapp: object) -> None:
     store = Store.open(demo_db)
     service = CheckinService(store, at("09:05"))
-    desk = BadgeDesk(service, "desk-1")
+    desk = BadgeDesk(service)
     aid = next(store.attendees()).attendee_id
 
     # No printer here: the PDF is saved, nothing is logged, so the desk can try again.

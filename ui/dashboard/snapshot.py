@@ -124,8 +124,7 @@ def _floor(at: datetime, minutes: int) -> datetime:
 def _latest(store: Store, n: int) -> list[LogEntry]:
     """The newest `n` entry/exit scans (annul entries only mark what they undo; walk-ins
     and reprints are not scans)."""
-    entries = store.log(newest_first=True, limit=3 * n)
-    return [e for e in entries if e.kind in (LogKind.ENTRY, LogKind.EXIT)][:n]
+    return list(store.log(newest_first=True, limit=n, kinds=(LogKind.ENTRY, LogKind.EXIT)))
 
 
 def _scan_rows(store: Store, entries: Iterable[LogEntry]) -> Iterable[ScanRow]:

@@ -59,11 +59,11 @@ def gather(store: Store, now: datetime) -> ReportData:
     per_session: Counter[str] = Counter()
     repeats = walk_ins = reprints = scans = 0
     for entry in store.log():
-        if entry.kind is LogKind.WALK_IN:
+        if entry.kind == LogKind.WALK_IN:
             walk_ins += 1
-        elif entry.kind is LogKind.REPRINT:
-            reprints += 1
-        elif entry.kind is LogKind.ENTRY and entry.outcome is not None:
+        elif entry.kind == LogKind.BADGE_ISSUE:
+            reprints += sum(1 for b in entry.data.get("badges", ()) if b[2] > 1)
+        elif entry.kind == LogKind.ENTRY and entry.outcome is not None:
             scans += 1
             if entry.annulled:
                 continue

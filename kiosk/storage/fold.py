@@ -1,0 +1,139 @@
+"""The projections' rules as pure functions, shared by the entry-by-entry path
+(kiosk.storage.project) and the rebuild from the log (kiosk.storage.rebuild), so that both
+give the same tables. Every rule folds entries in (time, uuid) order, or is commutative:
+two databases holding the same entries build the same projections, whatever the order
+in which the entries arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.models.records import ATTENDEE_FIELDS
+
+#: The attendee fields an entry can set (last writer wins per field, by version).
+PERSON_FIELDS: tuple[str, ...] = (*ATTENDEE_FIELDS, "sessions")
+DEFAULTS: dict[str, Any] = {f: "" for f in PERSON_FIELDS} | {
+    "category": "delegate",
+    "attention": 0,
+    "sessions": "[]",
+}
+
+
+def stored(fieldname: str, value: Any) -> Any:
+    """A field's value as the attendees table holds it (flags 0/1, sessions as JSON)."""
+    if fieldname == "attention":
+        return int(bool(value))
+    if fieldname == "sessions":
+        if isinstance(value, str):
+            return value
+        # Session ids are [a-z0-9-] (checked when the event loads): a JSON array as is.
+        ids = list(dict.fromkeys(value))
+        return '["' + '","'.join(ids) + '"]' if ids else "[]"
+    return "" if value is None else str(value)
+
+
+@dataclass(slots=True)
+class PersonState:
+    """An attendee record being folded: values, and the version each value came from.
+
+    `ver` is the version of the latest full record (an import's new row or a walk-in);
+    `fver` names the fields whose value came from a later entry, with its version.
+    """
+
+    values: dict[str, Any]
+    ver: str = ""
+    fver: dict[str, str] = field(default_factory=dict)
+    created_at: str = ""
+    updated_at: str = ""
+    walk_in: bool = False
+    merged_into: str | None = None
+
+    @classmethod
+    def empty(cls) -> PersonState:
+        return cls(dict(DEFAULTS))
+
+    def apply(self, fields: Mapping[str, Any], ver: str, at: str, full: bool) -> bool:
+        """Fold one entry's fields in; True when a value changed."""
+        changed = False
+        for name, value in fields.items():
+            if name not in DEFAULTS:
+                continue
+            if ver > self.fver.get(name, self.ver):
+                new = stored(name, value)
+                if self.values.get(name) != new:
+                    self.values[name] = new
+                    changed = True
+                self.fver[name] = ver
+        if full and ver > self.ver:
+            for name in PERSON_FIELDS:  # a full record sets every field it leaves out too
+                stale = name not in fields and ver > self.fver.get(name, self.ver)
+                if stale and self.values.get(name) != DEFAULTS[name]:
+                    self.values[name] = DEFAULTS[name]
+                    changed = True
+            self.ver = ver
+        self.fver = {k: v for k, v in self.fver.items() if v > self.ver}
+        if not self.created_at or at < self.created_at:
+            self.created_at = at
+        if at > self.updated_at:
+            self.updated_at = at
+        return changed
+
+
+@dataclass(slots=True)
+class PresenceState:
+    """One attendee in one session, folded from their admissions and exits."""
+
+    entry_uuid: str
+    first_at: str
+    station_id: str
+    station: str
+    inside: bool = True
+    exits: int = 0
+    last_ver: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An admission or exit to fold: (version, kind, uuid, at, station id, station name)."""
+
+    ver: str
+    kind: str  # "entry" (admitted) or "exit" (exited)
+    uuid: str
+    at: str
+    station_id: str
+    station: str
+
+
+def fold_step(
+    state: PresenceState | None, step: Step, reentry: bool
+) -> tuple[PresenceState | None, bool]:
+    """(the new state, whether `step` is a duplicate admission). Steps come in version order."""
+    if step.kind == "entry":
+        if state is None:
+            return PresenceState(step.uuid, step.at, step.station_id, step.station,
+                                 last_ver=step.ver), False  # fmt: skip
+        state.last_ver = step.ver
+        if state.inside or not reentry:
+            return state, True  # admitted while already in: kept, counted once
+        state.inside = True
+        return state, False
+    if state is not None:
+        state.last_ver = step.ver
+        if state.inside:
+            state.inside = False
+            state.exits += 1
+    return state, False  # an exit of someone not inside (stations apart) changes nothing
+
+
+def fold_presence(steps: Iterable[Step], reentry: bool) -> tuple[PresenceState | None, list[Step]]:
+    """Fold a key's steps (any order: sorted here); returns the state and the duplicates."""
+    state: PresenceState | None = None
+    dups: list[Step] = []
+    for step in sorted(steps, key=lambda s: s.ver):
+        state, dup = fold_step(state, step, reentry)
+        if dup:
+            dups.append(step)
+    return state, dups

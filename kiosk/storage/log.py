@@ -1,0 +1,135 @@
+"""The append-only log: writing entries (each with the station's next sequence number) and
+reading them back."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import LogEntry, LogKind, Station, log_kind
+from kiosk.storage.base import from_json, from_ts, new_uuid, to_json, ts
+
+COLUMNS = (
+    "uuid, station_id, station_seq, station, at, kind, session_id, attendee_id, badge_id, "
+    "operator, outcome, ref, batch, data"
+)
+_INSERT = f"INSERT OR IGNORE INTO log ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+MAX_CODE = 512  # scanned text kept per entry (a poster's URL, not a megabyte of junk)
+
+
+def next_seq(c: sqlite3.Connection, station_id: str) -> int:
+    row = c.execute(
+        "SELECT MAX(station_seq) FROM log WHERE station_id = ?", (station_id,)
+    ).fetchone()
+    return int(row[0] or 0) + 1
+
+
+def new_entry(
+    c: sqlite3.Connection,
+    station: Station,
+    at: datetime,
+    kind: LogKind,
+    *,
+    session_id: str = "",
+    attendee_id: str | None = None,
+    badge_id: int | None = None,
+    operator: str = "",
+    outcome: Outcome | None = None,
+    ref: str | None = None,
+    batch: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> LogEntry:
+    """Append an entry written by this station (inside the caller's write transaction)."""
+    payload = dict(data or {})
+    if "code" in payload:
+        payload["code"] = str(payload["code"])[:MAX_CODE]
+    entry = LogEntry(
+        uuid=new_uuid(), kind=kind, at=from_ts(ts(at)), station_id=station.id,
+        station_seq=next_seq(c, station.id), station=station.name, session_id=session_id,
+        operator=operator, outcome=outcome, attendee_id=attendee_id, badge_id=badge_id,
+        ref=ref, batch=batch, data=payload,
+    )  # fmt: skip
+    insert(c, entry)
+    return entry
+
+
+def insert(c: sqlite3.Connection, e: LogEntry) -> bool:
+    """Store an entry as it is (ours, or received from another station); False when the
+    log already holds its uuid (a replay is harmless)."""
+    cur = c.execute(_INSERT, row_of(e))
+    return cur.rowcount > 0
+
+
+def row_of(e: LogEntry) -> tuple[Any, ...]:
+    return (e.uuid, e.station_id, e.station_seq, e.station, ts(e.at), str(e.kind),
+            e.session_id, e.attendee_id, e.badge_id, e.operator,
+            e.outcome.value if e.outcome else None, e.ref, e.batch, to_json(e.data))  # fmt: skip
+
+
+def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: int = 0) -> LogEntry:
+    """A LogEntry from a row in COLUMNS order (plus, optionally, seq and annulled)."""
+    (u, sid, sseq, sname, at, kind, session, aid, bid, operator, outcome, ref, batch,
+     data) = tuple(row)[:14]  # fmt: skip
+    try:
+        out = Outcome(outcome) if outcome else None
+    except ValueError:  # an outcome of a newer release
+        out = None
+    return LogEntry(
+        uuid=u, kind=log_kind(kind), at=from_ts(at), station_id=sid, station_seq=sseq,
+        station=sname, session_id=session, operator=operator, outcome=out, attendee_id=aid,
+        badge_id=bid, ref=ref, batch=batch, data=from_json(data), seq=seq, annulled=annulled,
+    )  # fmt: skip
+
+
+_SELECT = (
+    f"SELECT {', '.join('l.' + c.strip() for c in COLUMNS.split(','))}, l.seq, "
+    "EXISTS(SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul') FROM log l"
+)
+
+
+def _entries(c: sqlite3.Connection, sql: str, params: Any = ()) -> Iterator[LogEntry]:
+    cur = c.cursor()
+    cur.row_factory = None
+    for row in cur.execute(sql, params):
+        yield entry_of(row, annulled=bool(row[15]), seq=int(row[14]))
+
+
+def entry(c: sqlite3.Connection, entry_uuid: str) -> LogEntry | None:
+    return next(_entries(c, _SELECT + " WHERE l.uuid = ?", (entry_uuid,)), None)
+
+
+def entries(
+    c: sqlite3.Connection,
+    *,
+    session_id: str | None = None,
+    station_id: str | None = None,
+    kinds: tuple[str, ...] = (),
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> Iterator[LogEntry]:
+    """Entries in their own order (time, then uuid), optionally filtered."""
+    where: list[str] = []
+    params: list[Any] = []
+    if session_id:
+        where.append("l.session_id = ?")
+        params.append(session_id)
+    if station_id:
+        where.append("l.station_id = ?")
+        params.append(station_id)
+    if kinds:
+        where.append(f"l.kind IN ({', '.join('?' * len(kinds))})")
+        params.extend(kinds)
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
+    order = " DESC" if newest_first else ""
+    sql += f" ORDER BY l.at{order}, l.uuid{order}"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return _entries(c, sql, params)
+
+
+def last_at(c: sqlite3.Connection) -> datetime | None:
+    row = c.execute("SELECT MAX(at) FROM log").fetchone()
+    return from_ts(row[0]) if row and row[0] else None
