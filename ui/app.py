@@ -1,66 +1,23 @@
-"""Start-up: options, the object graph (no globals), the event loop, clean shut-down.
+"""Start-up: the object graph (no globals), the event loop, clean shut-down.
 
-python main.py [--mode staff|kiosk|dashboard] [--db PATH] [--camera SOURCE] [--session ID]
-               [--station NAME] [--now T] [--lang en|zh]
+The options are parsed by ui.appcli, with the commands' (`python main.py --help`).
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ui.appcli import AppArgs
 
 T0 = time.monotonic()
 log = logging.getLogger("forum_checkin")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python main.py",
-        description="Forum Check-in: the kiosk application (staff desk, self check-in, dashboard). "
-        "`python main.py --help` lists the command-line commands.",
-        epilog="Self check-in kiosk: staff leave it with Ctrl+Shift+Q and the staff PIN "
-        "(default 2024; set with --set-pin or $FORUM_CHECKIN_PIN, stored hashed in the user "
-        "data folder, $FORUM_CHECKIN_HOME to move it).",
-    )
-    p.add_argument("--mode", choices=("staff", "kiosk", "dashboard"), default="staff")
-    p.add_argument(
-        "--db", type=Path, help="event database (default: the demo in the user data folder)"
-    )
-    p.add_argument(
-        "--camera",
-        default="auto",
-        help="what `scan --source` takes: a device index, a video file, a URL; "
-        "'auto' (default) = the webcam, else the recorded demo video; 'none' = no camera",
-    )
-    p.add_argument("--session", default="", help="session id (default: the one running now)")
-    p.add_argument(
-        "--station", default="", help="name this station (kept with the database, in the log)"
-    )
-    p.add_argument("--operator", default="", help="who staffs the desk (in the log)")
-    p.add_argument(
-        "--now", default=None, metavar="ISO-8601", help="fix the clock (rehearsals, tests)"
-    )
-    p.add_argument("--lang", choices=("en", "zh"), default=None, help="interface language")
-    p.add_argument("--decoder", default="zxing", help="zxing (default), pyzbar or opencv")
-    p.add_argument("--no-sound", action="store_true", help="no outcome sounds")
-    p.add_argument(
-        "--print-on-checkin", action="store_true", help="print a badge at first check-in"
-    )
-    p.add_argument(
-        "--set-pin", metavar="DIGITS", help="set the staff PIN that unlocks the kiosk, then exit"
-    )
-    p.add_argument(
-        "--windowed", action="store_true", help=argparse.SUPPRESS
-    )  # kiosk not fullscreen
-    p.add_argument("--exit-after", type=float, default=0.0, help=argparse.SUPPRESS)
-    p.add_argument("--quit-when-source-ends", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--no-echo", action="store_true", help=argparse.SUPPRESS)
-    return p
 
 
 def setup_logging(log_file: Path) -> None:
@@ -94,11 +51,30 @@ def resolve_camera(spec: str) -> tuple[str | None, str | None]:
     return spec, None
 
 
-def run_app(argv: list[str]) -> int:
+def event_zone(db: Path | None) -> str:
+    """The time zone --now is read in: the event's (the database's, else the embedded one)."""
+    from kiosk.models.event import load_event
+
+    if db is not None and db.is_file():
+        from kiosk.models.errors import KioskError
+        from kiosk.storage.store import Store
+
+        try:
+            store = Store.open(db, readonly=True)
+            try:
+                return store.event().timezone
+            finally:
+                store.close()
+        except KioskError:
+            pass  # reported when the app opens it
+    return load_event().timezone
+
+
+def run_app(args: AppArgs) -> int:
+    """The application on the parsed options (ui.appcli parses them, with the commands')."""
     from ui.refguard import pin_singletons
 
     pin_singletons()
-    args = build_parser().parse_args(argv)
     from ui.paths import data_dir, demo_db_path, log_path
 
     setup_logging(log_path())
@@ -114,7 +90,6 @@ def run_app(argv: list[str]) -> int:
         return 0
 
     from kiosk.models.clock import Clock, FixedClock, SystemClock, parse_instant
-    from kiosk.models.event import load_event
 
     clock: Clock = SystemClock()
     if args.db is None and not args.now:
@@ -123,7 +98,7 @@ def run_app(argv: list[str]) -> int:
         clock = DemoClock()  # the demo admits badges at any hour
     if args.now:
         try:
-            clock = FixedClock(parse_instant(args.now, load_event().timezone))
+            clock = FixedClock(parse_instant(args.now, event_zone(args.db)))
         except ValueError as exc:
             print(f"error: --now: {exc}", file=sys.stderr)
             return 2

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from kiosk.storage.paths import HOME_ENV, data_dir, log_path
+
+__all__ = ["HOME_ENV", "data_dir", "demo_db_path", "log_path"]
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
@@ -11,29 +14,10 @@ FONTS = RESOURCES / "fonts"
 SOUNDS = RESOURCES / "sounds"
 I18N = RESOURCES / "i18n"
 DEMO = RESOURCES / "demo"
-APP_DIR_NAME = "forum-checkin"
-HOME_ENV = "FORUM_CHECKIN_HOME"
-
-
-def data_dir() -> Path:
-    """The user data folder ($FORUM_CHECKIN_HOME, else the platform's data location)."""
-    override = os.environ.get(HOME_ENV)
-    if override:
-        return Path(override)
-    from PySide6.QtCore import QStandardPaths
-
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    if not base:
-        base = str(Path.home() / ".local" / "share")
-    return Path(base) / APP_DIR_NAME
 
 
 def demo_db_path() -> Path:
     return data_dir() / "demo.sqlite"
-
-
-def log_path() -> Path:
-    return data_dir() / "forum-checkin.log"
 
 
 def demo_videos() -> list[Path]:

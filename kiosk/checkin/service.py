@@ -42,6 +42,17 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ISSUE_CHUNK = 1000
 
 
+def loggable(code: str, ref: BadgeRef | TokenProblem) -> str:
+    """What of a scanned text the log keeps. A badge code that verifies is a credential:
+    the entry names its badge instead, so that no copy of the log (a stolen kiosk) can
+    clone a badge; forged and other events' codes are kept only as a prefix."""
+    if isinstance(ref, BadgeRef):
+        return ""
+    if ref is not TokenProblem.NOT_OURS:
+        return code[:24] + "…"
+    return code
+
+
 @dataclass(frozen=True, slots=True)
 class WalkIn:
     """A walk-in registered at the desk: the attendee, their badge code, and the check-in
@@ -115,7 +126,7 @@ class CheckinService:
         with self.store.write() as c:
             attendee, badge_id, problem = self._resolve(ref)
             return self._enter(c, session, now, method, operator, attendee, badge_id, problem,
-                               code)  # fmt: skip
+                               loggable(code, ref))  # fmt: skip
 
     def manual_check_in(
         self,
@@ -189,7 +200,7 @@ class CheckinService:
             entry = self.store.append(
                 c, LogKind.EXIT, now, session_id=session.id, operator=operator, outcome=outcome,
                 attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id,
-                data={"method": Method.CAMERA.value, "code": code},
+                data={"method": Method.CAMERA.value, "code": loggable(code, ref)},
             )  # fmt: skip
         return self._result(outcome, session, attendee, entry, None, Method.CAMERA)
 

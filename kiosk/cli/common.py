@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,28 @@ def make_clock(now_text: str | None, tz: str | None = None) -> Clock:
         raise UserError(f"--now: {exc}", 2) from None
 
 
+def log_unexpected(exc: BaseException) -> str:
+    """Log a bug's traceback to the log file (never to the terminal); returns where."""
+    import logging
+
+    from kiosk.storage.paths import log_path
+
+    logger = logging.getLogger("forum_checkin")
+    where = "the log"
+    if not logging.getLogger().handlers and not logger.handlers:
+        try:
+            path = log_path()
+            handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+            where = str(path)
+        except OSError:
+            handler = logging.NullHandler()  # no writable log: say nothing rather than dump
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    return where
+
+
 def handle_errors(f: F) -> F:
     """Turn domain errors into one clear line on stderr and a non-zero exit."""
 
@@ -86,11 +109,16 @@ def handle_errors(f: F) -> F:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
-        except Exception as exc:  # never a traceback in front of a user
-            import logging
+        except sqlite3.Error as exc:  # a damaged file, a pulled drive: one clear line
+            from kiosk.storage.store import describe_db_error
 
-            logging.getLogger("forum_checkin").exception("unexpected error")
-            click.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+            path = kwargs.get("db_path", "the database")
+            click.echo(f"error: {describe_db_error(str(path), exc)}", err=True)
+            sys.exit(1)
+        except Exception as exc:  # never a traceback in front of a user
+            where = log_unexpected(exc)
+            text = f"{type(exc).__name__}: {exc}"[:300]
+            click.echo(f"error: unexpected {text} (details in {where})", err=True)
             sys.exit(70)
 
     return wrapper  # type: ignore[return-value]

@@ -190,7 +190,7 @@ class _Converter:
             data: dict[str, Any] = {}
             if r["method"]:
                 data["method"] = r["method"]
-            if r["code"]:
+            if r["code"] and r["badge_id"] is None:  # a badge's code is a credential
                 data["code"] = r["code"]
             if r["reason"]:
                 data["reason"] = r["reason"]

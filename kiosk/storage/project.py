@@ -57,7 +57,18 @@ def _event(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
     row = c.execute("SELECT value FROM settings WHERE key = 'event_ver'").fetchone()
     if row is not None and row[0] >= ver:
         return
+    before = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
     apply_event(c, e.data, ver)
+    # Presence folded before this program arrived (or under another one) assumed re-entry
+    # where it may now be forbidden: fold those sessions again.
+    for sid, reentry in c.execute("SELECT session_id, reentry FROM sessions").fetchall():
+        if before.get(sid, True) != bool(reentry):
+            for (aid,) in c.execute(
+                "SELECT DISTINCT attendee_id FROM log WHERE session_id = ? AND kind = 'entry' "
+                "AND attendee_id IS NOT NULL",
+                (sid,),
+            ).fetchall():
+                recompute_presence(c, sid, aid)
 
 
 def apply_event(c: sqlite3.Connection, data: dict[str, Any], ver: str) -> None:
@@ -368,10 +379,11 @@ def _store_presence(
     d_inside = (bool(new and new.inside)) - (bool(old and old.inside))
     d_exits = (new.exits if new else 0) - (old.exits if old else 0)
     if d_admitted or d_inside or d_exits:
-        c.execute(
-            "UPDATE session_counts SET admitted = admitted + ?, inside = inside + ?, "
-            "exits = exits + ? WHERE session_id = ?",
-            (d_admitted, d_inside, d_exits, session_id),
+        c.execute(  # an upsert: the program may arrive after the check-ins (sync)
+            "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "admitted = admitted + excluded.admitted, inside = inside + excluded.inside, "
+            "exits = exits + excluded.exits",
+            (session_id, d_admitted, d_inside, d_exits),
         )
 
 

@@ -155,6 +155,7 @@ def _write_presence(c: sqlite3.Connection, moves: dict[tuple[str, str], list[Ste
     c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)
     for session, (admitted, inside, exits) in counts.items():
         c.execute(
-            "UPDATE session_counts SET admitted = ?, inside = ?, exits = ? WHERE session_id = ?",
-            (admitted, inside, exits, session),
+            "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "admitted = excluded.admitted, inside = excluded.inside, exits = excluded.exits",
+            (session, admitted, inside, exits),
         )

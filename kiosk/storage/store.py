@@ -483,7 +483,7 @@ def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise StorageError(describe_db_error(str(p), exc)) from None
     if rows != ["ok"]:
-        problem = "; ".join(str(r) for r in rows)[:300]
+        problem = " ".join("; ".join(str(r) for r in rows).split())[:300]
         raise StorageError(
             f"{p}: the database file is damaged ({problem}); no check-in is decided from it. "
             "Restore it from a backup or ask the organizers for a fresh copy"
