@@ -51,26 +51,28 @@ def b45encode(data: bytes) -> str:
     return "".join(out)
 
 
+_B45_TABLE = bytes(_B45_INDEX.get(chr(i), 255) for i in range(256))
+
+
 def b45decode(text: str) -> bytes:
-    try:
-        vals = [_B45_INDEX[c] for c in text]
-    except KeyError:
-        raise ValueError("not Base45") from None
+    """Base45 (RFC 9285) to bytes; ValueError for anything that is not Base45."""
+    if not text.isascii():
+        raise ValueError("not Base45")
+    vals = text.encode("ascii").translate(_B45_TABLE)
+    if 255 in vals or len(vals) % 3 == 1:
+        raise ValueError("not Base45")
     out = bytearray()
-    for i in range(0, len(vals), 3):
-        chunk = vals[i : i + 3]
-        if len(chunk) == 3:
-            n = chunk[0] + chunk[1] * 45 + chunk[2] * 45 * 45
-            if n > 0xFFFF:
-                raise ValueError("not Base45")
-            out += n.to_bytes(2, "big")
-        elif len(chunk) == 2:
-            n = chunk[0] + chunk[1] * 45
-            if n > 0xFF:
-                raise ValueError("not Base45")
-            out.append(n)
-        else:
+    whole = len(vals) - len(vals) % 3
+    for a, b, c in zip(vals[0:whole:3], vals[1:whole:3], vals[2:whole:3], strict=True):
+        n = a + b * 45 + c * 2025
+        if n > 0xFFFF:
             raise ValueError("not Base45")
+        out += n.to_bytes(2, "big")
+    if whole < len(vals):
+        n = vals[whole] + vals[whole + 1] * 45
+        if n > 0xFF:
+            raise ValueError("not Base45")
+        out.append(n)
     return bytes(out)
 
 

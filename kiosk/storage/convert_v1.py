@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk.models.records import ATTENDEE_FIELDS, LogKind
 from kiosk.storage.base import from_json, new_uuid, to_json, ts
+from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS
 from kiosk.storage.log import COLUMNS
 
 CHUNK = 1000
@@ -155,13 +156,22 @@ class _Converter:
                          attendee_id=r["attendee_id"], badge_id=w["badge_id"],
                          operator=w["operator"], data={"fields": fields})  # fmt: skip
                 continue
-            groups[r["created_at"]].append([r["attendee_id"], 1, fields])
+            groups[r["created_at"]].append([r["attendee_id"], True, fields])
             if r["updated_at"] != r["created_at"]:
-                groups[r["updated_at"]].append([r["attendee_id"], 0, fields])
+                groups[r["updated_at"]].append([r["attendee_id"], False, fields])
         for at, rows in sorted(groups.items()):
             batch = new_uuid()
             for i in range(0, len(rows), CHUNK):
-                self.add(at, LogKind.IMPORT, batch=batch, data={"rows": rows[i : i + CHUNK]})
+                part = rows[i : i + CHUNK]
+                data: dict[str, Any] = {}
+                new = [[aid, *(f.get(k, DEFAULTS[k]) for k in PERSON_FIELDS)]
+                       for aid, full, f in part if full]  # fmt: skip
+                if new:
+                    data.update(cols=list(PERSON_FIELDS), new=new)
+                changed = [[aid, f] for aid, full, f in part if not full]
+                if changed:
+                    data["changed"] = changed
+                self.add(at, LogKind.IMPORT, batch=batch, data=data)
             self.add(at, LogKind.IMPORT_COMMIT, batch=batch,
                      data={"rows": len(rows), "source": "release 0.1"})  # fmt: skip
 

@@ -35,6 +35,19 @@ def stored(fieldname: str, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def import_rows(data: Mapping[str, Any]) -> Iterable[tuple[str, bool, dict[str, Any]]]:
+    """The records of an `import` entry: (attendee id, full record?, fields).
+
+    The payload is columnar for speed: {"cols": [field, …], "new": [[id, value, …], …]}
+    for created records (every field), {"changed": [[id, {field: value}], …]} for changes.
+    """
+    cols = data.get("cols", ())
+    for row in data.get("new", ()):
+        yield row[0], True, dict(zip(cols, row[1:], strict=True))
+    for aid, fields in data.get("changed", ()):
+        yield aid, False, fields
+
+
 @dataclass(slots=True)
 class PersonState:
     """An attendee record being folded: values, and the version each value came from.

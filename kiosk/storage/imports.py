@@ -11,12 +11,16 @@ next open, if the process stopped in between).
 
 from __future__ import annotations
 
+import contextlib
+import operator
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogKind, UpsertReport
+from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogEntry, LogKind, UpsertReport
 from kiosk.storage import log, project
 from kiosk.storage.base import from_json, new_uuid
 from kiosk.storage.fold import DEFAULTS, stored
@@ -25,20 +29,40 @@ if TYPE_CHECKING:
     from kiosk.storage.store import Store
 
 CHUNK = 1000
+KEEP_IN_MEMORY = 200_000  # rows: up to this, chunks are applied from memory, not re-read
 Progress = Callable[[int, int], None]
 _COMPARED = (*ATTENDEE_FIELDS, "sessions")
+_values = operator.attrgetter(*_COMPARED)
+_ATTENTION = _COMPARED.index("attention")
+_SESSIONS = _COMPARED.index("sessions")
+_DEFAULTS = tuple(DEFAULTS[k] for k in _COMPARED)
 
 
 def fields_of(r: AttendeeInput) -> dict[str, Any]:
-    """A row's fields as an entry carries them: only those that differ from the default."""
+    """A record's fields as an entry carries them: only those that differ from the default."""
     out: dict[str, Any] = {}
-    for name in _COMPARED:
-        value = getattr(r, name)
+    for name, value, default in zip(_COMPARED, _values(r), _DEFAULTS, strict=True):
         if name == "sessions":
             value = list(dict.fromkeys(value))
-        if value and value != DEFAULTS.get(name):
+        if value and value != default:
             out[name] = value
     return out
+
+
+def _plain(vals: tuple[Any, ...]) -> list[Any]:
+    """A record's values in _COMPARED order as an entry carries them (JSON-ready)."""
+    row = list(vals)
+    row[_ATTENTION] = bool(row[_ATTENTION])
+    row[_SESSIONS] = list(dict.fromkeys(row[_SESSIONS]))
+    return row
+
+
+def _stored(row: list[Any]) -> tuple[Any, ...]:
+    """The same values as the attendees table holds them (to compare with the index)."""
+    out = list(row)
+    out[_ATTENTION] = int(out[_ATTENTION])
+    out[_SESSIONS] = stored("sessions", out[_SESSIONS])
+    return tuple(out)
 
 
 def _chunks(rows: Iterable[AttendeeInput], size: int) -> Iterator[list[AttendeeInput]]:
@@ -62,31 +86,60 @@ def import_batch(
         total = len(rows)
     index = _Index(store)
     batch = new_uuid()
+    with _no_autocheckpoint(store):
+        return _write_batch(store, rows, new_id, now, progress, source, total, index, batch)
+
+
+@contextmanager
+def _no_autocheckpoint(store: Store) -> Iterator[None]:
+    """A big import copies its WAL into the database once, at the end, instead of a
+    checkpoint every ~16 MB (which made its commits ~3x slower)."""
+    store.conn.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        yield
+    finally:
+        store.conn.execute("PRAGMA wal_autocheckpoint=4000")
+        with contextlib.suppress(sqlite3.Error):
+            store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _write_batch(
+    store: Store, rows: Iterable[AttendeeInput], new_id: Callable[[], str], now: datetime,
+    progress: Progress | None, source: str, total: int | None, index: _Index, batch: str,
+) -> UpsertReport:  # fmt: skip
     inserted = updated = unchanged = done = 0
     ids: list[str] = []
+    written: list[LogEntry] = []
     for chunk in _chunks(rows, CHUNK):
-        out: list[list[Any]] = []
+        new: list[list[Any]] = []
+        changed: list[list[Any]] = []
         for r in chunk:
+            plain = _plain(_values(r))
             aid, old = index.match(r)
-            values = {k: stored(k, v) for k, v in fields_of(r).items()}
             if aid is None:
-                aid = index.add(r, new_id)
-                out.append([aid, 1, fields_of(r)])
+                aid = index.add(r, new_id, plain)
+                new.append([aid, *plain])
                 inserted += 1
             else:
-                changed = {k: v for k, v in fields_of(r).items()
-                           if values[k] != old.get(k, DEFAULTS[k])}  # fmt: skip
-                cleared = {k: DEFAULTS[k] for k in _COMPARED
-                           if k not in values and old.get(k, DEFAULTS[k]) != DEFAULTS[k]}  # fmt: skip
-                if changed or cleared:
-                    out.append([aid, 0, {**cleared, **changed}])
+                now_vals = _stored(plain)
+                diff = {k: plain[i] for i, k in enumerate(_COMPARED) if now_vals[i] != old[i]}
+                if diff:
+                    changed.append([aid, diff])
+                    index.update(aid, now_vals)
                     updated += 1
                 else:
                     unchanged += 1
             ids.append(aid)
-        if out:
-            with store.write() as c:
-                store.append(c, LogKind.IMPORT, now, batch=batch, data={"rows": out})
+        if new or changed:
+            data: dict[str, Any] = {"cols": list(_COMPARED)} if new else {}
+            if new:
+                data["new"] = new
+            if changed:
+                data["changed"] = changed
+            with store.write(durable=False) as c:  # pending until the commit entry
+                e = store.append(c, LogKind.IMPORT, now, batch=batch, data=data)
+            if len(written) * CHUNK < KEEP_IN_MEMORY:
+                written.append(e)
         done += len(chunk)
         if progress is not None:
             progress(done, max(total or done, done))
@@ -95,7 +148,10 @@ def import_batch(
             store.append(c, LogKind.IMPORT_COMMIT, now, batch=batch,
                          data={"source": source, "rows": done, "inserted": inserted,
                                "updated": updated})  # fmt: skip
-        catch_up(store)
+        for e in written:  # the batch took effect: fold its chunks, one short write each
+            with store.write(durable=False) as c:  # redone by catch_up if lost
+                project.apply_pending(c, e)
+        catch_up(store)  # chunks not kept in memory (a very large import), and any left over
     return UpsertReport(inserted, updated, unchanged, tuple(ids))
 
 
@@ -104,40 +160,57 @@ class _Index:
 
     def __init__(self, store: Store) -> None:
         self.known: set[str] = set()
-        self.by_ext: dict[str, tuple[str, dict[str, Any]]] = {}
-        self.by_email: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.by_ext: dict[str, str] = {}
+        self.by_email: dict[str, str] = {}
+        self.values: dict[str, tuple[Any, ...]] = {}
+        self.added: dict[str, list[Any]] = {}  # new in this import (converted when needed)
         cols = ", ".join(_COMPARED)
         cur = store.conn.cursor()
         cur.row_factory = None
+        ext, email = _COMPARED.index("external_id"), _COMPARED.index("email")
         for row in cur.execute(f"SELECT attendee_id, merged_into, {cols} FROM attendees"):
             aid = row[0]
             self.known.add(aid)
             if row[1]:
                 continue
-            values = dict(zip(_COMPARED, row[2:], strict=True))
-            self._key(aid, values)
+            values = tuple(row[2:])
+            self.values[aid] = values
+            self._key(aid, values[ext], values[email])
 
-    def _key(self, aid: str, values: dict[str, Any]) -> None:
-        if values.get("external_id"):
-            self.by_ext[str(values["external_id"])] = (aid, values)
-        elif values.get("email"):
-            self.by_email[str(values["email"]).lower()] = (aid, values)
+    def _key(self, aid: str, external_id: str, email: str) -> None:
+        if external_id:
+            self.by_ext[external_id] = aid
+        elif email:
+            self.by_email[email.lower()] = aid
 
-    def match(self, r: AttendeeInput) -> tuple[str | None, dict[str, Any]]:
-        hit = self.by_ext.get(r.external_id) if r.external_id else None
-        if hit is None and r.email:
+    def match(self, r: AttendeeInput) -> tuple[str | None, tuple[Any, ...]]:
+        aid = self.by_ext.get(r.external_id) if r.external_id else None
+        if aid is None and r.email:
             cand = self.by_email.get(r.email.lower())
-            if cand is not None and (not r.external_id or not cand[1].get("external_id")):
-                hit = cand
-        return (hit[0], hit[1]) if hit else (None, {})
+            if cand is not None and (not r.external_id or not self._values(cand)[_EXT]):
+                aid = cand
+        return (aid, self._values(aid)) if aid else (None, ())
 
-    def add(self, r: AttendeeInput, new_id: Callable[[], str]) -> str:
+    def _values(self, aid: str) -> tuple[Any, ...]:
+        values = self.values.get(aid)
+        if values is None:  # added earlier in this import: compare in stored form
+            values = self.values[aid] = _stored(self.added.pop(aid))
+        return values
+
+    def add(self, r: AttendeeInput, new_id: Callable[[], str], plain: list[Any]) -> str:
         aid = new_id()
         while aid in self.known:
             aid = new_id()
         self.known.add(aid)
-        self._key(aid, {k: stored(k, v) for k, v in fields_of(r).items()})
+        self.added[aid] = plain
+        self._key(aid, r.external_id, r.email)
         return aid
+
+    def update(self, aid: str, values: tuple[Any, ...]) -> None:
+        self.values[aid] = values
+
+
+_EXT = _COMPARED.index("external_id")
 
 
 def catch_up(store: Store, progress: Progress | None = None) -> int:
@@ -145,7 +218,7 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
     applied = 0
     total = int(store.conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0])
     while True:
-        with store.write() as c:
+        with store.write(durable=False) as c:
             row = c.execute(
                 "SELECT p.uuid FROM pending p WHERE EXISTS (SELECT 1 FROM log l "
                 "WHERE l.batch = p.batch AND l.kind = 'import_commit') LIMIT 1"
@@ -167,5 +240,6 @@ def batch_rows(store: Store, batch: str) -> int:
     for (data,) in store.conn.execute(
         "SELECT data FROM log WHERE batch = ? AND kind = 'import'", (batch,)
     ):
-        n += len(from_json(data).get("rows", ()))
+        payload = from_json(data)
+        n += len(payload.get("new", ())) + len(payload.get("changed", ()))
     return n

@@ -35,10 +35,14 @@ def ver_of(entry: LogEntry) -> str:
     return version(ts(entry.at), entry.uuid)
 
 
-def apply(c: sqlite3.Connection, entry: LogEntry) -> None:
-    """Fold `entry` into the projections (it is already in the log)."""
+def apply(c: sqlite3.Connection, entry: LogEntry, fresh: bool = False) -> None:
+    """Fold `entry` into the projections (it is already in the log). `fresh`: written just
+    now by this station, so nothing in the log can refer to it yet."""
     if entry.batch and entry.kind == LogKind.IMPORT and not batch_committed(c, entry.batch):
         c.execute("INSERT OR IGNORE INTO pending VALUES (?, ?)", (entry.uuid, entry.batch))
+        return
+    if fresh and entry.kind == LogKind.ENTRY:
+        _scan(c, entry, ver_of(entry), fresh=True)
         return
     fn = _APPLIERS.get(str(entry.kind))
     if fn is not None:  # a kind from a newer release is kept in the log and ignored here
@@ -88,52 +92,64 @@ def apply_event(c: sqlite3.Connection, data: dict[str, Any], ver: str) -> None:
 
 # -- attendees ---------------------------------------------------------------------------
 def _import(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
-    """An import chunk: new records in bulk (the usual case), the rest one by one."""
+    """An import chunk: created records in bulk (the usual case), changes one by one."""
     at = ts(e.at)
-    rows = e.data.get("rows", ())
-    new_ids = [r[0] for r in rows if r[1]]
-    known: set[str] = set()
-    merged: set[str] = set()
-    for i in range(0, len(new_ids), 500):
-        part = new_ids[i : i + 500]
+    data = e.data
+    cols = list(data.get("cols", ()))
+    new = data.get("new", ())
+    ids = [r[0] for r in new]
+    taken: set[str] = set()
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
         marks = ", ".join("?" * len(part))
-        known.update(
-            r[0]
-            for r in c.execute(
-                f"SELECT attendee_id FROM attendees WHERE attendee_id IN ({marks})", part
-            )
-        )
-        merged.update(r[0] for r in c.execute(
+        taken.update(r[0] for r in c.execute(
+            f"SELECT attendee_id FROM attendees WHERE attendee_id IN ({marks}) UNION ALL "
             f"SELECT attendee_id FROM log WHERE kind = 'merge' AND attendee_id IN ({marks})",
-            part))  # fmt: skip
+            part + part))  # fmt: skip
     fresh = []
-    for aid, new, fields in rows:
-        if new and aid not in known and aid not in merged:
-            values = dict(DEFAULTS)
-            for name, value in fields.items():
-                if name in DEFAULTS:
-                    values[name] = stored(name, value)
-            fresh.append((aid, values))
+    where = [cols.index(f) if f in cols else -1 for f in PERSON_FIELDS]
+    same = where == list(range(len(PERSON_FIELDS)))
+    for row in new:
+        if row[0] in taken:  # seen before (entries arriving out of order): fold it
+            apply_person(c, row[0], dict(zip(cols, row[1:], strict=True)), ver, at, full=True)
+        elif same:
+            fresh.append((row[0], row[1:]))
         else:
-            apply_person(c, aid, fields, ver, at, full=bool(new))
-    if not fresh:
-        return
+            fresh.append((row[0], [DEFAULTS[f] if i < 0 else row[i + 1]
+                                   for f, i in zip(PERSON_FIELDS, where, strict=True)]))  # fmt: skip
+    for aid, fields in data.get("changed", ()):
+        apply_person(c, aid, fields, ver, at, full=False)
+    if fresh:
+        _insert_fresh(c, fresh, ver, at)
+
+
+_ATTENTION = PERSON_FIELDS.index("attention")
+_SESSIONS = PERSON_FIELDS.index("sessions")
+_KEYS = [PERSON_FIELDS.index(f) for f in ("name", "name_zh", "organization", "organization_zh",
+                                          "email")]  # fmt: skip
+
+
+def _insert_fresh(
+    c: sqlite3.Connection, fresh: list[tuple[str, list[Any]]], ver: str, at: str
+) -> None:
+    for _aid, v in fresh:
+        v[_ATTENTION] = int(bool(v[_ATTENTION]))
+        v[_SESSIONS] = stored("sessions", v[_SESSIONS])
     marks = ", ".join("?" * (len(PERSON_FIELDS) + 6))
     base = c.execute("SELECT COALESCE(MAX(rowid), 0) FROM attendees").fetchone()[0]
     c.executemany(
         f"INSERT INTO attendees (attendee_id, {_PERSON_COLS}, walk_in, created_at, updated_at, "
         f"ver, fver) VALUES ({marks})",
-        [(aid, *(v[f] for f in PERSON_FIELDS), 0, at, at, ver, "{}") for aid, v in fresh],
+        [(aid, *v, 0, at, at, ver, "{}") for aid, v in fresh],
     )
     rowids = dict(
         c.execute("SELECT attendee_id, rowid FROM attendees WHERE rowid > ?", (base,)).fetchall()
     )
+    k0, k1, k2, k3, k4 = _KEYS
     c.executemany(
         "INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)",
-        [(rowids[aid], search_keys(v["name"], v["name_zh"], v["organization"],
-                                   v["organization_zh"], v["email"]))
-         for aid, v in fresh],
-    )  # fmt: skip
+        [(rowids[aid], search_keys(v[k0], v[k1], v[k2], v[k3], v[k4])) for aid, v in fresh],
+    )
 
 
 def apply_pending(c: sqlite3.Connection, e: LogEntry) -> None:
@@ -268,7 +284,7 @@ def _badge_print(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
 
 
 # -- presence ------------------------------------------------------------------------------
-def _scan(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
+def _scan(c: sqlite3.Connection, e: LogEntry, ver: str, fresh: bool = False) -> None:
     moves = (e.kind == LogKind.ENTRY and e.outcome == "admitted") or (
         e.kind == LogKind.EXIT and e.outcome == "exited"
     )
@@ -280,9 +296,8 @@ def _scan(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
         return
     if not e.attendee_id:
         return
-    annulled = c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1",
-                         (e.uuid,)).fetchone()  # fmt: skip
-    if annulled:
+    if not fresh and c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1",
+                               (e.uuid,)).fetchone():  # fmt: skip
         return  # undone before it arrived here
     row = _presence_row(c, e.session_id, e.attendee_id)
     if (row is not None and row.last_ver > ver) or (

@@ -12,7 +12,14 @@ from collections.abc import Callable
 
 from kiosk.models.names import search_keys
 from kiosk.storage.base import from_json, to_json, version
-from kiosk.storage.fold import PERSON_FIELDS, PersonState, PresenceState, Step, fold_step
+from kiosk.storage.fold import (
+    PERSON_FIELDS,
+    PersonState,
+    PresenceState,
+    Step,
+    fold_step,
+    import_rows,
+)
 from kiosk.storage.project import apply_event
 from kiosk.storage.schema import PROJECTIONS
 
@@ -61,8 +68,8 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
             if batch and batch not in committed:
                 pending.append((u, batch))
                 continue
-            for raid, new, fields in from_json(data).get("rows", ()):
-                people.setdefault(raid, PersonState.empty()).apply(fields, ver, at, bool(new))
+            for raid, full, fields in import_rows(from_json(data)):
+                people.setdefault(raid, PersonState.empty()).apply(fields, ver, at, full)
         elif kind in ("walk_in", "edit"):
             state = people.setdefault(aid, PersonState.empty())
             state.apply(from_json(data).get("fields", {}), ver, at, kind == "walk_in")

@@ -155,14 +155,22 @@ class Store:
 
     # -- transactions --------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction: a decision is read and written in it. Storage failures
-        become StorageError, and nothing of the transaction is kept."""
+        become StorageError, and nothing of the transaction is kept.
+
+        `durable=False` skips the fsync at commit, for work that is not yet acknowledged
+        to anyone and can be redone (an import's chunks before its commit entry, applying
+        committed chunks): in WAL mode a lost tail of such transactions is lost whole, and
+        the next durable commit syncs all of them."""
         if self.readonly:
             raise StorageError(f"{self.path}: opened read-only; nothing can be recorded")
+        if not durable:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
+            self._durable()
             raise StorageError(describe_db_error(self.path, exc)) from None
         try:
             yield self.conn
@@ -173,6 +181,13 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+        finally:
+            if not durable:
+                self._durable()
+
+    def _durable(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -199,7 +214,7 @@ class Store:
     def append(self, c: sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any) -> LogEntry:
         """Write an entry of this station and fold it into the projections."""
         entry = log.new_entry(c, self.station, at, kind, **kw)
-        project.apply(c, entry)
+        project.apply(c, entry, fresh=True)
         return entry
 
     def receive(self, c: sqlite3.Connection, entry: LogEntry) -> bool:
