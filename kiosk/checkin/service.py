@@ -85,7 +85,7 @@ class CheckinService:
     def _unused_attendee_id(self) -> str:
         while True:
             aid = self.new_attendee_id()
-            if self.store.one("SELECT 1 FROM attendees WHERE attendee_id = ?", (aid,)) is None:
+            if not self.store.attendee_id_taken(aid):
                 return aid
 
     def _new_badge_id(self) -> int:
@@ -366,10 +366,7 @@ class CheckinService:
         now = self.clock.now()
         with self.store.write() as c:
             aid = self.attendee(attendee_ref).attendee_id
-            for (bid,) in c.execute(
-                "SELECT badge_id FROM badges WHERE attendee_id = ? AND revoked_at IS NULL",
-                (aid,),
-            ).fetchall():
+            for bid in self.store.live_badges(aid):
                 self.store.append(c, LogKind.BADGE_REVOKE, now, attendee_id=aid, badge_id=bid,
                                   operator=operator, data={"reason": reason})  # fmt: skip
             ref = self._issue(c, aid, operator)

@@ -133,6 +133,23 @@ def next_badge_version(store: Store, attendee_id: str) -> int:
     return int(row[0] or 0) + 1 if row else 1
 
 
+def live_badges(store: Store, attendee_id: str) -> list[int]:
+    """The attendee's badges that are not revoked (a reprint revokes them all)."""
+    return [
+        int(r[0])
+        for r in store.conn.execute(
+            "SELECT badge_id FROM badges WHERE attendee_id = ? AND revoked_at IS NULL",
+            (attendee_id,),
+        )
+    ]
+
+
+def id_taken(store: Store, attendee_id: str) -> bool:
+    """Whether an attendee id is in use (merged records too: ids are never reused)."""
+    row = store.one("SELECT 1 FROM attendees WHERE attendee_id = ?", (attendee_id,))
+    return row is not None
+
+
 def unbadged(store: Store) -> list[str]:
     """Attendees without any badge, in the order they were added."""
     return [

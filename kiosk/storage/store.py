@@ -373,6 +373,12 @@ class Store:
     def unbadged(self) -> list[str]:
         return people_q.unbadged(self)
 
+    def live_badges(self, attendee_id: str) -> list[int]:
+        return people_q.live_badges(self, attendee_id)
+
+    def attendee_id_taken(self, attendee_id: str) -> bool:
+        return people_q.id_taken(self, attendee_id)
+
     def prints(self, attendee_id: str) -> list[dict[str, Any]]:
         return people_q.prints(self, attendee_id)
 
