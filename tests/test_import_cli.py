@@ -74,7 +74,7 @@ def test_map_option_and_unreadable_file(tmp_path: Path, demo_db: Path) -> None:
     broken.write_text("not a workbook")
     code, _, err = _run("import", str(broken), "--db", str(demo_db))
     assert code == 1
-    assert err.strip() == f"error: {broken}: not an XLSX workbook (not a zip archive, or truncated)"
+    assert err.strip() == f"error: {broken}: not an XLSX workbook (damaged, or not a zip archive)"
 
 
 def test_progress_bar_on_long_files(tmp_path: Path, demo_db: Path) -> None:

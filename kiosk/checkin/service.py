@@ -80,26 +80,42 @@ class CheckinService:
         session = self.session(session_id)
         now = self.clock.now()
         code = code.strip()
-        ref = self.verifier.verify(code)
-        attendee: Attendee | None = None
-        badge_id: int | None = None
-        outcome: Outcome | None = None
-        if isinstance(ref, TokenProblem):
-            outcome = _TOKEN_OUTCOME[ref]
-        else:
-            badge = self.store.badge(ref.badge_id)
-            if badge is None or badge.version != ref.version:
-                outcome = Outcome.UNKNOWN_CODE
-            else:
-                badge_id = badge.badge_id
-                attendee = self.store.attendee(badge.attendee_id)
-                if attendee is None:
-                    outcome = Outcome.UNKNOWN_CODE
-                elif badge.revoked_at is not None:
-                    outcome = Outcome.REVOKED_BADGE
+        attendee, badge_id, outcome, found_by = self._identify(code)
         return self._admit(
-            session, attendee, now, station, method, operator, outcome, badge_id, code
+            session, attendee, now, station, found_by or method, operator, outcome, badge_id, code
         )
+
+    def _identify(
+        self, code: str
+    ) -> tuple[Attendee | None, int | None, Outcome | None, Method | None]:
+        """Who a scanned code names: (attendee, badge id, refusal or None, method).
+
+        Our signed badges first; a text not in our format at all may be a ticket another
+        system issued (an imported pretix secret or Eventbrite barcode), found by exact
+        match: then the method is FOREIGN_TICKET."""
+        ref = self.verifier.verify(code)
+        if isinstance(ref, TokenProblem):
+            if ref is TokenProblem.NOT_OURS:
+                return self._foreign(code)
+            return None, None, _TOKEN_OUTCOME[ref], None
+        badge = self.store.badge(ref.badge_id)
+        if badge is None or badge.version != ref.version:
+            return None, None, Outcome.UNKNOWN_CODE, None
+        attendee = self.store.attendee(badge.attendee_id)
+        if attendee is None:
+            return None, badge.badge_id, Outcome.UNKNOWN_CODE, None
+        revoked = Outcome.REVOKED_BADGE if badge.revoked_at is not None else None
+        return attendee, badge.badge_id, revoked, None
+
+    def _foreign(
+        self, code: str
+    ) -> tuple[Attendee | None, int | None, Outcome | None, Method | None]:
+        ticket = self.store.foreign_ticket(code)
+        attendee = self.store.attendee(ticket.attendee_id) if ticket else None
+        if ticket is None or attendee is None:
+            return None, None, Outcome.UNKNOWN_CODE, None
+        revoked = Outcome.REVOKED_BADGE if ticket.revoked_at is not None else None
+        return attendee, None, revoked, Method.FOREIGN_TICKET
 
     def manual_check_in(
         self,
@@ -153,7 +169,7 @@ class CheckinService:
             )  # fmt: skip
             if outcome is Outcome.ADMITTED and aid:
                 self.store.admit(c, session.id, aid, log_uuid, now, station)
-        return self._result(outcome, session, attendee, now, station, log_uuid, prior)
+        return self._result(outcome, session, attendee, now, station, log_uuid, prior, method)
 
     def check_out(
         self, code: str, session_id: str, station: str = "exit-1", operator: str = ""
@@ -161,34 +177,26 @@ class CheckinService:
         """An exit scan: the attendee leaves the session (counted in `inside`)."""
         session = self.session(session_id)
         now = self.clock.now()
-        ref = self.verifier.verify(code.strip())
-        attendee: Attendee | None = None
-        outcome: Outcome | None = None
-        badge_id = None
-        if isinstance(ref, TokenProblem):
-            outcome = _TOKEN_OUTCOME[ref]
-        else:
-            badge = self.store.badge(ref.badge_id)
-            attendee = self.store.attendee(badge.attendee_id) if badge else None
-            if badge is None or attendee is None or badge.version != ref.version:
-                outcome, attendee = Outcome.UNKNOWN_CODE, None
-            elif badge.revoked_at is not None:
-                outcome = Outcome.REVOKED_BADGE
-            else:
-                badge_id = badge.badge_id
-                presence = self.store.presence(session.id, attendee.attendee_id)
-                inside = presence is not None and presence["inside"]
-                outcome = Outcome.EXITED if inside else Outcome.NOT_INSIDE
+        attendee, badge_id, outcome, found_by = self._identify(code.strip())
+        if outcome is not None and outcome is not Outcome.REVOKED_BADGE:
+            attendee = None
+        if outcome is None and attendee is not None:
+            presence = self.store.presence(session.id, attendee.attendee_id)
+            inside = presence is not None and presence["inside"]
+            outcome = Outcome.EXITED if inside else Outcome.NOT_INSIDE
+        assert outcome is not None
+        method = found_by or Method.CAMERA
         aid = attendee.attendee_id if attendee else None
         with self.store.write() as c:
             log_uuid = self.store.append_log(
                 c, LogKind.EXIT, now, session_id=session.id, station=station, operator=operator,
-                method=Method.CAMERA, outcome=outcome, attendee_id=aid, badge_id=badge_id,
+                method=method, outcome=outcome, attendee_id=aid,
+                badge_id=badge_id if outcome is not Outcome.REVOKED_BADGE else None,
                 code=code.strip(),
             )  # fmt: skip
             if outcome is Outcome.EXITED and aid:
                 self.store.leave(c, session.id, aid)
-        return self._result(outcome, session, attendee, now, station, log_uuid, None)
+        return self._result(outcome, session, attendee, now, station, log_uuid, None, method)
 
     def _result(
         self,
@@ -199,6 +207,7 @@ class CheckinService:
         station: str,
         log_uuid: str,
         prior: PriorCheckin | None,
+        method: Method | None = None,
     ) -> CheckinResult:
         a = attendee
         return CheckinResult(
@@ -219,6 +228,7 @@ class CheckinService:
             room=session.room,
             room_zh=session.room_zh,
             prior=prior,
+            method=method,
         )
 
     # -- undo ------------------------------------------------------------------------------
@@ -315,6 +325,7 @@ class CheckinService:
         with self.store.write() as c:
             if revoke_reason is not None:
                 self.store.revoke_badges(c, attendee_id, now, revoke_reason)
+                self.store.revoke_foreign_tickets(c, attendee_id, now, revoke_reason)
                 self.store.append_log(
                     c, LogKind.REPRINT, now, operator=operator, attendee_id=attendee_id,
                     badge_id=badge_id, reason=revoke_reason,

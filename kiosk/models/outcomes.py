@@ -37,6 +37,7 @@ class Method(enum.StrEnum):
     SEARCH = "search"
     SELF = "self"
     MANUAL = "manual"
+    FOREIGN_TICKET = "foreign_ticket"  # a ticket issued by another system (pretix, Eventbrite)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class CheckinResult:
     prior: PriorCheckin | None = None
     detail: str = ""  # technical detail for logs (never shown as the reason)
     extra: dict[str, str] = field(default_factory=dict)
+    method: Method | None = None  # how the attendee was identified (FOREIGN_TICKET …)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -86,4 +88,5 @@ class CheckinResult:
             "already_at": self.prior.at.isoformat() if self.prior else None,
             "already_station": self.prior.station if self.prior else None,
             "log_uuid": self.log_uuid,
+            "method": self.method.value if self.method else None,
         }

@@ -38,6 +38,7 @@ class AttendeeInput:
     attention: bool = False
     external_id: str = ""
     sessions: tuple[str, ...] = ()
+    ticket_code: str = ""  # a ticket issued by another system (pretix secret, Eventbrite barcode)
 
 
 # The attendee's own fields, as stored, compared on re-import and mapped from files.
@@ -147,11 +148,16 @@ class SessionStats:
     title: str
     title_zh: str
     capacity: int | None
-    registered: int  # attendees registered for the session (everyone for open sessions)
+    registered: int  # who registered for it (attendees without registrations: open sessions)
     admitted: int  # distinct attendees admitted (undos excluded)
     inside: int  # admitted minus exited (meaningful where exits are scanned)
     exits_scanned: bool
     refused: dict[str, int] = field(default_factory=dict)  # outcome value -> count
+    may_attend: int = -1  # who may enter (everyone, for open sessions); -1: as registered
+
+    def __post_init__(self) -> None:
+        if self.may_attend < 0:
+            object.__setattr__(self, "may_attend", self.registered)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -160,6 +166,7 @@ class SessionStats:
             "title_zh": self.title_zh,
             "capacity": self.capacity,
             "registered": self.registered,
+            "may_attend": self.may_attend,
             "admitted": self.admitted,
             "inside": self.inside if self.exits_scanned else None,
             "refused": dict(self.refused),

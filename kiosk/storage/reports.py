@@ -12,10 +12,24 @@ from kiosk.storage.base import StoreBase, from_ts
 class Reports(StoreBase):
     def may_attend(self, session_id: str, alias: str = "a") -> str:
         """SQL condition on attendee row `alias`: registered for the session if it is
-        restricted, everyone otherwise (the one place that rule is written)."""
+        restricted, everyone otherwise (the one place the admission rule is written)."""
         if self.event().session(session_id).restricted:
             return f"EXISTS (SELECT 1 FROM json_each({alias}.sessions) j WHERE j.value = :s)"
         return "1"
+
+    def registered_for(self, session_id: str, alias: str = "a") -> str:
+        """SQL condition on attendee row `alias`: who registered for the session. Where an
+        attendee's registrations are known (a sessions column, a mapped ticket type), that
+        is who chose it; an attendee with none recorded counts for every open session (the
+        rule of `may_attend`). For restricted sessions both rules are the same."""
+        chose = f"EXISTS (SELECT 1 FROM json_each({alias}.sessions) j WHERE j.value = :s)"
+        if self.event().session(session_id).restricted:
+            return chose
+        return f"({alias}.sessions = '[]' OR {chose})"
+
+    def _count_where(self, condition: str, session_id: str) -> int:
+        row = self.one(f"SELECT COUNT(*) FROM attendees a WHERE {condition}", {"s": session_id})
+        return int(row[0]) if row else 0
 
     # -- reports ---------------------------------------------------------------------------
     def stats(self) -> list[SessionStats]:
@@ -32,12 +46,8 @@ class Reports(StoreBase):
         out = []
         for s in event.sessions:
             counts = self.one("SELECT * FROM session_counts WHERE session_id = ?", (s.id,))
-            registered = total
-            if s.restricted:
-                reg = self.one(
-                    f"SELECT COUNT(*) FROM attendees a WHERE {self.may_attend(s.id)}", {"s": s.id}
-                )
-                registered = int(reg[0]) if reg else 0
+            registered = self._count_where(self.registered_for(s.id), s.id)
+            may_attend = registered if s.restricted else total
             out.append(
                 SessionStats(
                     session_id=s.id,
@@ -45,6 +55,7 @@ class Reports(StoreBase):
                     title_zh=s.title_zh,
                     capacity=s.capacity,
                     registered=registered,
+                    may_attend=may_attend,
                     admitted=int(counts["admitted"]) if counts else 0,
                     inside=int(counts["inside"]) if counts else 0,
                     exits_scanned=bool(counts and counts["exits"]),
@@ -72,9 +83,9 @@ class Reports(StoreBase):
             )
 
     def no_shows(self, session_id: str) -> list[Attendee]:
-        """Registered for the session (everyone, for open sessions) and not admitted."""
+        """Registered for the session (see `registered_for`) and not admitted."""
         rows = self.conn.execute(
-            f"SELECT a.* FROM attendees a WHERE {self.may_attend(session_id)} AND NOT EXISTS "
+            f"SELECT a.* FROM attendees a WHERE {self.registered_for(session_id)} AND NOT EXISTS "
             "(SELECT 1 FROM presence p WHERE p.session_id = :s AND p.attendee_id = a.attendee_id) "
             "ORDER BY a.name = '', a.name, a.name_zh, a.attendee_id",
             {"s": session_id},

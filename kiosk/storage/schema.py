@@ -101,3 +101,20 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX prints_attendee ON prints(attendee_id);
         """
     )
+
+
+@migrations()
+def m002_foreign_tickets(db: Database) -> None:
+    """Tickets issued by another system (a pretix secret, an Eventbrite barcode), accepted
+    as they are at the door: looked up by exact match on the primary key."""
+    db.executescript(
+        """
+        CREATE TABLE foreign_tickets (
+            code TEXT PRIMARY KEY,
+            attendee_id TEXT NOT NULL REFERENCES attendees(attendee_id),
+            imported_at TEXT NOT NULL,
+            revoked_at TEXT, revoked_reason TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID;
+        CREATE INDEX foreign_tickets_attendee ON foreign_tickets(attendee_id);
+        """
+    )

@@ -31,11 +31,12 @@ from kiosk.storage.base import from_ts, new_uuid, ts
 from kiosk.storage.ledger import Ledger
 from kiosk.storage.reports import Reports
 from kiosk.storage.schema import migrations
+from kiosk.storage.tickets import Tickets
 
 _ATTENDEE_COLS = list(ATTENDEE_FIELDS)
 
 
-class Store(Ledger, Reports):
+class Store(Ledger, Reports, Tickets):
     def __init__(self, conn: sqlite3.Connection, path: str = ":memory:") -> None:
         self.path = path
         self.conn = conn
@@ -43,6 +44,7 @@ class Store(Ledger, Reports):
         self.db = Database(conn, execute_plugins=False)
         self._event: Event | None = None
         self._order: dict[str, int] | None = None
+        self._batch = False
         try:
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
@@ -81,7 +83,11 @@ class Store(Ledger, Reports):
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One explicit write transaction. Storage failures become StorageError (nothing kept)."""
+        """One explicit write transaction. Storage failures become StorageError (nothing kept).
+        Inside `batch()`, writes join the batch's transaction."""
+        if self._batch:
+            yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -95,6 +101,19 @@ class Store(Ledger, Reports):
         except BaseException:
             self._rollback()
             raise
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes that take effect together, or not at all (an import in chunks)."""
+        if self._batch:
+            yield
+            return
+        with self.write():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -222,6 +241,32 @@ class Store(Ledger, Reports):
         row = self.one("SELECT COUNT(*) FROM attendees")
         return int(row[0]) if row else 0
 
+    def _existing(self, rows: Sequence[AttendeeInput]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The stored attendees these rows name: by external id, and (without one) by email."""
+        by_ext: dict[str, Any] = {}
+        by_email: dict[str, Any] = {}
+        ext = list({r.external_id for r in rows if r.external_id})
+        emails = list({r.email.lower() for r in rows if r.email})
+        for i in range(0, len(ext), 900):
+            part = ext[i : i + 900]
+            for row in self.conn.execute(
+                f"SELECT rowid, * FROM attendees WHERE external_id IN ({','.join('?' * len(part))})",
+                part,
+            ):
+                by_ext[row["external_id"]] = row
+        for i in range(0, len(emails), 900):
+            part = emails[i : i + 900]
+            for row in self.conn.execute(
+                "SELECT rowid, * FROM attendees WHERE external_id = '' AND email COLLATE NOCASE "
+                f"IN ({','.join('?' * len(part))})",
+                part,
+            ):
+                by_email[row["email"].lower()] = row
+        return by_ext, by_email
+
+    def _taken(self, attendee_id: str) -> bool:
+        return self.one("SELECT 1 FROM attendees WHERE attendee_id = ?", (attendee_id,)) is not None
+
     def upsert_attendees(
         self,
         rows: Sequence[AttendeeInput],
@@ -233,35 +278,31 @@ class Store(Ledger, Reports):
         """Insert or update attendees in one transaction, keyed by external id, else email.
 
         `new_id` returns a candidate attendee id (retried until unused). Unchanged rows are
-        untouched. Existing keys are read once, so a 100,000-row import is one pass.
+        untouched. Only the attendees these rows name are read (indexed look-ups), so an
+        import in chunks costs the same per chunk however many attendees there are.
+        A row's `ticket_code` becomes an accepted foreign ticket of that attendee.
         """
         stamp = ts(now)
-        by_ext: dict[str, sqlite3.Row] = {}
-        by_email: dict[str, sqlite3.Row] = {}
+        by_ext, by_email = self._existing(rows)
+        codes = self.foreign_codes_of(
+            [r["attendee_id"] for r in (*by_ext.values(), *by_email.values())]
+        )
+        row = self.one("SELECT MAX(rowid) FROM attendees")
+        next_rowid = int(row[0] or 0) + 1 if row else 1
         known: set[str] = set()
-        next_rowid = 1
-        for row in self.conn.execute("SELECT rowid, * FROM attendees"):
-            known.add(row["attendee_id"])
-            next_rowid = max(next_rowid, row["rowid"] + 1)
-            if row["external_id"]:
-                by_ext[row["external_id"]] = row
-            elif row["email"]:
-                by_email[row["email"].lower()] = row
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         fts: list[tuple[int, str]] = []
         touched: list[tuple[str, int]] = []
+        tickets: list[tuple[str, str]] = []
         ids: list[str] = []
         unchanged = 0
         for i, r in enumerate(rows):
             if progress and i % 5000 == 0:
                 progress(i, len(rows))
             existing = by_ext.get(r.external_id) if r.external_id else None
-            if existing is None and r.email and not r.external_id:
+            if existing is None and r.email:
                 existing = by_email.get(r.email.lower())
-            if existing is None and r.email and r.external_id:
-                cand = by_email.get(r.email.lower())
-                existing = cand if cand is not None and not cand["external_id"] else None
             values = [getattr(r, k) for k in _ATTENDEE_COLS]
             values[_ATTENDEE_COLS.index("attention")] = int(r.attention)
             # Session ids are [a-z0-9-] (checked when the event loads): a JSON array as is.
@@ -270,16 +311,24 @@ class Store(Ledger, Reports):
             )
             if existing is None:
                 aid = new_id()
-                while aid in known:
+                while aid in known or self._taken(aid):
                     aid = new_id()
                 known.add(aid)
                 rowid, next_rowid = next_rowid, next_rowid + 1
                 inserts.append((rowid, aid, *values, int(walk_in), stamp, stamp))
+                if r.ticket_code:
+                    tickets.append((aid, r.ticket_code))
             else:
                 aid, rowid = existing["attendee_id"], existing["rowid"]
+                new_code = bool(r.ticket_code) and r.ticket_code not in codes.get(aid, ())
+                if new_code:
+                    tickets.append((aid, r.ticket_code))
                 old = [existing[k] for k in _ATTENDEE_COLS]
                 if old == values[:-1] and set(json.loads(existing["sessions"])) == set(r.sessions):
-                    unchanged += 1
+                    if not new_code:
+                        unchanged += 1
+                    else:
+                        updates.append((*values, stamp, aid))
                     ids.append(aid)
                     continue
                 updates.append((*values, stamp, aid))
@@ -302,9 +351,22 @@ class Store(Ledger, Reports):
             )
             c.executemany("DELETE FROM attendee_fts WHERE rowid = ?", [(r,) for _, r in touched])
             c.executemany("INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)", fts)
+            self.record_foreign_tickets(c, tickets, now)
         if progress:
             progress(len(rows), len(rows))
         return UpsertReport(len(inserts), len(updates), unchanged, tuple(ids))
+
+    def unkeyed_inputs(self) -> set[AttendeeInput]:
+        """Attendees without external id and email, as imported (to skip exact re-imports)."""
+        found: set[AttendeeInput] = set()
+        for r in self.conn.execute(
+            f"SELECT {', '.join(_ATTENDEE_COLS)}, sessions FROM attendees "
+            "WHERE external_id = '' AND email = ''"
+        ):
+            values = {k: r[k] for k in _ATTENDEE_COLS}
+            values["attention"] = bool(values["attention"])
+            found.add(AttendeeInput(**values, sessions=self._ordered(json.loads(r["sessions"]))))
+        return found
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
         q = fts_query(text)
