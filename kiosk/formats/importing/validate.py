@@ -153,6 +153,9 @@ def column_plan(
     if any(n in _ATTENDEE_EMAIL for n in normalized):  # pretix orders: plain Email is the buyer's
         auto = ["order_email" if t == "email" and n not in _ATTENDEE_EMAIL else t
                 for t, n in zip(auto, normalized, strict=True)]  # fmt: skip
+    read: Counter[str] = Counter(
+        n for n, t in zip(normalized, auto, strict=True) if t not in (None, "ignore")
+    )
     plan: dict[str, list[int]] = {}
     used: dict[str, str] = {}
     ignored: list[str] = []
@@ -165,7 +168,10 @@ def column_plan(
             found = "ignore"  # --map named another occurrence of this header
         if found is None:
             found = wanted.get((n, 0)) or auto[i]
-            if seen[n] > 1 and found not in (None, "ignore"):
+            if (read[n] > 1 or (seen[n] > 1 and (n, 0) in wanted)) and found not in (
+                None,
+                "ignore",
+            ):
                 raise ImportFileError(path, _duplicate(h, n, normalized, found))
         if found is None or found == "ignore":
             if h:
