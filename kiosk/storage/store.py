@@ -250,15 +250,16 @@ class Store(Ledger, Reports, Tickets):
         for i in range(0, len(ext), 900):
             part = ext[i : i + 900]
             for row in self.conn.execute(
-                f"SELECT rowid, * FROM attendees WHERE external_id IN ({','.join('?' * len(part))})",
+                "SELECT rowid, * FROM attendees WHERE external_id != '' AND external_id "
+                f"IN ({','.join('?' * len(part))})",  # the != '' lets the partial index serve
                 part,
             ):
                 by_ext[row["external_id"]] = row
         for i in range(0, len(emails), 900):
             part = emails[i : i + 900]
             for row in self.conn.execute(
-                "SELECT rowid, * FROM attendees WHERE external_id = '' AND email COLLATE NOCASE "
-                f"IN ({','.join('?' * len(part))})",
+                "SELECT rowid, * FROM attendees WHERE email != '' AND email COLLATE NOCASE "
+                f"IN ({','.join('?' * len(part))}) AND external_id = ''",
                 part,
             ):
                 by_email[row["email"].lower()] = row

@@ -10,6 +10,7 @@ Dutch, Japanese and Chinese. Eventbrite's are those of its attendee report ("Ord
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -209,6 +210,7 @@ _TICKET_WORDS = (
 _TICKET_CATEGORY = [(cat, re.compile(rx, re.IGNORECASE)) for cat, rx in _TICKET_WORDS]
 
 
+@functools.lru_cache(maxsize=1024)  # a file has a handful of ticket types, on many rows
 def category_from_ticket(ticket: str) -> str:
     """The category a ticket type's name says (VIP Pass → vip, 演讲嘉宾票 → speaker), or ''."""
     for cat, rx in _TICKET_CATEGORY:

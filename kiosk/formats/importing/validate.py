@@ -265,9 +265,10 @@ class RowReader:
     def values(self, cells: list[Cell]) -> list[str]:
         if self.text_only:
             vals = list(map(str.strip, cells))  # type: ignore[arg-type]
-            for i, v in enumerate(vals):
-                if v[:1] == "'" and v[1:2] and v[1] in FORMULA_START:
-                    vals[i] = v[1:]  # our own CSV export's guard against formula injection
+            if "'" in "".join(vals):
+                for i, v in enumerate(vals):
+                    if v[:1] == "'" and v[1:2] and v[1] in FORMULA_START:
+                        vals[i] = v[1:]  # our own CSV export's guard against formula injection
         else:
             vals = [c.strip() if type(c) is str else cell_text(c) for c in cells]
         n, width = len(vals), self.width
