@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -13,13 +12,12 @@ from PIL import Image
 
 from kiosk.cli import load_commands
 from kiosk.models.clock import ManualClock
-from kiosk.scan import synth
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoders import Detection, Gray, make_decoder
 from kiosk.scan.loop import ScanLoop
 from kiosk.scan.pipeline import FramePipeline
 from kiosk.scan.sources import open_source, read_image
-from tests.helpers.scan_media import CORPUS
+from tests.helpers.scan_media import CORPUS, folder_of
 
 QRCODE_7 = Path(__file__).parent / "data" / "zxing-qrcode-7"
 
@@ -40,17 +38,8 @@ class Flaky:
         return self.inner.decode(gray)
 
 
-def _folder(tmp: Path, codes: list[str]) -> Path:
-    for i, code in enumerate(codes):
-        frame, _ = synth.render(
-            640, 480, code, synth.Distortion(height=0.4), np.random.default_rng(i)
-        )
-        cv2.imwrite(str(tmp / f"{i:03d}.png"), frame)
-    return tmp
-
-
 def test_scan_loop_counts_failures_and_the_fallback_reads_those_frames(tmp_path: Path) -> None:
-    folder = _folder(tmp_path, ["BADGE-A", "BADGE-B", "BADGE-C", "BADGE-D"])
+    folder = folder_of(tmp_path, "f", ["BADGE-A", "BADGE-B", "BADGE-C", "BADGE-D"])
     clock = ManualClock()
     pipeline = FramePipeline(Flaky())
     seen: list[str] = []

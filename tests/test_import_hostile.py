@@ -17,8 +17,7 @@ import pytest
 
 from kiosk.checkin.service import CheckinService
 from kiosk.formats.importer import ImportFileError, ReadLimits, import_attendees, parse_attendees
-from kiosk.storage.store import Store
-from tests.helpers.data_files import write_csv, write_xlsx
+from tests.helpers.data_files import attendee_count, write_csv, write_xlsx
 from tests.helpers.hostile import (
     far_cell_xlsx,
     lie_about_sizes,
@@ -42,14 +41,6 @@ def run_limited(tmp: Path, db: Path, *args: str) -> tuple[dict[str, object], str
     return json.loads(report.read_text()), proc.stderr
 
 
-def _count(db: Path) -> int:
-    s = Store.open(db)
-    try:
-        return s.count_attendees()
-    finally:
-        s.close()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("bomb", ["far-cell", "shared-strings", "whitespace", "lying-sizes"])
 def test_workbook_bombs_are_refused_in_bounded_memory(
@@ -64,13 +55,13 @@ def test_workbook_bombs_are_refused_in_bounded_memory(
     else:
         f, expect = lie_about_sizes(shared_strings_bomb(tmp_path)), "damaged XLSX workbook"
     assert f.stat().st_size < 1_100_000 if bomb != "far-cell" else f.stat().st_size < 10_000
-    before = _count(demo_db)
+    before = attendee_count(demo_db)
     report, err = run_limited(tmp_path, demo_db, str(f))
     assert report["exit"] == 1, err
     (line,) = err.splitlines()
     assert line.startswith(f"error: {f}: ") and expect in line and len(line) < 400
     assert float(report["peak_mb"]) < 300  # type: ignore[arg-type]
-    assert _count(demo_db) == before
+    assert attendee_count(demo_db) == before
 
 
 def test_a_far_cell_is_refused_in_under_a_second(tmp_path: Path, service: CheckinService) -> None:

@@ -45,19 +45,13 @@ def _kind(path: Path) -> str:
         return "absent"  # the folder check then names what is missing
     except OSError:
         return "unknown"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISCHR(mode):
-        return "char"
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISBLK(mode):
-        return "block device"
-    return "unknown"
+    return next((name for test, name in _KINDS if test(mode)), "unknown")
+
+
+_KINDS = (
+    (stat.S_ISREG, "file"), (stat.S_ISCHR, "char"), (stat.S_ISFIFO, "fifo"),
+    (stat.S_ISDIR, "folder"), (stat.S_ISSOCK, "socket"), (stat.S_ISBLK, "block device"),
+)  # fmt: skip
 
 
 def _target(out: Path, error: type[KioskError]) -> tuple[Path, str]:

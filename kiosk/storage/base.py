@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +34,12 @@ class StoreBase:
     def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
+
+    def rows_in(self, sql: str, values: Sequence[Any], size: int = 900) -> Iterator[sqlite3.Row]:
+        """`sql` with `{marks}` standing for an IN list, run over `values` in chunks."""
+        for i in range(0, len(values), size):
+            part = values[i : i + size]
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(part))), part)
 
     def event(self) -> Event:
         raise NotImplementedError

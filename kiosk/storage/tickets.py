@@ -47,14 +47,9 @@ class Tickets(StoreBase):
     def foreign_codes_of(self, attendee_ids: Sequence[str]) -> dict[str, set[str]]:
         """Every code (revoked ones too) recorded for these attendees."""
         out: dict[str, set[str]] = {}
-        for i in range(0, len(attendee_ids), 900):
-            part = attendee_ids[i : i + 900]
-            marks = ",".join("?" * len(part))
-            for aid, code in self.conn.execute(
-                f"SELECT attendee_id, code FROM foreign_tickets WHERE attendee_id IN ({marks})",
-                part,
-            ):
-                out.setdefault(aid, set()).add(code)
+        sql = "SELECT attendee_id, code FROM foreign_tickets WHERE attendee_id IN ({marks})"
+        for aid, code in self.rows_in(sql, attendee_ids):
+            out.setdefault(aid, set()).add(code)
         return out
 
     def record_foreign_tickets(

@@ -10,7 +10,18 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kiosk.storage.store import Store
+
 Row = Sequence[object]
+
+
+def attendee_count(db: Path) -> int:
+    """How many attendees the database file holds."""
+    s = Store.open(db)
+    try:
+        return s.count_attendees()
+    finally:
+        s.close()
 
 
 def csv_text(header: Row, rows: Sequence[Row], delimiter: str = ",") -> str:
