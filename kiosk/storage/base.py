@@ -41,6 +41,16 @@ class StoreBase:
             part = values[i : i + size]
             yield from self.conn.execute(sql.format(marks=",".join("?" * len(part))), part)
 
+    def revoke_all(
+        self, c: sqlite3.Connection, table: str, attendee_id: str, at: datetime, why: str
+    ) -> None:
+        """Revoke the attendee's unrevoked rows of `table` (badges, foreign_tickets)."""
+        c.execute(
+            f"UPDATE {table} SET revoked_at = ?, revoked_reason = ? "
+            "WHERE attendee_id = ? AND revoked_at IS NULL",
+            (ts(at), why, attendee_id),
+        )
+
     def event(self) -> Event:
         raise NotImplementedError
 

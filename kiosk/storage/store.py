@@ -260,8 +260,13 @@ class Store(Ledger, Reports, Tickets):
             by_email[row["email"].lower()] = row
         return by_ext, by_email
 
-    def _taken(self, attendee_id: str) -> bool:
-        return self.one("SELECT 1 FROM attendees WHERE attendee_id = ?", (attendee_id,)) is not None
+    def _fresh_ids(self, new_id: Callable[[], str], batch: int) -> Iterator[str]:
+        """Unused attendee ids from `new_id`, checked against the table `batch` at a time."""
+        while True:
+            ids = list(dict.fromkeys(new_id() for _ in range(batch)))
+            sql = "SELECT attendee_id FROM attendees WHERE attendee_id IN ({marks})"
+            taken = {r[0] for r in self.rows_in(sql, ids)}
+            yield from (a for a in ids if a not in taken)
 
     def upsert_attendees(
         self,
@@ -286,6 +291,7 @@ class Store(Ledger, Reports, Tickets):
         row = self.one("SELECT MAX(rowid) FROM attendees")
         next_rowid = int(row[0] or 0) + 1 if row else 1
         known: set[str] = set()
+        fresh = self._fresh_ids(new_id, max(1, min(1000, len(rows))))
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         fts: list[tuple[int, str]] = []
@@ -306,9 +312,9 @@ class Store(Ledger, Reports, Tickets):
                 '["' + '","'.join(dict.fromkeys(r.sessions)) + '"]' if r.sessions else "[]"
             )
             if existing is None:
-                aid = new_id()
-                while aid in known or self._taken(aid):
-                    aid = new_id()
+                aid = next(fresh)
+                while aid in known:
+                    aid = next(fresh)
                 known.add(aid)
                 rowid, next_rowid = next_rowid, next_rowid + 1
                 inserts.append((rowid, aid, *values, int(walk_in), stamp, stamp))
@@ -425,11 +431,7 @@ class Store(Ledger, Reports, Tickets):
     def revoke_badges(
         self, c: sqlite3.Connection, attendee_id: str, at: datetime, why: str
     ) -> None:
-        c.execute(
-            "UPDATE badges SET revoked_at = ?, revoked_reason = ? "
-            "WHERE attendee_id = ? AND revoked_at IS NULL",
-            (ts(at), why, attendee_id),
-        )
+        self.revoke_all(c, "badges", attendee_id, at, why)
 
     # -- print log -------------------------------------------------------------------------
     def record_print(

@@ -74,8 +74,4 @@ class Tickets(StoreBase):
     def revoke_foreign_tickets(
         self, c: sqlite3.Connection, attendee_id: str, at: datetime, why: str
     ) -> None:
-        c.execute(
-            "UPDATE foreign_tickets SET revoked_at = ?, revoked_reason = ? "
-            "WHERE attendee_id = ? AND revoked_at IS NULL",
-            (ts(at), why, attendee_id),
-        )
+        self.revoke_all(c, "foreign_tickets", attendee_id, at, why)
