@@ -10,7 +10,13 @@ import pytest
 
 from kiosk.checkin.service import CheckinService
 from kiosk.formats.importer import ImportFileError, import_attendees, parse_attendees
-from kiosk.formats.importing.fields import cell_text, normalize_category, normalize_header
+from kiosk.formats.importing.fields import (
+    category_from_ticket,
+    cell_text,
+    normalize_category,
+    normalize_header,
+    parse_bool,
+)
 from tests.helpers.data_files import (
     CHINESE_HEADER,
     EVENTBRITE_HEADER,
@@ -338,6 +344,13 @@ def test_header_and_value_normalisation() -> None:
         "vip", "vip", "vip", "speaker", "press", "exhibitor",
     ]  # fmt: skip
     assert normalize_category("工作人员") == "staff"
+    assert [category_from_ticket(t) for t in ("VIP Pass", "Express Pass", "演讲嘉宾票", "媒体证",
+            "Exhibitor Booth", "Volunteer crew", "参展商", "Delegate")] == [
+        "vip", "", "speaker", "press", "exhibitor", "staff", "exhibitor", "",
+    ]  # fmt: skip
+    assert [parse_bool(v) for v in ("Yes", "Ja", "是", "Oui", "Sí", "No", "Nein", "否", "jo")] == [
+        True, True, True, True, True, False, False, False, False,
+    ]  # fmt: skip
     assert cell_text(1234.0) == "1234" and cell_text(12.5) == "12.5"
     assert cell_text(datetime(2024, 11, 4, 9, 30)) == "2024-11-04 09:30:00"
 

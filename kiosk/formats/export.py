@@ -271,14 +271,10 @@ def _write_csv(tmp: Path, cols: list[Column], keep: list[int], sections: list[Se
 FORMULA_START = "=+-@\t\r"
 
 
-def neutralise(text: str) -> str:
-    """A cell a spreadsheet would run as a formula, made inert (OWASP's rule for CSV
-    injection): text starting with = + - @ tab or CR gets a leading apostrophe."""
-    return "'" + text if text and text[0] in FORMULA_START else text
-
-
 def neutralised(rows: Iterator[list[Any]], texts: list[int]) -> Iterator[list[Any]]:
-    """`rows` with every text cell (positions `texts`) neutralised."""
+    """`rows` with every text cell (positions `texts`) made inert where a spreadsheet would
+    run it as a formula (OWASP's rule for CSV injection): text starting with = + - @ tab or
+    CR gets a leading apostrophe. Our importer takes that apostrophe off again."""
     for row in rows:
         for n in texts:
             v = row[n]
