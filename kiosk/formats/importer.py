@@ -20,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 from kiosk.checkin.service import CheckinService
+from kiosk.formats.importing.columns import has_name_column
 from kiosk.formats.importing.limits import ImportFileError, ReadLimits
 from kiosk.formats.importing.readers import open_table
 from kiosk.formats.importing.validate import (
@@ -28,7 +29,6 @@ from kiosk.formats.importing.validate import (
     Progress,
     RowProblem,
     TicketHolder,
-    has_name_column,
     validate,
 )
 from kiosk.models.event import Event
