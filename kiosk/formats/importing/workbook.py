@@ -80,6 +80,7 @@ def check_archive(path: Path, limits: ReadLimits) -> None:
         for info in infos:
             grid = _Grid(info.filename, limits, path) if _WORKSHEET.match(info.filename) else None
             tail = b""
+            first = True
             try:
                 with zf.open(info) as part:
                     while chunk := part.read(MB):
@@ -87,21 +88,29 @@ def check_archive(path: Path, limits: ReadLimits) -> None:
                         if total > limit:
                             raise ImportFileError(path, _too_big(total, limit))
                         if grid is not None:
-                            _scan(tail + chunk, grid)
-                            tail = chunk[-64:]
+                            _scan(tail + chunk, grid, first)
+                            tail, first = chunk[-64:], False
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
                 raise ImportFileError(
                     path, f"damaged XLSX workbook: part {info.filename[:80]} ({exc})"
                 ) from None
 
 
-def _scan(data: bytes, grid: _Grid) -> None:
-    for m in _DIMENSION.finditer(data):
-        grid.see(m.group(1), m.group(2))
-        if m.group(3):
-            grid.see(m.group(3), m.group(4))
-    for m in _CELL_REF.finditer(data):
-        grid.see(m.group(1), m.group(2))
+def _scan(data: bytes, grid: _Grid, first: bool) -> None:
+    if first:  # <dimension> comes before the rows
+        for m in _DIMENSION.finditer(data, 0, 4096):
+            grid.see(m.group(1), m.group(2))
+            if m.group(3):
+                grid.see(m.group(3), m.group(4))
+    # Hundreds of thousands of cells per chunk: only the distinct columns and the largest
+    # row number (the longest, then the greatest of those) are looked at one by one.
+    refs = _CELL_REF.findall(data)
+    if refs:
+        rows = [r for _, r in refs]
+        longest = len(max(rows, key=len))
+        top = max(r for r in rows if len(r) == longest)
+        for letters in {c for c, _ in refs}:
+            grid.see(letters, top)
 
 
 def _too_big(size: int, limit: int) -> str:
