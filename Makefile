@@ -50,6 +50,7 @@ bench: setup-test
 	$(PY) bench/checkin.py
 	$(PY) bench/search.py
 	$(PY) bench/import_rows.py
+	$(PY) bench/import_memory.py
 	$(PY) bench/export.py
 	$(PY) bench/decode.py
 	$(PY) bench/badges.py

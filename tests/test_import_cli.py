@@ -8,8 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kiosk.cli import load_commands
-from kiosk.storage.store import Store
-from tests.helpers.data_files import CHINESE_HEADER, chinese_rows, write_csv
+from tests.helpers.data_files import CHINESE_HEADER, attendee_count, chinese_rows, write_csv
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -17,17 +16,9 @@ def _run(*args: str) -> tuple[int, str, str]:
     return r.exit_code, r.stdout, r.stderr
 
 
-def _count(db: Path) -> int:
-    s = Store.open(db)
-    try:
-        return s.count_attendees()
-    finally:
-        s.close()
-
-
 def test_import_then_reimport(tmp_path: Path, demo_db: Path) -> None:
     f = write_csv(tmp_path / "cn.csv", CHINESE_HEADER, chinese_rows(), encoding="gb18030")
-    before = _count(demo_db)
+    before = attendee_count(demo_db)
     code, out, err = _run("import", str(f), "--db", str(demo_db))
     assert code == 0, err
     assert "cn.csv: 3 rows read; 3 inserted, 0 updated, 0 unchanged, 0 bad" in out
@@ -36,7 +27,7 @@ def test_import_then_reimport(tmp_path: Path, demo_db: Path) -> None:
     assert code == 0
     result = json.loads(out)
     assert (result["inserted"], result["unchanged"], result["written"]) == (0, 3, True)
-    assert _count(demo_db) == before + 3
+    assert attendee_count(demo_db) == before + 3
 
 
 def test_bad_rows_are_listed_and_nothing_is_written(tmp_path: Path, demo_db: Path) -> None:
@@ -44,7 +35,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(tmp_path: Path, demo_db: Pat
     f.write_text(
         "姓名;邮箱;场次\n张三;zs@x.cn;opening\n;nobody@x.cn;opening\n李四;ls@;gala\n", "utf-8"
     )
-    before = _count(demo_db)
+    before = attendee_count(demo_db)
     code, out, err = _run("import", str(f), "--db", str(demo_db))
     assert code == 1
     lines = err.splitlines()
@@ -52,11 +43,11 @@ def test_bad_rows_are_listed_and_nothing_is_written(tmp_path: Path, demo_db: Pat
     assert "row 4, column 邮箱: malformed email 'ls@'" in lines
     assert any(line.startswith("row 4, column 场次: unknown session id 'gala'") for line in lines)
     assert "nothing imported" in out
-    assert _count(demo_db) == before
+    assert attendee_count(demo_db) == before
     code, out, err = _run("import", str(f), "--db", str(demo_db), "--skip-bad")
     assert code == 3
     assert "1 inserted" in out and "2 bad" in out
-    assert _count(demo_db) == before + 1
+    assert attendee_count(demo_db) == before + 1
 
 
 def test_map_option_and_unreadable_file(tmp_path: Path, demo_db: Path) -> None:
@@ -74,7 +65,7 @@ def test_map_option_and_unreadable_file(tmp_path: Path, demo_db: Path) -> None:
     broken.write_text("not a workbook")
     code, _, err = _run("import", str(broken), "--db", str(demo_db))
     assert code == 1
-    assert err.strip() == f"error: {broken}: not an XLSX workbook (not a zip archive, or truncated)"
+    assert err.strip() == f"error: {broken}: not an XLSX workbook (damaged, or not a zip archive)"
 
 
 def test_progress_bar_on_long_files(tmp_path: Path, demo_db: Path) -> None:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
-
 from kiosk.models.clock import ManualClock
-from kiosk.scan import synth
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.loop import ScanLoop
 from kiosk.scan.pipeline import FramePipeline
 from kiosk.scan.sources import ReadResult, ReconnectingSource, SourceStatus, open_source
+from tests.helpers.scan_media import folder_of
 
 
 class Camera:
@@ -42,17 +39,6 @@ class Unplugged:
 
     def close(self) -> None:
         self.inner.close()
-
-
-def folder_of(tmp: Path, name: str, codes: list[str | None]) -> Path:
-    d = tmp / name
-    d.mkdir()
-    for i, code in enumerate(codes):
-        frame, _ = synth.render(
-            640, 480, code, synth.Distortion(height=0.4), np.random.default_rng(i)
-        )
-        cv2.imwrite(str(d / f"{i:03d}.png"), frame)
-    return d
 
 
 def test_loop_survives_a_lost_camera_and_debounces(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +23,7 @@ from kiosk.models.errors import NotFoundError, SigningKeyMissing, ValidationErro
 from kiosk.models.event import Event, Session
 from kiosk.models.outcomes import CheckinResult, Method, Outcome, PriorCheckin
 from kiosk.models.records import (
+    ATTENDEE_FIELDS,
     Attendee,
     AttendeeInput,
     LogEntry,
@@ -41,11 +42,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ISSUE_CHUNK = 1000
 
 
-def loggable(code: str, ref: BadgeRef | TokenProblem) -> str:
-    """What of a scanned text the log keeps. A badge code that verifies is a credential:
-    the entry names its badge instead, so that no copy of the log (a stolen kiosk) can
-    clone a badge; forged and other events' codes are kept only as a prefix."""
-    if isinstance(ref, BadgeRef):
+def loggable(code: str, ref: BadgeRef | TokenProblem, attendee: Attendee | None = None) -> str:
+    """What of a scanned text the log keeps. A badge code that verifies, or another
+    system's ticket that names an attendee, is a credential: the entry names the badge or
+    the attendee instead, so that no copy of the log (a stolen kiosk) can clone it; forged
+    and other events' codes are kept only as a prefix."""
+    if isinstance(ref, BadgeRef) or attendee is not None:
         return ""
     if ref is not TokenProblem.NOT_OURS:
         return code[:24] + "…"
@@ -123,9 +125,10 @@ class CheckinService:
         code = code.strip()
         ref = self.verifier.verify(code)  # pure: outside the transaction
         with self.store.write() as c:
-            attendee, badge_id, problem = self._resolve(ref)
+            attendee, badge_id, problem = self._resolve(ref, code)
+            method = self._method(ref, attendee, method)
             return self._enter(c, session, now, method, operator, attendee, badge_id, problem,
-                               loggable(code, ref))  # fmt: skip
+                               loggable(code, ref, attendee))  # fmt: skip
 
     def manual_check_in(
         self,
@@ -141,9 +144,15 @@ class CheckinService:
             attendee = self.attendee(attendee_ref)
             return self._enter(c, session, now, method, operator, attendee, None, None, "")
 
-    def _resolve(self, ref: BadgeRef | TokenProblem) -> tuple[Attendee | None, int | None,
-                                                             Outcome | None]:  # fmt: skip
-        """(attendee, badge id, refusal) of a scanned code, read inside the transaction."""
+    def _resolve(
+        self, ref: BadgeRef | TokenProblem, code: str = ""
+    ) -> tuple[Attendee | None, int | None, Outcome | None]:
+        """(attendee, badge id, refusal) of a scanned code, read inside the transaction.
+
+        Our signed badges first; a text not in our format at all may be a ticket another
+        system issued (an imported pretix secret or Eventbrite barcode): `_foreign`."""
+        if ref is TokenProblem.NOT_OURS:
+            return self._foreign(code)
         if isinstance(ref, TokenProblem):
             return None, None, rules.TOKEN_OUTCOME[ref]
         badge = self.store.badge(ref.badge_id)
@@ -152,6 +161,20 @@ class CheckinService:
         if problem is Outcome.UNKNOWN_CODE:
             return None, None, problem
         return attendee, ref.badge_id, problem
+
+    def _foreign(self, code: str) -> tuple[Attendee | None, int | None, Outcome | None]:
+        ticket = self.store.foreign_ticket(code)
+        attendee = self.store.attendee(ticket.attendee_id) if ticket else None
+        if ticket is None or attendee is None:
+            return None, None, Outcome.UNKNOWN_CODE
+        return attendee, None, (None if ticket.valid else Outcome.REVOKED_BADGE)
+
+    @staticmethod
+    def _method(ref: BadgeRef | TokenProblem, attendee: Attendee | None, method: Method) -> Method:
+        """How the attendee was identified: a foreign ticket says so."""
+        if ref is TokenProblem.NOT_OURS and attendee is not None:
+            return Method.FOREIGN_TICKET
+        return method
 
     def _enter(
         self, c: sqlite3.Connection, session: Session, now: datetime, method: Method,
@@ -192,16 +215,20 @@ class CheckinService:
         code = code.strip()
         ref = self.verifier.verify(code)
         with self.store.write() as c:
-            attendee, badge_id, outcome = self._resolve(ref)
+            attendee, badge_id, outcome = self._resolve(ref, code)
+            method = self._method(ref, attendee, Method.CAMERA)
             if outcome is None:
                 assert attendee is not None
                 outcome = rules.exit_decision(self._presence(session.id, attendee)).outcome
+            data: dict[str, object] = {"method": method.value}
+            if kept := loggable(code, ref, attendee):
+                data["code"] = kept
             entry = self.store.append(
                 c, LogKind.EXIT, now, session_id=session.id, operator=operator, outcome=outcome,
                 attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id,
-                data={"method": Method.CAMERA.value, "code": loggable(code, ref)},
+                data=data,
             )  # fmt: skip
-        return self._result(outcome, session, attendee, entry, None, Method.CAMERA)
+        return self._result(outcome, session, attendee, entry, None, method)
 
     def _result(
         self, outcome: Outcome, session: Session, attendee: Attendee | None, entry: LogEntry,
@@ -280,13 +307,16 @@ class CheckinService:
 
     def import_attendees(
         self,
-        rows: list[AttendeeInput],
+        rows: Iterable[AttendeeInput],
         progress: Callable[[int, int], None] | None = None,
         source: str = "",
+        total: int | None = None,
+        keep_ids: bool = True,
     ) -> UpsertReport:
-        """Attendees from a file, as one import batch (kiosk.storage.imports)."""
+        """Attendees from a file, as one import batch (kiosk.storage.imports); `keep_ids`
+        False leaves the report's ids out (memory stays flat for a million rows)."""
         return self.store.upsert_attendees(rows, self.new_attendee_id, self.clock.now(),
-                                           progress, source)  # fmt: skip
+                                           progress, source, total, keep_ids)  # fmt: skip
 
     def walk_in(
         self, person: AttendeeInput, operator: str = "", admit_to: str | None = None
@@ -324,8 +354,10 @@ class CheckinService:
         with self.store.write() as c:
             current = self.attendee(attendee_ref)
             new = fields_of(changes)
-            old = fields_of(AttendeeInput(**{k: getattr(current, k) for k in
-                                             AttendeeInput.__dataclass_fields__}))  # fmt: skip
+            old = fields_of(AttendeeInput(**{k: getattr(current, k) for k in ATTENDEE_FIELDS},
+                                          sessions=current.sessions))  # fmt: skip
+            if not changes.ticket_code:  # an edit without a ticket leaves it alone
+                new.pop("ticket", None)
             diff = {k: new.get(k, "") for k in set(new) | set(old) if new.get(k) != old.get(k)}
             if diff:
                 self.store.append(c, LogKind.EDIT, self.clock.now(),
@@ -369,6 +401,9 @@ class CheckinService:
             for bid in self.store.live_badges(aid):
                 self.store.append(c, LogKind.BADGE_REVOKE, now, attendee_id=aid, badge_id=bid,
                                   operator=operator, data={"reason": reason})  # fmt: skip
+            if ticket := self.store.current_ticket(aid):  # another system's ticket goes too
+                self.store.append(c, LogKind.TICKET_REVOKE, now, attendee_id=aid,
+                                  operator=operator, data={"ticket": ticket, "reason": reason})  # fmt: skip
             ref = self._issue(c, aid, operator)
         return signer.sign(ref)
 

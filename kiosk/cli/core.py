@@ -201,18 +201,23 @@ def search(text: str, db_path: Path, as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
 @handle_errors
 def stats(db_path: Path, as_json: bool) -> None:
-    """Per session: registered, admitted, inside (where exits are scanned), refused by reason."""
+    """Per session: registered (who chose it), may attend (everyone, for open sessions),
+    admitted, inside (where exits are scanned), refused by reason."""
     with open_service(db_path, readonly=True) as service:
         rows = service.stats()
         if as_json:
             echo_json([s.to_json() for s in rows])
             return
-        click.echo(f"{'session':<20}{'registered':>11}{'admitted':>10}{'inside':>8}  refused")
+        click.echo(
+            f"{'session':<20}{'registered':>11}{'may attend':>11}{'admitted':>10}{'inside':>8}"
+            "  refused"
+        )
         for s in rows:
             inside = str(s.inside) if s.exits_scanned else "-"
             refused = ", ".join(f"{k} {v}" for k, v in sorted(s.refused.items())) or "-"
             click.echo(
-                f"{s.session_id:<20}{s.registered:>11}{s.admitted:>10}{inside:>8}  {refused}"
+                f"{s.session_id:<20}{s.registered:>11}{s.may_attend:>11}{s.admitted:>10}"
+                f"{inside:>8}  {refused}"
             )
 
 

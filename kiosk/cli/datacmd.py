@@ -77,33 +77,48 @@ def parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
     "FIELD '-' ignores the column.",
 )
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even if some rows are bad.")
+@click.option(
+    "--max-unpacked-mb", type=click.IntRange(min=1), default=200, show_default=True,
+    help="Refuse a workbook (XLSX, ODS) that unpacks to more than this (a zip bomb).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @now_option
 @handle_errors
 def import_cmd(
-    file: Path, db_path: Path, maps: tuple[str, ...], skip_bad: bool, as_json: bool,
-    now_text: str | None,
+    file: Path, db_path: Path, maps: tuple[str, ...], skip_bad: bool, max_unpacked_mb: int,
+    as_json: bool, now_text: str | None,
 ) -> None:  # fmt: skip
-    """Import attendees from CSV (UTF-8, UTF-16 or GB18030; , ; or tab) or XLSX.
+    """Import attendees from CSV (UTF-8, UTF-16, GB18030, Big5 or cp1252; , ; or tab),
+    XLSX, XLS or ODS.
 
-    Headers of pretix, Eventbrite and Chinese registration forms are recognised. Rows are
-    matched by external id, else email: importing the same file again changes nothing.
-    With any bad row nothing is imported unless --skip-bad; every problem is listed on
-    stderr as "row N, column C: why". Exit status: 0 imported, 1 nothing imported,
+    Headers of pretix (check-in lists, order data), Eventbrite attendee reports and Chinese
+    registration forms are recognised; pretix secrets and Eventbrite barcodes become
+    accepted tickets. Rows are matched by external id, else email: importing the same file
+    again changes nothing. With any bad row nothing is imported unless --skip-bad; every
+    problem is listed on stderr as "row N, column C: why". A column that appears twice is
+    chosen with --map "Name[2]=name". Exit status: 0 imported, 1 nothing imported,
     3 imported with bad rows skipped.
     """
-    from kiosk.formats.importer import import_attendees, parse_attendees
+    from kiosk.formats.importer import ReadLimits, import_attendees, parse_attendees
 
     overrides = parse_maps(maps)
+    limits = ReadLimits(unpacked_bytes=max_unpacked_mb << 20)
     with open_service(db_path, now_text) as service:
         with _progress("Checking rows") as progress:
-            parsed = parse_attendees(file, service.event, overrides, progress)
+            parsed = parse_attendees(
+                file, service.event, overrides, progress, limits=limits,
+                ticket_holder=service.store.foreign_ticket_holder,
+            )  # fmt: skip
         with _progress("Writing") as progress:
             result = import_attendees(
                 service, file, skip_bad=skip_bad, parsed=parsed, progress=progress
             )
     for problem in parsed.problems:
         click.echo(str(problem), err=True)
+    if parsed.bad_rows > len(parsed.problems):
+        click.echo(f"… {parsed.bad_rows - len(parsed.problems):,} more bad rows", err=True)
+    for warning in parsed.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         echo_json(result.to_json())
     else:

@@ -32,7 +32,7 @@ def _read_image(path: Path) -> object:
         raise UserError(f"{path}: no such image")
     img = read_image(path)
     if img is None:
-        raise UserError(f"{path}: not an image OpenCV can read")
+        raise UserError(f"{path}: not an image (neither OpenCV nor Pillow can read it)")
     return img
 
 
@@ -80,6 +80,8 @@ def decode(images: tuple[Path, ...], decoder_name: str, as_json: bool) -> None:
                 )
             else:
                 click.echo(f"{path}\t{_one_line(det.text)}")
+    if pipeline.failures.total:
+        click.echo(f"warning: {pipeline.failures.summary()}", err=True)
     if failed:
         raise UserError(f"{failed} of {len(images)} files could not be read")
 
@@ -189,6 +191,8 @@ def scan(
         finally:
             src.close()
         echo_json(summary.to_json())
+        if summary.decoder_failures:
+            click.echo(f"warning: {summary.decoder_failure}", err=True)
         if summary.end in (SourceStatus.FAILED, SourceStatus.UNAVAILABLE):
             click.echo(f"error: {summary.reason}", err=True)
             raise SystemExit(1)

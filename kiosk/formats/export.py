@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
 from kiosk.storage.atomic import atomic_output
+from kiosk.storage.exports import ExportQueries
 from kiosk.storage.store import Store
 
 Progress = Callable[[int, int], None]
@@ -78,12 +79,6 @@ def _person_columns() -> list[Column]:
     ]
 
 
-_PERSON_SQL = (
-    "a.name, a.name_zh, a.organization, a.organization_zh, a.title, a.category, a.delegation, "
-    "a.email, a.phone"
-)
-
-
 def columns_for(what: str, zone: str) -> list[Column]:
     person = _person_columns()
     ids = [
@@ -112,7 +107,7 @@ def columns_for(what: str, zone: str) -> list[Column]:
         ]
     if what == "scans":
         return [
-            Column("seq", "Station no. / 签到台序号", "int", 8),
+            Column("seq", "No. / 序号", "int", 8),
             Column("time", f"Time ({zone}) / 时间", "time", 20),
             Column("kind", "Kind / 类型", width=9),
             Column("session", "Session / 场次", width=18),
@@ -163,20 +158,15 @@ class LocalTimes:
 
 
 class _Data:
-    """Read-only queries for exports: one joined query per table, plain tuples in the order
-    of `columns_for` (times as stored UTC text, flags as 0/1), converted by the writers."""
+    """What an export reads: the event, the session stats and the rows
+    (kiosk.storage.exports holds the queries)."""
 
     def __init__(self, store: Store, minimal: bool) -> None:
         self.store = store
-        self.conn = store.conn
+        self.q = ExportQueries(store)
         self.event = store.event()
         self.minimal = minimal
         self.stats = {s.session_id: s for s in store.stats()}
-
-    def _query(self, sql: str, params: Any = ()) -> Iterator[tuple[Any, ...]]:
-        cur = self.conn.cursor()
-        cur.row_factory = None  # plain tuples: a third faster than sqlite3.Row
-        yield from cur.execute(sql, params)
 
     def sessions(self, session_id: str | None) -> list[str]:
         ids = self.event.session_ids()
@@ -186,86 +176,29 @@ class _Data:
             raise ExportError(f"unknown session {session_id!r} (sessions: {', '.join(ids)})")
         return [session_id]
 
-    def attendance(self, sid: str) -> Iterator[tuple[Any, ...]]:
-        return self._query(
-            f"SELECT p.session_id, {_PERSON_SQL}, p.first_at, p.station, p.inside, "
-            "a.external_id, a.attendee_id FROM presence p "
-            "JOIN attendees a ON a.attendee_id = p.attendee_id "
-            "WHERE p.session_id = ? ORDER BY p.first_at, a.attendee_id",
-            (sid,),
-        )
-
-    def no_shows(self, sid: str) -> Iterator[tuple[Any, ...]]:
-        return self._query(
-            f"SELECT :s, {_PERSON_SQL}, a.external_id, a.attendee_id FROM attendees a "
-            f"WHERE {self.store.may_attend(sid)} AND a.attendee_id NOT IN "
-            "(SELECT attendee_id FROM presence WHERE session_id = :s) "
-            "ORDER BY CASE a.name WHEN '' THEN a.name_zh ELSE a.name END, a.attendee_id",
-            {"s": sid},
-        )
-
-    def no_show_count(self, sid: str) -> int:
-        s = self.stats[sid]
-        return max(0, s.registered - s.admitted)
-
-    def attendees(self, sid: str | None) -> Iterator[tuple[Any, ...]]:
-        """Everyone; with a session, those who may attend it (registered, if restricted)."""
-        where = f"WHERE {self.store.may_attend(sid)} " if sid else ""
-        return self._query(
-            f"SELECT {_PERSON_SQL}, (SELECT group_concat(session_id, '; ') FROM "
-            "(SELECT r.session_id FROM attendee_sessions r JOIN sessions s USING (session_id) "
-            "WHERE r.attendee_id = a.attendee_id ORDER BY s.position)), "
-            "a.notes, a.attention, a.walk_in, a.external_id, a.attendee_id FROM attendees a "
-            f"{where}ORDER BY CASE a.name WHEN '' THEN a.name_zh ELSE a.name END, a.attendee_id",
-            {"s": sid},
-        )
-
-    _SCAN_KINDS = "l.kind IN ('entry', 'exit', 'annul')"
-
-    def scans(self, sid: str | None) -> Iterator[tuple[Any, ...]]:
-        where, params = (" AND l.session_id = ?", (sid,)) if sid else ("", ())
-        return self._query(
-            "SELECT l.station_seq, l.at, l.kind, l.session_id, COALESCE(l.outcome, ''), "
-            "l.station, l.operator, COALESCE(json_extract(l.data, '$.method'), ''), "
-            "COALESCE(a.name, ''), COALESCE(a.name_zh, ''), COALESCE(a.organization, ''), "
-            "COALESCE(l.attendee_id, ''), l.badge_id, "
-            "EXISTS(SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul'), "
-            "CASE l.kind WHEN 'annul' THEN COALESCE(l.ref, '') ELSE '' END, "
-            "COALESCE(json_extract(l.data, '$.reason'), ''), l.uuid FROM log l "
-            "LEFT JOIN attendees a ON a.attendee_id = l.attendee_id "
-            f"WHERE {self._SCAN_KINDS}{where} ORDER BY l.at, l.uuid",
-            params,
-        )
-
-    def scan_count(self, sid: str | None) -> int:
-        sql, params = f"SELECT COUNT(*) FROM log l WHERE {self._SCAN_KINDS}", []
-        if sid:
-            sql, params = sql + " AND l.session_id = ?", [sid]
-        row = self.conn.execute(sql, params).fetchone()
-        return int(row[0])
-
 
 def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
     ev = data.event
+    q = data.q
     if what in ("attendance", "no-shows"):
         out = []
         for sid in data.sessions(session_id):
             if what == "attendance":
-                rows, count = functools.partial(data.attendance, sid), data.stats[sid].admitted
+                rows, count = functools.partial(q.attendance, sid), data.stats[sid].admitted
             else:
-                rows, count = functools.partial(data.no_shows, sid), data.no_show_count(sid)
+                rows, count = functools.partial(q.no_shows, sid), q.no_show_count(sid)
             out.append(Section(sid, ev.session(sid).title, rows, count))
         return out
     if what == "scans":
         if session_id is not None:
             data.sessions(session_id)
-        return [Section("scans", "Scan log / 扫码记录", lambda: data.scans(session_id),
-                        data.scan_count(session_id))]  # fmt: skip
+        return [Section("scans", "Scan log / 扫码记录", lambda: q.scans(session_id),
+                        q.scan_count(session_id))]  # fmt: skip
     if what == "attendees":
-        count = data.store.count_attendees()
         if session_id is not None:
-            count = data.stats[data.sessions(session_id)[0]].registered
-        rows = functools.partial(data.attendees, session_id)
+            data.sessions(session_id)
+        rows = functools.partial(q.attendees, session_id)
+        count = q.attendee_count(session_id)
         return [Section("attendees", "Attendees / 参会者", rows, count)]
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
 
@@ -327,11 +260,27 @@ def _write_csv(tmp: Path, cols: list[Column], keep: list[int], sections: list[Se
         return "yes" if v else "no"
 
     convs = _converters(cols, keep, {"time": when, "bool": flag})
+    texts = [n for n, i in enumerate(keep) if cols[i].kind in ("text", "list")]
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow([cols[i].header for i in keep])
         for s in sections:
-            w.writerows(_rows(s, keep, len(cols), convs, counter))
+            w.writerows(neutralised(_rows(s, keep, len(cols), convs, counter), texts))
+
+
+FORMULA_START = "=+-@\t\r"
+
+
+def neutralised(rows: Iterator[list[Any]], texts: list[int]) -> Iterator[list[Any]]:
+    """`rows` with every text cell (positions `texts`) made inert where a spreadsheet would
+    run it as a formula (OWASP's rule for CSV injection): text starting with = + - @ tab or
+    CR gets a leading apostrophe. Our importer takes that apostrophe off again."""
+    for row in rows:
+        for n in texts:
+            v = row[n]
+            if v and v[0] in FORMULA_START:
+                row[n] = "'" + v
+        yield row
 
 
 def _write_json(tmp: Path, cols: list[Column], keep: list[int], sections: list[Section],

@@ -1,47 +1,49 @@
-"""Attendee import from CSV and XLSX: usable from the command line and from the GUI.
+"""Attendee import from CSV, XLSX, XLS and ODS: usable from the command line and the GUI.
 
     parsed = parse_attendees(path, event, overrides={"Mobile No.": "phone"}, progress=cb)
     result = import_attendees(service, path, skip_bad=False, progress=cb)
 
-Reading (encodings, delimiters, XLSX) is in kiosk.formats.importing.readers/xlsx, the header
-mapping in kiosk.formats.importing.fields and the row checks in kiosk.formats.importing.validate.
-All-or-nothing by default: with any bad row nothing is written, and every problem is
-reported (row number as a spreadsheet shows it, column header, why).
+Two passes over the file, in bounded memory: the first checks every row (nothing is
+written while any row is bad, unless skip_bad), the second streams the good rows to
+`write_rows`. Reading is in kiosk.formats.importing.readers (text, workbook), the header
+mapping in .fields, the row checks in .validate. Every problem is reported as "row N,
+column C: why" (the row number a spreadsheet program shows).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.checkin.service import CheckinService
-from kiosk.formats.importing.readers import ImportFileError, read_table
+from kiosk.formats.importing.columns import has_name_column
+from kiosk.formats.importing.limits import ImportFileError, ReadLimits
+from kiosk.formats.importing.readers import open_table
 from kiosk.formats.importing.validate import (
     ParsedFile,
     ParsedRow,
     Progress,
     RowProblem,
-    has_name_column,
-    validate_table,
+    TicketHolder,
+    validate,
 )
 from kiosk.models.event import Event
-from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, UpsertReport
-from kiosk.storage.store import Store
+from kiosk.models.records import AttendeeInput, UpsertReport
 
 __all__ = [
     "ImportFileError",
     "ImportResult",
     "ParsedFile",
     "ParsedRow",
+    "ReadLimits",
     "RowProblem",
     "import_attendees",
     "parse_attendees",
+    "write_rows",
 ]
-
-_COMPARED = list(ATTENDEE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class ImportResult:
         )
         if p.duplicates:
             text += f", {p.duplicates} exact repeats skipped"
+        if p.cancelled:
+            text += f", {p.cancelled} refunded or cancelled tickets skipped"
         if self.bad and not self.written:
             text += " — nothing imported (fix the rows, or use --skip-bad to import the rest)"
         elif self.bad:
@@ -81,7 +85,9 @@ class ImportResult:
             "unchanged": self.unchanged,
             "bad": self.bad,
             "duplicates": p.duplicates,
+            "cancelled": p.cancelled,
             "problems": [{"row": x.row, "column": x.column, "why": x.why} for x in p.problems],
+            "warnings": list(p.warnings),
             "columns": p.columns,
             "ignored_columns": p.ignored,
         }
@@ -105,27 +111,29 @@ def parse_attendees(
     event: Event,
     overrides: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    *,
+    limits: ReadLimits | None = None,
+    ticket_holder: TicketHolder | None = None,
 ) -> ParsedFile:
-    """Read and check a file without writing anything. Raises ImportFileError for a file
-    that cannot be read at all (missing, corrupt, unknown encoding, no name column)."""
+    """Read and check a whole file without writing anything. Raises ImportFileError for a
+    file that cannot be read at all (missing, corrupt, hostile, no name column)."""
     with paused_gc():
-        table = read_table(path, accept=lambda header: has_name_column(header, overrides))
-        return validate_table(table, event, overrides, progress)
+        table = open_table(path, lambda header: has_name_column(header, overrides), limits)
+        return validate(table, event, overrides, progress, ticket_holder)
 
 
-def _known_unkeyed(store: Store, rows: list[AttendeeInput]) -> set[AttendeeInput]:
-    """Rows without external id and email that already exist exactly (re-import)."""
-    if not rows:
-        return set()
-    found: set[AttendeeInput] = set()
-    for r in store.conn.execute(
-        f"SELECT attendee_id, {', '.join(_COMPARED)} FROM attendees "
-        "WHERE external_id = '' AND email = ''"
-    ):
-        values = {k: r[k] for k in _COMPARED}
-        values["attention"] = bool(values["attention"])
-        found.add(AttendeeInput(**values, sessions=store.sessions_of(r["attendee_id"])))
-    return found
+def write_rows(
+    service: CheckinService,
+    rows: Iterable[AttendeeInput],
+    progress: Progress | None = None,
+    total: int = 0,
+    source: str = "",
+) -> UpsertReport:
+    """The import's write side, all of it: one import batch of log entries, written in
+    short chunks and taking effect with its final entry (kiosk.storage.imports)."""
+    with paused_gc():
+        return service.import_attendees(rows, progress, source=source, total=total or None,
+                                        keep_ids=False)  # fmt: skip
 
 
 def import_attendees(
@@ -136,28 +144,36 @@ def import_attendees(
     skip_bad: bool = False,
     progress: Progress | None = None,
     parsed: ParsedFile | None = None,
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
-    """Parse (unless `parsed` is given) and write the attendees in one transaction.
+    """Check the file (unless `parsed` is given), then write its good rows.
 
     With bad rows and not `skip_bad`, nothing is written (`written` is False).
-    `progress(done, total)` runs from 0 to total while rows are checked, then again while
-    they are written."""
+    `progress(done, total)` runs while rows are checked, then again while they are written."""
     if parsed is None:
-        parsed = parse_attendees(path, service.event, overrides, progress)
-    if parsed.problems and not skip_bad:
+        holder = service.store.foreign_ticket_holder
+        parsed = parse_attendees(
+            path, service.event, overrides, progress, limits=limits, ticket_holder=holder
+        )
+    if parsed.bad_rows and not skip_bad:
         return ImportResult(parsed, written=False)
-    rows = [r.attendee for r in parsed.rows]
-    unkeyed = [a for a in rows if not a.external_id and not a.email]
-    known = _known_unkeyed(service.store, unkeyed)
-    todo = [a for a in rows if a not in known]
-    report = UpsertReport()
-    if todo:
-        with paused_gc():
-            report = service.import_attendees(todo, progress, source=Path(path).name)
+    known = service.store.unkeyed_inputs()  # rows without key already there (a re-import)
+    repeated = 0
+
+    def todo() -> Iterator[AttendeeInput]:
+        nonlocal repeated
+        for r in parsed.attendees():
+            a = r.attendee
+            if known and not a.external_id and not a.email and a in known:
+                repeated += 1
+                continue
+            yield a
+
+    report = write_rows(service, todo(), progress, parsed.good, source=Path(path).name)
     return ImportResult(
         parsed,
         written=True,
         inserted=report.inserted,
         updated=report.updated,
-        unchanged=report.unchanged + (len(rows) - len(todo)),
+        unchanged=report.unchanged + repeated,
     )

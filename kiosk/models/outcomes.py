@@ -37,6 +37,7 @@ class Method(enum.StrEnum):
     SEARCH = "search"
     SELF = "self"
     MANUAL = "manual"
+    FOREIGN_TICKET = "foreign_ticket"  # a ticket issued by another system (pretix, Eventbrite)
 
 
 @dataclass(frozen=True, slots=True)

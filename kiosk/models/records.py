@@ -39,6 +39,7 @@ class AttendeeInput:
     attention: bool = False
     external_id: str = ""
     sessions: tuple[str, ...] = ()
+    ticket_code: str = ""  # a ticket issued by another system (pretix secret, Eventbrite barcode)
 
 
 # The attendee's own fields, as stored, compared on re-import and mapped from files.
@@ -110,6 +111,7 @@ class LogKind(enum.StrEnum):
     BADGE_ISSUE = "badge_issue"  # badges issued (badge id, attendee, version)
     BADGE_REVOKE = "badge_revoke"  # a badge revoked (a reprint revokes the earlier one)
     BADGE_PRINT = "badge_print"  # a badge printed at a desk
+    TICKET_REVOKE = "ticket_revoke"  # a foreign ticket revoked (`data.ticket`: its key)
     ENTRY = "entry"  # an entry scan or manual check-in, any outcome
     EXIT = "exit"  # an exit scan, any outcome
     ANNUL = "annul"  # undo of an earlier entry/exit (`ref` names it)
@@ -203,11 +205,16 @@ class SessionStats:
     title: str
     title_zh: str
     capacity: int | None
-    registered: int  # attendees registered for the session (everyone for open sessions)
+    registered: int  # who registered for it (attendees without registrations: open sessions)
     admitted: int  # distinct attendees admitted (undos excluded)
     inside: int  # admitted minus exited (meaningful where exits are scanned)
     exits_scanned: bool
     refused: dict[str, int] = field(default_factory=dict)  # outcome value -> count
+    may_attend: int = -1  # who may enter (everyone, for open sessions); -1: as registered
+
+    def __post_init__(self) -> None:
+        if self.may_attend < 0:
+            object.__setattr__(self, "may_attend", self.registered)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -216,6 +223,7 @@ class SessionStats:
             "title_zh": self.title_zh,
             "capacity": self.capacity,
             "registered": self.registered,
+            "may_attend": self.may_attend,
             "admitted": self.admitted,
             "inside": self.inside if self.exits_scanned else None,
             "refused": dict(self.refused),

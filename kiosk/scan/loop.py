@@ -61,6 +61,8 @@ class ScanSummary:
     end: SourceStatus = SourceStatus.ENDED
     reason: str = ""
     problems: list[str] = field(default_factory=list)
+    decoder_failures: int = 0  # frames on which a decoder raised (decoded by the fallback)
+    decoder_failure: str = ""  # what the failures were, or ''
 
     @property
     def fps(self) -> float:
@@ -78,6 +80,8 @@ class ScanSummary:
             "end": self.end.value,
             "reason": self.reason,
             "problems": list(self.problems),
+            "decoder_failures": self.decoder_failures,
+            "decoder_failure": self.decoder_failure,
         }
 
 
@@ -162,4 +166,6 @@ class ScanLoop(Generic[R]):
             summary.end, summary.reason = SourceStatus.OK, "stopped"
         summary.seconds = self.clock.monotonic() - t0
         summary.problems = list(getattr(self.source, "problems", []))
+        failures = self.pipeline.failures
+        summary.decoder_failures, summary.decoder_failure = failures.total, failures.summary()
         return summary

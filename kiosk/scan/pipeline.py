@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from kiosk.scan.decoders import Decoder, Detection, ZxingDecoder
+from kiosk.scan.decoders import Decoder, Detection, OpenCvDecoder, ZxingDecoder
 
 Image = NDArray[np.uint8]
 
@@ -79,6 +79,35 @@ class PipelineStats:
     ms: float = 0.0
     passes: list[str] = field(default_factory=list)
     found_by: str = ""
+    failures: int = 0  # decoder exceptions contained on this frame
+
+
+@dataclass
+class DecoderFailures:
+    """Decoder exceptions contained so far (per decoder name), and the last one's text.
+
+    A decoder that raises on a frame (pyzbar's `ValueError: 4294967295 is not a valid
+    ZBarOrientation` with newer zbar) never stops a run: the frame is decoded again by
+    the fallback decoder and the failure is counted here."""
+
+    by_decoder: dict[str, int] = field(default_factory=dict)
+    last: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_decoder.values())
+
+    def add(self, decoder: str, exc: BaseException) -> None:
+        self.by_decoder[decoder] = self.by_decoder.get(decoder, 0) + 1
+        self.last = f"{type(exc).__name__}: {exc}"[:200]
+
+    def summary(self) -> str:
+        """'pyzbar failed on 4 frames (ValueError: …)', or '' when nothing failed."""
+        if not self.by_decoder:
+            return ""
+        parts = [f"{name} failed on {n} frame{'s' if n != 1 else ''}"
+                 for name, n in sorted(self.by_decoder.items())]  # fmt: skip
+        return f"{', '.join(parts)} ({self.last}); the fallback decoder read those frames"
 
 
 class FramePipeline:
@@ -118,13 +147,25 @@ class FramePipeline:
         self._timer = timer
         self._next_tile = 0
         self.stats = PipelineStats()
+        self.failures = DecoderFailures()
+        self._fallback: Decoder = OpenCvDecoder() if self._own else ZxingDecoder()
 
     def process(self, frame: Image) -> list[Detection]:
+        """The codes in `frame`. Never raises: a frame that cannot be processed at all (an
+        empty or malformed array) counts as a failure and gives no codes."""
         t0 = self._timer()
         self.stats = PipelineStats()
-        found = self._run(to_gray(frame), t0)
+        try:
+            found = self._run(to_gray(frame), t0)
+        except Exception as exc:
+            self._failed("pipeline", exc)
+            found = []
         self.stats.ms = (self._timer() - t0) * 1000
         return found
+
+    def _failed(self, decoder: str, exc: BaseException) -> None:
+        self.failures.add(decoder, exc)
+        self.stats.failures += 1
 
     # -- passes --------------------------------------------------------------------------
 
@@ -217,7 +258,14 @@ class FramePipeline:
         self, name: str, dec: Decoder, img: Image, back: float, dx: float = 0.0, dy: float = 0.0
     ) -> list[Detection]:
         self.stats.passes.append(name)
-        found = _unique(d.moved(back, dx, dy) for d in dec.decode(np.ascontiguousarray(img)))
+        img = np.ascontiguousarray(img)
+        try:
+            raw = dec.decode(img)
+        except Exception as exc:  # contained per frame: counted, then the fallback decodes it
+            self._failed(dec.name, exc)
+            self.stats.passes.append(name + "+fallback")
+            raw = self._fallback.decode(img)
+        found = _unique(d.moved(back, dx, dy) for d in raw)
         if found:
             self.stats.found_by = name
         return found

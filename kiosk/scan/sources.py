@@ -340,13 +340,42 @@ class FolderSource:
 
 
 def read_image(path: Path) -> Frame | None:
-    """cv2.imread that also takes non-ASCII paths and never raises."""
+    """An image file as a BGR frame, or None if it is not an image. Never raises.
+
+    OpenCV first (it takes non-ASCII paths through `imdecode`); Pillow for what OpenCV 5
+    cannot read, such as valid tiny WebP images (1×1, 1×100). OpenCV's own error log is
+    silenced: an unreadable file is reported once, by the caller."""
     try:
         data = np.fromfile(path, dtype=np.uint8)
-        img = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    except (OSError, cv2.error):
+    except OSError:
         return None
-    return img  # type: ignore[return-value]
+    if data.size == 0:
+        return None
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        img = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    except cv2.error:
+        img = None
+    finally:
+        cv2.utils.logging.setLogLevel(level)
+    return img if img is not None else _read_with_pillow(data)  # type: ignore[return-value]
+
+
+def _read_with_pillow(data: NDArray[np.uint8]) -> Frame | None:
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data.tobytes())) as im:
+                rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+    except Exception:  # not an image, damaged, or a decompression bomb
+        return None
+    return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
 class ReconnectingSource:

@@ -1,12 +1,20 @@
 """Output files all-or-nothing: written to a temporary file beside the target, synced,
 then renamed into place. A failure leaves the target as it was (absent or the previous
-file) and no temporary file, and is reported as one error naming the path and why."""
+file) and no temporary file, and is reported as one error naming the path and why.
+
+Only a regular file, or a path where nothing exists, is replaced that way. A symbolic
+link is followed: its target is what gets replaced, and the link stays. A character device
+(`/dev/null`, `/dev/full`, a terminal) or a pipe (FIFO) is written in place, never
+replaced by a regular file; a pipe that no program reads from is refused at once instead of
+waiting forever. Anything else (a folder, a socket, a block device) is refused.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,18 +32,51 @@ def why(exc: OSError) -> str:
         return "the disk is full"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "permission denied: the folder is read-only"
+    if exc.errno == errno.ENXIO:
+        return "no program is reading from that pipe"
     return exc.strerror or str(exc)
+
+
+def _kind(path: Path) -> str:
+    """'absent', 'file', 'char', 'fifo' or what else is there (after following links)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"  # the folder check then names what is missing
+    except OSError:
+        return "unknown"
+    return next((name for test, name in _KINDS if test(mode)), "unknown")
+
+
+_KINDS = (
+    (stat.S_ISREG, "file"), (stat.S_ISCHR, "char"), (stat.S_ISFIFO, "fifo"),
+    (stat.S_ISDIR, "folder"), (stat.S_ISSOCK, "socket"), (stat.S_ISBLK, "block device"),
+)  # fmt: skip
+
+
+def _target(out: Path, error: type[KioskError]) -> tuple[Path, str]:
+    """The path really written (a link's target) and its kind; refuses what cannot be."""
+    real = Path(os.path.realpath(out)) if out.is_symlink() else out
+    kind = _kind(real)
+    if kind == "folder":
+        raise error(f"{out}: is a folder; give a file name")
+    if kind not in ("absent", "file", "char", "fifo"):
+        raise error(f"{out}: is a {kind}, not a file; nothing was written")
+    return real, kind
 
 
 def check_writable(out: Path, error: type[KioskError] = OutputError) -> None:
     """Fail early, before a long job, if `out` cannot be written."""
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise error(f"{out}: is a folder; give a file name")
+    real, kind = _target(out, error)
+    if kind in ("char", "fifo"):
+        if not os.access(real, os.W_OK):
+            raise error(f"{out}: cannot write (permission denied)")
+        return
+    folder = real.parent if str(real.parent) else Path(".")
     if not folder.is_dir():
         raise error(f"{out}: cannot write: the folder {folder} does not exist")
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=folder)
+        fd, probe = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".probe", dir=folder)
     except OSError as exc:
         raise error(f"{out}: cannot write in {folder} ({why(exc)})") from None
     os.close(fd)
@@ -44,11 +85,17 @@ def check_writable(out: Path, error: type[KioskError] = OutputError) -> None:
 
 @contextmanager
 def atomic_output(out: Path, error: type[KioskError] = OutputError) -> Iterator[Path]:
-    """Yield a temporary path to write; it replaces `out` only when the block succeeds."""
+    """Yield a path to write; for a regular (or absent) target, a temporary file that
+    replaces it only when the block succeeds. Devices and pipes are written in place."""
     check_writable(out, error)
-    folder = out.parent if str(out.parent) else Path(".")
-    mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    real, kind = _target(out, error)
+    if kind in ("char", "fifo"):
+        with _in_place(out, real, kind, error):
+            yield real
+        return
+    folder = real.parent if str(real.parent) else Path(".")
+    mode = real.stat().st_mode & 0o777 if kind == "file" else 0o644
+    fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -56,7 +103,7 @@ def atomic_output(out: Path, error: type[KioskError] = OutputError) -> Iterator[
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         tmp.chmod(mode)  # mkstemp made it private (0600)
-        os.replace(tmp, out)
+        os.replace(tmp, real)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -65,6 +112,22 @@ def atomic_output(out: Path, error: type[KioskError] = OutputError) -> Iterator[
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+@contextmanager
+def _in_place(out: Path, real: Path, kind: str, error: type[KioskError]) -> Iterator[None]:
+    """Writing to a device or a pipe: the writers open `real` themselves. A pipe must
+    have a reader already (opening it without one would block forever)."""
+    hold = None
+    try:
+        if kind == "fifo":
+            hold = os.open(real, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO: nobody reads
+        yield
+    except OSError as exc:
+        raise error(f"{out}: cannot write ({why(exc)})") from None
+    finally:
+        if hold is not None:
+            os.close(hold)
 
 
 def write_atomically(out: Path, data: bytes, error: type[KioskError] = OutputError) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from kiosk.models.records import ATTENDEE_FIELDS
 
 #: The attendee fields an entry can set (last writer wins per field, by version).
-PERSON_FIELDS: tuple[str, ...] = (*ATTENDEE_FIELDS, "sessions")
+PERSON_FIELDS: tuple[str, ...] = (*ATTENDEE_FIELDS, "sessions", "ticket")
 DEFAULTS: dict[str, Any] = {f: "" for f in PERSON_FIELDS} | {
     "category": "delegate",
     "attention": 0,

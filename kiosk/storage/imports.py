@@ -23,18 +23,20 @@ from typing import TYPE_CHECKING, Any
 from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogEntry, LogKind, UpsertReport
 from kiosk.storage import log, project
 from kiosk.storage.base import from_json, new_uuid
-from kiosk.storage.fold import DEFAULTS, stored
+from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS, stored
+from kiosk.storage.tickets import ticket_key
 
 if TYPE_CHECKING:
     from kiosk.storage.store import Store
 
 CHUNK = 1000
-KEEP_IN_MEMORY = 200_000  # rows: up to this, chunks are applied from memory, not re-read
+KEEP_IN_MEMORY = 20_000  # rows: up to this, chunks are applied from memory, not re-read
 Progress = Callable[[int, int], None]
-_COMPARED = (*ATTENDEE_FIELDS, "sessions")
-_values = operator.attrgetter(*_COMPARED)
+_COMPARED = PERSON_FIELDS  # the record's fields, as entries and the attendees table name them
+_values = operator.attrgetter(*ATTENDEE_FIELDS, "sessions", "ticket_code")  # of AttendeeInput
 _ATTENTION = _COMPARED.index("attention")
 _SESSIONS = _COMPARED.index("sessions")
+_TICKET = _COMPARED.index("ticket")
 _DEFAULTS = tuple(DEFAULTS[k] for k in _COMPARED)
 
 
@@ -44,6 +46,8 @@ def fields_of(r: AttendeeInput) -> dict[str, Any]:
     for name, value, default in zip(_COMPARED, _values(r), _DEFAULTS, strict=True):
         if name == "sessions":
             value = list(dict.fromkeys(value))
+        elif name == "ticket":
+            value = ticket_key(value)
         if value and value != default:
             out[name] = value
     return out
@@ -54,6 +58,7 @@ def _plain(vals: tuple[Any, ...]) -> list[Any]:
     row = list(vals)
     row[_ATTENTION] = bool(row[_ATTENTION])
     row[_SESSIONS] = list(dict.fromkeys(row[_SESSIONS]))
+    row[_TICKET] = ticket_key(row[_TICKET])  # only a hash of another system's ticket
     return row
 
 
@@ -79,6 +84,7 @@ def import_batch(
     progress: Progress | None = None,
     source: str = "",
     total: int | None = None,
+    keep_ids: bool = True,
 ) -> UpsertReport:
     """Insert or update attendees, keyed by external id, else email. Unchanged rows write
     nothing. `new_id` returns a candidate attendee id (retried until unused)."""
@@ -87,7 +93,8 @@ def import_batch(
     index = _Index(store)
     batch = new_uuid()
     with _no_autocheckpoint(store):
-        return _write_batch(store, rows, new_id, now, progress, source, total, index, batch)
+        return _write_batch(store, rows, new_id, now, progress, source, total, index, batch,
+                            keep_ids)  # fmt: skip
 
 
 @contextmanager
@@ -106,6 +113,7 @@ def _no_autocheckpoint(store: Store) -> Iterator[None]:
 def _write_batch(
     store: Store, rows: Iterable[AttendeeInput], new_id: Callable[[], str], now: datetime,
     progress: Progress | None, source: str, total: int | None, index: _Index, batch: str,
+    keep_ids: bool,
 ) -> UpsertReport:  # fmt: skip
     inserted = updated = unchanged = done = 0
     ids: list[str] = []
@@ -117,19 +125,23 @@ def _write_batch(
             plain = _plain(_values(r))
             aid, old = index.match(r)
             if aid is None:
-                aid = index.add(r, new_id, plain)
+                aid = index.add(new_id)
                 new.append([aid, *plain])
                 inserted += 1
             else:
                 now_vals = _stored(plain)
                 diff = {k: plain[i] for i, k in enumerate(_COMPARED) if now_vals[i] != old[i]}
+                if not plain[_TICKET]:  # a file without tickets leaves the ticket alone
+                    diff.pop("ticket", None)
+                    now_vals = (*now_vals[:_TICKET], old[_TICKET], *now_vals[_TICKET + 1 :])
                 if diff:
                     changed.append([aid, diff])
                     index.update(aid, now_vals)
                     updated += 1
                 else:
                     unchanged += 1
-            ids.append(aid)
+            if keep_ids:
+                ids.append(aid)
         if new or changed:
             data: dict[str, Any] = {"cols": list(_COMPARED)} if new else {}
             if new:
@@ -163,7 +175,6 @@ class _Index:
         self.by_ext: dict[str, str] = {}
         self.by_email: dict[str, str] = {}
         self.values: dict[str, tuple[Any, ...]] = {}
-        self.added: dict[str, list[Any]] = {}  # new in this import (converted when needed)
         cols = ", ".join(_COMPARED)
         cur = store.conn.cursor()
         cur.row_factory = None
@@ -184,26 +195,23 @@ class _Index:
             self.by_email[email.lower()] = aid
 
     def match(self, r: AttendeeInput) -> tuple[str | None, tuple[Any, ...]]:
+        """The attendee a row names among those stored before this import, with their
+        values. (A file names each person once: the import's checks refuse repeats.)"""
         aid = self.by_ext.get(r.external_id) if r.external_id else None
         if aid is None and r.email:
             cand = self.by_email.get(r.email.lower())
-            if cand is not None and (not r.external_id or not self._values(cand)[_EXT]):
+            if cand is not None and (not r.external_id or not self.values[cand][_EXT]):
                 aid = cand
         return (aid, self._values(aid)) if aid else (None, ())
 
     def _values(self, aid: str) -> tuple[Any, ...]:
-        values = self.values.get(aid)
-        if values is None:  # added earlier in this import: compare in stored form
-            values = self.values[aid] = _stored(self.added.pop(aid))
-        return values
+        return self.values[aid]
 
-    def add(self, r: AttendeeInput, new_id: Callable[[], str], plain: list[Any]) -> str:
+    def add(self, new_id: Callable[[], str]) -> str:
         aid = new_id()
         while aid in self.known:
             aid = new_id()
         self.known.add(aid)
-        self.added[aid] = plain
-        self._key(aid, r.external_id, r.email)
         return aid
 
     def update(self, aid: str, values: tuple[Any, ...]) -> None:

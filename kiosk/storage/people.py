@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from kiosk.models.names import fts_query
-from kiosk.models.records import Attendee, Badge
+from kiosk.models.records import ATTENDEE_FIELDS, Attendee, AttendeeInput, Badge
 from kiosk.storage.base import from_json, from_ts
 
 if TYPE_CHECKING:
@@ -148,6 +148,18 @@ def id_taken(store: Store, attendee_id: str) -> bool:
     """Whether an attendee id is in use (merged records too: ids are never reused)."""
     row = store.one("SELECT 1 FROM attendees WHERE attendee_id = ?", (attendee_id,))
     return row is not None
+
+
+def unkeyed_inputs(store: Store) -> set[AttendeeInput]:
+    """Attendees without external id and email, as imported (to skip exact re-imports)."""
+    found: set[AttendeeInput] = set()
+    for r in store.conn.execute(
+        f"SELECT * FROM attendees WHERE external_id = '' AND email = '' AND {LIVE}"
+    ):
+        a = attendee_of(store, r)
+        found.add(AttendeeInput(**{k: getattr(a, k) for k in ATTENDEE_FIELDS},
+                                sessions=a.sessions))  # fmt: skip
+    return found
 
 
 def unbadged(store: Store) -> list[str]:

@@ -125,6 +125,7 @@ def _import(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
 
 _ATTENTION = PERSON_FIELDS.index("attention")
 _SESSIONS = PERSON_FIELDS.index("sessions")
+_TICKET = PERSON_FIELDS.index("ticket")
 _KEYS = [PERSON_FIELDS.index(f) for f in ("name", "name_zh", "organization", "organization_zh",
                                           "email")]  # fmt: skip
 
@@ -145,6 +146,9 @@ def _insert_fresh(
     rowids = dict(
         c.execute("SELECT attendee_id, rowid FROM attendees WHERE rowid > ?", (base,)).fetchall()
     )
+    for aid, v in fresh:
+        if v[_TICKET]:
+            note_ticket(c, v[_TICKET], aid, ver, at)
     k0, k1, k2, k3, k4 = _KEYS
     c.executemany(
         "INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)",
@@ -192,6 +196,8 @@ def apply_person(
     c: sqlite3.Connection, aid: str, fields: dict[str, Any], ver: str, at: str, full: bool,
     walk_in: bool = False,
 ) -> None:  # fmt: skip
+    if fields.get("ticket"):
+        note_ticket(c, str(fields["ticket"]), aid, ver, at)
     row = c.execute(
         f"SELECT rowid, ver, fver, created_at, updated_at, walk_in, merged_into, {_PERSON_COLS} "
         "FROM attendees WHERE attendee_id = ?",
@@ -272,6 +278,35 @@ def _revoke(c: sqlite3.Connection, badge_id: int, at: str, ver: str, reason: str
         "UPDATE badges SET revoked_at = ?, revoked_reason = ?, revoked_ver = ? "
         "WHERE badge_id = ? AND (revoked_ver IS NULL OR revoked_ver > ?)",
         (at, reason, ver, badge_id, ver),
+    )
+
+
+def note_ticket(c: sqlite3.Connection, key: str, aid: str, ver: str, at: str) -> None:
+    """A foreign ticket given to an attendee: the first version that gave it counts."""
+    c.execute(
+        "INSERT INTO foreign_tickets (code, attendee_id, first_ver, first_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(code) DO UPDATE SET attendee_id = excluded.attendee_id, "
+        "first_ver = excluded.first_ver, first_at = excluded.first_at "
+        "WHERE excluded.first_ver < foreign_tickets.first_ver",
+        (key, aid, ver, at),
+    )
+
+
+def _ticket_revoke(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
+    """The first revocation (by version) counts; a revocation that arrives before the
+    ticket keeps a place for it (its attendee, an unbeatable first version)."""
+    key = str(e.data.get("ticket", ""))
+    if not key or not e.attendee_id:
+        return
+    c.execute(
+        "INSERT OR IGNORE INTO foreign_tickets (code, attendee_id, first_ver, first_at) "
+        "VALUES (?, ?, '~', '')",
+        (key, e.attendee_id),
+    )
+    c.execute(
+        "UPDATE foreign_tickets SET revoked_at = ?, revoked_reason = ?, revoked_ver = ? "
+        "WHERE code = ? AND (revoked_ver IS NULL OR revoked_ver > ?)",
+        (ts(e.at), e.reason, ver, key, ver),
     )
 
 
@@ -422,6 +457,7 @@ _APPLIERS: dict[str, Applier] = {
     LogKind.BADGE_ISSUE: _badge_issue,
     LogKind.BADGE_REVOKE: _badge_revoke,
     LogKind.BADGE_PRINT: _badge_print,
+    LogKind.TICKET_REVOKE: _ticket_revoke,
     LogKind.ENTRY: _scan,
     LogKind.EXIT: _scan,
     LogKind.ANNUL: _annul,

@@ -41,6 +41,8 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     badges: dict[int, list[object]] = {}
     revoked: dict[int, tuple[str, str, str]] = {}  # badge -> (at, version, reason)
     prints: list[tuple[object, ...]] = []
+    tickets: dict[str, list[str]] = {}  # key -> [attendee, first version, first at]
+    ticket_revoked: dict[str, tuple[str, str, str, str]] = {}  # key -> (aid, at, ver, why)
     pending: list[tuple[str, str]] = []
     scans: dict[tuple[str, str, str], int] = {}
     moves: dict[tuple[str, str], list[Step]] = {}
@@ -70,9 +72,14 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
                 continue
             for raid, full, fields in import_rows(from_json(data)):
                 people.setdefault(raid, PersonState.empty()).apply(fields, ver, at, full)
+                if fields.get("ticket"):
+                    _ticket(tickets, str(fields["ticket"]), raid, ver, at)
         elif kind in ("walk_in", "edit"):
             state = people.setdefault(aid, PersonState.empty())
-            state.apply(from_json(data).get("fields", {}), ver, at, kind == "walk_in")
+            fields = from_json(data).get("fields", {})
+            state.apply(fields, ver, at, kind == "walk_in")
+            if fields.get("ticket"):
+                _ticket(tickets, str(fields["ticket"]), aid, ver, at)
             state.walk_in = state.walk_in or kind == "walk_in"
         elif kind == "merge":
             into = str(from_json(data).get("into", ""))
@@ -84,6 +91,11 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
         elif kind == "badge_revoke":
             if bid is not None and bid not in revoked:
                 revoked[bid] = (at, ver, str(from_json(data).get("reason", "")))
+        elif kind == "ticket_revoke":
+            payload = from_json(data)
+            tkey = str(payload.get("ticket", ""))
+            if tkey and aid and tkey not in ticket_revoked:
+                ticket_revoked[tkey] = (aid, at, ver, str(payload.get("reason", "")))
         elif kind == "badge_print":
             prints.append((u, aid or "", bid or 0, at, sid, sname, operator,
                            str(from_json(data).get("reason", ""))))  # fmt: skip
@@ -98,6 +110,13 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
         badge_rows.append((*row, rv[0] if rv else None, rv[2] if rv else "", rv[1] if rv else None))
     c.executemany("INSERT INTO badges VALUES (?, ?, ?, ?, ?, ?, ?)", badge_rows)
     c.executemany("INSERT INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", prints)
+    for tkey, revocation in ticket_revoked.items():
+        tickets.setdefault(tkey, [revocation[0], "~", ""])
+    c.executemany(
+        "INSERT INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(key, t_aid, first_ver, first_at, *_revocation(ticket_revoked.get(key)))
+         for key, (t_aid, first_ver, first_at) in tickets.items()],
+    )  # fmt: skip
     c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
     c.executemany(
         "INSERT INTO scan_counts VALUES (?, ?, ?, ?)", [(*k, v) for k, v in scans.items()]
@@ -106,6 +125,16 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     if progress is not None:
         progress(total, total)
     return total
+
+
+def _ticket(tickets: dict[str, list[str]], key: str, aid: str, ver: str, at: str) -> None:
+    known = tickets.get(key)
+    if known is None or ver < known[1]:
+        tickets[key] = [aid, ver, at]
+
+
+def _revocation(r: tuple[str, str, str, str] | None) -> tuple[str | None, str, str | None]:
+    return (r[1], r[3], r[2]) if r else (None, "", None)
 
 
 def _write_people(

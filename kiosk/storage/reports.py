@@ -24,6 +24,23 @@ def may_attend(store: Store, session_id: str, alias: str = "a") -> str:
     return live
 
 
+def registered_for(store: Store, session_id: str, alias: str = "a") -> str:
+    """SQL condition on attendee row `alias`: who registered for the session. Where an
+    attendee's registrations are known (a sessions column, a mapped ticket type), that is
+    who chose it; an attendee with none recorded counts for every open session (the rule
+    of `may_attend`). For restricted sessions both rules are the same."""
+    live = f"{alias}.{LIVE}"
+    chose = f"EXISTS (SELECT 1 FROM json_each({alias}.sessions) j WHERE j.value = :s)"
+    if store.event().session(session_id).restricted:
+        return f"{live} AND {chose}"
+    return f"{live} AND ({alias}.sessions = '[]' OR {chose})"
+
+
+def _count_where(store: Store, condition: str, session_id: str) -> int:
+    row = store.one(f"SELECT COUNT(*) FROM attendees a WHERE {condition}", {"s": session_id})
+    return int(row[0]) if row else 0
+
+
 def refused_counts(store: Store) -> dict[str, dict[Outcome, int]]:
     """Entry scans that admitted nobody, per session and outcome."""
     out: dict[str, dict[Outcome, int]] = {}
@@ -44,12 +61,7 @@ def stats(store: Store) -> list[SessionStats]:
     out = []
     for s in event.sessions:
         counts = store.one("SELECT * FROM session_counts WHERE session_id = ?", (s.id,))
-        registered = total
-        if s.restricted:
-            reg = store.one(
-                f"SELECT COUNT(*) FROM attendees a WHERE {may_attend(store, s.id)}", {"s": s.id}
-            )
-            registered = int(reg[0]) if reg else 0
+        registered = _count_where(store, registered_for(store, s.id), s.id)
         out.append(
             SessionStats(
                 session_id=s.id,
@@ -57,6 +69,7 @@ def stats(store: Store) -> list[SessionStats]:
                 title_zh=s.title_zh,
                 capacity=s.capacity,
                 registered=registered,
+                may_attend=registered if s.restricted else total,
                 admitted=int(counts["admitted"]) if counts else 0,
                 inside=int(counts["inside"]) if counts else 0,
                 exits_scanned=bool(counts and counts["exits"]),
@@ -86,9 +99,9 @@ def attendance(store: Store, session_id: str | None = None) -> Iterator[Attendan
 
 
 def no_shows(store: Store, session_id: str) -> list[Attendee]:
-    """Registered for the session (everyone, for open sessions) and not admitted."""
+    """Registered for the session (see `registered_for`) and not admitted."""
     rows = store.conn.execute(
-        f"SELECT a.* FROM attendees a WHERE {may_attend(store, session_id)} AND NOT EXISTS "
+        f"SELECT a.* FROM attendees a WHERE {registered_for(store, session_id)} AND NOT EXISTS "
         "(SELECT 1 FROM presence p WHERE p.session_id = :s AND p.attendee_id = a.attendee_id) "
         "ORDER BY a.name = '', a.name, a.name_zh, a.attendee_id",
         {"s": session_id},

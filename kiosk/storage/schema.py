@@ -62,6 +62,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX badges_attendee ON badges(attendee_id, version);
 
+
         -- The append-only event log: never updated, never deleted.
         CREATE TABLE log (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -166,6 +167,7 @@ CREATE TABLE attendees (
     delegation TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
     attention INTEGER NOT NULL DEFAULT 0, walk_in INTEGER NOT NULL DEFAULT 0,
     sessions TEXT NOT NULL DEFAULT '[]',
+    ticket TEXT NOT NULL DEFAULT '',    -- a foreign ticket's key (kiosk.storage.tickets)
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
     ver TEXT NOT NULL,                  -- version (at|uuid) of the entry that created it
     fver TEXT NOT NULL DEFAULT '{}',    -- field -> version of its latest change after that
@@ -173,6 +175,7 @@ CREATE TABLE attendees (
 );
 CREATE INDEX attendees_external_id ON attendees(external_id) WHERE external_id != '';
 CREATE INDEX attendees_email ON attendees(email COLLATE NOCASE) WHERE email != '';
+CREATE INDEX attendees_ticket ON attendees(ticket) WHERE ticket != '';
 CREATE VIEW attendee_sessions (attendee_id, session_id) AS
     SELECT a.attendee_id, j.value FROM attendees a, json_each(a.sessions) j
     WHERE a.merged_into IS NULL;
@@ -191,6 +194,16 @@ CREATE TABLE badges (
     revoked_ver TEXT                    -- version of the revocation that counts (the first)
 );
 CREATE INDEX badges_attendee ON badges(attendee_id, version);
+
+-- Every foreign ticket ever given to an attendee (its first version counts), and its
+-- revocation (the first counts). Valid while it is the attendee's current `ticket`.
+CREATE TABLE foreign_tickets (
+    code TEXT PRIMARY KEY,              -- the ticket's key (a hash), never the ticket
+    attendee_id TEXT NOT NULL,
+    first_ver TEXT NOT NULL, first_at TEXT NOT NULL,
+    revoked_at TEXT, revoked_reason TEXT NOT NULL DEFAULT '', revoked_ver TEXT
+) WITHOUT ROWID;
+CREATE INDEX foreign_tickets_attendee ON foreign_tickets(attendee_id);
 
 CREATE TABLE presence (
     session_id TEXT NOT NULL, attendee_id TEXT NOT NULL,
@@ -231,7 +244,7 @@ CREATE INDEX prints_attendee ON prints(attendee_id);
 
 # The projection tables, in the order a rebuild empties them.
 PROJECTIONS = (
-    "sessions", "attendees", "attendee_fts", "badges", "presence", "session_counts",
+    "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence", "session_counts",
     "duplicates", "scan_counts", "prints", "pending",
 )  # fmt: skip
 

@@ -40,7 +40,7 @@ from kiosk.models.records import (
     Station,
     UpsertReport,
 )
-from kiosk.storage import imports, log, project, reports
+from kiosk.storage import imports, log, project, reports, tickets
 from kiosk.storage import people as people_q
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.schema import migrations
@@ -373,6 +373,18 @@ class Store:
     def unbadged(self) -> list[str]:
         return people_q.unbadged(self)
 
+    def foreign_ticket(self, code: str) -> tickets.ForeignTicket | None:
+        return tickets.foreign_ticket(self, code)
+
+    def foreign_ticket_holder(self, code: str) -> tuple[str, str, str] | None:
+        return tickets.holder(self, code)
+
+    def current_ticket(self, attendee_id: str) -> str:
+        return tickets.current(self, attendee_id)
+
+    def unkeyed_inputs(self) -> set[AttendeeInput]:
+        return people_q.unkeyed_inputs(self)
+
     def live_badges(self, attendee_id: str) -> list[int]:
         return people_q.live_badges(self, attendee_id)
 
@@ -389,9 +401,11 @@ class Store:
         now: datetime,
         progress: Callable[[int, int], None] | None = None,
         source: str = "",
+        total: int | None = None,
+        keep_ids: bool = True,
     ) -> UpsertReport:
         """An import batch: chunks of entries, taking effect with the final one."""
-        return imports.import_batch(self, rows, new_id, now, progress, source)
+        return imports.import_batch(self, rows, new_id, now, progress, source, total, keep_ids)
 
     # -- presence and reports (kiosk.storage.reports) ------------------------------------
     def presence(self, session_id: str, attendee_id: str) -> sqlite3.Row | None:
@@ -406,6 +420,9 @@ class Store:
 
     def may_attend(self, session_id: str, alias: str = "a") -> str:
         return reports.may_attend(self, session_id, alias)
+
+    def registered_for(self, session_id: str, alias: str = "a") -> str:
+        return reports.registered_for(self, session_id, alias)
 
     def stats(self) -> list[SessionStats]:
         return reports.stats(self)

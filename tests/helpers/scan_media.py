@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import SystemClock
+from kiosk.scan import synth
 from kiosk.scan.demo_video import Shown, Timeline, write_video
 from kiosk.storage.store import Store
 
@@ -51,3 +55,15 @@ QUICK = Timeline(fps=10, show=1.0, gap=0.5, lead_in=0.3)
 def badge_video(path: Path, shown: list[Shown], timeline: Timeline = QUICK) -> Path:
     write_video(path, shown, timeline=timeline)
     return path
+
+
+def folder_of(tmp: Path, name: str, codes: list[str | None]) -> Path:
+    """A folder of 640x480 frames showing `codes` (None: a frame without a code)."""
+    d = tmp / name
+    d.mkdir()
+    for i, code in enumerate(codes):
+        frame, _ = synth.render(
+            640, 480, code, synth.Distortion(height=0.4), np.random.default_rng(i)
+        )
+        cv2.imwrite(str(d / f"{i:03d}.png"), frame)
+    return d

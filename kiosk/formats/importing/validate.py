@@ -1,32 +1,44 @@
-"""From raw rows to AttendeeInput: the column plan, value cleaning and the row checks."""
+"""From raw rows to AttendeeInput: the column plan, value cleaning and the row checks.
+
+`validate(table, …)` reads the whole file once and keeps only what it learnt (problems,
+counts, which rows repeat an earlier one); `ParsedFile.attendees()` reads it again and
+yields the good rows, for the writer. Nothing of the file is held in memory in between.
+"""
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from kiosk.formats.importing.columns import column_plan
+from kiosk.formats.importing.dedupe import KeyIndex
 from kiosk.formats.importing.fields import (
+    CANCELLED,
     FIELDS,
     SESSION_SPLIT,
-    TARGETS,
+    category_from_ticket,
     cell_text,
     clean_code,
     is_chinese,
     join_name,
     normalize_category,
-    normalize_header,
     parse_bool,
-    target_for,
     valid_email,
 )
-from kiosk.formats.importing.readers import ImportFileError, RawTable
-from kiosk.formats.importing.xlsx_fast import Cell
+from kiosk.formats.importing.limits import cut, shown
+from kiosk.formats.importing.readers import Table
+from kiosk.formats.importing.workbook import Cell
 from kiosk.models.event import Event
 from kiosk.models.records import AttendeeInput
 
 Progress = Callable[[int, int], None]
+#: (attendee id, external id, email) of the attendee an existing ticket code belongs to
+TicketHolder = Callable[[str], tuple[str, str, str] | None]
 PROGRESS_EVERY = 2000
+MAX_PROBLEMS = 1000  # listed; all are counted
+FORMULA_START = "=+-@\t\r"  # what our CSV exports neutralise with a leading apostrophe
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +48,7 @@ class RowProblem:
     why: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.why}"
+        return cut(f"row {self.row}, column {cut(self.column, 60)}: {self.why}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +59,7 @@ class ParsedRow:
 
 @dataclass(slots=True)
 class ParsedFile:
-    """What a file holds: good rows, every problem of bad rows, and how columns were read."""
+    """What a file holds: counts, every problem of bad rows, how columns were read."""
 
     path: str
     kind: str
@@ -55,73 +67,59 @@ class ParsedFile:
     delimiter: str
     columns: dict[str, str]  # header -> target field
     ignored: list[str]  # headers not used
-    rows: list[ParsedRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)  # the first MAX_PROBLEMS
     duplicates: int = 0  # rows repeating an earlier row exactly (skipped)
     total: int = 0  # data rows read (blank lines excluded)
+    cancelled: int = 0  # refunded or cancelled tickets (not imported)
+    warnings: list[str] = field(default_factory=list)
+    skip: set[int] = field(default_factory=set, repr=False)  # bad, repeated, cancelled rows
+    bad: set[int] = field(default_factory=set, repr=False)
+    _table: Table | None = field(default=None, repr=False)
+    _reader: RowReader | None = field(default=None, repr=False)
 
     @property
     def bad_rows(self) -> int:
-        return len({p.row for p in self.problems})
+        return len(self.bad)
 
+    @property
+    def good(self) -> int:
+        """Rows that `attendees()` yields."""
+        return self.total - len(self.skip)
 
-def column_plan(
-    header: list[str], overrides: Mapping[str, str], path: str
-) -> tuple[dict[str, list[int]], dict[str, str], list[str]]:
-    """target -> column indexes (priority order), header -> target, unused headers."""
-    wanted: dict[str, str] = {}
-    for h, target in overrides.items():
-        t = target.strip().lower()
-        t = "ignore" if t in ("-", "") else t
-        if t not in TARGETS:
-            raise ImportFileError(
-                path, f"--map {h}={target}: unknown field (fields: {', '.join(TARGETS)})"
-            )
-        wanted[normalize_header(h)] = t
-    normalized = [normalize_header(h) for h in header]
-    for key in wanted:
-        if key not in normalized:
-            raise ImportFileError(
-                path, f"--map: no column {key!r} in the file (columns: {', '.join(header)})"
-            )
-    plan: dict[str, list[int]] = {}
-    used: dict[str, str] = {}
-    ignored: list[str] = []
-    for i, (h, n) in enumerate(zip(header, normalized, strict=True)):
-        found = wanted.get(n) or target_for(h)
-        if found is None or found == "ignore":
-            if h:
-                ignored.append(h)
-            continue
-        plan.setdefault(found, []).append(i)
-        used[h] = found
-    names = ("name", "name_zh", "name_any", "first_name", "last_name")
-    if not any(t in plan for t in names):
-        raise ImportFileError(
-            path,
-            "no name column found (columns: "
-            + ", ".join(header)
-            + '); name one with --map "Header=name" (or name_zh)',
-        )
-    return plan, used, ignored
+    def add(self, problem: RowProblem) -> None:
+        self.bad.add(problem.row)
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def attendees(self) -> Iterator[ParsedRow]:
+        """The good rows, read again from the file (exact repeats and bad rows left out)."""
+        assert self._table is not None and self._reader is not None
+        reader, skip = self._reader, self.skip
+        for row, cells in self._table.rows():
+            if row in skip:
+                continue
+            result = reader.read(row, cells)
+            if isinstance(result, AttendeeInput):
+                yield ParsedRow(row, result)
 
 
 _SLOTS = (
     "name", "name_zh", "name_any", "first_name", "last_name", "organization", "organization_zh",
     "organization_any", "title", "email", "order_email", "phone", "category", "delegation",
     "notes", "attention", "external_id", "order_code", "position_id", "sessions", "ticket_type",
+    "ticket_code", "seat", "attendee_status",
 )  # fmt: skip
 
 
-def has_name_column(header: list[str], overrides: Mapping[str, str] | None = None) -> bool:
-    """Whether a header row names a name column (to find the attendee sheet of a workbook)."""
-    wanted = {normalize_header(h): t for h, t in (overrides or {}).items()}
-    names = ("name", "name_zh", "name_any", "first_name", "last_name")
-    return any((wanted.get(normalize_header(h)) or target_for(h)) in names for h in header if h)
+class Cancelled:
+    """A refunded or cancelled ticket (Eventbrite's Attendee Status): not imported."""
+
+
+CANCELLED_ROW = Cancelled()
 
 
 class RowReader:
-    """Turns one raw row into an AttendeeInput or a list of problems.
+    """Turns one raw row into an AttendeeInput, a list of problems, or CANCELLED_ROW.
 
     Each row is cleaned to text once; every field is then one index into it (a field read
     from several columns gets an extra slot holding the first non-empty of them).
@@ -148,6 +146,7 @@ class RowReader:
         self.pick = operator.itemgetter(*slots)
         self.has_zh_name = "name_zh" in plan
         self.has_zh_org = "organization_zh" in plan
+        self.has_category = "category" in plan
         self.session_order = {s.id: i for i, s in enumerate(event.sessions)}
         lookup: dict[str, str] = {}
         for s in event.sessions:
@@ -156,12 +155,18 @@ class RowReader:
                     lookup[key.casefold()] = s.id
         self.session_lookup = lookup
         self.known_sessions = ", ".join(event.session_ids())
+        self.open_sessions = tuple(s.id for s in event.sessions if not s.restricted)
         self.tickets = {k.strip().casefold(): v for k, v in event.ticket_types.items()}
-        self.known_tickets = ", ".join(event.ticket_types) or "none in the event file"
+        self.unmapped: Counter[str] = Counter()  # ticket types not in the event file
+        self.counting = True
 
     def values(self, cells: list[Cell]) -> list[str]:
         if self.text_only:
             vals = list(map(str.strip, cells))  # type: ignore[arg-type]
+            if "'" in "".join(vals):
+                for i, v in enumerate(vals):
+                    if v[:1] == "'" and v[1:2] and v[1] in FORMULA_START:
+                        vals[i] = v[1:]  # our own CSV export's guard against formula injection
         else:
             vals = [c.strip() if type(c) is str else cell_text(c) for c in cells]
         n, width = len(vals), self.width
@@ -185,11 +190,38 @@ class RowReader:
                     return self.header[i] or target
         return self.header[idxs[0]] or target
 
-    def read(self, row: int, cells: list[Cell]) -> AttendeeInput | list[RowProblem]:
+    def _sessions(
+        self, row: int, text: str, ticket: str, vals: list[str], problems: list[RowProblem]
+    ) -> set[str]:
+        sessions: set[str] = set()
+        if text:  # a sessions column decides
+            for part in SESSION_SPLIT.split(text):
+                part = part.strip()
+                if not part:
+                    continue
+                sid = self.session_lookup.get(part.casefold())
+                if sid is None:
+                    why = f"unknown session id {shown(part)} (sessions: {self.known_sessions})"
+                    problems.append(RowProblem(row, self.column("sessions", vals), why))
+                else:
+                    sessions.add(sid)
+        elif ticket:
+            included = self.tickets.get(ticket.casefold())
+            if included is None:
+                if self.counting:
+                    self.unmapped[ticket] += 1
+                sessions.update(self.open_sessions)
+            else:
+                sessions.update(included)
+        return sessions
+
+    def read(self, row: int, cells: list[Cell]) -> AttendeeInput | list[RowProblem] | Cancelled:
         vals = self.values(cells)
         (name, name_zh, any_name, first, last, org, org_zh, any_org, title, email, order_email,
          phone, category, delegation, notes, attention, external_id, order, position,
-         sessions_text, ticket) = self.pick(vals)  # fmt: skip
+         sessions_text, ticket, code, seat, status) = self.pick(vals)  # fmt: skip
+        if status and status.casefold() in CANCELLED:
+            return CANCELLED_ROW
         problems: list[RowProblem] = []
         if not any_name and (first or last):
             any_name = join_name(first, last)
@@ -200,8 +232,7 @@ class RowReader:
                 name = name or any_name
         if not name and not name_zh:
             target = next(
-                (t for t in ("name_any", "name", "name_zh", "first_name") if t in self.plan),
-                "name",
+                (t for t in ("name_any", "name", "name_zh", "first_name") if t in self.plan), "name"
             )
             problems.append(
                 RowProblem(row, self.column(target), "no name (neither English nor Chinese)")
@@ -217,43 +248,26 @@ class RowReader:
         if email:
             email = email.lower()
             if not valid_email(email):
-                problems.append(
-                    RowProblem(row, self.column(email_field, vals), f"malformed email {email!r}")
-                )
+                why = f"malformed email {shown(email)}"
+                problems.append(RowProblem(row, self.column(email_field, vals), why))
+        code = clean_code(code)
         external_id = clean_code(external_id)
-        if not external_id and order and position:
-            external_id = f"{order}-{clean_code(position)}"
-        sessions: set[str] = set()
-        if sessions_text:
-            for part in SESSION_SPLIT.split(sessions_text):
-                part = part.strip()
-                if not part:
-                    continue
-                sid = self.session_lookup.get(part.casefold())
-                if sid is None:
-                    problems.append(
-                        RowProblem(
-                            row,
-                            self.column("sessions", vals),
-                            f"unknown session id {part!r} (sessions: {self.known_sessions})",
-                        )
-                    )
-                else:
-                    sessions.add(sid)
-        if ticket:
-            included = self.tickets.get(ticket.casefold())
-            if included is None:
-                problems.append(
-                    RowProblem(
-                        row,
-                        self.column("ticket_type", vals),
-                        f"unknown ticket type {ticket!r} (ticket types: {self.known_tickets})",
-                    )
-                )
-            else:
-                sessions.update(included)
+        if not external_id:
+            if order and position:
+                external_id = f"{order}-{clean_code(position)}"
+            elif code:  # pretix's check-in list has no position id; its secret is unique
+                external_id = code
+            elif order and (name or name_zh):  # one order, several attendees
+                external_id = f"{order}/{name or name_zh}"
+        sessions = self._sessions(row, sessions_text, ticket, vals, problems)
         if problems:
             return problems
+        if seat:
+            notes = f"{notes} · Seat {seat}" if notes else f"Seat {seat}"
+        if self.has_category:
+            cat = normalize_category(category)
+        else:
+            cat = category_from_ticket(ticket) or "delegate"
         return AttendeeInput(
             name=name,
             name_zh=name_zh,
@@ -262,7 +276,7 @@ class RowReader:
             title=title,
             email=email,
             phone=clean_code(phone),
-            category=normalize_category(category),
+            category=cat,
             delegation=delegation,
             notes=notes,
             attention=parse_bool(attention) if attention else False,
@@ -270,70 +284,109 @@ class RowReader:
             sessions=tuple(sorted(sessions, key=self.session_order.__getitem__))
             if len(sessions) > 1
             else tuple(sessions),
+            ticket_code=code,
         )
 
 
-def row_key(a: AttendeeInput) -> str:
-    """The import key: the external id, else the email; '' when the row has neither."""
+def row_key(a: AttendeeInput) -> tuple[int, str]:
+    """The import key: (0, external id), else (1, email); (2, '') without either."""
     if a.external_id:
-        return "x:" + a.external_id
-    return "e:" + a.email if a.email else ""
+        return 0, a.external_id
+    return (1, a.email) if a.email else (2, "")
 
 
-def validate_table(
-    table: RawTable,
+def _holder_problem(
+    a: AttendeeInput, row: int, column: str, holder: tuple[str, str, str]
+) -> RowProblem | None:
+    aid, ext, email = holder
+    if (a.external_id and a.external_id == ext) or (
+        not a.external_id and a.email and a.email == email
+    ):
+        return None
+    why = f"ticket code {shown(a.ticket_code)} already belongs to another attendee (id {aid})"
+    return RowProblem(row, column, why)
+
+
+def validate(
+    table: Table,
     event: Event,
     overrides: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    ticket_holder: TicketHolder | None = None,
 ) -> ParsedFile:
+    """Check every row of `table` (one pass); the result can yield the good rows again."""
     plan, used, ignored = column_plan(table.header, overrides or {}, table.path)
     reader = RowReader(event, table.header, plan, text_only=table.kind == "csv")
-    out = ParsedFile(
-        table.path, table.kind, table.encoding, table.delimiter, used, ignored,
-        total=len(table.rows),
-    )  # fmt: skip
-    seen: dict[str, ParsedRow] = {}
-    unkeyed: set[AttendeeInput] = set()
-    total = len(table.rows)
-    key_columns = {
-        "x": reader.column("external_id") if "external_id" in plan else "external id",
-        "e": reader.column("email") if "email" in plan else "email",
-    }
-    for n, (row, cells) in enumerate(table.rows):
+    out = ParsedFile(table.path, table.kind, table.encoding, table.delimiter, used, ignored)
+    out._table, out._reader = table, reader
+    index = KeyIndex()
+    code_column = reader.column("ticket_code")
+    for n, (row, cells) in enumerate(table.rows()):
         if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(n, total)
+            progress(table.position(), table.size)
+        out.total += 1
         result = reader.read(row, cells)
-        if isinstance(result, list):
-            out.problems.extend(result)
+        if isinstance(result, Cancelled):
+            out.cancelled += 1
+            out.skip.add(row)
             continue
-        key = row_key(result)
-        if not key:
-            if result in unkeyed:
-                out.duplicates += 1
-                continue
-            unkeyed.add(result)
-        else:
-            earlier = seen.get(key)
-            if earlier is not None:
-                if earlier.attendee == result:
-                    out.duplicates += 1
-                else:
-                    what = "external id" if key[0] == "x" else "email"
-                    out.problems.append(
-                        RowProblem(
-                            row,
-                            key_columns[key[0]],
-                            f"same {what} {key[2:]!r} as row {earlier.row} with different data",
-                        )
-                    )
-                continue
-        parsed = ParsedRow(row, result)
-        if key:
-            seen[key] = parsed
-        out.rows.append(parsed)
+        if isinstance(result, list):
+            for p in result:
+                out.add(p)
+            out.skip.add(row)
+            continue
+        content = hash(result)
+        kind, key = row_key(result)
+        index.add(kind, key if kind < 2 else str(content), content, row)
+        if result.ticket_code:
+            if result.ticket_code != result.external_id:
+                index.add(3, result.ticket_code, content, row)
+            holder = ticket_holder(result.ticket_code) if ticket_holder else None
+            taken = holder and _holder_problem(result, row, code_column, holder)
+            if taken:
+                out.add(taken)
+                out.skip.add(row)
+    reader.counting = False
+    _resolve_repeats(out, index, reader)
+    if reader.unmapped:
+        for ticket, count in reader.unmapped.most_common():
+            out.warnings.append(
+                cut(f"ticket type {ticket!r} ({count:,} row{'s' if count != 1 else ''}) is not "
+                    "mapped to sessions: registered for the open sessions; add it under "
+                    "[ticket_types] in the event file")
+            )  # fmt: skip
     if progress is not None:
-        progress(total, total)
+        progress(table.size, table.size)
     return out
 
 
-__all__ = ["FIELDS", "ParsedFile", "ParsedRow", "RowProblem", "validate_table"]
+def _resolve_repeats(out: ParsedFile, index: KeyIndex, reader: RowReader) -> None:
+    repeats = index.repeats()
+    out.duplicates = len(repeats.exact - out.skip)
+    out.skip |= repeats.exact
+    if not repeats.conflicts:
+        return
+    # Name the repeated value: read the conflicting rows again (only when there are any).
+    wanted = {c.row: c for c in repeats.conflicts}
+    columns = {"external id": "external_id", "email": "email", "ticket code": "ticket_code"}
+    assert out._table is not None
+    for row, cells in out._table.rows():
+        c = wanted.get(row)
+        if c is None:
+            continue
+        a = reader.read(row, cells)
+        assert isinstance(a, AttendeeInput)
+        value = {"external id": a.external_id, "email": a.email, "ticket code": a.ticket_code}[
+            c.kind
+        ]
+        column = reader.column(columns[c.kind]) if columns[c.kind] in reader.plan else c.kind
+        out.add(
+            RowProblem(
+                row, column, f"same {c.kind} {shown(value)} as row {c.earlier} with different data"
+            )
+        )
+        out.skip.add(row)
+    out.problems.sort(key=lambda p: p.row)
+
+
+__all__ = ["FIELDS", "ParsedFile", "ParsedRow", "RowProblem", "validate"]

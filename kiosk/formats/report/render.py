@@ -167,7 +167,10 @@ def _sessions(pdf: FPDF, data: ReportData) -> None:
             r = table.row()
             r.cell(f"{st.title}\n{st.title_zh}\n{s.room} · {s.room_zh}")
             r.cell(f"{start:%H:%M}–{end:%H:%M}")
-            r.cell(f"{st.registered:,}")
+            if st.may_attend != st.registered:  # an open session: registered vs may attend
+                r.cell(f"{st.registered:,}\nmay attend {st.may_attend:,} 可入场")
+            else:
+                r.cell(f"{st.registered:,}")
             r.cell(f"{st.admitted:,}")
             r.cell(f"{st.capacity:,}" if st.capacity else "–")
             r.cell(_pct(st.admitted, st.capacity))
