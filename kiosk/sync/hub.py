@@ -272,11 +272,7 @@ class Hub:
         if not entries:
             return Pushed({})
         rows = [log.row_of(e) for e in entries]
-        marks = "(" + ", ".join(["%s"] * _NCOLS) + ")"
-        params: list[Any] = []
-        for r in rows:
-            params.append(uuidlib.UUID(r[0]))
-            params.extend(r[1:])
+        params = [(uuidlib.UUID(r[0]), *r[1:]) for r in rows]
         firsts: dict[str, int] = {}
         lasts: dict[str, int] = {}
         for e in entries:
@@ -290,10 +286,7 @@ class Hub:
                         (list(firsts),)).fetchall())  # fmt: skip
                     if any(first > int(heads.get(s, 0)) + 1 for s, first in firsts.items()):
                         raise _Conflict
-                    done = {str(u): at for u, at in self._run(
-                        f"INSERT INTO hub_entries ({_COLS}) VALUES "
-                        f"{', '.join([marks] * len(rows))} ON CONFLICT DO NOTHING "
-                        "RETURNING uuid, received_at", params).fetchall()}  # fmt: skip
+                    done = self._insert(params)
                     rest = [e for e in entries if e.uuid not in done]
                     if rest:
                         held = self._run(
@@ -316,6 +309,22 @@ class Hub:
             except _Conflict:
                 return Pushed({}, conflict=True)
         return Pushed(done)
+
+    def _insert(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
+        """One INSERT per entry, sent together (libpq's pipeline: one round trip)."""
+        sql = (f"INSERT INTO hub_entries ({_COLS}) VALUES ({', '.join(['%s'] * _NCOLS)}) "
+               "ON CONFLICT DO NOTHING RETURNING uuid, received_at")  # fmt: skip
+        if self.on_sql is not None:
+            self.on_sql(sql)
+        cur = self._conn.cursor()
+        cur.executemany(sql, params, returning=True)
+        done: dict[str, datetime] = {}
+        while True:
+            for u, at in cur.fetchall():
+                done[str(u)] = at
+            if not cur.nextset():
+                break
+        return done
 
     # -- stations --------------------------------------------------------------------------
     def heartbeat(

@@ -54,7 +54,9 @@ def sync(path: Path, server: ServerConfig, clock: Clock | None = None) -> Totals
 
 
 @contextmanager
-def service(path: Path, clock: ManualClock | None = None, seed: int = 1) -> Iterator[CheckinService]:
+def service(
+    path: Path, clock: ManualClock | None = None, seed: int = 1
+) -> Iterator[CheckinService]:
     store = Store.open(path)
     try:
         yield CheckinService(store, clock or at("09:05"), rng=random.Random(seed))
