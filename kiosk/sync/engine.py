@@ -128,7 +128,7 @@ class SyncEngine:
         waiting = sum(max(0, syncstate.local_head(c, s) - pos.get(s, 0)) for s in streams)
         behind = sum(max(0, h - pos.get(s, 0)) for s, h in heads.items())
         if pushed or pulled or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S:
-            held = sum(min(h, pos.get(s, 0)) for s, h in heads.items())
+            held = sum(pos.values())  # entries both here and on the hub
             self.hub.heartbeat(self.store.station.id, self.store.station.name, t1,
                                round(skew * 1000), held, waiting, self.receive.value)  # fmt: skip
             self._last_beat = self.clock.monotonic()
