@@ -129,7 +129,7 @@ def hub_status(server: str | None, server_file: Path | None, as_json: bool) -> N
 @server_options
 @click.option("--once", is_flag=True, help="Sync until caught up, then stop (exit 1 when the "
               "hub cannot be reached).")  # fmt: skip
-@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 60),
+@click.option("--interval", default=0.8, show_default=True, type=click.FloatRange(0.1, 60),
               help="Seconds between rounds while connected.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print each status as a JSON line.")
 @handle_errors

@@ -33,7 +33,7 @@ from kiosk.sync.privacy import Receive, parse_receive, redact
 PULL_LIMIT = 2000  # entries per fetched page
 PAGE_BUDGET = 4 << 20  # bytes of payload per page (import chunks are large)
 PUSH_LIMIT = 500
-APPLY_SLICE_S = 0.05  # longest local write transaction while applying pulled entries
+APPLY_SLICE_S = 0.02  # longest local write transaction while applying pulled entries
 ROUND_BUDGET_S = 1.0  # a round stops after about this long and says there is more
 RECONCILE_PAGE = 10_000
 HEARTBEAT_S = 5.0

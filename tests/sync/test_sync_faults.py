@@ -76,7 +76,7 @@ def test_a_dead_hub_is_one_line_offline_with_back_off(tmp_path: Path, server: Se
     dead = ServerConfig(f"host=127.0.0.1 port={free_port()} user=kiosk password=Sup3r-s3cret "
                         "dbname=hub", "test")  # fmt: skip
     clock = at("09:05")
-    loop = SyncLoop(lambda: Store.open(a), Hub(dead), clock, rng=random.Random(3))
+    loop = SyncLoop(lambda: Store.open(a), Hub(dead), clock, interval=1.0, rng=random.Random(3))
     delays = []
     for _ in range(7):
         status = loop.step()
