@@ -1,8 +1,9 @@
 """Check-in latency at a station whose sync loop runs beside it, with the hub up, down,
 refusing or stalled, side by side in one run (and with no sync at all, for reference).
-The loop runs in a child process, as the app will host it; "hub up, loop in a thread"
-shows the cost of hosting it in the checking process instead. While the hub is up,
-another station adds ~200 entries/s, so this station's loop keeps applying entries.
+The loop runs in a child process, as the app will host it; "same, loop in a thread"
+shows the cost of hosting it in the checking process instead. In every variant but
+"hub up, idle", another station (a process) adds ~200 entries/s: while the hub is up,
+this station's loop keeps applying them. Variants are interleaved, three rounds each.
 Goal: no difference beyond noise.
 
     .venv/bin/python bench/sync_checkin.py [--scans 180] [--rounds 3]
@@ -14,7 +15,6 @@ import argparse
 import multiprocessing
 import random
 import statistics
-import tempfile
 import threading
 import time
 from dataclasses import replace
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from synclib import Cluster, make_desk, make_hub, make_station
+from synclib import Cluster, hub_and_desk, make_station
 
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
@@ -112,49 +112,41 @@ def main() -> None:
     ap.add_argument("--pace", type=float, default=0.01, help="seconds between scans")
     args = ap.parse_args()
     ctx = multiprocessing.get_context("spawn")
-    cluster = Cluster()
-    cluster.start()
     rows = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
-            server = make_hub(cluster, "checkin")
-            d = make_desk(folder, server, attendees=1000)
-            a, b = make_station(folder, "door-a", server), make_station(folder, "door-b", server)
-            todo = [(c, s) for s in ("opening", "energy-transition", "showcase", "green-finance")
-                    for c in codes(d).values()]  # fmt: skip
-            random.Random(3).shuffle(todo)
-            store = Store.open(a)
-            event = store.event()
-            sessions = tuple(replace(s, capacity=None) for s in event.sessions)
-            service = CheckinService(store, ManualClock(at("09:05").now()), rng=random.Random(1))
-            service.event = replace(event, sessions=sessions)
+    with hub_and_desk("checkin", attendees=1000) as (cluster, folder, server, d):
+        a, b = make_station(folder, "door-a", server), make_station(folder, "door-b", server)
+        todo = [(c, s) for s in ("opening", "energy-transition", "showcase", "green-finance")
+                for c in codes(d).values()]  # fmt: skip
+        random.Random(3).shuffle(todo)
+        store = Store.open(a)
+        event = store.event()
+        sessions = tuple(replace(s, capacity=None) for s in event.sessions)
+        service = CheckinService(store, ManualClock(at("09:05").now()), rng=random.Random(1))
+        service.event = replace(event, sessions=sessions)
 
-            def batch() -> list[tuple[str, str]]:
-                return [todo.pop() for _ in range(min(args.scans, len(todo)))]
+        def batch() -> list[tuple[str, str]]:
+            return [todo.pop() for _ in range(min(args.scans, len(todo)))]
 
-            dead = ServerConfig(server.dsn.replace("dbname=checkin", "dbname=nowhere"), "x")
-            variants: list[tuple[str, ServerConfig | None, str]] = [
-                ("no sync", None, "up"),
-                ("hub up, idle", server, "idle"),
-                ("hub up, +200 entries/s to apply", server, "up"),
-                ("same, loop in a thread", server, "thread"),
-                ("hub stalled (waits on a lock)", server, "stalled"),
-                ("hub refusing (no such database)", dead, "up"),
-                ("hub down (server stopped)", server, "down"),
-            ]
-            results: dict[str, list[float]] = {v[0]: [] for v in variants}
-            for _ in range(args.rounds):  # interleaved: drifts of the machine hit all alike
-                for label, target, mode in variants:
-                    results[label] += run_variant(ctx, cluster, service, a, b, server, target,
-                                                  mode, batch(), args.pace)  # fmt: skip
-            for label, ms in results.items():
-                ms.sort()
-                rows.append((label, len(ms), statistics.median(ms), ms[int(len(ms) * 0.95)],
-                             ms[int(len(ms) * 0.99)], ms[-1]))  # fmt: skip
-            store.close()
-    finally:
-        cluster.close()
+        dead = ServerConfig(server.dsn.replace("dbname=checkin", "dbname=nowhere"), "x")
+        variants: list[tuple[str, ServerConfig | None, str]] = [
+            ("no sync", None, "up"),
+            ("hub up, idle", server, "idle"),
+            ("hub up, +200 entries/s to apply", server, "up"),
+            ("same, loop in a thread", server, "thread"),
+            ("hub stalled (waits on a lock)", server, "stalled"),
+            ("hub refusing (no such database)", dead, "up"),
+            ("hub down (server stopped)", server, "down"),
+        ]
+        results: dict[str, list[float]] = {v[0]: [] for v in variants}
+        for _ in range(args.rounds):  # interleaved: drifts of the machine hit all alike
+            for label, target, mode in variants:
+                results[label] += run_variant(ctx, cluster, service, a, b, server, target,
+                                              mode, batch(), args.pace)  # fmt: skip
+        for label, ms in results.items():
+            ms.sort()
+            rows.append((label, len(ms), statistics.median(ms), ms[int(len(ms) * 0.95)],
+                         ms[int(len(ms) * 0.99)], ms[-1]))  # fmt: skip
+        store.close()
     print(f"{'check-in at a station':<38}{'scans':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
           f"{'max ms':>9}")  # fmt: skip
     for label, n, p50, p95, p99, worst in rows:

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from synclib import Cluster, add_scans, make_desk, make_hub, make_station
+from synclib import Cluster, add_scans, desk, make_hub, make_station
 
 from kiosk.models.clock import SystemClock
 from kiosk.storage.store import Store
@@ -56,7 +56,7 @@ def main() -> None:
                 folder = Path(tmp) / f"{entries}-{stations}"
                 folder.mkdir()
                 server = make_hub(cluster, f"idle_{entries}_{stations}")
-                make_desk(folder, server, attendees=1000)
+                desk(folder, server, attendees=1000)
                 paths = [make_station(folder, f"s{i}", server) for i in range(stations)]
                 per = entries // stations
                 for p in paths:

@@ -10,15 +10,14 @@ Goal: at least 5,000 entries/s both ways.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
-from synclib import Cluster, add_scans, make_desk, make_hub, make_station
+from synclib import add_scans, hub_and_desk, make_station
 
 from kiosk.models.clock import SystemClock
 from kiosk.storage.store import Store
-from kiosk.sync.bootstrap import init_from_hub, until_caught_up
+from kiosk.sync.bootstrap import until_caught_up
 from kiosk.sync.engine import SyncEngine
 from kiosk.sync.hub import Hub
 from kiosk.sync.privacy import Receive
@@ -41,27 +40,18 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=20_000)
     args = ap.parse_args()
-    cluster = Cluster()
-    cluster.start()
     rows = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
-            server = make_hub(cluster, "throughput")
-            make_desk(folder, server, attendees=1000)
-            a = make_station(folder, "door-a", server)
-            b = make_station(folder, "door-b", server)
-            with Hub(server) as h:
-                init_from_hub(folder / "kiosk.sqlite", h, SystemClock(), receive=Receive.NAMES)
-            add_scans(a, args.entries)
-            secs, pushed, _ = timed_sync(a, server)
-            rows.append(("push (A uploads its scans)", pushed, secs))
-            secs, _, pulled = timed_sync(b, server)
-            rows.append(("pull (B downloads and applies)", pulled, secs))
-            secs, _, pulled = timed_sync(folder / "kiosk.sqlite", server)
-            rows.append(("pull at a names-only kiosk", pulled, secs))
-    finally:
-        cluster.close()
+    with hub_and_desk("throughput", attendees=1000) as (_, folder, server, _desk):
+        a = make_station(folder, "door-a", server)
+        b = make_station(folder, "door-b", server)
+        kiosk = make_station(folder, "kiosk", server, receive=Receive.NAMES)
+        add_scans(a, args.entries)
+        secs, pushed, _ = timed_sync(a, server)
+        rows.append(("push (A uploads its scans)", pushed, secs))
+        secs, _, pulled = timed_sync(b, server)
+        rows.append(("pull (B downloads and applies)", pulled, secs))
+        secs, _, pulled = timed_sync(kiosk, server)
+        rows.append(("pull at a names-only kiosk", pulled, secs))
     print(f"{'variant':<34}{'entries':>9}{'seconds':>10}{'entries/s':>12}")
     for name, n, secs in rows:
         print(f"{name:<34}{n:>9}{secs:>10.2f}{n / secs:>12,.0f}")

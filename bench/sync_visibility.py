@@ -13,13 +13,12 @@ import multiprocessing
 import random
 import sqlite3
 import statistics
-import tempfile
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from synclib import Cluster, make_desk, make_hub, make_station
+from synclib import hub_and_desk, make_station
 
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
@@ -79,23 +78,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=60)
     args = ap.parse_args()
-    cluster = Cluster()
-    cluster.start()
     rows = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
-            server = make_hub(cluster, "visibility")
-            d = make_desk(folder, server, attendees=400)
-            a, b = make_station(folder, "door-a", server), make_station(folder, "door-b", server)
-            todo = list(codes(d).values())
-            for interval in (1.0, 0.8, 0.5):
-                mine, todo = todo[: args.samples], todo[args.samples :]
-                delays = run(a, b, server, interval, mine, args.samples)
-                rows.append((f"loop every {interval:g} s", len(delays), statistics.median(delays),
-                             delays[int(len(delays) * 0.95)], delays[-1]))  # fmt: skip
-    finally:
-        cluster.close()
+    with hub_and_desk("visibility", attendees=400) as (_, folder, server, d):
+        a, b = make_station(folder, "door-a", server), make_station(folder, "door-b", server)
+        todo = list(codes(d).values())
+        for interval in (1.0, 0.8, 0.5):
+            mine, todo = todo[: args.samples], todo[args.samples :]
+            delays = run(a, b, server, interval, mine, args.samples)
+            rows.append((f"loop every {interval:g} s", len(delays), statistics.median(delays),
+                         delays[int(len(delays) * 0.95)], delays[-1]))  # fmt: skip
     print(f"{'check-in at A visible at B':<30}{'samples':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     for label, n, p50, p95, worst in rows:
         print(f"{label:<30}{n:>8}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}")

@@ -5,23 +5,26 @@ synthetic but valid log entries written through the store."""
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.demo import build_demo
-from kiosk.models.clock import ManualClock, SystemClock
+from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind
 from kiosk.storage.store import Store
-from kiosk.sync.bootstrap import init_from_hub, publish
 from kiosk.sync.hub import Hub
 from kiosk.sync.server import ServerConfig
-from tests.helpers.clocks import EVENT_DAY, at
+from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.syncing import desk
+from tests.helpers.syncing import station as make_station
 
-__all__ = ["Cluster", "add_scans", "make_desk", "make_hub", "make_station"]
+__all__ = ["Cluster", "add_scans", "desk", "hub_and_desk", "make_hub", "make_station"]
 
 
 def make_hub(cluster: Cluster, name: str) -> ServerConfig:
@@ -31,23 +34,19 @@ def make_hub(cluster: Cluster, name: str) -> ServerConfig:
     return server
 
 
-def make_desk(folder: Path, server: ServerConfig, attendees: int) -> Path:
-    path = folder / "desk.sqlite"
-    build_demo(path, attendees=attendees, day=EVENT_DAY, seed=7)
-    store = Store.open(path)
+@contextmanager
+def hub_and_desk(name: str, attendees: int) -> Iterator[tuple[Cluster, Path, ServerConfig, Path]]:
+    """A running cluster, a hub with its schema on it, a scratch folder and a published
+    desk database in it; all removed at the end."""
+    cluster = Cluster()
+    cluster.start()
     try:
-        with Hub(server) as h:
-            publish(store, h, at("08:00"))
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            server = make_hub(cluster, name)
+            yield cluster, folder, server, desk(folder, server, attendees)
     finally:
-        store.close()
-    return path
-
-
-def make_station(folder: Path, name: str, server: ServerConfig) -> Path:
-    path = folder / f"{name}.sqlite"
-    with Hub(server) as h:
-        init_from_hub(path, h, SystemClock(), station_name=name)
-    return path
+        cluster.close()
 
 
 def add_scans(path: Path, n: int, clock: ManualClock | None = None) -> None:

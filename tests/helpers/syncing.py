@@ -68,3 +68,14 @@ def codes(desk_path: Path) -> dict[str, str]:
     """attendee id -> badge code, signed at the desk."""
     with service(desk_path) as s:
         return {a.attendee_id: s.badge_code(a.attendee_id) for a in s.store.attendees()}
+
+
+def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """A station's projections as comparable data (tests/helpers/tables.py)."""
+    from tests.helpers.tables import projection_tables
+
+    store = Store.open(path, readonly=True)
+    try:
+        return projection_tables(store)
+    finally:
+        store.close()

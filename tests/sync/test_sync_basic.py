@@ -14,21 +14,12 @@ from kiosk.sync.hub import Hub, HubRefused
 from kiosk.sync.privacy import Receive
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
-from tests.helpers.syncing import codes, desk, service, station, sync
-from tests.helpers.tables import projection_tables
+from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
 
 def hub_count(server: ServerConfig) -> int:
     with Hub(server) as h:
         return sum(h.heads()[1].values())
-
-
-def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    store = Store.open(path, readonly=True)
-    try:
-        return projection_tables(store)
-    finally:
-        store.close()
 
 
 def test_a_station_from_the_hub_holds_the_event_and_cannot_mint(

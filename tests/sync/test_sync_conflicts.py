@@ -14,16 +14,7 @@ from kiosk.storage.conflicts import ConflictKind, conflicts
 from kiosk.storage.store import Store
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
-from tests.helpers.syncing import codes, desk, service, station, sync
-from tests.helpers.tables import projection_tables
-
-
-def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    store = Store.open(path, readonly=True)
-    try:
-        return projection_tables(store)
-    finally:
-        store.close()
+from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
 
 def found(path: Path) -> list[object]:

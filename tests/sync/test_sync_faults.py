@@ -21,7 +21,7 @@ from kiosk.sync.loop import Link, SyncLoop
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster, free_port
-from tests.helpers.syncing import codes, desk, service, station, sync
+from tests.helpers.syncing import codes, desk, service, station, sync, tables
 from tests.helpers.tables import projection_tables
 
 
@@ -41,14 +41,6 @@ def hub_on(cluster: Cluster) -> ServerConfig:
     with Hub(config) as h:
         h.init_schema()
     return config
-
-
-def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    store = Store.open(path, readonly=True)
-    try:
-        return projection_tables(store)
-    finally:
-        store.close()
 
 
 def uuids(path: Path) -> set[str]:

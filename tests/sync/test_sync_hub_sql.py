@@ -63,6 +63,15 @@ def logged(cluster: Cluster, start: int) -> list[str]:
     return out
 
 
+def log_everything(cluster: Cluster, dsn: str) -> int:
+    """The server logs every statement sent to this database from now on; returns where
+    in its log that starts."""
+    dbname = psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]
+    with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{dbname}\" SET log_statement = 'all'")
+    return len(cluster.log())
+
+
 def test_the_checker_finds_each_forbidden_feature() -> None:
     bad = ["LISTEN entries", "SELECT pg_notify('x', 'y')", "SELECT pg_advisory_lock(1)",
            "CREATE TRIGGER t BEFORE INSERT ON hub_entries EXECUTE FUNCTION f()",
@@ -78,10 +87,7 @@ def test_the_checker_finds_each_forbidden_feature() -> None:
 def test_every_statement_the_hub_code_sends_is_portable(
     tmp_path: Path, pg_cluster: Cluster, hub_dsn: str
 ) -> None:
-    dbname = psycopg.conninfo.conninfo_to_dict(hub_dsn)["dbname"]
-    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
-        conn.execute(f"ALTER DATABASE \"{dbname}\" SET log_statement = 'all'")
-    start = len(pg_cluster.log())
+    start = log_everything(pg_cluster, hub_dsn)
     server = ServerConfig(hub_dsn, "test")
     client: list[str] = []
     runner = CliRunner()
@@ -129,10 +135,7 @@ def test_every_statement_the_hub_code_sends_is_portable(
 def test_a_forbidden_statement_sent_would_be_caught(
     pg_cluster: Cluster, hub_dsn: str, sql: str
 ) -> None:
-    dbname = psycopg.conninfo.conninfo_to_dict(hub_dsn)["dbname"]
-    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
-        conn.execute(f"ALTER DATABASE \"{dbname}\" SET log_statement = 'all'")
-    start = len(pg_cluster.log())
+    start = log_everything(pg_cluster, hub_dsn)
     with psycopg.connect(hub_dsn, autocommit=True) as conn:
         conn.execute(sql)
     assert problems(logged(pg_cluster, start))
