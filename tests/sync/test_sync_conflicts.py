@@ -51,6 +51,9 @@ def test_one_badge_admitted_at_two_offline_stations(tmp_path: Path, server: Serv
     store = Store.open(a, readonly=True)
     try:
         summary = export(store, "conflicts", "csv", out, now=at("12:00").now())
+        assert (
+            export(store, "conflicts", "xlsx", tmp_path / "c.xlsx", now=at("12:00").now()).rows == 1
+        )
         data = gather(store, at("12:00").now())
         pdf, _ = render_report(data)
     finally:

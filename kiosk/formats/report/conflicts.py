@@ -30,24 +30,28 @@ def render_conflicts(pdf: FPDF, data: ReportData) -> None:
 
     _table_font(pdf)
     with pdf.table(
-        col_widths=(44, 34, 22, 26, 22, 32),
+        col_widths=(36, 32, 24, 17, 22, 17, 32),
+        text_align="LEFT",
         headings_style=HEADINGS,
         line_height=4.4,
         width=WIDTH,
     ) as table:
         h = table.row()
-        for t in ("Conflict 冲突", "Attendee 参会者", "Time 时间", "Station 签到台",
-                  "First / revoked 首次或作废", "Where 地点"):  # fmt: skip
+        for t in ("Conflict 冲突", "Attendee 参会者", "Session 场次", "Time 时间",
+                  "Station 签到台", "First 首次", "First at 首次签到台"):  # fmt: skip
             h.cell(t)
         for c in data.conflicts:
             en, zh = KIND_LABELS[c.kind]
             r = table.row()
-            r.cell(f"{en} · {zh}")
+            r.cell(f"{en}\n{zh}")
             r.cell(c.name or c.attendee_id)
+            r.cell(c.session_id or "-")
             r.cell(when(c.at))
             r.cell(c.station)
             r.cell(when(c.other_at))
-            r.cell(c.other_station or c.session_id)
+            r.cell(c.other_station)
+    _text(pdf, "First: the first admission, the revocation, or the earlier record · "
+          "首次：首次入场、胸卡作废或较早的登记", 8, color=GREY, h=4.5)  # fmt: skip
     if data.conflict_total > len(data.conflicts):
         more = data.conflict_total - len(data.conflicts)
         _text(pdf, f"… and {more:,} more (export --what conflicts) · 另有 {more:,} 条", 8,
