@@ -179,3 +179,26 @@ def test_a_station_whose_clock_is_off_is_warned(tmp_path: Path, server: ServerCo
     in_time = SyncLoop(lambda: Store.open(a), Hub(server), ManualClock(datetime.now(UTC)))
     assert not in_time.step().skew_warning
     in_time.close()
+
+
+def test_exits_undos_edits_and_prints_travel_too(tmp_path: Path, server: ServerConfig) -> None:
+    d = desk(tmp_path, server)
+    people = list(codes(d).items())
+    a, b = station(tmp_path, "door-a", server), station(tmp_path, "door-b", server)
+    with service(a, at("09:05")) as s:
+        first = s.check_in(people[0][1], "opening")
+        s.check_in(people[1][1], "opening")
+        s.check_out(people[1][1], "opening")
+        s.undo(first.log_uuid, "door staff", "scanned the wrong badge")
+    with service(d, at("09:06")) as s:
+        s.edit_attendee(people[2][0], AttendeeInput(name="Renamed Person", sessions=("opening",)))
+        s.record_print(people[2][0], 1, "desk", "first print")
+    for p in (a, d, b, a):
+        sync(p, server)
+    assert tables(a) == tables(b) == tables(d)
+    with service(b, at("09:10")) as s:
+        stats = {x.session_id: x for x in s.stats()}
+        assert stats["opening"].admitted == 1 and stats["opening"].inside == 0
+        assert s.store.attendee(people[2][0]).name == "Renamed Person"  # type: ignore[union-attr]
+        assert len(s.store.prints(people[2][0])) == 1
+        assert s.check_in(people[0][1], "opening").outcome is Outcome.ADMITTED  # undone there
