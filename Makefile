@@ -54,6 +54,10 @@ bench: setup-test
 	$(PY) bench/export.py
 	$(PY) bench/decode.py
 	$(PY) bench/badges.py
+	$(PY) bench/sync_throughput.py
+	$(PY) bench/sync_idle.py
+	$(PY) bench/sync_visibility.py
+	$(PY) bench/sync_checkin.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_dashboard.py

@@ -6,6 +6,9 @@
 #   libpulse0           QtMultimedia (outcome sounds)
 #   xvfb xauth          a virtual screen when there is no display (headless `make run`, screenshots)
 #   poppler-utils       pdffonts / pdftoppm, used by tests to check and look at PDFs
+#   postgresql          the sync hub's server: tests start a throwaway cluster of their own
+#                       (Debian's default version; 15 on Debian 12), only when no
+#                       /usr/lib/postgresql/*/bin/initdb is there yet
 set -euo pipefail
 PKGS=(libzbar0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1
       libxcb-cursor0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
@@ -13,6 +16,9 @@ PKGS=(libzbar0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 l
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "sysdeps: not a Debian-like system; install the equivalents of: ${PKGS[*]}" >&2
   exit 0
+fi
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
+  PKGS+=(postgresql)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

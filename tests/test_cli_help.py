@@ -16,6 +16,7 @@ def test_the_documented_commands_exist() -> None:
     expected = {
         "init", "demo", "import", "badge-code", "checkin", "undo", "search", "stats",
         "decode", "scan", "badges", "export", "report", "walk-in", "reprint",
+        "hub", "sync", "conflicts", "merge",
     }  # fmt: skip
     assert expected <= set(COMMANDS)
 

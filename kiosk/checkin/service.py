@@ -365,6 +365,17 @@ class CheckinService:
                                   data={"fields": diff})  # fmt: skip
         return self.attendee(current.attendee_id)
 
+    def merge_attendees(self, duplicate_ref: str, into_ref: str, operator: str = "") -> Attendee:
+        """One person registered twice (walk-ins at two desks): a `merge` entry; the
+        duplicate record is hidden and its badges and check-ins count for the one kept."""
+        with self.store.write() as c:
+            gone, kept = self.attendee(duplicate_ref), self.attendee(into_ref)
+            if gone.attendee_id == kept.attendee_id:
+                raise ValidationError(f"{duplicate_ref} and {into_ref} are one record already")
+            self.store.append(c, LogKind.MERGE, self.clock.now(), attendee_id=gone.attendee_id,
+                              operator=operator, data={"into": kept.attendee_id})  # fmt: skip
+        return self.attendee(kept.attendee_id)
+
     # -- badges ----------------------------------------------------------------------------
     def _require_signer(self) -> BadgeSigner:
         if self.signer is None:

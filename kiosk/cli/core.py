@@ -30,18 +30,58 @@ from kiosk.models.records import AttendeeInput
     default=None,
     help="Event file (TOML). Default: the embedded 2024 U.S.–China Cleantech Cooperation Forum.",
 )
+@click.option(
+    "--from-hub", "from_hub", default=None, is_flag=False, flag_value="", metavar="URL",
+    help="Make a new station's database from the hub instead (program, attendees, badges, "
+    "scans). Without URL: $FORUM_CHECKIN_HUB or the --server-file.",
+)  # fmt: skip
+@click.option(
+    "--server-file", "server_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+    help="With --from-hub: a file holding the hub's connection string (chmod 600).",
+)  # fmt: skip
+@click.option(
+    "--signing-key-from", "signing_key_from", default=None, metavar="DB",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --from-hub: copy the badge signing key from this event database (a second "
+    "registration desk; the key never goes through the hub). Without it the station "
+    "verifies badges but cannot issue them.",
+)  # fmt: skip
+@click.option(
+    "--receive", type=click.Choice(["all", "names"]), default="all", show_default=True,
+    help="With --from-hub: names = a self-service kiosk that receives names, organization "
+    "and registrations only, never emails, phones or notes.",
+)  # fmt: skip
+@station_option
 @handle_errors
-def init(db_path: Path, event_file: Path | None) -> None:
+def init(
+    db_path: Path, event_file: Path | None, from_hub: str | None, server_file: Path | None,
+    signing_key_from: Path | None, receive: str, station: str | None,
+) -> None:  # fmt: skip
     """Create an event database and load an event exactly as written.
 
     Creates a new signing key for the event's badges. Running it again with the same
-    event updates the program and keeps the key.
+    event updates the program and keeps the key. With --from-hub, makes a new station's
+    database from the hub instead.
     """
+    if from_hub is not None:
+        from kiosk.cli.synccmd import init_from_hub
+
+        if event_file is not None:
+            raise UserError("--event and --from-hub: the hub holds the event already", 2)
+        init_from_hub(db_path, from_hub or None, server_file, receive, signing_key_from, station)
+        return
+    if server_file or signing_key_from or receive != "all":
+        raise UserError("--server-file, --signing-key-from and --receive go with --from-hub", 2)
     from kiosk.checkin.bootstrap import init_database
     from kiosk.models.event import DEFAULT_EVENT_FILE, load_event
 
     event = load_event(event_file or DEFAULT_EVENT_FILE)
-    init_database(db_path, event).close()
+    store = init_database(db_path, event)
+    try:
+        if station:
+            store.set_station_name(station)
+    finally:
+        store.close()
     click.echo(f"{db_path}: {event.name} ({event.day}, {len(event.sessions)} sessions)")
 
 

@@ -139,11 +139,13 @@ def import_cmd(
 @click.option("--session", "session_id", default=None, help="Only this session (id).")
 @click.option(
     "--what",
-    type=click.Choice(["attendance", "scans", "no-shows", "attendees"]),
+    type=click.Choice(["attendance", "scans", "no-shows", "attendees", "conflicts"]),
     default="attendance",
     show_default=True,
     help="attendance: first arrival per attendee and session; scans: the full scan log "
-    "(refused scans and undos too); no-shows; attendees: the attendee list.",
+    "(refused scans and undos too); no-shows; attendees: the attendee list; conflicts: "
+    "what stations that were apart disagree on (double admissions, revoked badges "
+    "scanned, possible duplicate records).",
 )
 @click.option("--minimal", is_flag=True, help="Leave out email and phone.")
 @now_option

@@ -24,11 +24,13 @@ from zoneinfo import ZoneInfo
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
 from kiosk.storage.atomic import atomic_output
+from kiosk.storage.conflicts import conflicts
+from kiosk.storage.conflicts import count as conflict_count
 from kiosk.storage.exports import ExportQueries
 from kiosk.storage.store import Store
 
 Progress = Callable[[int, int], None]
-WHATS = ("attendance", "scans", "no-shows", "attendees")
+WHATS = ("attendance", "scans", "no-shows", "attendees", "conflicts")
 FORMATS = ("csv", "xlsx", "json")
 PROGRESS_EVERY = 1000
 
@@ -125,7 +127,32 @@ def columns_for(what: str, zone: str) -> list[Column]:
             Column("reason", "Reason / 原因", width=20),
             Column("uuid", "Log ID / 记录编号", width=38),
         ]
+    if what == "conflicts":
+        return conflict_columns(zone)
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
+
+
+def conflict_columns(zone: str) -> list[Column]:
+    """Conflicts between stations (kiosk.storage.conflicts), one row each."""
+    return [
+        Column("kind", "Conflict / 冲突类型", width=18),
+        Column("time", f"Station time ({zone}) / 签到台时间", "time", 20),
+        Column("received", f"Hub received ({zone}) / 中心收到时间", "time", 20),
+        Column("session", "Session / 场次", width=18),
+        Column("name", "Name / 姓名", width=22),
+        Column("attendee_id", "Attendee ID / 编号", width=11),
+        Column("station", "Station / 签到台", width=12),
+        Column("other_time", f"First / revoked at ({zone}) / 首次或作废时间", "time", 20),
+        Column("other_station", "First / revoking station / 首次或作废签到台", width=14),
+        Column("other", "First entry, badge or record / 首次记录、胸卡或档案", width=38),
+        Column("uuid", "Log ID / 记录编号", width=38),
+    ]
+
+
+def conflict_rows(store: Store) -> Iterator[tuple[Any, ...]]:
+    for c in conflicts(store):
+        yield (c.kind.value, c.at, c.received_at, c.session_id, c.name, c.attendee_id,
+               c.station, c.other_at or None, c.other_station, c.other, c.entry_uuid)  # fmt: skip
 
 
 class LocalTimes:
@@ -200,6 +227,9 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
         rows = functools.partial(q.attendees, session_id)
         count = q.attendee_count(session_id)
         return [Section("attendees", "Attendees / 参会者", rows, count)]
+    if what == "conflicts":
+        count = sum(conflict_count(data.store).values())
+        return [Section("conflicts", "Conflicts / 冲突", lambda: conflict_rows(data.store), count)]
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
 
 

@@ -256,3 +256,59 @@ def m002_log_is_the_record(db: Database) -> None:
     from kiosk.storage.convert_v1 import convert_v1
 
     convert_v1(db.conn, SCHEMA_V2)
+
+
+# -- version 3: sync state (kiosk.storage.syncstate) ----------------------------------------
+SCHEMA_V3 = """
+-- Per station id: entries 1..hub_pos of that station are both here and on the hub. One
+-- position serves both ways: pull fetches what the hub holds after it, push sends what
+-- this database holds after it.
+CREATE TABLE sync_streams (
+    station_id TEXT PRIMARY KEY,
+    hub_pos INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+-- The hub's clock when it stored an entry (beside the station's own clock, `log.at`).
+CREATE TABLE hub_receipts (
+    uuid TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL
+) WITHOUT ROWID;
+-- Entries moved to a fresh station id because the hub already held other entries under
+-- their numbers (a database restored from an older backup, a cloned machine). The one
+-- change the log allows: (station_id, station_seq) of an entry named here, nothing else.
+CREATE TABLE log_renumbered (
+    station_id TEXT NOT NULL, station_seq INTEGER NOT NULL,
+    uuid TEXT NOT NULL,
+    from_station_id TEXT NOT NULL, from_seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (station_id, station_seq)
+);
+CREATE INDEX log_renumbered_uuid ON log_renumbered(uuid);
+CREATE TRIGGER log_renumbered_append_only_update BEFORE UPDATE ON log_renumbered
+    BEGIN SELECT RAISE(ABORT, 'the renumbering record is append-only'); END;
+CREATE TRIGGER log_renumbered_append_only_delete BEFORE DELETE ON log_renumbered
+    BEGIN SELECT RAISE(ABORT, 'the renumbering record is append-only'); END;
+DROP TRIGGER log_append_only_update;
+CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log
+    WHEN NOT (
+        NEW.seq IS OLD.seq AND NEW.uuid IS OLD.uuid AND NEW.station IS OLD.station
+        AND NEW.at IS OLD.at AND NEW.kind IS OLD.kind AND NEW.session_id IS OLD.session_id
+        AND NEW.attendee_id IS OLD.attendee_id AND NEW.badge_id IS OLD.badge_id
+        AND NEW.operator IS OLD.operator AND NEW.outcome IS OLD.outcome
+        AND NEW.ref IS OLD.ref AND NEW.batch IS OLD.batch AND NEW.data IS OLD.data
+        AND EXISTS (SELECT 1 FROM log_renumbered r WHERE r.uuid = OLD.uuid
+                    AND r.from_station_id = OLD.station_id AND r.from_seq = OLD.station_seq
+                    AND r.station_id = NEW.station_id AND r.station_seq = NEW.station_seq)
+    )
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+"""
+
+
+@migrations()
+def m003_sync_state(db: Database) -> None:
+    """Sync positions, hub receipts, and the one narrow exception to the append-only log
+    (renumbering entries whose numbers the hub already holds)."""
+    from kiosk.storage.convert_v1 import statements
+
+    for stmt in statements(SCHEMA_V3):
+        db.conn.execute(stmt)

@@ -271,6 +271,25 @@ class Store:
             self._station = Station(str(data["id"]), str(data["name"]))
         return self._station
 
+    def renew_station(self, c: sqlite3.Connection) -> str:
+        """Give this database on this machine a fresh station id (same name), inside the
+        caller's write transaction; returns it. Sync does this when the hub already holds
+        other entries under this station's numbers (restored from an older backup, a
+        cloned machine): new entries then never collide with those."""
+        current = self.station
+        new_id = new_uuid()
+        c.execute(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?)",
+            ("station/" + fingerprint(self.path), to_json({"id": new_id, "name": current.name})),
+        )
+        self._station = None  # read again after the transaction (committed or not)
+        return new_id
+
+    def reload_station(self) -> Station:
+        """Read this station's identity again (another connection may have renewed it)."""
+        self._station = None
+        return self.station
+
     def set_station_name(self, name: str) -> Station:
         try:
             clean = clean_name(name)

@@ -10,10 +10,13 @@ from datetime import datetime
 from kiosk.models.event import Event
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind, SessionStats
+from kiosk.storage.conflicts import Conflict, conflicts
 from kiosk.storage.store import Store
 
 #: Delegations beyond this many are summed up as "Other".
 MAX_DELEGATIONS = 12
+#: Conflicts listed one by one (all are counted).
+MAX_CONFLICTS = 200
 #: The key of the row that sums up the smallest delegations.
 OTHER = "\0other"
 BUCKET_MINUTES = 10
@@ -48,11 +51,14 @@ class ReportData:
     reprints: int
     scans: int  # entry scans of any outcome
     per_session_refused: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_CONFLICTS
+    conflict_total: int = 0
 
 
 def gather(store: Store, now: datetime) -> ReportData:
     event = store.event()
     stats = store.stats()
+    shown, total = _conflicts(store)
     people = list(store.attendees())
     came = {row.attendee.attendee_id for row in store.attendance()}
     refused: Counter[Outcome] = Counter()
@@ -87,7 +93,19 @@ def gather(store: Store, now: datetime) -> ReportData:
         reprints=reprints,
         scans=scans,
         per_session_refused=dict(per_session),
+        conflicts=shown,
+        conflict_total=total,
     )
+
+
+def _conflicts(store: Store) -> tuple[list[Conflict], int]:
+    shown: list[Conflict] = []
+    total = 0
+    for c in conflicts(store):
+        total += 1
+        if len(shown) < MAX_CONFLICTS:
+            shown.append(c)
+    return shown, total
 
 
 def _groups(pairs: Iterable[tuple[str, str]], came: set[str]) -> list[GroupRow]:

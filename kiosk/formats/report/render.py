@@ -77,6 +77,9 @@ def render_report(data: ReportData) -> tuple[bytes, int]:
     _groups(pdf, data.delegations, "Delegation 代表团", _delegation_label)
     _heading(pdf, "Refused scans by reason", "按原因统计的拒绝入场扫码")
     _refused(pdf, data)
+    from kiosk.formats.report.conflicts import render_conflicts
+
+    render_conflicts(pdf, data)
     return pdf_bytes(pdf), pdf.page_no()
 
 

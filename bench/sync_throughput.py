@@ -1,0 +1,62 @@
+"""Sync throughput, both ways: entries per second uploaded by one station and downloaded
+(and applied through the projections) by another, against a local PostgreSQL hub.
+
+Prints one table: push, pull, and pull at a names-only kiosk, side by side.
+Goal: at least 5,000 entries/s both ways.
+
+    .venv/bin/python bench/sync_throughput.py [--entries 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from synclib import add_scans, hub_and_desk, make_station
+
+from kiosk.models.clock import SystemClock
+from kiosk.storage.store import Store
+from kiosk.sync.bootstrap import until_caught_up
+from kiosk.sync.engine import SyncEngine
+from kiosk.sync.hub import Hub
+from kiosk.sync.privacy import Receive
+
+
+def timed_sync(path: Path, server: object) -> tuple[float, int, int]:
+    store = Store.open(path)
+    try:
+        with Hub(server) as h:  # type: ignore[arg-type]
+            engine = SyncEngine(store, h, SystemClock())
+            engine.round(pull=False, push=False)  # connect and check outside the timing
+            t0 = time.perf_counter()
+            t = until_caught_up(engine)
+            return time.perf_counter() - t0, t.pushed, t.pulled
+    finally:
+        store.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entries", type=int, default=20_000)
+    args = ap.parse_args()
+    rows = []
+    with hub_and_desk("throughput", attendees=1000) as (_, folder, server, _desk):
+        a = make_station(folder, "door-a", server)
+        b = make_station(folder, "door-b", server)
+        kiosk = make_station(folder, "kiosk", server, receive=Receive.NAMES)
+        add_scans(a, args.entries)
+        secs, pushed, _ = timed_sync(a, server)
+        rows.append(("push (A uploads its scans)", pushed, secs))
+        secs, _, pulled = timed_sync(b, server)
+        rows.append(("pull (B downloads and applies)", pulled, secs))
+        secs, _, pulled = timed_sync(kiosk, server)
+        rows.append(("pull at a names-only kiosk", pulled, secs))
+    print(f"{'variant':<34}{'entries':>9}{'seconds':>10}{'entries/s':>12}")
+    for name, n, secs in rows:
+        print(f"{name:<34}{n:>9}{secs:>10.2f}{n / secs:>12,.0f}")
+    print("goal: >= 5,000 entries/s both ways")
+
+
+if __name__ == "__main__":
+    main()

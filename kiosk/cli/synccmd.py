@@ -1,0 +1,246 @@
+"""Several stations, one event: `hub init|publish|status`, `sync`, `conflicts`, `merge`,
+and `init --from-hub` (registered in kiosk.cli.core's `init`)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kiosk.cli.common import F, UserError, cli, db_option, echo_json, handle_errors, open_service
+
+
+def server_options(f: F) -> F:
+    f = click.option(
+        "--server-file", "server_file", default=None,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A file holding the connection string, readable only by you (chmod 600). "
+        "Default: $FORUM_CHECKIN_HUB_FILE, then ~/.config/forum-checkin/hub.",
+    )(f)  # fmt: skip
+    return click.option(
+        "--server", default=None, metavar="URL",
+        help="The hub: a PostgreSQL connection string (postgresql://user@host/db?"
+        "sslmode=verify-full …). Default: $FORUM_CHECKIN_HUB, then the server file. "
+        "Prefer the file or the variable when there is a password (a command line is "
+        "visible to other users).",
+    )(f)  # fmt: skip
+
+
+def make_hub(server: str | None, server_file: Path | None) -> Any:
+    from kiosk.sync.hub import Hub
+    from kiosk.sync.server import resolve
+
+    return Hub(resolve(server, server_file))
+
+
+def _clock() -> Any:
+    from kiosk.models.clock import SystemClock
+
+    return SystemClock()
+
+
+@cli.group()
+def hub() -> None:
+    """The PostgreSQL hub that stations sync through (one database per event)."""
+
+
+@hub.command("init")
+@server_options
+@handle_errors
+def hub_init(server: str | None, server_file: Path | None) -> None:
+    """Create the hub's tables, or migrate them to this release's schema."""
+    with make_hub(server, server_file) as h:
+        before, now = h.init_schema()
+        what = "already at" if before == now else f"from {before} to" if before else "created at"
+        click.echo(f"hub {h.server.shown}: schema {what} version {now}")
+
+
+@hub.command("publish")
+@db_option
+@server_options
+@handle_errors
+def hub_publish(db_path: Path, server: str | None, server_file: Path | None) -> None:
+    """Load an event database's log into the hub: the program and verify key, attendees,
+    badges and every scan (never the signing key). Stations are then made with
+    `init --from-hub`. Publishing again uploads only what is new."""
+    from kiosk.storage.store import Store
+    from kiosk.sync.bootstrap import publish
+
+    store = Store.open(db_path)
+    try:
+        with make_hub(server, server_file) as h:
+            t = publish(store, h, _clock())
+            click.echo(f"hub {h.server.shown}: event {store.event().id}: {t.pushed} entries "
+                       f"uploaded, {t.waiting} waiting")  # fmt: skip
+    finally:
+        store.close()
+
+
+def _ago(now: datetime, then: datetime | None) -> str:
+    if then is None:
+        return "never"
+    s = int((now - then).total_seconds())
+    return f"{s}s ago" if s < 120 else f"{s // 60}m ago" if s < 7200 else f"{s // 3600}h ago"
+
+
+@hub.command("status")
+@server_options
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@handle_errors
+def hub_status(server: str | None, server_file: Path | None, as_json: bool) -> None:
+    """Per station: last seen, entries pushed, entries waiting to upload, lag (hub entries
+    it had not received at its last contact) and clock skew."""
+    with make_hub(server, server_file) as h:
+        h.check_schema()
+        served = h.event()
+        now, total, rows = h.stations()
+    if as_json:
+        echo_json({
+            "hub": h.server.shown, "event": served[0] if served else None,
+            "hub_time": now.isoformat(), "entries": total,
+            "stations": [{
+                "station_id": r.station_id, "name": r.name, "pushed": r.pushed,
+                "last_seen": r.last_seen.isoformat() if r.last_seen else None,
+                "seconds_since": (now - r.last_seen).total_seconds() if r.last_seen else None,
+                "waiting": r.waiting, "lag": None if r.held is None else max(0, total - r.held),
+                "skew_s": None if r.skew_ms is None else r.skew_ms / 1000,
+                "receive": r.receive,
+            } for r in rows],
+        })  # fmt: skip
+        return
+    click.echo(f"hub {h.server.shown}: event {served[0] if served else '(none yet)'}, "
+               f"{total} entries")  # fmt: skip
+    click.echo(f"{'station':<22}{'id':<10}{'last seen':>11}{'pushed':>9}{'waiting':>9}"
+               f"{'lag':>8}{'skew':>9}")  # fmt: skip
+    for r in rows:
+        lag = "-" if r.held is None else str(max(0, total - r.held))
+        skew = "-" if r.skew_ms is None else f"{r.skew_ms / 1000:+.1f}s"
+        warn = " !" if r.skew_ms is not None and abs(r.skew_ms) > 60_000 else ""
+        click.echo(f"{r.name[:21]:<22}{r.station_id[:8]:<10}{_ago(now, r.last_seen):>11}"
+                   f"{r.pushed:>9}{'-' if r.waiting is None else r.waiting:>9}{lag:>8}"
+                   f"{skew:>9}{warn}")  # fmt: skip
+
+
+@cli.command()
+@db_option
+@server_options
+@click.option("--once", is_flag=True, help="Sync until caught up, then stop (exit 1 when the "
+              "hub cannot be reached).")  # fmt: skip
+@click.option("--interval", default=0.8, show_default=True, type=click.FloatRange(0.1, 60),
+              help="Seconds between rounds while connected.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print each status as a JSON line.")
+@handle_errors
+def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool,
+         interval: float, as_json: bool) -> None:  # fmt: skip
+    """Sync this station with the hub: upload its entries (idempotent by uuid: a replay is
+    harmless), download everyone else's and apply them. Check-ins never wait for it.
+    Without --once, runs until stopped (Ctrl-C), about once a second, backing off while
+    the hub cannot be reached."""
+    from kiosk.storage.store import Store
+    from kiosk.sync.loop import SyncLoop, SyncStatus
+
+    last: list[str] = []
+
+    def show(s: SyncStatus) -> None:
+        if as_json:
+            echo_json(s.to_json())
+            return
+        if s.online:
+            line = (f"online: pulled {s.pulled}, pushed {s.pushed}, waiting {s.waiting}, "
+                    f"behind {s.behind}")  # fmt: skip
+            if s.renumbered:
+                line += (
+                    f"; {s.renumbered} entries renumbered (this station's new id {s.station_id})"
+                )
+            if s.skew_warning:
+                line += f"; this computer's clock is {abs(s.skew_s or 0):.0f}s off the hub's"
+        else:
+            line = (
+                f"{s.link.value}: {s.message} (waiting {s.waiting}, next try in {s.next_in:.0f}s)"
+            )
+        if once or line != (last[0] if last else "") or s.pulled or s.pushed:
+            click.echo(line, err=not s.online)
+        last[:] = [line]
+
+    Store.open(db_path).close()  # a clear error now for a missing or damaged database
+    loop = SyncLoop(lambda: Store.open(db_path), make_hub(server, server_file), _clock(),
+                    interval=interval, on_status=None if once else show)  # fmt: skip
+    if once:
+        try:
+            while True:
+                status = loop.step()
+                if not status.online or status.next_in > 0:
+                    break
+        finally:
+            loop.close()
+        show(status)
+        if not status.online:
+            raise UserError(status.message)
+        return
+    stop = threading.Event()
+    try:
+        loop.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+        loop.close()
+
+
+@cli.command("conflicts")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per conflict.")
+@handle_errors
+def conflicts_cmd(db_path: Path, as_json: bool) -> None:
+    """What stations that were apart disagree on: a badge admitted twice (counted once),
+    a revoked badge accepted before the revocation reached that station, two records
+    with one email (merge them with `merge`)."""
+    from kiosk.storage.conflicts import conflicts
+
+    with open_service(db_path, readonly=True) as service:
+        tz = service.event.tz
+        n = 0
+        for c in conflicts(service.store):
+            n += 1
+            if as_json:
+                echo_json(c.to_json())
+                continue
+            when = datetime.fromisoformat(c.at).astimezone(tz).strftime("%H:%M:%S")
+            other = datetime.fromisoformat(c.other_at).astimezone(tz).strftime("%H:%M:%S") \
+                if c.other_at else ""  # fmt: skip
+            click.echo(f"{c.kind.value}\t{c.session_id or '-'}\t{c.name or c.attendee_id}\t"
+                       f"{when} {c.station}\tfirst/other: {other} {c.other_station}\t{c.other}")  # fmt: skip
+        if not as_json:
+            click.echo(f"{n} conflicts", err=True)
+
+
+@cli.command("merge")
+@click.argument("duplicate")
+@click.option("--into", "into", required=True, help="The record to keep (id, external id "
+              "or email).")  # fmt: skip
+@db_option
+@click.option("--operator", default="", help="Who merges (kept in the log).")
+@handle_errors
+def merge_cmd(duplicate: str, into: str, db_path: Path, operator: str) -> None:
+    """Merge the attendee record DUPLICATE into another (one person registered twice):
+    a `merge` entry, synced like any other; the duplicate's badges stay valid."""
+    with open_service(db_path) as service:
+        kept = service.merge_attendees(duplicate, into, operator)
+        echo_json({"merged": duplicate, "into": kept.attendee_id, "name": kept.display_name})
+
+
+def init_from_hub(db_path: Path, server: str | None, server_file: Path | None,
+                  receive: str, signing_key_from: Path | None, station: str | None) -> None:  # fmt: skip
+    """`init --from-hub`: a new station's database from the hub."""
+    from kiosk.sync.bootstrap import init_from_hub as build
+    from kiosk.sync.privacy import Receive
+
+    if signing_key_from is not None and not signing_key_from.exists():
+        raise UserError(f"{signing_key_from}: no such database")
+    with make_hub(server, server_file) as h:
+        t = build(db_path, h, _clock(), receive=Receive(receive),
+                  signing_key_from=signing_key_from, station_name=station)  # fmt: skip
+    key = "can issue badges" if signing_key_from else "verifies badges (no signing key)"
+    click.echo(f"{db_path}: {t.pulled} entries from hub {h.server.shown}; this station {key}"
+               + ("; receives names only" if receive == "names" else ""))  # fmt: skip

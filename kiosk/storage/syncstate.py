@@ -1,0 +1,157 @@
+"""Sync state of an event database (the SQLite side of kiosk.sync): stream positions,
+the outbox, hub receipts, renumbering, and the station settings sync keeps.
+
+A *stream* is one station id's entries, numbered 1, 2, 3 … by `station_seq`. For each
+stream the database keeps one position, `hub_pos`: entries 1..hub_pos of it are both here
+and on the hub. Pull fetches the hub's entries after it; push sends this database's
+entries after it (its own, and any other station's the hub lacks: a copied database
+relays them). No global counter is needed, on either side.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from kiosk.models.records import LogEntry
+from kiosk.storage import log
+from kiosk.storage.base import ts
+
+RECEIVE_KEY = "sync/receive"  # what this station accepts from the hub: all | names
+HUB_KEY = "sync/hub"  # the hub this database syncs with (shown, never with a password)
+
+
+def positions(c: sqlite3.Connection) -> dict[str, int]:
+    return {str(r[0]): int(r[1]) for r in c.execute("SELECT station_id, hub_pos FROM sync_streams")}
+
+
+def set_positions(c: sqlite3.Connection, moved: dict[str, int]) -> None:
+    """Positions only move forward (two sync processes on one file cannot undo each other)."""
+    c.executemany(
+        "INSERT INTO sync_streams VALUES (?, ?) ON CONFLICT (station_id) "
+        "DO UPDATE SET hub_pos = MAX(hub_pos, excluded.hub_pos)",
+        list(moved.items()),
+    )
+
+
+def streams_in_log(c: sqlite3.Connection) -> set[str]:
+    """Every station id the log holds (one scan of the index: done once per sync process)."""
+    return {str(r[0]) for r in c.execute("SELECT DISTINCT station_id FROM log")}
+
+
+def local_head(c: sqlite3.Connection, station_id: str) -> int:
+    """The highest sequence number of `station_id` here (an index seek)."""
+    row = c.execute(
+        "SELECT MAX(station_seq) FROM log WHERE station_id = ?", (station_id,)
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def outbox(
+    c: sqlite3.Connection, station_id: str, after: int, limit: int, budget: int
+) -> list[LogEntry]:
+    """Entries of `station_id` numbered after `after`, in order: at most `limit`, and no
+    more than about `budget` bytes of payload (an import chunk is large; memory stays
+    bounded)."""
+    cur = c.cursor()
+    cur.row_factory = None
+    out: list[LogEntry] = []
+    size = 0
+    for row in cur.execute(
+        f"SELECT {log.COLUMNS} FROM log WHERE station_id = ? AND station_seq > ? "
+        "ORDER BY station_seq LIMIT ?",
+        (station_id, after, limit),
+    ):
+        out.append(log.entry_of(row))
+        size += len(row[13])
+        if size >= budget:
+            break
+    cur.close()
+    return out
+
+
+def uuids_between(c: sqlite3.Connection, station_id: str, after: int, upto: int) -> dict[int, str]:
+    """{station_seq: uuid} of `station_id`'s entries numbered after..upto."""
+    return {
+        int(r[0]): str(r[1])
+        for r in c.execute(
+            "SELECT station_seq, uuid FROM log WHERE station_id = ? AND station_seq > ? "
+            "AND station_seq <= ?",
+            (station_id, after, upto),
+        )
+    }
+
+
+def entries_from(c: sqlite3.Connection, station_id: str, first: int) -> list[tuple[int, str]]:
+    """(station_seq, uuid) of `station_id`'s entries numbered `first` and after."""
+    return [
+        (int(r[0]), str(r[1]))
+        for r in c.execute(
+            "SELECT station_seq, uuid FROM log WHERE station_id = ? AND station_seq >= ? "
+            "ORDER BY station_seq",
+            (station_id, first),
+        )
+    ]
+
+
+def has_entry(c: sqlite3.Connection, entry_uuid: str) -> bool:
+    return c.execute("SELECT 1 FROM log WHERE uuid = ?", (entry_uuid,)).fetchone() is not None
+
+
+def record_receipts(c: sqlite3.Connection, rows: Iterable[tuple[str, datetime]]) -> None:
+    c.executemany(
+        "INSERT OR IGNORE INTO hub_receipts VALUES (?, ?)", [(u, ts(at)) for u, at in rows]
+    )
+
+
+def receipt(c: sqlite3.Connection, entry_uuid: str) -> str | None:
+    row = c.execute("SELECT received_at FROM hub_receipts WHERE uuid = ?", (entry_uuid,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def renumber(
+    c: sqlite3.Connection, moves: list[tuple[str, str, int]], new_station_id: str, at: datetime,
+    reason: str,
+) -> int:  # fmt: skip
+    """Move entries (uuid, old station id, old seq) to `new_station_id`, numbered after
+    its last entry, in the order given; recorded in `log_renumbered` (the only update the
+    log's trigger allows). The projections that name a station id follow."""
+    seq = local_head(c, new_station_id)
+    rows = []
+    for entry_uuid, old_id, old_seq in moves:
+        seq += 1
+        rows.append((new_station_id, seq, entry_uuid, old_id, old_seq, ts(at), reason))
+    c.executemany("INSERT INTO log_renumbered VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    c.executemany(
+        "UPDATE log SET station_id = ?, station_seq = ? WHERE uuid = ?",
+        [(r[0], r[1], r[2]) for r in rows],
+    )
+    moved = [(new_station_id, r[2]) for r in rows]
+    c.executemany("UPDATE presence SET station_id = ? WHERE entry_uuid = ?", moved)
+    c.executemany("UPDATE duplicates SET station_id = ? WHERE uuid = ?", moved)
+    c.executemany("UPDATE prints SET station_id = ? WHERE uuid = ?", moved)
+    return len(rows)
+
+
+def renumbered(c: sqlite3.Connection) -> Iterator[sqlite3.Row]:
+    yield from c.execute("SELECT * FROM log_renumbered ORDER BY at, station_id, station_seq")
+
+
+def install_signing_key(c: sqlite3.Connection, private_key: bytes) -> None:
+    """The badge signing key, copied from another event database (never through the hub)."""
+    c.execute("INSERT OR REPLACE INTO settings VALUES ('private_key', ?)", (private_key.hex(),))
+
+
+def set_setting(c: sqlite3.Connection, key: str, value: str) -> None:
+    c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+
+
+def reset_position(c: sqlite3.Connection, station_id: str, value: int) -> None:
+    """Move a position back: the hub holds less of a stream than it did (a hub restored
+    from a backup, or a new one): those entries are pushed again."""
+    c.execute("INSERT OR REPLACE INTO sync_streams VALUES (?, ?)", (station_id, max(0, int(value))))
+
+
+def has_pending(c: sqlite3.Connection) -> bool:
+    return c.execute("SELECT 1 FROM pending LIMIT 1").fetchone() is not None

@@ -1,0 +1,124 @@
+"""Putting an event on the hub (`hub publish`) and making a station from it
+(`init --from-hub`).
+
+The hub holds the event's log: the program and the badge *verify* key (the `event`
+entry), attendees, badges, scans. It never holds the signing key. A new station made
+from the hub can verify badges and check people in; it cannot issue badges. A second
+registration desk gets the signing key from the first desk's database file, copied by
+hand (`--signing-key-from DESK.sqlite`), never through the hub.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.checkin.codes import BadgeSigner
+from kiosk.models.clock import Clock
+from kiosk.models.errors import KioskError, NoEventError, StorageError
+from kiosk.storage import syncstate
+from kiosk.storage.store import Store
+from kiosk.sync.engine import RoundResult, SyncEngine
+from kiosk.sync.hub import Hub, HubRefused
+from kiosk.sync.privacy import Receive
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    pulled: int
+    pushed: int
+    waiting: int
+    behind: int
+    renumbered: int
+    skew_s: float
+
+
+def until_caught_up(engine: SyncEngine, *, pull: bool = True, push: bool = True) -> Totals:
+    """Rounds until nothing is left to do (each round is bounded; a backlog takes several)."""
+    pulled = pushed = renumbered = 0
+    while True:
+        r: RoundResult = engine.round(pull=pull, push=push)
+        pulled, pushed, renumbered = pulled + r.pulled, pushed + r.pushed, renumbered + r.renumbered
+        if not r.more and not (pull and r.behind and r.pulled) and not (push and r.pushed
+                                                                       and r.waiting):  # fmt: skip
+            return Totals(pulled, pushed, r.waiting, r.behind, renumbered, r.skew_s)
+
+
+def publish(store: Store, hub: Hub, clock: Clock) -> Totals:
+    """Make the hub serve this database's event and upload its whole log."""
+    if not store.has_event():
+        raise NoEventError(f"{store.path}: no event loaded (run `init` first)")
+    hub.connect()
+    hub.check_schema()
+    event_id = store.event().id
+    public = store.setting("public_key") or ""
+    served = hub.claim_event(event_id, public)
+    if served != (event_id, public):
+        SyncEngine(store, hub, clock).check_event()  # names the difference
+    return until_caught_up(SyncEngine(store, hub, clock), pull=False)
+
+
+def signing_key_of(path: Path, event_id: str, public_hex: str) -> bytes:
+    """The badge signing key held by another event database of the same event."""
+    src = Store.open(path, readonly=True)
+    try:
+        private, public = src.keys()
+        held_event = src.event().id
+    finally:
+        src.close()
+    if private is None:
+        raise KioskError(f"{path}: holds no signing key (only a registration desk's does)")
+    if held_event != event_id or public.hex() != public_hex:
+        raise KioskError(f"{path}: holds the key of another event than the hub's ({held_event!r})")
+    if BadgeSigner(event_id, private).public_key != public:
+        raise KioskError(f"{path}: its signing key does not match its verify key")
+    return private
+
+
+def init_from_hub(
+    path: Path, hub: Hub, clock: Clock, *, receive: Receive = Receive.ALL,
+    signing_key_from: Path | None = None, station_name: str | None = None,
+) -> Totals:  # fmt: skip
+    """A new station's database at `path`, filled from the hub (the program, attendees,
+    badges, every scan so far). Built under a temporary name and renamed at the end: an
+    interrupted run leaves no half-made database."""
+    if path.exists():
+        raise StorageError(f"{path}: already exists; `sync` updates an existing database")
+    hub.connect()
+    hub.check_schema()
+    served = hub.event()
+    if served is None:
+        raise HubRefused(f"hub {hub.server.shown}: serves no event yet (run `hub publish` first)")
+    key = signing_key_of(signing_key_from, *served) if signing_key_from else None
+    tmp = path.with_name(path.name + ".partial")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+    store = Store.open(tmp, create=True)
+    try:
+        with store.write() as c:
+            syncstate.set_setting(c, syncstate.RECEIVE_KEY, receive.value)
+            syncstate.set_setting(c, syncstate.HUB_KEY, hub.server.shown)
+            if key is not None:
+                syncstate.install_signing_key(c, key)
+        totals = until_caught_up(SyncEngine(store, hub, clock), push=False)
+        if not store.has_event():
+            raise HubRefused(f"hub {hub.server.shown}: holds no event entry (publish again)")
+        store.checkpoint()
+    except BaseException:
+        store.close()
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
+    store.close()
+    os.replace(tmp, path)
+    final = Store.open(path)  # the station's identity belongs to the final path
+    try:
+        if station_name:
+            final.set_station_name(station_name)
+    finally:
+        final.close()
+    return totals

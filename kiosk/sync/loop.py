@@ -1,0 +1,186 @@
+"""The background sync loop: Qt-free, with an injected clock, hosted by a thread or a
+child process (see `kiosk.sync.host` and docs/ARCHITECTURE.md, "Hosting the sync loop").
+
+`step()` runs one round and returns a `SyncStatus`; it never raises for a hub that is
+down, slow or refusing (the status says so, in one line) and never blocks a check-in (the
+round holds no SQLite write lock while it talks to the hub). `run(stop)` repeats it:
+about once a second while connected, at once while a backlog drains, backing off
+(2, 4, 8 … 30 s, with jitter) while the hub cannot be reached.
+
+The loop opens its own Store (SQLite: one owner per connection) on its first step, in
+the thread that runs it, and closes it in `close()`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from kiosk.models.clock import Clock
+from kiosk.models.errors import KioskError
+from kiosk.storage import syncstate
+from kiosk.storage.store import Store
+from kiosk.sync.engine import SyncEngine
+from kiosk.sync.hub import Hub, HubRefused
+
+log = logging.getLogger("forum_checkin.sync")
+
+INTERVAL_S = 0.8  # roughly once a second: a check-in at A is at B within ~2 intervals
+MAX_BACKOFF_S = 30.0
+SKEW_WARN_S = 60.0
+
+
+class Link(enum.StrEnum):
+    STARTING = "starting"  # no round finished yet
+    ONLINE = "online"
+    OFFLINE = "offline"  # the hub cannot be reached (or is too slow): trying again
+    REFUSED = "refused"  # the hub answers and refuses (wrong event, no schema …)
+    FAILED = "failed"  # the local database cannot be used (full disk, damaged)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    link: Link
+    waiting: int | None  # entries waiting to upload (None: not known yet)
+    last_sync: datetime | None  # when a round last completed
+    skew_s: float | None  # the hub's clock minus this station's, at the last round
+    message: str = ""  # one line for a status bar: why offline or refused
+    pulled: int = 0  # in the last round
+    pushed: int = 0
+    behind: int = 0  # entries on the hub this station has not received yet
+    renumbered: int = 0  # entries moved to a fresh station id in the last round
+    station_id: str = ""  # this station's id now (it changes after a fork repair)
+    next_in: float = INTERVAL_S  # seconds until the next round
+
+    @property
+    def online(self) -> bool:
+        return self.link is Link.ONLINE
+
+    @property
+    def skew_warning(self) -> bool:
+        """This station's clock is more than a minute off the hub's."""
+        return self.skew_s is not None and abs(self.skew_s) > SKEW_WARN_S
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "link": self.link.value, "waiting": self.waiting, "behind": self.behind,
+            "last_sync": self.last_sync.isoformat() if self.last_sync else None,
+            "skew_s": None if self.skew_s is None else round(self.skew_s, 3),
+            "skew_warning": self.skew_warning, "message": self.message,
+            "pulled": self.pulled, "pushed": self.pushed, "renumbered": self.renumbered,
+            "station_id": self.station_id, "next_in": round(self.next_in, 3),
+        }  # fmt: skip
+
+
+class Stop(Protocol):
+    """threading.Event and multiprocessing.Event both fit."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+class SyncLoop:
+    def __init__(
+        self,
+        open_store: Callable[[], Store],
+        hub: Hub,
+        clock: Clock,
+        *,
+        interval: float = INTERVAL_S,
+        max_backoff: float = MAX_BACKOFF_S,
+        rng: random.Random | None = None,
+        on_status: Callable[[SyncStatus], None] | None = None,
+    ) -> None:
+        self.open_store = open_store
+        self.hub = hub
+        self.clock = clock
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.rng = rng or random.Random()
+        self.on_status = on_status
+        self.store: Store | None = None
+        self.engine: SyncEngine | None = None
+        self.failures = 0
+        self.status = SyncStatus(Link.STARTING, None, None, None)
+
+    def _engine(self) -> SyncEngine:
+        if self.engine is None:
+            self.store = self.open_store()
+            self.engine = SyncEngine(self.store, self.hub, self.clock)
+        return self.engine
+
+    def step(self) -> SyncStatus:
+        """One round; the status (also handed to `on_status`)."""
+        prev = self.status
+        try:
+            engine = self._engine()
+            r = engine.round()
+        except HubRefused as exc:
+            status = self._failed(Link.REFUSED, str(exc), prev)
+        except KioskError as exc:  # HubUnavailable, or the local store (StorageError)
+            from kiosk.sync.hub import HubError
+
+            link = Link.OFFLINE if isinstance(exc, HubError) else Link.FAILED
+            status = self._failed(link, str(exc), prev)
+        except Exception as exc:  # never let the worker die: say it, try again later
+            log.exception("sync round failed")
+            status = self._failed(Link.FAILED, f"sync failed: {type(exc).__name__}: {exc}", prev)
+        else:
+            self.failures = 0
+            assert self.store is not None
+            status = SyncStatus(
+                Link.ONLINE, r.waiting, self.clock.now(), r.skew_s, "", r.pulled, r.pushed,
+                r.behind, r.renumbered, self.store.station.id,
+                0.0 if r.more else self.interval * self.rng.uniform(0.9, 1.1),
+            )  # fmt: skip
+        if status.link is not prev.link or status.message != prev.message:
+            log.info("sync: %s %s", status.link.value, status.message)
+        self.status = status
+        if self.on_status is not None:
+            self.on_status(status)
+        return status
+
+    def _failed(self, link: Link, message: str, prev: SyncStatus) -> SyncStatus:
+        self.failures += 1
+        delay = min(self.max_backoff, self.interval * 2.0**self.failures)
+        delay *= self.rng.uniform(0.8, 1.2)  # stations that lost the hub together spread out
+        waiting = prev.waiting
+        station_id = prev.station_id
+        if self.store is not None:
+            try:
+                waiting = self._waiting(self.store)
+                station_id = self.store.station.id
+            except Exception:  # the local store is the problem: keep what was known
+                pass
+        return SyncStatus(link, waiting, prev.last_sync, prev.skew_s, message.splitlines()[0],
+                          behind=prev.behind, station_id=station_id, next_in=delay)  # fmt: skip
+
+    @staticmethod
+    def _waiting(store: Store) -> int:
+        c = store.conn
+        pos = syncstate.positions(c)
+        streams = set(pos) | {store.station.id}
+        return sum(max(0, syncstate.local_head(c, s) - pos.get(s, 0)) for s in streams)
+
+    def run(self, stop: Stop) -> None:
+        """Step until `stop` is set; then close. Meant as a thread's or process's target."""
+        try:
+            while not stop.is_set():
+                status = self.step()
+                if status.next_in > 0 and stop.wait(status.next_in):
+                    break
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.hub.close()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+            self.engine = None
