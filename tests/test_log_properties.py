@@ -35,7 +35,7 @@ PEOPLE = [
 SESSIONS = ("opening", "energy-transition", "matchmaking")
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["in", "in", "in", "out", "undo", "reprint", "edit", "walk"]),
+        st.sampled_from(["in", "in", "in", "out", "undo", "reprint", "edit", "walk", "merge"]),
         st.integers(0, len(PEOPLE) - 1),
         st.sampled_from(SESSIONS),
         st.integers(1, 900),  # seconds the clock moves on
@@ -114,6 +114,10 @@ def run_ops(
         elif kind == "walk":
             walk_ins += 1
             svc.walk_in(AttendeeInput(name=f"Walk {walk_ins}", email=f"w{walk_ins}@x.org"))
+        elif kind == "merge":  # the person registered twice: one record merged into another
+            other = ids[(who + 1) % len(ids)]
+            if svc.attendee(aid).attendee_id != svc.attendee(other).attendee_id:
+                svc.merge_attendees(aid, other, "amy")
 
 
 def fresh(tmp: Path, name: str) -> Store:

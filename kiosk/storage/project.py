@@ -190,6 +190,42 @@ def merge_into(c: sqlite3.Connection, gone: str, kept: str, ver: str) -> None:
         c.execute("UPDATE attendees SET merged_into = ?, fver = ? WHERE rowid = ?",
                   (kept, to_json(fver), row[0]))  # fmt: skip
         c.execute("DELETE FROM attendee_fts WHERE rowid = ?", (row[0],))
+        # One person, one admission: the merged record's scans now count for the one kept.
+        members = _members(c, gone)
+        marks = ", ".join("?" * len(members))
+        sessions = {r[0] for r in c.execute(
+            f"SELECT DISTINCT session_id FROM log WHERE attendee_id IN ({marks}) "
+            "AND kind IN ('entry', 'exit')", members)}  # fmt: skip
+        for sid in sorted(sessions):
+            for m in members:
+                _store_presence(c, sid, m, _presence_row(c, sid, m), None)
+                c.execute("DELETE FROM duplicates WHERE session_id = ? AND attendee_id = ?",
+                          (sid, m))  # fmt: skip
+            recompute_presence(c, sid, gone)
+
+
+def root_of(c: sqlite3.Connection, aid: str) -> str:
+    """The record a (possibly merged) attendee id stands for now: its merge chain's end."""
+    seen = {aid}
+    while True:
+        row = c.execute(
+            "SELECT merged_into FROM attendees WHERE attendee_id = ?", (aid,)
+        ).fetchone()
+        if row is None or not row[0] or row[0] in seen:
+            return aid
+        aid = row[0]
+        seen.add(aid)
+
+
+def _members(c: sqlite3.Connection, aid: str) -> list[str]:
+    """Every id standing for the same person as `aid` (its root and all merged into it)."""
+    root = root_of(c, aid)
+    rows = c.execute(
+        "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT a.attendee_id FROM attendees a "
+        "JOIN m ON a.merged_into = m.id) SELECT id FROM m",
+        (root,),
+    ).fetchall()
+    return [root, *sorted(r[0] for r in rows if r[0] != root)]
 
 
 def apply_person(
@@ -331,6 +367,14 @@ def _scan(c: sqlite3.Connection, e: LogEntry, ver: str, fresh: bool = False) -> 
         return
     if not e.attendee_id:
         return
+    if not fresh:
+        key = root_of(c, e.attendee_id)
+        if (
+            key != e.attendee_id
+            or c.execute("SELECT 1 FROM attendees WHERE merged_into = ? LIMIT 1", (key,)).fetchone()
+        ):
+            recompute_presence(c, e.session_id, key)  # one of several records of a person
+            return
     if not fresh and c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1",
                                (e.uuid,)).fetchone():  # fmt: skip
         return  # undone before it arrived here
@@ -369,13 +413,17 @@ def _annul(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
 
 
 def recompute_presence(c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
-    """Fold one attendee's admissions and exits of one session again, from the log."""
+    """Fold one person's admissions and exits of one session again, from the log (all the
+    records merged into one person count as that person)."""
+    members = _members(c, attendee_id)
+    attendee_id = members[0]
+    marks = ", ".join("?" * len(members))
     rows = c.execute(
         "SELECT l.uuid, l.kind, l.at, l.station_id, l.station FROM log l "
-        "WHERE l.attendee_id = ? AND l.session_id = ? AND ((l.kind = 'entry' AND "
+        f"WHERE l.attendee_id IN ({marks}) AND l.session_id = ? AND ((l.kind = 'entry' AND "
         "l.outcome = 'admitted') OR (l.kind = 'exit' AND l.outcome = 'exited')) "
         "AND NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')",
-        (attendee_id, session_id),
+        (*members, session_id),
     ).fetchall()
     steps = [Step(version(r["at"], r["uuid"]), r["kind"], r["uuid"], r["at"], r["station_id"],
                   r["station"]) for r in rows]  # fmt: skip

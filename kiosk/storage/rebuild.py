@@ -103,7 +103,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
             event = (ver, from_json(data))
     if event is not None:
         apply_event(c, event[1], event[0])
-    _write_people(c, people, merges)
+    roots = _write_people(c, people, merges)
     badge_rows = []
     for b_id, row in badges.items():
         rv = revoked.get(b_id)
@@ -121,7 +121,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     c.executemany(
         "INSERT INTO scan_counts VALUES (?, ?, ?, ?)", [(*k, v) for k, v in scans.items()]
     )
-    _write_presence(c, moves)
+    _write_presence(c, _by_person(moves, roots))
     if progress is not None:
         progress(total, total)
     return total
@@ -137,9 +137,33 @@ def _revocation(r: tuple[str, str, str, str] | None) -> tuple[str | None, str, s
     return (r[1], r[3], r[2]) if r else (None, "", None)
 
 
+def _by_person(
+    moves: dict[tuple[str, str], list[Step]], into: dict[str, str]
+) -> dict[tuple[str, str], list[Step]]:
+    """The steps of records merged into one person, under that person (in version order)."""
+
+    def root(aid: str) -> str:
+        seen = {aid}
+        while aid in into and into[aid] not in seen:
+            aid = into[aid]
+            seen.add(aid)
+        return aid
+
+    if not into:
+        return moves
+    out: dict[tuple[str, str], list[Step]] = {}
+    for (session, aid), steps in moves.items():
+        out.setdefault((session, root(aid)), []).extend(steps)
+    for steps in out.values():
+        steps.sort(key=lambda s: s.ver)
+    return out
+
+
 def _write_people(
     c: sqlite3.Connection, people: dict[str, PersonState], merges: dict[str, tuple[str, str]]
-) -> None:
+) -> dict[str, str]:
+    """Writes the attendees and their search keys; returns the merges (id -> merged into)."""
+    roots_into: dict[str, str] = {}
     marks = ", ".join("?" * (len(PERSON_FIELDS) + 8))
     rows = []
     fts = []
@@ -150,6 +174,7 @@ def _write_people(
         if merged is not None:
             fver["merged_into"] = merged[0]
             into = merged[1]
+            roots_into[aid] = into
         v = s.values
         rows.append((rowid, aid, *(v[f] for f in PERSON_FIELDS), int(s.walk_in), s.created_at,
                      s.updated_at, s.ver, to_json(fver), into))  # fmt: skip
@@ -163,6 +188,7 @@ def _write_people(
         rows,
     )
     c.executemany("INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)", fts)
+    return roots_into
 
 
 def _write_presence(c: sqlite3.Connection, moves: dict[tuple[str, str], list[Step]]) -> None:

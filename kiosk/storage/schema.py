@@ -176,6 +176,7 @@ CREATE TABLE attendees (
 CREATE INDEX attendees_external_id ON attendees(external_id) WHERE external_id != '';
 CREATE INDEX attendees_email ON attendees(email COLLATE NOCASE) WHERE email != '';
 CREATE INDEX attendees_ticket ON attendees(ticket) WHERE ticket != '';
+CREATE INDEX attendees_merged ON attendees(merged_into) WHERE merged_into IS NOT NULL;
 CREATE VIEW attendee_sessions (attendee_id, session_id) AS
     SELECT a.attendee_id, j.value FROM attendees a, json_each(a.sessions) j
     WHERE a.merged_into IS NULL;
