@@ -3,7 +3,9 @@
 Two threads: capture reads frames at the camera's rate and hands the preview a QImage
 copy (at most one in flight: a slow GUI skips frames, it never queues them); decode takes
 the latest frame from a one-slot mailbox (latest frame wins) and runs the pipeline.
-A camera that fails is retried every `retry_s`, so the app recovers when it returns.
+A camera that fails is reopened with back-off (kiosk.scan.sources.ReconnectingSource, as
+`scan` does), and frames go through kiosk.scan.loop.FrameScanner, the `scan` command's
+step: one reconnect loop and one scan loop for the app and the command line.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
-from kiosk.models.clock import Clock
+from kiosk.models.clock import Clock, SystemClock
+from kiosk.models.errors import KioskError
+from kiosk.scan.sources import ReconnectingSource, SourceStatus
 
 log = logging.getLogger(__name__)
 
@@ -72,68 +76,77 @@ class _Mailbox:
 
 
 class _CaptureThread(QThread):
+    """Reads frames through kiosk.scan's ReconnectingSource (the one reconnect loop of the
+    app and the `scan` command): a lost camera is reopened with back-off; a camera that
+    never gave a frame gives way to the fallback (the demo video), said once."""
+
     def __init__(self, owner: CameraWorker) -> None:
         super().__init__()
         self.setObjectName("camera-capture")
         self.o = owner
+        self.spec = owner.config.spec
+        self.frames = 0
+
+    def _factory(self) -> Any:
+        o = self.o
+        try:
+            return o._open(self.spec)
+        except KioskError as exc:
+            if not self._fall_back(_why(exc, self.spec)):
+                raise
+            return o._open(self.spec)
+
+    def _fall_back(self, reason: str) -> bool:
+        """No webcam: the demo video instead (said once in the status bar)."""
+        fb = self.o.config.fallback
+        if not fb or self.spec == fb or self.frames:
+            return False
+        self.o._t_notice.emit(f"{reason}; showing the demo video {fb}")
+        self.spec = fb
+        return True
+
+    def _status(self, status: SourceStatus, reason: str) -> None:
+        if status is SourceStatus.OK:
+            self.o._set_status("running", "")
+        elif status is SourceStatus.ENDED:
+            self.o._set_status("ended", reason)
+        else:
+            self.o._set_status("failed", reason)
 
     def run(self) -> None:
         o = self.o
-        spec = o.config.spec
-        while not o._stop.is_set():
-            try:
-                source = o._open(spec)
-            except Exception as exc:  # SourceError: no such file, empty folder …
-                if self._fall_back(spec, _why(exc, spec)):
-                    spec = o.config.fallback or spec
+        source = ReconnectingSource(
+            self._factory, SystemClock(), first_delay=o.config.retry_s,
+            max_delay=max(10.0, o.config.retry_s), on_status=self._status,
+        )  # fmt: skip
+        try:
+            while not o._stop.is_set():
+                try:
+                    r = source.read()
+                except Exception as exc:  # the sources report problems; this is a last guard
+                    o._set_status("failed", _why(exc, self.spec))
+                    o._stop.wait(o.config.retry_s)
                     continue
-                o._set_status("failed", _why(exc, spec))
-                o._stop.wait(o.config.retry_s)
-                continue
-            try:
-                outcome, reason, frames = self._pump(source)
-            finally:
-                _close(source)
-            if outcome == "ended":
-                o._set_status("ended", reason)
-                return
-            if outcome == "failed":
-                if frames == 0 and self._fall_back(spec, reason):
-                    spec = o.config.fallback or spec
+                if r.status is SourceStatus.ENDED:
+                    return
+                if r.status is not SourceStatus.OK or r.frame is None:
+                    if self.frames == 0 and self._fall_back(r.reason):
+                        source.close()  # reopened on the fallback at the next read
+                        source = ReconnectingSource(
+                            self._factory, SystemClock(), first_delay=o.config.retry_s,
+                            on_status=self._status,
+                        )  # fmt: skip
+                        continue
+                    o._stop.wait(min(r.retry_in or o.config.retry_s, 0.5))
                     continue
-                o._set_status("failed", reason)
-                o._stop.wait(o.config.retry_s)
-
-    def _fall_back(self, spec: str, reason: str) -> bool:
-        """No webcam: the demo video instead (said once in the status bar)."""
-        fb = self.o.config.fallback
-        if not fb or spec == fb:
-            return False
-        self.o._t_notice.emit(f"{reason}; showing the demo video {fb}")
-        return True
-
-    def _pump(self, source: Any) -> tuple[str, str, int]:
-        """Read until stopped: ('stopped'|'ended'|'failed', reason, frames read)."""
-        from kiosk.scan.sources import SourceStatus
-
-        o = self.o
-        frames = 0
-        while not o._stop.is_set():
-            try:
-                r = source.read()
-            except Exception as exc:  # the sources report problems; this is a last guard
-                return "failed", _why(exc, o.config.spec), frames
-            if r.status is not SourceStatus.OK or r.frame is None:
-                return ("ended" if r.status is SourceStatus.ENDED else "failed"), r.reason, frames
-            if frames == 0:
-                o._set_status("running", "")
-            frames += 1
-            o.frames_captured += 1
-            o._mailbox.put((r.frame, frames, time.monotonic()))
-            if o._preview_free.is_set():
-                o._preview_free.clear()
-                o._t_frame.emit(to_qimage(r.frame))
-        return "stopped", "", frames
+                self.frames += 1
+                o.frames_captured += 1
+                o._mailbox.put((r.frame, self.frames, time.monotonic()))
+                if o._preview_free.is_set():
+                    o._preview_free.clear()
+                    o._t_frame.emit(to_qimage(r.frame))
+        finally:
+            _close(source)
 
 
 class _DecodeThread(QThread):
@@ -145,27 +158,29 @@ class _DecodeThread(QThread):
     def run(self) -> None:
         from kiosk.scan.debounce import Debouncer
         from kiosk.scan.decoders import make_decoder_or_fallback
+        from kiosk.scan.loop import FrameScanner
         from kiosk.scan.pipeline import FramePipeline
 
         o = self.o
         decoder = make_decoder_or_fallback(o.config.decoder, lambda m: o._t_notice.emit(m))
-        pipeline = FramePipeline(decoder)
-        debouncer = Debouncer(o.clock, repeat_after=o.config.repeat_after)
+        captured = [0.0]
+        scanner = FrameScanner(
+            FramePipeline(decoder),
+            Debouncer(o.clock, repeat_after=o.config.repeat_after),
+            lambda text: o._t_code.emit(text, captured[0]),
+        )
         while not o._stop.is_set():
             item = o._mailbox.take(0.1)
             if item is None:
                 continue
-            frame, _seq, t = item
+            frame, _seq, captured[0] = item
             try:
-                found = pipeline.process(frame)
+                found, _scans = scanner.scan(frame)
             except Exception as exc:  # one bad frame must not stop the station
                 log.warning("decoding a frame failed: %s", exc)
                 continue
             o.frames_decoded += 1
             o._t_detected.emit([list(d.corners) for d in found if d.corners])
-            for d in found:
-                if debouncer.offer(d.text):
-                    o._t_code.emit(d.text, t)
 
 
 class CameraWorker(QObject):

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 from kiosk.models.clock import Clock
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoders import Detection
@@ -85,6 +88,26 @@ class ScanSummary:
         }
 
 
+class FrameScanner(Generic[R]):
+    """Frame → codes → new scans: the pipeline, the debouncer and the check-in callback.
+
+    The one scanning step, used by the headless loop below (`scan`) and by the GUI's
+    decode thread (ui.camera), which reads frames from its own capture thread."""
+
+    def __init__(
+        self, pipeline: FramePipeline, debouncer: Debouncer, on_code: Callable[[str], R]
+    ) -> None:
+        self.pipeline = pipeline
+        self.debouncer = debouncer
+        self.on_code = on_code
+
+    def scan(self, frame: NDArray[np.uint8]) -> tuple[list[Detection], list[tuple[str, R]]]:
+        """The frame's detections, and each code seen anew handed to `on_code`."""
+        detections = self.pipeline.process(frame)
+        texts = self.debouncer.offer_all([d.text for d in detections])
+        return detections, [(t, self.on_code(t)) for t in texts]
+
+
 class ScanLoop(Generic[R]):
     """Pull frames, decode them, and hand each new (debounced) code to `on_code`.
 
@@ -107,7 +130,7 @@ class ScanLoop(Generic[R]):
         self.source = source
         self.pipeline = pipeline
         self.debouncer = debouncer
-        self.on_code = on_code
+        self.scanner = FrameScanner(pipeline, debouncer, on_code)
         self.outcome_of = outcome_of
         self.clock = clock
         self.sleep = sleep
@@ -119,10 +142,7 @@ class ScanLoop(Generic[R]):
             return Step(read)
         if self.media_clock is not None:
             self.media_clock.at_frame(read.index)
-        detections = self.pipeline.process(read.frame)
-        scans = [
-            (t, self.on_code(t)) for t in self.debouncer.offer_all([d.text for d in detections])
-        ]
+        detections, scans = self.scanner.scan(read.frame)
         return Step(read, detections, scans, self.pipeline.stats.ms)
 
     def run(
