@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.models.event import event_from_dict
 from kiosk.models.names import search_keys
 from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage import meetings
 from kiosk.storage.base import from_json, to_json, ts, version
 from kiosk.storage.fold import (
     DEFAULTS,
@@ -35,9 +36,13 @@ def ver_of(entry: LogEntry) -> str:
     return version(ts(entry.at), entry.uuid)
 
 
+#: Kinds whose entries may belong to an import batch: kept pending until it is committed.
+BATCHED = frozenset({LogKind.IMPORT, LogKind.MEETING_SCHEDULE, LogKind.MEETING_CANCEL})
+
+
 def apply(c: sqlite3.Connection, entry: LogEntry) -> None:
     """Fold `entry` into the projections (it is already in the log)."""
-    if entry.batch and entry.kind == LogKind.IMPORT and not batch_committed(c, entry.batch):
+    if entry.batch and entry.kind in BATCHED and not batch_committed(c, entry.batch):
         c.execute("INSERT OR IGNORE INTO pending VALUES (?, ?)", (entry.uuid, entry.batch))
         return
     fn = _APPLIERS.get(str(entry.kind))
@@ -126,8 +131,10 @@ def _import(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
 
 
 def apply_pending(c: sqlite3.Connection, e: LogEntry) -> None:
-    """Apply an import chunk whose batch is committed (kiosk.storage.imports.catch_up)."""
-    _import(c, e, ver_of(e))
+    """Apply an entry whose batch is committed (kiosk.storage.imports.catch_up)."""
+    fn = _APPLIERS.get(str(e.kind))
+    if fn is not None:
+        fn(c, e, ver_of(e))
     c.execute("DELETE FROM pending WHERE uuid = ?", (e.uuid,))
 
 
@@ -399,4 +406,8 @@ _APPLIERS: dict[str, Applier] = {
     LogKind.EXIT: _scan,
     LogKind.ANNUL: _annul,
     LogKind.PIN_ATTEMPT: _nothing,
+    LogKind.MEETING_SCHEDULE: meetings.apply,
+    LogKind.MEETING_CANCEL: meetings.apply,
+    LogKind.MEETING_MARK: meetings.apply,
+    LogKind.MEETING_REMATCH: meetings.apply,
 }

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from kiosk.models.names import search_keys
 from kiosk.storage.base import from_json, to_json, version
 from kiosk.storage.fold import PERSON_FIELDS, PersonState, PresenceState, Step, fold_step
-from kiosk.storage.project import apply_event
+from kiosk.storage.meeting_fold import MEETING_KINDS
+from kiosk.storage.meetings import Rebuild as MeetingsRebuild
+from kiosk.storage.project import BATCHED, apply_event
 from kiosk.storage.schema import PROJECTIONS
 
 Progress = Callable[[int, int], None]
@@ -37,6 +39,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     pending: list[tuple[str, str]] = []
     scans: dict[tuple[str, str, str], int] = {}
     moves: dict[tuple[str, str], list[Step]] = {}
+    meetings = MeetingsRebuild()
     cur = c.cursor()
     cur.row_factory = None
     rows = cur.execute(
@@ -82,6 +85,11 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
                            str(from_json(data).get("reason", ""))))  # fmt: skip
         elif kind == "event":
             event = (ver, from_json(data))
+        elif kind in MEETING_KINDS:
+            if batch and kind in BATCHED and batch not in committed:
+                pending.append((u, batch))
+                continue
+            meetings.fold(kind, from_json(data), ver, at, operator)
     if event is not None:
         apply_event(c, event[1], event[0])
     _write_people(c, people, merges)
@@ -96,6 +104,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
         "INSERT INTO scan_counts VALUES (?, ?, ?, ?)", [(*k, v) for k, v in scans.items()]
     )
     _write_presence(c, moves)
+    meetings.write(c)
     if progress is not None:
         progress(total, total)
     return total

@@ -232,7 +232,7 @@ CREATE INDEX prints_attendee ON prints(attendee_id);
 # The projection tables, in the order a rebuild empties them.
 PROJECTIONS = (
     "sessions", "attendees", "attendee_fts", "badges", "presence", "session_counts",
-    "duplicates", "scan_counts", "prints", "pending",
+    "duplicates", "scan_counts", "prints", "pending", "meetings", "meeting_parties",
 )  # fmt: skip
 
 
@@ -242,4 +242,55 @@ def m002_log_is_the_record(db: Database) -> None:
     rebuilt from the log alone (kiosk.storage.convert_v1)."""
     from kiosk.storage.convert_v1 import convert_v1
 
-    convert_v1(db.conn, SCHEMA_V2)
+    # The rebuild that ends the conversion writes every current projection: the tables of
+    # later versions are made here too (m003 then finds them, IF NOT EXISTS).
+    convert_v1(db.conn, SCHEMA_V2 + SCHEMA_V3)
+
+
+# -- version 3: matchmaking meetings -----------------------------------------------------------
+# The projection of the meeting_* entries (kiosk.storage.meetings). Each attribute keeps the
+# version of the entry it came from: the latest schedule gives the fields, the latest of
+# schedule and cancel decides `cancelled`, the latest mark counts, the latest re-match of a
+# meeting names its successor. A row can exist before its schedule arrives (a mark or a
+# cancel synced first): its `ver` is then ''.
+SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS meetings (
+    meeting_id TEXT PRIMARY KEY,
+    start_at TEXT NOT NULL DEFAULT '', end_at TEXT NOT NULL DEFAULT '',
+    table_name TEXT NOT NULL DEFAULT '',
+    slot INTEGER,
+    interpreter_name TEXT NOT NULL DEFAULT '',
+    languages TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    rematch_of TEXT,
+    ver TEXT NOT NULL DEFAULT '',          -- version of the entry the fields came from
+    life_ver TEXT NOT NULL DEFAULT '',     -- version of the latest schedule or cancel
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    cancel_reason TEXT NOT NULL DEFAULT '',
+    mark TEXT, mark_at TEXT, mark_by TEXT NOT NULL DEFAULT '',
+    mark_ver TEXT NOT NULL DEFAULT '',
+    rematched_to TEXT,
+    rematched_ver TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS meetings_start ON meetings(start_at);
+-- The parties of each meeting (role 'party'), and its interpreter when an attendee.
+CREATE TABLE IF NOT EXISTS meeting_parties (
+    meeting_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    attendee_id TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'party',
+    company TEXT NOT NULL DEFAULT '', company_zh TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS meeting_parties_attendee ON meeting_parties(attendee_id);
+"""
+
+
+@migrations()
+def m003_meetings(db: Database) -> None:
+    """The meetings projection, for databases converted to version 2 before it existed
+    (empty: no release before this one wrote meeting entries)."""
+    from kiosk.storage.convert_v1 import statements
+
+    for stmt in statements(SCHEMA_V3):
+        db.conn.execute(stmt)
