@@ -118,6 +118,7 @@ def _with(people: Sequence[Counterpart]) -> str:
 def _table(pdf: FPDF, schedule: Sequence[UpcomingMeeting], tz: tzinfo) -> None:
     pdf.set_font(FAMILY, "", 7.5)
     pdf.set_text_color(*INK)
+    pdf.set_fill_color(255, 255, 255)  # not the header band's colour
     pdf.set_draw_color(*GREY)
     pdf.set_line_width(0.15)
     with pdf.table(col_widths=(17, 14, 60), text_align=("LEFT", "CENTER", "LEFT"),

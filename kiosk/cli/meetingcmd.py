@@ -129,7 +129,8 @@ def slips(db_path: Path, out: Path, refs: tuple[str, ...], now_text: str | None)
             )
         result = write_slips(service.store, ms, ids, out, service.clock.now())
     click.echo(f"{out}: {result.slips} schedule slip{'s' if result.slips != 1 else ''}, "
-               f"{result.meetings} meetings, {result.size_bytes / 1024:.0f} KiB")  # fmt: skip
+               f"{result.meetings} meeting{'s' if result.meetings != 1 else ''}, "
+               f"{result.size_bytes / 1024:.0f} KiB")  # fmt: skip
 
 
 @meetings.command()

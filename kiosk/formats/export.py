@@ -27,7 +27,8 @@ from kiosk.storage.atomic import atomic_output
 from kiosk.storage.store import Store
 
 Progress = Callable[[int, int], None]
-WHATS = ("attendance", "scans", "no-shows", "attendees")
+WHATS = ("attendance", "scans", "no-shows", "attendees", "meetings", "meeting-totals")
+MEETING_WHATS = ("meetings", "meeting-totals")  # kiosk.formats.schedule.export
 FORMATS = ("csv", "xlsx", "json")
 PROGRESS_EVERY = 1000
 
@@ -436,6 +437,10 @@ def export(
     if what not in WHATS:
         raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
     with _snapshot(store):
+        if what in MEETING_WHATS:
+            from kiosk.formats.schedule.export import export_meetings
+
+            return export_meetings(store, what, fmt, Path(out), now, progress)
         return _export(store, what, fmt, Path(out), now, session_id, minimal, progress)
 
 

@@ -6,11 +6,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind, SessionStats
 from kiosk.storage.store import Store
+
+if TYPE_CHECKING:
+    from kiosk.formats.report.meetings import MeetingsSection
 
 #: Delegations beyond this many are summed up as "Other".
 MAX_DELEGATIONS = 12
@@ -48,6 +52,7 @@ class ReportData:
     reprints: int
     scans: int  # entry scans of any outcome
     per_session_refused: dict[str, int] = field(default_factory=dict)
+    meetings: MeetingsSection | None = None  # when any meeting is scheduled
 
 
 def gather(store: Store, now: datetime) -> ReportData:
@@ -87,7 +92,14 @@ def gather(store: Store, now: datetime) -> ReportData:
         reprints=reprints,
         scans=scans,
         per_session_refused=dict(per_session),
+        meetings=_meetings(store, now),
     )
+
+
+def _meetings(store: Store, now: datetime) -> MeetingsSection | None:
+    from kiosk.formats.report.meetings import gather_meetings
+
+    return gather_meetings(store, now)
 
 
 def _groups(pairs: Iterable[tuple[str, str]], came: set[str]) -> list[GroupRow]:

@@ -77,6 +77,10 @@ def render_report(data: ReportData) -> tuple[bytes, int]:
     _groups(pdf, data.delegations, "Delegation 代表团", _delegation_label)
     _heading(pdf, "Refused scans by reason", "按原因统计的拒绝入场扫码")
     _refused(pdf, data)
+    if data.meetings is not None:
+        from kiosk.formats.report.meetings import render_meetings
+
+        render_meetings(pdf, data.meetings, WIDTH)
     return pdf_bytes(pdf), pdf.page_no()
 
 
