@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.meetings.status import DUE_MINUTES, MeetingState, side
+from kiosk.meetings.status import DUE_MINUTES, MeetingState, company_key
 from kiosk.models.meetings import MeetingOutcome, MeetingStatus, Party
 
 
@@ -118,24 +118,31 @@ class GroupTotals:
 _COUNTED = tuple(f for f in GroupTotals.__dataclass_fields__ if f != "key")
 
 
-def _group(p: Party, by: str) -> tuple[str, str]:
-    """(the key a party is counted under, its label)."""
-    if by == "company":
-        return side(p), p.company or p.display_name
-    return p.delegation.casefold(), p.delegation
-
-
-def totals(states: Iterable[MeetingState], by: str = "company") -> list[GroupTotals]:
+def totals(states: Sequence[MeetingState], by: str = "company") -> list[GroupTotals]:
     """Each meeting counted once for each company (`by="company"`) or delegation
     (`by="delegation"`) in it, by its outcome; `absent` counts the no-shows where none of
-    that side's parties came."""
+    that side's parties came. A company is shown in both languages where known."""
+    if by == "company":
+        key = company_key(p for s in states for p in s.meeting.parties)
+    else:
+
+        def key(p: Party) -> str:
+            return p.delegation.casefold()
+
     rows: dict[str, dict[str, int]] = {}
-    shown: dict[str, str] = {}
+    names: dict[str, list[str]] = {}  # key -> [English, Chinese] (delegation: [as written, ""])
     for s in states:
-        here = {_group(p, by)[0] for p, _ in s.arrived}
-        groups = dict(_group(p, by) for p in reversed(s.meeting.parties))
-        for k, label in groups.items():
-            shown.setdefault(k, label)
+        here = {key(p) for p, _ in s.arrived}
+        groups: dict[str, None] = {}
+        for p in s.meeting.parties:
+            k = key(p)
+            groups.setdefault(k)
+            en, zh = (p.organization, p.organization_zh) if by == "company" else (p.delegation, "")
+            known = names.setdefault(k, ["", ""])
+            known[0], known[1] = known[0] or en, known[1] or zh
+            if not (known[0] or known[1]) and by == "company":
+                known[0] = p.display_name
+        for k in groups:
             n = rows.setdefault(k, dict.fromkeys(_COUNTED, 0))
             if s.outcome is MeetingOutcome.CANCELLED:
                 n["cancelled"] += 1
@@ -144,5 +151,5 @@ def totals(states: Iterable[MeetingState], by: str = "company") -> list[GroupTot
             n[s.outcome.value] += 1
             if s.outcome is MeetingOutcome.NO_SHOW and k not in here:
                 n["absent"] += 1
-    out = [GroupTotals(shown[k], **n) for k, n in rows.items()]
+    out = [GroupTotals(" / ".join(x for x in names[k] if x), **n) for k, n in rows.items()]
     return sorted(out, key=lambda g: (-g.meetings, g.key.casefold()))

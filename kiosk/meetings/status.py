@@ -19,7 +19,7 @@ or pending while it can still happen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,12 +96,24 @@ def _outcome(
         return MeetingOutcome.HELD
     if now <= deadline:
         return MeetingOutcome.PENDING
-    sides = {side(p) for p in m.parties}
-    if arrived and sides <= {side(p) for p, _ in arrived}:
+    side = company_key(m.parties)
+    if arrived and {side(p) for p in m.parties} <= {side(p) for p, _ in arrived}:
         return MeetingOutcome.PARTLY_HELD
     return MeetingOutcome.NO_SHOW
 
 
-def side(p: Party) -> str:
-    """The company a party stands for (the attendee when no company is known)."""
-    return (p.company or p.attendee_id).casefold()
+def company_key(parties: Iterable[Party]) -> Callable[[Party], str]:
+    """The company a party stands for, as one key: its English name where any of `parties`
+    gives it for the Chinese one (明阳智慧能源 = Mingyang Smart Energy); the attendee
+    when no company is known."""
+    zh_to_en = {p.organization_zh.casefold(): p.organization.casefold()
+                for p in parties if p.organization and p.organization_zh}  # fmt: skip
+
+    def key(p: Party) -> str:
+        if p.organization:
+            return p.organization.casefold()
+        if p.organization_zh:
+            return zh_to_en.get(p.organization_zh.casefold(), p.organization_zh.casefold())
+        return "@" + p.attendee_id
+
+    return key
