@@ -10,7 +10,7 @@ from kiosk.models.meetings import Party
 
 
 def _when(dt: datetime | None, tz: tzinfo) -> str | None:
-    return None if dt is None else dt.astimezone(tz).isoformat()
+    return None if dt is None else dt.astimezone(tz).isoformat(timespec="seconds")
 
 
 def _party_json(p: Party, arrived: datetime | None, tz: tzinfo) -> dict[str, object]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +80,9 @@ def _org(p: Party) -> str:
     return " / ".join(x for x in (p.organization, p.organization_zh) if x)
 
 
-def meeting_row(s: MeetingState) -> list[Any]:
-    """One meeting in the order of `meeting_columns` (times as aware datetimes or None)."""
+def meeting_row(s: MeetingState, tz: tzinfo) -> list[Any]:
+    """One meeting in the order of `meeting_columns` (times as aware datetimes or None;
+    the arrivals of parties beyond the second in the text, in `tz`)."""
     m = s.meeting
     row: list[Any] = [m.meeting_id, m.start, m.end, m.table, s.status.value, s.outcome.value,
                       m.mark.value if m.mark else ""]  # fmt: skip
@@ -91,9 +92,8 @@ def meeting_row(s: MeetingState) -> list[Any]:
     more = []
     for p in m.parties[2:]:
         at = s.arrival(p.attendee_id)
-        more.append(
-            f"{_name(p)} ({_org(p)})" + (f" {at.isoformat(timespec='minutes')}" if at else "")
-        )
+        arrived = f" arrived {at.astimezone(tz):%H:%M}" if at else ""
+        more.append(f"{_name(p)} ({_org(p)}){arrived}")
     row += ["; ".join(more), "; ".join(_name(p) for p in s.missing), s.waiting_since,
             m.interpreter_label, m.languages, m.rematch_of or "", m.rematched_to or "",
             m.cancel_reason]  # fmt: skip
@@ -117,7 +117,7 @@ def export_meetings(store: Store, what: str, fmt: str, path: Path, now: datetime
         raise ExportError(f"{store.path}: the event has no matchmaking session to export")
     states = MeetingService(store, FixedClock(now)).states(now)
     cols = meeting_columns(event.timezone) if what == "meetings" else TOTAL_COLUMNS
-    rows = [meeting_row(s) for s in states] if what == "meetings" else total_rows(states)
+    rows = [meeting_row(s, event.tz) for s in states] if what == "meetings" else total_rows(states)
     with atomic_output(path, ExportError) as tmp:
         if fmt == "csv":
             _csv(tmp, cols, rows, event)
@@ -207,7 +207,7 @@ def _xlsx(tmp: Path, event: Event, what: str, now: datetime,
             with book.sheet(
                 "Meetings 洽谈", [x.width for x in cols], [x.header for x in cols]
             ) as ws:
-                ws.rows_from(_cells(cols, [meeting_row(s) for s in states], local))
+                ws.rows_from(_cells(cols, [meeting_row(s, event.tz) for s in states], local))
         for by, sheet in (
             ("company", "By company 按单位"),
             ("delegation", "By delegation 按代表团"),
