@@ -53,6 +53,9 @@ bench: setup-test
 	$(PY) bench/export.py
 	$(PY) bench/decode.py
 	$(PY) bench/badges.py
+	$(PY) bench/meetings_checkin.py
+	$(PY) bench/meetings_import.py
+	$(PY) bench/meetings_status.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_dashboard.py

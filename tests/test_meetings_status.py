@@ -110,7 +110,7 @@ def test_due_soon_first_then_the_rest_and_tables_in_use(mm: Matchmaking) -> None
     board = mm.meetings.board(t("14:02"))
     # Due within 10 minutes (or started, not yet a no-show) with a party missing: M2, M4.
     assert [s.meeting_id for s in board.due_soon] == ["M2", "M4"]
-    assert [s.meeting_id for s in board.rows] == ["M2", "M4", "M1", "M3"]
+    assert [s.meeting_id for s in mm.meetings.statuses(t("14:02"))] == ["M2", "M4", "M1", "M3"]
     assert board.tables_in_use == ("3",)
     assert (board.counts.waiting, board.counts.scheduled, board.counts.no_show) == (1, 3, 0)
     mm.arrive("CN-2", "14:03")
@@ -121,7 +121,7 @@ def test_due_soon_first_then_the_rest_and_tables_in_use(mm: Matchmaking) -> None
     assert [s.meeting_id for s in board.due_soon] == ["M1"]
     assert board.counts.no_show == 1  # M4: nobody came
     assert board.tables_in_use == ()
-    assert build_board([], t("15:12"), "matchmaking").rows == ()
+    assert build_board([], t("15:12"), "matchmaking", lambda ids: []).counts.total == 0
 
 
 def test_staff_marks_override_the_arrivals(mm: Matchmaking) -> None:
@@ -178,3 +178,39 @@ def test_nobody_here_nothing_to_rematch(mm: Matchmaking) -> None:
     mm.clock.set(t("14:12"))
     with pytest.raises(ValidationError, match="nobody of meeting M4 has arrived"):
         mm.meetings.rematch("M4")
+
+
+def test_the_fast_status_of_every_meeting_agrees_with_the_full_one(
+    service: CheckinService, clock: ManualClock, tmp_path: Path
+) -> None:
+    """`statuses` (no names, stored text) and `states` (names, datetimes) apply the same
+    rules: compared every 5 minutes of the afternoon, with arrivals, a mark, a cancellation
+    and a partly held meeting."""
+    from datetime import timedelta
+
+    from tests.helpers.meetings import GOOD
+
+    m = matchmaking(service, clock)
+    rows = [*GOOD, ["P1", "15:00", "15:20", "5", "US-2", "", "CN-1; CN-3", "", "", ""],
+            ["P2", "16:30", "16:50", "5", "US-2", "", "CN-1; CN-3", "", "", ""]]  # fmt: skip
+    assert m.load(schedule_file(tmp_path / "s.csv", rows)).written
+    m.arrive("US-1", "13:55")
+    m.arrive("CN-2", "14:05")
+    m.arrive("US-2", "14:12")
+    m.arrive("CN-3", "14:40")
+    m.clock.set(t("15:30"))
+    m.meetings.mark("M1", MeetingMark.NOT_HELD, "desk")
+    m.meetings.cancel("M3", "moved", "desk")
+    when = t("13:30")
+    seen = set()
+    while when <= t("17:30"):
+        fast = {r.meeting_id: (r.status, r.outcome, r.waiting_since, r.here)
+                for r in m.meetings.statuses(when)}  # fmt: skip
+        full = {s.meeting_id: (s.status, s.outcome, s.waiting_since, len(s.arrived))
+                for s in m.meetings.states(when)}  # fmt: skip
+        assert fast == full, when
+        seen.update((v[0], v[1]) for v in fast.values())
+        when += timedelta(minutes=5)
+    assert (MeetingStatus.NO_SHOW, MeetingOutcome.PARTLY_HELD) in seen
+    assert (MeetingStatus.WAITING, MeetingOutcome.PENDING) in seen
+    assert (MeetingStatus.BOTH_ARRIVED, MeetingOutcome.HELD) in seen

@@ -58,12 +58,11 @@ def import_cmd(
     meetings by id; a meeting no longer in the file is cancelled, never deleted. Exit
     status: 0 imported, 1 nothing imported.
     """
-    from kiosk.formats.schedule.reader import parse_schedule
+    from kiosk.formats.schedule.reader import import_schedule_file
 
     overrides = parse_maps(maps)
     with open_service(db_path, now_text, station=station) as service:
-        parsed = parse_schedule(file, service.event, overrides)
-        result = _meetings(service).import_schedule(parsed.rows, file.name, parsed.problems)
+        parsed, result = import_schedule_file(_meetings(service), file, overrides)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     if as_json:
@@ -89,15 +88,20 @@ def status(db_path: Path, as_json: bool, attendee: str | None, now_text: str | N
     cancelled; the meetings due in the next 10 minutes with a party missing first, the
     tables in use, and held / waiting / no-show counts. Times in the event's time zone."""
     from kiosk.cli.meetingview import board_json, board_lines
+    from kiosk.meetings.board import build_board
 
     with open_service(db_path, now_text, readonly=True) as service:
         aid = service.attendee(attendee).attendee_id if attendee else None
-        board = _meetings(service).board(attendee_id=aid)
+        ms = _meetings(service)
+        now = service.clock.now()
+        states = ms.states(now, attendee_id=aid)
+        by_id = {s.meeting_id: s for s in states}
+        board = build_board(states, now, ms.session.id, lambda ids: [by_id[i] for i in ids])
         tz = service.event.tz
         if as_json:
-            echo_json(board_json(board, tz))
+            echo_json(board_json(board, states, tz))
         else:
-            for line in board_lines(board, tz):
+            for line in board_lines(board, states, tz):
                 click.echo(line)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from kiosk.meetings.board import MatchmakingBoard
@@ -40,14 +41,15 @@ def state_json(s: MeetingState, tz: tzinfo) -> dict[str, object]:
     }
 
 
-def board_json(b: MatchmakingBoard, tz: tzinfo) -> dict[str, object]:
+def board_json(b: MatchmakingBoard, states: Sequence[MeetingState], tz: tzinfo
+               ) -> dict[str, object]:  # fmt: skip
     return {
         "now": _when(b.taken_at, tz),
         "session": b.session_id,
         "counts": b.counts.to_json(),
         "tables_in_use": list(b.tables_in_use),
         "due_soon": [s.meeting_id for s in b.due_soon],
-        "meetings": [state_json(s, tz) for s in b.rows],
+        "meetings": [state_json(s, tz) for s in states],
     }
 
 
@@ -81,7 +83,8 @@ def state_line(s: MeetingState, tz: tzinfo) -> str:
     return f"  {m.meeting_id:<10} {when}  table {m.table:<6} {status:<24} {people}"
 
 
-def board_lines(b: MatchmakingBoard, tz: tzinfo) -> list[str]:
+def board_lines(b: MatchmakingBoard, states: Sequence[MeetingState], tz: tzinfo) -> list[str]:
+    """The counts, the tables in use, the due-soon meetings, then every other meeting."""
     c = b.counts
     local = b.taken_at.astimezone(tz)
     offset = local.strftime("%z")
@@ -98,10 +101,10 @@ def board_lines(b: MatchmakingBoard, tz: tzinfo) -> list[str]:
             missing = ", ".join(_who(p) for p in s.missing)
             lines.append(state_line(s, tz) + f"  — missing: {missing}")
     due = {s.meeting_id for s in b.due_soon}
-    rest = [s for s in b.rows if s.meeting_id not in due]
+    rest = [s for s in states if s.meeting_id not in due]
     if rest:
         lines.append("Meetings:")
         lines.extend(state_line(s, tz) for s in rest)
-    if not b.rows:
+    if not states:
         lines.append("No meetings scheduled (import them with `meetings import`).")
     return lines

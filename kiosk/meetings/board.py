@@ -4,9 +4,10 @@ board, and the held / partly held / no-show totals per company and per delegatio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kiosk.meetings.status import DUE_MINUTES, MeetingState, company_key
 from kiosk.models.meetings import MeetingOutcome, MeetingStatus, Party
@@ -33,8 +34,9 @@ class MatchmakingBoard:
     """The dashboard's matchmaking panel.
 
     `due_soon`: meetings that start within DUE_MINUTES (or have started, and are not yet
-    no-shows) with a party missing, soonest first: staff go and find the missing party.
-    `rows`: every meeting, the due-soon ones first, then by start time and table.
+    no-shows) with a party missing, soonest first, with names: staff go and find the
+    missing party. `tables_in_use`: tables of meetings on now with someone there.
+    `counts`: held / partly held / waiting / no-show / … over every meeting.
     """
 
     taken_at: datetime
@@ -42,7 +44,31 @@ class MatchmakingBoard:
     due_soon: tuple[MeetingState, ...]
     tables_in_use: tuple[str, ...]
     counts: MeetingCounts
-    rows: tuple[MeetingState, ...]
+
+
+class StatusLike(Protocol):
+    """What the board reads of a meeting: a MeetingState or a MeetingStatusRow."""
+
+    @property
+    def meeting_id(self) -> str: ...
+    @property
+    def table(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def status(self) -> MeetingStatus: ...
+    @property
+    def outcome(self) -> MeetingOutcome: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def marked(self) -> bool: ...
+    @property
+    def parties(self) -> int: ...
+    @property
+    def here(self) -> int: ...
 
 
 def natural(text: str) -> tuple[object, ...]:
@@ -50,43 +76,42 @@ def natural(text: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text))
 
 
-def is_due_soon(s: MeetingState, now: datetime, due_minutes: int = DUE_MINUTES) -> bool:
-    m = s.meeting
+def is_due_soon(s: StatusLike, now: datetime, due_minutes: int = DUE_MINUTES) -> bool:
     return (
-        m.active
-        and m.mark is None
-        and bool(s.missing)
+        s.active
+        and not s.marked
+        and s.here < s.parties
         and s.status in (MeetingStatus.SCHEDULED, MeetingStatus.WAITING)
-        and m.start <= now + timedelta(minutes=due_minutes)
+        and s.start <= now + timedelta(minutes=due_minutes)
     )
 
 
 def build_board(
-    states: Sequence[MeetingState], now: datetime, session_id: str, due_minutes: int = DUE_MINUTES
-) -> MatchmakingBoard:
-    due = [s for s in states if is_due_soon(s, now, due_minutes)]
-    due.sort(key=lambda s: (s.meeting.start, natural(s.meeting.table), s.meeting_id))
-    due_ids = {s.meeting_id for s in due}
-    rest = sorted((s for s in states if s.meeting_id not in due_ids),
-                  key=lambda s: (s.meeting.start, natural(s.meeting.table), s.meeting_id))  # fmt: skip
+    rows: Sequence[StatusLike], now: datetime, session_id: str,
+    details: Callable[[list[str]], Sequence[MeetingState]], due_minutes: int = DUE_MINUTES,
+) -> MatchmakingBoard:  # fmt: skip
+    """The board from every meeting's status; `details(ids)` gives the due-soon meetings
+    with their names."""
+    due_ids = [s.meeting_id for s in rows if is_due_soon(s, now, due_minutes)]
+    due = sorted(details(due_ids), key=lambda s: (s.start, natural(s.table), s.meeting_id))
     in_use = {
-        s.meeting.table
-        for s in states
-        if s.meeting.active and s.arrived and s.meeting.start <= now < s.meeting.end
-        and s.outcome is not MeetingOutcome.NOT_HELD
+        s.table
+        for s in rows
+        if s.active and s.here and s.outcome is not MeetingOutcome.NOT_HELD
+        and s.start <= now < s.end
     }  # fmt: skip
     return MatchmakingBoard(now, session_id, tuple(due), tuple(sorted(in_use, key=natural)),
-                            count(states), tuple(due + rest))  # fmt: skip
+                            count(rows))  # fmt: skip
 
 
-def count(states: Iterable[MeetingState]) -> MeetingCounts:
+def count(rows: Iterable[StatusLike]) -> MeetingCounts:
     n: dict[str, int] = dict.fromkeys(MeetingCounts.__dataclass_fields__, 0)
-    for s in states:
+    for s in rows:
         if s.status is MeetingStatus.CANCELLED:
             n["cancelled"] += 1
             continue
         n["total"] += 1
-        if s.status is MeetingStatus.WAITING and s.meeting.active and s.meeting.mark is None:
+        if s.status is MeetingStatus.WAITING and s.active and not s.marked:
             n["waiting"] += 1
         elif s.status is MeetingStatus.SCHEDULED:
             n["scheduled"] += 1

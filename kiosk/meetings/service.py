@@ -9,6 +9,7 @@ when the batch's commit entry is written, and no chunk holds the write lock for 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,17 +18,17 @@ from typing import Any
 from kiosk.meetings.board import MatchmakingBoard, build_board
 from kiosk.meetings.rematch import free_places, on_grid, place_problem
 from kiosk.meetings.schedule import Directory, Problem, ScheduleCheck, ScheduleRow, check_schedule
-from kiosk.meetings.status import MeetingState, state_of
+from kiosk.meetings.status import MeetingState, MeetingStatusRow, state_of, status_rows
 from kiosk.models.clock import Clock
 from kiosk.models.errors import NotFoundError, ValidationError
 from kiosk.models.event import Event, Session
-from kiosk.models.meetings import Meeting, MeetingMark, UpcomingMeeting
+from kiosk.models.meetings import Meeting, MeetingMark, MeetingOutcome, UpcomingMeeting
 from kiosk.models.records import LogKind
 from kiosk.storage import meetings as q
 from kiosk.storage.base import new_uuid, ts
 from kiosk.storage.store import Store
 
-CHUNK = 500  # meetings per schedule entry: one short transaction each
+CHUNK = 1000  # meetings per schedule entry: one short transaction each (~50 ms)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -84,8 +85,9 @@ class MeetingService:
         session = self.session
         c = self.store.conn
         directory = Directory(q.people_index(c), session.id, session.restricted)
+        rematches = q.meetings_by_id(c, q.rematch_ids(c))
         kept = [(m.meeting_id, m.start, m.end, m.table, people_of(m))
-                for m in q.all_meetings(c) if m.rematch_of and m.active]  # fmt: skip
+                for m in rematches.values() if m.active]  # fmt: skip
         return check_schedule(rows, self.event, directory, kept, source)
 
     def import_schedule(
@@ -138,24 +140,45 @@ class MeetingService:
         self.store.catch_up()
 
     # -- reading -------------------------------------------------------------------------------
-    def states(self, now: datetime | None = None) -> list[MeetingState]:
-        """Every meeting's status (cancelled ones too), by start time and table."""
+    def states(self, now: datetime | None = None, attendee_id: str | None = None
+               ) -> list[MeetingState]:  # fmt: skip
+        """Every meeting's status with names (cancelled ones too), by start time and table;
+        with `attendee_id`, the meetings that attendee is in."""
         now = now or self.clock.now()
         session, rules = self.session, self.event.matchmaking
         with self.store.snapshot() as c:
-            meetings = q.all_meetings(c)
+            meetings = q.meetings_of(c, attendee_id) if attendee_id else q.all_meetings(c)
             arrivals = q.arrivals(c, session.id)
         return [state_of(m, arrivals, now, rules) for m in meetings]
 
-    def board(self, now: datetime | None = None, attendee_id: str | None = None
-              ) -> MatchmakingBoard:  # fmt: skip
-        """The dashboard's matchmaking panel (kiosk.meetings.board); with `attendee_id`,
-        only the meetings that attendee is in."""
+    def statuses(self, now: datetime | None = None) -> list[MeetingStatusRow]:
+        """The status of every meeting, without names: fast (10,000 meetings in tens of
+        milliseconds; bench/meetings_status.py), by start time and table."""
         now = now or self.clock.now()
-        states = self.states(now)
-        if attendee_id is not None:
-            states = [s for s in states if attendee_id in people_of(s.meeting)]
-        return build_board(states, now, self.session.id)
+        session, rules = self.session, self.event.matchmaking
+        with self.store.snapshot() as c:
+            rows = q.stored_meetings(c)
+            times = q.arrival_times(c, session.id)
+
+            def companies_here(ids: list[str]) -> set[str]:
+                full = self._states(c, ids, now)
+                return {s.meeting_id for s in full if s.outcome is MeetingOutcome.PARTLY_HELD}
+
+            return status_rows(rows, times, now, rules, companies_here)
+
+    def board(self, now: datetime | None = None) -> MatchmakingBoard:
+        """The dashboard's matchmaking panel (kiosk.meetings.board): the due-soon meetings
+        with names, the tables in use, and the counts."""
+        now = now or self.clock.now()
+        rows = self.statuses(now)
+        with self.store.snapshot() as c:
+            return build_board(rows, now, self.session.id, lambda ids: self._states(c, ids, now))
+
+    def _states(self, c: sqlite3.Connection, ids: list[str], now: datetime) -> list[MeetingState]:
+        found = q.meetings_by_id(c, ids)
+        arrivals = q.arrivals(c, self.session.id)
+        return [state_of(found[i], arrivals, now, self.event.matchmaking) for i in ids
+                if i in found]  # fmt: skip
 
     def state(self, meeting_id: str, now: datetime | None = None) -> MeetingState:
         now = now or self.clock.now()

@@ -28,36 +28,43 @@ from typing import Any
 from kiosk.models.meetings import ROLE_INTERPRETER, ROLE_PARTY, MeetingMark
 
 MARKS = frozenset(m.value for m in MeetingMark)
+#: `meetings.party_ids`: the parties' attendee ids in one text, for reading every
+#: meeting's status without the parties table.
+PARTY_SEP = "\x1f"
 Row = tuple[Any, ...]
 
 
 def clean_fields(raw: object) -> dict[str, Any] | None:
     """A meeting's FIELDS in their canonical shape, or None when malformed (an entry
-    written by a faulty station is kept in the log and ignored here)."""
-    if not isinstance(raw, Mapping):
+    written by a faulty station is kept in the log and ignored here). Plain type tests, no
+    generators: a 10,000-meeting import runs this 10,000 times."""
+    if type(raw) is not dict:
         return None
-    mid, start, end = raw.get("id"), raw.get("start"), raw.get("end")
-    parties = raw.get("parties")
-    if not (isinstance(mid, str) and mid and isinstance(start, str) and isinstance(end, str)):
+    mid, start, end, parties = raw.get("id"), raw.get("start"), raw.get("end"), raw.get("parties")
+    if type(mid) is not str or not mid or type(start) is not str or type(end) is not str:
         return None
-    if not isinstance(parties, list):
+    if type(parties) is not list:
         return None
-    clean_parties: list[list[str]] = []
+    clean: list[list[str]] = []
     for p in parties:
-        if not (isinstance(p, list) and len(p) == 3 and all(isinstance(x, str) for x in p)):
+        if type(p) is not list or len(p) != 3:
             return None
-        clean_parties.append([p[0], p[1], p[2]])
+        a, b, c = p
+        if type(a) is not str or type(b) is not str or type(c) is not str:
+            return None
+        clean.append([a, b, c])
     interp = raw.get("interpreter") or ["", ""]
-    if not (
-        isinstance(interp, list) and len(interp) == 2 and all(isinstance(x, str) for x in interp)
-    ):
+    if type(interp) is not list or len(interp) != 2:
+        return None
+    i_id, i_name = interp
+    if type(i_id) is not str or type(i_name) is not str:
         return None
     slot = raw.get("slot")
     return {
         "id": mid, "start": start, "end": end, "table": str(raw.get("table", "")),
-        "slot": slot if isinstance(slot, int) and not isinstance(slot, bool) else None,
-        "parties": clean_parties, "interpreter": [interp[0], interp[1]],
-        "languages": str(raw.get("languages", "")), "source": str(raw.get("source", "")),
+        "slot": slot if type(slot) is int else None, "parties": clean,
+        "interpreter": [i_id, i_name], "languages": str(raw.get("languages", "")),
+        "source": str(raw.get("source", "")),
     }  # fmt: skip
 
 
@@ -80,6 +87,7 @@ class MeetingFold:
     rematched_to: str | None = None
     rematched_ver: str = ""
     fields_changed: bool = False  # the fields (and parties) must be written again
+    stored: bool = False  # read from the table (a new one has no parties to replace)
 
     def schedule(self, fields: dict[str, Any], ver: str, rematch_of: str | None = None) -> None:
         if ver > self.ver:
@@ -104,9 +112,10 @@ class MeetingFold:
     def row(self) -> Row:
         """The `meetings` row (column order of the table)."""
         f = self.fields or {}
+        party_ids = PARTY_SEP.join(p[0] for p in f.get("parties", ()))
         return (
             self.meeting_id, f.get("start", ""), f.get("end", ""), f.get("table", ""),
-            f.get("slot"), (f.get("interpreter") or ["", ""])[1], f.get("languages", ""),
+            party_ids, f.get("slot"), (f.get("interpreter") or ["", ""])[1], f.get("languages", ""),
             f.get("source", ""), self.rematch_of, self.ver, self.life_ver, int(self.cancelled),
             self.cancel_reason, self.mark, self.mark_at, self.mark_by, self.mark_ver,
             self.rematched_to, self.rematched_ver,

@@ -24,7 +24,7 @@ from kiosk.models.records import LogEntry
 from kiosk.storage.base import from_ts, ts
 from kiosk.storage.meeting_fold import MeetingFold, fold_entry
 
-_ROW_MARKS = ", ".join("?" * 19)
+_ROW_MARKS = ", ".join("?" * 20)
 _STATE_COLS = ("life_ver", "cancelled", "cancel_reason", "mark", "mark_at", "mark_by", "mark_ver",
                "rematched_to", "rematched_ver")  # fmt: skip
 _UPDATE = f"UPDATE meetings SET {', '.join(c + ' = ?' for c in _STATE_COLS)} WHERE meeting_id = ?"
@@ -33,39 +33,57 @@ _UPDATE = f"UPDATE meetings SET {', '.join(c + ' = ?' for c in _STATE_COLS)} WHE
 # -- folding -----------------------------------------------------------------------------------
 def apply(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
     """Fold one meeting entry in (the entry-by-entry path): read the versions of the
-    meetings it touches, fold, write back what changed."""
-    states: dict[str, MeetingFold] = {}
+    meetings it touches (one query per 500), fold, write back what changed in bulk."""
+    states = _load(c, _touched(e.data))
 
     def get(mid: str) -> MeetingFold:
         state = states.get(mid)
         if state is None:
-            state = states[mid] = _load(c, mid)
+            state = states[mid] = MeetingFold(mid, fields_changed=True)  # a new row
         return state
 
     fold_entry(get, str(e.kind), e.data, ver, ts(e.at), e.operator)
-    for state in states.values():
-        _store(c, state)
+    new = [s for s in states.values() if s.fields_changed]
+    c.executemany(f"INSERT OR REPLACE INTO meetings VALUES ({_ROW_MARKS})", [s.row() for s in new])
+    for part in _chunks([s.meeting_id for s in new if s.stored]):
+        c.execute(f"DELETE FROM meeting_parties WHERE meeting_id IN ({_marks(part)})", part)
+    c.executemany("INSERT INTO meeting_parties VALUES (?, ?, ?, ?, ?, ?)",
+                  [p for s in new for p in s.party_rows()])  # fmt: skip
+    c.executemany(_UPDATE, [(*s.state_row(), s.meeting_id) for s in states.values()
+                            if not s.fields_changed])  # fmt: skip
 
 
-def _load(c: sqlite3.Connection, mid: str) -> MeetingFold:
-    r = c.execute(
-        f"SELECT ver, rematch_of, {', '.join(_STATE_COLS)} FROM meetings WHERE meeting_id = ?",
-        (mid,),
-    ).fetchone()
-    if r is None:
-        return MeetingFold(mid, fields_changed=True)  # a new row
-    return MeetingFold(
-        mid, None, r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10]
-    )
+def _touched(data: dict[str, Any]) -> list[str]:
+    """The meeting ids an entry's payload names (malformed parts are left to the fold)."""
+    out: list[Any] = []
+    for m in data.get("meetings", ()) or ():
+        out.append(m.get("id") if isinstance(m, dict) else m)
+    meeting = data.get("meeting")
+    out.append(meeting.get("id") if isinstance(meeting, dict) else meeting)
+    out.append(data.get("from"))
+    return list(dict.fromkeys(x for x in out if isinstance(x, str) and x))
 
 
-def _store(c: sqlite3.Connection, state: MeetingFold) -> None:
-    if state.fields_changed:
-        c.execute(f"INSERT OR REPLACE INTO meetings VALUES ({_ROW_MARKS})", state.row())
-        c.execute("DELETE FROM meeting_parties WHERE meeting_id = ?", (state.meeting_id,))
-        c.executemany("INSERT INTO meeting_parties VALUES (?, ?, ?, ?, ?, ?)", state.party_rows())
-    else:
-        c.execute(_UPDATE, (*state.state_row(), state.meeting_id))
+def _marks(part: list[str]) -> str:
+    return ", ".join("?" * len(part))
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _load(c: sqlite3.Connection, ids: list[str]) -> dict[str, MeetingFold]:
+    out: dict[str, MeetingFold] = {}
+    for part in _chunks(ids):
+        for r in c.execute(
+            f"SELECT meeting_id, ver, rematch_of, {', '.join(_STATE_COLS)} FROM meetings "
+            f"WHERE meeting_id IN ({_marks(part)})",
+            part,
+        ):
+            out[r[0]] = MeetingFold(r[0], None, r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7],
+                                    r[8], r[9], r[10], r[11], stored=True)  # fmt: skip
+    return out
 
 
 class Rebuild:
@@ -153,23 +171,30 @@ def all_meetings(c: sqlite3.Connection) -> list[Meeting]:
 
 
 def meetings_by_id(c: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Meeting]:
+    """The meetings among `ids` that exist (one query per 500 ids)."""
     out: dict[str, Meeting] = {}
-    for mid in dict.fromkeys(ids):
-        r = (
-            _cursor(c)
-            .execute(
-                f"SELECT {_MEETING_COLS} FROM meetings WHERE meeting_id = ? AND ver != ''", (mid,)
-            )
-            .fetchone()
-        )
-        if r is not None:
-            parties = (
-                _cursor(c)
-                .execute(_PARTY_SQL + " WHERE p.meeting_id = ? ORDER BY p.position", (mid,))
-                .fetchall()
-            )
-            out[mid] = _meeting(r, parties)
+    for part in _chunks(list(dict.fromkeys(ids))):
+        marks = _marks(part)
+        parties: dict[str, list[tuple[Any, ...]]] = {}
+        for p in _cursor(c).execute(
+            _PARTY_SQL + f" WHERE p.meeting_id IN ({marks}) ORDER BY p.meeting_id, p.position",
+            part,
+        ):
+            parties.setdefault(p[0], []).append(p)
+        for r in _cursor(c).execute(
+            f"SELECT {_MEETING_COLS} FROM meetings WHERE meeting_id IN ({marks}) AND ver != ''",
+            part,
+        ):
+            out[r[0]] = _meeting(r, parties.get(r[0], []))
     return out
+
+
+def rematch_ids(c: sqlite3.Connection) -> list[str]:
+    """Meetings made by a re-match at the desk that are still on the schedule."""
+    return [r[0] for r in _cursor(c).execute(
+        "SELECT meeting_id FROM meetings WHERE rematch_of IS NOT NULL AND ver != '' "
+        "AND cancelled = 0 AND rematched_to IS NULL"
+    )]  # fmt: skip
 
 
 def meetings_of(c: sqlite3.Connection, attendee_id: str) -> list[Meeting]:
@@ -206,6 +231,26 @@ def scheduled_fields(c: sqlite3.Connection) -> dict[str, tuple[dict[str, Any], b
                   "languages": r[6], "source": r[7]}  # fmt: skip
         out[r[0]] = (fields, bool(r[8]), r[9])
     return out
+
+
+def stored_meetings(c: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """Every meeting as (id, start, end, table, cancelled, mark, rematched_to, party ids),
+    times as stored: kiosk.meetings.status.status_rows reads them without parsing."""
+    return (
+        _cursor(c)
+        .execute(
+            "SELECT meeting_id, start_at, end_at, table_name, cancelled, mark, rematched_to, "
+            "party_ids FROM meetings WHERE ver != '' ORDER BY start_at, table_name, meeting_id"
+        )
+        .fetchall()
+    )
+
+
+def arrival_times(c: sqlite3.Connection, session_id: str) -> dict[str, str]:
+    """attendee id -> first admission to the session, as stored (UTC text)."""
+    return dict(_cursor(c).execute(
+        "SELECT attendee_id, first_at FROM presence WHERE session_id = ?", (session_id,)
+    ).fetchall())  # fmt: skip
 
 
 def arrivals(c: sqlite3.Connection, session_id: str) -> dict[str, datetime]:

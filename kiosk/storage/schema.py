@@ -258,6 +258,7 @@ CREATE TABLE IF NOT EXISTS meetings (
     meeting_id TEXT PRIMARY KEY,
     start_at TEXT NOT NULL DEFAULT '', end_at TEXT NOT NULL DEFAULT '',
     table_name TEXT NOT NULL DEFAULT '',
+    party_ids TEXT NOT NULL DEFAULT '',    -- the parties' attendee ids, 0x1F between them
     slot INTEGER,
     interpreter_name TEXT NOT NULL DEFAULT '',
     languages TEXT NOT NULL DEFAULT '',
@@ -272,7 +273,6 @@ CREATE TABLE IF NOT EXISTS meetings (
     rematched_to TEXT,
     rematched_ver TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS meetings_start ON meetings(start_at);
 -- The parties of each meeting (role 'party'), and its interpreter when an attendee.
 CREATE TABLE IF NOT EXISTS meeting_parties (
     meeting_id TEXT NOT NULL,

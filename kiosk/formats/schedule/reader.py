@@ -3,22 +3,25 @@ ScheduleRows: times, slots, tables, parties and companies as written; the checks
 the event and the attendees are kiosk.meetings.schedule's.
 
     parsed = parse_schedule(path, event, overrides={"Tisch": "table"})
+    parsed, result = import_schedule_file(meeting_service, path)   # read, check, write
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kiosk.formats.importer import paused_gc
 from kiosk.formats.importing.fields import SESSION_SPLIT, cell_text, clean_code, is_chinese
 from kiosk.formats.importing.readers import read_table
 from kiosk.formats.importing.xlsx_fast import Cell
 from kiosk.formats.schedule.fields import ColumnPlan, looks_like_schedule
 from kiosk.meetings.schedule import PartyRef, Problem, ScheduleRow
+from kiosk.meetings.service import MeetingService, ScheduleImport
 from kiosk.models.event import Event
 
 
@@ -53,6 +56,17 @@ def parse_schedule(
     return out
 
 
+def import_schedule_file(
+    meetings: MeetingService, path: str | Path, overrides: Mapping[str, str] | None = None
+) -> tuple[ParsedSchedule, ScheduleImport]:
+    """Read, check and (when every row is good) write a schedule file: what the command
+    line and the GUI call. No garbage collection meanwhile (as for attendee imports)."""
+    with paused_gc():
+        parsed = parse_schedule(path, meetings.event, overrides)
+        result = meetings.import_schedule(parsed.rows, Path(path).name, parsed.problems)
+    return parsed, result
+
+
 class _RowReader:
     def __init__(self, plan: ColumnPlan, event: Event) -> None:
         self.plan = plan
@@ -69,73 +83,76 @@ class _RowReader:
             first = next(iter(p.party.values()))[0]
             self.columns["parties"] = p.name(first, "parties")
 
-    def cell(self, cells: list[Cell], target: str) -> Cell:
-        i = self.plan.single.get(target)
-        return cells[i] if i is not None and i < len(cells) else None
-
-    def text(self, cells: list[Cell], target: str) -> str:
-        return cell_text(self.cell(cells, target))
+        self.width = len(plan.header)
+        self.index = dict(plan.single)
+        self.party_columns = [(i, p.name(i, "party"), p.company.get(slot))
+                              for slot, (i,) in p.party.items()]  # fmt: skip
 
     def read(self, row: int, cells: list[Cell]) -> ScheduleRow | list[Problem]:
+        n = len(cells)
+        if n < self.width:
+            cells = [*cells, *([None] * (self.width - n))]
+        vals = [c.strip() if type(c) is str else cell_text(c) for c in cells]
+        idx = self.index
+
+        def text(target: str) -> str:
+            i = idx.get(target)
+            return "" if i is None else vals[i]
+
+        def raw(target: str) -> Cell:
+            return cells[idx[target]]
+
         problems: list[Problem] = []
         col = self.columns
-        mid = clean_code(self.text(cells, "meeting_id"))
+        mid = clean_code(text("meeting_id"))
         if not mid:
             problems.append(Problem(row, col["meeting_id"], "no meeting id"))
-        table = clean_code(self.text(cells, "table"))
+        table = clean_code(text("table"))
         if not table:
             problems.append(Problem(row, col["table"], "no table or booth"))
         day = self.day
-        if "date" in self.plan.single and self.text(cells, "date"):
+        if text("date"):
             try:
-                day = parse_date(self.cell(cells, "date"))
+                day = parse_date(raw("date"))
             except ValueError as exc:
                 problems.append(Problem(row, col["date"], str(exc)))
         start = end = None
         slot: int | None = None
         for target in ("start", "end"):
-            value = self.cell(cells, target)
-            if cell_text(value):
+            if text(target):
                 try:
-                    when = parse_when(value, day, self.tz)
+                    when = parse_when(raw(target), day, self.tz)
                 except ValueError as exc:
                     problems.append(Problem(row, col[target], str(exc)))
                     continue
                 start, end = (when, end) if target == "start" else (start, when)
-        time_text = self.text(cells, "time")
-        if time_text:
+        if text("time"):
             try:
-                slot, t_start, t_end = parse_time_cell(self.cell(cells, "time"), day, self.tz)
+                slot, t_start, t_end = parse_time_cell(raw("time"), day, self.tz)
                 start, end = start or t_start, end or t_end
             except ValueError as exc:
                 problems.append(Problem(row, col["time"], str(exc)))
-        slot_text = self.text(cells, "slot")
-        if slot_text:
+        if text("slot"):
             try:
-                slot = parse_slot(slot_text)
+                slot = parse_slot(text("slot"))
             except ValueError as exc:
                 problems.append(Problem(row, col["slot"], str(exc)))
-        parties = self.parties(cells)
         if problems:
             return problems
         return ScheduleRow(
-            row=row, meeting_id=mid, table=table, parties=parties, start=start, end=end,
-            slot=slot, interpreter=self.text(cells, "interpreter"),
-            languages=language_pair(self.text(cells, "languages")), columns=col,
+            row=row, meeting_id=mid, table=table, parties=self.parties(vals, text), start=start,
+            end=end, slot=slot, interpreter=text("interpreter"),
+            languages=language_pair(text("languages")), columns=col,
         )  # fmt: skip
 
-    def parties(self, cells: list[Cell]) -> tuple[PartyRef, ...]:
+    def parties(self, vals: list[str], text: Callable[[str], str]) -> tuple[PartyRef, ...]:
         out: list[PartyRef] = []
-        p = self.plan
-        for slot, (i,) in p.party.items():
-            refs = split_list(cell_text(cells[i]) if i < len(cells) else "")
-            ci = p.company.get(slot)
-            company = cell_text(cells[ci]) if ci is not None and ci < len(cells) else ""
-            en, zh = split_company(company)
-            out.extend(PartyRef(r, p.name(i, "party"), en, zh) for r in refs)
-        if "parties" in p.single:
-            refs = split_list(self.text(cells, "parties"))
-            companies = split_list(self.text(cells, "companies"))
+        for i, column, ci in self.party_columns:
+            en, zh = split_company(vals[ci] if ci is not None else "")
+            out.extend(PartyRef(r, column, en, zh) for r in split_list(vals[i]))
+        if "parties" in self.index:
+            refs = split_list(text("parties"))
+            companies = split_list(text("companies"))
             column = self.columns["parties"]
             for k, r in enumerate(refs):
                 en, zh = split_company(companies[k] if k < len(companies) else "")
@@ -144,6 +161,8 @@ class _RowReader:
 
 
 def split_list(text: str) -> list[str]:
+    if not text:
+        return []
     return [x.strip() for x in SESSION_SPLIT.split(text) if x.strip()]
 
 
@@ -229,8 +248,11 @@ def parse_when(value: Cell, day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, parse_clock(text), tz)
 
 
+_SLOT = re.compile(r"(?:slot|round|s|第)?\s*(\d+)\s*(?:轮|场|号)?(?:\.0+)?", re.IGNORECASE)
+
+
 def parse_slot(text: str) -> int:
-    m = re.fullmatch(r"(?:slot|round|s|第)?\s*(\d+)\s*(?:轮|场|号)?(?:\.0+)?", text.strip(), re.I)
+    m = _SLOT.fullmatch(text.strip())
     if not m or int(m.group(1)) < 1:
         raise ValueError(f"not a slot number: {text!r} (1, 2, 3 …)")
     return int(m.group(1))
@@ -241,7 +263,7 @@ def parse_time_cell(
 ) -> tuple[int | None, datetime | None, datetime | None]:
     """A "Time" column: a slot number, a start time, or a range "14:00–14:20"."""
     text = cell_text(value)
-    if re.fullmatch(r"(?:slot|round|s|第)?\s*\d+\s*(?:轮|场|号)?(?:\.0+)?", text, re.I):
+    if _SLOT.fullmatch(text):
         return parse_slot(text), None, None
     m = _RANGE.match(text) if isinstance(value, str) else None
     if m:
