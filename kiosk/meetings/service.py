@@ -170,8 +170,8 @@ class MeetingService:
         """The dashboard's matchmaking panel (kiosk.meetings.board): the due-soon meetings
         with names, the tables in use, and the counts."""
         now = now or self.clock.now()
-        rows = self.statuses(now)
-        with self.store.snapshot() as c:
+        with self.store.snapshot() as c:  # one moment: the counts and the lists agree
+            rows = self.statuses(now)
             return build_board(rows, now, self.session.id, lambda ids: self._states(c, ids, now))
 
     def _states(self, c: sqlite3.Connection, ids: list[str], now: datetime) -> list[MeetingState]:
