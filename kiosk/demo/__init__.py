@@ -176,7 +176,8 @@ def build_demo(
         rows = demo_schedule(event, people)
         if rows:
             result = MeetingService(store, clock).import_schedule(rows, "demo schedule")
-            assert result.written, result.problems
+            if not result.written:  # the generator's fault, never the user's
+                raise RuntimeError(f"demo schedule: {result.problems[0]}")
     finally:
         store.close()
     return Path(path)
