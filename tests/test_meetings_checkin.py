@@ -27,8 +27,8 @@ def mm(service: CheckinService, clock: ManualClock, tmp_path: Path) -> Matchmaki
 
 def test_the_result_carries_the_rest_of_the_day(mm: Matchmaking) -> None:
     r = mm.arrive("US-1", "13:50")
-    assert r.outcome is Outcome.ADMITTED  # type: ignore[attr-defined]
-    meetings = r.meetings  # type: ignore[attr-defined]
+    assert r.outcome is Outcome.ADMITTED
+    meetings = r.meetings
     assert [m.meeting_id for m in meetings] == ["M4", "M1", "M3"]
     m1 = meetings[1]
     assert (m1.start, m1.end, m1.table, m1.interpreter, m1.languages) == (
@@ -59,7 +59,7 @@ def test_every_way_in_carries_them_and_other_sessions_do_not(mm: Matchmaking) ->
     assert [m.meeting_id for m in r.meetings] == ["M2", "M3"]
     assert mm.service.check_in(mm.code("CN-2"), "showcase").meetings == ()
     # The interpreter's check-in shows the meeting they interpret, with both parties.
-    (m,) = mm.arrive("INT-1", "15:00").meetings  # type: ignore[attr-defined]
+    (m,) = mm.arrive("INT-1", "15:00").meetings
     assert m.role == "interpreter" and [c.name for c in m.counterparts] == [
         "Emily Carter", "Liu Lianyu",
     ]  # fmt: skip
@@ -68,7 +68,7 @@ def test_every_way_in_carries_them_and_other_sessions_do_not(mm: Matchmaking) ->
 def test_next_meeting_line_at_several_times_of_day(mm: Matchmaking) -> None:
     tz = mm.service.event.tz
     r = mm.arrive("US-1", "13:50")
-    line = next_meeting_line(r, tz)  # type: ignore[arg-type]
+    line = next_meeting_line(r, tz)
     assert line is not None
     assert line.en == "Your next meeting: 14:00, table 4, with Mingyang Smart Energy (Liu Lianyu)"
     assert line.zh == "您的下一场洽谈：14:00，4号桌，明阳智慧能源（刘连玉）"

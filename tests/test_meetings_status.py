@@ -77,7 +77,7 @@ def test_an_undone_check_in_puts_the_meeting_back(mm: Matchmaking) -> None:
     mm.arrive("US-1", "13:55")
     r = mm.arrive("CN-1", "13:57")
     assert mm.status("M4", "13:58") == "both_arrived"
-    mm.service.undo(r.log_uuid, "desk", "scanned the wrong badge")  # type: ignore[attr-defined]
+    mm.service.undo(r.log_uuid, "desk", "scanned the wrong badge")
     assert mm.status("M4", "13:58") == "waiting"
 
 

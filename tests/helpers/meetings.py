@@ -10,6 +10,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.formats.schedule.reader import parse_schedule
 from kiosk.meetings.service import MeetingService, ScheduleImport
 from kiosk.models.clock import ManualClock, parse_instant
+from kiosk.models.outcomes import CheckinResult
 from kiosk.models.records import AttendeeInput
 from tests.helpers.clocks import EVENT_DAY
 from tests.helpers.data_files import Row, write_csv
@@ -63,7 +64,7 @@ class Matchmaking:
     def code(self, ext: str) -> str:
         return self.service.badge_code(self.ids[ext])
 
-    def arrive(self, ext: str, hhmm: str) -> object:
+    def arrive(self, ext: str, hhmm: str) -> CheckinResult:
         self.clock.set(t(hhmm))
         return self.service.check_in(self.code(ext), "matchmaking")
 
