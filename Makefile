@@ -58,6 +58,9 @@ bench: setup-test
 	$(PY) bench/sync_idle.py
 	$(PY) bench/sync_visibility.py
 	$(PY) bench/sync_checkin.py
+	$(PY) bench/meetings_checkin.py
+	$(PY) bench/meetings_import.py
+	$(PY) bench/meetings_status.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_dashboard.py

@@ -45,7 +45,7 @@ OPS = st.lists(
     max_size=40,
 )
 SETTINGS = settings(
-    max_examples=40, deadline=None,
+    max_examples=60, deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )  # fmt: skip
 

@@ -21,6 +21,7 @@ from kiosk.checkin.codes import MAX_BADGE_ID, BadgeRef, BadgeSigner, BadgeVerifi
 from kiosk.models.clock import Clock
 from kiosk.models.errors import NotFoundError, SigningKeyMissing, ValidationError
 from kiosk.models.event import Event, Session
+from kiosk.models.meetings import UpcomingMeeting
 from kiosk.models.outcomes import CheckinResult, Method, Outcome, PriorCheckin
 from kiosk.models.records import (
     ATTENDEE_FIELDS,
@@ -32,6 +33,7 @@ from kiosk.models.records import (
     Station,
     UpsertReport,
 )
+from kiosk.storage import meetings as meetings_q
 from kiosk.storage.base import from_ts
 from kiosk.storage.imports import fields_of
 from kiosk.storage.store import Store
@@ -197,7 +199,14 @@ class CheckinService:
             c, LogKind.ENTRY, now, session_id=session.id, operator=operator, outcome=outcome,
             attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id, data=data,
         )  # fmt: skip
-        return self._result(outcome, session, attendee, entry, prior, method)
+        meetings: tuple[UpcomingMeeting, ...] = ()
+        if (
+            attendee is not None
+            and session.id == self.event.matchmaking.session
+            and outcome in (Outcome.ADMITTED, Outcome.ALREADY_CHECKED_IN)
+        ):  # in the same transaction: counterparts' arrivals as of this check-in
+            meetings = meetings_q.upcoming(c, attendee.attendee_id, session.id, now)
+        return self._result(outcome, session, attendee, entry, prior, method, meetings)
 
     def _presence(self, session_id: str, attendee: Attendee) -> rules.Presence | None:
         row = self.store.presence(session_id, attendee.attendee_id)
@@ -232,7 +241,7 @@ class CheckinService:
 
     def _result(
         self, outcome: Outcome, session: Session, attendee: Attendee | None, entry: LogEntry,
-        prior: PriorCheckin | None, method: Method,
+        prior: PriorCheckin | None, method: Method, meetings: tuple[UpcomingMeeting, ...] = (),
     ) -> CheckinResult:  # fmt: skip
         a = attendee
         opens, closes = session.window(self.event.checkin_opens_minutes)
@@ -259,6 +268,7 @@ class CheckinService:
             opens_at=opens,
             closes_at=closes,
             open_sessions=rules.open_sessions(self.event, entry.at),
+            meetings=meetings,
         )
 
     # -- undo ------------------------------------------------------------------------------

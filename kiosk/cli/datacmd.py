@@ -139,13 +139,17 @@ def import_cmd(
 @click.option("--session", "session_id", default=None, help="Only this session (id).")
 @click.option(
     "--what",
-    type=click.Choice(["attendance", "scans", "no-shows", "attendees", "conflicts"]),
+    type=click.Choice(
+        ["attendance", "scans", "no-shows", "attendees", "conflicts", "meetings", "meeting-totals"]
+    ),
     default="attendance",
     show_default=True,
     help="attendance: first arrival per attendee and session; scans: the full scan log "
     "(refused scans and undos too); no-shows; attendees: the attendee list; conflicts: "
     "what stations that were apart disagree on (double admissions, revoked badges "
-    "scanned, possible duplicate records).",
+    "scanned, possible duplicate records); meetings: every matchmaking meeting with the "
+    "parties' arrivals and its status (XLSX: with the totals); meeting-totals: held, "
+    "partly held and no-show per company and per delegation.",
 )
 @click.option("--minimal", is_flag=True, help="Leave out email and phone.")
 @now_option

@@ -6,11 +6,14 @@ signing key), so that the recorded demo video's badges are valid in every demo d
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.checkin.bootstrap import init_database
 from kiosk.checkin.service import CheckinService
+from kiosk.demo.schedule import demo_schedule
+from kiosk.meetings.service import MeetingService
 from kiosk.models.clock import FixedClock
 from kiosk.models.event import DEFAULT_EVENT_FILE, load_event
 from kiosk.models.records import AttendeeInput
@@ -89,6 +92,9 @@ _NOTES = [
     "素食午餐", "需要同声传译耳机",
 ]  # fmt: skip
 DEMO_SEED = 7
+#: Demo-video attendees (kiosk.demo.schedule.VIDEO_PAIRS) registered for matchmaking too, so
+#: that the video shows meetings. Added after the draws: ids and badges stay as they were.
+VIDEO_MATCHMAKING = ("CTF24-00001", "CTF24-00003", "CTF24-00006", "CTF24-00007")
 
 
 def demo_attendees(n: int, seed: int = DEMO_SEED) -> list[AttendeeInput]:
@@ -146,7 +152,12 @@ def demo_attendees(n: int, seed: int = DEMO_SEED) -> list[AttendeeInput]:
                 sessions=tuple(sessions),
             )
         )
-    return people
+    return [
+        replace(p, sessions=(*p.sessions, "matchmaking"))
+        if p.external_id in VIDEO_MATCHMAKING and "matchmaking" not in p.sessions
+        else p
+        for p in people
+    ]
 
 
 def build_demo(
@@ -161,6 +172,12 @@ def build_demo(
         service = CheckinService(store, clock, rng=random.Random(seed))
         service.import_attendees(demo_attendees(attendees, seed), source="demo")
         service.issue_all_badges()
+        people = sorted(store.attendees(), key=lambda a: a.external_id)
+        rows = demo_schedule(event, people)
+        if rows:
+            result = MeetingService(store, clock).import_schedule(rows, "demo schedule")
+            if not result.written:  # the generator's fault, never the user's
+                raise RuntimeError(f"demo schedule: {result.problems[0]}")
     finally:
         store.close()
     return Path(path)

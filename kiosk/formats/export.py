@@ -30,7 +30,9 @@ from kiosk.storage.exports import ExportQueries
 from kiosk.storage.store import Store
 
 Progress = Callable[[int, int], None]
-WHATS = ("attendance", "scans", "no-shows", "attendees", "conflicts")
+WHATS = ("attendance", "scans", "no-shows", "attendees", "conflicts", "meetings",
+         "meeting-totals")  # fmt: skip
+MEETING_WHATS = ("meetings", "meeting-totals")  # kiosk.formats.schedule.export
 FORMATS = ("csv", "xlsx", "json")
 PROGRESS_EVERY = 1000
 
@@ -415,6 +417,10 @@ def export(
     if what not in WHATS:
         raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
     with _snapshot(store):
+        if what in MEETING_WHATS:
+            from kiosk.formats.schedule.export import export_meetings
+
+            return export_meetings(store, what, fmt, Path(out), now, progress)
         return _export(store, what, fmt, Path(out), now, session_id, minimal, progress)
 
 

@@ -42,6 +42,20 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class Matchmaking:
+    """The event file's `[matchmaking]` table: one-on-one business meetings."""
+
+    session: str = "matchmaking"  # the session the meetings take place in
+    slot_minutes: int = 20  # a schedule's "slot N" lasts this long
+    no_show_minutes: int = 10  # a party missing this long after the start: no_show
+    tables: tuple[str, ...] = ()  # the tables or booths; empty: any name is accepted
+
+    def to_dict(self) -> dict[str, object]:
+        return {"session": self.session, "slot_minutes": self.slot_minutes,
+                "no_show_minutes": self.no_show_minutes, "tables": list(self.tables)}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     name: str
@@ -55,6 +69,7 @@ class Event:
     checkin_opens_minutes: int
     sessions: tuple[Session, ...]
     ticket_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    matchmaking: Matchmaking = field(default_factory=Matchmaking)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -68,6 +83,13 @@ class Event:
 
     def session_ids(self) -> list[str]:
         return [s.id for s in self.sessions]
+
+    def matchmaking_session(self) -> Session | None:
+        """The session the matchmaking meetings belong to (None: the event has none)."""
+        for s in self.sessions:
+            if s.id == self.matchmaking.session:
+                return s
+        return None
 
     def current_session(self, now: datetime) -> Session:
         """The session whose check-in window contains `now`, the latest started first;
@@ -105,6 +127,7 @@ class Event:
                 "checkin_opens_minutes": self.checkin_opens_minutes,
             },
             "ticket_types": {k: list(v) for k, v in self.ticket_types.items()},
+            "matchmaking": self.matchmaking.to_dict(),
             "sessions": [
                 {
                     "id": s.id,
@@ -203,6 +226,7 @@ def event_from_dict(raw: dict[str, object], where: str = "<event>") -> Event:
             if x not in seen:
                 raise EventFileError(where, f"ticket_types.{name}", f"unknown session id {x!r}")
         tickets[str(name)] = tuple(ids)
+    matchmaking = _matchmaking(r, raw.get("matchmaking"), seen)
     return Event(
         id=event_id,
         name=r.text(ev, "event.name"),
@@ -216,7 +240,35 @@ def event_from_dict(raw: dict[str, object], where: str = "<event>") -> Event:
         checkin_opens_minutes=opens,
         sessions=tuple(sessions),
         ticket_types=tickets,
+        matchmaking=matchmaking,
     )
+
+
+def _matchmaking(r: _Reader, raw: object, sessions: set[str]) -> Matchmaking:
+    """`[matchmaking]`: session, slot_minutes, no_show_minutes, tables (a count or names)."""
+    if raw is None:
+        return Matchmaking()
+    if not isinstance(raw, dict):
+        raise EventFileError(r.where, "matchmaking", "must be a table")
+    session = r.text(raw, "matchmaking.session", default="matchmaking")
+    if "session" in raw and session not in sessions:
+        raise EventFileError(r.where, "matchmaking.session", f"unknown session id {session!r}")
+    slot = r.integer(raw, "matchmaking.slot_minutes", default=20, minimum=1)
+    no_show = r.integer(raw, "matchmaking.no_show_minutes", default=10, minimum=0)
+    tables_raw = raw.get("tables", [])
+    if isinstance(tables_raw, int) and not isinstance(tables_raw, bool):
+        if not 0 <= tables_raw <= 10_000:
+            raise EventFileError(r.where, "matchmaking.tables", "must be 0 to 10,000 tables")
+        tables = tuple(str(i) for i in range(1, tables_raw + 1))
+    elif isinstance(tables_raw, list) and all(
+        isinstance(t, str | int) and not isinstance(t, bool) and str(t).strip() for t in tables_raw
+    ):
+        tables = tuple(dict.fromkeys(str(t).strip() for t in tables_raw))
+    else:
+        raise EventFileError(
+            r.where, "matchmaking.tables", "must be a number of tables or a list of table names"
+        )
+    return Matchmaking(session, slot, no_show, tables)
 
 
 def _at(where: str, key: str, text: str, day: date, tz: ZoneInfo) -> datetime:

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
+from kiosk.models.meetings import UpcomingMeeting
+
 
 class Outcome(enum.StrEnum):
     # Checked in exactly this order (see kiosk.checkin.service.CheckinService.check_in).
@@ -76,6 +78,13 @@ class CheckinResult:
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     open_sessions: tuple[str, ...] = ()  # sessions whose check-in window is open at `at`
+    # A check-in to the matchmaking session: the attendee's meetings for the rest of the
+    # day, the next one first (kiosk.models.meetings).
+    meetings: tuple[UpcomingMeeting, ...] = ()
+
+    @property
+    def next_meeting(self) -> UpcomingMeeting | None:
+        return self.meetings[0] if self.meetings else None
 
     def to_json(self, tz: tzinfo | None = None) -> dict[str, object]:
         """JSON-ready; times in `tz` (the event's zone) with their offset, else UTC."""
@@ -102,5 +111,6 @@ class CheckinResult:
             "already_station": self.prior.station if self.prior else None,
             "opens_at": when(self.opens_at),
             "open_sessions": list(self.open_sessions),
+            "meetings": [m.to_json(tz) for m in self.meetings],
             "log_uuid": self.log_uuid,
         }

@@ -116,8 +116,13 @@ class LogKind(enum.StrEnum):
     EXIT = "exit"  # an exit scan, any outcome
     ANNUL = "annul"  # undo of an earlier entry/exit (`ref` names it)
     PIN_ATTEMPT = "pin_attempt"  # a staff PIN typed at a locked kiosk (right or wrong)
-    # Later kinds (meetings, receipts from the hub) are added here; an entry of a kind this
-    # release does not know (synced from a newer station) is kept and ignored.
+    # Matchmaking meetings (kiosk.meetings; folded by kiosk.storage.meetings):
+    MEETING_SCHEDULE = "meeting_schedule"  # meetings scheduled or updated, every field
+    MEETING_CANCEL = "meeting_cancel"  # meetings cancelled (never deleted)
+    MEETING_MARK = "meeting_mark"  # staff marked a meeting held / not held (or cleared it)
+    MEETING_REMATCH = "meeting_rematch"  # a new meeting for a waiting party, linked to the old
+    # Later kinds (receipts from the hub) are added here; an entry of a kind this release
+    # does not know (synced from a newer station) is kept and ignored.
 
 
 def log_kind(text: str) -> LogKind | str:

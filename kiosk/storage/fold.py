@@ -7,7 +7,7 @@ in which the entries arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,41 @@ def import_rows(data: Mapping[str, Any]) -> Iterable[tuple[str, bool, dict[str, 
         yield row[0], True, dict(zip(cols, row[1:], strict=True))
     for aid, fields in data.get("changed", ()):
         yield aid, False, fields
+
+
+def resolve_merges(
+    edges: Iterable[tuple[str, str, str]], exists: Callable[[str], bool]
+) -> dict[str, tuple[str, str]]:
+    """Which record is merged into which: (version, merged record, kept record) edges give
+    record -> (version, kept). Each record's latest merge counts; merges of records not
+    (yet) here are left out; where merges made apart form a cycle (A into B here, B into A
+    there), the cycle's oldest merge gives way until none is left, so that one record of
+    the person always remains. A function of the set of edges: any arrival order."""
+    latest: dict[str, tuple[str, str]] = {}
+    for ver, gone, kept in sorted(edges):
+        if gone and kept and gone != kept and exists(gone):
+            latest[gone] = (ver, kept)
+    while True:
+        cycle = _cycle(latest)
+        if not cycle:
+            return latest
+        del latest[min(cycle, key=lambda g: latest[g][0])]
+
+
+def _cycle(into: dict[str, tuple[str, str]]) -> list[str]:
+    done: set[str] = set()
+    for start in sorted(into):
+        path: list[str] = []
+        seen: set[str] = set()
+        node = start
+        while node in into and node not in done:
+            if node in seen:
+                return path[path.index(node) :]
+            seen.add(node)
+            path.append(node)
+            node = into[node][1]
+        done.update(path)
+    return []
 
 
 @dataclass(slots=True)

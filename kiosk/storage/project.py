@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.models.event import event_from_dict
 from kiosk.models.names import search_keys
 from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage import meetings
 from kiosk.storage.base import from_json, to_json, ts, version
 from kiosk.storage.fold import (
     DEFAULTS,
@@ -23,6 +24,7 @@ from kiosk.storage.fold import (
     PresenceState,
     Step,
     fold_presence,
+    resolve_merges,
     stored,
 )
 from kiosk.storage.fold import fold_step as _fold_step
@@ -35,10 +37,14 @@ def ver_of(entry: LogEntry) -> str:
     return version(ts(entry.at), entry.uuid)
 
 
+#: Kinds whose entries may belong to an import batch: kept pending until it is committed.
+BATCHED = frozenset({LogKind.IMPORT, LogKind.MEETING_SCHEDULE, LogKind.MEETING_CANCEL})
+
+
 def apply(c: sqlite3.Connection, entry: LogEntry, fresh: bool = False) -> None:
     """Fold `entry` into the projections (it is already in the log). `fresh`: written just
     now by this station, so nothing in the log can refer to it yet."""
-    if entry.batch and entry.kind == LogKind.IMPORT and not batch_committed(c, entry.batch):
+    if entry.batch and entry.kind in BATCHED and not batch_committed(c, entry.batch):
         c.execute("INSERT OR IGNORE INTO pending VALUES (?, ?)", (entry.uuid, entry.batch))
         return
     if fresh and entry.kind == LogKind.ENTRY:
@@ -157,8 +163,10 @@ def _insert_fresh(
 
 
 def apply_pending(c: sqlite3.Connection, e: LogEntry) -> None:
-    """Apply an import chunk whose batch is committed (kiosk.storage.imports.catch_up)."""
-    _import(c, e, ver_of(e))
+    """Apply an entry whose batch is committed (kiosk.storage.imports.catch_up)."""
+    fn = _APPLIERS.get(str(e.kind))
+    if fn is not None:
+        fn(c, e, ver_of(e))
     c.execute("DELETE FROM pending WHERE uuid = ?", (e.uuid,))
 
 
@@ -174,34 +182,56 @@ def _edit(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
 
 
 def _merge(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
-    """`attendee_id` is merged into `data.into`: the merged record is hidden and its badges
-    resolve to the one kept. Of two merges of one record, the later version counts."""
-    if e.attendee_id:
-        merge_into(c, e.attendee_id, str(e.data.get("into", "")), ver)
+    """`attendee_id` is merged into `data.into`: the merged record is hidden, its badges
+    and check-ins count for the one kept (kiosk.storage.fold.resolve_merges)."""
+    refresh_merges(c)
 
 
-def merge_into(c: sqlite3.Connection, gone: str, kept: str, ver: str) -> None:
-    row = c.execute("SELECT rowid, fver FROM attendees WHERE attendee_id = ?", (gone,)).fetchone()
-    if row is None or not kept or gone == kept:
+def refresh_merges(c: sqlite3.Connection) -> None:
+    """Apply the merges the log holds (few: organizers make them by hand) as a whole: each
+    record's merge target, its search entry, and the presence of everyone concerned."""
+    edges = [(version(r[0], r[1]), r[2], str(from_json(r[3]).get("into", "")))
+             for r in c.execute("SELECT at, uuid, attendee_id, data FROM log WHERE kind = 'merge'")]  # fmt: skip
+    gones = {g for _, g, _ in edges}
+    marks = ", ".join("?" * len(gones))
+    rows = {r[0]: r for r in c.execute(
+        f"SELECT attendee_id, rowid, merged_into, fver, {_PERSON_COLS} FROM attendees "
+        f"WHERE attendee_id IN ({marks}) OR merged_into IS NOT NULL", sorted(gones))}  # fmt: skip
+    new = resolve_merges(edges, rows.__contains__)
+    changed = [a for a, r in rows.items() if (new.get(a) or (None, None))[1] != r[2]
+               or (a in new and from_json(r[3]).get("merged_into") != new[a][0])]  # fmt: skip
+    if not changed:
         return
-    fver = from_json(row[1])
-    if ver > fver.get("merged_into", ""):
-        fver["merged_into"] = ver
+    concerned = set(changed)
+    for a in changed:
+        concerned.update(_members(c, a))  # the person as merged before
+    for a in changed:
+        r = rows[a]
+        fver = from_json(r[3])
+        target = new.get(a)
+        if target:
+            fver["merged_into"] = target[0]
+        else:
+            fver.pop("merged_into", None)
         c.execute("UPDATE attendees SET merged_into = ?, fver = ? WHERE rowid = ?",
-                  (kept, to_json(fver), row[0]))  # fmt: skip
-        c.execute("DELETE FROM attendee_fts WHERE rowid = ?", (row[0],))
-        # One person, one admission: the merged record's scans now count for the one kept.
-        members = _members(c, gone)
-        marks = ", ".join("?" * len(members))
-        sessions = {r[0] for r in c.execute(
-            f"SELECT DISTINCT session_id FROM log WHERE attendee_id IN ({marks}) "
-            "AND kind IN ('entry', 'exit')", members)}  # fmt: skip
-        for sid in sorted(sessions):
-            for m in members:
-                _store_presence(c, sid, m, _presence_row(c, sid, m), None)
-                c.execute("DELETE FROM duplicates WHERE session_id = ? AND attendee_id = ?",
-                          (sid, m))  # fmt: skip
-            recompute_presence(c, sid, gone)
+                  (target[1] if target else None, to_json(fver), r[1]))  # fmt: skip
+        c.execute("DELETE FROM attendee_fts WHERE rowid = ?", (r[1],))
+        if not target:
+            _index(c, r[1], {f: r[f] for f in PERSON_FIELDS})
+    for a in list(concerned):
+        concerned.update(_members(c, a))  # and as merged now
+    ids = sorted(concerned)
+    marks = ", ".join("?" * len(ids))
+    sessions = sorted({r[0] for r in c.execute(
+        f"SELECT DISTINCT session_id FROM log WHERE attendee_id IN ({marks}) "
+        "AND kind IN ('entry', 'exit')", ids)})  # fmt: skip
+    for sid in sessions:
+        for m in ids:
+            _store_presence(c, sid, m, _presence_row(c, sid, m), None)
+            c.execute("DELETE FROM duplicates WHERE session_id = ? AND attendee_id = ?",
+                      (sid, m))  # fmt: skip
+        for root in sorted({root_of(c, m) for m in ids}):
+            recompute_presence(c, sid, root)
 
 
 def root_of(c: sqlite3.Connection, aid: str) -> str:
@@ -251,10 +281,10 @@ def apply_person(
              state.updated_at, state.ver, to_json(state.fver)),
         )  # fmt: skip
         _index(c, int(cur.lastrowid or 0), state.values)
-        for m in c.execute(  # a merge of this record that arrived before it
-            "SELECT at, uuid, data FROM log WHERE attendee_id = ? AND kind = 'merge'", (aid,)
-        ).fetchall():
-            merge_into(c, aid, str(from_json(m[2]).get("into", "")), version(m[0], m[1]))
+        if c.execute(  # a merge of this record that arrived before it
+            "SELECT 1 FROM log WHERE attendee_id = ? AND kind = 'merge' LIMIT 1", (aid,)
+        ).fetchone():
+            refresh_merges(c)
         return
     fver = from_json(row["fver"])
     merged = fver.pop("merged_into", None)
@@ -510,4 +540,8 @@ _APPLIERS: dict[str, Applier] = {
     LogKind.EXIT: _scan,
     LogKind.ANNUL: _annul,
     LogKind.PIN_ATTEMPT: _nothing,
+    LogKind.MEETING_SCHEDULE: meetings.apply,
+    LogKind.MEETING_CANCEL: meetings.apply,
+    LogKind.MEETING_MARK: meetings.apply,
+    LogKind.MEETING_REMATCH: meetings.apply,
 }

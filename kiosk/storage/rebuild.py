@@ -19,8 +19,11 @@ from kiosk.storage.fold import (
     Step,
     fold_step,
     import_rows,
+    resolve_merges,
 )
-from kiosk.storage.project import apply_event
+from kiosk.storage.meeting_fold import MEETING_KINDS
+from kiosk.storage.meetings import Rebuild as MeetingsRebuild
+from kiosk.storage.project import BATCHED, apply_event
 from kiosk.storage.schema import PROJECTIONS
 
 Progress = Callable[[int, int], None]
@@ -37,7 +40,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     total = int(c.execute("SELECT COUNT(*) FROM log").fetchone()[0])
     event: tuple[str, dict[str, object]] | None = None
     people: dict[str, PersonState] = {}
-    merges: dict[str, tuple[str, str]] = {}  # gone -> (version, kept)
+    merge_edges: list[tuple[str, str, str]] = []  # (version, merged record, kept)
     badges: dict[int, list[object]] = {}
     revoked: dict[int, tuple[str, str, str]] = {}  # badge -> (at, version, reason)
     prints: list[tuple[object, ...]] = []
@@ -46,6 +49,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     pending: list[tuple[str, str]] = []
     scans: dict[tuple[str, str, str], int] = {}
     moves: dict[tuple[str, str], list[Step]] = {}
+    meetings = MeetingsRebuild()
     cur = c.cursor()
     cur.row_factory = None
     rows = cur.execute(
@@ -82,9 +86,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
                 _ticket(tickets, str(fields["ticket"]), aid, ver, at)
             state.walk_in = state.walk_in or kind == "walk_in"
         elif kind == "merge":
-            into = str(from_json(data).get("into", ""))
-            if aid and into and into != aid:
-                merges[aid] = (ver, into)
+            merge_edges.append((ver, aid or "", str(from_json(data).get("into", ""))))
         elif kind == "badge_issue":
             for b_id, b_aid, b_version in from_json(data).get("badges", ()):
                 badges.setdefault(b_id, [b_id, b_aid, b_version, at])
@@ -101,9 +103,14 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
                            str(from_json(data).get("reason", ""))))  # fmt: skip
         elif kind == "event":
             event = (ver, from_json(data))
+        elif kind in MEETING_KINDS:
+            if batch and kind in BATCHED and batch not in committed:
+                pending.append((u, batch))
+                continue
+            meetings.fold(kind, from_json(data), ver, at, operator)
     if event is not None:
         apply_event(c, event[1], event[0])
-    roots = _write_people(c, people, merges)
+    roots = _write_people(c, people, resolve_merges(merge_edges, people.__contains__))
     badge_rows = []
     for b_id, row in badges.items():
         rv = revoked.get(b_id)
@@ -122,6 +129,7 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
         "INSERT INTO scan_counts VALUES (?, ?, ?, ?)", [(*k, v) for k, v in scans.items()]
     )
     _write_presence(c, _by_person(moves, roots))
+    meetings.write(c)
     if progress is not None:
         progress(total, total)
     return total

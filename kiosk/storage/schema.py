@@ -241,12 +241,51 @@ CREATE TABLE prints (
     operator TEXT NOT NULL, reason TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE INDEX prints_attendee ON prints(attendee_id);
+
+-- Matchmaking meetings ---------------------------------------------------------------------
+-- The projection of the meeting_* entries (kiosk.storage.meetings). Each attribute keeps the
+-- version of the entry it came from: the latest schedule gives the fields, the latest of
+-- schedule and cancel decides `cancelled`, the latest mark counts, the latest re-match of a
+-- meeting names its successor. A row can exist before its schedule arrives (a mark or a
+-- cancel synced first): its `ver` is then ''.
+
+
+CREATE TABLE meetings (
+    meeting_id TEXT PRIMARY KEY,
+    start_at TEXT NOT NULL DEFAULT '', end_at TEXT NOT NULL DEFAULT '',
+    table_name TEXT NOT NULL DEFAULT '',
+    party_ids TEXT NOT NULL DEFAULT '',    -- the parties' attendee ids, 0x1F between them
+    slot INTEGER,
+    interpreter_name TEXT NOT NULL DEFAULT '',
+    languages TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    rematch_of TEXT,
+    ver TEXT NOT NULL DEFAULT '',          -- version of the entry the fields came from
+    life_ver TEXT NOT NULL DEFAULT '',     -- version of the latest schedule or cancel
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    cancel_reason TEXT NOT NULL DEFAULT '',
+    mark TEXT, mark_at TEXT, mark_by TEXT NOT NULL DEFAULT '',
+    mark_ver TEXT NOT NULL DEFAULT '',
+    rematched_to TEXT,
+    rematched_ver TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+-- The parties of each meeting (role 'party'), and its interpreter when an attendee.
+CREATE TABLE meeting_parties (
+    meeting_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    attendee_id TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'party',
+    company TEXT NOT NULL DEFAULT '', company_zh TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (meeting_id, position)
+) WITHOUT ROWID;
+CREATE INDEX meeting_parties_attendee ON meeting_parties(attendee_id);
 """
 
 # The projection tables, in the order a rebuild empties them.
 PROJECTIONS = (
-    "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence", "session_counts",
-    "duplicates", "scan_counts", "prints", "pending",
+    "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence",
+    "session_counts", "duplicates", "scan_counts", "prints", "pending", "meetings",
+    "meeting_parties",
 )  # fmt: skip
 
 

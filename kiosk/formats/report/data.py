@@ -6,12 +6,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind, SessionStats
 from kiosk.storage.conflicts import Conflict, conflicts
 from kiosk.storage.store import Store
+
+if TYPE_CHECKING:
+    from kiosk.formats.report.meetings import MeetingsSection
 
 #: Delegations beyond this many are summed up as "Other".
 MAX_DELEGATIONS = 12
@@ -53,6 +57,7 @@ class ReportData:
     per_session_refused: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_CONFLICTS
     conflict_total: int = 0
+    meetings: MeetingsSection | None = None  # when any meeting is scheduled
 
 
 def gather(store: Store, now: datetime) -> ReportData:
@@ -95,6 +100,7 @@ def gather(store: Store, now: datetime) -> ReportData:
         per_session_refused=dict(per_session),
         conflicts=shown,
         conflict_total=total,
+        meetings=_meetings(store, now),
     )
 
 
@@ -106,6 +112,12 @@ def _conflicts(store: Store) -> tuple[list[Conflict], int]:
         if len(shown) < MAX_CONFLICTS:
             shown.append(c)
     return shown, total
+
+
+def _meetings(store: Store, now: datetime) -> MeetingsSection | None:
+    from kiosk.formats.report.meetings import gather_meetings
+
+    return gather_meetings(store, now)
 
 
 def _groups(pairs: Iterable[tuple[str, str]], came: set[str]) -> list[GroupRow]:

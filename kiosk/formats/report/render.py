@@ -80,6 +80,10 @@ def render_report(data: ReportData) -> tuple[bytes, int]:
     from kiosk.formats.report.conflicts import render_conflicts
 
     render_conflicts(pdf, data)
+    if data.meetings is not None:
+        from kiosk.formats.report.meetings import render_meetings
+
+        render_meetings(pdf, data.meetings, WIDTH)
     return pdf_bytes(pdf), pdf.page_no()
 
 
