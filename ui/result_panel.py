@@ -7,13 +7,25 @@ once by the next result: it never blocks a scan.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
-from ui.presentation import ATTENTION_COLOUR, Tone, category_text, look, needs_alert
+from ui.presentation import (
+    ATTENTION_COLOUR,
+    Tone,
+    category_text,
+    look,
+    needs_alert,
+    window_lines,
+)
+
+if TYPE_CHECKING:
+    from ui.dbworker import NotRecorded
 
 
 def _label(name: str, size: int, bold: bool = False, wrap: bool = True) -> QLabel:
@@ -36,6 +48,7 @@ class ResultPanel(QFrame):
         self.setObjectName("ResultPanel")
         self.hold_ms = hold_ms
         self.tz: ZoneInfo | None = None
+        self.program: Event | None = None
         self.result: CheckinResult | None = None
         self.error_shown = False
         self._timer = QTimer(self)
@@ -94,6 +107,16 @@ class ResultPanel(QFrame):
         lay.addWidget(self.notes)
         lay.addWidget(self.hints)
         lay.addStretch(1)
+        self.notice = _label("ResultNotice", 12, bold=True)
+        self.notice.setStyleSheet(
+            "background: #FFF4E5; color: #7A4100; border: 1px solid #F3C98B;"
+            " border-radius: 6px; padding: 6px;"
+        )
+        self.notice.hide()
+        lay.addWidget(self.notice)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -115,7 +138,11 @@ class ResultPanel(QFrame):
         self._paint(lk.colour, lk.pale)
         self.title.setText(lk.title_en)
         self.title_zh.setText(lk.title_zh)
-        self.reason.setText(f"{lk.reason_en}\n{lk.reason_zh}")
+        when_en, when_zh = window_lines(result, self.program, self.tz)
+        if when_en:
+            self.reason.setText(f"{when_en}\n{when_zh}")
+        else:
+            self.reason.setText(f"{lk.reason_en}\n{lk.reason_zh}")
         self.name.setText(result.name)
         self.name_zh.setText(result.name_zh)
         org = result.organization
@@ -158,6 +185,39 @@ class ResultPanel(QFrame):
         """The attendee lines, shown only when they have text."""
         return (self.alert, self.name, self.name_zh, self.org, self.category, self.notes,
                 self.prior)  # fmt: skip
+
+    def show_not_recorded(self, info: NotRecorded) -> None:
+        """A scan the database could not take: kept for later, and the paper list now."""
+        self.clear()
+        self.result = None
+        self._paint("#C5221F", "#FCE8E6")
+        self.title.setText("Not recorded, use the paper list")
+        self.title_zh.setText("未记录，请使用纸质名单")
+        at = info.at.astimezone(self.tz) if self.tz else info.at
+        if info.kept:
+            kept = (
+                f"The scan of {at:%H:%M:%S} is kept ({info.count} kept) and recorded when the "
+                f"database is back. · {at:%H:%M:%S} 的扫码已暂存（共 {info.count} 次），"
+                "数据库恢复后自动补记。"
+            )
+        else:
+            kept = (
+                f"{info.count} scans are kept already: this one is not. Write it on the paper "
+                "list. · 暂存已满，本次扫码未保存，请记在纸质名单上。"
+            )
+        self.reason.setText(f"{kept}\n{info.reason}")
+        self.hints.hide()
+        self.error_shown = True
+        self._timer.start(self.hold_ms * 2)
+
+    def show_notice(self, text: str, ms: int = 5000) -> None:
+        """A remark that does not replace the shown result ("Nothing to undo …")."""
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start(ms)
+
+    def retranslate(self) -> None:
+        """The panel's own texts are bilingual; nothing depends on the UI language."""
 
     def show_error(self, message: str) -> None:
         """The scan could not be recorded (database problem): red, what and where."""

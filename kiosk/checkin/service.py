@@ -75,10 +75,13 @@ class CheckinService:
         station: str = "desk-1",
         method: Method = Method.CAMERA,
         operator: str = "",
+        at: datetime | None = None,
     ) -> CheckinResult:
-        """Check a scanned code in the fixed order and record the scan, whatever its outcome."""
+        """Check a scanned code in the fixed order and record the scan, whatever its outcome.
+
+        `at`: when the badge was scanned, for a scan recorded later (default: now)."""
         session = self.session(session_id)
-        now = self.clock.now()
+        now = at or self.clock.now()
         code = code.strip()
         ref = self.verifier.verify(code)
         attendee: Attendee | None = None
@@ -108,10 +111,11 @@ class CheckinService:
         station: str = "desk-1",
         operator: str = "",
         method: Method = Method.SEARCH,
+        at: datetime | None = None,
     ) -> CheckinResult:
         session = self.session(session_id)
         attendee = self.attendee(attendee_id)
-        return self._admit(session, attendee, self.clock.now(), station, method, operator)
+        return self._admit(session, attendee, at or self.clock.now(), station, method, operator)
 
     def _admit(
         self,
@@ -201,6 +205,7 @@ class CheckinService:
         prior: PriorCheckin | None,
     ) -> CheckinResult:
         a = attendee
+        opens, closes = session.window(self.event.checkin_opens_minutes)
         return CheckinResult(
             outcome=outcome,
             session_id=session.id,
@@ -219,7 +224,18 @@ class CheckinService:
             room=session.room,
             room_zh=session.room_zh,
             prior=prior,
+            opens_at=opens,
+            closes_at=closes,
+            open_sessions=tuple(s.id for s in self.event.open_sessions(now)),
         )
+
+    def record_pin_attempt(self, ok: bool, operator: str = "", station: str = "") -> None:
+        """Every try of the staff PIN at a locked kiosk, right or wrong, goes in the log."""
+        with self.store.write() as c:
+            self.store.append_log(
+                c, LogKind.PIN_ATTEMPT, self.clock.now(), station=station, operator=operator,
+                reason="accepted" if ok else "wrong PIN",
+            )  # fmt: skip
 
     # -- undo ------------------------------------------------------------------------------
     def undo(self, log_uuid: str, operator: str, reason: str) -> LogEntry:

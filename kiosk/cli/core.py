@@ -194,12 +194,15 @@ def stats(db_path: Path, as_json: bool) -> None:
         if as_json:
             echo_json([s.to_json() for s in rows])
             return
-        click.echo(f"{'session':<20}{'registered':>11}{'admitted':>10}{'inside':>8}  refused")
+        click.echo(
+            f"{'session':<20}{'registered':>11}{'admitted':>10}{'inside':>8}{'repeats':>9}  refused"
+        )
         for s in rows:
             inside = str(s.inside) if s.exits_scanned else "-"
             refused = ", ".join(f"{k} {v}" for k, v in sorted(s.refused.items())) or "-"
             click.echo(
-                f"{s.session_id:<20}{s.registered:>11}{s.admitted:>10}{inside:>8}  {refused}"
+                f"{s.session_id:<20}{s.registered:>11}{s.admitted:>10}{inside:>8}{s.repeats:>9}"
+                f"  {refused}"
             )
 
 

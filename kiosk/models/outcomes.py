@@ -66,6 +66,9 @@ class CheckinResult:
     room: str = ""
     room_zh: str = ""
     prior: PriorCheckin | None = None
+    opens_at: datetime | None = None  # the session's check-in window
+    closes_at: datetime | None = None
+    open_sessions: tuple[str, ...] = ()  # ids of the sessions whose window is open at `at`
     detail: str = ""  # technical detail for logs (never shown as the reason)
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -103,6 +103,7 @@ class LogKind(enum.StrEnum):
     ANNUL = "annul"  # undo of an earlier entry/exit (`annuls` names it)
     WALK_IN = "walk_in"  # an attendee registered at the desk
     REPRINT = "reprint"  # a badge reissued; the earlier one revoked
+    PIN_ATTEMPT = "pin_attempt"  # a try of the staff PIN at a locked kiosk (reason says how)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,14 @@ class SessionStats:
     admitted: int  # distinct attendees admitted (undos excluded)
     inside: int  # admitted minus exited (meaningful where exits are scanned)
     exits_scanned: bool
-    refused: dict[str, int] = field(default_factory=dict)  # outcome value -> count
+    # Refused entry scans by outcome value (Outcome.refused: one definition everywhere),
+    # undone ones excluded; a repeat scan of someone already checked in is a `repeat`.
+    refused: dict[str, int] = field(default_factory=dict)
+    repeats: int = 0
+
+    @property
+    def refused_total(self) -> int:
+        return sum(self.refused.values())
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -163,4 +171,5 @@ class SessionStats:
             "admitted": self.admitted,
             "inside": self.inside if self.exits_scanned else None,
             "refused": dict(self.refused),
+            "repeats": self.repeats,
         }

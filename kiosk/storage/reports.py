@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendanceRow, Attendee, SessionStats
 from kiosk.storage.base import StoreBase, from_ts
 
@@ -22,13 +23,19 @@ class Reports(StoreBase):
         event = self.event()
         total = self.count_attendees()
         refused: dict[str, dict[str, int]] = {}
+        repeats: dict[str, int] = {}
         for sid, outcome, n in self.conn.execute(
             "SELECT l.session_id, l.outcome, COUNT(*) FROM log l WHERE l.kind = 'entry' "
             "AND l.outcome NOT IN ('admitted') "
             "AND NOT EXISTS (SELECT 1 FROM log u WHERE u.annuls = l.uuid) "
             "GROUP BY l.session_id, l.outcome"
         ):
-            refused.setdefault(sid, {})[outcome] = n
+            # One definition of "refused" everywhere (Outcome.refused): a repeat scan of
+            # someone already checked in is counted apart, as the PDF report does.
+            if Outcome(outcome).refused:
+                refused.setdefault(sid, {})[outcome] = n
+            else:
+                repeats[sid] = repeats.get(sid, 0) + n
         out = []
         for s in event.sessions:
             counts = self.one("SELECT * FROM session_counts WHERE session_id = ?", (s.id,))
@@ -49,6 +56,7 @@ class Reports(StoreBase):
                     inside=int(counts["inside"]) if counts else 0,
                     exits_scanned=bool(counts and counts["exits"]),
                     refused=refused.get(s.id, {}),
+                    repeats=repeats.get(s.id, 0),
                 )
             )
         return out

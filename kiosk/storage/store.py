@@ -29,13 +29,14 @@ from kiosk.models.records import (
 )
 from kiosk.storage.base import from_ts, new_uuid, ts
 from kiosk.storage.ledger import Ledger
+from kiosk.storage.readviews import ReadViews
 from kiosk.storage.reports import Reports
 from kiosk.storage.schema import migrations
 
 _ATTENDEE_COLS = list(ATTENDEE_FIELDS)
 
 
-class Store(Ledger, Reports):
+class Store(Ledger, Reports, ReadViews):
     def __init__(self, conn: sqlite3.Connection, path: str = ":memory:") -> None:
         self.path = path
         self.conn = conn

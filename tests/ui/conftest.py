@@ -91,7 +91,7 @@ def make_shell(qapp: Any, ui_clock: ManualClock, tmp_path: Path) -> Iterator[Cal
         shell = Shell(qapp, opts)
         shells.append(shell)
         shell.start()
-        shell.window.show()
+        shell.show()
         return shell
 
     yield make

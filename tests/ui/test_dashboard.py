@@ -26,6 +26,7 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
 from kiosk.storage.store import Store
+from kiosk.station.process import StationProcess
 from ui.dashboard import DashboardSource, DashboardView
 from ui.dashboard.exports import EXPORTS, ExportDone, ExportSpec
 from ui.dashboard.style import OUTCOMES
@@ -93,9 +94,14 @@ def demo(tmp_path: Path) -> Iterator[DemoEvent]:
 @pytest.fixture
 def open_view(qtbot: QtBot, cjk_fonts: list[str]) -> Iterator[OpenView]:
     views: list[DashboardView] = []
+    hosts: list[StationProcess] = []
 
     def make(path: Path, clock: ManualClock) -> DashboardView:
-        source = DashboardSource(path, clock, interval_ms=POLL_MS)
+        # The dashboard reads through the station host, as in the app: no SQLite here.
+        host = StationProcess(path)
+        host.start()
+        hosts.append(host)
+        source = DashboardSource(host, clock, interval_ms=POLL_MS)
         view = DashboardView(source, clock)
         qtbot.addWidget(view)
         view.resize(1600, 1000)
@@ -107,6 +113,8 @@ def open_view(qtbot: QtBot, cjk_fonts: list[str]) -> Iterator[OpenView]:
     for v in views:
         v.shutdown()
         assert not v.source.running
+    for h in hosts:
+        h.stop()
 
 
 def wait_snapshot(qtbot: QtBot, view: DashboardView) -> None:

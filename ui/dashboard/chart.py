@@ -9,7 +9,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from ui.dashboard.snapshot import Arrivals
+from kiosk.station.snapshot import Arrivals
 from ui.dashboard.style import GREEN, LINE, MUTED
 
 

@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from kiosk.models.clock import Clock
 from kiosk.models.event import Event
+from kiosk.station.snapshot import DashboardSnapshot
 from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec
 from ui.dashboard.header import DashHeader, translated
-from ui.dashboard.snapshot import DashboardSnapshot
 from ui.dashboard.source import DashboardSource
 from ui.dashboard.style import STYLE, bi
 from ui.dashboard.tables import AttendeeFilter, AttendeeModel, ScanModel, ScanTable, plain_table
@@ -252,8 +252,7 @@ class DashboardView(QWidget):
         self._show_selected(snap)
         sessions = {s.id: s.title for s in snap.event.sessions}
         self.scan_model.set_rows(snap.recent, self._tz, sessions)
-        refused = sum(1 for r in snap.recent if r.outcome is not None and r.outcome.refused)
-        self._refused = refused if snap.recent else None
+        self._refused = snap.refused  # the event's, as `stats` and the PDF report count it
         self._show_scans_note()
         self.message.hide()
         self._problem = ""
@@ -370,7 +369,7 @@ class DashboardView(QWidget):
             self._status(lambda: self.tr("An export is already running."), "error")
             return False
         return self.exports.start(
-            spec, self.source.db_path, out, self.clock.now(), self.selected_session
+            spec, self.source.host, out, self.clock.now(), self.selected_session
         )
 
     @Slot(str)
