@@ -121,6 +121,7 @@ class DbWorker(QObject):
             opened = self.host.call("desk", request, timeout=300)
         except StationFailed as exc:
             if exc.problem is p.Problem.MISSING:
+                log.warning("%s: the window offers to create it or open another", exc.message)
                 self._set_state(DbState("missing", exc.message, len(self.kept)))
             else:
                 self._down(exc.message, read_only=exc.problem is p.Problem.UNWRITABLE)

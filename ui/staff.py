@@ -91,7 +91,6 @@ class StaffView(QWidget):
         db.stats_ready.connect(self.set_stats)
         db.recent_ready.connect(lambda rows: self.recent.set_rows(rows, self.tz))
         db.failed.connect(self._failed)
-        db.not_recorded.connect(self.not_recorded)
         db.recorded_later.connect(self._recorded_later)
         db.state_changed.connect(self.set_db_state)
         self.retranslate()
