@@ -14,8 +14,8 @@ import time
 from collections import deque
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -151,6 +151,7 @@ class StaffView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_later)
         self.search.returnPressed.connect(self._search_enter)
+        self.search.installEventFilter(self)  # Ctrl+Z there is the desk's undo
         self.results = HitList()
         self.results.itemActivated.connect(lambda _item: self.check_in_selected())
         self.checkin_btn = QPushButton()
@@ -341,7 +342,8 @@ class StaffView(QWidget):
         for b in (self.checkin_btn, self.walkin_btn, self.reprint_btn, self.undo_btn):
             b.setEnabled(writable)
             b.setToolTip(why)
-        self.search.setEnabled(state.readable)
+        # Searches queue behind the opening, so the field takes keys from the first frame.
+        self.search.setEnabled(state.readable or state.status == "opening")
         if state.status in ("ok", "opening"):
             self.banner.hide()
         else:
@@ -457,6 +459,19 @@ class StaffView(QWidget):
             self.preview.set_message(text)
 
     _camera = ("stopped", "")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """The search field would take Ctrl+Z as its own text undo: at the desk it undoes
+        the check-in (the field's text is a search, nothing worth undoing)."""
+        if (
+            obj is self.search
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(obj, event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -1,0 +1,42 @@
+"""Driving the running desk as a person would: keys to whatever has focus, scans, waits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.models.outcomes import CheckinResult, Method
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def ready(qtbot: Any, shell: Any) -> Any:
+    """The window shown, active, its database open and writable; returns the window."""
+    win = shell.window
+    qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=15000)
+    qtbot.waitUntil(lambda: shell.db.state.writable, timeout=15000)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    return win
+
+
+def focus() -> QWidget:
+    w = QApplication.focusWidget() or QApplication.activeWindow()
+    assert w is not None
+    return w
+
+
+def press(key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press on whatever has the keyboard focus (shortcuts included)."""
+    QTest.keyClick(focus(), key, mods)
+
+
+def scan(qtbot: Any, win: Any, code: str, method: Method = Method.HANDHELD) -> CheckinResult:
+    with qtbot.waitSignal(win.result_shown, timeout=15000) as got:
+        win.submit_code(code, method)
+    result = got.args[0]
+    assert isinstance(result, CheckinResult)
+    return result
