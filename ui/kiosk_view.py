@@ -67,7 +67,7 @@ class KioskView(QWidget):
         self.invite_zh = _big("请出示您的胸卡二维码", 44, True, "white")
         self.invite_en = _big("Please show your badge QR code", 30, False, "white")
         self.preview = PreviewWidget(mirror=True)
-        self.preview.setMinimumSize(480, 270)
+        self.preview.setMinimumSize(360, 200)
         self.preview.setMaximumSize(720, 405)
         self.session_line = _big("", 15, False, "#9FB7D6")
         a.addWidget(self.event_zh)
@@ -113,6 +113,9 @@ class KioskView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.pages)
+        # The kiosk runs full screen; its big type must not make the staff window taller
+        # than a 1366×768 screen (the stack's minimum is its tallest page's).
+        self.setMinimumSize(1, 1)
         self._back = QTimer(self)
         self._back.setSingleShot(True)
         self._back.timeout.connect(self.show_attract)

@@ -319,6 +319,7 @@ class MainWindow(QWidget):
         self.dashboard = self._dashboard_factory()
         self.dash_reason.hide()
         self.dash_layout.addWidget(self.dashboard)
+        self.dashboard.show()
 
     def place_on_screen(self) -> None:
         """The window inside the screen's available area (a 1366×768 laptop included)."""

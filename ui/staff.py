@@ -129,7 +129,7 @@ class StaffView(QWidget):
 
         self.camera_card = Card()
         self.preview = PreviewWidget()
-        self.preview.setMinimumSize(400, 225)
+        self.preview.setMinimumSize(400, 160)
         self.cam_status = StatusDot()
         self.camera_card.body().addWidget(self.preview, 1)
         self.camera_card.body().addWidget(self.cam_status)

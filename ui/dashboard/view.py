@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -72,6 +73,8 @@ class DashboardView(QWidget):
         root.addWidget(self._build_header())
 
         body = QWidget()
+        body.setObjectName("DashBodyInner")
+        body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         grid = QVBoxLayout(body)
         grid.setContentsMargins(20, 16, 20, 12)
         grid.setSpacing(14)
@@ -95,7 +98,16 @@ class DashboardView(QWidget):
         lower.setRowStretch(0, 1)
         lower.setRowStretch(1, 1)
         grid.addLayout(lower, 1)
-        root.addWidget(body, 1)
+        # On a small screen (a 1366×768 laptop) the body scrolls rather than being cut off;
+        # on a wall display it fills the screen as before.
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName("DashBody")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setWidget(body)
+        self.body_scroll.setMinimumHeight(200)
+        root.addWidget(self.body_scroll, 1)
         root.addWidget(self._build_status())
         self._status(lambda: self.tr("Event database: %1").replace("%1", str(source.db_path)), "")
 
