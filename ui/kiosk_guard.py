@@ -23,6 +23,7 @@ class KioskGuard(QObject):
         self.window = window
         self.active = False
         self.restores = 0  # how often the kiosk was taken back (tests, the log)
+        self._last_why = ""
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
@@ -59,11 +60,18 @@ class KioskGuard(QObject):
         if not self.active:
             return
         why = self.lost()
+        if why != self._last_why:
+            self._last_why = why
+            if why:
+                log.warning("kiosk %s: taking it back", why)
         if not why:
             return
         self.restores += 1
-        log.warning("kiosk %s: taking it back", why)
         w = self.window
+        if why == "not in front":  # only raise: re-showing would flicker
+            w.raise_()
+            w.activateWindow()
+            return
         w.setWindowState(
             (w.windowState() & ~Qt.WindowState.WindowMinimized)
             | Qt.WindowState.WindowFullScreen
