@@ -44,7 +44,10 @@ def test_surnames_rank_above_pinyin_of_a_transliteration(
     assert set(order[:3]) == surnamed, order
     assert order.index("Wang Li") < order.index("Lisa Chen") < order.index("Elizabeth Jones")
     assert order[-1] in ("Elizabeth Jones", "Oliver Stone")
-    assert names(search_people(store, "李", "opening"))[:2] in (["Li Wei", "李娜"], ["李娜", "Li Wei"])
+    assert names(search_people(store, "李", "opening"))[:2] in (
+        ["Li Wei", "李娜"],
+        ["李娜", "Li Wei"],
+    )
     assert names(search_people(store, "li wei", "opening"))[0] == "Li Wei"
 
 

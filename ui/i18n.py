@@ -24,12 +24,12 @@ CATALOG = "forum_checkin"
 LANGS = ("en", "zh")
 
 
-def qm_path(lang: str) -> Path:
-    return I18N / f"{CATALOG}_{'zh_CN' if lang == 'zh' else lang}.qm"
+def qm_path(lang: str, part: str = "") -> Path:
+    return I18N / f"{CATALOG}{part}_{'zh_CN' if lang == 'zh' else lang}.qm"
 
 
-def ensure_compiled(lang: str) -> Path | None:
-    qm = qm_path(lang)
+def ensure_compiled(lang: str, part: str = "") -> Path | None:
+    qm = qm_path(lang, part)
     ts = qm.with_suffix(".ts")
     if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
         tool = shutil.which("pyside6-lrelease") or str(
@@ -52,14 +52,19 @@ class Translations:
         self.lang = "en"
         self._translator: QTranslator | None = None
         self._qt: QTranslator | None = None
+        self._qt_extra: QTranslator | None = None
+
+    def uninstall(self) -> None:
+        """Remove the translators from the application (the shell shuts down)."""
+        self.switch("en")
 
     def switch(self, lang: str) -> bool:
         if lang not in LANGS:
             raise ValueError(f"unknown language {lang!r} (en or zh)")
-        for t in (self._translator, self._qt):
+        for t in (self._translator, self._qt, self._qt_extra):
             if t is not None:
                 self.app.removeTranslator(t)
-        self._translator = self._qt = None
+        self._translator = self._qt = self._qt_extra = None
         self.lang = lang
         if lang == "en":
             QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
@@ -76,6 +81,11 @@ class Translations:
             self._qt = qt
         else:
             log.warning("no Qt base translations (qtbase_zh_CN.qm) in %s", base)
+        extra = QTranslator(self.app)  # Qt's strings that qtbase_zh_CN lacks
+        extra_qm = ensure_compiled(lang, "_qt")
+        if extra_qm is not None and extra.load(str(extra_qm)):
+            self.app.installTranslator(extra)
+            self._qt_extra = extra
         self.app.installTranslator(tr)
         self._translator = tr
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

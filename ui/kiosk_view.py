@@ -30,6 +30,7 @@ from ui.presentation import (
 )
 from ui.preview import PreviewWidget
 from ui.result_policy import ResultPolicy
+from ui.text import english_of_pair
 
 MIN_RESULT_S = 2.5
 BETWEEN_PEOPLE_MS = 700
@@ -65,7 +66,7 @@ class KioskView(QWidget):
         self.event_zh = _big("", 22, True, "#D6E4F5")
         self.event_en = _big("", 16, False, "#9FB7D6")
         self.invite_zh = _big("请出示您的胸卡二维码", 44, True, "white")
-        self.invite_en = _big("Please show your badge QR code", 30, False, "white")
+        self.invite_en = english_of_pair(_big("Please show your badge QR code", 30, False, "white"))
         self.preview = PreviewWidget(mirror=True)
         self.preview.setMinimumSize(360, 200)
         self.preview.setMaximumSize(720, 405)
@@ -93,6 +94,8 @@ class KioskView(QWidget):
         r.addStretch(1)
         for w in (self.symbol, self.line1, self.line2, self.where1, self.where2):
             r.addWidget(w)
+        for w in (self.line1, self.line2, self.where1, self.where2):
+            english_of_pair(w)  # the attendee's language first, the other next
         r.addStretch(1)
 
         # out of order
@@ -102,10 +105,12 @@ class KioskView(QWidget):
         b.setContentsMargins(60, 60, 60, 60)
         b.addStretch(1)
         b.addWidget(_big("暂停服务", 48, True, "white"))
-        b.addWidget(_big("Out of order", 34, True, "white"))
+        b.addWidget(english_of_pair(_big("Out of order", 34, True, "white")))
         b.addSpacing(20)
         b.addWidget(_big("请前往服务台办理签到", 28, False, "#E4E7EB"))
-        b.addWidget(_big("Please go to the front desk to check in", 22, False, "#E4E7EB"))
+        b.addWidget(
+            english_of_pair(_big("Please go to the front desk to check in", 22, False, "#E4E7EB"))
+        )
         b.addStretch(1)
 
         for p in (self.attract, self.result_page, self.broken):

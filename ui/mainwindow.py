@@ -110,7 +110,9 @@ class MainWindow(QWidget):
             cam.detected.connect(self.staff.preview.set_detections)
             cam.code_read.connect(lambda code, t: self.submit_code(code, Method.CAMERA, t))
             cam.status_changed.connect(self._camera_status)
-            cam.notice.connect(lambda m: self.status.showMessage(m, 10000))
+            cam.notice.connect(
+                lambda m: self.status.showMessage(self.tr("Camera: %1").replace("%1", m), 10000)
+            )
         else:
             self._camera_status("stopped", "")
         self.unlock_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), self)
@@ -207,7 +209,9 @@ class MainWindow(QWidget):
             "missing": self.tr("%1: no such database"),
         }
         self.db_state.setText("  " + texts.get(state.status, "%1").replace("%1", name) + "  ")
-        self.db_state.setToolTip(state.reason)
+        self.db_state.setToolTip(
+            "" if state.status in ("ok", "opening") else self.staff.db_problem_text(state)
+        )
         if self.dashboard is None:
             self.dash_reason.setText(
                 self.tr("The dashboard cannot show the event: %1").replace(

@@ -23,6 +23,7 @@ from ui.presentation import (
     needs_alert,
     window_lines,
 )
+from ui.text import english_of_pair
 
 if TYPE_CHECKING:
     from ui.dbworker import NotRecorded
@@ -60,7 +61,7 @@ class ResultPanel(QFrame):
         b = QVBoxLayout(self.banner)
         b.setContentsMargins(24, 16, 24, 16)
         b.setSpacing(2)
-        self.title = _label("ResultTitle", 26, bold=True)
+        self.title = english_of_pair(_label("ResultTitle", 26, bold=True))
         self.title_zh = _label("ResultTitleZh", 20, bold=True)
         self.reason = _label("ResultReason", 12)
         b.addWidget(self.title)
@@ -240,7 +241,10 @@ class ResultPanel(QFrame):
         self._paint("#52606D", "#FFFFFF")
         self.title.setText("Ready to scan")
         self.title_zh.setText("请扫描胸卡二维码")
-        self.reason.setText("Show the badge QR code to the camera or use the handheld scanner.")
+        self.reason.setText(
+            "Show the badge QR code to the camera or use the handheld scanner.\n"
+            "请将胸卡二维码对准摄像头，或使用扫码枪。"
+        )
         for w in self._details():
             w.setText("")
             w.setVisible(False)

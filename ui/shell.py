@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.models.clock import Clock
@@ -114,7 +115,12 @@ class Shell:
         self.dashboard: Any = None
         self.gc_guard = GuiThreadGc(self.window)
         if self.settings.problem:
-            self.window.status.showMessage(self.settings.problem, 15000)
+            self.window.status.showMessage(
+                QCoreApplication.translate("MainWindow", "Settings: %1").replace(
+                    "%1", self.settings.problem
+                ),
+                15000,
+            )
 
     def start(self) -> None:
         # The database and camera threads allocate all the time: Python's cyclic collector
@@ -184,3 +190,4 @@ class Shell:
             self.dashboard.shutdown()
         self.db.stop()
         self.gc_guard.release()
+        self.translations.uninstall()

@@ -23,10 +23,6 @@ GREY = "#52606D"
 CHECKED_IN = "#1E8E3E"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("StaffView", text)
-
-
 class RecentList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,7 +110,7 @@ class HitList(QListWidget):
                 if h.checked_in_at is not None:
                     at = h.checked_in_at.astimezone(tz) if tz else h.checked_in_at
                     lines.append(
-                        tr("✓ Checked in at %1 (%2)")
+                        QCoreApplication.translate("StaffView", "✓ Checked in at %1 (%2)")
                         .replace("%1", f"{at:%H:%M}")
                         .replace("%2", h.station)
                     )

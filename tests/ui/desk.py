@@ -23,6 +23,13 @@ def ready(qtbot: Any, shell: Any) -> Any:
     return win
 
 
+def back_to(qtbot: Any, win: QWidget) -> None:
+    """After a dialog closed: the window active again (the offscreen platform does not
+    reactivate it by itself, a window manager does)."""
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+
+
 def focus() -> QWidget:
     w = QApplication.focusWidget() or QApplication.activeWindow()
     assert w is not None

@@ -25,8 +25,8 @@ from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
-from kiosk.storage.store import Store
 from kiosk.station.process import StationProcess
+from kiosk.storage.store import Store
 from ui.dashboard import DashboardSource, DashboardView
 from ui.dashboard.exports import EXPORTS, ExportDone, ExportSpec
 from ui.dashboard.style import OUTCOMES

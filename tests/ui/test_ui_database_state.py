@@ -138,9 +138,7 @@ def test_a_corrupt_database_shows_the_reason_on_the_dashboard(
     assert bad.read_bytes() == b"not a database " * 200
 
 
-def test_missing_database_offers_to_create_it(
-    qtbot: Any, make_shell: Any, tmp_path: Path
-) -> None:
+def test_missing_database_offers_to_create_it(qtbot: Any, make_shell: Any, tmp_path: Path) -> None:
     path = tmp_path / "new-event.sqlite"
     shell = make_shell(path)
     win = shell.window

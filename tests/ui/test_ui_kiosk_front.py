@@ -43,7 +43,9 @@ def test_the_attendee_s_language_comes_first_in_every_line(
     ui_clock.advance(10)
     qtbot.waitUntil(lambda: k.screen_name != "result", timeout=10000)
     scan(qtbot, win, codes[chinese.attendee_id], Method.CAMERA)
-    qtbot.waitUntil(lambda: k.result is not None and k.result.attendee_id == chinese.attendee_id, timeout=10000)
+    qtbot.waitUntil(
+        lambda: k.result is not None and k.result.attendee_id == chinese.attendee_id, timeout=10000
+    )
     assert k.line1.text().startswith(chinese.name_zh)
     assert k.where1.text().startswith("请前往") and k.where2.text().startswith("Please proceed")
 
@@ -62,7 +64,9 @@ def test_wrong_pin_is_said_and_five_lock_out_for_30_seconds(
     shell = make_shell(demo_db, station="kiosk-1")
     win = ready(qtbot, shell)
     win.set_mode("kiosk")
-    QTest.keyClick(win, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        win, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     qtbot.waitUntil(lambda: win.pin_dialog is not None and win.pin_dialog.isVisible(), timeout=3000)
     dlg = win.pin_dialog
     dlg.activateWindow()

@@ -25,9 +25,7 @@ def attendee(db: Path, aid: str) -> Any:
         store.close()
 
 
-def test_enter_in_the_search_box_checks_in_once(
-    qtbot: Any, make_shell: Any, demo_db: Path
-) -> None:
+def test_enter_in_the_search_box_checks_in_once(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
     aid = badge_codes(demo_db, 1)[0][0]
@@ -75,7 +73,11 @@ def test_ranking_puts_surnames_first_in_the_list(
     qtbot.waitUntil(lambda: win.staff.results.count() > 3, timeout=5000)
     hits = win.staff.results.hits
     first = hits[0].attendee
-    assert first.name_zh.startswith("李") or first.name.split()[-1] == "Li" or first.name.startswith("Li ")
+    assert (
+        first.name_zh.startswith("李")
+        or first.name.split()[-1] == "Li"
+        or first.name.startswith("Li ")
+    )
     translit = [i for i, h in enumerate(hits) if "·" in h.attendee.name_zh]
     surnamed = [i for i, h in enumerate(hits) if h.attendee.name_zh.startswith("李")]
     if translit and surnamed:

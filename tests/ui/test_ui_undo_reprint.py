@@ -45,7 +45,11 @@ def test_selection_stays_on_the_entry_while_scans_arrive(
     press(Qt.Key.Key_R, CTRL)  # the recent scans tab
     qtbot.waitUntil(recent.isVisible, timeout=3000)
     # Select Zhang Lei's (the first scan's) row with the mouse, as at the desk.
-    row = next(i for i in range(recent.count()) if recent.item(i).data(Qt.ItemDataRole.UserRole) == recent.rows[1][0].uuid)
+    row = next(
+        i
+        for i in range(recent.count())
+        if recent.item(i).data(Qt.ItemDataRole.UserRole) == recent.rows[1][0].uuid
+    )
     rect = recent.visualItemRect(recent.item(row))
     QTest.mouseClick(recent.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     chosen = recent.selected()
@@ -83,9 +87,7 @@ def test_ctrl_z_and_ctrl_p_with_nothing_to_act_on_say_so(
     assert win.staff.actions.reprint_dialog is None
 
 
-def test_reprint_confirmation_names_the_person(
-    qtbot: Any, make_shell: Any, demo_db: Path
-) -> None:
+def test_reprint_confirmation_names_the_person(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
     aid = next(a for a, _ in badge_codes(demo_db, 12) if person(demo_db, a).organization)
