@@ -55,7 +55,7 @@ def entry_of(db: Path, attendee_id: str) -> Any:
 def test_scan_while_the_files_become_immutable(
     qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: Any, immutable: Any
 ) -> None:
-    (a_id, a_code), (b_id, b_code) = badge_codes(demo_db, 2)
+    (_a_id, a_code), (b_id, b_code) = badge_codes(demo_db, 2)
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
     assert scan(qtbot, win, a_code).outcome is Outcome.ADMITTED

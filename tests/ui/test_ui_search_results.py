@@ -87,7 +87,7 @@ def test_ranking_puts_surnames_first_in_the_list(
 def test_camera_repeat_does_not_replace_a_newer_result(
     qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: ManualClock
 ) -> None:
-    (a_id, a_code), (_b, b_code) = badge_codes(demo_db, 2)
+    (_a_id, a_code), (_b, b_code) = badge_codes(demo_db, 2)
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
     panel = win.staff.panel

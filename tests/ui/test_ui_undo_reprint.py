@@ -36,7 +36,7 @@ def test_selection_stays_on_the_entry_while_scans_arrive(
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
     people = [p for p in badge_codes(demo_db, 12) if person(demo_db, p[0]).name_zh][:3]
-    (a_id, a_code), (b_id, b_code), (c_id, c_code) = people
+    (a_id, a_code), (_b_id, b_code), (_c_id, c_code) = people
     scan(qtbot, win, a_code)
     ui_clock.advance(3)
     scan(qtbot, win, b_code)
