@@ -37,6 +37,10 @@ from kiosk.scan.handheld import TERMINATORS, KeyBurstDecoder, could_be_code, is_
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
+_MODIFIERS = (
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock,
+)  # fmt: skip
 
 
 def is_text_input(w: QWidget | None) -> bool:
@@ -120,6 +124,8 @@ class HandheldFilter(QObject):
 
     def _in_text_field(self, focus: QWidget, event: QKeyEvent, text: str) -> bool:
         t = key_time(event)
+        if not text and event.key() in _MODIFIERS:
+            return False  # Shift for ":" or "$" of a code: neither a key of it nor a break
         if self._held:
             gap = self._gap(t)
             if text in TERMINATORS:

@@ -47,7 +47,12 @@ class KioskGuard(QObject):
         """What is wrong now ('' = the kiosk is full screen, visible and in front)."""
         w = self.window
         state = w.windowState()
-        if not w.isVisible() or state & Qt.WindowState.WindowMinimized:
+        handle = w.windowHandle()
+        if (
+            not w.isVisible()
+            or state & Qt.WindowState.WindowMinimized
+            or (handle is not None and not handle.isExposed())  # on another desktop
+        ):
             return "hidden"
         if not state & Qt.WindowState.WindowFullScreen:
             return "not full screen"
@@ -72,6 +77,10 @@ class KioskGuard(QObject):
             w.raise_()
             w.activateWindow()
             return
+        if why == "hidden":
+            # Mapped again, the window manager puts it on the desktop shown now (after
+            # Ctrl+Alt+→ the kiosk's own desktop is not on the screen any more).
+            w.hide()
         w.setWindowState(
             (w.windowState() & ~Qt.WindowState.WindowMinimized)
             | Qt.WindowState.WindowFullScreen

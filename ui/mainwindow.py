@@ -34,6 +34,7 @@ from ui.staff import StaffView
 log = logging.getLogger(__name__)
 MODES = ("staff", "kiosk", "dashboard")
 PREFERRED = (1440, 900)
+FRAME_GUESS = (2, 32)  # a title bar and borders, before the window manager reports them
 
 
 class MainWindow(QWidget):
@@ -303,6 +304,7 @@ class MainWindow(QWidget):
                 self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, False)
                 self.showNormal()
                 self.place_on_screen()
+                QTimer.singleShot(400, self, self._fit_frame)
             self.header.show()
             self.status.show()
             for w in (self.event_name, self.event_name_zh):
@@ -326,19 +328,32 @@ class MainWindow(QWidget):
         self.dashboard.show()
 
     def place_on_screen(self) -> None:
-        """The window inside the screen's available area (a 1366×768 laptop included)."""
+        """The window, its frame included, inside the screen's available area (a 1366×768
+        laptop too): at the start and after the kiosk's full screen."""
         screen = self.screen() or QApplication.primaryScreen()
         if screen is None:
             return
         avail = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        if self.isVisible() and frame != inner:
+            extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+        else:
+            extra_w, extra_h = FRAME_GUESS  # not framed by the window manager yet
         hint = self.minimumSizeHint()
-        w = max(hint.width(), min(PREFERRED[0], avail.width()))
-        h = max(hint.height(), min(PREFERRED[1], avail.height()))
+        w = max(hint.width(), min(PREFERRED[0], avail.width() - extra_w))
+        h = max(hint.height(), min(PREFERRED[1], avail.height() - extra_h))
         self.resize(w, h)
-        frame = self.frameGeometry()
-        x = avail.x() + max(0, (avail.width() - frame.width()) // 2)
-        y = avail.y() + max(0, (avail.height() - frame.height()) // 2)
+        x = avail.x() + max(0, (avail.width() - w - extra_w) // 2)
+        y = avail.y() + max(0, (avail.height() - h - extra_h) // 2)
         self.move(x, y)
+
+    def _fit_frame(self) -> None:
+        """Once the window manager framed the window: still inside the screen?"""
+        screen = self.screen()
+        if screen is None or self.isFullScreen() or self.isMaximized():
+            return
+        if not screen.availableGeometry().contains(self.frameGeometry()):
+            self.place_on_screen()
 
     def ask_pin(self) -> None:
         if not self.locked:
@@ -370,6 +385,7 @@ class MainWindow(QWidget):
             self._first_show = False
             # Shortcuts are window-wide, and the search field has the keyboard at once.
             QTimer.singleShot(0, self, self._first_focus)
+            QTimer.singleShot(400, self, self._fit_frame)
 
     def _first_focus(self) -> None:
         if self.mode == "staff":

@@ -153,6 +153,8 @@ class StaffView(QWidget):
         self.search.returnPressed.connect(self._search_enter)
         self.search.installEventFilter(self)  # Ctrl+Z there is the desk's undo
         self.results = HitList()
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.itemActivated.connect(lambda _item: self.check_in_selected())
         self.checkin_btn = QPushButton()
         self.checkin_btn.setObjectName("Primary")
@@ -171,6 +173,8 @@ class StaffView(QWidget):
         sl.addLayout(row)
         self.recent_page = QWidget()
         self.recent = RecentList()
+        self.recent.setWordWrap(True)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.undo_btn = QPushButton()
         rl = QVBoxLayout(self.recent_page)
         rl.setContentsMargins(0, 8, 0, 0)
@@ -186,7 +190,7 @@ class StaffView(QWidget):
         right = QVBoxLayout()
         right.setSpacing(10)
         right.addWidget(self.panel, 3)
-        right.addWidget(self.lists_card, 3)
+        right.addWidget(self.lists_card, 4)
 
         cols = QHBoxLayout()
         cols.setSpacing(12)
