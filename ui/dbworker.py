@@ -130,6 +130,9 @@ class DbWorker(QObject):
             self._down(str(exc))
             return
         assert isinstance(opened, p.Opened)
+        log.info(
+            "database open: %s (%s)", opened.path, "writable" if opened.writable else "read-only"
+        )
         self.current_event = opened.event
         self._renderer = None
         fit = getattr(self.clock, "fit", None)  # the demo's clock (ui.democlock)

@@ -66,6 +66,14 @@ class Screen:
 
         return str(wait_for(find, timeout, f"a window named {name!r}"))
 
+    def evidence(self, name: str) -> None:
+        """On a failure: what the screen showed and what the app logged, for the report."""
+        home = Path(self.env["FORUM_CHECKIN_HOME"])
+        self.run("import", "-window", "root", str(home / f"{name}.png"), check=False)
+        log = home / "forum-checkin.log"
+        print(f"active window: {self.active_name()!r}; screenshot {home / name}.png")
+        print(log.read_text(encoding="utf-8") if log.exists() else "(no log)")
+
     def state(self, win: str) -> str:
         return self.run("xprop", "-id", win, "_NET_WM_STATE", "WM_STATE", check=False)
 
@@ -122,11 +130,20 @@ def app(
     for p in procs:
         if p.poll() is None:
             p.send_signal(signal.SIGINT)  # Ctrl+C in the terminal: a clean quit
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        try:
+            p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+
+
+def wait_open(screen: Screen) -> None:
+    """The window is up and active, and its database is open (the log says so)."""
+    log = Path(screen.env["FORUM_CHECKIN_HOME"]) / "forum-checkin.log"
+    wait_for(lambda: log.exists() and "database open:" in log.read_text(encoding="utf-8"),
+             60, "the database open")  # fmt: skip
+    wait_for(lambda: "Forum Check-in" in screen.active_name(), 15, "the window active")
+    time.sleep(0.3)
 
 
 def quit_app(p: subprocess.Popen[str]) -> str:
@@ -158,7 +175,11 @@ def test_walk_in_typed_at_40_ms_a_key_is_saved_as_typed(
     wait_for(lambda: "Forum Check-in" in screen.active_name(), 15, "the window active")
     time.sleep(1.5)  # the database opens
     screen.key("ctrl+n")  # from the first frame: nothing clicked before
-    wait_for(lambda: "Walk-in" in screen.active_name(), 10, "the walk-in dialog")
+    try:
+        wait_for(lambda: "Walk-in" in screen.active_name(), 20, "the walk-in dialog")
+    except AssertionError:
+        screen.evidence("no-walk-in-dialog")
+        raise
     fields = [
         ("Grace Lin", 1), ("", 1), ("Sunrise Solar & Storage", 1), ("", 1), ("Founder & CEO", 1),
         ("grace.lin@sunrise-solar.com", 1), ("+1 415 555 0100", 0),
@@ -202,8 +223,7 @@ def test_a_scanner_at_5_ms_a_key_while_the_search_field_has_focus(
         store.close()
     p = app()
     screen.window("Forum Check-in")
-    wait_for(lambda: "Forum Check-in" in screen.active_name(), 15, "the window active")
-    time.sleep(1.5)
+    wait_open(screen)
     screen.key("ctrl+f")
     screen.type("wan", 120)
     screen.type(code, 5)
