@@ -197,6 +197,8 @@ class ConfirmDialog(QDialog):
         lay.addWidget(lab)
         lay.addWidget(self.reason)
         lay.addLayout(_buttons(self.ok, self.cancel))
+        self.setMinimumWidth(520)
+        self.adjustSize()  # the wrapped question's height for the dialog's width
 
     def _ok(self) -> None:
         text = self.reason.text().strip()

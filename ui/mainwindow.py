@@ -197,6 +197,8 @@ class MainWindow(QWidget):
             self.missing.set_path(self.ctx.db.db_path, state.reason)
             if not self.locked:
                 self.stack.setCurrentWidget(self.missing)
+        elif state.status in ("down", "read_only") and self.stack.currentWidget() is self.missing:
+            self.missing.show_error(self.staff.db_problem_text(state))
         self._show_db_state()
 
     def _show_db_state(self) -> None:

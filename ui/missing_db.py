@@ -30,6 +30,11 @@ class MissingDatabasePage(QWidget):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = QLabel()
+        self.error.setObjectName("MissingError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #C5221F; font-weight: bold;")
+        self.error.hide()
         self.create_btn = QPushButton()
         self.create_btn.setObjectName("Primary")
         self.open_btn = QPushButton()
@@ -45,6 +50,7 @@ class MissingDatabasePage(QWidget):
         box.setSpacing(14)
         box.addWidget(self.title)
         box.addWidget(self.detail)
+        box.addWidget(self.error)
         box.addLayout(buttons)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(60, 60, 60, 60)
@@ -56,7 +62,13 @@ class MissingDatabasePage(QWidget):
     def set_path(self, path: Path, reason: str) -> None:
         self.path = path
         self.reason = reason
+        self.error.hide()
         self.retranslate()
+
+    def show_error(self, text: str) -> None:
+        """Creating or opening failed: why, on this page (the choice stays open)."""
+        self.error.setText(text)
+        self.error.show()
 
     reason = ""
 

@@ -198,13 +198,13 @@ class ResultPanel(QFrame):
         if info.kept:
             kept = (
                 f"The scan of {at:%H:%M:%S} is kept ({info.count} kept) and recorded when the "
-                f"database is back. · {at:%H:%M:%S} 的扫码已暂存（共 {info.count} 次），"
+                f"database is back.\n{at:%H:%M:%S} 的扫码已暂存（共 {info.count} 次），"
                 "数据库恢复后自动补记。"
             )
         else:
             kept = (
                 f"{info.count} scans are kept already: this one is not. Write it on the paper "
-                "list. · 暂存已满，本次扫码未保存，请记在纸质名单上。"
+                "list.\n暂存已满，本次扫码未保存，请记在纸质名单上。"
             )
         self.reason.setText(f"{kept}\n{info.reason}")
         self.hints.hide()

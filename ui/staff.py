@@ -136,6 +136,7 @@ class StaffView(QWidget):
         self.counts_card = Card()
         self.counters = CounterGrid()
         self.counts_card.body().addWidget(self.counters)
+        self.counts_card.body().addStretch(1)
         left = QVBoxLayout()
         left.setSpacing(10)
         left.addWidget(self.camera_card, 3)
@@ -309,7 +310,7 @@ class StaffView(QWidget):
 
     def _recorded_later(self, results: list[CheckinResult]) -> None:
         self.message.emit(
-            self.tr("%n kept scan(s) recorded now that the database is back.", "", len(results)),
+            self.tr("The database is back: kept scans recorded: %n.", "", len(results)),
             15000,
         )
         self.refresh()
@@ -365,12 +366,14 @@ class StaffView(QWidget):
             else self.tr("The database is unavailable")
         )
         kept = (
-            self.tr("%n scan(s) kept, recorded when it is back.", "", state.kept)
+            self.tr("Scans kept: %n, recorded when it is back.", "", state.kept)
             if state.kept
             else self.tr("Scans are kept and recorded when it is back.")
         )
         paper = self.tr("Use the paper list meanwhile.")
-        return f"{head}: {state.reason}\n{kept} {paper}"
+        return (
+            self.tr("%1: %2").replace("%1", head).replace("%2", state.reason) + f"\n{kept} {paper}"
+        )
 
     # -- search & manual check-in ---------------------------------------------------------
     def focus_search(self) -> None:

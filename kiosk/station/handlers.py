@@ -179,6 +179,7 @@ def _(r: p.CreateDatabase, lane: Lane, progress: ProgressFn) -> p.Opened:
     if lane.path.exists():
         raise ValidationError(f"{lane.path}: already exists; open it instead")
     lane.close()
+    lane.path.parent.mkdir(parents=True, exist_ok=True)  # the staff member chose this place
     init_database(lane.path, load_event()).close()
     opened = handle(p.OpenDatabase(), lane, progress)
     assert isinstance(opened, p.Opened)

@@ -208,92 +208,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="173" />
+        <location filename="../../ui/mainwindow.py" line="174" />
         <source>Unknown session %s; using the current one.</source>
         <translation>未知场次 %s，已改用当前场次。</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="114" />
+        <location filename="../../ui/mainwindow.py" line="115" />
         <source>Camera: %1</source>
         <translation>摄像头：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="205" />
+        <location filename="../../ui/mainwindow.py" line="208" />
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="207" />
+        <location filename="../../ui/mainwindow.py" line="210" />
         <source>%1: cannot be written</source>
         <translation>%1：无法写入</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="208" />
+        <location filename="../../ui/mainwindow.py" line="211" />
         <source>%1: unavailable</source>
         <translation>%1：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="209" />
+        <location filename="../../ui/mainwindow.py" line="212" />
         <source>%1: no such database</source>
         <translation>%1：数据库不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="215" />
+        <location filename="../../ui/mainwindow.py" line="220" />
         <source>The dashboard cannot show the event: %1</source>
         <translation>数据看板无法显示活动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="219" />
+        <location filename="../../ui/mainwindow.py" line="224" />
         <source>Opening the event database…</source>
         <translation>正在打开活动数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="262" />
+        <location filename="../../ui/mainwindow.py" line="267" />
         <source>no camera</source>
         <translation>无摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="266" />
+        <location filename="../../ui/mainwindow.py" line="271" />
         <source>starting</source>
         <translation>启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="266" />
+        <location filename="../../ui/mainwindow.py" line="271" />
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="267" />
+        <location filename="../../ui/mainwindow.py" line="272" />
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="267" />
+        <location filename="../../ui/mainwindow.py" line="272" />
         <source>ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="268" />
+        <location filename="../../ui/mainwindow.py" line="273" />
         <source>off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="272" />
+        <location filename="../../ui/mainwindow.py" line="277" />
         <source>camera: %1 · %2 fps</source>
         <translation>摄像头：%1 · %2 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="402" />
+        <location filename="../../ui/mainwindow.py" line="422" />
         <source>Staff desk</source>
         <translation>服务台</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="403" />
+        <location filename="../../ui/mainwindow.py" line="423" />
         <source>Self check-in</source>
         <translation>自助签到</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="404" />
+        <location filename="../../ui/mainwindow.py" line="424" />
         <source>Dashboard</source>
         <translation>数据看板</translation>
     </message>
@@ -306,37 +306,37 @@
 <context>
     <name>MissingDatabasePage</name>
     <message>
-        <location filename="../../ui/missing_db.py" line="67" />
+        <location filename="../../ui/missing_db.py" line="79" />
         <source>Open an event database</source>
         <translation>打开活动数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="69" />
+        <location filename="../../ui/missing_db.py" line="81" />
         <source>Event databases (*.sqlite *.db)</source>
         <translation>活动数据库 (*.sqlite *.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="80" />
+        <location filename="../../ui/missing_db.py" line="92" />
         <source>No event database here</source>
         <translation>此处没有活动数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="83" />
+        <location filename="../../ui/missing_db.py" line="95" />
         <source>%1 does not exist. Create a new event database there (the embedded forum's program, with a new badge signing key), or open another database file.</source>
         <translation>%1 不存在。可在此新建活动数据库（内置论坛日程，并生成新的胸卡签名密钥），或打开其他数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="87" />
+        <location filename="../../ui/missing_db.py" line="99" />
         <source>Create a new event database here</source>
         <translation>在此新建活动数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="88" />
+        <location filename="../../ui/missing_db.py" line="100" />
         <source>Open another database…</source>
         <translation>打开其他数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="89" />
+        <location filename="../../ui/missing_db.py" line="101" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -377,179 +377,179 @@
 <context>
     <name>StaffView</name>
     <message>
-        <location filename="../../ui/staff.py" line="329" />
+        <location filename="../../ui/staff.py" line="334" />
         <source>Counts</source>
         <translation>人数统计</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="330" />
+        <location filename="../../ui/staff.py" line="335" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="330" />
+        <location filename="../../ui/staff.py" line="335" />
         <source>Walk-in registration</source>
         <translation>现场注册</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="331" />
+        <location filename="../../ui/staff.py" line="336" />
         <source>Reprint</source>
         <translation>补打胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="331" />
+        <location filename="../../ui/staff.py" line="336" />
         <source>Badge</source>
         <translation>胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="331" />
+        <location filename="../../ui/staff.py" line="336" />
         <source>Printing</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="332" />
+        <location filename="../../ui/staff.py" line="337" />
         <source>Staff PIN log</source>
         <translation>密码记录</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="355" />
+        <location filename="../../ui/staff.py" line="360" />
         <source>The database is opening…</source>
         <translation>数据库正在打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="357" />
+        <location filename="../../ui/staff.py" line="362" />
         <source>No event database: create one or open another.</source>
         <translation>没有活动数据库：请新建或打开其他数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="359" />
+        <location filename="../../ui/staff.py" line="364" />
         <source>The database cannot be written</source>
         <translation>数据库无法写入</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="361" />
+        <location filename="../../ui/staff.py" line="366" />
         <source>The database is unavailable</source>
         <translation>数据库不可用</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/staff.py" line="364" />
-        <source>%n scan(s) kept, recorded when it is back.</source>
+        <location filename="../../ui/staff.py" line="313" />
+        <source>The database is back: kept scans recorded: %n.</source>
+        <translation><numerusform>数据库已恢复，已补记 %n 次暂存扫码。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/staff.py" line="369" />
+        <source>Scans kept: %n, recorded when it is back.</source>
         <translation><numerusform>已暂存 %n 次扫码，数据库恢复后自动补记。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="366" />
+        <location filename="../../ui/staff.py" line="371" />
         <source>Scans are kept and recorded when it is back.</source>
         <translation>扫码将暂存，数据库恢复后自动补记。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="368" />
+        <location filename="../../ui/staff.py" line="373" />
         <source>Use the paper list meanwhile.</source>
         <translation>在此期间请使用纸质名单。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="411" />
+        <location filename="../../ui/staff.py" line="416" />
         <source>Nobody found for “%1”.</source>
         <translation>未找到“%1”。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="450" />
+        <location filename="../../ui/staff.py" line="455" />
         <source>Camera starting…</source>
         <translation>摄像头启动中…</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="451" />
+        <location filename="../../ui/staff.py" line="456" />
         <source>Camera on · decoder running</source>
         <translation>摄像头已开启 · 正在识别</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="452" />
+        <location filename="../../ui/staff.py" line="457" />
         <source>Camera unavailable: %s</source>
         <translation>摄像头不可用：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="453" />
+        <location filename="../../ui/staff.py" line="458" />
         <source>Video ended</source>
         <translation>视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="454" />
+        <location filename="../../ui/staff.py" line="459" />
         <source>Camera off</source>
         <translation>摄像头已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="482" />
+        <location filename="../../ui/staff.py" line="487" />
         <source>Session</source>
         <translation>场次</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="483" />
+        <location filename="../../ui/staff.py" line="488" />
         <source>Station</source>
         <translation>签到台</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="484" />
+        <location filename="../../ui/staff.py" line="489" />
         <source>Print a badge at first check-in</source>
         <translation>首次签到时打印胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="485" />
+        <location filename="../../ui/staff.py" line="490" />
         <source>CAMERA</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="486" />
+        <location filename="../../ui/staff.py" line="491" />
         <source>LIVE COUNTS</source>
         <translation>实时人数</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="488" />
+        <location filename="../../ui/staff.py" line="493" />
         <source>Search name, Chinese name, organization or email (Ctrl+F)</source>
         <translation>搜索姓名、中文名、单位或邮箱（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="490" />
+        <location filename="../../ui/staff.py" line="495" />
         <source>Check in (Enter)</source>
         <translation>签到（Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="491" />
+        <location filename="../../ui/staff.py" line="496" />
         <source>Reprint badge (Ctrl+P)</source>
         <translation>补打胸卡（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="492" />
+        <location filename="../../ui/staff.py" line="497" />
         <source>Walk-in registration (Ctrl+N)</source>
         <translation>现场注册（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="493" />
+        <location filename="../../ui/staff.py" line="498" />
         <source>Undo selected (Ctrl+Z)</source>
         <translation>撤销所选（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="328" />
-        <location filename="../../ui/staff.py" line="494" />
+        <location filename="../../ui/staff.py" line="333" />
+        <location filename="../../ui/staff.py" line="499" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../ui/staff.py" line="308" />
-        <source>%n kept scan(s) recorded now that the database is back.</source>
-        <translation><numerusform>数据库已恢复，已补记 %n 次暂存扫码。</numerusform></translation>
-    </message>
     <message>
-        <location filename="../../ui/staff.py" line="323" />
+        <location filename="../../ui/staff.py" line="328" />
         <source>%1 failed: %2</source>
         <translation>%1失败：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="328" />
+        <location filename="../../ui/staff.py" line="333" />
         <source>Check-in</source>
         <translation>签到</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="329" />
-        <location filename="../../ui/staff.py" line="495" />
+        <location filename="../../ui/staff.py" line="334" />
+        <location filename="../../ui/staff.py" line="500" />
         <source>Recent scans</source>
         <translation>最近扫码</translation>
     </message>

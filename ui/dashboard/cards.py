@@ -51,7 +51,7 @@ class SessionCard(QFrame):
         # Titles wrap (two lines kept for each, so that the cards' numbers line up):
         # "Energy Transition Sub-forum" is never cut to "Energy Transition Sub-for…".
         self.title_label = WrapLabel(session.title, "CardTitle")
-        self.title_zh_label = WrapLabel(session.title_zh, "CardTitleZh")
+        self.title_zh_label = WrapLabel(session.title_zh, "CardTitleZh", lines=1)
         for w in (self.title_label, self.title_zh_label):
             lay.addWidget(w)
         lay.addSpacing(4)

@@ -23,7 +23,7 @@ class ArrivalsChart(QChartView):
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(110)
         self.setStyleSheet("background: transparent;")
         self._chart = chart
         self._series = QBarSeries()

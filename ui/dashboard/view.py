@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -40,6 +40,26 @@ from ui.dashboard.header import DashHeader, translated
 from ui.dashboard.source import DashboardSource
 from ui.dashboard.style import STYLE, bi
 from ui.dashboard.tables import AttendeeFilter, AttendeeModel, ScanModel, ScanTable, plain_table
+
+
+class FitScroll(QScrollArea):
+    """Fills its viewport with the widget, scrolling only below the widget's minimum
+    height (QScrollArea's own resizing follows heightForWidth: wrapped card titles would
+    ask for their preferred height and scroll a wall display that has room)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        w = self.widget()
+        if w is not None:
+            view = self.viewport().size()
+            w.resize(view.width(), max(view.height(), w.minimumSizeHint().height()))
 
 
 class DashboardView(QWidget):
@@ -100,9 +120,8 @@ class DashboardView(QWidget):
         grid.addLayout(lower, 1)
         # On a small screen (a 1366×768 laptop) the body scrolls rather than being cut off;
         # on a wall display it fills the screen as before.
-        self.body_scroll = QScrollArea()
+        self.body_scroll = FitScroll()
         self.body_scroll.setObjectName("DashBody")
-        self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body_scroll.setWidget(body)
