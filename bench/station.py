@@ -22,8 +22,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
@@ -33,6 +32,7 @@ from kiosk.station import protocol as p
 from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
 
+ROOT = Path(__file__).resolve().parents[1]
 OPEN_IN_PROCESS = """
 import time, sys
 t = time.perf_counter()
