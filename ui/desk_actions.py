@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from kiosk.models.records import Attendee, LogEntry
 from kiosk.station.protocol import WalkInDone
@@ -155,8 +155,11 @@ class DeskActions(QObject):
         self.view.message.emit(
             self.tr("Walk-in registered: %1").replace("%1", done.attendee.display_name), 6000
         )
-        self.ctx.db.print_badge(
-            done.attendee.attendee_id, self.ctx.station, self.ctx.operator, "walk-in"
+        aid = done.attendee.attendee_id
+        # After the refreshed counts and lists (queued by the welcome): a badge's PDF takes
+        # a moment in the database thread.
+        QTimer.singleShot(
+            0, self, lambda: self.ctx.db.print_badge(aid, self.ctx.station, self.ctx.operator, "walk-in")
         )
 
     def _failed(self, what: str, problem: str, text: str) -> None:

@@ -147,6 +147,7 @@ class PinDialog(QDialog):
                 self.tr("Wrong PIN. %n more tries before a 30-second lockout.", "",
                         self.guard.tries_left)
             )  # fmt: skip
+        self.adjustSize()  # the message may take two lines
         self.pin.setFocus()
 
     def _show_lockout(self) -> None:

@@ -85,10 +85,9 @@ class ResultPanel(QFrame):
         self.hints = _label("ResultHints", 11)
         self.hints.setObjectName("Muted")
         self.hints.setText(
-            "Enter  check in the selected person · 签到所选人员\n"
-            "Ctrl+F  search · 搜索        Ctrl+Z  undo · 撤销\n"
-            "Ctrl+N  walk-in · 现场注册    Ctrl+P  reprint · 补打胸卡\n"
-            "F1 / F2 / F3  staff desk · self check-in · dashboard  服务台 · 自助签到 · 数据看板"
+            "Enter  check in · 签到     Ctrl+F  search · 搜索     Ctrl+Z  undo · 撤销\n"
+            "Ctrl+N  walk-in · 现场注册     Ctrl+P  reprint · 补打胸卡     "
+            "F1 F2 F3  desk · kiosk · dashboard  服务台 · 自助 · 看板"
         )
 
         body = QWidget()

@@ -190,8 +190,8 @@ class StaffView(QWidget):
         self.lists_card.body().addWidget(self.tabs)
         right = QVBoxLayout()
         right.setSpacing(10)
-        right.addWidget(self.panel, 3)
-        right.addWidget(self.lists_card, 4)
+        right.addWidget(self.panel, 2)
+        right.addWidget(self.lists_card, 3)
 
         cols = QHBoxLayout()
         cols.setSpacing(12)
