@@ -81,6 +81,7 @@ def test_staff_gesture_opens_the_pin_dialog(qtbot: Any, make_shell: Any, demo_db
     win.set_mode("kiosk")
     win.activateWindow()
     qtbot.waitExposed(win)
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)  # an application shortcut needs it
     QTest.keyClick(
         win, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
