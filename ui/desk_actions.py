@@ -159,7 +159,9 @@ class DeskActions(QObject):
         # After the refreshed counts and lists (queued by the welcome): a badge's PDF takes
         # a moment in the database thread.
         QTimer.singleShot(
-            0, self, lambda: self.ctx.db.print_badge(aid, self.ctx.station, self.ctx.operator, "walk-in")
+            0,
+            self,
+            lambda: self.ctx.db.print_badge(aid, self.ctx.station, self.ctx.operator, "walk-in"),
         )
 
     def _failed(self, what: str, problem: str, text: str) -> None:

@@ -188,11 +188,6 @@ class ResultPanel(QFrame):
 
     def show_not_recorded(self, info: NotRecorded) -> None:
         """A scan the database could not take: kept for later, and the paper list now."""
-        self.clear()
-        self.result = None
-        self._paint("#C5221F", "#FCE8E6")
-        self.title.setText("Not recorded, use the paper list")
-        self.title_zh.setText("未记录，请使用纸质名单")
         at = info.at.astimezone(self.tz) if self.tz else info.at
         if info.kept:
             kept = (
@@ -205,10 +200,9 @@ class ResultPanel(QFrame):
                 f"{info.count} scans are kept already: this one is not. Write it on the paper "
                 "list.\n暂存已满，本次扫码未保存，请记在纸质名单上。"
             )
-        self.reason.setText(f"{kept}\n{info.reason}")
-        self.hints.hide()
-        self.error_shown = True
-        self._timer.start(self.hold_ms * 2)
+        self._red(
+            "Not recorded, use the paper list", "未记录，请使用纸质名单", f"{kept}\n{info.reason}"
+        )
 
     def show_notice(self, text: str, ms: int = 5000) -> None:
         """A remark that does not replace the shown result ("Nothing to undo …")."""
@@ -220,15 +214,19 @@ class ResultPanel(QFrame):
         """The panel's own texts are bilingual; nothing depends on the UI language."""
 
     def show_error(self, message: str) -> None:
-        """The scan could not be recorded (database problem): red, what and where."""
+        """The scan was refused by the service (an unknown session …): red, what and where."""
+        self._red(
+            "Not recorded", "未能记录",
+            f"{message}\nNothing was recorded: try again or use the paper list. · 本次未记录，请重试。",
+        )  # fmt: skip
+
+    def _red(self, title: str, title_zh: str, reason: str) -> None:
         self.clear()
         self.result = None
         self._paint("#C5221F", "#FCE8E6")
-        self.title.setText("Not recorded")
-        self.title_zh.setText("未能记录")
-        self.reason.setText(
-            f"{message}\nNothing was recorded: try again or use the paper list. · 本次未记录，请重试。"
-        )
+        self.title.setText(title)
+        self.title_zh.setText(title_zh)
+        self.reason.setText(reason)
         self.hints.hide()
         self.error_shown = True
         self._timer.start(self.hold_ms * 2)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.models.outcomes import CheckinResult, Method
+from kiosk.storage.store import Store
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -47,3 +50,23 @@ def scan(qtbot: Any, win: Any, code: str, method: Method = Method.HANDHELD) -> C
     result = got.args[0]
     assert isinstance(result, CheckinResult)
     return result
+
+
+T = TypeVar("T")
+
+
+def read(db: Path, fn: Callable[[Store], T]) -> T:
+    """What the database holds, read on a connection of the test's own (not the app's)."""
+    store = Store.open(db)
+    try:
+        return fn(store)
+    finally:
+        store.close()
+
+
+def attendee(db: Path, attendee_id: str) -> Any:
+    return read(db, lambda s: s.attendee(attendee_id))
+
+
+def log_of(db: Path) -> list[Any]:
+    return read(db, lambda s: list(s.log()))

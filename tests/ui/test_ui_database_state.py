@@ -16,9 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from kiosk.models.outcomes import Method, Outcome
-from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, press, ready, scan
+from tests.ui.desk import CTRL, log_of, press, read, ready, scan
 
 
 def files(db: Path) -> list[str]:
@@ -42,14 +41,6 @@ def immutable(demo_db: Path) -> Iterator[Any]:
     yield make
     if done and done[-1]:
         subprocess.run(["chattr", "-i", *files(demo_db)], check=False)
-
-
-def entry_of(db: Path, attendee_id: str) -> Any:
-    store = Store.open(db)
-    try:
-        return next((e for e in store.log() if e.attendee_id == attendee_id), None)
-    finally:
-        store.close()
 
 
 def test_scan_while_the_files_become_immutable(
@@ -86,7 +77,7 @@ def test_scan_while_the_files_become_immutable(
     assert result.at == scanned_at
     qtbot.waitUntil(lambda: not staff.banner.isVisible(), timeout=5000)
     assert staff.walkin_btn.isEnabled()
-    assert entry_of(demo_db, b_id).at == scanned_at
+    assert next(e for e in log_of(demo_db) if e.attendee_id == b_id).at == scanned_at
 
 
 def test_walk_in_dialog_stays_open_when_the_database_refuses(
@@ -116,11 +107,7 @@ def test_walk_in_dialog_stays_open_when_the_database_refuses(
 
 def _attendees_after_unlock(db: Path, immutable: Any) -> list[Any]:
     immutable(False)
-    store = Store.open(db)
-    try:
-        return list(store.attendees())
-    finally:
-        store.close()
+    return read(db, lambda s: list(s.attendees()))
 
 
 def test_a_corrupt_database_shows_the_reason_on_the_dashboard(

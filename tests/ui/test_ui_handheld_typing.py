@@ -18,9 +18,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind
-from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, focus, press, ready
+from tests.ui.desk import CTRL, focus, log_of, press, ready
 
 FORM = {
     "name": "Grace Lin",
@@ -44,14 +43,6 @@ def type_text(clock: ManualClock, text: str, gap: float) -> None:
 def enter(clock: ManualClock, gap: float) -> None:
     clock.advance(gap)
     QTest.keyClick(focus(), Qt.Key.Key_Return)
-
-
-def log_of(db: Path) -> list[Any]:
-    store = Store.open(db)
-    try:
-        return list(store.log())
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize("gap", [0.02, 0.04, 0.06, 0.12])

@@ -12,25 +12,16 @@ from PySide6.QtTest import QTest
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method
 from kiosk.models.records import LogKind
-from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import ready, scan
+from tests.ui.desk import log_of, read, ready, scan
 from ui.settings import DEFAULT_PIN
-
-
-def people(db: Path) -> list[Any]:
-    store = Store.open(db)
-    try:
-        return list(store.attendees())
-    finally:
-        store.close()
 
 
 def test_the_attendee_s_language_comes_first_in_every_line(
     qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: ManualClock
 ) -> None:
     codes = dict(badge_codes(demo_db, 120))
-    everyone = [p for p in people(demo_db) if p.attendee_id in codes]
+    everyone = [p for p in read(demo_db, lambda s: list(s.attendees())) if p.attendee_id in codes]
     american = next(p for p in everyone if p.name and not p.name_zh)
     chinese = next(p for p in everyone if p.name_zh and "·" not in p.name_zh and p.name)
     shell = make_shell(demo_db)
@@ -48,14 +39,6 @@ def test_the_attendee_s_language_comes_first_in_every_line(
     )
     assert k.line1.text().startswith(chinese.name_zh)
     assert k.where1.text().startswith("请前往") and k.where2.text().startswith("Please proceed")
-
-
-def log_kinds(db: Path) -> list[str]:
-    store = Store.open(db)
-    try:
-        return [e.reason for e in store.log() if e.kind is LogKind.PIN_ATTEMPT]
-    finally:
-        store.close()
 
 
 def test_wrong_pin_is_said_and_five_lock_out_for_30_seconds(
@@ -91,8 +74,8 @@ def test_wrong_pin_is_said_and_five_lock_out_for_30_seconds(
     with qtbot.waitSignal(win.mode_changed, timeout=3000):
         QTest.keyClick(dlg.pin, Qt.Key.Key_Return)
     assert not win.locked and win.mode == "staff"
-    qtbot.waitUntil(lambda: len(log_kinds(demo_db)) == 6, timeout=10000)
-    assert log_kinds(demo_db) == ["wrong PIN"] * 5 + ["accepted"]
+    qtbot.waitUntil(lambda: len(pin_log(demo_db)) == 6, timeout=10000)
+    assert pin_log(demo_db) == ["wrong PIN"] * 5 + ["accepted"]
 
 
 def test_the_kiosk_takes_itself_back(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
@@ -115,3 +98,7 @@ def test_the_kiosk_takes_itself_back(qtbot: Any, make_shell: Any, demo_db: Path)
     win.showNormal()
     qtbot.wait(600)
     assert not win.windowState() & Qt.WindowState.WindowFullScreen
+
+
+def pin_log(db: Path) -> list[str]:
+    return [e.reason for e in log_of(db) if e.kind is LogKind.PIN_ATTEMPT]

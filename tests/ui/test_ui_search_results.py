@@ -11,18 +11,9 @@ from PySide6.QtTest import QTest
 
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method, Outcome
-from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, press, ready, scan
+from tests.ui.desk import CTRL, attendee, press, ready, scan
 from ui.screenshots import forge
-
-
-def attendee(db: Path, aid: str) -> Any:
-    store = Store.open(db)
-    try:
-        return store.attendee(aid)
-    finally:
-        store.close()
 
 
 def test_enter_in_the_search_box_checks_in_once(qtbot: Any, make_shell: Any, demo_db: Path) -> None:

@@ -9,25 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, press, ready, scan
-
-
-def annulled(db: Path) -> set[str]:
-    store = Store.open(db)
-    try:
-        return {e.attendee_id or "" for e in store.log() if e.annulled}
-    finally:
-        store.close()
-
-
-def person(db: Path, aid: str) -> Any:
-    store = Store.open(db)
-    try:
-        return store.attendee(aid)
-    finally:
-        store.close()
+from tests.ui.desk import CTRL, attendee, log_of, press, ready, scan
 
 
 def test_selection_stays_on_the_entry_while_scans_arrive(
@@ -35,7 +18,7 @@ def test_selection_stays_on_the_entry_while_scans_arrive(
 ) -> None:
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
-    people = [p for p in badge_codes(demo_db, 12) if person(demo_db, p[0]).name_zh][:3]
+    people = [p for p in badge_codes(demo_db, 12) if attendee(demo_db, p[0]).name_zh][:3]
     (a_id, a_code), (_b_id, b_code), (_c_id, c_code) = people
     scan(qtbot, win, a_code)
     ui_clock.advance(3)
@@ -62,13 +45,13 @@ def test_selection_stays_on_the_entry_while_scans_arrive(
     press(Qt.Key.Key_Z, CTRL)
     dlg = win.staff.actions.undo_dialog
     qtbot.waitUntil(lambda: dlg is not None and dlg.isVisible(), timeout=3000)
-    a = person(demo_db, a_id)
+    a = attendee(demo_db, a_id)
     question = dlg.question.text()
     assert a.name in question and a.name_zh in question
     assert "Opening Plenary" in question and "开幕" in question and "09:05" in question
     with qtbot.waitSignal(shell.db.undone, timeout=10000):
         QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
-    assert annulled(demo_db) == {a_id}
+    assert {e.attendee_id for e in log_of(demo_db) if e.annulled} == {a_id}
 
 
 def test_ctrl_z_and_ctrl_p_with_nothing_to_act_on_say_so(
@@ -90,8 +73,8 @@ def test_ctrl_z_and_ctrl_p_with_nothing_to_act_on_say_so(
 def test_reprint_confirmation_names_the_person(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
     shell = make_shell(demo_db)
     win = ready(qtbot, shell)
-    aid = next(a for a, _ in badge_codes(demo_db, 12) if person(demo_db, a).organization)
-    p = person(demo_db, aid)
+    aid = next(a for a, _ in badge_codes(demo_db, 12) if attendee(demo_db, a).organization)
+    p = attendee(demo_db, aid)
     QTest.keyClicks(win.staff.search, p.email)
     qtbot.waitUntil(lambda: win.staff.results.count() == 1, timeout=5000)
     press(Qt.Key.Key_P, CTRL)
