@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Protocol
 
 from kiosk.models.names import chinese_surname, has_cjk, pinyin_keys
@@ -44,6 +45,7 @@ def search_people(
     ]
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower case, accents removed: 'García' -> 'garcia'."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -54,25 +56,30 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
 
 
-def name_parts(a: Attendee) -> tuple[set[str], set[str]]:
+def name_parts(a: Attendee) -> tuple[frozenset[str], frozenset[str]]:
     """(surname keys, given-name keys) of an attendee, folded: pinyin and characters of a
     Chinese name, and the English name's words (its surname is the word that spells the
     Chinese surname, else the last word: "Li Wei", "Wei Li" and "Sarah Li" are all Li)."""
-    chars, surname_py = chinese_surname(a.name_zh)
+    return _name_parts(a.name, a.name_zh)
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(name: str, name_zh: str) -> tuple[frozenset[str], frozenset[str]]:
+    chars, surname_py = chinese_surname(name_zh)
     surnames: set[str] = {x for x in (chars, surname_py) if x}
     given: set[str] = set()
     if chars:
-        given_chars = a.name_zh.strip()[len(chars) :]
-        syllables = pinyin_keys(a.name_zh).split()
+        given_chars = name_zh.strip()[len(chars) :]
+        syllables = pinyin_keys(name_zh).split()
         n_surname = len(chars)
         given |= {c for c in given_chars if has_cjk(c)}
         given |= set(syllables[n_surname : n_surname + len(given_chars)])
-    english = _words(a.name)
+    english = _words(name)
     if english:
         family = surname_py if surname_py in english else english[-1]
         surnames.add(family)
         given |= {w for w in english if w != family}
-    return surnames, given - surnames
+    return frozenset(surnames), frozenset(given - surnames)
 
 
 def rank(query: str, a: Attendee) -> int:
