@@ -35,6 +35,7 @@ from kiosk.people.hits import SearchHit
 from ui.context import Context
 from ui.dbworker import DbState, NotRecorded
 from ui.desk_actions import DeskActions
+from ui.desk_text import database_problem, operation_name
 from ui.presentation import look, needs_alert
 from ui.preview import PreviewWidget
 from ui.result_panel import ResultPanel
@@ -57,6 +58,7 @@ class StaffView(QWidget):
         self._pending: deque[float] = deque()
         self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
         self.db_state = DbState("opening")
+        self._camera = ("stopped", "")
         self._build()
         self.actions = DeskActions(self)
         self._result_timer = QTimer(self)
@@ -67,7 +69,9 @@ class StaffView(QWidget):
         self._search_timer.setInterval(120)
         self._search_timer.timeout.connect(self._run_search)
         self._searched_text = ""  # the text of the request whose results are awaited/shown
+        self._token_shown = -1  # the search request whose hits the list shows
         self._enter_pending = False
+        self._camera = ("stopped", "")
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(5000)
         self._stats_timer.timeout.connect(ctx.db.stats)
@@ -325,18 +329,8 @@ class StaffView(QWidget):
         elif what == "search":
             self._enter_pending = False
         self.message.emit(
-            self.tr("%1 failed: %2").replace("%1", self._what(what)).replace("%2", text), 10000
+            self.tr("%1 failed: %2").replace("%1", operation_name(what)).replace("%2", text), 10000
         )
-
-    def _what(self, what: str) -> str:
-        names = {
-            "check-in": self.tr("Check-in"), "search": self.tr("Search"),
-            "statistics": self.tr("Counts"), "recent": self.tr("Recent scans"),
-            "undo": self.tr("Undo"), "walk-in": self.tr("Walk-in registration"),
-            "reprint": self.tr("Reprint"), "badge": self.tr("Badge"), "print": self.tr("Printing"),
-            "PIN": self.tr("Staff PIN log"),
-        }  # fmt: skip
-        return names.get(what, what)
 
     # -- the database's state -------------------------------------------------------------
     def set_db_state(self, state: DbState) -> None:
@@ -356,24 +350,7 @@ class StaffView(QWidget):
             self.banner.show()
 
     def db_problem_text(self, state: DbState) -> str:
-        if state.status == "opening":
-            return self.tr("The database is opening…")
-        if state.status == "missing":
-            return self.tr("No event database: create one or open another.")
-        head = (
-            self.tr("The database cannot be written")
-            if state.status == "read_only"
-            else self.tr("The database is unavailable")
-        )
-        kept = (
-            self.tr("Scans kept: %n, recorded when it is back.", "", state.kept)
-            if state.kept
-            else self.tr("Scans are kept and recorded when it is back.")
-        )
-        paper = self.tr("Use the paper list meanwhile.")
-        return (
-            self.tr("%1: %2").replace("%1", head).replace("%2", state.reason) + f"\n{kept} {paper}"
-        )
+        return database_problem(state)
 
     # -- search & manual check-in ---------------------------------------------------------
     def focus_search(self) -> None:
@@ -402,8 +379,6 @@ class StaffView(QWidget):
             and self._searched_text == self.search.text().strip()
             and self._token_shown == self.ctx.db.latest_search
         )
-
-    _token_shown = -1
 
     def _search_enter(self) -> None:
         """Enter in the search box checks in the selected person (the first hit if none is
@@ -464,8 +439,6 @@ class StaffView(QWidget):
         self.cam_status.set(level, text)
         if state in ("failed", "ended", "stopped"):
             self.preview.set_message(text)
-
-    _camera = ("stopped", "")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """The search field would take Ctrl+Z as its own text undo: at the desk it undoes

@@ -57,77 +57,77 @@
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="112" />
+        <location filename="../../ui/dashboard/view.py" line="131" />
         <source>Event database: %1</source>
         <translation>活动数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="230" />
+        <location filename="../../ui/dashboard/view.py" line="249" />
         <source>Filter by name, organization, e-mail…</source>
         <translation>按姓名、单位、邮箱筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="232" />
+        <location filename="../../ui/dashboard/view.py" line="251" />
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/dashboard/view.py" line="248" />
+        <location filename="../../ui/dashboard/view.py" line="267" />
         <source>newest first · %n refused</source>
         <translation><numerusform>最新在前 · 共拒绝 %n 次</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="316" />
+        <location filename="../../ui/dashboard/view.py" line="335" />
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="337" />
+        <location filename="../../ui/dashboard/view.py" line="356" />
         <source>%1 of %2</source>
         <translation>%1 / 共 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="343" />
+        <location filename="../../ui/dashboard/view.py" line="362" />
         <source>Cannot read the event database: %1</source>
         <translation>无法读取活动数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="355" />
+        <location filename="../../ui/dashboard/view.py" line="374" />
         <source>● Not updating (last try %1)</source>
         <translation>● 未更新（最近尝试 %1）</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="357" />
+        <location filename="../../ui/dashboard/view.py" line="376" />
         <source>● Live · updated %1</source>
         <translation>● 实时 · 更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="381" />
+        <location filename="../../ui/dashboard/view.py" line="400" />
         <source>An export is already running.</source>
         <translation>已有导出正在进行。</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="392" />
+        <location filename="../../ui/dashboard/view.py" line="411" />
         <source>Exporting %1…</source>
         <translation>正在导出%1…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/dashboard/view.py" line="406" />
+        <location filename="../../ui/dashboard/view.py" line="425" />
         <source>Saved %1 (%n row(s))</source>
         <translation><numerusform>已保存 %1（%n 行）</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/dashboard/view.py" line="408" />
+        <location filename="../../ui/dashboard/view.py" line="427" />
         <source>Saved %1 (%n page(s))</source>
         <translation><numerusform>已保存 %1（%n 页）</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="410" />
+        <location filename="../../ui/dashboard/view.py" line="429" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dashboard/view.py" line="418" />
+        <location filename="../../ui/dashboard/view.py" line="437" />
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -369,7 +369,7 @@
         <translation><numerusform>密码错误。再错 %n 次将锁定 30 秒。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pin.py" line="160" />
+        <location filename="../../ui/pin.py" line="161" />
         <source>Too many wrong PINs. Try again in %n s.</source>
         <translation><numerusform>密码错误次数过多，请 %n 秒后再试。</numerusform></translation>
     </message>
@@ -377,179 +377,179 @@
 <context>
     <name>StaffView</name>
     <message>
-        <location filename="../../ui/staff.py" line="334" />
+        <location filename="../../ui/desk_text.py" line="18" />
         <source>Counts</source>
         <translation>人数统计</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="335" />
+        <location filename="../../ui/desk_text.py" line="20" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="335" />
+        <location filename="../../ui/desk_text.py" line="21" />
         <source>Walk-in registration</source>
         <translation>现场注册</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="336" />
+        <location filename="../../ui/desk_text.py" line="22" />
         <source>Reprint</source>
         <translation>补打胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="336" />
+        <location filename="../../ui/desk_text.py" line="23" />
         <source>Badge</source>
         <translation>胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="336" />
+        <location filename="../../ui/desk_text.py" line="24" />
         <source>Printing</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="337" />
+        <location filename="../../ui/desk_text.py" line="25" />
         <source>Staff PIN log</source>
         <translation>密码记录</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="360" />
+        <location filename="../../ui/desk_text.py" line="33" />
         <source>The database is opening…</source>
         <translation>数据库正在打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="362" />
+        <location filename="../../ui/desk_text.py" line="35" />
         <source>No event database: create one or open another.</source>
         <translation>没有活动数据库：请新建或打开其他数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="364" />
-        <source>The database cannot be written</source>
-        <translation>数据库无法写入</translation>
+        <location filename="../../ui/desk_text.py" line="39" />
+        <source>The database cannot be written: %1</source>
+        <translation>数据库无法写入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="366" />
-        <source>The database is unavailable</source>
-        <translation>数据库不可用</translation>
+        <location filename="../../ui/desk_text.py" line="41" />
+        <source>The database is unavailable: %1</source>
+        <translation>数据库不可用：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/staff.py" line="313" />
-        <source>The database is back: kept scans recorded: %n.</source>
-        <translation><numerusform>数据库已恢复，已补记 %n 次暂存扫码。</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/staff.py" line="369" />
+        <location filename="../../ui/desk_text.py" line="44" />
         <source>Scans kept: %n, recorded when it is back.</source>
         <translation><numerusform>已暂存 %n 次扫码，数据库恢复后自动补记。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="371" />
+        <location filename="../../ui/desk_text.py" line="48" />
         <source>Scans are kept and recorded when it is back.</source>
         <translation>扫码将暂存，数据库恢复后自动补记。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="373" />
+        <location filename="../../ui/desk_text.py" line="50" />
         <source>Use the paper list meanwhile.</source>
         <translation>在此期间请使用纸质名单。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/staff.py" line="317" />
+        <source>The database is back: kept scans recorded: %n.</source>
+        <translation><numerusform>数据库已恢复，已补记 %n 次暂存扫码。</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../ui/staff.py" line="416" />
+        <location filename="../../ui/staff.py" line="393" />
         <source>Nobody found for “%1”.</source>
         <translation>未找到“%1”。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="455" />
+        <location filename="../../ui/staff.py" line="432" />
         <source>Camera starting…</source>
         <translation>摄像头启动中…</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="456" />
+        <location filename="../../ui/staff.py" line="433" />
         <source>Camera on · decoder running</source>
         <translation>摄像头已开启 · 正在识别</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="457" />
+        <location filename="../../ui/staff.py" line="434" />
         <source>Camera unavailable: %s</source>
         <translation>摄像头不可用：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="458" />
+        <location filename="../../ui/staff.py" line="435" />
         <source>Video ended</source>
         <translation>视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="459" />
+        <location filename="../../ui/staff.py" line="436" />
         <source>Camera off</source>
         <translation>摄像头已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="487" />
+        <location filename="../../ui/staff.py" line="462" />
         <source>Session</source>
         <translation>场次</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="488" />
+        <location filename="../../ui/staff.py" line="463" />
         <source>Station</source>
         <translation>签到台</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="489" />
+        <location filename="../../ui/staff.py" line="464" />
         <source>Print a badge at first check-in</source>
         <translation>首次签到时打印胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="490" />
+        <location filename="../../ui/staff.py" line="465" />
         <source>CAMERA</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="491" />
+        <location filename="../../ui/staff.py" line="466" />
         <source>LIVE COUNTS</source>
         <translation>实时人数</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="493" />
+        <location filename="../../ui/staff.py" line="468" />
         <source>Search name, Chinese name, organization or email (Ctrl+F)</source>
         <translation>搜索姓名、中文名、单位或邮箱（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="495" />
+        <location filename="../../ui/staff.py" line="470" />
         <source>Check in (Enter)</source>
         <translation>签到（Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="496" />
+        <location filename="../../ui/staff.py" line="471" />
         <source>Reprint badge (Ctrl+P)</source>
         <translation>补打胸卡（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="497" />
+        <location filename="../../ui/staff.py" line="472" />
         <source>Walk-in registration (Ctrl+N)</source>
         <translation>现场注册（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="498" />
+        <location filename="../../ui/staff.py" line="473" />
         <source>Undo selected (Ctrl+Z)</source>
         <translation>撤销所选（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="333" />
-        <location filename="../../ui/staff.py" line="499" />
+        <location filename="../../ui/desk_text.py" line="17" />
+        <location filename="../../ui/staff.py" line="474" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="328" />
+        <location filename="../../ui/staff.py" line="332" />
         <source>%1 failed: %2</source>
         <translation>%1失败：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="333" />
+        <location filename="../../ui/desk_text.py" line="16" />
         <source>Check-in</source>
         <translation>签到</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="334" />
-        <location filename="../../ui/staff.py" line="500" />
+        <location filename="../../ui/desk_text.py" line="19" />
+        <location filename="../../ui/staff.py" line="475" />
         <source>Recent scans</source>
         <translation>最近扫码</translation>
     </message>
