@@ -143,7 +143,11 @@ def wait_open(screen: Screen) -> None:
     wait_for(lambda: log.exists() and "database open:" in log.read_text(encoding="utf-8"),
              60, "the database open")  # fmt: skip
     wait_for(lambda: "Forum Check-in" in screen.active_name(), 15, "the window active")
-    time.sleep(0.3)
+    # The X input focus on it too (a loaded machine's window manager can lag behind its
+    # _NET_ACTIVE_WINDOW); nothing inside the window is clicked or focused by this.
+    win = screen.run("xdotool", "getactivewindow")
+    screen.run("xdotool", "windowfocus", "--sync", win, check=False)
+    time.sleep(0.5)
 
 
 def quit_app(p: subprocess.Popen[str]) -> str:
