@@ -61,6 +61,7 @@ bench: setup-test
 	$(PY) bench/meetings_checkin.py
 	$(PY) bench/meetings_import.py
 	$(PY) bench/meetings_status.py
+	$(PY) bench/station.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_dashboard.py
@@ -68,6 +69,8 @@ bench: setup-test
 
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots --out docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots --lang zh --out docs/screenshots
+	bash scripts/screens_xvfb.sh docs/screenshots
 
 demo-video: setup
 	$(PY) scripts/make_demo_video.py

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
+from kiosk.station.snapshot import DashboardSnapshot, collect, data_version
 from kiosk.storage.store import Store
-from ui.dashboard.snapshot import DashboardSnapshot, collect, data_version
 
 SIZES = (300, 2000, 6000)
 ROUNDS = 30

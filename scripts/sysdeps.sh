@@ -9,10 +9,14 @@
 #   postgresql          the sync hub's server: tests start a throwaway cluster of their own
 #                       (Debian's default version; 15 on Debian 12), only when no
 #                       /usr/lib/postgresql/*/bin/initdb is there yet
+#   openbox xdotool wmctrl x11-utils   the end-to-end tests on a real X server: a window
+#                       manager, keys typed at human and scanner speeds, window states
+#   fonts-wqy-microhei  a CJK system font: window managers draw the bilingual window
+#                       title with it (the app's own widgets use the bundled Noto Sans SC)
 set -euo pipefail
 PKGS=(libzbar0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1
       libxcb-cursor0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
-      libpulse0 xvfb xauth poppler-utils)
+      libpulse0 xvfb xauth poppler-utils openbox xdotool wmctrl x11-utils fonts-wqy-microhei)
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "sysdeps: not a Debian-like system; install the equivalents of: ${PKGS[*]}" >&2
   exit 0

@@ -104,17 +104,7 @@ def run_app(args: AppArgs) -> int:
             return 2
     db_path: Path = args.db or demo_db_path()
     build_demo = args.db is None and not db_path.exists()
-    if args.db is not None and not args.db.exists():
-        print(
-            f"error: --db {args.db}: no such database (create one with `init` or `demo`)",
-            file=sys.stderr,
-        )
-        return 2
-
-    # Import the domain here, before the window exists: pypinyin's phrase dictionary is one
-    # ~350 ms unmarshal that holds the GIL; in the database thread it would freeze the GUI.
-    import kiosk.checkin.service  # noqa: F401
-
+    # A --db that does not exist opens the window with a choice: create it, or open another.
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -148,9 +138,7 @@ def run_app(args: AppArgs) -> int:
         ),
     )
     shell.start()
-    shell.window.show()
-    if args.mode == "kiosk":
-        shell.window.set_mode("kiosk")
+    shell.show()
     first = {"done": False}
 
     def first_frame() -> None:

@@ -1,41 +1,47 @@
-"""Printing one badge at the desk (walk-ins, reprints, first check-in). Runs in the
-database thread, through the Qt-free print policy of `kiosk.badges.printing.BadgeDesk`:
-a badge is printed once; printing again takes a reprint (a new code, the old revoked).
+"""Printing one badge at the desk (walk-ins, reprints, first check-in), in the database
+thread. The station host decides what to print (`kiosk.badges.printing.BadgeDesk`: a badge
+is printed once; printing again takes a reprint, a new code, the old revoked) and keeps the
+print log; this module sends the badge to the system printer through `ui.printing`.
 
-The badge goes to the system printer through `ui.printing`; only a print that reached
-the printer is recorded in the print log. Without a printer (an ordinary case, not an
-error) the print-ready PDF is saved in the user data folder (badges/) for printing
-elsewhere, and the desk may try again later. Either way one bilingual line says what
-happened.
+Only a print that reached the printer is recorded in the print log. Without a printer (an
+ordinary case, not an error) the print-ready PDF is saved in the user data folder
+(badges/) for printing elsewhere, and the desk may try again later. Either way one
+bilingual line says what happened.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.badges.printing import BadgeDesk
+from kiosk.badges.printing import PrintJob
+from kiosk.badges.render import BadgeRenderer
 
 log = logging.getLogger(__name__)
 ALREADY_PRINTED = "Badge already printed: use Reprint · 胸卡已打印，如需补打请选择“补打胸卡”"
 
 
-def print_one(desk: BadgeDesk, attendee_id: str, operator: str, reason: str, out_dir: Path) -> str:
-    """Print (or save) the attendee's current badge unless it was printed already."""
+def print_one(
+    job: PrintJob | None,
+    renderer: BadgeRenderer,
+    record: Callable[[PrintJob], object],
+    out_dir: Path,
+) -> str:
+    """Print (or save) `job`'s badge; None means it was printed already."""
     from kiosk.badges import BadgeData
     from ui import printing
 
-    job = desk.prepare(attendee_id, reprint=False, operator=operator, reason=reason)
     if job is None:
         return ALREADY_PRINTED
     outcome = printing.print_badge(job.drawing)
     if outcome.ok:
-        desk.record(job, operator)
+        record(job)
         return str(outcome)
     out_dir.mkdir(parents=True, exist_ok=True)
     pdf = out_dir / f"badge-{job.attendee.attendee_id}-v{job.version}.pdf"
-    desk.renderer.write_pdf([BadgeData(job.attendee, job.code)], pdf)
+    renderer.write_pdf([BadgeData(job.attendee, job.code)], pdf)
     if outcome.status is printing.PrintStatus.NO_PRINTER:
         return f"No printer: badge PDF saved to {pdf} · 无打印机，胸卡PDF已保存"
-    log.warning("printing the badge of %s failed: %s", attendee_id, outcome)
-    return f"{outcome}; badge PDF saved to {pdf}"
+    log.warning("printing the badge of %s failed: %s", job.attendee.attendee_id, outcome)
+    return f"{outcome}; badge PDF saved to {pdf} · 打印失败，胸卡PDF已保存"

@@ -9,7 +9,7 @@ from kiosk.models.clock import Clock
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
 from ui.camera import CameraWorker
-from ui.dbworker import DbClient
+from ui.dbclient import DbClient
 from ui.settings import Settings
 from ui.sounds import SoundPlayer
 

@@ -1,359 +1,351 @@
-"""The database thread: one Store connection, owned by one thread, reached by intents.
+"""The database thread: talks to the station host (the child that owns SQLite).
 
-`DbWorker` lives in its own QThread; it opens its `kiosk.storage.store.Store` there (SQLite's
-one-owner rule) and holds the `CheckinService`. The GUI talks to it only through
-`DbClient`: small typed intents in (signals queued to the worker), typed results out.
-No SQL ever runs on the GUI thread.
+`DbWorker` lives in its own QThread and holds the desk lane of a
+`kiosk.station.process.StationProcess`: every intent becomes a typed request, every reply
+a typed signal. No SQLite connection exists in the GUI process (a pulled drive kills the
+process holding one: SIGBUS), so when the database goes away only the child dies; the
+worker keeps the scans (`KeptScans`, with their real time), restarts the child with
+back-off and records them when the database can be written again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
-import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk.models.clock import Clock
-from kiosk.models.errors import KioskError
-from kiosk.models.outcomes import Method
-from kiosk.models.records import AttendeeInput
+from kiosk.models.outcomes import CheckinResult
+from kiosk.station import protocol as p
+from kiosk.station.kept import KeptScans
+from kiosk.station.process import Backoff, StationDown, StationFailed, StationProcess
 
 log = logging.getLogger(__name__)
 
 
-def describe(exc: BaseException, db_path: Path) -> str:
-    """One clear line for the user: what failed and where."""
-    if isinstance(exc, KioskError):
-        return str(exc)
-    if isinstance(exc, sqlite3.Error):
-        return f"{db_path}: database error ({exc}); nothing was recorded"
-    if isinstance(exc, OSError):
-        where = exc.filename or db_path
-        return f"{where}: {exc.strerror or exc}"
-    return f"{type(exc).__name__}: {exc}"
+@dataclass(frozen=True, slots=True)
+class DbState:
+    """What the desk may do with the database now, and why not."""
+
+    status: str  # opening | ok | read_only | down | missing
+    reason: str = ""  # English detail naming the file and the cause
+    kept: int = 0  # scans kept for later
+
+    @property
+    def writable(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def readable(self) -> bool:
+        return self.status in ("ok", "read_only")
+
+
+@dataclass(frozen=True, slots=True)
+class NotRecorded:
+    code: str
+    at: datetime
+    kept: bool  # False: the keep was full (the paper list only)
+    count: int  # scans kept now
+    reason: str
+
+
+def journal_for(folder: Path, db_path: Path) -> Path:
+    """The kept-scans journal of one database, in the user data folder."""
+    digest = hashlib.sha1(str(db_path.resolve()).encode()).hexdigest()[:12]
+    return folder / f"kept-scans-{digest}.jsonl"
 
 
 class DbWorker(QObject):
-    opened = Signal(object)  # kiosk.models.event.Event
-    open_failed = Signal(str)
+    opened = Signal(object)  # protocol.Opened
+    state_changed = Signal(object)  # DbState
     checked_in = Signal(object)  # CheckinResult
-    searched = Signal(int, object)  # request token, list[Attendee]
+    not_recorded = Signal(object)  # NotRecorded
+    recorded_later = Signal(object)  # list[CheckinResult]: kept scans now recorded
+    searched = Signal(int, object)  # request token, list[SearchHit]
     stats_ready = Signal(object)  # list[SessionStats]
     recent_ready = Signal(object)  # list[tuple[LogEntry, Attendee | None]]
     undone = Signal(object)  # LogEntry (the annul entry)
-    walked_in = Signal(object, str)  # Attendee, badge code
+    walked_in = Signal(object)  # protocol.WalkInDone
     reprinted = Signal(str, str)  # attendee_id, new badge code
     badge_code_ready = Signal(str, str)  # attendee_id, code
     printed = Signal(str, str)  # attendee_id, message
     notice = Signal(str)  # a one-off remark for the status bar
-    failed = Signal(str, str)  # operation, message
-    station_named = Signal(str)  # this station's name (kept with the database)
+    failed = Signal(str, str, str)  # operation, Problem value, message
 
     def __init__(
-        self, db_path: Path, clock: Clock, build_demo: bool = False, station_name: str = ""
+        self,
+        host: StationProcess,
+        clock: Clock,
+        build_demo: bool = False,
+        journal_dir: Path | None = None,
+        station_name: str = "",
     ) -> None:
         super().__init__()
-        self.station_name = station_name
-        self.db_path = db_path
-        self.build_demo = build_demo
+        self.station_name = station_name  # --station: name the station when opening
+        self.host = host
         self.clock = clock
-        self.store: Any = None
-        self.service: Any = None
-        self._desk: Any = (
-            None  # kiosk.badges.printing.BadgeDesk of this station, made on first print
-        )
+        self.build_demo = build_demo
+        self.journal_dir = journal_dir
+        self.kept = KeptScans(None)
+        self.state = DbState("opening")
+        self.current_event: Any = None
+        self.backoff = Backoff()
+        self._renderer: Any = None  # kiosk.badges.render.BadgeRenderer, made on first PDF
+        self._retry: QTimer | None = None
+        self._watch: QTimer | None = None
 
-    # -- lifecycle (runs in the worker thread) ---------------------------------------
+    # -- lifecycle (runs in the worker thread) ---------------------------------------------
     @Slot()
     def open(self) -> None:
-        from kiosk.checkin.service import CheckinService
-        from kiosk.storage.store import Store
-
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self.recover)
+        self._watch = QTimer(self)
+        self._watch.setInterval(1000)
+        self._watch.timeout.connect(self._check_alive)
+        self._watch.start()
+        self._load_journal()
         try:
-            if self.build_demo and not self.db_path.exists():
-                from kiosk.demo import build_demo
-
-                self.db_path.parent.mkdir(parents=True, exist_ok=True)
-                part = self.db_path.with_name(self.db_path.name + ".building")
-                part.unlink(missing_ok=True)
-                build_demo(part, attendees=300)
-                os.replace(part, self.db_path)
-            self.store = Store.open(self.db_path)
-            event = self.store.event()
-            fit = getattr(self.clock, "fit", None)  # the demo's clock (ui.democlock)
-            if fit is not None and fit(event):
-                at = self.clock.now().astimezone(event.tz)
-                self.notice.emit(
-                    f"Demo: no session is open now, so the clock runs from {at:%H:%M} on the "
-                    f"program's day · 演示：时钟设为活动当天 {at:%H:%M}"
-                )
-            if self.station_name:
-                self.store.set_station_name(self.station_name)
-            self.service = CheckinService(self.store, self.clock)
-        except Exception as exc:
-            log.exception("cannot open %s", self.db_path)
-            self.open_failed.emit(describe(exc, self.db_path))
+            self.host.start()
+        except OSError as exc:
+            self._down(f"cannot start the station host ({exc.strerror or exc})")
             return
-        self.station_named.emit(self.store.station.name)
-        self.opened.emit(event)
+        self._open(p.OpenDatabase(create_demo=self.build_demo, station_name=self.station_name))
+
+    def _open(self, request: object) -> None:
+        try:
+            opened = self.host.call("desk", request, timeout=300)
+        except StationFailed as exc:
+            if exc.problem is p.Problem.MISSING:
+                log.warning("%s: the window offers to create it or open another", exc.message)
+                self._set_state(DbState("missing", exc.message, len(self.kept)))
+            else:
+                self._down(exc.message, read_only=exc.problem is p.Problem.UNWRITABLE)
+            return
+        except StationDown as exc:
+            self._down(str(exc))
+            return
+        assert isinstance(opened, p.Opened)
+        log.info(
+            "database open: %s (%s)", opened.path, "writable" if opened.writable else "read-only"
+        )
+        self.current_event = opened.event
+        self._renderer = None
+        fit = getattr(self.clock, "fit", None)  # the demo's clock (ui.democlock)
+        if fit is not None and fit(opened.event, opened.last_entry_at):
+            at = self.clock.now().astimezone(opened.event.tz)
+            self.notice.emit(
+                f"Demo: no session is open now, so the clock runs from {at:%H:%M} on the "
+                f"program's day · 演示：时钟设为活动当天 {at:%H:%M}"
+            )
+        if opened.writable and not self.kept:
+            self._set_state(DbState("ok"))  # before `opened`: the views enable their actions
+        self.opened.emit(opened)
+        if opened.writable:
+            self.backoff.reset()
+            self._replay()
+        else:
+            self._down(f"{opened.path}: the database is read-only", read_only=True)
+
+    @Slot()
+    def create_database(self) -> None:
+        self._open(p.CreateDatabase(station_name=self.station_name))
+
+    @Slot(str)
+    def open_other(self, path: str) -> None:
+        try:
+            self.host.restart(Path(path))
+        except OSError as exc:
+            self._down(f"cannot start the station host ({exc.strerror or exc})")
+            return
+        self._load_journal()
+        self._set_state(DbState("opening", "", len(self.kept)))
+        self._open(p.OpenDatabase(station_name=self.station_name))
 
     @Slot()
     def close(self) -> None:
-        """Queued after every earlier intent, so all of them are done: close, end the thread."""
+        """Queued after every earlier intent, so all of them are done: stop, end the thread."""
+        for t in (self._retry, self._watch):
+            if t is not None:
+                t.stop()
         try:
-            if self.store is not None:
-                self.store.close()
-        except Exception as exc:
-            log.warning("closing %s: %s", self.db_path, exc)
+            self.host.stop()
         finally:
-            self.store = None
-            self.service = None
-            self._desk = None
             thread = self.thread()
             if thread is not None:
                 thread.quit()
 
-    def _run(self, what: str, fn: Callable[[], None]) -> None:
-        if self.service is None:
-            self.failed.emit(what, f"{self.db_path}: the database is not open")
-            return
-        try:
-            fn()
-        except Exception as exc:  # reported once, clearly; the GUI never sees a traceback
-            log.exception("%s failed", what)
-            self.failed.emit(what, describe(exc, self.db_path))
+    def _load_journal(self) -> None:
+        journal = None
+        if self.journal_dir is not None:
+            try:
+                self.journal_dir.mkdir(parents=True, exist_ok=True)
+                journal = journal_for(self.journal_dir, self.host.db_path)
+            except OSError as exc:
+                log.warning("%s: no journal for kept scans (%s)", self.journal_dir, exc)
+        self.kept = KeptScans(journal)
 
-    # -- intents ----------------------------------------------------------------------
-    @Slot(str, str, str, str, str)
-    def check_in(
-        self, code: str, session_id: str, method: str, station: str, operator: str
-    ) -> None:
-        def go() -> None:
-            res = self.service.check_in(code, session_id, Method(method), operator)
-            self.checked_in.emit(res)
+    # -- state and recovery ----------------------------------------------------------------
+    def _set_state(self, state: DbState) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
 
-        self._run("check-in", go)
-
-    @Slot(str, str, str, str)
-    def manual_check_in(
-        self, attendee_id: str, session_id: str, station: str, operator: str
-    ) -> None:
-        def go() -> None:
-            res = self.service.manual_check_in(attendee_id, session_id, operator, Method.SEARCH)
-            self.checked_in.emit(res)
-
-        self._run("check-in", go)
-
-    @Slot(int, str, int)
-    def search(self, token: int, text: str, limit: int) -> None:
-        self._run(
-            "search", lambda: self.searched.emit(token, self.service.search(text, limit=limit))
-        )
+    def _down(self, reason: str, read_only: bool = False) -> None:
+        status = "read_only" if read_only and self.host.alive else "down"
+        if status == "down" and self.state.status == "missing":
+            status = "missing"
+        self._set_state(DbState(status, reason, len(self.kept)))
+        if status != "missing" and self._retry is not None and not self._retry.isActive():
+            delay = self.backoff.next()
+            log.warning("database unavailable (%s); trying again in %.1f s", reason, delay)
+            self._retry.start(int(delay * 1000))
 
     @Slot()
-    def stats(self) -> None:
-        self._run("statistics", lambda: self.stats_ready.emit(self.service.stats()))
+    def _check_alive(self) -> None:
+        if not self.host.alive and self.state.status in ("ok", "read_only"):
+            self._down(self.host.why_down())
 
-    @Slot(str, int)
-    def recent(self, station: str, limit: int) -> None:
-        def go() -> None:
-            own = self.store.station.id if station else None
-            entries = self.service.recent(limit, station_id=own)
-            people = {
-                e.attendee_id: self.store.attendee(e.attendee_id) for e in entries if e.attendee_id
-            }
-            self.recent_ready.emit([(e, people.get(e.attendee_id or "")) for e in entries])
+    @Slot()
+    def recover(self) -> None:
+        """Restart the host if it died, reopen, and record the kept scans if it can write."""
+        if self.state.status in ("ok", "missing"):
+            return
+        try:
+            if not self.host.alive:
+                self.host.restart()
+            if self.current_event is None:
+                self._open(
+                    p.OpenDatabase(create_demo=self.build_demo, station_name=self.station_name)
+                )
+                return
+            self.host.call("desk", p.Reopen(), timeout=60)
+            self.host.call("desk", p.ProbeWrite(), timeout=60)
+        except StationFailed as exc:
+            self._down(exc.message, read_only=exc.problem is p.Problem.UNWRITABLE)
+            return
+        except (StationDown, OSError) as exc:
+            self._down(str(exc))
+            return
+        self.backoff.reset()
+        self._replay()
 
-        self._run("recent", go)
+    def _replay(self) -> None:
+        """Record the kept scans in order, at the time they were scanned."""
+        recorded: list[CheckinResult] = []
+        try:
+            while (scan := self.kept.first()) is not None:
+                try:
+                    result = self.host.call("desk", scan, timeout=60)
+                except StationFailed as exc:
+                    if exc.problem.database_down:
+                        raise
+                    log.warning("kept scan %s could not be recorded: %s", scan, exc.message)
+                    self.failed.emit("check-in", exc.problem.value, exc.message)
+                else:
+                    assert isinstance(result, CheckinResult)
+                    recorded.append(result)
+                self.kept.done(scan)
+        except StationFailed as exc:
+            self._down(exc.message, read_only=exc.problem is p.Problem.UNWRITABLE)
+        except StationDown as exc:
+            self._down(str(exc))
+        else:
+            self._set_state(DbState("ok", "", 0))
+        finally:
+            self.kept.save()
+            if recorded:
+                self.recorded_later.emit(recorded)
 
-    @Slot(str, str, str)
-    def undo(self, log_uuid: str, operator: str, reason: str) -> None:
-        self._run("undo", lambda: self.undone.emit(self.service.undo(log_uuid, operator, reason)))
+    def _call(self, what: str, request: object, done: Callable[[Any], None]) -> None:
+        """Run a request; report a failure once, clearly (the GUI never sees a traceback)."""
+        try:
+            value = self.host.call("desk", request, timeout=60)
+        except StationFailed as exc:
+            if exc.problem.database_down:
+                self._down(exc.message, read_only=exc.problem is p.Problem.UNWRITABLE)
+            self.failed.emit(what, exc.problem.value, exc.message)
+            return
+        except StationDown as exc:
+            self._down(str(exc))
+            self.failed.emit(what, p.Problem.UNAVAILABLE.value, str(exc))
+            return
+        try:
+            done(value)
+        except Exception as exc:
+            log.exception("%s: handling the reply failed", what)
+            self.failed.emit(what, p.Problem.FAILED.value, f"{type(exc).__name__}: {exc}")
 
-    @Slot(object, str, str)
-    def walk_in(self, person: AttendeeInput, station: str, operator: str) -> None:
-        def go() -> None:
-            done = self.service.walk_in(person, operator)
-            self.walked_in.emit(done.attendee, done.code)
+    # -- intents ---------------------------------------------------------------------------
+    @Slot(object)
+    def check_in(self, scan: p.CheckIn) -> None:
+        if self.kept or not self.state.writable:
+            self._keep(scan, self.state.reason or "the database is not open")
+            return
+        try:
+            result = self.host.call("desk", scan, timeout=60)
+        except StationFailed as exc:
+            if exc.problem.database_down:
+                self._down(exc.message, read_only=exc.problem is p.Problem.UNWRITABLE)
+                self._keep(scan, exc.message)
+            else:
+                self.failed.emit("check-in", exc.problem.value, exc.message)
+            return
+        except StationDown as exc:
+            self._down(str(exc))
+            self._keep(scan, str(exc))
+            return
+        self.checked_in.emit(result)
 
-        self._run("walk-in", go)
+    def _keep(self, scan: p.CheckIn, reason: str) -> None:
+        kept = self.kept.add(scan)
+        self.state = DbState(self.state.status, self.state.reason or reason, len(self.kept))
+        self.state_changed.emit(self.state)
+        self.not_recorded.emit(NotRecorded(scan.code, scan.at, kept, len(self.kept), reason))
+        if self.state.writable:  # the database was fine: record the queue now
+            self._replay()
 
-    @Slot(str)
-    def rename_station(self, name: str) -> None:
-        def go() -> None:
-            self.station_named.emit(self.store.set_station_name(name).name)
+    @Slot(object)
+    def request(self, job: tuple[str, object, Callable[[Any], None]]) -> None:
+        """A generic intent: (what, request, what to emit with the value)."""
+        what, request, done = job
+        self._call(what, request, done)
 
-        self._run("station name", go)
-
-    @Slot(str, str, str)
-    def reprint(self, attendee_id: str, operator: str, reason: str) -> None:
-        def go() -> None:
-            code = self.service.reprint_badge(attendee_id, operator, reason)
-            self.reprinted.emit(attendee_id, code)
-
-        self._run("reprint", go)
-
-    @Slot(str)
-    def badge_code(self, attendee_id: str) -> None:
-        self._run(
-            "badge",
-            lambda: self.badge_code_ready.emit(attendee_id, self.service.badge_code(attendee_id)),
-        )
-
-    @Slot(str, str, str, str, bool)
-    def print_badge(
-        self, attendee_id: str, station: str, operator: str, reason: str, only_first: bool
-    ) -> None:
-        from kiosk.badges.printing import BadgeDesk
+    @Slot(object)
+    def print_badge(self, request: p.PreparePrint) -> None:
         from ui.badge_print import print_one
         from ui.paths import data_dir
 
-        def go() -> None:
-            if self._desk is None:
-                self._desk = BadgeDesk(self.service)
-            if only_first and self._desk.prints(attendee_id):
-                return  # "print on first check-in": this attendee has a printed badge
-            msg = print_one(self._desk, attendee_id, operator, reason, data_dir() / "badges")
-            self.printed.emit(attendee_id, msg)
+        def go(job: Any) -> None:
+            if job is None and request.only_first:
+                return  # "print at first check-in": this attendee has a printed badge
+            record = self._record_print(request)
+            msg = print_one(job, self._badge_renderer(), record, data_dir() / "badges")
+            self.printed.emit(request.attendee_id, msg)
 
-        self._run("print", go)
+        self._call("print", request, go)
 
+    def _record_print(self, request: p.PreparePrint) -> Callable[[Any], None]:
+        def record(job: Any) -> None:
+            self.host.call(
+                "desk",
+                p.RecordPrint(
+                    job.attendee.attendee_id, job.badge_id, request.station, request.operator,
+                    job.reason, self.clock.now(),
+                ),
+            )  # fmt: skip
 
-class DbClient(QObject):
-    """The GUI-side handle: typed calls become queued intents to the worker thread.
+        return record
 
-    Results are relayed through this object's own signals (signal-to-signal connections,
-    queued to the GUI thread), so every listener, lambdas included, runs in the GUI thread.
-    """
+    def _badge_renderer(self) -> Any:
+        if self._renderer is None:
+            from kiosk.badges.render import BadgeRenderer
 
-    opened = Signal(object)
-    open_failed = Signal(str)
-    checked_in = Signal(object)
-    searched = Signal(int, object)
-    stats_ready = Signal(object)
-    recent_ready = Signal(object)
-    undone = Signal(object)
-    walked_in = Signal(object, str)
-    reprinted = Signal(str, str)
-    badge_code_ready = Signal(str, str)
-    printed = Signal(str, str)
-    notice = Signal(str)
-    failed = Signal(str, str)
-    station_named = Signal(str)
-
-    _open = Signal()
-    _close = Signal()
-    _check_in = Signal(str, str, str, str, str)
-    _manual = Signal(str, str, str, str)
-    _search = Signal(int, str, int)
-    _stats = Signal()
-    _recent = Signal(str, int)
-    _undo = Signal(str, str, str)
-    _walk_in = Signal(object, str, str)
-    _reprint = Signal(str, str, str)
-    _badge_code = Signal(str)
-    _print = Signal(str, str, str, str, bool)
-    _rename = Signal(str)
-
-    def __init__(
-        self, db_path: Path, clock: Clock, build_demo: bool = False, parent: QObject | None = None,
-        station_name: str = "",
-    ) -> None:  # fmt: skip
-        super().__init__(parent)
-        self.db_path = db_path
-        self.worker_thread = QThread()
-        self.worker_thread.setObjectName("db-worker")
-        self.worker = DbWorker(db_path, clock, build_demo, station_name)
-        self.worker.moveToThread(self.worker_thread)
-        self._search_token = 0
-        w = self.worker
-        for sig, slot in (
-            (self._open, w.open),
-            (self._close, w.close),
-            (self._check_in, w.check_in),
-            (self._manual, w.manual_check_in),
-            (self._search, w.search),
-            (self._stats, w.stats),
-            (self._recent, w.recent),
-            (self._undo, w.undo),
-            (self._walk_in, w.walk_in),
-            (self._reprint, w.reprint),
-            (self._badge_code, w.badge_code),
-            (self._print, w.print_badge),
-            (self._rename, w.rename_station),
-        ):
-            sig.connect(slot)
-        for name in (
-            "opened", "open_failed", "checked_in", "searched", "stats_ready", "recent_ready",
-            "undone", "walked_in", "reprinted", "badge_code_ready", "printed", "notice", "failed",
-            "station_named",
-        ):  # fmt: skip
-            getattr(w, name).connect(getattr(self, name))
-
-    def start(self) -> None:
-        self.worker_thread.start()
-        self._open.emit()
-
-    def stop(self) -> None:
-        """Finish every queued intent, close the connection in its thread, end the thread."""
-        if self.worker_thread.isRunning():
-            self._close.emit()
-            if not self.worker_thread.wait(15000):
-                log.error("the database thread did not finish within 15 s")
-                self.worker_thread.quit()
-                self.worker_thread.wait()
-
-    def check_in(
-        self, code: str, session_id: str, method: Method, station: str, operator: str = ""
-    ) -> None:
-        self._check_in.emit(code, session_id, method.value, station, operator)
-
-    def manual_check_in(
-        self, attendee_id: str, session_id: str, station: str, operator: str = ""
-    ) -> None:
-        self._manual.emit(attendee_id, session_id, station, operator)
-
-    def search(self, text: str, limit: int = 50) -> int:
-        """Returns the request token; only the latest token's results are current."""
-        self._search_token += 1
-        self._search.emit(self._search_token, text, limit)
-        return self._search_token
-
-    @property
-    def latest_search(self) -> int:
-        return self._search_token
-
-    def stats(self) -> None:
-        self._stats.emit()
-
-    def recent(self, station: str = "", limit: int = 20) -> None:
-        self._recent.emit(station, limit)
-
-    def undo(self, log_uuid: str, operator: str, reason: str) -> None:
-        self._undo.emit(log_uuid, operator, reason)
-
-    def walk_in(self, person: AttendeeInput, station: str, operator: str = "") -> None:
-        self._walk_in.emit(person, station, operator)
-
-    def reprint(self, attendee_id: str, operator: str, reason: str) -> None:
-        self._reprint.emit(attendee_id, operator, reason)
-
-    def badge_code(self, attendee_id: str) -> None:
-        self._badge_code.emit(attendee_id)
-
-    def rename_station(self, name: str) -> None:
-        self._rename.emit(name)
-
-    def print_badge(
-        self,
-        attendee_id: str,
-        station: str,
-        operator: str = "",
-        reason: str = "",
-        only_first: bool = False,
-    ) -> None:
-        self._print.emit(attendee_id, station, operator, reason, only_first)
+            self._renderer = BadgeRenderer(self.current_event, "4x3in")
+        return self._renderer

@@ -1,22 +1,21 @@
-"""Staff dialogs: walk-in registration, a reason prompt (undo/reprint), the staff PIN.
+"""Staff dialogs: walk-in registration, and a confirmation with a reason (undo, reprint).
 
 All are opened with `open()` (window-modal, non-blocking), never `exec()`, so the event
-loop keeps running (camera, database results) while a dialog is up.
+loop keeps running (camera, database results) while a dialog is up. The walk-in dialog
+stays open until the database has recorded the person: a failure is shown in it, and
+while the database cannot be written its Register button is disabled, with the reason.
+The PIN dialog is in ui.pin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,20 @@ from PySide6.QtWidgets import (
 
 from kiosk.models.records import CATEGORIES, AttendeeInput
 from ui.presentation import category_text
+from ui.text import amp
+
+ERROR_STYLE = "color: #C5221F;"
+
+
+def _buttons(ok: QPushButton, cancel: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(cancel)
+    row.addWidget(ok)
+    ok.setDefault(True)
+    ok.setObjectName("Primary")
+    cancel.setAutoDefault(False)
+    return row
 
 
 class WalkInDialog(QDialog):
@@ -33,9 +46,8 @@ class WalkInDialog(QDialog):
 
     def __init__(self, sessions: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Walk-in registration · 现场注册"))
         self.setMinimumWidth(460)
-        form = QFormLayout()
+        self.form = QFormLayout()
         self.name = QLineEdit()
         self.name_zh = QLineEdit()
         self.org = QLineEdit()
@@ -47,38 +59,52 @@ class WalkInDialog(QDialog):
         for c in CATEGORIES:
             self.category.addItem(category_text(c), c)
         self.notes = QLineEdit()
-        self.attention = QCheckBox(self.tr("Needs attention (VIP handling)"))
-        form.addRow(self.tr("Name (English)"), self.name)
-        form.addRow(self.tr("Name (Chinese)"), self.name_zh)
-        form.addRow(self.tr("Organization"), self.org)
-        form.addRow(self.tr("Organization (Chinese)"), self.org_zh)
-        form.addRow(self.tr("Title"), self.title_edit)
-        form.addRow(self.tr("Email"), self.email)
-        form.addRow(self.tr("Phone"), self.phone)
-        form.addRow(self.tr("Category"), self.category)
-        form.addRow(self.tr("Desk notes"), self.notes)
-        form.addRow("", self.attention)
+        self.attention = QCheckBox()
+        self.labels = [QLabel() for _ in range(10)]
+        fields = (self.name, self.name_zh, self.org, self.org_zh, self.title_edit, self.email,
+                  self.phone, self.category, self.notes)  # fmt: skip
+        for label, w in zip(self.labels, fields, strict=False):
+            self.form.addRow(label, w)
+        self.form.addRow("", self.attention)
         self.session_boxes: list[tuple[str, QCheckBox]] = []
-        for sid, label in sessions:
-            box = QCheckBox(label)
+        for sid, title in sessions:
+            box = QCheckBox(amp(title))  # "Green Finance & Climate": & is not a mnemonic
             box.setChecked(True)
             self.session_boxes.append((sid, box))
-            form.addRow("" if len(self.session_boxes) > 1 else self.tr("Sessions"), box)
+            self.form.addRow(self.labels[9] if len(self.session_boxes) == 1 else QLabel(), box)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #C5221F;")
+        self.error.setObjectName("DialogError")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Register and print badge"))
-        ok.setObjectName("Primary")
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
+        self.ok = QPushButton()
+        self.cancel = QPushButton()
+        self.ok.clicked.connect(self._submit)
+        self.cancel.clicked.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        lay.addLayout(self.form)
         lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        lay.addLayout(_buttons(self.ok, self.cancel))
+        self.busy = False
+        self.blocked = ""  # why the database cannot take a walk-in now ("" = it can)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Walk-in registration · 现场注册"))
+        texts = (
+            self.tr("Name (English)"), self.tr("Name (Chinese)"), self.tr("Organization"),
+            self.tr("Organization (Chinese)"), self.tr("Title"), self.tr("Email"),
+            self.tr("Phone"), self.tr("Category"), self.tr("Desk notes"), self.tr("Sessions"),
+        )  # fmt: skip
+        for label, text in zip(self.labels, texts, strict=True):
+            label.setText(text)
+        self.attention.setText(self.tr("Needs attention (VIP handling)"))
+        self.cancel.setText(self.tr("Cancel"))
+        self._show_state()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def person(self) -> AttendeeInput:
         return AttendeeInput(
@@ -96,39 +122,83 @@ class WalkInDialog(QDialog):
         )
 
     def _submit(self) -> None:
+        if self.busy or self.blocked:
+            return
         p = self.person()
         if not (p.name or p.name_zh):
             self.error.setText(self.tr("A name (English or Chinese) is required."))
             self.name.setFocus()
             return
-        self.submitted.emit(p)
-        self.accept()
+        self.error.clear()
+        self.busy = True
+        self._show_state()
+        self.submitted.emit(p)  # the desk closes the dialog once the person is recorded
+
+    def failed(self, message: str) -> None:
+        """The database refused the walk-in: say why, keep everything typed."""
+        self.busy = False
+        self.error.setText(self.tr("Not registered: %1").replace("%1", message))
+        self._show_state()
+
+    def set_blocked(self, reason: str) -> None:
+        """`reason` non-empty: the database cannot be written now, registering is off."""
+        self.blocked = reason
+        if reason:
+            self.busy = False
+        self._show_state()
+
+    def _show_state(self) -> None:
+        self.ok.setEnabled(not self.busy and not self.blocked)
+        self.ok.setText(
+            self.tr("Registering…") if self.busy else self.tr("Register and print badge")
+        )
+        if self.blocked:
+            self.error.setText(
+                self.tr("The database cannot be written, so nobody can be registered now: %1")
+                .replace("%1", self.blocked)
+            )  # fmt: skip
 
 
-class ReasonDialog(QDialog):
-    """Asks for a reason (undo, reprint); `chosen` carries it."""
+class ConfirmDialog(QDialog):
+    """Names what is about to happen (both languages) and asks for the reason for the log."""
 
     chosen = Signal(str)
 
     def __init__(
-        self, title: str, prompt: str, default: str, parent: QWidget | None = None
+        self,
+        title: str,
+        question: tuple[str, str],
+        prompt: str,
+        default: str,
+        action: str,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
         lay = QVBoxLayout(self)
+        self.question = QLabel(f"{question[0]}\n{question[1]}")
+        self.question.setObjectName("ConfirmQuestion")
+        self.question.setWordWrap(True)
+        self.question.setTextFormat(Qt.TextFormat.PlainText)
+        f = self.question.font()
+        f.setBold(True)
+        f.setPointSize(f.pointSize() + 2)
+        self.question.setFont(f)
         lab = QLabel(prompt)
         lab.setWordWrap(True)
         self.reason = QLineEdit(default)
         self.reason.selectAll()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
+        self.ok = QPushButton(action)
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.ok.clicked.connect(self._ok)
+        self.cancel.clicked.connect(self.reject)
+        lay.addWidget(self.question)
         lay.addWidget(lab)
         lay.addWidget(self.reason)
-        lay.addWidget(buttons)
+        lay.addLayout(_buttons(self.ok, self.cancel))
+        self.setMinimumWidth(520)
+        self.adjustSize()  # the wrapped question's height for the dialog's width
 
     def _ok(self) -> None:
         text = self.reason.text().strip()
@@ -137,61 +207,3 @@ class ReasonDialog(QDialog):
             return
         self.chosen.emit(text)
         self.accept()
-
-
-class PinDialog(QDialog):
-    """The staff PIN, with a keypad for touch screens. `unlocked` on a right PIN."""
-
-    unlocked = Signal()
-
-    def __init__(self, check: Callable[[str], bool], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._check = check
-        self.failures = 0
-        self.setWindowTitle("Staff PIN · 工作人员密码")
-        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        lay = QVBoxLayout(self)
-        lab = QLabel("Enter the staff PIN to leave the kiosk\n请输入工作人员密码以退出自助模式")
-        lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin.setValidator(QRegularExpressionValidator(r"\d{0,12}"))
-        f = self.pin.font()
-        f.setPointSize(20)
-        self.pin.setFont(f)
-        self.pin.returnPressed.connect(self.try_pin)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #C5221F;")
-        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        pad = QGridLayout()
-        for i, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]):
-            b = QPushButton(key)
-            b.setMinimumSize(64, 48)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _=False, k=key: self._key(k))
-            pad.addWidget(b, i // 3, i % 3)
-        cancel = QPushButton("Cancel · 取消")
-        cancel.clicked.connect(self.reject)
-        lay.addWidget(lab)
-        lay.addWidget(self.pin)
-        lay.addWidget(self.error)
-        lay.addLayout(pad)
-        lay.addWidget(cancel)
-
-    def _key(self, key: str) -> None:
-        if key == "OK":
-            self.try_pin()
-        elif key == "⌫":
-            self.pin.backspace()
-        else:
-            self.pin.insert(key)
-
-    def try_pin(self) -> None:
-        if self._check(self.pin.text()):
-            self.unlocked.emit()
-            self.accept()
-            return
-        self.failures += 1
-        self.pin.clear()
-        self.error.setText("Wrong PIN · 密码错误")

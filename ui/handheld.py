@@ -2,21 +2,67 @@
 
 A scanner types a whole code in a fast burst, usually ending with Enter. The filter sees
 every key press before the focused widget does, so a scan reaches the desk whatever has
-focus (the search field included). Once the keys are recognised as a burst (its second
-key) they are swallowed; the one key that leaked into a focused text field is taken back,
-so a scan never pollutes what the person was typing.
+focus. A person typing fast into a form is not a scanner, so:
+
+- In a text field (search, the walk-in form, a reason, the PIN) keys belong to the field.
+  Only a burst in the badge code's format (`FC1:`, its alphabet and length) that ends in
+  Enter is a scan. While a burst could still be a code its keys are held back; the moment
+  it cannot (a key that does not fit, a pause, no Enter) the held keys are given back to
+  the field that had focus, in order, as they were typed. No key is ever lost.
+- Elsewhere (a list, a button, nothing focused, the kiosk) any fast burst of at least
+  eight keys ending in Enter, Tab or a pause is a scan (a URL on a poster is reported as
+  "not a badge"); the burst is recognised at its second key and swallowed from there.
+
+Gaps are measured on the keys' own timestamps (the window system's), so a stall of the GUI
+thread in the middle of a burst does not split it.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from kiosk.models.clock import Clock
-from kiosk.scan.handheld import KeyBurstDecoder
+from kiosk.scan.handheld import TERMINATORS, KeyBurstDecoder, could_be_code, is_code_shape
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
+_MODIFIERS = (
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock,
+)  # fmt: skip
+
+
+def is_text_input(w: QWidget | None) -> bool:
+    if w is None:
+        return False
+    if isinstance(w, QComboBox):
+        return w.isEditable()
+    return isinstance(w, _TEXT_INPUTS)
+
+
+def key_text(event: QKeyEvent) -> str:
+    if event.key() in _ENTER:
+        return "\r"
+    if event.key() == Qt.Key.Key_Tab:
+        return "\t"
+    return event.text()
+
+
+def key_time(event: QKeyEvent) -> float | None:
+    """The key's timestamp in seconds, None for synthetic keys without one."""
+    ms = event.timestamp()
+    return ms / 1000.0 if ms else None
 
 
 class HandheldFilter(QObject):
@@ -25,16 +71,32 @@ class HandheldFilter(QObject):
     def __init__(self, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.decoder = KeyBurstDecoder(clock)
+        self.clock = clock
         self.enabled = True
-        self._leak_target: QWidget | None = None
-        self._leak_char = ""
+        self._replaying = False
+        # Keys held back in a text field while they may be a code.
+        self._held: list[QKeyEvent] = []
+        self._held_text = ""
+        self._held_target: QWidget | None = None
+        self._held_t: float | None = None
+        self._held_clock = 0.0
+        self._give_back_timer = QTimer(self)
+        self._give_back_timer.setSingleShot(True)
+        self._give_back_timer.setInterval(int(self.decoder.max_terminator_gap * 1000) + 15)
+        self._give_back_timer.timeout.connect(self._give_back_if_paused)
+        # Elsewhere: a burst without terminator completes after a pause.
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(int(self.decoder.idle * 1000) + 20)
         self._idle.timeout.connect(self._flush)
 
+    @property
+    def holding(self) -> str:
+        """The keys held back in a text field now (while they may still be a code)."""
+        return self._held_text
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if not self.enabled or event.type() != QEvent.Type.KeyPress:
+        if not self.enabled or self._replaying or event.type() != QEvent.Type.KeyPress:
             return False
         focus = QApplication.focusWidget()
         # The filter sees a key once per object it propagates through: take it once.
@@ -46,43 +108,98 @@ class HandheldFilter(QObject):
         if event.isAutoRepeat() or event.modifiers() & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
         ):
+            self.give_back()
             return False
-        text = (
-            "\r"
-            if event.key() in _ENTER
-            else ("\t" if event.key() == Qt.Key.Key_Tab else event.text())
-        )
-        was_burst = self.decoder.in_burst
-        code = self.decoder.feed_key(text)
-        if code is not None:
-            self._emit(code)
-            return text in ("\r", "\n", "\t")  # swallow the scanner's terminator
-        if self.decoder.in_burst:
-            if not was_burst:
-                self._take_back_leak()
-            self._idle.start()
-            return True  # a scanner's key: not for the focused widget
-        if self.decoder.pending:
-            self._leak_target = focus
-            self._leak_char = self.decoder.pending[-1]
-            self._idle.start()
+        text = key_text(event)
+        if self._held or is_text_input(focus):
+            assert focus is not None or self._held_target is not None
+            return self._in_text_field(focus or self._held_target, event, text)  # type: ignore[arg-type]
+        return self._elsewhere(event, text)
+
+    # -- text fields: hold what may be a code, give back what is not ------------------------
+    def _gap(self, t: float | None) -> float:
+        if t is not None and self._held_t is not None:
+            return t - self._held_t
+        return self.clock.monotonic() - self._held_clock
+
+    def _in_text_field(self, focus: QWidget, event: QKeyEvent, text: str) -> bool:
+        t = key_time(event)
+        if not text and event.key() in _MODIFIERS:
+            return False  # Shift for ":" or "$" of a code: neither a key of it nor a break
+        if self._held:
+            gap = self._gap(t)
+            if text in TERMINATORS:
+                if gap <= self.decoder.max_terminator_gap and is_code_shape(self._held_text):
+                    code = self._held_text
+                    self._drop_held()
+                    self.scanned.emit(code)
+                    return True
+                self.give_back()
+                return False
+            if text and gap <= self.decoder.max_gap and could_be_code(self._held_text + text):
+                self._hold(focus, event, text, t)
+                return True
+            self.give_back()
+        if text and could_be_code(text):
+            self._hold(focus, event, text, t)
+            return True
         return False
 
-    def _take_back_leak(self) -> None:
-        """The burst's first key reached the focused widget before it was recognised."""
-        target, ch = self._leak_target, self._leak_char
-        self._leak_target, self._leak_char = None, ""
-        if isinstance(target, QLineEdit) and target.text().endswith(ch):
-            target.backspace()
-        elif isinstance(target, (QTextEdit, QPlainTextEdit)):
-            target.textCursor().deletePreviousChar()
+    def _hold(self, target: QWidget, event: QKeyEvent, text: str, t: float | None) -> None:
+        if not self._held:
+            self._held_target = target
+        copy = event.clone()
+        assert isinstance(copy, QKeyEvent)
+        self._held.append(copy)
+        self._held_text += text
+        self._held_t = t
+        self._held_clock = self.clock.monotonic()
+        self._give_back_timer.start()
+
+    def _give_back_if_paused(self) -> None:
+        if not self._held:
+            return
+        if self.clock.monotonic() - self._held_clock > self.decoder.max_gap:
+            self.give_back()
+        else:  # the clock has not moved on yet (a test's manual clock): look again
+            self._give_back_timer.start()
+
+    def give_back(self) -> None:
+        """Deliver the held keys to the field that had focus, in the order they came."""
+        held, target = self._held, self._held_target
+        self._drop_held()
+        if not held or target is None or not shiboken6.isValid(target):
+            return
+        self._replaying = True
+        try:
+            for ev in held:
+                QApplication.sendEvent(target, ev)
+        finally:
+            self._replaying = False
+
+    def _drop_held(self) -> None:
+        self._give_back_timer.stop()
+        self._held = []
+        self._held_text = ""
+        self._held_target = None
+        self._held_t = None
+
+    # -- elsewhere: any fast burst ----------------------------------------------------------
+    def _elsewhere(self, event: QKeyEvent, text: str) -> bool:
+        code = self.decoder.feed_key(text, key_time(event))
+        if code is not None:
+            self.scanned.emit(code)
+            return text in TERMINATORS  # swallow the scanner's terminator
+        if self.decoder.in_burst:
+            self._idle.start()
+            return True  # a scanner's key (its first one reached the widget: harmless here)
+        if self.decoder.pending:
+            self._idle.start()
+        return False
 
     def _flush(self) -> None:
         code = self.decoder.flush()
         if code:
-            self._emit(code)
+            self.scanned.emit(code)
         elif self.decoder.pending:
             self._idle.start()
-
-    def _emit(self, code: str) -> None:
-        self.scanned.emit(code)

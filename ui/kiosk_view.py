@@ -1,19 +1,39 @@
 """The self check-in kiosk: attract screen, a bilingual greeting, out-of-order screen.
 
 Privacy: no search, no lists, nothing about anyone but the person who just scanned.
-Both languages are always shown (Chinese first for Chinese names).
+Both languages are always shown, the attendee's language first (Chinese for a Chinese
+name), in every line: greeting, outcome, directions. A result stays up at least
+`MIN_RESULT_S`; between two people the attract screen shows for a moment, so the next
+person sees their own result appear; the camera seeing the same badge again changes
+nothing. While the database cannot be written the kiosk is out of order.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method
 from ui.context import Context
-from ui.presentation import DESK_EN, DESK_ZH, Tone, greeting, look, where_to_go
+from ui.presentation import (
+    DESK_EN,
+    DESK_ZH,
+    Tone,
+    attendee_lang,
+    greeting,
+    look,
+    where_to_go,
+    window_lines,
+)
 from ui.preview import PreviewWidget
+from ui.result_policy import ResultPolicy
+from ui.text import english_of_pair
+
+MIN_RESULT_S = 2.5
+BETWEEN_PEOPLE_MS = 700
 
 
 def _big(text: str, size: int, bold: bool = False, colour: str = "#1F2933") -> QLabel:
@@ -46,9 +66,9 @@ class KioskView(QWidget):
         self.event_zh = _big("", 22, True, "#D6E4F5")
         self.event_en = _big("", 16, False, "#9FB7D6")
         self.invite_zh = _big("请出示您的胸卡二维码", 44, True, "white")
-        self.invite_en = _big("Please show your badge QR code", 30, False, "white")
+        self.invite_en = english_of_pair(_big("Please show your badge QR code", 30, False, "white"))
         self.preview = PreviewWidget(mirror=True)
-        self.preview.setMinimumSize(480, 270)
+        self.preview.setMinimumSize(360, 200)
         self.preview.setMaximumSize(720, 405)
         self.session_line = _big("", 15, False, "#9FB7D6")
         a.addWidget(self.event_zh)
@@ -74,6 +94,8 @@ class KioskView(QWidget):
         r.addStretch(1)
         for w in (self.symbol, self.line1, self.line2, self.where1, self.where2):
             r.addWidget(w)
+        for w in (self.line1, self.line2, self.where1, self.where2):
+            english_of_pair(w)  # the attendee's language first, the other next
         r.addStretch(1)
 
         # out of order
@@ -83,10 +105,12 @@ class KioskView(QWidget):
         b.setContentsMargins(60, 60, 60, 60)
         b.addStretch(1)
         b.addWidget(_big("暂停服务", 48, True, "white"))
-        b.addWidget(_big("Out of order", 34, True, "white"))
+        b.addWidget(english_of_pair(_big("Out of order", 34, True, "white")))
         b.addSpacing(20)
         b.addWidget(_big("请前往服务台办理签到", 28, False, "#E4E7EB"))
-        b.addWidget(_big("Please go to the front desk to check in", 22, False, "#E4E7EB"))
+        b.addWidget(
+            english_of_pair(_big("Please go to the front desk to check in", 22, False, "#E4E7EB"))
+        )
         b.addStretch(1)
 
         for p in (self.attract, self.result_page, self.broken):
@@ -94,10 +118,18 @@ class KioskView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.pages)
+        # The kiosk runs full screen; its big type must not make the staff window taller
+        # than a 1366×768 screen (the stack's minimum is its tallest page's).
+        self.setMinimumSize(1, 1)
         self._back = QTimer(self)
         self._back.setSingleShot(True)
         self._back.timeout.connect(self.show_attract)
+        self._next = QTimer(self)
+        self._next.setSingleShot(True)
+        self._next.timeout.connect(self._show_next)
+        self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
         self.camera_ok = True
+        self.database_ok = True
         self.result: CheckinResult | None = None
 
     @property
@@ -119,32 +151,92 @@ class KioskView(QWidget):
             self.ctx.db.check_in(code, self.ctx.session_id, Method.SELF, self.ctx.station, "")
 
     def show_result(self, result: CheckinResult) -> None:
+        decision = self.policy.offer(result)
+        if decision == "show":
+            self._present(result)
+        elif decision == "queue":
+            self._queue_next()
+
+    def _queue_next(self) -> None:
+        wait = self.policy.wait_s()
+        if wait is not None and not self._next.isActive():
+            self._next.start(int(wait * 1000) + 10)
+
+    def _show_next(self) -> None:
+        if self.policy.wait_s() is None:
+            return
+        if self.screen_name == "result":  # a moment of the attract screen between people
+            self._back.stop()
+            self.show_attract(keep_queue=True)
+            self.policy.cleared()
+            self._next.start(BETWEEN_PEOPLE_MS)
+            return
+        result = self.policy.take()
+        if result is not None:
+            self._present(result)
+        self._queue_next()
+
+    def _present(self, result: CheckinResult) -> None:
         self.result = result
         lk = look(result.outcome)
+        zh_first = attendee_lang(result, self._ui_lang()) == "zh"
+
+        def pair(en: str, zh: str, sep: str = "\n") -> str:
+            first, second = (zh, en) if zh_first else (en, zh)
+            return sep.join(x for x in (first, second) if x)
+
         self.result_page.setStyleSheet(f"QFrame {{ background: {lk.colour}; }}")
         if lk.tone is Tone.REFUSE:
             self.symbol.setText("!")
-            self.line1.setText(f"{lk.title_zh} · {lk.title_en}")
-            self.line2.setText(f"{lk.reason_zh}\n{lk.reason_en}")
-            self.where1.setText(DESK_ZH)
-            self.where2.setText(DESK_EN)
-        else:
-            first, second = greeting(result)
-            self.symbol.setText("✓" if lk.tone is Tone.OK else "i")
-            self.line1.setText(first)
+            self.line1.setText(pair(lk.title_en, lk.title_zh, " · "))
+            when_en, when_zh = window_lines(result, self.ctx.event, self._tz())
             self.line2.setText(
-                second if lk.tone is Tone.OK else f"{second}\n{lk.title_zh} · {lk.title_en}"
+                pair(when_en, when_zh) if when_en else pair(lk.reason_en, lk.reason_zh)
+            )
+            first, second = (DESK_ZH, DESK_EN) if zh_first else (DESK_EN, DESK_ZH)
+        else:
+            first_line, second_line = greeting(result)
+            self.symbol.setText("✓" if lk.tone is Tone.OK else "i")
+            self.line1.setText(first_line)
+            self.line2.setText(
+                second_line
+                if lk.tone is Tone.OK
+                else f"{second_line}\n{pair(lk.title_en, lk.title_zh, ' · ')}"
             )
             en, zh = where_to_go(result)
-            self.where1.setText(zh)
-            self.where2.setText(en)
+            first, second = (zh, en) if zh_first else (en, zh)
+        self.where1.setText(first)
+        self.where2.setText(second)
         self.ctx.sounds.play(lk.sound)
         self.pages.setCurrentWidget(self.result_page)
         self._back.start(self.RESULT_MS)
 
-    def show_attract(self) -> None:
+    def show_not_recorded(self) -> None:
+        """The scan could not be recorded: the kiosk is out of order, the desk takes over."""
+        self.database_ok = False
+        self._back.stop()
+        self.pages.setCurrentWidget(self.broken)
+
+    def set_database_ok(self, ok: bool) -> None:
+        self.database_ok = ok
+        if not ok:
+            self.show_not_recorded()
+        elif self.pages.currentWidget() is self.broken and self.camera_ok:
+            self.pages.setCurrentWidget(self.attract)
+
+    def _ui_lang(self) -> str:
+        return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+    def _tz(self) -> ZoneInfo | None:
+        return self.ctx.event.tz if self.ctx.event else None
+
+    def show_attract(self, keep_queue: bool = False) -> None:
         self.result = None
-        self.pages.setCurrentWidget(self.attract if self.camera_ok else self.broken)
+        if not keep_queue:
+            self.policy.cleared()
+            QTimer.singleShot(0, self, self._queue_next)
+        ok = self.camera_ok and self.database_ok
+        self.pages.setCurrentWidget(self.attract if ok else self.broken)
 
     def set_camera_status(self, state: str, message: str) -> None:
         ok = state in ("running", "starting")
@@ -152,5 +244,5 @@ class KioskView(QWidget):
         if not ok:
             self._back.stop()
             self.pages.setCurrentWidget(self.broken)
-        elif self.pages.currentWidget() is self.broken:
+        elif self.pages.currentWidget() is self.broken and self.database_ok:
             self.pages.setCurrentWidget(self.attract)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Outcome
 
 
@@ -147,6 +149,44 @@ def category_text(category: str) -> str:
 def needs_alert(result: CheckinResult) -> bool:
     """VIPs and attendees flagged for attention get a visible alert at the desk."""
     return result.attention or result.category in ("vip", "speaker")
+
+
+def window_lines(
+    result: CheckinResult, event: Event | None, tz: ZoneInfo | None
+) -> tuple[str, str]:
+    """For "Check-in not open": when it opens (or closed), and which session is open now."""
+    if result.outcome is not Outcome.OUTSIDE_TIME_WINDOW or result.opens_at is None:
+        return "", ""
+    opens = result.opens_at.astimezone(tz) if tz else result.opens_at
+    closes = result.closes_at.astimezone(tz) if tz and result.closes_at else result.closes_at
+    title_en, title_zh = result.session_id, result.session_id
+    if event is not None and result.session_id in event.session_ids():
+        s = event.session(result.session_id)
+        title_en, title_zh = s.title, s.title_zh or s.title
+    if result.at < result.opens_at:
+        en = f"Check-in for {title_en} opens at {opens:%H:%M}."
+        zh = f"{title_zh}将于 {opens:%H:%M} 开始签到。"
+    else:
+        end = f"{closes:%H:%M}" if closes else ""
+        en = f"Check-in for {title_en} closed at {end}."
+        zh = f"{title_zh}已于 {end} 结束签到。"
+    now_open = [
+        event.session(sid) for sid in result.open_sessions if event and sid in event.session_ids()
+    ]
+    if now_open:
+        en += " Open now: " + ", ".join(s.title for s in now_open) + "."
+        zh += "当前可签到：" + "、".join(s.title_zh or s.title for s in now_open) + "。"
+    else:
+        en += " No session is open for check-in now."
+        zh += "当前没有场次可签到。"
+    return en, zh
+
+
+def attendee_lang(result: CheckinResult, default: str = "en") -> str:
+    """The attendee's language ('zh' or 'en'): shown first everywhere on the kiosk."""
+    if result.name_zh.strip() or result.name.strip():
+        return "zh" if is_chinese_name(result) else "en"
+    return default
 
 
 def is_chinese_name(result: CheckinResult) -> bool:

@@ -7,13 +7,26 @@ once by the next result: it never blocks a scan.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
-from ui.presentation import ATTENTION_COLOUR, Tone, category_text, look, needs_alert
+from ui.presentation import (
+    ATTENTION_COLOUR,
+    Tone,
+    category_text,
+    look,
+    needs_alert,
+    window_lines,
+)
+from ui.text import english_of_pair
+
+if TYPE_CHECKING:
+    from ui.dbworker import NotRecorded
 
 
 def _label(name: str, size: int, bold: bool = False, wrap: bool = True) -> QLabel:
@@ -36,6 +49,7 @@ class ResultPanel(QFrame):
         self.setObjectName("ResultPanel")
         self.hold_ms = hold_ms
         self.tz: ZoneInfo | None = None
+        self.program: Event | None = None
         self.result: CheckinResult | None = None
         self.error_shown = False
         self._timer = QTimer(self)
@@ -47,7 +61,7 @@ class ResultPanel(QFrame):
         b = QVBoxLayout(self.banner)
         b.setContentsMargins(24, 16, 24, 16)
         b.setSpacing(2)
-        self.title = _label("ResultTitle", 26, bold=True)
+        self.title = english_of_pair(_label("ResultTitle", 26, bold=True))
         self.title_zh = _label("ResultTitleZh", 20, bold=True)
         self.reason = _label("ResultReason", 12)
         b.addWidget(self.title)
@@ -71,10 +85,9 @@ class ResultPanel(QFrame):
         self.hints = _label("ResultHints", 11)
         self.hints.setObjectName("Muted")
         self.hints.setText(
-            "Enter  check in the selected person · 签到所选人员\n"
-            "Ctrl+F  search · 搜索        Ctrl+Z  undo · 撤销\n"
-            "Ctrl+N  walk-in · 现场注册    Ctrl+P  reprint · 补打胸卡\n"
-            "F1 / F2 / F3  staff desk · self check-in · dashboard  服务台 · 自助签到 · 数据看板"
+            "Enter  check in · 签到     Ctrl+F  search · 搜索     Ctrl+Z  undo · 撤销\n"
+            "Ctrl+N  walk-in · 现场注册     Ctrl+P  reprint · 补打胸卡     "
+            "F1 F2 F3  desk · kiosk · dashboard  服务台 · 自助 · 看板"
         )
 
         body = QWidget()
@@ -94,6 +107,16 @@ class ResultPanel(QFrame):
         lay.addWidget(self.notes)
         lay.addWidget(self.hints)
         lay.addStretch(1)
+        self.notice = _label("ResultNotice", 12, bold=True)
+        self.notice.setStyleSheet(
+            "background: #FFF4E5; color: #7A4100; border: 1px solid #F3C98B;"
+            " border-radius: 6px; padding: 6px;"
+        )
+        self.notice.hide()
+        lay.addWidget(self.notice)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -115,7 +138,11 @@ class ResultPanel(QFrame):
         self._paint(lk.colour, lk.pale)
         self.title.setText(lk.title_en)
         self.title_zh.setText(lk.title_zh)
-        self.reason.setText(f"{lk.reason_en}\n{lk.reason_zh}")
+        when_en, when_zh = window_lines(result, self.program, self.tz)
+        if when_en:
+            self.reason.setText(f"{when_en}\n{when_zh}")
+        else:
+            self.reason.setText(f"{lk.reason_en}\n{lk.reason_zh}")
         self.name.setText(result.name)
         self.name_zh.setText(result.name_zh)
         org = result.organization
@@ -159,16 +186,47 @@ class ResultPanel(QFrame):
         return (self.alert, self.name, self.name_zh, self.org, self.category, self.notes,
                 self.prior)  # fmt: skip
 
+    def show_not_recorded(self, info: NotRecorded) -> None:
+        """A scan the database could not take: kept for later, and the paper list now."""
+        at = info.at.astimezone(self.tz) if self.tz else info.at
+        if info.kept:
+            kept = (
+                f"The scan of {at:%H:%M:%S} is kept ({info.count} kept) and recorded when the "
+                f"database is back.\n{at:%H:%M:%S} 的扫码已暂存（共 {info.count} 次），"
+                "数据库恢复后自动补记。"
+            )
+        else:
+            kept = (
+                f"{info.count} scans are kept already: this one is not. Write it on the paper "
+                "list.\n暂存已满，本次扫码未保存，请记在纸质名单上。"
+            )
+        self._red(
+            "Not recorded, use the paper list", "未记录，请使用纸质名单", f"{kept}\n{info.reason}"
+        )
+
+    def show_notice(self, text: str, ms: int = 5000) -> None:
+        """A remark that does not replace the shown result ("Nothing to undo …")."""
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start(ms)
+
+    def retranslate(self) -> None:
+        """The panel's own texts are bilingual; nothing depends on the UI language."""
+
     def show_error(self, message: str) -> None:
-        """The scan could not be recorded (database problem): red, what and where."""
+        """The scan was refused by the service (an unknown session …): red, what and where."""
+        self._red(
+            "Not recorded", "未能记录",
+            f"{message}\nNothing was recorded: try again or use the paper list. · 本次未记录，请重试。",
+        )  # fmt: skip
+
+    def _red(self, title: str, title_zh: str, reason: str) -> None:
         self.clear()
         self.result = None
         self._paint("#C5221F", "#FCE8E6")
-        self.title.setText("Not recorded")
-        self.title_zh.setText("未能记录")
-        self.reason.setText(
-            f"{message}\nNothing was recorded: try again or use the paper list. · 本次未记录，请重试。"
-        )
+        self.title.setText(title)
+        self.title_zh.setText(title_zh)
+        self.reason.setText(reason)
         self.hints.hide()
         self.error_shown = True
         self._timer.start(self.hold_ms * 2)
@@ -180,7 +238,10 @@ class ResultPanel(QFrame):
         self._paint("#52606D", "#FFFFFF")
         self.title.setText("Ready to scan")
         self.title_zh.setText("请扫描胸卡二维码")
-        self.reason.setText("Show the badge QR code to the camera or use the handheld scanner.")
+        self.reason.setText(
+            "Show the badge QR code to the camera or use the handheld scanner.\n"
+            "请将胸卡二维码对准摄像头，或使用扫码枪。"
+        )
         for w in self._details():
             w.setText("")
             w.setVisible(False)

@@ -20,10 +20,11 @@ EVENT_DAY = date(2024, 11, 4)
 WHEN = "2024-11-04T09:20:00+08:00"
 
 
-def seed_activity(db: Path, n: int = 190, seed: int = 11) -> list[str]:
+def seed_activity(db: Path, n: int = 190, seed: int = 11) -> tuple[list[str], list[str]]:
     """A morning at the forum: opening-plenary arrivals from 08:05, a few refusals.
 
-    Returns the ids of attendees not yet checked in (the screenshots scan those)."""
+    Returns the ids of attendees not yet checked in (the screenshots scan those), and of
+    some checked in at desk-2 (a repeat of theirs is news at this desk)."""
     from kiosk.checkin.service import CheckinService
     from kiosk.models.clock import ManualClock
     from kiosk.storage.store import Store
@@ -47,7 +48,8 @@ def seed_activity(db: Path, n: int = 190, seed: int = 11) -> list[str]:
                 svc.check_in(svc.badge_code(a.attendee_id), "opening")
         svc.check_in("https://example.com/poster", "opening")
         done = {a.attendee_id for a in arriving}
-        return [a.attendee_id for a in people if a.attendee_id not in done]
+        at_desk_2 = [a.attendee_id for i, a in enumerate(arriving) if i % 3 == 0]
+        return [a.attendee_id for a in people if a.attendee_id not in done], at_desk_2
     finally:
         store.close()
 
@@ -85,112 +87,26 @@ def _shoot(tmp: Path, out: Path, screen: bool, lang: str) -> int:
 
     os.environ.setdefault("FORUM_CHECKIN_HOME", str(tmp / "home"))
     from kiosk.demo import build_demo
-    from kiosk.models.clock import FixedClock, parse_instant
-    from kiosk.models.outcomes import Method
 
     db = build_demo(tmp / "demo.sqlite", attendees=300, day=EVENT_DAY)
-    waiting = seed_activity(db)
-    codes, vip, chinese = _pick(db, waiting)
+    waiting, earlier = seed_activity(db)
+    picks = _pick(db, waiting, earlier)
 
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    from ui.shell import Shell, ShellOptions
+    from ui.screenshot_scenes import Scenes
 
-    clock = FixedClock(parse_instant(WHEN))
-    shell = Shell(
-        app,
-        ShellOptions(
-            db_path=db, clock=clock, lang=lang, sound=False, fullscreen_kiosk=False,
-            watchdog=False, settings_path=tmp / "settings.json",
-        ),
-    )  # fmt: skip
-    win = shell.window
-    win.resize(1440, 900)
-    shell.start()
-    win.show()
-    saved: list[Path] = []
-
-    def pump(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_result() -> Any:
-        got: list[Any] = []
-        loop = QEventLoop()
-
-        def done(r: Any) -> None:
-            got.append(r)
-            loop.quit()
-
-        win.result_shown.connect(done)
-        QTimer.singleShot(10000, loop.quit)
-        loop.exec()
-        win.result_shown.disconnect(done)
-        pump(150)
-        return got[0] if got else None
-
-    def shot(name: str) -> None:
-        app.processEvents()
-        path = out / f"{name}.png"
-        win.grab().save(str(path))
-        saved.append(path)
-        if screen and app.primaryScreen() is not None:
-            spath = out / f"{name}-screen.png"
-            app.primaryScreen().grabWindow(0).save(str(spath))
-            saved.append(spath)
-
-    def scan(code: str, mode_method: Method = Method.CAMERA) -> Any:
-        win.submit_code(code, mode_method)
-        return wait_result()
-
-    pump(1500)  # the database opens, counters fill
-    _fake_camera(win)
-    shot("staff-idle")
-    scan(codes[0])
-    shot("staff-admitted")
-    scan(codes[0])
-    shot("staff-already-checked-in")
-    scan(forge(codes[1]))
-    shot("staff-refused-forged")
-    scan(vip)
-    shot("staff-vip")
-    win.staff.panel.clear()
-    win.staff.search.setText("wang")
-    pump(800)
-    shot("staff-search")
-    win.staff.search.clear()
-    win.set_mode("kiosk")
-    win.showNormal()
-    win.resize(1440, 900)
-    _fake_camera(win)
-    shot("kiosk-attract")
-    scan(chinese)
-    shot("kiosk-welcome")
-    scan(forge(codes[2]))
-    shot("kiosk-refused")
-    win.kiosk.set_camera_status("failed", "0: no camera")
-    shot("kiosk-out-of-order")
-    win.kiosk.set_camera_status("running", "")
-    win._fps_timer.stop()
-    win.cam_state.setText("  camera: running · 30 fps  ")
-    win.locked = False
-    win.set_mode("dashboard")
-    pump(2500)
-    shot("dashboard")
-    win.set_mode("staff")
-    shell.shutdown()
-    win.close()
+    saved = Scenes(app, db, tmp, out, lang, screen).run(picks)
     for path in saved:
         print(path)
     return 0
 
 
-def _pick(db: Path, waiting: list[str]) -> tuple[list[str], str, str]:
-    """Badge codes for the screenshots: three plain delegates, a VIP, a Chinese name."""
+def _pick(db: Path, waiting: list[str], earlier: list[str]) -> dict[str, Any]:
+    """Badge codes for the screenshots: plain delegates, a VIP, a Chinese name, an
+    American without a Chinese name, and someone checked in earlier at another desk."""
     from kiosk.checkin.service import CheckinService
     from kiosk.models.clock import ManualClock
     from kiosk.storage.store import Store
@@ -201,9 +117,19 @@ def _pick(db: Path, waiting: list[str]) -> tuple[list[str], str, str]:
         people = [store.attendee(a) for a in waiting]
         plain = [a for a in people if a and a.category == "delegate" and a.name and a.name_zh]
         vips = [a for a in people if a and a.category == "vip"]
-        chinese = [a for a in plain[3:] if "·" not in a.name_zh and a.name_zh and a.organization_zh]
-        codes = [svc.badge_code(a.attendee_id) for a in plain[:3]]
-        return codes, svc.badge_code(vips[0].attendee_id), svc.badge_code(chinese[0].attendee_id)
+        chinese = [a for a in plain[5:] if "·" not in a.name_zh and a.name_zh and a.organization_zh]
+        american = [
+            a for a in people if a and a.name and not a.name_zh and a.category == "delegate"
+        ]
+        code = svc.badge_code
+        return {
+            "plain": [code(a.attendee_id) for a in plain[:4]],
+            "vip": code(vips[0].attendee_id),
+            "chinese": code(chinese[0].attendee_id),
+            "american": code(american[0].attendee_id),
+            "earlier": code(earlier[0]),
+            "undo_person": plain[0],
+        }
     finally:
         store.close()
 
@@ -223,6 +149,17 @@ def _fake_camera(win: Any) -> None:
     win.staff.preview.set_detections([list(quad)])
     win.staff.set_camera_status("running", "")
     win.kiosk.set_camera_status("running", "")
-    win._fps_timer.stop()
-    win.cam_state.setText("  camera: running · 30 fps  ")
+    fps_text(win)
     win.staff.preview.hold_outline = True
+
+
+def fps_text(win: Any) -> None:
+    """The status bar's camera line as a running 30 fps camera shows it (no webcam here)."""
+    win._fps_timer.stop()
+    from PySide6.QtCore import QCoreApplication
+
+    def mw(text: str) -> str:  # the window's own strings, already in its catalogue
+        return QCoreApplication.translate("MainWindow", text)
+
+    text = mw("camera: %1 · %2 fps").replace("%1", mw("running")).replace("%2", "30")
+    win.cam_state.setText(f"  {text}  ")

@@ -14,19 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.models.clock import Clock
 from kiosk.models.outcomes import CheckinResult
+from kiosk.station.process import StationProcess
 from ui.camera import CameraConfig, CameraWorker
 from ui.context import Context
-from ui.dbworker import DbClient
+from ui.dbclient import DbClient
 from ui.fonts import apply_app_font
 from ui.gcguard import GuiThreadGc
 from ui.handheld import HandheldFilter
 from ui.i18n import Translations, system_lang
 from ui.mainwindow import MainWindow
-from ui.paths import data_dir
+from ui.paths import data_dir, log_path
 from ui.presentation import look
 from ui.refguard import pin_singletons
 from ui.settings import Settings
@@ -71,8 +73,15 @@ class Shell:
         self.translations = Translations(app)
         self.translations.switch(opts.lang or system_lang())
         self.settings = Settings(opts.settings_path or data_dir() / "settings.json")
+        # Every SQLite connection lives in this child process (kiosk.station): a pulled
+        # drive kills the child, not the window.
+        self.host = StationProcess(opts.db_path, log_file=log_path())
         self.db = DbClient(
-            opts.db_path, opts.clock, build_demo=opts.build_demo, station_name=opts.station
+            self.host,
+            opts.clock,
+            build_demo=opts.build_demo,
+            journal_dir=data_dir(),
+            station_name=opts.station,
         )
         self.camera: CameraWorker | None = None
         if opts.camera is not None:
@@ -110,7 +119,12 @@ class Shell:
         self.dashboard: Any = None
         self.gc_guard = GuiThreadGc(self.window)
         if self.settings.problem:
-            self.window.status.showMessage(self.settings.problem, 15000)
+            self.window.status.showMessage(
+                QCoreApplication.translate("MainWindow", "Settings: %1").replace(
+                    "%1", self.settings.problem
+                ),
+                15000,
+            )
 
     def start(self) -> None:
         # The database and camera threads allocate all the time: Python's cyclic collector
@@ -123,6 +137,13 @@ class Shell:
         if self.watchdog is not None:
             self.watchdog.start()
 
+    def show(self) -> None:
+        """Show the window on screen, in the mode asked for (`--mode`)."""
+        self.window.place_on_screen()
+        self.window.show()
+        if self.opts.mode != "staff":
+            self.window.set_mode(self.opts.mode)
+
     def _handheld(self, code: str) -> None:
         from kiosk.models.outcomes import Method
 
@@ -131,7 +152,7 @@ class Shell:
     def _make_dashboard(self) -> QWidget:
         from ui.dashboard import DashboardSource, DashboardView
 
-        source = DashboardSource(self.opts.db_path, self.opts.clock)
+        source = DashboardSource(self.host, self.opts.clock)
         view = DashboardView(source, self.opts.clock)
         self.dashboard = view
         return view
@@ -173,3 +194,4 @@ class Shell:
             self.dashboard.shutdown()
         self.db.stop()
         self.gc_guard.release()
+        self.translations.uninstall()

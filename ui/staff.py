@@ -1,8 +1,11 @@
 """The staff desk: camera preview, result panel, search, undo, walk-ins, reprints, counters.
 
-Everything is keyboard-operable: Ctrl+F search, Enter checks in the selected person,
-Ctrl+Z undoes the last check-in, Ctrl+N registers a walk-in, Ctrl+P reprints a badge,
-Ctrl+L chooses the session. A handheld scanner works whatever has focus.
+Everything is keyboard-operable from the first frame (window-wide shortcuts): Ctrl+F
+search, Enter checks in the selected person, Ctrl+Z undoes (the selected entry, else the
+last check-in), Ctrl+N registers a walk-in, Ctrl+P reprints a badge, Ctrl+L chooses the
+session, Ctrl+R shows the recent scans. A handheld scanner works whatever has focus.
+While the database cannot be written, the actions that need it are disabled and the
+banner says why; scans are kept and recorded when it is back.
 """
 
 from __future__ import annotations
@@ -11,16 +14,14 @@ import time
 from collections import deque
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -29,15 +30,20 @@ from PySide6.QtWidgets import (
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method, Outcome
-from kiosk.models.records import Attendee, LogEntry, LogKind, SessionStats
+from kiosk.models.records import SessionStats
+from kiosk.people.hits import SearchHit
 from ui.context import Context
-from ui.dialogs import ReasonDialog, WalkInDialog
-from ui.presentation import category_text, look, needs_alert
+from ui.dbworker import DbState, NotRecorded
+from ui.desk_actions import DeskActions
+from ui.desk_text import database_problem, operation_name
+from ui.presentation import look, needs_alert
 from ui.preview import PreviewWidget
 from ui.result_panel import ResultPanel
+from ui.result_policy import ResultPolicy
+from ui.staff_lists import HitList, RecentList
 from ui.widgets import Card, CounterGrid, StatusDot
 
-ROLE_ID = Qt.ItemDataRole.UserRole
+MIN_RESULT_S = 2.0
 
 
 class StaffView(QWidget):
@@ -50,48 +56,99 @@ class StaffView(QWidget):
         self.tz: ZoneInfo | None = None
         self.latencies: deque[float] = deque(maxlen=2000)  # capture -> panel, seconds
         self._pending: deque[float] = deque()
-        self.recent_entries: list[tuple[LogEntry, Attendee | None]] = []
+        self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
+        self.db_state = DbState("opening")
+        self._camera = ("stopped", "")
+        self._build()
+        self.actions = DeskActions(self)
+        self._result_timer = QTimer(self)
+        self._result_timer.setSingleShot(True)
+        self._result_timer.timeout.connect(self._show_queued)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+        self._search_timer.timeout.connect(self._run_search)
+        self._searched_text = ""  # the text of the request whose results are awaited/shown
+        self._token_shown = -1  # the search request whose hits the list shows
+        self._enter_pending = False
+        self._camera = ("stopped", "")
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(5000)
+        self._stats_timer.timeout.connect(ctx.db.stats)
+        self.shortcuts: dict[str, QShortcut] = {}
+        for keys, fn in (
+            ("Ctrl+F", self.focus_search),
+            ("Ctrl+Z", self.actions.undo_selected),
+            ("Ctrl+N", self.actions.open_walk_in),
+            ("Ctrl+P", self.actions.reprint_selected),
+            ("Ctrl+L", self.session.setFocus),
+            ("Ctrl+R", lambda: self.tabs.setCurrentWidget(self.recent_page)),
+        ):
+            sc = QShortcut(QKeySequence(keys), self)
+            # Window-wide: they work from the first frame, whatever has focus (a line
+            # edit's own Ctrl+Z included), while the desk is the shown mode.
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(fn)
+            self.shortcuts[keys] = sc
+        db = ctx.db
+        db.searched.connect(self._show_search)
+        db.stats_ready.connect(self.set_stats)
+        db.recent_ready.connect(lambda rows: self.recent.set_rows(rows, self.tz))
+        db.failed.connect(self._failed)
+        db.recorded_later.connect(self._recorded_later)
+        db.state_changed.connect(self.set_db_state)
+        self.retranslate()
 
-        # -- session bar
+    # -- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        ctx = self.ctx
         self.session_label = QLabel()
         self.session = QComboBox()
-        self.session.setMinimumWidth(360)
+        self.session.setMinimumWidth(300)
         self.session.currentIndexChanged.connect(self._session_changed)
         self.station_label = QLabel()
         self.station = QLineEdit(ctx.station)
         self.station.setMaximumWidth(140)
         self.station.editingFinished.connect(self._station_changed)
+        self.print_first = QCheckBox()
+        self.print_first.setChecked(ctx.print_on_first_checkin)
+        self.print_first.toggled.connect(self._print_first_changed)
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        bar.addWidget(self.session_label)
-        bar.addWidget(self.session, 1)
+        for w, stretch in ((self.session_label, 0), (self.session, 1)):
+            bar.addWidget(w, stretch)
         bar.addSpacing(12)
         bar.addWidget(self.station_label)
         bar.addWidget(self.station)
         bar.addSpacing(12)
-        self.print_first = QCheckBox()
-        self.print_first.setChecked(ctx.print_on_first_checkin)
-        self.print_first.toggled.connect(self._print_first_changed)
         bar.addWidget(self.print_first)
+        self.banner = QLabel()
+        self.banner.setObjectName("DbBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #C5221F; color: white; border-radius: 6px; padding: 8px 12px;"
+            " font-weight: bold;"
+        )
+        self.banner.hide()
 
-        # -- left: camera + counters
         self.camera_card = Card()
         self.preview = PreviewWidget()
-        self.preview.setMinimumSize(480, 300)
+        self.preview.setMinimumSize(400, 160)
         self.cam_status = StatusDot()
         self.camera_card.body().addWidget(self.preview, 1)
         self.camera_card.body().addWidget(self.cam_status)
         self.counts_card = Card()
         self.counters = CounterGrid()
         self.counts_card.body().addWidget(self.counters)
+        self.counts_card.body().addStretch(1)
         left = QVBoxLayout()
-        left.setSpacing(12)
+        left.setSpacing(10)
         left.addWidget(self.camera_card, 3)
         left.addWidget(self.counts_card, 2)
 
-        # -- right: result panel + search / recent
         self.panel = ResultPanel()
-        self.panel.setMinimumHeight(300)
+        self.panel.setMinimumHeight(230)
+        self.panel.cleared.connect(self._panel_cleared)
         self.tabs = QTabWidget()
         self.search_page = QWidget()
         self.search = QLineEdit()
@@ -99,15 +156,16 @@ class StaffView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_later)
         self.search.returnPressed.connect(self._search_enter)
-        self.results = QListWidget()
+        self.search.installEventFilter(self)  # Ctrl+Z there is the desk's undo
+        self.results = HitList()
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.itemActivated.connect(lambda _item: self.check_in_selected())
         self.checkin_btn = QPushButton()
         self.checkin_btn.setObjectName("Primary")
         self.checkin_btn.clicked.connect(self.check_in_selected)
         self.reprint_btn = QPushButton()
-        self.reprint_btn.clicked.connect(self.reprint_selected)
         self.walkin_btn = QPushButton()
-        self.walkin_btn.clicked.connect(self.open_walk_in)
         sl = QVBoxLayout(self.search_page)
         sl.setContentsMargins(0, 8, 0, 0)
         sl.addWidget(self.search)
@@ -119,9 +177,10 @@ class StaffView(QWidget):
         row.addWidget(self.walkin_btn)
         sl.addLayout(row)
         self.recent_page = QWidget()
-        self.recent = QListWidget()
+        self.recent = RecentList()
+        self.recent.setWordWrap(True)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.undo_btn = QPushButton()
-        self.undo_btn.clicked.connect(self.undo_selected)
         rl = QVBoxLayout(self.recent_page)
         rl.setContentsMargins(0, 8, 0, 0)
         rl.addWidget(self.recent, 1)
@@ -134,63 +193,33 @@ class StaffView(QWidget):
         self.lists_card = Card()
         self.lists_card.body().addWidget(self.tabs)
         right = QVBoxLayout()
-        right.setSpacing(12)
-        right.addWidget(self.panel, 3)
+        right.setSpacing(10)
+        right.addWidget(self.panel, 2)
         right.addWidget(self.lists_card, 3)
 
         cols = QHBoxLayout()
-        cols.setSpacing(14)
+        cols.setSpacing(12)
         cols.addLayout(left, 11)
         cols.addLayout(right, 9)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(12)
+        outer.setContentsMargins(14, 10, 14, 10)
+        outer.setSpacing(10)
         outer.addLayout(bar)
+        outer.addWidget(self.banner)
         outer.addLayout(cols, 1)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(120)
-        self._search_timer.timeout.connect(self._run_search)
-        self._stats_timer = QTimer(self)
-        self._stats_timer.setInterval(5000)
-        self._stats_timer.timeout.connect(ctx.db.stats)
-        for keys, fn in (
-            ("Ctrl+F", self.focus_search),
-            ("Ctrl+Z", self.undo_last),
-            ("Ctrl+N", self.open_walk_in),
-            ("Ctrl+P", self.reprint_selected),
-            ("Ctrl+L", self.session.setFocus),
-            ("Ctrl+R", lambda: self.tabs.setCurrentWidget(self.recent_page)),
-        ):
-            sc = QShortcut(QKeySequence(keys), self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(fn)
-
-        db = ctx.db
-        db.searched.connect(self._show_search)
-        db.stats_ready.connect(self.set_stats)
-        db.recent_ready.connect(self._show_recent)
-        db.undone.connect(self._undone)
-        db.walked_in.connect(self._walked_in)
-        db.station_named.connect(self._station_named)
-        db.reprinted.connect(self._reprinted)
-        db.failed.connect(self._failed)
-        db.printed.connect(self._printed)
-        self.last_print: tuple[str, str] | None = None
-        self.retranslate()
 
     # -- wiring ---------------------------------------------------------------------------
     def set_event(self, event: Event, session_id: str) -> None:
         self.tz = event.tz
         self.panel.tz = event.tz
+        self.panel.program = event
         self.session.blockSignals(True)
         self.session.clear()
-        now_id = event.current_session(self.ctx.clock.now()).id
+        now_ids = {s.id for s in event.open_sessions(self.ctx.clock.now())}
         for s in event.sessions:
             start = s.start.astimezone(event.tz)
             end = s.end.astimezone(event.tz)
-            mark = "   ● now · 当前" if s.id == now_id else ""
+            mark = "   ● now · 当前" if s.id in now_ids else ""
             self.session.addItem(f"{start:%H:%M}–{end:%H:%M}  {s.title} · {s.title_zh}{mark}", s.id)
         self.session.setCurrentIndex(max(0, self.session.findData(session_id)))
         self.session.blockSignals(False)
@@ -208,21 +237,25 @@ class StaffView(QWidget):
         if sid:
             self.ctx.session_id = str(sid)
             self.counters.highlight(self.ctx.session_id)
+            self._run_search()  # presence is per session
+
+    def show_station(self, name: str) -> None:
+        """This station's name as the database keeps it (at open)."""
+        if self.station.text() != name:
+            self.station.setText(name)
 
     def _station_changed(self) -> None:
         name = self.station.text().strip()
-        if name and name != self.ctx.station:
-            self.ctx.db.rename_station(name)
-        elif not name:
+        if name:
+            self.ctx.station = name
+            self.ctx.db.recent(name)
+        else:
             self.station.setText(self.ctx.station)
 
-    def _station_named(self, name: str) -> None:
-        self.ctx.station = name
-        if self.station.text() != name:
-            self.station.setText(name)
-        self.ctx.db.recent(name)
+    def is_shown(self) -> bool:
+        return self.isVisible() and self.window().isActiveWindow()
 
-    # -- scans ----------------------------------------------------------------------------
+    # -- scans and results ----------------------------------------------------------------
     def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
         if not self.ctx.session_id:
             return
@@ -230,76 +263,163 @@ class StaffView(QWidget):
         self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.station, self.ctx.operator)
 
     def show_result(self, result: CheckinResult) -> None:
+        """A check-in result of this desk: on the panel (after the shown one's minimum
+        time), the sound, the first-check-in print, the lists refreshed."""
         if self._pending:
             self.latencies.append(time.monotonic() - self._pending.popleft())
-        self.panel.show_result(result)
+        decision = self.policy.offer(result)
+        if decision == "show":
+            self.panel.show_result(result)
+            self._sound(result)
+        elif decision == "queue":
+            self._schedule_queued()
         if (
             self.ctx.print_on_first_checkin
             and result.outcome is Outcome.ADMITTED
             and result.attendee_id
         ):
             self.ctx.db.print_badge(
-                result.attendee_id,
-                self.ctx.station,
-                self.ctx.operator,
-                "first check-in",
+                result.attendee_id, self.ctx.station, self.ctx.operator, "first check-in",
                 only_first=True,
-            )
+            )  # fmt: skip
+        self.refresh()
+
+    def _sound(self, result: CheckinResult) -> None:
         lk = look(result.outcome)
         self.ctx.sounds.play("attention" if needs_alert(result) and lk.tone == "ok" else lk.sound)
+
+    def _schedule_queued(self) -> None:
+        wait = self.policy.wait_s()
+        if wait is not None:
+            self._result_timer.start(int(wait * 1000) + 10)
+
+    def _show_queued(self) -> None:
+        result = self.policy.take()
+        if result is not None:
+            self.panel.show_result(result)
+            self._sound(result)
+        self._schedule_queued()
+
+    def _panel_cleared(self) -> None:
+        self.policy.cleared()
+        self._schedule_queued()
+
+    def refresh(self) -> None:
         self.ctx.db.stats()
         self.ctx.db.recent(self.ctx.station)
+        if self.search.text().strip():
+            self._run_search()
 
-    def _failed(self, what: str, text: str) -> None:
+    def not_recorded(self, info: NotRecorded) -> None:
+        if self._pending:
+            self._pending.popleft()
+        self.policy.showing(None)
+        self.panel.show_not_recorded(info)
+        self.ctx.sounds.play("refused")
+
+    def _recorded_later(self, results: list[CheckinResult]) -> None:
+        self.message.emit(
+            self.tr("The database is back: kept scans recorded: %n.", "", len(results)),
+            15000,
+        )
+        self.refresh()
+
+    def _failed(self, what: str, problem: str, text: str) -> None:
         if what == "check-in":
             if self._pending:
                 self._pending.popleft()
+            self.policy.showing(None)
             self.panel.show_error(text)
             self.ctx.sounds.play("refused")
-        self.message.emit(text, 10000)
+        elif what == "search":
+            self._enter_pending = False
+        self.message.emit(
+            self.tr("%1 failed: %2").replace("%1", operation_name(what)).replace("%2", text), 10000
+        )
+
+    # -- the database's state -------------------------------------------------------------
+    def set_db_state(self, state: DbState) -> None:
+        self.db_state = state
+        self.actions.database_state(state)
+        writable = state.writable
+        why = "" if writable else self.db_problem_text(state)
+        for b in (self.checkin_btn, self.walkin_btn, self.reprint_btn, self.undo_btn):
+            b.setEnabled(writable)
+            b.setToolTip(why)
+        # Searches queue behind the opening, so the field takes keys from the first frame.
+        self.search.setEnabled(state.readable or state.status == "opening")
+        if state.status in ("ok", "opening"):
+            self.banner.hide()
+        else:
+            self.banner.setText(why)
+            self.banner.show()
+
+    def db_problem_text(self, state: DbState) -> str:
+        return database_problem(state)
 
     # -- search & manual check-in ---------------------------------------------------------
     def focus_search(self) -> None:
+        if not self.isVisible():
+            return
         self.tabs.setCurrentWidget(self.search_page)
         self.search.setFocus()
         self.search.selectAll()
 
     def _search_later(self) -> None:
+        self._enter_pending = False
         self._search_timer.start()
 
     def _run_search(self) -> None:
+        self._search_timer.stop()
         text = self.search.text().strip()
+        self._searched_text = text
         if text:
-            self.ctx.db.search(text, 50)
+            self.ctx.db.search(text, self.ctx.session_id, 50)
         else:
-            self.results.clear()
+            self.results.set_hits([], self.tz)
+
+    def _results_current(self) -> bool:
+        return (
+            not self._search_timer.isActive()
+            and self._searched_text == self.search.text().strip()
+            and self._token_shown == self.ctx.db.latest_search
+        )
 
     def _search_enter(self) -> None:
-        if self.results.count():
-            if self.results.currentRow() < 0:
-                self.results.setCurrentRow(0)
-            self.results.setFocus()
+        """Enter in the search box checks in the selected person (the first hit if none is
+        selected), once the hits are those of what was typed, never a stale list's."""
+        if not self.search.text().strip():
+            return
+        if self._results_current():
+            if self.results.count():
+                self.check_in_selected()
+            else:
+                self.message.emit(
+                    self.tr("Nobody found for “%1”.").replace("%1", self.search.text().strip()),
+                    5000,
+                )
+            return
+        self._enter_pending = True
+        if self._search_timer.isActive() or self._searched_text != self.search.text().strip():
+            self._run_search()
 
-    def _show_search(self, token: int, people: list[Attendee]) -> None:
+    def _show_search(self, token: int, hits: list[SearchHit]) -> None:
         if token != self.ctx.db.latest_search:
             return  # an older request: the user typed on
-        self.results.clear()
-        for a in people:
-            names = "  ".join(x for x in (a.name, a.name_zh) if x)
-            org = a.organization or a.organization_zh
-            item = QListWidgetItem(f"{names}\n{org}  ·  {category_text(a.category)}")
-            item.setData(ROLE_ID, a.attendee_id)
-            if a.attention or a.category == "vip":
-                item.setForeground(QBrush(QColor("#6A1B9A")))
-            self.results.addItem(item)
-        if people:
-            self.results.setCurrentRow(0)
+        self._token_shown = token
+        self.results.set_hits(hits, self.tz)
+        if self._enter_pending and self._results_current():
+            self._enter_pending = False
+            self._search_enter()
 
     def selected_attendee(self) -> str | None:
-        item = self.results.currentItem()
-        return str(item.data(ROLE_ID)) if item is not None else None
+        hit = self.results.selected_hit()
+        return hit.attendee.attendee_id if hit else None
 
     def check_in_selected(self) -> None:
+        if not self.db_state.writable:
+            self.message.emit(self.db_problem_text(self.db_state), 8000)
+            return
         aid = self.selected_attendee()
         if aid and self.ctx.session_id:
             self._pending.append(time.monotonic())
@@ -307,129 +427,12 @@ class StaffView(QWidget):
                 aid, self.ctx.session_id, self.ctx.station, self.ctx.operator
             )
 
-    # -- recent & undo --------------------------------------------------------------------
-    def _show_recent(self, rows: list[tuple[LogEntry, Attendee | None]]) -> None:
-        self.recent_entries = rows
-        keep = self.recent.currentRow()
-        self.recent.clear()
-        for e, a in rows:
-            when = e.at.astimezone(self.tz) if self.tz else e.at
-            who = "  ".join(x for x in ((a.name, a.name_zh) if a else ()) if x) or (
-                e.attendee_id or "—"
-            )
-            if e.kind == LogKind.ANNUL:
-                text = f"{when:%H:%M:%S}   ↶ undo · 撤销   {who}   ({e.reason})"
-                colour = "#52606D"
-            else:
-                lk = look(e.outcome) if e.outcome else None
-                status = f"{lk.title_en} · {lk.title_zh}" if lk else ""
-                text = f"{when:%H:%M:%S}   {status}   {who}   [{e.session_id}]"
-                colour = lk.colour if lk else "#52606D"
-                if e.annulled:
-                    text += "   (undone · 已撤销)"
-                    colour = "#9AA5B1"
-            item = QListWidgetItem(text)
-            item.setData(ROLE_ID, e.uuid)
-            item.setForeground(QBrush(QColor(colour)))
-            self.recent.addItem(item)
-        if 0 <= keep < self.recent.count():
-            self.recent.setCurrentRow(keep)
-
-    def _undoable(self, e: LogEntry) -> bool:
-        return (
-            e.kind != LogKind.ANNUL
-            and not e.annulled
-            and e.outcome in (Outcome.ADMITTED, Outcome.EXITED)
-        )
-
-    def undo_last(self) -> None:
-        for e, _a in self.recent_entries:
-            if self._undoable(e):
-                self._ask_undo(e.uuid)
-                return
-        self.message.emit(self.tr("Nothing to undo at this station."), 4000)
-
-    def undo_selected(self) -> None:
-        item = self.recent.currentItem()
-        if item is None:
-            self.undo_last()
-            return
-        uuid = str(item.data(ROLE_ID))
-        entry = next((e for e, _ in self.recent_entries if e.uuid == uuid), None)
-        if entry is None or not self._undoable(entry):
-            self.message.emit(self.tr("Only an admitted check-in can be undone."), 4000)
-            return
-        self._ask_undo(uuid)
-
-    def _ask_undo(self, uuid: str) -> None:
-        dlg = ReasonDialog(
-            self.tr("Undo check-in · 撤销签到"),
-            self.tr("Why is this check-in undone? (kept in the log)"),
-            self.tr("scanned by mistake"),
-            self,
-        )
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.chosen.connect(lambda reason: self.ctx.db.undo(uuid, self.ctx.operator, reason))
-        dlg.open()
-        self.undo_dialog = dlg
-
-    def _undone(self, entry: LogEntry) -> None:
-        self.message.emit(self.tr("Check-in undone."), 4000)
-        self.panel.clear()
-        self.ctx.db.stats()
-        self.ctx.db.recent(self.ctx.station)
-
-    # -- walk-ins & reprints --------------------------------------------------------------
-    def open_walk_in(self) -> None:
-        event = self.ctx.event
-        sessions = [(s.id, f"{s.title} · {s.title_zh}") for s in event.sessions] if event else []
-        dlg = WalkInDialog(sessions, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.submitted.connect(lambda p: self.ctx.db.walk_in(p, self.ctx.station, self.ctx.operator))
-        dlg.open()
-        self.walk_in_dialog = dlg
-
-    def _walked_in(self, attendee: Attendee, code: str) -> None:
-        self.message.emit(self.tr("Walk-in registered: %s") % attendee.display_name, 6000)
-        self.ctx.db.print_badge(
-            attendee.attendee_id, self.ctx.station, self.ctx.operator, "walk-in"
-        )
-        if self.ctx.session_id:
-            self._pending.append(time.monotonic())
-            self.ctx.db.manual_check_in(
-                attendee.attendee_id, self.ctx.session_id, self.ctx.station, self.ctx.operator
-            )
-
-    def reprint_selected(self) -> None:
-        aid = self.selected_attendee()
-        if not aid:
-            self.message.emit(self.tr("Select a person in the search results first."), 4000)
-            self.focus_search()
-            return
-        dlg = ReasonDialog(
-            self.tr("Reprint badge · 补打胸卡"),
-            self.tr("The old badge stops working. Reason for the reprint:"),
-            self.tr("lost badge"),
-            self,
-        )
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.chosen.connect(lambda reason: self.ctx.db.reprint(aid, self.ctx.operator, reason))
-        dlg.open()
-        self.reprint_dialog = dlg
-
-    def _reprinted(self, attendee_id: str, code: str) -> None:
-        self.message.emit(self.tr("New badge issued; the old one is revoked."), 6000)
-        self.ctx.db.print_badge(attendee_id, self.ctx.station, self.ctx.operator, "reprint")
-
-    def _printed(self, attendee_id: str, message: str) -> None:
-        self.last_print = (attendee_id, message)
-        self.message.emit(message, 10000)
-
     # -- counters, status, language -------------------------------------------------------
     def set_stats(self, stats: list[SessionStats]) -> None:
         self.counters.set_stats(stats)
 
     def set_camera_status(self, state: str, message: str) -> None:
+        self._camera = (state, message)
         texts = {
             "starting": ("warn", self.tr("Camera starting…")),
             "running": ("ok", self.tr("Camera on · decoder running")),
@@ -441,6 +444,19 @@ class StaffView(QWidget):
         self.cam_status.set(level, text)
         if state in ("failed", "ended", "stopped"):
             self.preview.set_message(text)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """The search field would take Ctrl+Z as its own text undo: at the desk it undoes
+        the check-in (the field's text is a search, nothing worth undoing)."""
+        if (
+            obj is self.search
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(obj, event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -462,3 +478,6 @@ class StaffView(QWidget):
         self.undo_btn.setText(self.tr("Undo selected (Ctrl+Z)"))
         self.tabs.setTabText(0, self.tr("Search"))
         self.tabs.setTabText(1, self.tr("Recent scans"))
+        self.set_camera_status(*self._camera)  # "Camera off" in the new language too
+        self.set_db_state(self.db_state)
+        self.panel.retranslate()

@@ -31,6 +31,7 @@ QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton#Primary {{ background: {ACCENT}; color: white; border: none; font-weight: 600; }}
 QPushButton#Primary:disabled {{ background: #9DB7D3; }}
+QPushButton:disabled {{ color: #9AA5B1; background: #F1F3F5; border-color: #E4E7EB; }}
 QFrame#Header QPushButton {{ background: rgba(255,255,255,0.12); color: white; border: 1px solid rgba(255,255,255,0.35); }}
 QFrame#Header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
 QLineEdit {{ border: 1px solid {LINE}; border-radius: 6px; padding: 6px 8px; background: white; }}

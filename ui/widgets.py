@@ -80,7 +80,7 @@ class CounterGrid(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(12)
-        self.grid.setVerticalSpacing(6)
+        self.grid.setVerticalSpacing(2)
         self.grid.setColumnStretch(0, 1)
         self.rows: dict[str, tuple[QLabel, QLabel, QProgressBar]] = {}
         self.values: dict[str, int] = {}

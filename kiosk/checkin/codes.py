@@ -23,6 +23,9 @@ _B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _B45_INDEX = {c: i for i, c in enumerate(_B45)}
 _BODY_LEN = 4 + 6 + 2
 _SIG_LEN = 64
+CODE_ALPHABET = frozenset(_B45)
+# The text length of every badge code: the prefix and the Base45 of body and signature.
+CODE_LENGTH = len(PREFIX) + 3 * ((_BODY_LEN + _SIG_LEN) // 2) + 2 * ((_BODY_LEN + _SIG_LEN) % 2)
 MAX_BADGE_ID = 2**48 - 1
 
 

@@ -304,7 +304,7 @@ class CheckinService:
         """A staff PIN typed at the locked kiosk, right or wrong: kept for the audit trail."""
         with self.store.write() as c:
             self.store.append(c, LogKind.PIN_ATTEMPT, self.clock.now(), operator=operator,
-                              data={"ok": bool(ok)})  # fmt: skip
+                              data={"ok": bool(ok), "reason": "accepted" if ok else "wrong PIN"})  # fmt: skip
 
     # -- attendees -------------------------------------------------------------------------
     def validate(self, a: AttendeeInput) -> None:

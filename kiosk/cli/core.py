@@ -250,14 +250,14 @@ def stats(db_path: Path, as_json: bool) -> None:
             return
         click.echo(
             f"{'session':<20}{'registered':>11}{'may attend':>11}{'admitted':>10}{'inside':>8}"
-            "  refused"
+            f"{'repeats':>9}  refused"
         )
         for s in rows:
             inside = str(s.inside) if s.exits_scanned else "-"
             refused = ", ".join(f"{k} {v}" for k, v in sorted(s.refused.items())) or "-"
             click.echo(
                 f"{s.session_id:<20}{s.registered:>11}{s.may_attend:>11}{s.admitted:>10}"
-                f"{inside:>8}  {refused}"
+                f"{inside:>8}{s.repeats:>9}  {refused}"
             )
 
 

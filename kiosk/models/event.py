@@ -91,12 +91,14 @@ class Event:
                 return s
         return None
 
+    def open_sessions(self, now: datetime) -> list[Session]:
+        """The sessions whose check-in window contains `now`, in program order."""
+        return [s for s in self.sessions if s.window(self.checkin_opens_minutes)[0] <= now <= s.end]
+
     def current_session(self, now: datetime) -> Session:
         """The session whose check-in window contains `now`, the latest started first;
         before the day the first, after it the last."""
-        open_now = [
-            s for s in self.sessions if s.window(self.checkin_opens_minutes)[0] <= now <= s.end
-        ]
+        open_now = self.open_sessions(now)
         if open_now:
             # Prefer the one that starts next/most recently started, not restricted ones.
             open_now.sort(key=lambda s: (s.restricted, abs((s.start - now).total_seconds())))

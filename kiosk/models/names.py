@@ -66,18 +66,33 @@ def pinyin_keys(name_zh: str) -> str:
     hanzi = _CJK.findall(name_zh)
     if not hanzi:
         return ""
+    surname, syllables = _surname(hanzi)
+    given = [x for x in (_char_pinyin(c) for c in hanzi[len(surname) :]) if x]
+    # Surname first and given-name-first orders both searchable, and the initials.
+    joined = "".join(syllables + given)
+    initials = "".join(x[0] for x in syllables + given)
+    return " ".join([*syllables, *given, joined, "".join(given + syllables), initials])
+
+
+def _surname(hanzi: list[str]) -> tuple[str, list[str]]:
+    """The surname's characters (compound surnames included) and its pinyin syllables."""
     surname = "".join(hanzi[:2]) if "".join(hanzi[:2]) in _COMPOUND_SURNAMES else hanzi[0]
     syllables = (
         [_SURNAME_READINGS.get(surname[0], _char_pinyin(surname[0]))]
         if len(surname) == 1
         else [_char_pinyin(c) for c in surname]
     )
-    given = [x for x in (_char_pinyin(c) for c in hanzi[len(surname) :]) if x]
-    syllables = [x for x in syllables if x]
-    # Surname first and given-name-first orders both searchable, and the initials.
-    joined = "".join(syllables + given)
-    initials = "".join(x[0] for x in syllables + given)
-    return " ".join([*syllables, *given, joined, "".join(given + syllables), initials])
+    return surname, [x for x in syllables if x]
+
+
+def chinese_surname(name_zh: str) -> tuple[str, str]:
+    """(characters, pinyin) of the surname of a Chinese name; ("", "") for a transliterated
+    foreign name (约翰·史密斯) or a name without Chinese characters."""
+    hanzi = _CJK.findall(name_zh)
+    if not hanzi or "·" in name_zh or "•" in name_zh:
+        return "", ""
+    surname, syllables = _surname(hanzi)
+    return surname, "".join(syllables)
 
 
 def search_keys(name: str, name_zh: str, org: str, org_zh: str, email: str) -> str:

@@ -214,12 +214,19 @@ class SessionStats:
     admitted: int  # distinct attendees admitted (undos excluded)
     inside: int  # admitted minus exited (meaningful where exits are scanned)
     exits_scanned: bool
-    refused: dict[str, int] = field(default_factory=dict)  # outcome value -> count
+    # Refused entry scans by outcome value (Outcome.refused: one definition everywhere);
+    # a repeat scan of someone already checked in is a `repeat`, not a refusal.
+    refused: dict[str, int] = field(default_factory=dict)
+    repeats: int = 0
     may_attend: int = -1  # who may enter (everyone, for open sessions); -1: as registered
 
     def __post_init__(self) -> None:
         if self.may_attend < 0:
             object.__setattr__(self, "may_attend", self.registered)
+
+    @property
+    def refused_total(self) -> int:
+        return sum(self.refused.values())
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -232,4 +239,5 @@ class SessionStats:
             "admitted": self.admitted,
             "inside": self.inside if self.exits_scanned else None,
             "refused": dict(self.refused),
+            "repeats": self.repeats,
         }

@@ -8,9 +8,26 @@ GUI can accept scans while any widget has focus, and swallow the burst's keys.
 
 from __future__ import annotations
 
+from kiosk.checkin.codes import CODE_ALPHABET, CODE_LENGTH, PREFIX
 from kiosk.models.clock import Clock
 
 TERMINATORS = frozenset({"\r", "\n", "\t"})
+
+
+def could_be_code(text: str) -> bool:
+    """True while `text` (typed so far) can still become a Forum Check-in badge code."""
+    if len(text) <= len(PREFIX):
+        return PREFIX.startswith(text)
+    return (
+        text.startswith(PREFIX)
+        and len(text) <= CODE_LENGTH
+        and all(c in CODE_ALPHABET for c in text[len(PREFIX) :])
+    )
+
+
+def is_code_shape(text: str) -> bool:
+    """`text` has a badge code's prefix, alphabet and length (its signature is not checked)."""
+    return len(text) == CODE_LENGTH and could_be_code(text)
 
 
 class KeyBurstDecoder:
@@ -24,6 +41,11 @@ class KeyBurstDecoder:
       (some scanners wait a little before Enter).
 
     A held-down key auto-repeats at 20-40 ms: a burst of one repeated character is never a code.
+
+    Gaps are measured on the keys' own timestamps when they have them (`feed_key(text, t)`,
+    the window system's time of the key press): a stall of the GUI thread delivers the
+    rest of a burst late, all at once, and the burst must still come out as one code.
+    Without timestamps (synthetic keys) the injected clock measures the gaps.
     """
 
     def __init__(
@@ -40,7 +62,8 @@ class KeyBurstDecoder:
         self.idle = idle
         self.max_terminator_gap = max_terminator_gap
         self._chars: list[str] = []
-        self._last = 0.0
+        self._last = 0.0  # clock time the last key was handled (idle flush)
+        self._last_t: float | None = None  # the last key's own timestamp, if it had one
 
     @property
     def in_burst(self) -> bool:
@@ -60,15 +83,23 @@ class KeyBurstDecoder:
     def pending(self) -> str:
         return "".join(self._chars)
 
-    def feed_key(self, text: str) -> str | None:
-        """The text of one key press ("" for keys without text: Shift, arrows …).
+    def gap(self, t: float | None = None) -> float:
+        """Seconds since the previous key: by the keys' timestamps when both have one."""
+        if t is not None and self._last_t is not None:
+            return t - self._last_t
+        return self._clock.monotonic() - self._last
+
+    def feed_key(self, text: str, t: float | None = None) -> str | None:
+        """The text of one key press ("" for keys without text: Shift, arrows …) and the
+        key's own timestamp in seconds, when the window system gave one.
 
         Returns a completed code, or None. Never returns anything for human typing.
         """
         if not text:
             return None
+        gap = self.gap(t)
         now = self._clock.monotonic()
-        gap = now - self._last
+        self._last_t = t
         if text in TERMINATORS:
             code = self._complete() if gap <= self.max_terminator_gap else None
             self._chars.clear()

@@ -131,5 +131,6 @@ def entries(
 
 
 def last_at(c: sqlite3.Connection) -> datetime | None:
-    row = c.execute("SELECT MAX(at) FROM log").fetchone()
+    """The time of the latest scan, exit or undo: where a demo clock carries on from."""
+    row = c.execute("SELECT MAX(at) FROM log WHERE kind IN ('entry', 'exit', 'annul')").fetchone()
     return from_ts(row[0]) if row and row[0] else None

@@ -73,7 +73,10 @@ def stats(store: Store) -> list[SessionStats]:
                 admitted=int(counts["admitted"]) if counts else 0,
                 inside=int(counts["inside"]) if counts else 0,
                 exits_scanned=bool(counts and counts["exits"]),
-                refused={k.value: v for k, v in refused.get(s.id, {}).items()},
+                # One definition of "refused" everywhere (Outcome.refused): a repeat scan of
+                # someone already checked in is counted apart.
+                refused={k.value: v for k, v in refused.get(s.id, {}).items() if k.refused},
+                repeats=refused.get(s.id, {}).get(Outcome.ALREADY_CHECKED_IN, 0),
             )
         )
     return out

@@ -40,7 +40,7 @@ from kiosk.models.records import (
     Station,
     UpsertReport,
 )
-from kiosk.storage import imports, log, project, reports, tickets
+from kiosk.storage import imports, log, project, readviews, reports, tickets
 from kiosk.storage import people as people_q
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.schema import migrations
@@ -242,6 +242,21 @@ class Store:
 
     def last_entry_at(self) -> datetime | None:
         return log.last_at(self.conn)
+
+    # -- read views for the station host's lanes (kiosk.storage.readviews) ---------------
+    def data_version(self) -> int:
+        return readviews.data_version(self)
+
+    def latest_scans(self, limit: int) -> list[readviews.ScanRow]:
+        return readviews.latest_scans(self, limit)
+
+    def presence_map(
+        self, session_id: str, attendee_ids: Iterable[str]
+    ) -> dict[str, readviews.Presence]:
+        return readviews.presence_map(self, session_id, attendee_ids)
+
+    def probe_write(self) -> None:
+        readviews.probe_write(self)
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply committed import chunks still pending, one transaction each (~1,000 rows:

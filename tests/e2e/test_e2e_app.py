@@ -85,12 +85,16 @@ def test_kiosk_mode_records_self_check_ins(demo_db: Path, tmp_path: Path) -> Non
     assert [(e.attendee_id, e.method) for e in entries] == [(aid, Method.SELF)]  # type: ignore[attr-defined]
 
 
-def test_missing_database_is_one_clear_message(tmp_path: Path) -> None:
+def test_missing_database_opens_the_window_with_a_choice(tmp_path: Path) -> None:
+    # Issue 11, item 4: the window opens and offers to create it or open another (see
+    # tests/ui/test_ui_database_state.py); nothing is created until someone chooses.
     missing = tmp_path / "nowhere" / "event.sqlite"
-    proc = run_app(tmp_path, "--db", str(missing), "--camera", "none")
-    assert proc.returncode == 2
-    assert str(missing) in proc.stderr and "no such database" in proc.stderr
+    proc = run_app(tmp_path, "--db", str(missing), "--camera", "none", "--exit-after", "4")
+    assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
+    log = (tmp_path / "home" / "forum-checkin.log").read_text(encoding="utf-8")
+    assert str(missing) in log and "no such database" in log
+    assert not missing.parent.exists()
 
 
 def test_corrupt_database_is_reported_without_a_traceback(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
+from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
 from ui.dashboard import DashboardSource, DashboardView
 from ui.dashboard.exports import EXPORTS, ExportDone, ExportSpec
@@ -98,9 +99,14 @@ def demo(tmp_path: Path) -> Iterator[DemoEvent]:
 @pytest.fixture
 def open_view(qtbot: QtBot, cjk_fonts: list[str]) -> Iterator[OpenView]:
     views: list[DashboardView] = []
+    hosts: list[StationProcess] = []
 
     def make(path: Path, clock: ManualClock) -> DashboardView:
-        source = DashboardSource(path, clock, interval_ms=POLL_MS)
+        # The dashboard reads through the station host, as in the app: no SQLite here.
+        host = StationProcess(path)
+        host.start()
+        hosts.append(host)
+        source = DashboardSource(host, clock, interval_ms=POLL_MS)
         view = DashboardView(source, clock)
         qtbot.addWidget(view)
         view.resize(1600, 1000)
@@ -112,6 +118,8 @@ def open_view(qtbot: QtBot, cjk_fonts: list[str]) -> Iterator[OpenView]:
     for v in views:
         v.shutdown()
         assert not v.source.running
+    for h in hosts:
+        h.stop()
 
 
 def wait_snapshot(qtbot: QtBot, view: DashboardView) -> None:
@@ -145,7 +153,7 @@ def test_the_numbers_shown_are_the_store_s(
         assert card.percent_label.text() == f"{s.admitted / s.capacity:.0%}"
         assert card.capacity_label.text().endswith(f"{s.admitted:,} / {s.capacity:,}")
         assert card.inside_label.isHidden()  # no exit scanned yet
-    assert view.cards["opening"].title_zh_label.full_text() == "开幕全体大会"
+    assert view.cards["opening"].title_zh_label.text() == "开幕全体大会"
 
     # Arrivals: bars sum to the admitted count; buckets are 10 minutes.
     assert sum(view.chart.values) == 23
@@ -545,3 +553,32 @@ def test_follows_the_program_until_a_session_is_chosen(
     qtbot.waitUntil(
         lambda: [a.attendee_id for a in view.absent_model.rows] == expected, timeout=5000
     )
+
+
+def test_card_titles_are_never_cut_off(demo: DemoEvent, open_view: OpenView, qtbot: QtBot) -> None:
+    """Issue 11, item 21: "Energy Transition Sub-for…" on a 1366-pixel-wide wall."""
+    view = open_view(demo.path, demo.clock)
+    wait_snapshot(qtbot, view)
+    for width in (1366, 1920):
+        view.resize(width, 760)
+        qtbot.wait(50)
+        for card in view.cards.values():
+            for label in (card.title_label, card.title_zh_label):
+                assert "…" not in label.text()
+                assert label.fits(), (width, label.text(), label.size())
+    titles = [c.title_label for c in view.cards.values()]
+    assert len({t.height() for t in titles}) == 1  # two lines kept each: the numbers line up
+    assert titles[1].text() == "Energy Transition Sub-forum"
+
+
+def test_refused_count_is_the_event_s_not_the_visible_rows(
+    demo: DemoEvent, open_view: OpenView, qtbot: QtBot
+) -> None:
+    """Issue 11, item 6: "0 refused" while `stats` and the PDF report counted 7."""
+    for junk in range(7):
+        demo.service.check_in(f"https://example.com/{junk}", "opening")
+    demo.admit(40)  # the refusals drop out of the 30 latest scans
+    view = open_view(demo.path, demo.clock)
+    wait_snapshot(qtbot, view)
+    assert all(r.outcome is None or not r.outcome.refused for r in view.snapshot.recent)
+    assert "7 refused" in view.scans_note.text()

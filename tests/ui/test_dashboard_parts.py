@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.station.snapshot import fill_buckets
 from ui.dashboard.chart import y_scale
-from ui.dashboard.snapshot import fill_buckets
 
 T0 = datetime(2024, 11, 4, 0, 0, tzinfo=UTC)  # 08:00 in Beijing
 

@@ -18,23 +18,27 @@ def test_print_once_and_no_printer(demo_db: Path, tmp_path: Path, qapp: object) 
     desk = BadgeDesk(service)
     aid = next(store.attendees()).attendee_id
 
+    def print_it(reason: str) -> str:
+        job = desk.prepare(aid, operator="amy", reason=reason)
+        return print_one(job, desk.renderer, lambda j: desk.record(j, "amy"), tmp_path)
+
     # No printer here: the PDF is saved, nothing is logged, so the desk can try again.
-    msg = print_one(desk, aid, "amy", "walk-in", tmp_path)
+    msg = print_it("walk-in")
     assert "No printer" in msg and "无打印机" in msg
     assert list(tmp_path.glob(f"badge-{aid}-v*.pdf"))
     assert store.prints(aid) == []
-    assert "No printer" in print_one(desk, aid, "amy", "walk-in", tmp_path)
+    assert "No printer" in print_it("walk-in")
 
     # Once a print reached a printer, printing the same badge again is refused.
     job = desk.prepare(aid)
     assert job is not None
     desk.record(job, "amy")
-    assert print_one(desk, aid, "amy", "again", tmp_path) == ALREADY_PRINTED
+    assert print_it("again") == ALREADY_PRINTED
 
     # A reprint issues a new code (the old one is refused at the door) and may print.
     old = service.badge_code(aid)
     new = service.reprint_badge(aid, "amy", "lost badge")
-    assert "No printer" in print_one(desk, aid, "amy", "reprint", tmp_path)
+    assert "No printer" in print_it("reprint")
     assert service.check_in(old, "opening").outcome is Outcome.REVOKED_BADGE
     assert service.check_in(new, "opening").outcome is Outcome.ADMITTED
     store.close()

@@ -15,7 +15,9 @@ from ui.screenshots import forge
 from ui.settings import DEFAULT_PIN
 
 
-def test_kiosk_never_shows_search_or_lists(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
+def test_kiosk_never_shows_search_or_lists(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: Any
+) -> None:
     shell = make_shell(demo_db, mode="kiosk")
     win = shell.window
     win.set_mode("kiosk")
@@ -36,10 +38,19 @@ def test_kiosk_never_shows_search_or_lists(qtbot: Any, make_shell: Any, demo_db:
         (res.name_zh or res.name) in shown and "Grand Ballroom" in shown and "二层大宴会厅" in shown
     )
     assert res.organization not in shown  # privacy: nothing beyond the greeting
-    # A refused badge sends the person to the front desk.
+    # A refused badge sends the person to the front desk (after the welcome's minimum time
+    # and a moment of the attract screen: the next person sees their own result appear).
     with qtbot.waitSignal(win.result_shown, timeout=10000):
         win.submit_code(forge(code), Method.CAMERA)
-    assert "请前往服务台" in kiosk.where1.text() and "front desk" in kiosk.where2.text()
+    assert kiosk.result is not None and kiosk.result.outcome is Outcome.ADMITTED
+    ui_clock.advance(3)
+    qtbot.waitUntil(lambda: kiosk.screen_name != "result", timeout=5000)  # between people
+    qtbot.waitUntil(
+        lambda: kiosk.result is not None and kiosk.result.outcome is Outcome.FORGED_CODE,
+        timeout=5000,
+    )
+    # Nobody's name: the kiosk's language (English) first, then Chinese.
+    assert "front desk" in kiosk.where1.text() and "请前往服务台" in kiosk.where2.text()
 
 
 def test_kiosk_refuses_to_quit_without_the_pin(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
@@ -70,6 +81,7 @@ def test_staff_gesture_opens_the_pin_dialog(qtbot: Any, make_shell: Any, demo_db
     win.set_mode("kiosk")
     win.activateWindow()
     qtbot.waitExposed(win)
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)  # an application shortcut needs it
     QTest.keyClick(
         win, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )

@@ -50,11 +50,19 @@ def test_camera_scan_admits_then_amber(
     assert "Checked in" in panel.reason.text() and "签到成功" in panel.reason.text()
     assert aid in admitted_ids(demo_db)
     assert win.staff.preview.frames > 0  # the preview got frames
-    # The looping video shows the badge again; after the debounce interval it is a new scan.
+    # The looping video shows the badge again; after the debounce interval it is a new scan,
+    # recorded, but it does not replace the person's welcome (the camera's echo).
     ui_clock.advance(5)
     with qtbot.waitSignal(win.result_shown, timeout=15000) as second:
         pass
     assert second.args[0].outcome is Outcome.ALREADY_CHECKED_IN
+    assert panel.state == "ok" and panel.result is not None
+    assert panel.result.log_uuid == res.log_uuid
+    # Long after, the same badge again is news: amber.
+    ui_clock.advance(90)
+    with qtbot.waitSignal(win.result_shown, timeout=15000) as third:
+        pass
+    assert third.args[0].outcome is Outcome.ALREADY_CHECKED_IN
     assert panel.state == "warn"
     assert "已签到" in panel.title_zh.text()
 
@@ -133,9 +141,9 @@ def test_undo_last_check_in_with_a_reason(qtbot: Any, make_shell: Any, demo_db: 
     qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=10000)
     with qtbot.waitSignal(win.result_shown, timeout=10000):
         win.submit_code(code, Method.HANDHELD)
-    qtbot.waitUntil(lambda: bool(win.staff.recent_entries), timeout=5000)
-    win.staff.undo_last()
-    dlg = win.staff.undo_dialog
+    qtbot.waitUntil(lambda: bool(win.staff.recent.rows), timeout=5000)
+    win.staff.actions.undo_selected()
+    dlg = win.staff.actions.undo_dialog
     dlg.reason.setText("wrong person")
     with qtbot.waitSignal(shell.db.undone, timeout=10000) as undone:
         dlg._ok()
@@ -155,8 +163,8 @@ def test_walk_in_registration_creates_attendee_and_checks_in(
     shell = make_shell(demo_db)
     win = shell.window
     qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=10000)
-    win.staff.open_walk_in()
-    dlg = win.staff.walk_in_dialog
+    win.staff.actions.open_walk_in()
+    dlg = win.staff.actions.walk_in_dialog
     dlg._submit()  # no name: refused with a message, nothing sent
     assert "required" in dlg.error.text() and dlg.isVisible()
     dlg.name.setText("Grace Hopper")
@@ -167,15 +175,15 @@ def test_walk_in_registration_creates_attendee_and_checks_in(
         dlg._submit()
     res = got.args[0]
     assert res.outcome is Outcome.ADMITTED and res.name == "Grace Hopper"
-    qtbot.waitUntil(lambda: win.staff.last_print is not None, timeout=15000)
-    assert win.staff.last_print[0] == res.attendee_id
+    qtbot.waitUntil(lambda: win.staff.actions.last_print is not None, timeout=15000)
+    assert win.staff.actions.last_print[0] == res.attendee_id
     store = Store.open(demo_db)
     try:
         a = store.find_attendee("grace.walkin@example.com")
         assert a is not None and a.walk_in
         # No printer here: the badge PDF is saved and no print is logged, so the desk
         # can still print it once a printer is connected.
-        assert "PDF" in win.staff.last_print[1]
+        assert "PDF" in win.staff.actions.last_print[1]
         assert store.prints(a.attendee_id) == []
     finally:
         store.close()
@@ -191,8 +199,8 @@ def test_reprint_revokes_the_old_badge(qtbot: Any, make_shell: Any, demo_db: Pat
     qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=10000)
     win.staff.search.setText(person.email)
     qtbot.waitUntil(lambda: win.staff.results.count() == 1, timeout=5000)
-    win.staff.reprint_selected()
-    dlg = win.staff.reprint_dialog
+    win.staff.actions.reprint_selected()
+    dlg = win.staff.actions.reprint_dialog
     with qtbot.waitSignal(shell.db.reprinted, timeout=10000) as got:
         dlg._ok()
     new_code = got.args[1]
@@ -227,7 +235,7 @@ def test_database_write_failure_shows_red_not_recorded(
         # An unknown session makes the service refuse the write: the desk must say so.
         win.ctx.session_id = "no-such-session"
         win.submit_code(code, Method.HANDHELD)
-    assert failed.args[0] == "check-in" and "no-such-session" in failed.args[1]
+    assert failed.args[0] == "check-in" and "no-such-session" in failed.args[2]
     assert win.staff.panel.state == "error"
     assert "未能记录" in win.staff.panel.title_zh.text()
 

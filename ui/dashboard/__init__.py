@@ -1,6 +1,6 @@
 """The organizer dashboard: `DashboardView` fed by a polling `DashboardSource`."""
 
-from ui.dashboard.snapshot import DashboardSnapshot
+from kiosk.station.snapshot import DashboardSnapshot
 from ui.dashboard.source import DashboardSource
 from ui.dashboard.view import DashboardView
 

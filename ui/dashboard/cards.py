@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -48,8 +48,10 @@ class SessionCard(QFrame):
         top.addWidget(self.room_label, 1)
         lay.addLayout(top)
 
-        self.title_label = _elided(session.title, "CardTitle")
-        self.title_zh_label = _elided(session.title_zh, "CardTitleZh")
+        # Titles wrap (two lines kept for each, so that the cards' numbers line up):
+        # "Energy Transition Sub-forum" is never cut to "Energy Transition Sub-for…".
+        self.title_label = WrapLabel(session.title, "CardTitle")
+        self.title_zh_label = WrapLabel(session.title_zh, "CardTitleZh", lines=1)
         for w in (self.title_label, self.title_zh_label):
             lay.addWidget(w)
         lay.addSpacing(4)
@@ -127,6 +129,34 @@ class SessionCard(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.session_id)
         super().mousePressEvent(event)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that keeps room for `lines` lines and grows past them."""
+
+    def __init__(self, text: str, name: str, lines: int = 2) -> None:
+        super().__init__(text)
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setToolTip(text)
+        self.lines = lines
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+
+    def fits(self) -> bool:
+        """The whole text is shown at the label's width and height."""
+        return QLabel.heightForWidth(self, self.width()) <= self.height()
+
+    def _reserved(self) -> int:
+        return self.fontMetrics().lineSpacing() * self.lines
+
+    def heightForWidth(self, width: int) -> int:
+        return max(super().heightForWidth(width), self._reserved())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self._reserved()))
 
 
 class ElidedLabel(QLabel):

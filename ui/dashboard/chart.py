@@ -9,7 +9,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from ui.dashboard.snapshot import Arrivals
+from kiosk.station.snapshot import Arrivals
 from ui.dashboard.style import GREEN, LINE, MUTED
 
 
@@ -23,7 +23,7 @@ class ArrivalsChart(QChartView):
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(110)
         self.setStyleSheet("background: transparent;")
         self._chart = chart
         self._series = QBarSeries()

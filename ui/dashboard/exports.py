@@ -1,45 +1,26 @@
 """The dashboard's export buttons: which domain export each runs, and a worker to run it.
 
-An export opens its own Store on the database file inside a worker thread (one owner per
-connection), reports progress by signal, and ends with the written path or one clear
-message naming what failed and where. The GUI thread never waits for it.
+An export runs in the station host's jobs lane (the child process that owns every SQLite
+connection), started from a worker thread here; progress comes back by signal, and the
+export ends with the written path or one clear message naming what failed and where. The
+GUI thread never waits for it.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
 
-from kiosk.models.errors import KioskError
-from kiosk.storage.store import Store
+from kiosk.station.process import StationDown, StationFailed, StationProcess
+from kiosk.station.protocol import Export, ExportDone
 from ui.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ExportJob:
-    """What an export function gets: its own store, where to write, and what for."""
-
-    store: Store
-    out: Path
-    session_id: str
-    now: datetime
-    progress: Progress
-
-
-@dataclass(frozen=True, slots=True)
-class ExportDone:
-    path: str
-    rows: int = -1  # rows written (tables), -1 when not counted
-    pages: int = -1  # pages written (the PDF report)
+__all__ = ["EXPORTS", "ExportDone", "ExportRunner", "ExportSpec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,39 +29,13 @@ class ExportSpec:
     title: str  # English; the view passes it through tr()
     suffix: str  # ".csv"
     file_filter: str
-    run: Callable[[ExportJob], ExportDone]  # calls the domain (imported when first run)
+    what: str  # what kiosk.formats.export.export writes, or "report" (the PDF report)
+    fmt: str  # csv | xlsx | pdf
     per_session: bool = False  # about the selected session only
 
     def default_name(self, event_id: str, session_id: str) -> str:
         part = f"-{session_id}" if self.per_session and session_id else ""
         return f"{event_id}-{self.key}{part}{self.suffix}"
-
-
-def _table(what: str, fmt: str, per_session: bool = False) -> Callable[[ExportJob], ExportDone]:
-    """kiosk.formats.export.export: CSV with BOM, or XLSX with a sheet per session and a summary."""
-
-    def run(job: ExportJob) -> ExportDone:
-        from kiosk.formats.export import export
-
-        summary = export(
-            job.store,
-            what,
-            fmt,
-            job.out,
-            now=job.now,
-            session_id=job.session_id if per_session else None,
-            progress=job.progress,
-        )
-        return ExportDone(str(summary.path), rows=summary.rows)
-
-    return run
-
-
-def _report(job: ExportJob) -> ExportDone:
-    from kiosk.formats.report import write_report
-
-    result = write_report(job.store, job.out, job.now)
-    return ExportDone(str(result.path), pages=result.pages)
 
 
 CSV = "CSV (*.csv)"
@@ -93,35 +48,40 @@ EXPORTS: tuple[ExportSpec, ...] = (
         str(QT_TRANSLATE_NOOP("DashboardView", "Attendance, all sessions (CSV)")),
         ".csv",
         CSV,
-        _table("attendance", "csv"),
+        "attendance",
+        "csv",
     ),
     ExportSpec(
         "attendance",
         str(QT_TRANSLATE_NOOP("DashboardView", "Attendance, a sheet per session (Excel)")),
         ".xlsx",
         XLSX,
-        _table("attendance", "xlsx"),
+        "attendance",
+        "xlsx",
     ),
     ExportSpec(
         "scans",
         str(QT_TRANSLATE_NOOP("DashboardView", "Scan log, refused scans and undos too (CSV)")),
         ".csv",
         CSV,
-        _table("scans", "csv"),
+        "scans",
+        "csv",
     ),
     ExportSpec(
         "scans",
         str(QT_TRANSLATE_NOOP("DashboardView", "Scan log (Excel)")),
         ".xlsx",
         XLSX,
-        _table("scans", "xlsx"),
+        "scans",
+        "xlsx",
     ),
     ExportSpec(
         "no-shows",
         str(QT_TRANSLATE_NOOP("DashboardView", "Not yet arrived, selected session (CSV)")),
         ".csv",
         CSV,
-        _table("no-shows", "csv", per_session=True),
+        "no-shows",
+        "csv",
         per_session=True,
     ),
     ExportSpec(
@@ -129,7 +89,8 @@ EXPORTS: tuple[ExportSpec, ...] = (
         str(QT_TRANSLATE_NOOP("DashboardView", "Not yet arrived, selected session (Excel)")),
         ".xlsx",
         XLSX,
-        _table("no-shows", "xlsx", per_session=True),
+        "no-shows",
+        "xlsx",
         per_session=True,
     ),
     ExportSpec(
@@ -137,7 +98,8 @@ EXPORTS: tuple[ExportSpec, ...] = (
         str(QT_TRANSLATE_NOOP("DashboardView", "Attendance report (PDF)")),
         ".pdf",
         PDF,
-        _report,
+        "report",
+        "pdf",
     ),
 )
 
@@ -148,47 +110,29 @@ class _ExportWorker(QObject):
     progress = Signal(int, int)
 
     def __init__(
-        self, spec: ExportSpec, db_path: Path, out: Path, session_id: str, now: datetime
+        self, spec: ExportSpec, host: StationProcess, out: Path, session_id: str, now: datetime
     ) -> None:
         super().__init__()
-        self.spec, self.db_path, self.out = spec, db_path, out
+        self.spec, self.host, self.out = spec, host, out
         self.session_id, self.now = session_id, now
         self.outcome: ExportDone | str = f"{out}: the export did not run"
 
     @Slot()
     def run(self) -> None:
+        spec = self.spec
+        request = Export(
+            spec.what, spec.fmt, self.out, self.session_id if spec.per_session else None, self.now
+        )
         try:
-            if not self.out.parent.is_dir():
-                raise KioskError(
-                    f"{self.out}: cannot write: the folder {self.out.parent} does not exist"
-                )
-            if not self.db_path.is_file():  # Store.open would create an empty one
-                raise KioskError(f"{self.db_path}: no such database")
-            store = Store.open(self.db_path)
-            try:
-                job = ExportJob(store, self.out, self.session_id, self.now, self._progress)
-                result = self.spec.run(job)
-            finally:
-                store.close()
-        except KioskError as exc:
-            self._fail(str(exc))
-        except OSError as exc:
-            where = exc.filename or self.out
-            self._fail(f"{where}: {exc.strerror or exc}")
-        except (sqlite3.Error, ValueError) as exc:
-            self._fail(f"{self.db_path}: {exc}")
-        except Exception as exc:  # a bug in an export must not take the dashboard down
-            log.exception("export %s to %s failed", self.spec.key, self.out)
-            self._fail(f"{self.out}: export failed ({type(exc).__name__}: {exc})")
-        else:
+            result = self.host.call("jobs", request, timeout=None, progress=self._progress)
+            assert isinstance(result, ExportDone)
             self.outcome = result
+        except (StationDown, StationFailed) as exc:
+            self.outcome = str(exc)
         finally:
             thread = self.thread()
             if thread is not None:
                 thread.quit()
-
-    def _fail(self, message: str) -> None:
-        self.outcome = message
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.emit(int(done), int(total))
@@ -213,13 +157,13 @@ class ExportRunner(QObject):
         return self._thread is not None
 
     def start(
-        self, spec: ExportSpec, db_path: Path, out: Path, now: datetime, session_id: str = ""
+        self, spec: ExportSpec, host: StationProcess, out: Path, now: datetime, session_id: str = ""
     ) -> bool:
         if self._thread is not None:
             return False
         thread = QThread()
         thread.setObjectName(f"export-{spec.key}")
-        worker = _ExportWorker(spec, Path(db_path), Path(out), session_id, now)
+        worker = _ExportWorker(spec, host, Path(out), session_id, now)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self.progress)

@@ -1,25 +1,24 @@
-"""The dashboard's data: a worker thread with its own read connection that polls the store.
+"""The dashboard's data: a worker thread that polls the station host's reader lane.
 
 `DashboardSource` lives in the GUI thread; its `_Poller` lives in a QThread created here and
-opens `Store.open(path)` inside that thread (one owner per connection). Every `interval_ms`
-the poller reads SQLite's `PRAGMA data_version` (it changes when any other connection
-commits: a station's check-in, an import) and only when it changed (or the selected session did, or on demand) runs the heavy queries and emits a
-`DashboardSnapshot`. Only the GUI thread touches widgets: snapshots travel by signal.
+asks the station host (the child process that owns every SQLite connection) for a
+`Snapshot` every `interval_ms`. The host answers `Unchanged` unless SQLite's data version
+(it changes when any other connection commits: a station's check-in, an import) or the
+session moved, so the heavy queries run only when something changed. Only the GUI thread
+touches widgets: snapshots travel by signal.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from kiosk.models.clock import Clock
-from kiosk.models.errors import KioskError
-from kiosk.models.event import Event
-from kiosk.storage.store import Store
-from ui.dashboard.snapshot import DashboardSnapshot, collect, data_version
+from kiosk.station.process import StationDown, StationFailed, StationProcess
+from kiosk.station.protocol import Snapshot, Unchanged
+from kiosk.station.snapshot import DashboardSnapshot
 from ui.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
@@ -31,13 +30,11 @@ class _Poller(QObject):
     failed = Signal(str)
     idle = Signal(object)  # datetime of a poll that found nothing new
 
-    def __init__(self, db_path: Path, clock: Clock, interval_ms: int, session: str) -> None:
+    def __init__(self, host: StationProcess, clock: Clock, interval_ms: int, session: str) -> None:
         super().__init__()
-        self._path = db_path
+        self._host = host
         self._clock = clock
         self._interval = interval_ms
-        self._store: Store | None = None
-        self._event: Event | None = None
         self._timer: QTimer | None = None
         self._session = session
         self._last: tuple[int, str] | None = None
@@ -74,63 +71,40 @@ class _Poller(QObject):
 
     @Slot()
     def poll(self) -> None:
+        now = self._clock.now()
         try:
-            store = self._open()
-            assert self._event is not None
-            version = data_version(store)
-            session = self._session or self._event.current_session(self._clock.now()).id
-            if self._last == (version, session):
-                self.idle.emit(self._clock.now())
-                return
-            snap = collect(store, self._event, session, self._clock.now())
-            self._last = (version, session)
-            self._error = ""
-            self.snapshot.emit(snap)
-        except (KioskError, sqlite3.Error, OSError, ValueError) as exc:
-            self._report(exc)
-        except Exception as exc:  # a bug must not stop the wall display: say so, keep polling
-            log.exception("dashboard poll of %s failed", self._path)
-            self._report(RuntimeError(f"unexpected error ({type(exc).__name__}: {exc})"))
+            reply = self._host.call("reader", Snapshot(self._session, now, self._last), timeout=120)
+        except (StationDown, StationFailed) as exc:
+            self._report(str(exc))
+            return
+        if isinstance(reply, Unchanged):
+            self.idle.emit(now)
+            return
+        assert isinstance(reply, DashboardSnapshot)
+        self._last = (reply.version, reply.session_id)
+        self._error = ""
+        self.snapshot.emit(reply)
 
     @Slot()
     def shutdown(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._close()
         thread = self.thread()
         if thread is not None:
             thread.quit()
 
-    def _open(self) -> Store:
-        if self._store is None:
-            if not self._path.is_file():
-                raise KioskError(f"{self._path}: no such database")
-            self._store = Store.open(self._path)
-            self._event = self._store.event()
-        return self._store
-
-    def _close(self) -> None:
-        if self._store is not None:
-            try:
-                self._store.close()
-            finally:
-                self._store = None
-                self._event = None
-
-    def _report(self, exc: Exception) -> None:
-        where = str(self._path)
-        text = str(exc) if where in str(exc) else f"{where}: {exc}"
-        # A broken connection is reopened on the next poll (file replaced, disk back).
-        self._close()
-        self._last = None
+    def _report(self, text: str) -> None:
+        where = str(self._host.db_path)
+        text = text if where in text else f"{where}: {text}"
+        self._last = None  # read everything again once the database is back
         if text != self._error:
             self._error = text
-            log.warning("dashboard cannot read %s: %s", where, exc)
+            log.warning("dashboard cannot read %s: %s", where, text)
         self.failed.emit(text)
 
 
 class DashboardSource(QObject):
-    """Polls the event database in a worker thread and emits `DashboardSnapshot`s."""
+    """Polls the station host in a worker thread and emits `DashboardSnapshot`s."""
 
     snapshot_ready = Signal(object)  # DashboardSnapshot
     failed = Signal(str)  # one clear message naming the database
@@ -143,13 +117,13 @@ class DashboardSource(QObject):
 
     def __init__(
         self,
-        db_path: str | Path,
+        host: StationProcess,
         clock: Clock,
         interval_ms: int = DEFAULT_INTERVAL_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.db_path = Path(db_path)
+        self.host = host
         self.clock = clock
         self.latest: DashboardSnapshot | None = None
         self._thread: QThread | None = None
@@ -157,6 +131,10 @@ class DashboardSource(QObject):
         self._interval = interval_ms
         self._session = ""
         self.gc_guard = GuiThreadGc(self)
+
+    @property
+    def db_path(self) -> Path:
+        return self.host.db_path
 
     @property
     def running(self) -> bool:
@@ -167,7 +145,7 @@ class DashboardSource(QObject):
             return
         thread = QThread()
         thread.setObjectName("dashboard-poller")
-        poller = _Poller(self.db_path, self.clock, self._interval, self._session)
+        poller = _Poller(self.host, self.clock, self._interval, self._session)
         poller.moveToThread(thread)
         thread.started.connect(poller.start)
         thread.finished.connect(poller.deleteLater)

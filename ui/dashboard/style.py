@@ -60,6 +60,7 @@ def capacity_colour(fraction: float) -> str:
 
 STYLE = f"""
 #DashboardView {{ background: {PAGE}; }}
+#DashBodyInner, QScrollArea#DashBody {{ background: {PAGE}; }}
 #DashHeader {{ background: qlineargradient(x1:0, y1:0, x2:1, y2:0,
     stop:0 {NAVY}, stop:1 {NAVY_2}); }}
 #DashHeader QLabel {{ color: white; background: transparent; }}

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from kiosk.models.records import Attendee, LogKind
-from ui.dashboard.snapshot import ScanRow
+from kiosk.station.snapshot import ScanRow
 from ui.dashboard.style import GREY, MUTED, UNDONE, outcome_label
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -31,14 +32,34 @@ from PySide6.QtWidgets import (
 
 from kiosk.models.clock import Clock
 from kiosk.models.event import Event
+from kiosk.station.snapshot import DashboardSnapshot
 from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec
 from ui.dashboard.header import DashHeader, translated
-from ui.dashboard.snapshot import DashboardSnapshot
 from ui.dashboard.source import DashboardSource
 from ui.dashboard.style import STYLE, bi
 from ui.dashboard.tables import AttendeeFilter, AttendeeModel, ScanModel, ScanTable, plain_table
+
+
+class FitScroll(QScrollArea):
+    """Fills its viewport with the widget, scrolling only below the widget's minimum
+    height (QScrollArea's own resizing follows heightForWidth: wrapped card titles would
+    ask for their preferred height and scroll a wall display that has room)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        w = self.widget()
+        if w is not None:
+            view = self.viewport().size()
+            w.resize(view.width(), max(view.height(), w.minimumSizeHint().height()))
 
 
 class DashboardView(QWidget):
@@ -72,6 +93,8 @@ class DashboardView(QWidget):
         root.addWidget(self._build_header())
 
         body = QWidget()
+        body.setObjectName("DashBodyInner")
+        body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         grid = QVBoxLayout(body)
         grid.setContentsMargins(20, 16, 20, 12)
         grid.setSpacing(14)
@@ -95,7 +118,15 @@ class DashboardView(QWidget):
         lower.setRowStretch(0, 1)
         lower.setRowStretch(1, 1)
         grid.addLayout(lower, 1)
-        root.addWidget(body, 1)
+        # On a small screen (a 1366×768 laptop) the body scrolls rather than being cut off;
+        # on a wall display it fills the screen as before.
+        self.body_scroll = FitScroll()
+        self.body_scroll.setObjectName("DashBody")
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setWidget(body)
+        self.body_scroll.setMinimumHeight(200)
+        root.addWidget(self.body_scroll, 1)
         root.addWidget(self._build_status())
         self._status(lambda: self.tr("Event database: %1").replace("%1", str(source.db_path)), "")
 
@@ -252,8 +283,7 @@ class DashboardView(QWidget):
         self._show_selected(snap)
         sessions = {s.id: s.title for s in snap.event.sessions}
         self.scan_model.set_rows(snap.recent, self._tz, sessions)
-        refused = sum(1 for r in snap.recent if r.outcome is not None and r.outcome.refused)
-        self._refused = refused if snap.recent else None
+        self._refused = snap.refused  # the event's, as `stats` and the PDF report count it
         self._show_scans_note()
         self.message.hide()
         self._problem = ""
@@ -370,7 +400,7 @@ class DashboardView(QWidget):
             self._status(lambda: self.tr("An export is already running."), "error")
             return False
         return self.exports.start(
-            spec, self.source.db_path, out, self.clock.now(), self.selected_session
+            spec, self.source.host, out, self.clock.now(), self.selected_session
         )
 
     @Slot(str)

@@ -1,7 +1,7 @@
-"""What the dashboard shows, read from the store in one go (no Qt here: plain data).
+"""What the organizers' dashboard shows, read in one transaction (no Qt: plain data).
 
-`collect()` runs in the dashboard's worker thread on that thread's own Store connection;
-the snapshot it returns is immutable, so the GUI thread can read it without locks.
+`collect()` runs in the station host's reader lane on that lane's own connection; the
+snapshot it returns is immutable and travels pickled to the GUI.
 """
 
 from __future__ import annotations
@@ -11,29 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.models.event import Event
-from kiosk.models.outcomes import Outcome
-from kiosk.models.records import Attendee, LogEntry, LogKind, SessionStats
+from kiosk.models.records import Attendee, SessionStats
+from kiosk.storage.readviews import ScanRow
 from kiosk.storage.store import Store
 
+__all__ = ["BUCKET_MINUTES", "RECENT_SCANS", "Arrivals", "DashboardSnapshot", "ScanRow"]
 RECENT_SCANS = 30
 BUCKET_MINUTES = 10
-
-
-@dataclass(frozen=True, slots=True)
-class ScanRow:
-    """One line of the latest scans: a log entry with the attendee's name resolved."""
-
-    seq: int
-    at: datetime
-    kind: LogKind
-    outcome: Outcome | None
-    session_id: str
-    station: str
-    attendee_id: str | None
-    name: str
-    name_zh: str
-    organization: str
-    annulled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +42,18 @@ class DashboardSnapshot:
     recent: tuple[ScanRow, ...]
     session_id: str  # the session whose not-yet-arrived list is included
     not_arrived: tuple[Attendee, ...]
+    version: int = 0  # the reader connection's data version when it was taken
+
+    @property
+    def refused(self) -> int:
+        """Refused entry scans of the whole event (the same count as `stats` and the PDF
+        report: Outcome.refused, undone ones excluded)."""
+        return sum(s.refused_total for s in self.stats)
 
 
-def data_version(store: Store) -> int:
-    """SQLite's per-connection data version: it changes when another connection commits."""
-    row = store.one("PRAGMA data_version")
-    return int(row[0]) if row else 0
-
-
-def collect(store: Store, event: Event, session_id: str, now: datetime) -> DashboardSnapshot:
+def collect(
+    store: Store, event: Event, session_id: str, now: datetime, version: int = 0
+) -> DashboardSnapshot:
     """Read everything the dashboard shows for `session_id` (the selected session), in one
     read transaction: a check-in committed meanwhile is in all of the numbers or none."""
     store.conn.execute("BEGIN")
@@ -81,7 +68,7 @@ def collect(store: Store, event: Event, session_id: str, now: datetime) -> Dashb
             )
             for s in event.sessions
         }
-        recent = tuple(_scan_rows(store, _latest(store, RECENT_SCANS)))
+        recent = tuple(store.latest_scans(RECENT_SCANS))
         not_arrived = tuple(store.no_shows(session_id))
     finally:
         store.conn.execute("COMMIT")
@@ -93,6 +80,7 @@ def collect(store: Store, event: Event, session_id: str, now: datetime) -> Dashb
         recent=recent,
         session_id=session_id,
         not_arrived=not_arrived,
+        version=version,
     )
 
 
@@ -119,32 +107,3 @@ def fill_buckets(
 
 def _floor(at: datetime, minutes: int) -> datetime:
     return at.replace(minute=at.minute - at.minute % minutes, second=0, microsecond=0)
-
-
-def _latest(store: Store, n: int) -> list[LogEntry]:
-    """The newest `n` entry/exit scans (annul entries only mark what they undo; walk-ins
-    and reprints are not scans)."""
-    return list(store.log(newest_first=True, limit=n, kinds=(LogKind.ENTRY, LogKind.EXIT)))
-
-
-def _scan_rows(store: Store, entries: Iterable[LogEntry]) -> Iterable[ScanRow]:
-    names: dict[str, Attendee | None] = {}
-    for e in entries:
-        person: Attendee | None = None
-        if e.attendee_id:
-            if e.attendee_id not in names:
-                names[e.attendee_id] = store.attendee(e.attendee_id)
-            person = names[e.attendee_id]
-        yield ScanRow(
-            seq=e.seq,
-            at=e.at,
-            kind=e.kind,
-            outcome=e.outcome,
-            session_id=e.session_id,
-            station=e.station,
-            attendee_id=e.attendee_id,
-            name=person.name if person else "",
-            name_zh=person.name_zh if person else "",
-            organization=(person.organization or person.organization_zh) if person else "",
-            annulled=e.annulled,
-        )

@@ -1,0 +1,17 @@
+"""A search hit: the attendee and their presence in the session the desk checks in to.
+
+Light on purpose (no pinyin): the GUI unpickles hits without loading the search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.models.records import Attendee
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    attendee: Attendee
+    checked_in_at: datetime | None = None  # None: not checked in to the session
+    station: str = ""

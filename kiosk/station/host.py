@@ -1,0 +1,97 @@
+"""The station host's main loop (the child process): one thread, one Store per lane.
+
+`python -m kiosk.station --db PATH --lane desk=FD --lane reader=FD ...` serves each lane's
+pipe (a socket inherited from the GUI) in its own thread: receive a request, run it on the
+lane's connection, send the reply. It ends when the GUI closes the pipes (or dies).
+Ctrl+C in the terminal is the GUI's to handle: the host ignores SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import logging
+import pickle
+import signal
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kiosk.station.handlers import Lane
+from kiosk.station.protocol import LANES, Failed, Problem, Progress
+
+log = logging.getLogger("forum_checkin.station")
+
+
+def serve(conn: Connection, lane: Lane, name: str) -> None:
+    """Answer requests on `conn` until the other end closes it."""
+    lock = threading.Lock()
+
+    def send(message: object) -> None:
+        with lock:
+            conn.send(message)
+
+    try:
+        while True:
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return
+            except (pickle.UnpicklingError, AttributeError, ImportError) as exc:
+                send(Failed(Problem.FAILED, f"unreadable request on lane {name}: {exc}"))
+                continue
+            reply = lane.run(request, progress=lambda done, total: send(Progress(done, total)))
+            try:
+                send(reply)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                log.exception("reply to %s cannot be sent", type(request).__name__)
+                send(Failed(Problem.FAILED, f"the reply to {type(request).__name__}: {exc}"))
+            except OSError:
+                return
+    finally:
+        lane.close()
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m kiosk.station", description=__doc__)
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--lane", action="append", default=[], metavar="NAME=FD")
+    p.add_argument("--log", type=Path, default=None, help="append log lines to this file")
+    args = p.parse_args(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.enable()
+    _setup_logging(args.log)
+    threads = []
+    for spec in args.lane:
+        name, _, fd = spec.partition("=")
+        if name not in LANES or not fd.isdigit():
+            p.error(f"--lane {spec}: expected one of {', '.join(LANES)}=FD")
+        conn = Connection(int(fd))
+        t = threading.Thread(
+            target=serve, args=(conn, Lane(args.db), name), name=f"lane-{name}", daemon=True
+        )
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    return 0
+
+
+def _setup_logging(path: Path | None) -> None:
+    handler: logging.Handler
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler()
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s station-host %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

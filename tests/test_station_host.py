@@ -1,0 +1,177 @@
+"""The station host (kiosk.station): the child process that owns every SQLite connection.
+
+Real processes, a real database file; no Qt. The child's death (a pulled drive's SIGBUS
+is simulated by files made immutable, or by SIGKILL) must surface as StationDown, never
+as the death of the caller, and a restarted child must serve again.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.checkin.service import CheckinService
+from kiosk.models.outcomes import Method, Outcome
+from kiosk.station import protocol as p
+from kiosk.station.kept import KeptScans
+from kiosk.station.process import Backoff, StationDown, StationFailed, StationProcess
+from kiosk.storage.store import Store
+from tests.helpers.clocks import at
+
+NOW = at("09:05").now()
+
+
+def codes(db: Path, n: int) -> list[tuple[str, str]]:
+    store = Store.open(db)
+    try:
+        svc = CheckinService(store, at("07:30"), rng=random.Random(3))
+        return [(a.attendee_id, svc.badge_code(a.attendee_id)) for a in list(store.attendees())[:n]]
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def host(demo_db: Path) -> Iterator[StationProcess]:
+    h = StationProcess(demo_db)
+    h.start()
+    yield h
+    h.stop()
+
+
+def scan(code: str, at_: object = NOW) -> p.CheckIn:
+    return p.CheckIn(code, "opening", Method.HANDHELD, "desk-1", "amy", at_)  # type: ignore[arg-type]
+
+
+def test_requests_and_typed_replies(host: StationProcess, demo_db: Path) -> None:
+    opened = host.call("desk", p.OpenDatabase())
+    assert isinstance(opened, p.Opened) and opened.writable and opened.event.id
+    [(aid, code)] = codes(demo_db, 1)
+    res = host.call("desk", scan(code))
+    assert res.outcome is Outcome.ADMITTED and res.attendee_id == aid  # type: ignore[attr-defined]
+    assert res.at == NOW  # type: ignore[attr-defined]  # the GUI's time, not the child's
+    with pytest.raises(StationFailed) as bad:
+        host.call("desk", p.ManualCheckIn(aid, "no-such-session", "desk-1", "", NOW))
+    assert bad.value.problem is p.Problem.INVALID and "no-such-session" in bad.value.message
+    # The reader lane has its own connection and sees the desk's commit.
+    snap = host.call("reader", p.Snapshot("", NOW))
+    assert snap.stats[0].admitted == 1  # type: ignore[attr-defined]
+    again = host.call("reader", p.Snapshot("", NOW, (snap.version, snap.session_id)))  # type: ignore[attr-defined]
+    assert isinstance(again, p.Unchanged)
+    assert host.pid != os.getpid()
+
+
+def test_missing_database_is_a_typed_problem_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "no" / "event.sqlite"
+    h = StationProcess(path)
+    h.start()
+    try:
+        with pytest.raises(StationFailed) as missing:
+            h.call("desk", p.OpenDatabase())
+        assert missing.value.problem is p.Problem.MISSING and str(path) in missing.value.message
+        assert not path.parent.exists()
+    finally:
+        h.stop()
+
+
+def test_create_database_on_request(tmp_path: Path) -> None:
+    path = tmp_path / "event.sqlite"
+    h = StationProcess(path)
+    h.start()
+    try:
+        opened = h.call("desk", p.CreateDatabase())
+        assert isinstance(opened, p.Opened) and opened.writable and path.is_file()
+        assert opened.last_entry_at is None
+    finally:
+        h.stop()
+
+
+def test_a_killed_child_is_station_down_then_restarts(host: StationProcess, demo_db: Path) -> None:
+    host.call("desk", p.OpenDatabase())
+    pid = host.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(StationDown) as down:
+        host.call("desk", p.Stats())
+    assert "killed" in str(down.value)
+    host.restart()
+    assert host.pid != pid and host.starts == 2
+    assert host.call("desk", p.OpenDatabase()).writable  # type: ignore[attr-defined]
+
+
+def test_bus_error_kills_only_the_child(host: StationProcess, demo_db: Path) -> None:
+    """The real case: db, -wal and -shm made immutable while the child holds them open."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    [(_a, first), (aid, second)] = codes(demo_db, 2)
+    host.call("desk", p.OpenDatabase())
+    host.call("desk", scan(first))
+    files = [str(demo_db) + x for x in ("", "-wal", "-shm")]
+    if subprocess.run(["chattr", "+i", *files], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not permitted here")
+    try:
+        with pytest.raises((StationDown, StationFailed)) as lost:
+            host.call("desk", scan(second))
+        if isinstance(lost.value, StationDown):
+            assert "bus error" in str(lost.value)
+        # A fresh child opens the immutable files read-only: it says so, it does not die.
+        host.restart()
+        opened = host.call("desk", p.OpenDatabase())
+        assert isinstance(opened, p.Opened) and not opened.writable
+        with pytest.raises(StationFailed) as ro:
+            host.call("desk", scan(second))
+        assert ro.value.problem is p.Problem.UNWRITABLE
+    finally:
+        subprocess.run(["chattr", "-i", *files], check=True)
+    host.restart()
+    host.call("desk", p.OpenDatabase())
+    res = host.call("desk", scan(second, NOW + timedelta(seconds=3)))
+    assert res.outcome is Outcome.ADMITTED and res.attendee_id == aid  # type: ignore[attr-defined]
+
+
+def test_progress_messages_of_an_export(host: StationProcess, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "scans.csv"
+    done = host.call(
+        "jobs",
+        p.Export("attendance", "csv", out, None, NOW),
+        timeout=None,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert isinstance(done, p.ExportDone) and Path(done.path) == out and out.exists()
+    with pytest.raises(StationFailed) as bad:
+        host.call("jobs", p.Export("attendance", "csv", tmp_path / "no" / "x.csv", None, NOW))
+    assert bad.value.problem is p.Problem.INVALID and "does not exist" in bad.value.message
+
+
+def test_kept_scans_survive_a_restart_of_the_gui_in_their_journal(tmp_path: Path) -> None:
+    journal = tmp_path / "kept.jsonl"
+    kept = KeptScans(journal, limit=3)
+    for i in range(4):
+        added = kept.add(scan(f"FC1:{i}", NOW + timedelta(seconds=i)))
+        assert added == (i < 3)  # bounded: the fourth is refused, the desk says so
+    again = KeptScans(journal, limit=3)
+    assert len(again) == 3
+    first = again.first()
+    assert first is not None and first.code == "FC1:0" and first.at == NOW
+    again.done(first)
+    again.save()
+    assert [s.code for s in KeptScans(journal)._items] == ["FC1:1", "FC1:2"]
+    while (s := again.first()) is not None:
+        again.done(s)
+    again.save()
+    assert not journal.exists()
+
+
+def test_backoff_doubles_to_a_cap_and_resets() -> None:
+    b = Backoff(0.5, 4.0)
+    assert [b.next() for _ in range(5)] == [0.5, 1.0, 2.0, 4.0, 4.0]
+    b.reset()
+    assert b.next() == 0.5
