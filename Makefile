@@ -50,6 +50,8 @@ bench: setup-test
 	$(PY) bench/checkin.py
 	$(PY) bench/search.py
 	$(PY) bench/import_rows.py
+	$(PY) bench/import_log.py
+	$(PY) bench/rebuild.py
 	$(PY) bench/import_memory.py
 	$(PY) bench/export.py
 	$(PY) bench/decode.py

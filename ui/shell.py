@@ -152,7 +152,7 @@ class Shell:
     def _make_dashboard(self) -> QWidget:
         from ui.dashboard import DashboardSource, DashboardView
 
-        source = DashboardSource(self.host, self.opts.clock)
+        source = DashboardSource(self.host, self.opts.clock, gc_guard=self.gc_guard)
         view = DashboardView(source, self.opts.clock)
         self.dashboard = view
         return view

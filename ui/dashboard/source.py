@@ -121,6 +121,7 @@ class DashboardSource(QObject):
         clock: Clock,
         interval_ms: int = DEFAULT_INTERVAL_MS,
         parent: QObject | None = None,
+        gc_guard: GuiThreadGc | None = None,
     ) -> None:
         super().__init__(parent)
         self.host = host
@@ -130,7 +131,9 @@ class DashboardSource(QObject):
         self._poller: _Poller | None = None
         self._interval = interval_ms
         self._session = ""
-        self.gc_guard = GuiThreadGc(self)
+        # One guard per process (the shell's): two would re-enable the collector while the
+        # other's worker still runs. A source used on its own makes its own.
+        self.gc_guard = gc_guard if gc_guard is not None else GuiThreadGc(self)
 
     @property
     def db_path(self) -> Path:
