@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _RELAYED = (
     "opened", "state_changed", "checked_in", "not_recorded", "recorded_later", "searched",
     "stats_ready", "recent_ready", "undone", "walked_in", "reprinted", "badge_code_ready",
-    "printed", "notice", "failed",
+    "notice", "failed",
 )  # fmt: skip
 
 
@@ -85,6 +85,17 @@ class DbClient(QObject):
             sig.connect(slot)
         for name in _RELAYED:
             getattr(w, name).connect(getattr(self, name))
+        # Printing has a thread of its own: a slow printer never delays the next scan.
+        from ui.paths import data_dir
+        from ui.print_worker import PrintWorker
+
+        self.print_thread = QThread()
+        self.print_thread.setObjectName("print-worker")
+        self.printer = PrintWorker(data_dir() / "badges")
+        self.printer.moveToThread(self.print_thread)
+        w.print_job.connect(self.printer.print_job)
+        self.printer.record_requested.connect(w.record_print)
+        self.printer.printed.connect(self.printed)
         self.state_changed.connect(self._mirror)
 
     @property
@@ -95,11 +106,16 @@ class DbClient(QObject):
         self.state = state
 
     def start(self) -> None:
+        self.print_thread.start()
         self.worker_thread.start()
         self._open.emit()
 
     def stop(self) -> None:
-        """Finish every queued intent, stop the station host, end the thread."""
+        """Finish every queued intent, stop the station host, end the threads."""
+        if self.print_thread.isRunning():  # a badge being printed is finished first
+            self.print_thread.quit()
+            if not self.print_thread.wait(20000):
+                log.error("the print thread did not finish within 20 s")
         if self.worker_thread.isRunning():
             self._close.emit()
             if not self.worker_thread.wait(20000):

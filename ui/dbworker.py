@@ -74,7 +74,7 @@ class DbWorker(QObject):
     walked_in = Signal(object)  # protocol.WalkInDone
     reprinted = Signal(str, str)  # attendee_id, new badge code
     badge_code_ready = Signal(str, str)  # attendee_id, code
-    printed = Signal(str, str)  # attendee_id, message
+    print_job = Signal(object, object, object)  # PreparePrint, PrintJob | None, Event
     notice = Signal(str)  # a one-off remark for the status bar
     failed = Signal(str, str, str)  # operation, Problem value, message
 
@@ -96,7 +96,6 @@ class DbWorker(QObject):
         self.state = DbState("opening")
         self.current_event: Any = None
         self.backoff = Backoff()
-        self._renderer: Any = None  # kiosk.badges.render.BadgeRenderer, made on first PDF
         self._retry: QTimer | None = None
         self._watch: QTimer | None = None
 
@@ -136,7 +135,6 @@ class DbWorker(QObject):
             "database open: %s (%s)", opened.path, "writable" if opened.writable else "read-only"
         )
         self.current_event = opened.event
-        self._renderer = None
         fit = getattr(self.clock, "fit", None)  # the demo's clock (ui.democlock)
         if fit is not None and fit(opened.event, opened.last_entry_at):
             at = self.clock.now().astimezone(opened.event.tz)
@@ -319,33 +317,21 @@ class DbWorker(QObject):
 
     @Slot(object)
     def print_badge(self, request: p.PreparePrint) -> None:
-        from ui.badge_print import print_one
-        from ui.paths import data_dir
+        """Ask the station host what to print; the print thread prints it."""
 
         def go(job: Any) -> None:
             if job is None and request.only_first:
                 return  # "print at first check-in": this attendee has a printed badge
-            record = self._record_print(request)
-            msg = print_one(job, self._badge_renderer(), record, data_dir() / "badges")
-            self.printed.emit(request.attendee_id, msg)
+            event = self.current_event
+            if event is None:
+                return
+            self.print_job.emit(request, job, event)
 
         self._call("print", request, go)
 
-    def _record_print(self, request: p.PreparePrint) -> Callable[[Any], None]:
-        def record(job: Any) -> None:
-            self.host.call(
-                "desk",
-                p.RecordPrint(
-                    job.attendee.attendee_id, job.badge_id, request.station, request.operator,
-                    job.reason, self.clock.now(),
-                ),
-            )  # fmt: skip
-
-        return record
-
-    def _badge_renderer(self) -> Any:
-        if self._renderer is None:
-            from kiosk.badges.render import BadgeRenderer
-
-            self._renderer = BadgeRenderer(self.current_event, "4x3in")
-        return self._renderer
+    @Slot(object, object)
+    def record_print(self, request: p.PreparePrint, job: Any) -> None:
+        """A badge reached the printer: into the print log (queued here from the print thread)."""
+        record = p.RecordPrint(job.attendee.attendee_id, job.badge_id, request.station,
+                               request.operator, job.reason, self.clock.now())  # fmt: skip
+        self._call("print log", record, lambda _v: None)
