@@ -161,11 +161,19 @@ def run_app(args: AppArgs) -> int:
     if args.exit_after > 0:
         QTimer.singleShot(int(args.exit_after * 1000), shell.window, shell.quit)
     if args.quit_when_source_ends and shell.camera is not None:
+        # Quit once the video has ended AND the database is open (a loaded machine may
+        # open it after a short video ended: the codes seen meanwhile wait for it).
+        waiting = {"ended", "opened"}
+
+        def settled(what: str) -> None:
+            waiting.discard(what)
+            if not waiting:
+                QTimer.singleShot(1500, shell.window, shell.quit)
+
         shell.camera.status_changed.connect(
-            lambda state, _m: (
-                QTimer.singleShot(1500, shell.window, shell.quit) if state == "ended" else None
-            )
+            lambda state, _m: settled("ended") if state == "ended" else None
         )
+        shell.db.opened.connect(lambda _o: settled("opened"))
     code = app.exec()
     shell.shutdown()
     return code

@@ -65,7 +65,9 @@ def test_staff_desk_checks_in_the_badges_of_a_video(demo_db: Path, tmp_path: Pat
     assert "Traceback" not in proc.stderr
     entries = [e for e in log_of(demo_db) if getattr(e, "station", "") == "e2e-desk"]
     admitted = {e.attendee_id for e in entries if e.outcome and e.outcome.value == "admitted"}  # type: ignore[attr-defined]
-    assert admitted == {aid for aid, _ in people}
+    assert admitted == {aid for aid, _ in people}, (
+        [(getattr(e, "station", ""), getattr(e, "kind", ""), getattr(e, "outcome", ""))
+         for e in log_of(demo_db)][-8:], proc.stdout[-1500:], proc.stderr[-1500:])  # fmt: skip
     assert all(e.method is Method.CAMERA for e in entries)  # type: ignore[attr-defined]
     # `make run` prints every check-in on stdout, one JSON object a line.
     lines = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]

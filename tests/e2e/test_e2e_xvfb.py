@@ -89,25 +89,28 @@ def screen(tmp_path: Path) -> Iterator[Screen]:
     display = f":{n}"
     env = dict(os.environ, DISPLAY=display, FORUM_CHECKIN_HOME=str(tmp_path / "home"))
     env.pop("QT_QPA_PLATFORM", None)
-    xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    wait_for(lambda: Path(f"/tmp/.X11-unix/X{n}").exists(), 10, "Xvfb")
-    wm = subprocess.Popen(
-        ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    s = Screen(display, env)
-    wait_for(lambda: "openbox" in s.run("wmctrl", "-m", check=False).lower(), 10, "openbox")
+    procs: list[subprocess.Popen[bytes]] = []
     try:
+        procs.append(subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{n}").exists(), 30, "Xvfb")
+        procs.append(subprocess.Popen(
+            ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ))  # fmt: skip
+        s = Screen(display, env)
+        # A loaded machine (a whole suite on 2 cores) can take a while to start openbox.
+        wait_for(lambda: "openbox" in s.run("wmctrl", "-m", check=False).lower(), 30, "openbox")
         yield s
-    finally:
-        for p in (wm, xvfb):
+    finally:  # also when the screen never came up: no process outlives the test
+        for p in reversed(procs):
             p.terminate()
             try:
                 p.wait(5)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
 
 
 @pytest.fixture
