@@ -486,21 +486,27 @@ def _create_private(p: Path) -> None:
 
 
 def _check_header(p: Path, create: bool) -> None:
+    """Refuses an empty file (unless creating). Never opens the file itself: closing any
+    descriptor of a database file drops every POSIX lock this process holds on it, and a
+    connection whose locks are gone lets another process delete the WAL under it (its
+    later commits then reach nobody). SQLite reads the header; `_has_sqlite_header` only
+    runs once SQLite has refused the file."""
     try:
-        with p.open("rb") as f:
-            head = f.read(16)
+        size = p.stat().st_size
     except OSError as exc:
         raise StorageError(f"{p}: cannot be read ({exc.strerror or exc})") from None
-    if not head:
-        if not create:
-            raise StorageError(
-                f"{p}: an empty file, not an event database (create one with `init`)"
-            )
-        return
-    if head != SQLITE_MAGIC:
-        raise StorageError(
-            f"{p}: not an SQLite database, so not an event database; nothing was changed"
-        )
+    if size == 0 and not create:
+        raise StorageError(f"{p}: an empty file, not an event database (create one with `init`)")
+
+
+def _has_sqlite_header(p: Path) -> bool:
+    """Whether the file starts like an SQLite database (a damaged one, if SQLite refused
+    it). Only called when no connection of this process uses the file."""
+    try:
+        with p.open("rb") as f:
+            return f.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
@@ -539,6 +545,9 @@ def _identify(conn: sqlite3.Connection, p: Path) -> bool:
             ).fetchone()
         )
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) and not _has_sqlite_header(p):
+            raise StorageError(f"{p}: not an SQLite database, so not an event database; "
+                               "nothing was changed") from None  # fmt: skip
         raise StorageError(describe_db_error(str(p), exc)) from None
     if not ours:
         shown = ", ".join(sorted(tables)[:6]) + (" …" if len(tables) > 6 else "")
