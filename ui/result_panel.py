@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
+from ui.meeting_panel import DeskMeetingBox
 from ui.presentation import (
     ATTENTION_COLOUR,
     Tone,
@@ -103,6 +104,8 @@ class ResultPanel(QFrame):
         lay.addLayout(names)
         lay.addWidget(self.org)
         lay.addWidget(self.category)
+        self.meeting = DeskMeetingBox()
+        lay.addWidget(self.meeting)
         lay.addWidget(self.prior)
         lay.addWidget(self.notes)
         lay.addWidget(self.hints)
@@ -178,6 +181,7 @@ class ResultPanel(QFrame):
             self.prior.setText("")
         for w in self._details():
             w.setVisible(bool(w.text()))
+        self.meeting.show_result(result, self.program, self.tz)
         self.hints.hide()
         self._timer.start(self.hold_ms)
 
@@ -245,6 +249,7 @@ class ResultPanel(QFrame):
         for w in self._details():
             w.setText("")
             w.setVisible(False)
+        self.meeting.clear()
         self.hints.show()
         self.cleared.emit()
 

@@ -37,6 +37,7 @@ from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec
 from ui.dashboard.header import DashHeader, translated
+from ui.dashboard.matchmaking import MatchmakingPanel
 from ui.dashboard.source import DashboardSource
 from ui.dashboard.style import STYLE, bi
 from ui.dashboard.tables import AttendeeFilter, AttendeeModel, ScanModel, ScanTable, plain_table
@@ -113,6 +114,10 @@ class DashboardView(QWidget):
         lower.addWidget(self._build_chart_panel(), 0, 0)
         lower.addWidget(self._build_absent_panel(), 1, 0)
         lower.addWidget(self._build_scans_panel(), 0, 1, 2, 1)
+        self.matchmaking = MatchmakingPanel(source.host, clock, source.gc_guard)
+        self.matchmaking.changed.connect(source.refresh)
+        self.matchmaking.hide()  # until a snapshot carries a matchmaking board
+        lower.addWidget(self.matchmaking, 2, 0, 1, 2)
         lower.setColumnStretch(0, 11)
         lower.setColumnStretch(1, 9)
         lower.setRowStretch(0, 1)
@@ -285,6 +290,7 @@ class DashboardView(QWidget):
         self.scan_model.set_rows(snap.recent, self._tz, sessions)
         self._refused = snap.refused  # the event's, as `stats` and the PDF report count it
         self._show_scans_note()
+        self.matchmaking.show_board(snap.board, self._tz)
         self.message.hide()
         self._problem = ""
         self._set_live(snap.taken_at, stale=False)
@@ -476,3 +482,4 @@ class DashboardView(QWidget):
         self._clock_timer.stop()
         self.source.stop()
         self.exports.wait()
+        self.matchmaking.shutdown()
