@@ -8,14 +8,23 @@ the attendee's language order. The texts come from ui.meeting_text (no Qt there)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
+from kiosk.models.meetings import UpcomingMeeting
 from kiosk.models.outcomes import CheckinResult
-from ui.meeting_text import MeetingLine, next_meeting_line, schedule_lines
+from ui.meeting_text import (
+    MeetingLine,
+    next_meeting_line,
+    schedule_lines,
+    table_en,
+    table_zh,
+)
 from ui.presentation import Tone, look
 from ui.text import english_of_pair
 
@@ -56,8 +65,27 @@ def meeting_pair(
     return (line, zh, en) if zh_first else (line, en, zh)
 
 
+def later_text(meetings: Sequence[UpcomingMeeting], tz: tzinfo, compact: bool) -> str:
+    """The rest of the attendee's day under the next meeting: a line per meeting, in the
+    UI language; compact: one line of times and tables ("14:40 table 7 · 15:20 table 3")."""
+    zh = QLocale().language() == QLocale.Language.Chinese
+    if compact:
+        items = [f"{m.start.astimezone(tz):%H:%M} {table_zh(m.table) if zh else table_en(m.table)}"
+                 for m in meetings]  # fmt: skip
+        return "今日其余洽谈 · Later today: " + "  ·  ".join(items)
+    rows = [
+        (f"{x.zh}  ✓ {x.arrived_zh}" if x.arrived_zh else x.zh)
+        if zh
+        else (f"{x.en}  ✓ {x.arrived_en}" if x.arrived_en else x.en)
+        for x in schedule_lines(meetings, tz)
+    ]
+    return "Later today · 今日其余洽谈\n" + "\n".join(rows)
+
+
 class DeskMeetingBox(QFrame):
     """The desk's next-meeting box: hidden unless the result is a matchmaking check-in."""
+
+    shown = Signal(bool)  # the box appeared / went: the desk gives the result more room
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +110,23 @@ class DeskMeetingBox(QFrame):
             lay.addWidget(w)
         lay.setAlignment(self.arrived, Qt.AlignmentFlag.AlignLeft)
         self.line: MeetingLine | None = None
+        self.compact = False
         self.clear()
+
+    def set_compact(self, compact: bool) -> None:
+        """On a short panel (a 1366×768 laptop): smaller lines, and the rest of the day
+        left out (the slip has it); the next meeting stays large enough to read at arm's
+        length."""
+        for w in (self.next_en, self.next_zh):
+            f = w.font()
+            f.setPointSize(14 if compact else 17)
+            w.setFont(f)
+        self.compact = compact
+        lay = self.layout()
+        if lay is not None:
+            lay.setContentsMargins(*((10, 4, 10, 4) if compact else (14, 8, 14, 8)))
+        self.later.setVisible(bool(self.later.text()) and not compact)
+        self._fit()
 
     def show_result(self, result: CheckinResult, event: Event | None, tz: tzinfo | None) -> None:
         self.clear()
@@ -94,6 +138,7 @@ class DeskMeetingBox(QFrame):
             self.none.setText(NO_MEETINGS)
             self.none.show()
             self.show()
+            self._fit()
             return
         self.next_en.setText(line.en)
         self.next_zh.setText(line.zh)
@@ -102,22 +147,33 @@ class DeskMeetingBox(QFrame):
         if line.arrived_en:
             self.arrived.setText(f"✓ {line.arrived_en} · {line.arrived_zh}")
             self.arrived.show()
-        rest = schedule_lines(result.meetings[1:], zone)
-        if rest:
-            zh = QLocale().language() == QLocale.Language.Chinese
-            rows = [
-                (f"{x.zh}  ✓ {x.arrived_zh}" if x.arrived_zh else x.zh)
-                if zh
-                else (f"{x.en}  ✓ {x.arrived_en}" if x.arrived_en else x.en)
-                for x in rest
-            ]
-            self.later.setText("Later today · 今日其余洽谈\n" + "\n".join(rows))
+        later = result.meetings[1:]
+        if later:
+            self.later.setText(later_text(later, zone, self.compact))
             self.later.show()
         self.show()
+        self._fit()
+        self.shown.emit(True)
 
     def clear(self) -> None:
         self.line = None
         for w in (self.next_en, self.next_zh, self.arrived, self.later, self.none):
             w.setText("")
             w.hide()
+        if self.isVisible():
+            self.shown.emit(False)
         self.hide()
+
+    def _fit(self) -> None:
+        """Wrapped lines need the height they take at this width (a nested layout does
+        not pass the labels' height-for-width up by itself)."""
+        lay = self.layout()
+        if lay is not None and self.width() > 0:
+            self.setMinimumHeight(lay.totalHeightForWidth(self.width()))
+            lay.invalidate()
+            lay.activate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()

@@ -25,6 +25,7 @@ from kiosk.station.snapshot import DashboardSnapshot
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 from tests.ui.desk import ready, scan
+from tests.ui.test_ui_zh_walk import Walk, data_words
 from ui.dashboard import DashboardSource, DashboardView
 from ui.i18n import Translations
 
@@ -54,7 +55,10 @@ def test_desk_and_kiosk_show_the_next_meeting(
     qtbot: QtBot, make_shell: Any, demo_db: Path, mm_clock: ManualClock
 ) -> None:
     zhou, harris = codes(demo_db, ZHOU, HARRIS)
-    shell = make_shell(demo_db, clock=mm_clock, session_id="matchmaking", station="desk-1")
+    # In Chinese: the meeting lines are bilingual by design, the rest of the day Chinese.
+    shell = make_shell(
+        demo_db, clock=mm_clock, session_id="matchmaking", station="desk-1", lang="zh"
+    )
     win = ready(qtbot, shell)
     assert win.ctx.session_id == "matchmaking"
     r = scan(qtbot, win, zhou)
@@ -63,13 +67,21 @@ def test_desk_and_kiosk_show_the_next_meeting(
     assert box.isVisible()
     assert (box.next_en.text(), box.next_zh.text()) == (ZHOU_EN, ZHOU_ZH)
     assert not box.arrived.isVisible()  # James Harris is not here yet
-    assert "Later today" in box.later.text() and box.later.text().count("\n") >= 1
+    assert box.later.isVisible() and "Later today" in box.later.text()
     # The other party checks in: his line says that she is already at the table.
     mm_clock.advance(60)
     r = scan(qtbot, win, harris, Method.CAMERA)
     assert (box.next_en.text(), box.next_zh.text()) == (HARRIS_EN, HARRIS_ZH)
     assert box.arrived.isVisible()
     assert box.arrived.text() == "✓ already at the table · 对方已到"
+    later = box.later.text().splitlines()  # in the UI language (Chinese here)
+    if box.compact:  # a short panel: times and tables on one line
+        assert later[0].startswith("今日其余洽谈 · Later today: ") and "号桌" in later[0]
+    else:
+        assert later[0] == "Later today · 今日其余洽谈" and all("号桌" in x for x in later[1:])
+    walk = Walk([*data_words(demo_db), "Later today", "already at the table"])
+    walk.widgets(win, "matchmaking check-in")
+    assert walk.bad == {}
     win.staff.panel.clear()  # the panel clears by itself: the box goes with it
     assert not box.isVisible()
 
@@ -172,5 +184,8 @@ def test_dashboard_panel_lists_due_meetings_first_and_marking_updates_counts(
         qtbot.waitUntil(lambda: panel.count_labels["held"].text() == "已洽谈  1", timeout=5000)
         assert panel.held_button.text() == "标记已举行"
         assert panel.due_table.item(0, 1).text().endswith("号桌")
+        walk = Walk([*data_words(demo_db), "MM"])
+        walk.widgets(panel, "matchmaking panel")
+        assert walk.bad == {}
     finally:
         tr.switch("en")

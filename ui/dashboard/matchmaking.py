@@ -184,6 +184,7 @@ class MatchmakingPanel(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("Panel")
+        self.setMinimumHeight(270)  # a short screen scrolls the dashboard instead
         self.host = host
         self.clock = clock
         self.board: MatchmakingBoard | None = None
@@ -215,8 +216,8 @@ class MatchmakingPanel(QFrame):
             lab = QLabel("")
             lab.setObjectName(f"MeetingCount_{key}")
             lab.setStyleSheet(
-                "font-size: 11pt; font-weight: 600; color: #1b2a3a;"
-                " background: #f1f5f9; border-radius: 6px; padding: 4px 10px;"
+                "font-size: 10pt; font-weight: 600; color: #1b2a3a;"
+                " background: #f1f5f9; border-radius: 6px; padding: 2px 8px;"
             )
             self.count_labels[key] = lab
             self.counts_row.addWidget(lab)
@@ -224,11 +225,14 @@ class MatchmakingPanel(QFrame):
         lay.addLayout(self.counts_row)
 
         self.due_title = QLabel(
-            bi("Due in the next 10 minutes, a party missing", "10分钟内开始、有一方未到")
+            bi("Due within 10 minutes, a party missing", "10分钟内开始、有一方未到")
         )
         self.due_title.setObjectName("PanelNote")
         self.due_title.setStyleSheet(f"color: {RED}; font-weight: 700; font-size: 10pt;")
-        lay.addWidget(self.due_title)
+        self.due_title.setWordWrap(True)
+        buttons = QHBoxLayout()  # the due list's title, and the actions on its selected row
+        buttons.addWidget(self.due_title, 1)
+        lay.addLayout(buttons)
         self.due_table = QTableWidget(0, len(self.COLUMNS))
         self.due_table.setObjectName("DueSoon")
         self.due_table.verticalHeader().hide()
@@ -236,7 +240,7 @@ class MatchmakingPanel(QFrame):
         self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.due_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.due_table.setAlternatingRowColors(True)
-        self.due_table.setMinimumHeight(120)
+        self.due_table.setMinimumHeight(96)
         hh = self.due_table.horizontalHeader()
         for c, mode in enumerate(
             (
@@ -254,7 +258,6 @@ class MatchmakingPanel(QFrame):
         self.empty.setObjectName("PanelNote")
         lay.addWidget(self.empty)
 
-        buttons = QHBoxLayout()
         self.held_button = QPushButton()
         self.not_held_button = QPushButton()
         self.rematch_button = QPushButton()
@@ -266,19 +269,17 @@ class MatchmakingPanel(QFrame):
             b.setObjectName(f"Meeting_{kind}")
             b.clicked.connect(lambda _=False, k=kind: self.ask(k))
             buttons.addWidget(b)
-        buttons.addStretch(1)
         self.message = QLabel("")
         self.message.setObjectName("MeetingMessage")
         self.message.setWordWrap(True)
-        buttons.addWidget(self.message, 2)
-        lay.addLayout(buttons)
+        self.message.hide()
+        lay.addWidget(self.message)
         self.retranslate()
 
     # -- showing -----------------------------------------------------------------------------
     def show_board(self, board: MatchmakingBoard | None, tz: tzinfo) -> None:
         selected = self.selected()
         self.board, self.tz = board, tz
-        self.setVisible(board is not None)
         self._render()
         if selected is not None:
             for r, s in enumerate(self.due()):
@@ -353,7 +354,7 @@ class MatchmakingPanel(QFrame):
     def retranslate(self) -> None:
         self.held_button.setText(_t("Mark held", "标记已举行"))
         self.not_held_button.setText(_t("Mark not held", "标记未举行"))
-        self.rematch_button.setText(_t("Re-match waiting party", "为已到方重新配对"))
+        self.rematch_button.setText(_t("Re-match", "重新配对"))
         self._render()
         en, zh, level = self._message
         self._say(en, zh, level)
@@ -375,6 +376,7 @@ class MatchmakingPanel(QFrame):
         colour = {"error": RED, "ok": "#0e9f6e"}.get(level, MUTED)
         self.message.setStyleSheet(f"color: {colour}; font-size: 10pt; font-weight: 600;")
         self.message.setText(_t(en, zh) if en else "")
+        self.message.setVisible(bool(en))
 
     # -- actions -----------------------------------------------------------------------------
     def ask(self, kind: str) -> None:
