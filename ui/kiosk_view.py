@@ -84,7 +84,7 @@ class KioskView(QWidget):
 
         # result
         self.result_page = QFrame()
-        r = QVBoxLayout(self.result_page)
+        self._result_layout = r = QVBoxLayout(self.result_page)
         r.setContentsMargins(60, 60, 60, 60)
         r.setSpacing(18)
         self.symbol = _big("", 96, True, "white")
@@ -93,8 +93,8 @@ class KioskView(QWidget):
         self.where1 = _big("", 26, True, "white")
         self.where2 = _big("", 20, False, "white")
         # After a matchmaking check-in: the next meeting, large, the attendee's language first.
-        self.meeting1 = _big("", 30, True, "white")
-        self.meeting2 = _big("", 22, False, "white")
+        self.meeting1 = _big("", 26, True, "white")
+        self.meeting2 = _big("", 20, False, "white")
         for w in (self.meeting1, self.meeting2):
             w.setObjectName("KioskMeeting")
             w.setStyleSheet("color: white; background: rgba(0, 0, 0, 0.22); border-radius: 10px;"
@@ -225,6 +225,9 @@ class KioskView(QWidget):
         self.meeting2.setText(m2)
         self.meeting1.setVisible(line is not None)
         self.meeting2.setVisible(line is not None)
+        # A meeting adds four lines: tighter spacing keeps all on a 1366×768 screen.
+        self._result_layout.setContentsMargins(*((60, 24, 60, 24) if line else (60, 60, 60, 60)))
+        self._result_layout.setSpacing(10 if line else 18)
         self.ctx.sounds.play(lk.sound)
         self.pages.setCurrentWidget(self.result_page)
         self._back.start(self.RESULT_MS)

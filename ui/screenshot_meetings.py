@@ -32,8 +32,14 @@ def seed_afternoon(db: Path) -> dict[str, str]:
         event = store.event()
         clock = ManualClock(datetime.combine(event.day, time(13, 48), event.tz))
         svc = CheckinService(store, clock, rng=random.Random(5))
-        first = [s.meeting for s in MeetingService(store, clock).states() if s.meeting.active]
-        first = [m for m in first if m.start == first[0].start and len(m.parties) == 2]
+        active = [s.meeting for s in MeetingService(store, clock).states() if s.meeting.active]
+        first = [m for m in active if m.start == active[0].start and len(m.parties) == 2]
+        booked: dict[str, int] = {}
+        for m in active:
+            for party in m.parties:
+                booked[party.attendee_id] = booked.get(party.attendee_id, 0) + 1
+        # The desk's attendee has more meetings later that day: the desk lists them.
+        first.sort(key=lambda m: -booked[m.parties[1].attendee_id])
 
         def arrive(aid: str) -> None:
             clock.advance(50)
