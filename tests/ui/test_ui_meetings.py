@@ -31,6 +31,7 @@ from ui.i18n import Translations
 
 # The demo's first meeting (kiosk.demo.schedule, seed 7): 14:00 at table 1.
 HARRIS, ZHOU = "X07DJ13N", "1JKA792G"  # James Harris (Form Energy) and 周秀英 (LONGi)
+HALL = "T898PBSK"  # Thomas Hall: may attend matchmaking, no meeting booked
 ZHOU_EN = "Your next meeting: 14:00, table 1, with Form Energy (James Harris)"
 ZHOU_ZH = "您的下一场洽谈：14:00，1号桌，Form能源公司（詹姆斯·哈里斯）"
 HARRIS_EN = "Your next meeting: 14:00, table 1, with LONGi Green Energy (Zhou Xiuying)"
@@ -54,7 +55,7 @@ def mm_clock() -> ManualClock:
 def test_desk_and_kiosk_show_the_next_meeting(
     qtbot: QtBot, make_shell: Any, demo_db: Path, mm_clock: ManualClock
 ) -> None:
-    zhou, harris = codes(demo_db, ZHOU, HARRIS)
+    zhou, harris, hall = codes(demo_db, ZHOU, HARRIS, HALL)
     # In Chinese: the meeting lines are bilingual by design, the rest of the day Chinese.
     shell = make_shell(
         demo_db, clock=mm_clock, session_id="matchmaking", station="desk-1", lang="zh"
@@ -82,6 +83,11 @@ def test_desk_and_kiosk_show_the_next_meeting(
     walk = Walk([*data_words(demo_db), "Later today", "already at the table"])
     walk.widgets(win, "matchmaking check-in")
     assert walk.bad == {}
+    # Nobody to meet: a small line says so, nothing else.
+    mm_clock.advance(30)
+    assert scan(qtbot, win, hall).meetings == ()
+    assert box.isVisible() and box.none.text() == "No meetings booked · 未安排洽谈"
+    assert not box.next_en.isVisible() and not box.later.isVisible()
     win.staff.panel.clear()  # the panel clears by itself: the box goes with it
     assert not box.isVisible()
 
