@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidg
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method
 from ui.context import Context
+from ui.meeting_panel import is_matchmaking, meeting_pair
 from ui.presentation import (
     DESK_EN,
     DESK_ZH,
@@ -83,7 +84,7 @@ class KioskView(QWidget):
 
         # result
         self.result_page = QFrame()
-        r = QVBoxLayout(self.result_page)
+        self._result_layout = r = QVBoxLayout(self.result_page)
         r.setContentsMargins(60, 60, 60, 60)
         r.setSpacing(18)
         self.symbol = _big("", 96, True, "white")
@@ -91,10 +92,20 @@ class KioskView(QWidget):
         self.line2 = _big("", 28, False, "white")
         self.where1 = _big("", 26, True, "white")
         self.where2 = _big("", 20, False, "white")
+        # After a matchmaking check-in: the next meeting, large, the attendee's language first.
+        self.meeting1 = _big("", 26, True, "white")
+        self.meeting2 = _big("", 20, False, "white")
+        for w in (self.meeting1, self.meeting2):
+            w.setObjectName("KioskMeeting")
+            w.setStyleSheet("color: white; background: rgba(0, 0, 0, 0.22); border-radius: 10px;"
+                            " padding: 8px 18px;")  # fmt: skip
         r.addStretch(1)
         for w in (self.symbol, self.line1, self.line2, self.where1, self.where2):
             r.addWidget(w)
-        for w in (self.line1, self.line2, self.where1, self.where2):
+        r.addSpacing(8)
+        r.addWidget(self.meeting1)
+        r.addWidget(self.meeting2)
+        for w in (self.line1, self.line2, self.where1, self.where2, self.meeting1, self.meeting2):
             english_of_pair(w)  # the attendee's language first, the other next
         r.addStretch(1)
 
@@ -207,6 +218,16 @@ class KioskView(QWidget):
             first, second = (zh, en) if zh_first else (en, zh)
         self.where1.setText(first)
         self.where2.setText(second)
+        line, m1, m2 = None, "", ""
+        if is_matchmaking(result, self.ctx.event) and self.ctx.event is not None:
+            line, m1, m2 = meeting_pair(result, self._tz() or self.ctx.event.tz, zh_first)
+        self.meeting1.setText(m1)
+        self.meeting2.setText(m2)
+        self.meeting1.setVisible(line is not None)
+        self.meeting2.setVisible(line is not None)
+        # A meeting adds four lines: tighter spacing keeps all on a 1366×768 screen.
+        self._result_layout.setContentsMargins(*((60, 24, 60, 24) if line else (60, 60, 60, 60)))
+        self._result_layout.setSpacing(10 if line else 18)
         self.ctx.sounds.play(lk.sound)
         self.pages.setCurrentWidget(self.result_page)
         self._back.start(self.RESULT_MS)

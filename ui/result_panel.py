@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
+from ui.meeting_panel import DeskMeetingBox
 from ui.presentation import (
     ATTENTION_COLOUR,
     Tone,
@@ -27,6 +28,9 @@ from ui.text import english_of_pair
 
 if TYPE_CHECKING:
     from ui.dbworker import NotRecorded
+
+
+COMPACT_BELOW = 470  # px: a shorter panel shows the next meeting compactly
 
 
 def _label(name: str, size: int, bold: bool = False, wrap: bool = True) -> QLabel:
@@ -91,7 +95,7 @@ class ResultPanel(QFrame):
         )
 
         body = QWidget()
-        lay = QVBoxLayout(body)
+        self._body = lay = QVBoxLayout(body)
         lay.setContentsMargins(24, 14, 24, 18)
         lay.setSpacing(6)
         names = QHBoxLayout()
@@ -101,6 +105,8 @@ class ResultPanel(QFrame):
         names.addStretch(1)
         lay.addWidget(self.alert)
         lay.addLayout(names)
+        self.meeting = DeskMeetingBox()  # after a matchmaking check-in: right under the name
+        lay.addWidget(self.meeting)
         lay.addWidget(self.org)
         lay.addWidget(self.category)
         lay.addWidget(self.prior)
@@ -138,6 +144,8 @@ class ResultPanel(QFrame):
         self._paint(lk.colour, lk.pale)
         self.title.setText(lk.title_en)
         self.title_zh.setText(lk.title_zh)
+        self.title_zh.show()
+        self.reason.show()
         when_en, when_zh = window_lines(result, self.program, self.tz)
         if when_en:
             self.reason.setText(f"{when_en}\n{when_zh}")
@@ -178,6 +186,21 @@ class ResultPanel(QFrame):
             self.prior.setText("")
         for w in self._details():
             w.setVisible(bool(w.text()))
+        compact = self.height() < COMPACT_BELOW
+        self.meeting.set_compact(compact)
+        self._body.setContentsMargins(*((24, 10, 24, 6) if compact else (24, 14, 24, 18)))
+        self.meeting.show_result(result, self.program, self.tz)
+        if self.meeting.line is not None:
+            # Room for the meeting: "Checked in." says no more than the title, the
+            # category no more than the alert (VIP, speaker) or nothing a meeting needs;
+            # on a short panel the title takes one line ("Welcome · 欢迎").
+            self.category.hide()
+            if lk.tone is Tone.OK:
+                self.reason.hide()
+            if compact:  # and the organization (the desk's search shows it)
+                self.title.setText(f"{lk.title_en} · {lk.title_zh}")
+                self.title_zh.hide()
+                self.org.hide()
         self.hints.hide()
         self._timer.start(self.hold_ms)
 
@@ -245,6 +268,9 @@ class ResultPanel(QFrame):
         for w in self._details():
             w.setText("")
             w.setVisible(False)
+        self.meeting.clear()
+        self.reason.show()
+        self.title_zh.show()
         self.hints.show()
         self.cleared.emit()
 

@@ -109,6 +109,9 @@ class Scenes:
         shell.shutdown()
         win.close()
         self._missing_database()
+        from ui.screenshot_meetings import matchmaking_scenes
+
+        matchmaking_scenes(self)  # the afternoon: the matchmaking session
         return self.saved
 
     def _not_open(self, code: str) -> None:

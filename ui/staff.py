@@ -196,6 +196,9 @@ class StaffView(QWidget):
         right.setSpacing(10)
         right.addWidget(self.panel, 2)
         right.addWidget(self.lists_card, 3)
+        self.panel.meeting.shown.connect(lambda on: right.setStretch(0, 3 if on else 2))
+        for lst in (self.results, self.recent):  # a short screen: the result panel first
+            lst.setMinimumHeight(36)
 
         cols = QHBoxLayout()
         cols.setSpacing(12)

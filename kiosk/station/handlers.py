@@ -291,6 +291,24 @@ def _(r: p.PinAttempt, lane: Lane, progress: ProgressFn) -> None:
 
 
 @handle.register
+def _(r: p.MarkMeeting, lane: Lane, progress: ProgressFn) -> object:
+    from kiosk.meetings.service import MeetingService
+    from kiosk.models.meetings import MeetingMark
+
+    if r.mark and r.mark not in {m.value for m in MeetingMark}:
+        raise ValidationError(f"unknown meeting mark {r.mark!r} (held, not_held or none)")
+    mark = MeetingMark(r.mark) if r.mark else None
+    return MeetingService(lane.open_store(), lane.clock).mark(r.meeting_id, mark, r.operator)
+
+
+@handle.register
+def _(r: p.RematchMeeting, lane: Lane, progress: ProgressFn) -> object:
+    from kiosk.meetings.service import MeetingService
+
+    return MeetingService(lane.open_store(), lane.clock).rematch(r.meeting_id, operator=r.operator)
+
+
+@handle.register
 def _(r: p.Snapshot, lane: Lane, progress: ProgressFn) -> object:
     from kiosk.station.snapshot import collect
 

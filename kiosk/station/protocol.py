@@ -210,6 +210,26 @@ class PinAttempt:
     now: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class MarkMeeting:
+    """Staff at the matchmaking desk: the meeting was held / not held ("" clears the mark)."""
+
+    meeting_id: str
+    mark: str  # held | not_held | ""
+    operator: str
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RematchMeeting:
+    """Re-match a meeting's waiting party into the first free table and slot (a new meeting
+    linked to the old one); replies with the new meeting's MeetingState."""
+
+    meeting_id: str
+    operator: str
+    now: datetime
+
+
 # -- requests: the reader lane (dashboard) and the jobs lane (exports) ------------------------
 @dataclass(frozen=True, slots=True)
 class Snapshot:
@@ -232,6 +252,6 @@ class Export:
 Request = (
     OpenDatabase | CreateDatabase | Reopen | ProbeWrite | CheckIn | ManualCheckIn | Search
     | Stats | Recent | Undo | WalkIn | Reprint | BadgeCode | PreparePrint | RecordPrint | PinAttempt
-    | Snapshot | Export
+    | MarkMeeting | RematchMeeting | Snapshot | Export
 )  # fmt: skip
 Reply = Done | Failed | Progress

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiosk.meetings.board import MatchmakingBoard
 from kiosk.models.event import Event
 from kiosk.models.records import Attendee, SessionStats
 from kiosk.storage.readviews import ScanRow
@@ -43,6 +44,7 @@ class DashboardSnapshot:
     session_id: str  # the session whose not-yet-arrived list is included
     not_arrived: tuple[Attendee, ...]
     version: int = 0  # the reader connection's data version when it was taken
+    board: MatchmakingBoard | None = None  # the matchmaking panel (None: no such session)
 
     @property
     def refused(self) -> int:
@@ -70,6 +72,7 @@ def collect(
         }
         recent = tuple(store.latest_scans(RECENT_SCANS))
         not_arrived = tuple(store.no_shows(session_id))
+        board = matchmaking_board(store, event, now)
     finally:
         store.conn.execute("COMMIT")
     return DashboardSnapshot(
@@ -81,7 +84,20 @@ def collect(
         session_id=session_id,
         not_arrived=not_arrived,
         version=version,
+        board=board,
     )
+
+
+def matchmaking_board(store: Store, event: Event, now: datetime) -> MatchmakingBoard | None:
+    """The matchmaking panel's board (kiosk.meetings.board), or None when the event has no
+    matchmaking session or no meeting on its schedule."""
+    from kiosk.meetings.service import MeetingService
+    from kiosk.models.clock import FixedClock
+
+    if event.matchmaking_session() is None:
+        return None
+    board = MeetingService(store, FixedClock(now)).board(now)
+    return board if board.counts.total or board.counts.cancelled else None
 
 
 def fill_buckets(

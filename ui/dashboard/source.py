@@ -11,6 +11,7 @@ touches widgets: snapshots travel by signal.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -23,6 +24,9 @@ from ui.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_MS = 2000
+#: Read everything again at least this often: the matchmaking board moves with the clock
+#: (a meeting becomes due, or a no-show) with no new entry in the database.
+CLOCK_REFRESH_S = 30
 
 
 class _Poller(QObject):
@@ -38,6 +42,7 @@ class _Poller(QObject):
         self._timer: QTimer | None = None
         self._session = session
         self._last: tuple[int, str] | None = None
+        self._taken: datetime | None = None
         self._error = ""
 
     @Slot()
@@ -72,8 +77,11 @@ class _Poller(QObject):
     @Slot()
     def poll(self) -> None:
         now = self._clock.now()
+        known = self._last
+        if self._taken is None or abs((now - self._taken).total_seconds()) >= CLOCK_REFRESH_S:
+            known = None
         try:
-            reply = self._host.call("reader", Snapshot(self._session, now, self._last), timeout=120)
+            reply = self._host.call("reader", Snapshot(self._session, now, known), timeout=120)
         except (StationDown, StationFailed) as exc:
             self._report(str(exc))
             return
@@ -82,6 +90,7 @@ class _Poller(QObject):
             return
         assert isinstance(reply, DashboardSnapshot)
         self._last = (reply.version, reply.session_id)
+        self._taken = now
         self._error = ""
         self.snapshot.emit(reply)
 

@@ -37,6 +37,7 @@ from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec
 from ui.dashboard.header import DashHeader, translated
+from ui.dashboard.matchmaking import MatchmakingPanel
 from ui.dashboard.source import DashboardSource
 from ui.dashboard.style import STYLE, bi
 from ui.dashboard.tables import AttendeeFilter, AttendeeModel, ScanModel, ScanTable, plain_table
@@ -112,7 +113,14 @@ class DashboardView(QWidget):
         lower.setVerticalSpacing(14)
         lower.addWidget(self._build_chart_panel(), 0, 0)
         lower.addWidget(self._build_absent_panel(), 1, 0)
-        lower.addWidget(self._build_scans_panel(), 0, 1, 2, 1)
+        self.scans_panel = self._build_scans_panel()
+        lower.addWidget(self.scans_panel, 0, 1, 2, 1)
+        # The matchmaking panel takes the lower half of the scans' column once a snapshot
+        # carries a board (an event with a matchmaking schedule).
+        self._lower = lower
+        self.matchmaking = MatchmakingPanel(source.host, clock, source.gc_guard)
+        self.matchmaking.changed.connect(source.refresh)
+        self.matchmaking.hide()
         lower.setColumnStretch(0, 11)
         lower.setColumnStretch(1, 9)
         lower.setRowStretch(0, 1)
@@ -285,6 +293,9 @@ class DashboardView(QWidget):
         self.scan_model.set_rows(snap.recent, self._tz, sessions)
         self._refused = snap.refused  # the event's, as `stats` and the PDF report count it
         self._show_scans_note()
+        if (snap.board is not None) != self.matchmaking.isVisibleTo(self):
+            self._place_matchmaking(snap.board is not None)
+        self.matchmaking.show_board(snap.board, self._tz)
         self.message.hide()
         self._problem = ""
         self._set_live(snap.taken_at, stale=False)
@@ -299,6 +310,18 @@ class DashboardView(QWidget):
         if snap.session_id == session.id:
             self.absent_model.set_rows(snap.not_arrived)
             self._update_absent_count()
+
+    def _place_matchmaking(self, shown: bool) -> None:
+        lower = self._lower
+        lower.removeWidget(self.scans_panel)
+        lower.removeWidget(self.matchmaking)
+        if shown:
+            lower.addWidget(self.scans_panel, 0, 1)
+            lower.addWidget(self.matchmaking, 1, 1)
+        else:
+            lower.addWidget(self.scans_panel, 0, 1, 2, 1)
+        self.matchmaking.setVisible(shown)
+        self.body_scroll.fit()
 
     def _set_event(self, event: Event) -> None:
         self._event = event
@@ -476,3 +499,4 @@ class DashboardView(QWidget):
         self._clock_timer.stop()
         self.source.stop()
         self.exports.wait()
+        self.matchmaking.shutdown()
