@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from kiosk.models.event import Event
 from kiosk.models.records import Attendee, SessionStats
@@ -43,6 +44,8 @@ class DashboardSnapshot:
     session_id: str  # the session whose not-yet-arrived list is included
     not_arrived: tuple[Attendee, ...]
     version: int = 0  # the reader connection's data version when it was taken
+    scope: str = "event"  # event: all stations the database holds; station: its own entries
+    conflicts: tuple[Any, ...] = ()  # kiosk.storage.conflicts.Conflict, of the whole event
 
     @property
     def refused(self) -> int:

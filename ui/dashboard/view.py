@@ -35,6 +35,7 @@ from kiosk.models.event import Event
 from kiosk.station.snapshot import DashboardSnapshot
 from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
+from ui.dashboard.conflicts import DashboardSync
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec
 from ui.dashboard.header import DashHeader, translated
 from ui.dashboard.source import DashboardSource
@@ -142,6 +143,7 @@ class DashboardView(QWidget):
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._tick)
         self._closed = False
+        self.sync = DashboardSync(self, self.header.layout())  # scope toggle and conflicts
         self.retranslate()
         app = QCoreApplication.instance()
         if app is not None:
