@@ -51,6 +51,7 @@ class SyncBar(QObject):
         status.addPermanentWidget(self.button)
         window.ctx.db.opened.connect(self._db_opened)  # type: ignore[attr-defined]
         self.follower.updated.connect(self._updated)
+        self.follower.updated.connect(self.follower._on_update)
         self.label.set_configured(self.server is not None)
         self.retranslate()
         self.label.language_changed.connect(self.retranslate)

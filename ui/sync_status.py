@@ -12,10 +12,11 @@ what the label says (the reason is in its tooltip), never a scan and never a dia
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.station.process import StationDown, StationFailed, StationProcess
@@ -28,81 +29,13 @@ log = logging.getLogger(__name__)
 RETRY_MS = 1000
 
 
-class _Follower(QObject):
-    update = Signal(object)  # SyncUpdate
-
-    def __init__(self, host: StationProcess, interval: float) -> None:
-        super().__init__()
-        self.host = host
-        self.interval = interval
-        self.server: ServerConfig | None = None
-        self._started_on = -1  # the host start (StationProcess.starts) we started sync on
-        self._seq = 0
-        self._timer: QTimer | None = None
-        self._stopping = False
-
-    @Slot()
-    def begin(self) -> None:
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.poll)
-
-    @Slot(object)
-    def configure(self, server: ServerConfig | None) -> None:
-        self.server = server
-        self._started_on = -1
-        self._seq = 0
-        if server is None:
-            try:
-                self.host.call("sync", StopSync(), timeout=15)
-            except (StationDown, StationFailed) as exc:
-                log.info("sync: cannot stop the worker: %s", exc)
-            self.update.emit(SyncUpdate(0, None, False))
-        self._next(0)
-
-    @Slot()
-    def poll(self) -> None:
-        if self._stopping or self.server is None:
-            return
-        try:
-            if self._started_on != self.host.starts:
-                self.host.call("sync", StartSync(self.server, self.interval), timeout=15)
-                self._started_on = self.host.starts
-                self._seq = 0
-            reply = self.host.call("sync", SyncPoll(self._seq, 1.0), timeout=15)
-        except (StationDown, StationFailed) as exc:
-            self._started_on = -1  # start it again once the host answers
-            log.debug("sync lane: %s", exc)
-            self._next(RETRY_MS)
-            return
-        assert isinstance(reply, SyncUpdate)
-        if reply.seq != self._seq:
-            self._seq = reply.seq
-            self.update.emit(reply)
-        if not reply.running and reply.status is None:
-            self._started_on = -1
-        self._next(0)
-
-    def _next(self, ms: int) -> None:
-        if self._timer is not None and not self._stopping:
-            self._timer.start(ms)
-
-    @Slot()
-    def shutdown(self) -> None:
-        self._stopping = True
-        if self._timer is not None:
-            self._timer.stop()
-        thread = self.thread()
-        if thread is not None:
-            thread.quit()
-
-
 class SyncFollower(QObject):
-    """Starts, reconfigures and stops the station host's sync worker; emits its statuses."""
+    """Starts, reconfigures and stops the station host's sync worker; emits its statuses.
+
+    Its loop runs in a plain thread that only talks to the host's sync lane (no Qt
+    objects there); each new status reaches the GUI thread as a queued signal."""
 
     updated = Signal(object)  # SyncUpdate
-    _configure = Signal(object)
-    _shutdown = Signal()
 
     def __init__(
         self, host: StationProcess, interval: float = INTERVAL_S, parent: QObject | None = None
@@ -112,25 +45,19 @@ class SyncFollower(QObject):
         self.interval = interval
         self.server: ServerConfig | None = None
         self.latest: SyncUpdate | None = None
-        self._thread: QThread | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._changed = threading.Event()
         self.gc_guard = GuiThreadGc(self)
 
     def start(self, server: ServerConfig | None) -> None:
         self.server = server
+        self._changed.set()
         if self._thread is None:
-            thread = QThread()
-            thread.setObjectName("sync-follower")
-            worker = _Follower(self.host, self.interval)
-            worker.moveToThread(thread)
-            thread.started.connect(worker.begin)
-            thread.finished.connect(worker.deleteLater)
-            worker.update.connect(self._on_update)
-            self._configure.connect(worker.configure)
-            self._shutdown.connect(worker.shutdown)
-            self._thread = thread
+            self._stop.clear()
             self.gc_guard.acquire()
-            thread.start()
-        self._configure.emit(server)
+            self._thread = threading.Thread(target=self._run, name="sync-follower", daemon=True)
+            self._thread.start()
 
     def set_server(self, server: ServerConfig | None) -> None:
         """Sync with another hub from now on (None: stop syncing)."""
@@ -140,15 +67,52 @@ class SyncFollower(QObject):
         thread, self._thread = self._thread, None
         if thread is None:
             return
-        self._shutdown.emit()
-        if not thread.wait(20_000):
+        self._stop.set()
+        self._changed.set()
+        thread.join(20)
+        if thread.is_alive():
             log.error("sync follower did not stop within 20 s")
         self.gc_guard.release()
+
+    def _run(self) -> None:
+        started_on, seq, server = -1, 0, None
+        while not self._stop.is_set():
+            if self._changed.is_set():
+                self._changed.clear()
+                server, started_on, seq = self.server, -1, 0
+                if server is None:
+                    self._call(StopSync())
+                    self.updated.emit(SyncUpdate(0, None, False))
+            if server is None:
+                self._changed.wait(1.0)
+                continue
+            if started_on != self.host.starts:
+                if self._call(StartSync(server, self.interval)) is None:
+                    self._stop.wait(RETRY_MS / 1000)
+                    continue
+                started_on, seq = self.host.starts, 0
+            reply = self._call(SyncPoll(seq, 1.0))
+            if not isinstance(reply, SyncUpdate):
+                started_on = -1  # start it again once the host answers
+                self._stop.wait(RETRY_MS / 1000)
+                continue
+            if reply.seq != seq:
+                seq = reply.seq
+                if not self._changed.is_set():
+                    self.updated.emit(reply)
+            if not reply.running and reply.status is None:
+                started_on = -1
+
+    def _call(self, request: object) -> object:
+        try:
+            return self.host.call("sync", request, timeout=15)
+        except (StationDown, StationFailed) as exc:
+            log.info("sync lane: %s", exc)
+            return None
 
     @Slot(object)
     def _on_update(self, update: SyncUpdate) -> None:
         self.latest = update
-        self.updated.emit(update)
 
 
 def _t(text: str) -> str:
