@@ -13,13 +13,16 @@ station again before their next request.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import threading
 from typing import Any
 
 from kiosk.station.protocol import Done, Failed, Problem
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
-from kiosk.sync.loop import SyncStatus
+from kiosk.storage.store import Store
+from kiosk.sync.loop import Link, SyncLoop, SyncStatus
 from kiosk.sync.server import ServerConfig
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,7 @@ class SyncLane:
         self._thread: threading.Thread | None = None
         self._stop: threading.Event | None = None
         self._server: ServerConfig | None = None
+        self._store: Store | None = None  # the lane's own, to count what waits while offline
 
     @property
     def running(self) -> bool:
@@ -119,8 +123,36 @@ class SyncLane:
     def poll(self, after: int, wait: float) -> SyncUpdate:
         with self._cond:
             self._cond.wait_for(lambda: self._seq > after, timeout=max(0.0, min(wait, 10.0)))
-            server = self._server.shown if self._server and self.running else ""
-            return SyncUpdate(self._seq, self._status, self.running, server)
+            seq, status = self._seq, self._status
+        if status is not None and status.link is not Link.ONLINE and self.running:
+            # Between two tries of a hub that is away (up to 30 s apart) the count of
+            # entries waiting to upload still follows the desk's scans.
+            waiting = self._count_waiting()
+            if waiting is not None and waiting != status.waiting:
+                with self._cond:
+                    if self._seq == seq:
+                        self._seq += 1
+                        self._status = dataclasses.replace(status, waiting=waiting)
+                    seq, status = self._seq, self._status
+        server = self._server.shown if self._server and self.running else ""
+        return SyncUpdate(seq, status, self.running, server)
+
+    def _count_waiting(self) -> int | None:
+        try:
+            if self._store is None:
+                self._store = Store.open(self.path)
+            return SyncLoop._waiting(self._store)
+        except Exception as exc:  # the database is the desk's to report
+            log.info("sync lane: cannot count the entries waiting: %s", exc)
+            self._close_store()
+            return None
+
+    def _close_store(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            with contextlib.suppress(Exception):
+                store.close()
 
     def close(self) -> None:
         self.stop()
+        self._close_store()

@@ -3,6 +3,7 @@ dashboard's two views and its conflicts, against a real PostgreSQL hub."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,11 @@ def hub() -> Iterator[tuple[Cluster, ServerConfig]]:
 
 def _label(shell: Any) -> str:
     return shell.sync.label.text()
+
+
+def _waiting(shell: Any) -> int:
+    found = re.search(r"(\d+) waiting to upload", _label(shell))
+    return int(found.group(1)) if found else -1
 
 
 def _admitted(dash: Any) -> str:
@@ -72,12 +78,15 @@ def test_two_stations_sync_through_the_hub_and_the_desk_survives_its_loss(
     qtbot.waitUntil(lambda: "offline" in _label(shell), timeout=15000)
     assert shell.sync.label.toolTip()
     assert shell.sync.label.level == "bad"
+    before = _waiting(shell)  # the repeat scan may not have reached the hub yet
     for code in badges[1:4]:  # scans are still decided here, at once
         t0 = time.perf_counter()
         with qtbot.waitSignal(win.result_shown, timeout=5000) as got:
             win.submit_code(code, Method.HANDHELD)
         assert time.perf_counter() - t0 < 0.5
         assert got.args[0].outcome is Outcome.ADMITTED
+    # The count follows the scans while the hub is away (between tries up to 30 s apart).
+    qtbot.waitUntil(lambda: _waiting(shell) == before + 3, timeout=5000)
 
     cluster.start()  # back: the backlog uploads, waiting drops to 0
     qtbot.waitUntil(

@@ -297,12 +297,15 @@ class DashboardSync(QObject):
     """Hooks the controls into a DashboardView: the scope goes to its source, each
     snapshot's conflicts to the button and the open dialog."""
 
-    def __init__(self, view: Any, header_layout: QHBoxLayout) -> None:
+    def __init__(self, view: Any, body: QVBoxLayout) -> None:
         super().__init__(view)
         self.view = view
         self.controls = SyncControls()
-        header_layout.insertWidget(1, self.controls, 0, Qt.AlignmentFlag.AlignVCenter)
-        header_layout.insertSpacing(2, 16)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        row.addWidget(self.controls)
+        body.insertLayout(0, row)  # a slim row above the cards: the header keeps its width
         self.dialog: ConflictsDialog | None = None
         self.controls.scope_changed.connect(view.source.set_scope)
         self.controls.conflicts_clicked.connect(self.show_conflicts)

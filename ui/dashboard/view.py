@@ -99,6 +99,7 @@ class DashboardView(QWidget):
         grid = QVBoxLayout(body)
         grid.setContentsMargins(20, 16, 20, 12)
         grid.setSpacing(14)
+        self.sync = DashboardSync(self, grid)  # the scope toggle and the conflicts view
         self.cards_row = QHBoxLayout()
         self.cards_row.setSpacing(12)
         grid.addLayout(self.cards_row)
@@ -143,7 +144,6 @@ class DashboardView(QWidget):
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._tick)
         self._closed = False
-        self.sync = DashboardSync(self, self.header.layout())  # scope toggle and conflicts
         self.retranslate()
         app = QCoreApplication.instance()
         if app is not None:
