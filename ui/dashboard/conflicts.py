@@ -41,6 +41,15 @@ from kiosk.storage.conflicts import Conflict, ConflictKind
 SCOPE_EVENT, SCOPE_STATION = "event", "station"
 
 
+CONTROLS_STYLE = """
+QPushButton { padding: 3px 12px; border: 1px solid #9AA5B1; background: #FFFFFF; color: #1F2933; }
+QPushButton#ScopeButton:checked { background: #0B3D91; color: #FFFFFF; border-color: #0B3D91; }
+QPushButton#ConflictsButton { border-radius: 3px; }
+QPushButton#ConflictsButton[alert="true"] { background: #FDECEA; color: #B42318; border-color: #B42318;
+    font-weight: 600; }
+"""
+
+
 class SyncControls(QWidget):
     scope_changed = Signal(str)
     conflicts_clicked = Signal()
@@ -48,6 +57,7 @@ class SyncControls(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SyncControls")
+        self.setStyleSheet(CONTROLS_STYLE)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -158,6 +168,7 @@ class ConflictsDialog(QDialog):
         self.merger = _Merger(self)
         self.merger.done.connect(self._merged)
         self.question: QMessageBox | None = None
+        self._merge_result: str | None = None  # None: no merge yet; "": merged; else why not
         self.retranslate()
 
     def set_conflicts(
@@ -263,10 +274,19 @@ class ConflictsDialog(QDialog):
         threading.Thread(target=run, name="merge", daemon=True).start()
 
     def _merged(self, problem: str) -> None:
-        self.note.setText(
-            self.tr("Merged.") if not problem else self.tr("Not merged: %1").replace("%1", problem)
-        )
+        self._merge_result = problem
+        self._show_note()
         self._selection()
+
+    def _show_note(self) -> None:
+        problem = self._merge_result
+        if problem is None:
+            self.note.setText("")
+        else:
+            ok = self.tr("Merged.")
+            self.note.setText(
+                ok if not problem else self.tr("Not merged: %1").replace("%1", problem)
+            )
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Conflicts between stations"))
@@ -281,6 +301,7 @@ class ConflictsDialog(QDialog):
         self.empty.setText(self.tr("No conflicts: the stations agree."))
         self.merge.setText(self.tr("Merge…"))
         self.close_button.setText(self.tr("Close"))
+        self._show_note()
         self._fill()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -297,15 +318,12 @@ class DashboardSync(QObject):
     """Hooks the controls into a DashboardView: the scope goes to its source, each
     snapshot's conflicts to the button and the open dialog."""
 
-    def __init__(self, view: Any, body: QVBoxLayout) -> None:
+    def __init__(self, view: Any, strip: Any) -> None:
         super().__init__(view)
         self.view = view
         self.controls = SyncControls()
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addStretch(1)
-        row.addWidget(self.controls)
-        body.insertLayout(0, row)  # a slim row above the cards: the header keeps its width
+        strip.addWidget(self.controls)  # the bottom strip: neither the header nor the cards shrink
+        view.status_label.setMinimumWidth(80)  # a long path gives way, clipped
         self.dialog: ConflictsDialog | None = None
         self.controls.scope_changed.connect(view.source.set_scope)
         self.controls.conflicts_clicked.connect(self.show_conflicts)

@@ -99,7 +99,6 @@ class DashboardView(QWidget):
         grid = QVBoxLayout(body)
         grid.setContentsMargins(20, 16, 20, 12)
         grid.setSpacing(14)
-        self.sync = DashboardSync(self, grid)  # the scope toggle and the conflicts view
         self.cards_row = QHBoxLayout()
         self.cards_row.setSpacing(12)
         grid.addLayout(self.cards_row)
@@ -130,6 +129,7 @@ class DashboardView(QWidget):
         self.body_scroll.setMinimumHeight(200)
         root.addWidget(self.body_scroll, 1)
         root.addWidget(self._build_status())
+        self.sync = DashboardSync(self, self.status_label.parentWidget().layout())  # issue 9
         self._status(lambda: self.tr("Event database: %1").replace("%1", str(source.db_path)), "")
 
         source.snapshot_ready.connect(self._on_snapshot)
