@@ -88,7 +88,7 @@ class SyncBar(QObject):
 
     def edit_hub(self) -> None:
         self.dialog = HubDialog(self.server, self.window)
-        if self.dialog.exec() != HubDialog.DialogCode.Accepted:
+        if not self.dialog.exec():  # rejected (0)
             return
         self.apply(self.dialog.result_server)
 
