@@ -135,6 +135,7 @@ def run_app(args: AppArgs) -> int:
             print_on_checkin=args.print_on_checkin,
             fullscreen_kiosk=not args.windowed,
             echo=not args.no_echo,
+            server=app_server(args.server),
         ),
     )
     shell.start()
@@ -177,3 +178,15 @@ def run_app(args: AppArgs) -> int:
     code = app.exec()
     shell.shutdown()
     return code
+
+
+def app_server(server: str | None) -> object:
+    """The hub from --server, $FORUM_CHECKIN_HUB or the server file; None: the setting's."""
+    from kiosk.sync.server import ServerConfigError, resolve
+
+    try:
+        return resolve(server)
+    except ServerConfigError as exc:
+        if "no hub given" not in str(exc):
+            log.warning("hub: %s", exc)
+        return None

@@ -48,6 +48,7 @@ class AppArgs:
     exit_after: float = 0.0
     quit_when_source_ends: bool = False
     no_echo: bool = False
+    server: str | None = None
 
 
 def app_group() -> click.Group:
@@ -78,6 +79,10 @@ def app_group() -> click.Group:
     @click.option("--print-on-checkin", is_flag=True, help="Print a badge at first check-in.")
     @click.option("--set-pin", metavar="DIGITS", default=None,
                   help="Set the staff PIN that unlocks the kiosk, then exit.")  # fmt: skip
+    @click.option("--server", default=None, metavar="URL",
+                  help="Sync with this PostgreSQL hub (a libpq connection string). Default: "
+                  "$FORUM_CHECKIN_HUB, then the server file, then the hub set in the app "
+                  "(Hub… in the status bar).")  # fmt: skip
     @click.option("--windowed", is_flag=True, hidden=True)
     @click.option("--exit-after", type=float, default=0.0, hidden=True)
     @click.option("--quit-when-source-ends", is_flag=True, hidden=True)

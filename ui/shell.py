@@ -61,6 +61,8 @@ class ShellOptions:
     echo: bool = False
     watchdog: bool = True
     settings_path: Path | None = None
+    server: Any = None  # kiosk.sync.server.ServerConfig: --server / $FORUM_CHECKIN_HUB
+    sync_interval: float = 0.8
 
 
 class Shell:
@@ -115,6 +117,9 @@ class Shell:
         self.handheld = HandheldFilter(opts.clock, self.window)
         self.handheld.scanned.connect(self._handheld)
         self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
+        from ui.sync_bar import SyncBar
+
+        self.sync = SyncBar(self.host, self.window, self.settings, opts.server, opts.sync_interval)
         self._down = False
         self.dashboard: Any = None
         self.gc_guard = GuiThreadGc(self.window)
@@ -192,6 +197,7 @@ class Shell:
             self.camera.stop()
         if self.dashboard is not None:
             self.dashboard.shutdown()
+        self.sync.stop()
         self.db.stop()
         self.gc_guard.release()
         self.translations.uninstall()

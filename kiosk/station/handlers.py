@@ -310,7 +310,7 @@ def _(r: p.RematchMeeting, lane: Lane, progress: ProgressFn) -> object:
 
 @handle.register
 def _(r: p.Snapshot, lane: Lane, progress: ProgressFn) -> object:
-    from kiosk.station.snapshot import collect
+    from kiosk.station.scoped import collect_scoped
 
     store = lane.open_store()
     event = store.event()
@@ -318,7 +318,12 @@ def _(r: p.Snapshot, lane: Lane, progress: ProgressFn) -> object:
     session = r.session_id or event.current_session(r.now).id
     if r.known == (version, session):
         return p.Unchanged(version)
-    return collect(store, event, session, r.now, version)
+    return collect_scoped(store, event, session, r.now, version, r.scope)
+
+
+@handle.register
+def _(r: p.MergeAttendees, lane: Lane, progress: ProgressFn) -> object:
+    return lane.service.merge_attendees(r.duplicate, r.into, r.operator)
 
 
 @handle.register

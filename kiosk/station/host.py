@@ -20,13 +20,17 @@ from pathlib import Path
 
 from kiosk.station.handlers import Lane
 from kiosk.station.protocol import LANES, Failed, Problem, Progress
+from kiosk.station.syncing import StationEpoch, SyncLane
 
 log = logging.getLogger("forum_checkin.station")
 
 
-def serve(conn: Connection, lane: Lane, name: str) -> None:
+def serve(
+    conn: Connection, lane: Lane | SyncLane, name: str, epoch: StationEpoch | None = None
+) -> None:
     """Answer requests on `conn` until the other end closes it."""
     lock = threading.Lock()
+    seen = 0
 
     def send(message: object) -> None:
         with lock:
@@ -41,6 +45,8 @@ def serve(conn: Connection, lane: Lane, name: str) -> None:
             except (pickle.UnpicklingError, AttributeError, ImportError) as exc:
                 send(Failed(Problem.FAILED, f"unreadable request on lane {name}: {exc}"))
                 continue
+            if epoch is not None:  # sync gave this station a new id: read it again
+                seen = epoch.refresh(lane, seen)
             reply = lane.run(request, progress=lambda done, total: send(Progress(done, total)))
             try:
                 send(reply)
@@ -64,13 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     faulthandler.enable()
     _setup_logging(args.log)
     threads = []
+    epoch = StationEpoch()
     for spec in args.lane:
         name, _, fd = spec.partition("=")
         if name not in LANES or not fd.isdigit():
             p.error(f"--lane {spec}: expected one of {', '.join(LANES)}=FD")
         conn = Connection(int(fd))
+        lane = SyncLane(args.db, epoch) if name == "sync" else Lane(args.db)
         t = threading.Thread(
-            target=serve, args=(conn, Lane(args.db), name), name=f"lane-{name}", daemon=True
+            target=serve, args=(conn, lane, name, epoch), name=f"lane-{name}", daemon=True
         )
         t.start()
         threads.append(t)

@@ -20,7 +20,8 @@ from kiosk.people.hits import SearchHit
 
 __all__ = ["SearchHit"]  # a reply of Search, defined with the ranking
 
-LANES = ("desk", "reader", "jobs")  # check-ins and staff actions; dashboard reads; exports
+# check-ins and staff actions; dashboard reads; exports; the hub sync (kiosk.station.syncing)
+LANES = ("desk", "reader", "jobs", "sync")
 
 
 class Problem(enum.StrEnum):
@@ -238,6 +239,7 @@ class Snapshot:
     session_id: str
     now: datetime
     known: tuple[int, str] | None = None  # (data version, session) of the last snapshot
+    scope: str = "event"  # event: everything the database holds; station: its own entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +251,20 @@ class Export:
     now: datetime
 
 
+from kiosk.station.syncproto import (  # noqa: E402  (the sync lane's and conflicts' requests)
+    MergeAttendees,
+    StartSync,
+    StopSync,
+    SyncPoll,
+    SyncUpdate,
+)
+
+__all__ += ["MergeAttendees", "StartSync", "StopSync", "SyncPoll", "SyncUpdate"]
+
 Request = (
     OpenDatabase | CreateDatabase | Reopen | ProbeWrite | CheckIn | ManualCheckIn | Search
     | Stats | Recent | Undo | WalkIn | Reprint | BadgeCode | PreparePrint | RecordPrint | PinAttempt
-    | MarkMeeting | RematchMeeting | Snapshot | Export
+    | MarkMeeting | RematchMeeting | Snapshot | Export | StartSync | StopSync | SyncPoll
+    | MergeAttendees
 )  # fmt: skip
 Reply = Done | Failed | Progress

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from kiosk.meetings.board import MatchmakingBoard
 from kiosk.models.event import Event
@@ -45,6 +46,8 @@ class DashboardSnapshot:
     not_arrived: tuple[Attendee, ...]
     version: int = 0  # the reader connection's data version when it was taken
     board: MatchmakingBoard | None = None  # the matchmaking panel (None: no such session)
+    scope: str = "event"  # event: all stations the database holds; station: its own entries
+    conflicts: tuple[Any, ...] = ()  # kiosk.storage.conflicts.Conflict, of the whole event
 
     @property
     def refused(self) -> int:

@@ -48,7 +48,7 @@ def data_version(store: Store) -> int:
     return int(row[0]) if row else 0
 
 
-def latest_scans(store: Store, limit: int) -> list[ScanRow]:
+def latest_scans(store: Store, limit: int, station_id: str | None = None) -> list[ScanRow]:
     """The newest `limit` entry and exit scans (by their own time), names joined (annul
     entries only mark what they undo; walk-ins, badges and PIN attempts are not scans)."""
     rows = store.conn.execute(
@@ -57,8 +57,9 @@ def latest_scans(store: Store, limit: int) -> list[ScanRow]:
         "COALESCE(NULLIF(a.organization, ''), a.organization_zh, '') AS org, "
         "EXISTS(SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul') AS annulled "
         "FROM log l LEFT JOIN attendees a ON a.attendee_id = l.attendee_id "
-        "WHERE l.kind IN ('entry', 'exit') ORDER BY l.at DESC, l.uuid DESC LIMIT ?",
-        (int(limit),),
+        "WHERE l.kind IN ('entry', 'exit') AND (:own IS NULL OR l.station_id = :own) "
+        "ORDER BY l.at DESC, l.uuid DESC LIMIT :n",
+        {"own": station_id, "n": int(limit)},
     )
     out = []
     for r in rows:

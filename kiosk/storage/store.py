@@ -247,8 +247,8 @@ class Store:
     def data_version(self) -> int:
         return readviews.data_version(self)
 
-    def latest_scans(self, limit: int) -> list[readviews.ScanRow]:
-        return readviews.latest_scans(self, limit)
+    def latest_scans(self, limit: int, station_id: str | None = None) -> list[readviews.ScanRow]:
+        return readviews.latest_scans(self, limit, station_id)
 
     def presence_map(
         self, session_id: str, attendee_ids: Iterable[str]

@@ -10,6 +10,109 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Duplicate entry</source>
+        <translation>重复入场</translation>
+    </message>
+    <message>
+        <source>Scan of a revoked badge</source>
+        <translation>已作废胸卡的扫码</translation>
+    </message>
+    <message>
+        <source>Possible duplicate person</source>
+        <translation>疑似重复人员</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 于 %2</translation>
+    </message>
+    <message>
+        <source>same e-mail as record %1</source>
+        <translation>与记录 %1 的邮箱相同</translation>
+    </message>
+    <message>
+        <source>badge %1 revoked %2</source>
+        <translation>胸卡 %1 已作废（%2）</translation>
+    </message>
+    <message>
+        <source>first admitted %1</source>
+        <translation>首次入场：%1</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>尚未</translation>
+    </message>
+    <message>
+        <source>Merge records</source>
+        <translation>合并记录</translation>
+    </message>
+    <message>
+        <source>Merge %1 (record %2) into record %3? Its badges and check-ins then count for the record kept. The merge is recorded and synced to every station.</source>
+        <translation>将 %1（记录 %2）合并到记录 %3？其胸卡与签到将计入保留的记录。合并会被记录并同步到所有站点。</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Merged.</source>
+        <translation>已合并。</translation>
+    </message>
+    <message>
+        <source>Not merged: %1</source>
+        <translation>未合并：%1</translation>
+    </message>
+    <message>
+        <source>Conflicts between stations</source>
+        <translation>站点间冲突</translation>
+    </message>
+    <message>
+        <source>Facts found after sync, kept and counted once: nothing was lost. Times are the stations' clocks, in the event's time zone.</source>
+        <translation>同步后发现的情况，均已保留且只计一次：没有丢失任何记录。时间为各站点的时钟，按活动时区显示。</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>场次</translation>
+    </message>
+    <message>
+        <source>When and where</source>
+        <translation>时间与站点</translation>
+    </message>
+    <message>
+        <source>Against</source>
+        <translation>对照</translation>
+    </message>
+    <message>
+        <source>Reached the hub</source>
+        <translation>到达中心</translation>
+    </message>
+    <message>
+        <source>No conflicts: the stations agree.</source>
+        <translation>没有冲突：各站点一致。</translation>
+    </message>
+    <message>
+        <source>Merge…</source>
+        <translation>合并…</translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
         <location filename="../../ui/dashboard/exports.py" line="48" />
@@ -203,6 +306,45 @@
         <location filename="../../ui/desk_actions.py" line="156" />
         <source>Walk-in registered: %1</source>
         <translation>现场注册完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HubDialog</name>
+    <message>
+        <source>Hub</source>
+        <translation>同步中心</translation>
+    </message>
+    <message>
+        <source>Stations of one event sync through a PostgreSQL hub. Scans are always decided here first; the hub only shares them.</source>
+        <translation>同一活动的各站点通过 PostgreSQL 同步中心同步。扫码总是先在本机判定；中心只负责共享。</translation>
+    </message>
+    <message>
+        <source>Now: not syncing (this station works on its own).</source>
+        <translation>当前：未同步（本站独立工作）。</translation>
+    </message>
+    <message>
+        <source>Now: %1</source>
+        <translation>当前：%1</translation>
+    </message>
+    <message>
+        <source>postgresql://user:password@host:5432/database</source>
+        <translation>postgresql://用户:密码@主机:5432/数据库</translation>
+    </message>
+    <message>
+        <source>Save and sync</source>
+        <translation>保存并同步</translation>
+    </message>
+    <message>
+        <source>Stop syncing</source>
+        <translation>停止同步</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Not a connection string: give a postgresql:// address or host=… pairs.</source>
+        <translation>不是连接字符串：请填写 postgresql:// 地址或 host=… 参数。</translation>
     </message>
 </context>
 <context>
@@ -557,6 +699,123 @@
         <location filename="../../ui/staff_lists.py" line="113" />
         <source>✓ Checked in at %1 (%2)</source>
         <translation>✓ 已于 %1 签到（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>SyncBar</name>
+    <message>
+        <source>Hub…</source>
+        <translation>同步中心…</translation>
+    </message>
+    <message>
+        <source>Set or clear the hub this station syncs with</source>
+        <translation>设置或清除本站同步的中心</translation>
+    </message>
+</context>
+<context>
+    <name>SyncControls</name>
+    <message>
+        <source>Whole event (all stations)</source>
+        <translation>整个活动（所有站点）</translation>
+    </message>
+    <message>
+        <source>This station only</source>
+        <translation>仅本站</translation>
+    </message>
+    <message>
+        <source>Every station's entries this database holds after sync</source>
+        <translation>同步后本数据库中所有站点的记录</translation>
+    </message>
+    <message>
+        <source>Only the check-ins made at this station</source>
+        <translation>仅本站完成的签到</translation>
+    </message>
+    <message>
+        <source>Conflicts (%1)</source>
+        <translation>冲突（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <source>Not syncing</source>
+        <translation>未同步</translation>
+    </message>
+    <message>
+        <source>No hub is set: this station works on its own.</source>
+        <translation>未设置同步中心：本站独立工作。</translation>
+    </message>
+    <message>
+        <source>Hub: connecting…</source>
+        <translation>同步中心：连接中…</translation>
+    </message>
+    <message>
+        <source>Starting the sync with the hub.</source>
+        <translation>正在开始与同步中心同步。</translation>
+    </message>
+    <message>
+        <source>Hub: online</source>
+        <translation>同步中心：在线</translation>
+    </message>
+    <message>
+        <source>Hub: offline</source>
+        <translation>同步中心：离线</translation>
+    </message>
+    <message>
+        <source>Hub: refused</source>
+        <translation>同步中心：拒绝连接</translation>
+    </message>
+    <message>
+        <source>Hub: sync stopped</source>
+        <translation>同步中心：同步已停止</translation>
+    </message>
+    <message>
+        <source>Why: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <source>Scans are still decided and recorded here; they upload when the hub is back.</source>
+        <translation>扫码仍在本机判定并记录；中心恢复后自动上传。</translation>
+    </message>
+    <message>
+        <source>Next try in %1 s</source>
+        <translation>%1 秒后重试</translation>
+    </message>
+    <message>
+        <source>%1 waiting to upload</source>
+        <translation>%1 条待上传</translation>
+    </message>
+    <message>
+        <source>last sync %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>never synced</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message>
+        <source>behind</source>
+        <translation>慢于</translation>
+    </message>
+    <message>
+        <source>ahead of</source>
+        <translation>快于</translation>
+    </message>
+    <message>
+        <source>⚠ clock %1 s %2 the hub</source>
+        <translation>⚠ 时钟%2同步中心 %1 秒</translation>
+    </message>
+    <message>
+        <source>This computer's clock is more than a minute off the hub's: set its time.</source>
+        <translation>本机时钟与同步中心相差超过一分钟：请校准时间。</translation>
+    </message>
+    <message>
+        <source>Hub: %1</source>
+        <translation>同步中心：%1</translation>
+    </message>
+    <message>
+        <source>%1 entries still to download</source>
+        <translation>还有 %1 条待下载</translation>
     </message>
 </context>
 <context>

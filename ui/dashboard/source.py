@@ -44,6 +44,7 @@ class _Poller(QObject):
         self._last: tuple[int, str] | None = None
         self._taken: datetime | None = None
         self._error = ""
+        self._scope = "event"
 
     @Slot()
     def start(self) -> None:
@@ -69,6 +70,12 @@ class _Poller(QObject):
             self._session = session_id
             self.poll()
 
+    @Slot(str)
+    def set_scope(self, scope: str) -> None:
+        if scope != self._scope:
+            self._scope = scope
+            self.force()
+
     @Slot()
     def force(self) -> None:
         self._last = None
@@ -81,7 +88,9 @@ class _Poller(QObject):
         if self._taken is None or abs((now - self._taken).total_seconds()) >= CLOCK_REFRESH_S:
             known = None
         try:
-            reply = self._host.call("reader", Snapshot(self._session, now, known), timeout=120)
+            reply = self._host.call(
+                "reader", Snapshot(self._session, now, known, self._scope), timeout=120
+            )
         except (StationDown, StationFailed) as exc:
             self._report(str(exc))
             return
@@ -121,6 +130,7 @@ class DashboardSource(QObject):
 
     _select = Signal(str)
     _force = Signal()
+    _scope = Signal(str)
     _pause = Signal(bool)
     _shutdown = Signal()
 
@@ -140,6 +150,7 @@ class DashboardSource(QObject):
         self._poller: _Poller | None = None
         self._interval = interval_ms
         self._session = ""
+        self.scope = "event"
         # One guard per process (the shell's): two would re-enable the collector while the
         # other's worker still runs. A source used on its own makes its own.
         self.gc_guard = gc_guard if gc_guard is not None else GuiThreadGc(self)
@@ -158,6 +169,7 @@ class DashboardSource(QObject):
         thread = QThread()
         thread.setObjectName("dashboard-poller")
         poller = _Poller(self.host, self.clock, self._interval, self._session)
+        poller._scope = self.scope
         poller.moveToThread(thread)
         thread.started.connect(poller.start)
         thread.finished.connect(poller.deleteLater)
@@ -166,6 +178,7 @@ class DashboardSource(QObject):
         poller.idle.connect(self.polled)
         self._select.connect(poller.select)
         self._force.connect(poller.force)
+        self._scope.connect(poller.set_scope)
         self._pause.connect(poller.set_paused)
         self._shutdown.connect(poller.shutdown)
         self._thread, self._poller = thread, poller
@@ -180,6 +193,11 @@ class DashboardSource(QObject):
     def pause(self, paused: bool = True) -> None:
         """Stop polling while nobody looks (the dashboard is hidden); resume at once."""
         self._pause.emit(paused)
+
+    def set_scope(self, scope: str) -> None:
+        """ "event": the whole event the database holds; "station": this station's entries."""
+        self.scope = scope
+        self._scope.emit(scope)
 
     def refresh(self) -> None:
         """Re-read everything now, changed or not."""

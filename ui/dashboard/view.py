@@ -35,6 +35,7 @@ from kiosk.models.event import Event
 from kiosk.station.snapshot import DashboardSnapshot
 from ui.dashboard.cards import ElidedLabel, SessionCard
 from ui.dashboard.chart import ArrivalsChart
+from ui.dashboard.conflicts import DashboardSync
 from ui.dashboard.exports import ExportDone, ExportRunner, ExportSpec
 from ui.dashboard.header import DashHeader, translated
 from ui.dashboard.matchmaking import MatchmakingPanel
@@ -136,6 +137,7 @@ class DashboardView(QWidget):
         self.body_scroll.setMinimumHeight(200)
         root.addWidget(self.body_scroll, 1)
         root.addWidget(self._build_status())
+        self.sync = DashboardSync(self, self.status_label.parentWidget().layout())  # issue 9
         self._status(lambda: self.tr("Event database: %1").replace("%1", str(source.db_path)), "")
 
         source.snapshot_ready.connect(self._on_snapshot)

@@ -1,0 +1,103 @@
+"""The dashboard's two views of a synced database, and its conflicts.
+
+- the whole event: everything this database holds (after pulling from the hub, every
+  station's entries): `kiosk.station.snapshot.collect`;
+- this station only: the same figures counted from this station's own log entries
+  (admissions, refusals, the latest scans, arrivals); who registered and who has not
+  arrived anywhere stay the event's.
+
+Either way the snapshot carries the event's conflicts (kiosk.storage.conflicts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from datetime import datetime, timedelta
+
+from kiosk.models.event import Event
+from kiosk.models.outcomes import Outcome
+from kiosk.station.snapshot import (
+    BUCKET_MINUTES,
+    RECENT_SCANS,
+    DashboardSnapshot,
+    _floor,
+    collect,
+    fill_buckets,
+)
+from kiosk.storage.base import from_ts
+from kiosk.storage.conflicts import conflicts
+from kiosk.storage.store import Store
+
+SCOPES = ("event", "station")
+
+_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')"
+_OWN_ADMISSIONS = f"""
+SELECT l.session_id, l.attendee_id, MIN(l.at) FROM log l
+WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome = 'admitted'
+  AND l.attendee_id IS NOT NULL AND {_NOT_UNDONE}
+GROUP BY l.session_id, l.attendee_id
+"""
+_OWN_OUTCOMES = f"""
+SELECT l.session_id, l.outcome, COUNT(*) FROM log l
+WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome != 'admitted' AND {_NOT_UNDONE}
+GROUP BY l.session_id, l.outcome
+"""
+_OWN_INSIDE = """
+SELECT session_id, COUNT(*) FROM presence WHERE station_id = ? AND inside = 1
+GROUP BY session_id
+"""
+
+
+def collect_scoped(
+    store: Store, event: Event, session_id: str, now: datetime, version: int, scope: str
+) -> DashboardSnapshot:
+    snap = collect(store, event, session_id, now, version)
+    if scope == "station":
+        snap = _own(store, snap)
+    return dataclasses.replace(snap, scope=scope, conflicts=tuple(conflicts(store)))
+
+
+def _own(store: Store, snap: DashboardSnapshot) -> DashboardSnapshot:
+    own = store.station.id
+    c = store.conn
+    c.execute("BEGIN")
+    try:
+        admissions = [(s, a, at) for s, a, at in c.execute(_OWN_ADMISSIONS, (own,)).fetchall()]
+        outcomes = c.execute(_OWN_OUTCOMES, (own,)).fetchall()
+        inside = dict(c.execute(_OWN_INSIDE, (own,)).fetchall())
+        recent = tuple(store.latest_scans(RECENT_SCANS, station_id=own))
+    finally:
+        c.execute("COMMIT")
+    admitted = Counter(s for s, _a, _at in admissions)
+    refused: dict[str, dict[str, int]] = {}
+    repeats: Counter[str] = Counter()
+    for sid, value, n in outcomes:
+        try:
+            outcome = Outcome(value)
+        except ValueError:  # an outcome of a newer release
+            continue
+        if outcome is Outcome.ALREADY_CHECKED_IN:
+            repeats[sid] += int(n)
+        elif outcome.refused:
+            refused.setdefault(sid, {})[outcome.value] = int(n)
+    stats = tuple(
+        dataclasses.replace(
+            s,
+            admitted=admitted[s.session_id],
+            inside=int(inside.get(s.session_id, 0)),
+            refused=refused.get(s.session_id, {}),
+            repeats=repeats[s.session_id],
+        )
+        for s in snap.stats
+    )
+    buckets: dict[str, Counter[datetime]] = {}
+    for sid, _a, at in admissions:
+        buckets.setdefault(sid, Counter())[_floor(from_ts(at), BUCKET_MINUTES)] += 1
+    arrivals = {}
+    step = timedelta(minutes=BUCKET_MINUTES)
+    for sid, arr in snap.arrivals.items():
+        first, last = arr.buckets[0][0], arr.buckets[-1][0]
+        counts = sorted(buckets.get(sid, Counter()).items())
+        arrivals[sid] = fill_buckets(sid, counts, first, last + step, BUCKET_MINUTES)
+    return dataclasses.replace(snap, stats=stats, arrivals=arrivals, recent=recent)
