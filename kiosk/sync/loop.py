@@ -5,7 +5,8 @@ child process (see `kiosk.sync.host` and docs/ARCHITECTURE.md, "Hosting the sync
 down, slow or refusing (the status says so, in one line) and never blocks a check-in (the
 round holds no SQLite write lock while it talks to the hub). `run(stop)` repeats it:
 about once a second while connected, at once while a backlog drains, backing off
-(2, 4, 8 … 30 s, with jitter) while the hub cannot be reached.
+(2, 4, 8, 10 s, with jitter) while the hub cannot be reached: a door is back online
+within about 10 s of the hub, however long it was away.
 
 The loop opens its own Store (SQLite: one owner per connection) on its first step, in
 the thread that runs it, and closes it in `close()`.
@@ -31,7 +32,7 @@ from kiosk.sync.hub import Hub, HubRefused
 log = logging.getLogger("forum_checkin.sync")
 
 INTERVAL_S = 0.8  # roughly once a second: a check-in at A is at B within ~2 intervals
-MAX_BACKOFF_S = 30.0
+MAX_BACKOFF_S = 10.0
 SKEW_WARN_S = 60.0
 
 
