@@ -175,7 +175,9 @@ class Shell:
                 f"{at:%H:%M:%S}  {lk.title_en} · {lk.title_zh}  {who}{org}  [{result.session_id}]"
             )
         else:
-            line = json.dumps(result.to_json(), ensure_ascii=False)
+            line = json.dumps(
+                result.to_json(self.ctx.event.tz if self.ctx.event else None), ensure_ascii=False
+            )
         # stdout closed: not worth stopping the desk for
         with contextlib.suppress(OSError, ValueError):
             print(line, flush=True)
