@@ -7,24 +7,8 @@
 set -euo pipefail
 OUT=${1:?usage: $0 OUT_DIR}
 PY=${PY:-.venv/bin/python}
-for tool in Xvfb openbox xdotool import; do
-  command -v "$tool" >/dev/null || { echo "screens_xvfb_meetings: $tool missing (apt-get install xvfb openbox xdotool imagemagick)" >&2; exit 1; }
-done
-mkdir -p "$OUT"
-TMP=$(mktemp -d)
-N=$(( 500 + $$ % 300 ))
-export DISPLAY=":$N" FORUM_CHECKIN_HOME="$TMP/home"
-unset QT_QPA_PLATFORM
-Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 & XVFB=$!
-sleep 1
-openbox >/dev/null 2>&1 & WM=$!
-APP=""
-cleanup() {
-  [ -n "$APP" ] && kill -INT "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true
-  kill "$WM" "$XVFB" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+NAME=screens_xvfb_meetings BASE=500
+. "$(dirname "$0")/xvfb_session.sh"
 
 "$PY" main.py demo --db "$TMP/demo.sqlite" --day 2024-11-04 --attendees 300 >/dev/null
 CODES=$("$PY" - "$TMP/demo.sqlite" <<'EOF'

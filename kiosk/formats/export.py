@@ -14,7 +14,6 @@ import functools
 import json
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -416,27 +415,12 @@ def export(
         raise ExportError(f"unknown format {fmt!r} (choose one of: {', '.join(FORMATS)})")
     if what not in WHATS:
         raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
-    with _snapshot(store):
+    with store.snapshot():
         if what in MEETING_WHATS:
             from kiosk.formats.schedule.export import export_meetings
 
             return export_meetings(store, what, fmt, Path(out), now, progress)
         return _export(store, what, fmt, Path(out), now, session_id, minimal, progress)
-
-
-@contextmanager
-def _snapshot(store: Store) -> Iterator[None]:
-    """One read transaction: counts, summary and rows all see the same moment, even while
-    check-ins go on through another connection."""
-    conn = store.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        if own and conn.in_transaction:
-            conn.execute("COMMIT")
 
 
 def _export(store: Store, what: str, fmt: str, path: Path, now: datetime,

@@ -31,44 +31,22 @@ from kiosk.storage.store import Store
 
 SCOPES = ("event", "station")
 
-_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')"
-_OWN_ADMISSIONS = f"""
-SELECT l.session_id, l.attendee_id, MIN(l.at) FROM log l
-WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome = 'admitted'
-  AND l.attendee_id IS NOT NULL AND {_NOT_UNDONE}
-GROUP BY l.session_id, l.attendee_id
-"""
-_OWN_OUTCOMES = f"""
-SELECT l.session_id, l.outcome, COUNT(*) FROM log l
-WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome != 'admitted' AND {_NOT_UNDONE}
-GROUP BY l.session_id, l.outcome
-"""
-_OWN_INSIDE = """
-SELECT session_id, COUNT(*) FROM presence WHERE station_id = ? AND inside = 1
-GROUP BY session_id
-"""
-
 
 def collect_scoped(
     store: Store, event: Event, session_id: str, now: datetime, version: int, scope: str
 ) -> DashboardSnapshot:
-    snap = collect(store, event, session_id, now, version)
-    if scope == "station":
-        snap = _own(store, snap)
-    return dataclasses.replace(snap, scope=scope, conflicts=tuple(conflicts(store)))
+    with store.snapshot():  # one moment: the event's figures, this station's and conflicts
+        snap = collect(store, event, session_id, now, version)
+        if scope == "station":
+            snap = _own(store, snap)
+        return dataclasses.replace(snap, scope=scope, conflicts=tuple(conflicts(store)))
 
 
 def _own(store: Store, snap: DashboardSnapshot) -> DashboardSnapshot:
     own = store.station.id
-    c = store.conn
-    c.execute("BEGIN")
-    try:
-        admissions = [(s, a, at) for s, a, at in c.execute(_OWN_ADMISSIONS, (own,)).fetchall()]
-        outcomes = c.execute(_OWN_OUTCOMES, (own,)).fetchall()
-        inside = dict(c.execute(_OWN_INSIDE, (own,)).fetchall())
-        recent = tuple(store.latest_scans(RECENT_SCANS, station_id=own))
-    finally:
-        c.execute("COMMIT")
+    activity = store.station_activity(own)
+    admissions, outcomes, inside = activity.admissions, activity.outcomes, activity.inside
+    recent = tuple(store.latest_scans(RECENT_SCANS, station_id=own))
     admitted = Counter(s for s, _a, _at in admissions)
     refused: dict[str, dict[str, int]] = {}
     repeats: Counter[str] = Counter()

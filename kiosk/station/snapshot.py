@@ -61,8 +61,7 @@ def collect(
 ) -> DashboardSnapshot:
     """Read everything the dashboard shows for `session_id` (the selected session), in one
     read transaction: a check-in committed meanwhile is in all of the numbers or none."""
-    store.conn.execute("BEGIN")
-    try:
+    with store.snapshot():
         stats = tuple(store.stats())
         arrivals = {
             s.id: fill_buckets(
@@ -76,8 +75,6 @@ def collect(
         recent = tuple(store.latest_scans(RECENT_SCANS))
         not_arrived = tuple(store.no_shows(session_id))
         board = matchmaking_board(store, event, now)
-    finally:
-        store.conn.execute("COMMIT")
     return DashboardSnapshot(
         taken_at=now,
         event=event,

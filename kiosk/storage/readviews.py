@@ -1,5 +1,6 @@
 """Read queries for the station host's lanes: the dashboard's latest scans, presence of
-search hits, the last entry's time (the demo clock), the connection's data version."""
+search hits, one station's own activity (the dashboard's "this station only"), the
+connection's data version."""
 
 from __future__ import annotations
 
@@ -108,3 +109,38 @@ def probe_write(store: Store) -> None:
             store.conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
         raise StorageError(f"{store.path}: cannot write ({exc})") from None
+
+
+_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')"
+
+
+@dataclass(frozen=True, slots=True)
+class StationActivity:
+    """What one station itself recorded (undone entries left out)."""
+
+    admissions: list[tuple[str, str, str]]  # (session, attendee, first admission, UTC text)
+    outcomes: list[tuple[str, str, int]]  # (session, outcome other than admitted, scans)
+    inside: dict[str, int]  # session -> attendees this station admitted who are inside
+
+
+def station_activity(store: Store, station_id: str) -> StationActivity:
+    c = store.conn
+    admissions = c.execute(
+        "SELECT l.session_id, l.attendee_id, MIN(l.at) FROM log l "
+        "WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome = 'admitted' "
+        f"AND l.attendee_id IS NOT NULL AND {_NOT_UNDONE} GROUP BY l.session_id, l.attendee_id",
+        (station_id,),
+    ).fetchall()
+    outcomes = c.execute(
+        "SELECT l.session_id, l.outcome, COUNT(*) FROM log l "
+        "WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome != 'admitted' "
+        f"AND {_NOT_UNDONE} GROUP BY l.session_id, l.outcome",
+        (station_id,),
+    ).fetchall()
+    inside = c.execute(
+        "SELECT session_id, COUNT(*) FROM presence WHERE station_id = ? AND inside = 1 "
+        "GROUP BY session_id",
+        (station_id,),
+    ).fetchall()
+    return StationActivity([tuple(r) for r in admissions], [tuple(r) for r in outcomes],
+                           {str(k): int(v) for k, v in inside})  # fmt: skip

@@ -250,6 +250,9 @@ class Store:
     def latest_scans(self, limit: int, station_id: str | None = None) -> list[readviews.ScanRow]:
         return readviews.latest_scans(self, limit, station_id)
 
+    def station_activity(self, station_id: str) -> readviews.StationActivity:
+        return readviews.station_activity(self, station_id)
+
     def presence_map(
         self, session_id: str, attendee_ids: Iterable[str]
     ) -> dict[str, readviews.Presence]:

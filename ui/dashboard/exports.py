@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 
 from kiosk.station.process import StationDown, StationFailed, StationProcess
 from kiosk.station.protocol import Export, ExportDone
-from ui.gcguard import GuiThreadGc
+from ui.oneshot import OneShot
 
 log = logging.getLogger(__name__)
 __all__ = ["EXPORTS", "ExportDone", "ExportRunner", "ExportSpec"]
@@ -138,7 +138,7 @@ class _ExportWorker(QObject):
         self.progress.emit(int(done), int(total))
 
 
-class ExportRunner(QObject):
+class ExportRunner(OneShot):
     """Runs one export at a time in a worker thread."""
 
     started = Signal(str)  # the spec's title
@@ -146,54 +146,18 @@ class ExportRunner(QObject):
     finished = Signal(object)  # ExportDone
     failed = Signal(str)
 
-    def __init__(self, gc_guard: GuiThreadGc, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._gc = gc_guard
-        self._thread: QThread | None = None
-        self._worker: _ExportWorker | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self._thread is not None
-
     def start(
         self, spec: ExportSpec, host: StationProcess, out: Path, now: datetime, session_id: str = ""
     ) -> bool:
-        if self._thread is not None:
+        if self.busy:
             return False
-        thread = QThread()
-        thread.setObjectName(f"export-{spec.key}")
         worker = _ExportWorker(spec, host, Path(out), session_id, now)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.progress.connect(self.progress)
-        thread.finished.connect(self._cleanup)
-        self._thread, self._worker = thread, worker
         self.started.emit(spec.title)
-        self._gc.acquire()
-        thread.start()
+        self.launch(worker, f"export-{spec.key}")
         return True
 
-    def wait(self, ms: int = 30_000) -> bool:
-        """Block until the running export ends (closing the dashboard waits for it)."""
-        thread = self._thread
-        if thread is None:
-            return True
-        if not thread.wait(ms):
-            return False
-        self._cleanup()
-        return True
-
-    @Slot()
-    def _cleanup(self) -> None:
-        """After the thread ended: free the runner first, then report (a new export may
-        be started from a slot of `finished`/`failed`)."""
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        if thread is None or worker is None:
-            return
-        thread.wait()
-        self._gc.release()
+    def report(self, worker: _ExportWorker) -> None:
         outcome = worker.outcome
         if isinstance(outcome, ExportDone):
             self.finished.emit(outcome)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from kiosk.station.protocol import MarkMeeting, RematchMeeting
 from ui.dashboard.style import AMBER, MUTED, RED, bi
 from ui.gcguard import GuiThreadGc
 from ui.meeting_text import table_en, table_zh
+from ui.oneshot import OneShot
 
 log = logging.getLogger(__name__)
 OPERATOR = "dashboard"
@@ -103,7 +104,7 @@ class _Call(QObject):
                 thread.quit()
 
 
-class MeetingActions(QObject):
+class MeetingActions(OneShot):
     """One meeting action at a time, in a worker thread: `done(kind, MeetingState)` or
     `failed(kind, message)`."""
 
@@ -111,55 +112,25 @@ class MeetingActions(QObject):
     failed = Signal(str, str)
 
     def __init__(self, gc_guard: GuiThreadGc, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._gc = gc_guard
-        self._thread: QThread | None = None
-        self._call: _Call | None = None
+        super().__init__(gc_guard, parent)
         self._kind = ""
 
-    @property
-    def busy(self) -> bool:
-        return self._thread is not None
-
     def start(self, kind: str, host: StationProcess, meeting_id: str, now: datetime) -> bool:
-        if self._thread is not None:
+        if self.busy:
             return False
         if kind == "rematch":
             request: object = RematchMeeting(meeting_id, OPERATOR, now)
         else:
             request = MarkMeeting(meeting_id, kind, OPERATOR, now)
-        thread = QThread()
-        thread.setObjectName(f"meeting-{kind}")
-        call = _Call(host, request)
-        call.moveToThread(thread)
-        thread.started.connect(call.run)
-        thread.finished.connect(self._cleanup)
-        self._thread, self._call, self._kind = thread, call, kind
-        self._gc.acquire()
-        thread.start()
+        self._kind = kind
+        self.launch(_Call(host, request), f"meeting-{kind}")
         return True
 
-    def wait(self, ms: int = 30_000) -> bool:
-        thread = self._thread
-        if thread is None:
-            return True
-        if not thread.wait(ms):
-            return False
-        self._cleanup()
-        return True
-
-    @Slot()
-    def _cleanup(self) -> None:
-        thread, call = self._thread, self._call
-        self._thread = self._call = None
-        if thread is None or call is None:
-            return
-        thread.wait()
-        self._gc.release()
-        if isinstance(call.outcome, MeetingState):
-            self.done.emit(self._kind, call.outcome)
+    def report(self, worker: _Call) -> None:
+        if isinstance(worker.outcome, MeetingState):
+            self.done.emit(self._kind, worker.outcome)
         else:
-            self.failed.emit(self._kind, str(call.outcome))
+            self.failed.emit(self._kind, str(worker.outcome))
 
 
 class MatchmakingPanel(QFrame):
