@@ -32,6 +32,7 @@ from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method, Outcome
 from kiosk.models.records import SessionStats
 from kiosk.people.hits import SearchHit
+from kiosk.scan.handheld import is_code_shape
 from ui.context import Context
 from ui.dbworker import DbState, NotRecorded
 from ui.desk_actions import DeskActions
@@ -391,7 +392,12 @@ class StaffView(QWidget):
     def _search_enter(self) -> None:
         """Enter in the search box checks in the selected person (the first hit if none is
         selected), once the hits are those of what was typed, never a stale list's."""
-        if not self.search.text().strip():
+        text = self.search.text().strip()
+        if not text:
+            return
+        if is_code_shape(text):  # a badge code typed slowly (a loaded machine, a scanner
+            self.search.clear()  # set to a slow key rate): a scan, not a name to look for
+            self.submit_code(text, Method.HANDHELD)
             return
         if self._results_current():
             if self.results.count():

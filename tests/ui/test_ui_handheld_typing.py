@@ -183,3 +183,23 @@ def test_typing_delivered_in_a_bunch_keeps_every_key(
     ui_clock.advance(0.3)
     qtbot.waitUntil(lambda: dlg.org.text() == FORM["org"], timeout=2000)
     assert not [e for e in log_of(demo_db) if e.outcome is Outcome.UNKNOWN_CODE]
+
+
+def test_a_code_typed_slowly_into_the_search_box_is_a_scan(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: ManualClock
+) -> None:
+    """Keys of a code that came too slowly for a burst (a loaded machine, a scanner set to
+    a slow key rate) reach the search box; Enter then checks the code in, never searches it."""
+    shell = make_shell(demo_db)
+    win = ready(qtbot, shell)
+    aid, code = badge_codes(demo_db, 1)[0]
+    results: list[Any] = []
+    win.result_shown.connect(results.append)
+    press(Qt.Key.Key_F, CTRL)
+    qtbot.waitUntil(win.staff.search.hasFocus, timeout=2000)
+    type_text(ui_clock, code, 0.06)
+    assert win.staff.search.text() == code  # every key kept: a person's pace
+    enter(ui_clock, 0.06)
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    assert [(r.attendee_id, r.outcome) for r in results] == [(aid, Outcome.ADMITTED)]
+    assert win.staff.search.text() == ""
