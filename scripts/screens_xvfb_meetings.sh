@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real-window matchmaking screenshots: `python main.py` at 13:56 on the forum's day, session
 # matchmaking, on a 1366×768 Xvfb screen with openbox, driven by xdotool: a handheld scan
-# of a party whose counterpart is already here (the desk shows the next meeting), the
+# of a party whose counterpart is already here (the desk shows the next meeting; Ctrl+Shift+P
+# prints her schedule slip, saved as a PDF without a printer), the
 # kiosk full screen with the other party of another meeting, then the dashboard (F3)
 # with its matchmaking panel. Usage: scripts/screens_xvfb_meetings.sh OUT_DIR
 set -euo pipefail
@@ -33,6 +34,8 @@ shot() { sleep 0.8; import -window root "$OUT/$1.png"; echo "$OUT/$1.png"; }
 xdotool key ctrl+f; sleep 0.3
 xdotool type --delay 5 "$C1"; xdotool key --delay 5 Return          # a handheld scan
 shot xvfb-staff-matchmaking
+xdotool key ctrl+shift+p; sleep 1.5                                 # her schedule slip
+shot xvfb-staff-schedule-slip                                        # no printer: PDF saved
 xdotool key F2; sleep 1                                              # the kiosk, full screen
 xdotool type --delay 5 "$C2"; xdotool key --delay 5 Return
 shot xvfb-kiosk-matchmaking

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -136,3 +137,53 @@ def test_report_has_a_matchmaking_section(day: Matchmaking, tmp_path: Path) -> N
     assert "Matchmaking meetings · 商务对接洽谈" in text
     assert "Partly held (every company, not every person)" in text
     assert "Mingyang Smart Energy / 明阳智慧能源" in text
+
+
+def test_the_desk_prints_the_schedule_slip_with_the_badge_or_alone(
+    qapp: object, day: Matchmaking, tmp_path: Path
+) -> None:
+    """The desk's print job carries the slip (the same PDF as `meetings slips`) for an
+    attendee with meetings, none for one without; Qt prints its pages at A6 size."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from kiosk.badges.printing import BadgeDesk
+    from ui.printing import print_pdf
+
+    desk = BadgeDesk(day.service)
+    emily = day.service.attendee("US-1").attendee_id
+    job = desk.prepare(emily, with_slip=True)
+    assert job is not None and job.slip is not None
+    assert (job.slip.attendee_id, job.slip.name, job.slip.meetings) == (emily, "Emily Carter", 3)
+    slip = tmp_path / "slip.pdf"
+    slip.write_bytes(job.slip.pdf)
+    text = pdf_text(slip)
+    for needed in ("您的洽谈日程", "Emily Carter", "刘连玉", "明阳智慧能源", "15:20"):
+        assert needed in text, needed
+    assert set(embedded_fonts(slip).values()) == {"yes"}
+    again = desk.prepare(emily, reprint=True)  # without the slip unless asked for
+    assert again is not None and again.slip is None
+    nora = day.service.attendee("X-1").attendee_id  # the plenary only: no meetings
+    assert desk.slip(nora) is None
+    plain = desk.prepare(nora, with_slip=True)
+    assert plain is not None and plain.slip is None
+
+    out = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    outcome = print_pdf(job.slip.pdf, ("Schedule slip", "洽谈日程"), printer=printer, dpi=150)
+    assert outcome.ok, str(outcome)
+    assert str(outcome).startswith("Schedule slip sent to ") and "洽谈日程已发送至" in str(outcome)
+    assert page_count(out) == page_count(slip)
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True)
+    size = next(x for x in info.stdout.splitlines() if x.startswith("Page size:"))
+    w, h = (float(v) for v in size.split()[2:5:2])
+    assert abs(w - 297.6) < 1.5 and abs(h - 419.5) < 1.5, size  # A6 in points
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(out.read_bytes())[0].render(scale=1).to_pil().convert("L")
+    band = page.crop((0, 0, page.width, 30)).histogram()  # the green header band
+    body = sum(page.crop((0, 60, page.width, 200)).histogram()[:128])  # the text's dark pixels
+    assert sum(band[:160]) > 0.7 * sum(band) and body > 500  # the slip, not a blank sheet
+    bad = print_pdf(b"%PDF-1.7 not really", ("Schedule slip", "洽谈日程"), printer=printer)
+    assert not bad.ok and "unreadable PDF" in bad.message

@@ -214,3 +214,49 @@ def test_the_fast_status_of_every_meeting_agrees_with_the_full_one(
     assert (MeetingStatus.NO_SHOW, MeetingOutcome.PARTLY_HELD) in seen
     assert (MeetingStatus.WAITING, MeetingOutcome.PENDING) in seen
     assert (MeetingStatus.BOTH_ARRIVED, MeetingOutcome.HELD) in seen
+
+
+def test_the_kept_meeting_rows_follow_changes_made_by_another_connection(
+    tmp_path: Path,
+) -> None:
+    """A reader keeps the meetings' rows between status reads (Store.meeting_rows); a mark,
+    a cancellation or a re-import written by another process, and a rebuild, are seen at
+    the next read. Check-ins by another connection are seen too (arrivals are read each
+    time)."""
+    from kiosk.checkin.bootstrap import init_database
+    from kiosk.meetings.service import MeetingService
+    from kiosk.models.event import load_event
+    from kiosk.storage.rebuild import rebuild
+    from tests.helpers.clocks import at
+
+    db = tmp_path / "event.sqlite"
+    writer = init_database(db, load_event())
+    clock = at("13:00")
+    mm = matchmaking(CheckinService(writer, clock, rng=random.Random(2)), clock)
+    assert mm.load(schedule_file(tmp_path / "s.csv")).written
+    reader = Store.open(db)
+    seen = MeetingService(reader, clock)
+
+    def status(mid: str) -> tuple[MeetingStatus, MeetingOutcome]:
+        row = next(r for r in seen.statuses(t("14:05")) if r.meeting_id == mid)
+        return row.status, row.outcome
+
+    assert status("M2") == (MeetingStatus.SCHEDULED, MeetingOutcome.PENDING)
+    kept = reader.meeting_rows.read(reader.conn)
+    assert reader.meeting_rows.read(reader.conn) is kept  # nothing changed: not read again
+    mm.arrive("US-2", "13:58")  # another connection's check-in: an arrival, no meeting change
+    assert status("M2") == (MeetingStatus.WAITING, MeetingOutcome.PENDING)
+    assert reader.meeting_rows.read(reader.conn) is kept
+    mm.meetings.mark("M2", MeetingMark.HELD, "desk")
+    assert status("M2") == (MeetingStatus.WAITING, MeetingOutcome.HELD)
+    mm.meetings.cancel("M2", "moved", "desk")
+    assert status("M2") == (MeetingStatus.CANCELLED, MeetingOutcome.CANCELLED)
+    with writer.write() as c:
+        rebuild(c)
+    assert status("M2") == (MeetingStatus.CANCELLED, MeetingOutcome.CANCELLED)
+    assert reader.meeting_rows.read(reader.conn) is not kept
+    assert [r.meeting_id for r in seen.statuses(t("14:05"))] == [
+        s.meeting_id for s in MeetingService(writer, clock).states(t("14:05"))
+    ]
+    reader.close()
+    writer.close()

@@ -15,8 +15,9 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.badges.printing import PrintJob
+from kiosk.badges.printing import PrintJob, SlipJob
 from kiosk.badges.render import BadgeRenderer
+from kiosk.storage.atomic import write_atomically
 
 log = logging.getLogger(__name__)
 ALREADY_PRINTED = "Badge already printed: use Reprint · 胸卡已打印，如需补打请选择“补打胸卡”"
@@ -37,11 +38,33 @@ def print_one(
     outcome = printing.print_badge(job.drawing)
     if outcome.ok:
         record(job)
+        said = str(outcome)
+    else:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        pdf = out_dir / f"badge-{job.attendee.attendee_id}-v{job.version}.pdf"
+        renderer.write_pdf([BadgeData(job.attendee, job.code)], pdf)
+        if outcome.status is printing.PrintStatus.NO_PRINTER:
+            said = f"No printer: badge PDF saved to {pdf} · 无打印机，胸卡PDF已保存"
+        else:
+            log.warning("printing the badge of %s failed: %s", job.attendee.attendee_id, outcome)
+            said = f"{outcome}; badge PDF saved to {pdf} · 打印失败，胸卡PDF已保存"
+    if job.slip is not None:
+        said += " — " + print_slip(job.slip, out_dir)
+    return said
+
+
+def print_slip(job: SlipJob, out_dir: Path) -> str:
+    """Print an attendee's schedule slip, or save its PDF (slips/) when there is no printer."""
+    from ui import printing
+
+    outcome = printing.print_pdf(job.pdf, ("Schedule slip", "洽谈日程"))
+    if outcome.ok:
         return str(outcome)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pdf = out_dir / f"badge-{job.attendee.attendee_id}-v{job.version}.pdf"
-    renderer.write_pdf([BadgeData(job.attendee, job.code)], pdf)
+    folder = out_dir / "slips"
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = folder / f"slip-{job.attendee_id}.pdf"
+    write_atomically(pdf, job.pdf)
     if outcome.status is printing.PrintStatus.NO_PRINTER:
-        return f"No printer: badge PDF saved to {pdf} · 无打印机，胸卡PDF已保存"
-    log.warning("printing the badge of %s failed: %s", job.attendee.attendee_id, outcome)
-    return f"{outcome}; badge PDF saved to {pdf} · 打印失败，胸卡PDF已保存"
+        return f"No printer: schedule slip PDF saved to {pdf} · 无打印机，洽谈日程PDF已保存"
+    log.warning("printing the schedule slip of %s failed: %s", job.attendee_id, outcome)
+    return f"{outcome}; schedule slip PDF saved to {pdf} · 打印失败，洽谈日程PDF已保存"

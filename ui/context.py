@@ -26,6 +26,7 @@ class Context:
     event: Event | None = None
     session_id: str = ""
     print_on_first_checkin: bool = False
+    print_slip_with_badge: bool = True  # the schedule slip with a badge, if they have meetings
     echo: Callable[[CheckinResult], None] | None = None  # a line per check-in (`make run`)
 
     def session_title(self, session_id: str) -> str:

@@ -51,6 +51,7 @@ class DbClient(QObject):
     _check_in = Signal(object)
     _request = Signal(object)
     _print = Signal(object)
+    _slip = Signal(object)
     _create = Signal()
     _open_other = Signal(str)
 
@@ -79,6 +80,7 @@ class DbClient(QObject):
             (self._check_in, w.check_in),
             (self._request, w.request),
             (self._print, w.print_badge),
+            (self._slip, w.print_slip),
             (self._create, w.create_database),
             (self._open_other, w.open_other),
         ):
@@ -94,6 +96,7 @@ class DbClient(QObject):
         self.printer = PrintWorker(data_dir() / "badges")
         self.printer.moveToThread(self.print_thread)
         w.print_job.connect(self.printer.print_job)
+        w.slip_job.connect(self.printer.print_slip)
         self.printer.record_requested.connect(w.record_print)
         self.printer.printed.connect(self.printed)
         self.state_changed.connect(self._mirror)
@@ -201,10 +204,14 @@ class DbClient(QObject):
         operator: str = "",
         reason: str = "",
         only_first: bool = False,
+        with_slip: bool = False,
     ) -> None:
-        self._print.emit(
-            p.PreparePrint(attendee_id, station, operator, reason, only_first, self.clock.now())
-        )
+        self._print.emit(p.PreparePrint(attendee_id, station, operator, reason, only_first,
+                                        self.clock.now(), with_slip))  # fmt: skip
+
+    def print_slip(self, attendee_id: str, station: str) -> None:
+        """Print an attendee's matchmaking schedule slip (a notice when they have none)."""
+        self._slip.emit(p.PrepareSlip(attendee_id, station, self.clock.now()))
 
     def pin_attempt(self, ok: bool, station: str, operator: str = "") -> None:
         self._ask("PIN", p.PinAttempt(ok, station, operator, self.clock.now()), lambda _v: None)

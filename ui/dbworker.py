@@ -75,6 +75,7 @@ class DbWorker(QObject):
     reprinted = Signal(str, str)  # attendee_id, new badge code
     badge_code_ready = Signal(str, str)  # attendee_id, code
     print_job = Signal(object, object, object)  # PreparePrint, PrintJob | None, Event
+    slip_job = Signal(object)  # kiosk.badges.printing.SlipJob
     notice = Signal(str)  # a one-off remark for the status bar
     failed = Signal(str, str, str)  # operation, Problem value, message
 
@@ -328,6 +329,20 @@ class DbWorker(QObject):
             self.print_job.emit(request, job, event)
 
         self._call("print", request, go)
+
+    @Slot(object)
+    def print_slip(self, request: p.PrepareSlip) -> None:
+        """Ask the station host for an attendee's schedule slip; the print thread prints it."""
+
+        def go(job: Any) -> None:
+            if job is None:
+                self.notice.emit(
+                    "No meetings on the schedule: no slip to print · 暂无洽谈安排，无需打印日程"
+                )
+            else:
+                self.slip_job.emit(job)
+
+        self._call("slip", request, go)
 
     @Slot(object, object)
     def record_print(self, request: p.PreparePrint, job: Any) -> None:

@@ -117,7 +117,8 @@ class DeskActions(QObject):
 
     def _reprinted(self, attendee_id: str, code: str) -> None:
         self._say(self.tr("New badge issued; the old one is revoked."))
-        self.ctx.db.print_badge(attendee_id, self.ctx.station, self.ctx.operator, "reprint")
+        self.ctx.db.print_badge(attendee_id, self.ctx.station, self.ctx.operator, "reprint",
+                                with_slip=self.ctx.print_slip_with_badge)  # fmt: skip
 
     def _printed(self, attendee_id: str, message: str) -> None:
         self.last_print = (attendee_id, message)
@@ -161,7 +162,13 @@ class DeskActions(QObject):
         QTimer.singleShot(
             0,
             self,
-            lambda: self.ctx.db.print_badge(aid, self.ctx.station, self.ctx.operator, "walk-in"),
+            lambda: self.ctx.db.print_badge(
+                aid,
+                self.ctx.station,
+                self.ctx.operator,
+                "walk-in",
+                with_slip=self.ctx.print_slip_with_badge,
+            ),
         )
 
     def _failed(self, what: str, problem: str, text: str) -> None:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
 from kiosk.models.meetings import UpcomingMeeting
@@ -29,6 +29,7 @@ from ui.presentation import Tone, look
 from ui.text import english_of_pair
 
 NO_MEETINGS = "No meetings booked · 未安排洽谈"
+PRINT_SLIP = "Print schedule slip · 打印洽谈日程 (Ctrl+Shift+P)"
 ARRIVED_STYLE = (
     "background: #1E8E3E; color: white; border-radius: 5px; padding: 3px 8px; font-weight: bold;"
 )
@@ -86,6 +87,7 @@ class DeskMeetingBox(QFrame):
     """The desk's next-meeting box: hidden unless the result is a matchmaking check-in."""
 
     shown = Signal(bool)  # the box appeared / went: the desk gives the result more room
+    print_slip = Signal(str)  # attendee id: staff asked for the attendee's schedule slip
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,9 +108,24 @@ class DeskMeetingBox(QFrame):
         self.later.setStyleSheet("color: #334E68;")
         self.none = _label("MeetingNone", 11)
         self.none.setStyleSheet("color: #52606D;")
-        for w in (self.next_en, self.next_zh, self.arrived, self.later, self.none):
+        self.slip_btn = QPushButton(PRINT_SLIP)
+        self.slip_btn.setObjectName("PrintSlip")
+        self.slip_btn.setToolTip(
+            "The attendee's schedule for the day, on an A6 slip · 参会者当天的洽谈日程（A6）"
+        )
+        self.slip_btn.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.slip_btn.clicked.connect(self._slip_clicked)
+        for w in (self.next_en, self.next_zh):
             lay.addWidget(w)
-        lay.setAlignment(self.arrived, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()  # "already at the table" and the slip button share one line
+        row.setSpacing(8)
+        row.addWidget(self.arrived, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addStretch(1)
+        row.addWidget(self.slip_btn, 0, Qt.AlignmentFlag.AlignRight)
+        lay.addLayout(row)
+        for w in (self.later, self.none):
+            lay.addWidget(w)
+        self.attendee_id = ""
         self.line: MeetingLine | None = None
         self.compact = False
         self.clear()
@@ -140,6 +157,8 @@ class DeskMeetingBox(QFrame):
             self.show()
             self._fit()
             return
+        self.attendee_id = result.attendee_id or ""
+        self.slip_btn.setVisible(bool(self.attendee_id))
         self.next_en.setText(line.en)
         self.next_zh.setText(line.zh)
         self.next_en.show()
@@ -157,12 +176,18 @@ class DeskMeetingBox(QFrame):
 
     def clear(self) -> None:
         self.line = None
+        self.attendee_id = ""
+        self.slip_btn.hide()
         for w in (self.next_en, self.next_zh, self.arrived, self.later, self.none):
             w.setText("")
             w.hide()
         if self.isVisible():
             self.shown.emit(False)
         self.hide()
+
+    def _slip_clicked(self) -> None:
+        if self.attendee_id:
+            self.print_slip.emit(self.attendee_id)
 
     def _fit(self) -> None:
         """Wrapped lines need the height they take at this width (a nested layout does

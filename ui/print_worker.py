@@ -53,3 +53,15 @@ class PrintWorker(QObject):
             log.exception("printing the badge of %s failed", request.attendee_id)
             msg = f"Printing failed: {exc} · 打印失败"
         self.printed.emit(request.attendee_id, msg)
+
+    @Slot(object)
+    def print_slip(self, job: Any) -> None:
+        """Print (or save as PDF) one schedule slip; never raises into the event loop."""
+        from ui.badge_print import print_slip
+
+        try:
+            msg = print_slip(job, self.out_dir)
+        except Exception as exc:  # a printer driver or disk problem: say so, keep going
+            log.exception("printing the schedule slip of %s failed", job.attendee_id)
+            msg = f"Printing the schedule slip failed: {exc} · 洽谈日程打印失败"
+        self.printed.emit(job.attendee_id, msg)

@@ -110,6 +110,7 @@ class Shell:
             session_id=opts.session_id,
             print_on_first_checkin=opts.print_on_checkin
             or bool(self.settings.get("print_on_first_checkin", False)),
+            print_slip_with_badge=bool(self.settings.get("print_slip_with_badge", True)),
             echo=self._echo if opts.echo else None,
         )
         self.window = MainWindow(self.ctx, self.translations, self._make_dashboard)

@@ -114,6 +114,10 @@ class StaffView(QWidget):
         self.print_first = QCheckBox()
         self.print_first.setChecked(ctx.print_on_first_checkin)
         self.print_first.toggled.connect(self._print_first_changed)
+        self.print_slip = QCheckBox()
+        self.print_slip.setObjectName("PrintSlipWithBadge")
+        self.print_slip.setChecked(ctx.print_slip_with_badge)
+        self.print_slip.toggled.connect(self._print_slip_changed)
         bar = QHBoxLayout()
         bar.setSpacing(8)
         for w, stretch in ((self.session_label, 0), (self.session, 1)):
@@ -123,6 +127,7 @@ class StaffView(QWidget):
         bar.addWidget(self.station)
         bar.addSpacing(12)
         bar.addWidget(self.print_first)
+        bar.addWidget(self.print_slip)
         self.banner = QLabel()
         self.banner.setObjectName("DbBanner")
         self.banner.setWordWrap(True)
@@ -198,6 +203,7 @@ class StaffView(QWidget):
         right.addWidget(self.panel, 2)
         right.addWidget(self.lists_card, 3)
         self.panel.meeting.shown.connect(lambda on: right.setStretch(0, 3 if on else 2))
+        self.panel.meeting.print_slip.connect(self._print_slip)
         for lst in (self.results, self.recent):  # a short screen: the result panel first
             lst.setMinimumHeight(36)
 
@@ -217,6 +223,7 @@ class StaffView(QWidget):
         self.tz = event.tz
         self.panel.tz = event.tz
         self.panel.program = event
+        self.print_slip.setVisible(event.matchmaking_session() is not None)
         self.session.blockSignals(True)
         self.session.clear()
         now_ids = {s.id for s in event.open_sessions(self.ctx.clock.now())}
@@ -235,6 +242,13 @@ class StaffView(QWidget):
     def _print_first_changed(self, on: bool) -> None:
         self.ctx.print_on_first_checkin = on
         self.ctx.settings.set("print_on_first_checkin", on)
+
+    def _print_slip_changed(self, on: bool) -> None:
+        self.ctx.print_slip_with_badge = on
+        self.ctx.settings.set("print_slip_with_badge", on)
+
+    def _print_slip(self, attendee_id: str) -> None:
+        self.ctx.db.print_slip(attendee_id, self.ctx.station)
 
     def _session_changed(self) -> None:
         sid = self.session.currentData()
@@ -284,7 +298,7 @@ class StaffView(QWidget):
         ):
             self.ctx.db.print_badge(
                 result.attendee_id, self.ctx.station, self.ctx.operator, "first check-in",
-                only_first=True,
+                only_first=True, with_slip=self.ctx.print_slip_with_badge,
             )  # fmt: skip
         self.refresh()
 
@@ -476,6 +490,12 @@ class StaffView(QWidget):
         self.session_label.setText(self.tr("Session"))
         self.station_label.setText(self.tr("Station"))
         self.print_first.setText(self.tr("Print a badge at first check-in"))
+        self.print_slip.setText(self.tr("With the schedule slip"))
+        self.print_slip.setToolTip(
+            self.tr(
+                "Print the attendee's matchmaking schedule with the badge, if they have meetings"
+            )
+        )
         self.camera_card.set_title(self.tr("CAMERA"))
         self.counts_card.set_title(self.tr("LIVE COUNTS"))
         self.search.setPlaceholderText(

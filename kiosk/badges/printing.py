@@ -33,6 +33,17 @@ class PrintJob:
     reprint: bool
     reason: str
     drawing: BadgeDrawing
+    slip: SlipJob | None = None  # the schedule slip printed with the badge
+
+
+@dataclass(frozen=True, slots=True)
+class SlipJob:
+    """An attendee's matchmaking schedule slip to print (an A6 PDF, kiosk.badges.slips)."""
+
+    attendee_id: str
+    name: str
+    meetings: int
+    pdf: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +89,14 @@ class BadgeDesk:
         return all(p.badge_id != badge.badge_id for p in self.prints(badge.attendee_id))
 
     def prepare(
-        self, attendee_id: str, reprint: bool = False, operator: str = "", reason: str = ""
-    ) -> PrintJob | None:
+        self, attendee_id: str, reprint: bool = False, operator: str = "", reason: str = "",
+        with_slip: bool = False,
+    ) -> PrintJob | None:  # fmt: skip
         """The badge to print, or None when the current badge was printed already.
 
         `reprint=True` issues a new code first and revokes the old one (needs the signing
         key: a verify-only station raises SigningKeyMissing and nothing changes).
+        `with_slip`: the attendee's schedule slip too, when they have meetings.
         """
         attendee = self.service.attendee(attendee_id)
         aid = attendee.attendee_id
@@ -98,7 +111,26 @@ class BadgeDesk:
         badge = self.store.current_badge(aid)
         assert badge is not None  # badge_code / reprint_badge issued one
         drawing = self.renderer.drawing(BadgeData(attendee, code))
-        return PrintJob(attendee, code, badge.badge_id, badge.version, reprint, why, drawing)
+        slip = self.slip(aid) if with_slip else None
+        return PrintJob(attendee, code, badge.badge_id, badge.version, reprint, why, drawing,
+                        slip)  # fmt: skip
+
+    def slip(self, attendee_id: str) -> SlipJob | None:
+        """The attendee's matchmaking schedule slip, or None when they have no meeting on
+        the schedule (or the event has no matchmaking)."""
+        from kiosk.badges.slips import slip_pdf
+        from kiosk.meetings.service import MeetingService
+
+        attendee = self.service.attendee(attendee_id)
+        if self.service.event.matchmaking_session() is None:
+            return None
+        meetings = MeetingService(self.store, self.service.clock)
+        schedule = meetings.schedule_of(attendee.attendee_id)
+        if not schedule:
+            return None
+        pdf = slip_pdf(self.store, meetings, attendee.attendee_id, self.service.clock.now())
+        name = " ".join(x for x in (attendee.name, attendee.name_zh) if x)
+        return SlipJob(attendee.attendee_id, name, len(schedule), pdf)
 
     def prepare_on_check_in(self, result: CheckinResult) -> PrintJob | None:
         """For "print on first check-in": a job when `result` admitted someone whose badge

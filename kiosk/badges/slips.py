@@ -42,6 +42,19 @@ def write_slips(store: Store, meetings: MeetingService, attendee_ids: Sequence[s
     """One slip per attendee in `attendee_ids`, in that order, written to `out` (all or
     nothing)."""
     check_writable(out)
+    data, total, pages = _document(store, meetings, attendee_ids, now)
+    write_atomically(out, data)
+    return SlipsResult(out, len(attendee_ids), total, pages, len(data))
+
+
+def slip_pdf(store: Store, meetings: MeetingService, attendee_id: str, now: datetime) -> bytes:
+    """One attendee's slip as PDF bytes (what the desk prints with, or without, a badge)."""
+    return _document(store, meetings, [attendee_id], now)[0]
+
+
+def _document(store: Store, meetings: MeetingService, attendee_ids: Sequence[str],
+              now: datetime) -> tuple[bytes, int, int]:  # fmt: skip
+    """(PDF, meetings on it, pages): one slip per attendee in `attendee_ids`."""
     event = store.event()
     pdf = new_pdf(A6, f"{event.name} – matchmaking schedules", auto_break=True)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -54,9 +67,8 @@ def write_slips(store: Store, meetings: MeetingService, attendee_ids: Sequence[s
         schedule = meetings.schedule_of(aid)
         total += len(schedule)
         _slip(pdf, meetings, person, schedule, now)
-    data = pdf_bytes(pdf)
-    write_atomically(out, data)
-    return SlipsResult(out, len(attendee_ids), total, pdf.page_no(), len(data))
+    pages = pdf.page_no()
+    return pdf_bytes(pdf), total, pages
 
 
 def _text(pdf: FPDF, text: str, size: float, bold: bool = False,

@@ -39,7 +39,7 @@ from kiosk.storage.imports import fields_of
 from kiosk.storage.store import Store
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_SHIFTS = (35, 30, 25, 20, 15, 10, 5, 0)  # 40 random bits as 8 base-32 characters
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits as 2 characters
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ISSUE_CHUNK = 1000
 
@@ -83,8 +83,8 @@ class CheckinService:
     # -- ids -------------------------------------------------------------------------------
     def new_attendee_id(self) -> str:
         """A random candidate id (8 Crockford base-32 characters); callers check it is unused."""
-        n = self.rng.getrandbits(40)
-        return "".join([_CROCKFORD[(n >> s) & 31] for s in _SHIFTS])
+        n, p = self.rng.getrandbits(40), _PAIRS
+        return p[n >> 30] + p[(n >> 20) & 1023] + p[(n >> 10) & 1023] + p[n & 1023]
 
     def _unused_attendee_id(self) -> str:
         while True:

@@ -25,7 +25,7 @@ from kiosk.models.event import Event, Session
 from kiosk.models.meetings import Meeting, MeetingMark, MeetingOutcome, UpcomingMeeting
 from kiosk.models.records import LogKind
 from kiosk.storage import meetings as q
-from kiosk.storage.base import new_uuid, ts
+from kiosk.storage.base import from_ts, new_uuid, ts
 from kiosk.storage.store import Store
 
 CHUNK = 1000  # meetings per schedule entry: one short transaction each (~50 ms)
@@ -157,7 +157,7 @@ class MeetingService:
         now = now or self.clock.now()
         session, rules = self.session, self.event.matchmaking
         with self.store.snapshot() as c:
-            rows = q.stored_meetings(c)
+            rows = self.store.meeting_rows.read(c)
             times = q.arrival_times(c, session.id)
 
             def companies_here(ids: list[str]) -> set[str]:
@@ -176,7 +176,9 @@ class MeetingService:
 
     def _states(self, c: sqlite3.Connection, ids: list[str], now: datetime) -> list[MeetingState]:
         found = q.meetings_by_id(c, ids)
-        arrivals = q.arrivals(c, self.session.id)
+        wanted = {p.attendee_id for m in found.values() for p in m.parties}
+        arrivals = {aid: from_ts(at) for aid, at in q.arrival_times(c, self.session.id).items()
+                    if aid in wanted}  # fmt: skip
         return [state_of(found[i], arrivals, now, self.event.matchmaking) for i in ids
                 if i in found]  # fmt: skip
 

@@ -275,7 +275,14 @@ def _(r: p.PreparePrint, lane: Lane, progress: ProgressFn) -> object:
     desk = lane.desk()
     if r.only_first and desk.prints(r.attendee_id):
         return None  # "print at first check-in": this attendee has a printed badge
-    return desk.prepare(r.attendee_id, reprint=False, operator=r.operator, reason=r.reason)
+    return desk.prepare(r.attendee_id, reprint=False, operator=r.operator, reason=r.reason,
+                        with_slip=r.with_slip)  # fmt: skip
+
+
+@handle.register
+def _(r: p.PrepareSlip, lane: Lane, progress: ProgressFn) -> object:
+    lane.named(r.station)
+    return lane.desk().slip(r.attendee_id)
 
 
 @handle.register

@@ -191,6 +191,17 @@ class PreparePrint:
     reason: str
     only_first: bool
     now: datetime
+    with_slip: bool = False  # the schedule slip too, for an attendee with meetings
+
+
+@dataclass(frozen=True, slots=True)
+class PrepareSlip:
+    """An attendee's schedule slip to print (kiosk.badges.printing.SlipJob), or None when
+    they have no meeting on the schedule."""
+
+    attendee_id: str
+    station: str
+    now: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +274,8 @@ __all__ += ["MergeAttendees", "StartSync", "StopSync", "SyncPoll", "SyncUpdate"]
 
 Request = (
     OpenDatabase | CreateDatabase | Reopen | ProbeWrite | CheckIn | ManualCheckIn | Search
-    | Stats | Recent | Undo | WalkIn | Reprint | BadgeCode | PreparePrint | RecordPrint | PinAttempt
-    | MarkMeeting | RematchMeeting | Snapshot | Export | StartSync | StopSync | SyncPoll
+    | Stats | Recent | Undo | WalkIn | Reprint | BadgeCode | PreparePrint | PrepareSlip
+    | RecordPrint | PinAttempt | MarkMeeting | RematchMeeting | Snapshot | Export | StartSync | StopSync | SyncPoll
     | MergeAttendees
 )  # fmt: skip
 Reply = Done | Failed | Progress

@@ -22,7 +22,7 @@ from kiosk.models.meetings import (
 )
 from kiosk.models.records import LogEntry
 from kiosk.storage.base import from_ts, ts
-from kiosk.storage.meeting_fold import MeetingFold, fold_entry
+from kiosk.storage.meeting_fold import PARTY_SEP, MeetingFold, fold_entry
 
 _ROW_MARKS = ", ".join("?" * 20)
 _STATE_COLS = ("life_ver", "cancelled", "cancel_reason", "mark", "mark_at", "mark_by", "mark_ver",
@@ -51,6 +51,26 @@ def apply(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
                   [p for s in new for p in s.party_rows()])  # fmt: skip
     c.executemany(_UPDATE, [(*s.state_row(), s.meeting_id) for s in states.values()
                             if not s.fields_changed])  # fmt: skip
+    _bump(c)
+
+
+# The meetings projection's generation (in settings): bumped by every change to it, in the
+# same transaction, so that a reader can keep what it read while the number stays the same.
+_GEN_KEY = "meetings_gen"
+
+
+def _bump(c: sqlite3.Connection) -> None:
+    c.execute(
+        "INSERT INTO settings VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET "
+        "value = CAST(value AS INTEGER) + 1",
+        (_GEN_KEY,),
+    )
+
+
+def generation(c: sqlite3.Connection) -> str | None:
+    """The meetings projection's generation (None: no meeting ever changed in it)."""
+    row = c.execute("SELECT value FROM settings WHERE key = ?", (_GEN_KEY,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _touched(data: dict[str, Any]) -> list[str]:
@@ -109,6 +129,7 @@ class Rebuild:
             "INSERT INTO meeting_parties VALUES (?, ?, ?, ?, ?, ?)",
             [p for s in self.states.values() for p in s.party_rows()],
         )
+        _bump(c)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -244,6 +265,34 @@ def stored_meetings(c: sqlite3.Connection) -> list[tuple[Any, ...]]:
         )
         .fetchall()
     )
+
+
+#: A meeting as `MeetingRows` keeps it: (id, start, end, table, cancelled, mark,
+#: rematched_to, party ids as a list), times as stored.
+MeetingRow = tuple[str, str, str, str, int, str | None, str | None, list[str]]
+
+
+_UNREAD = object()
+
+
+class MeetingRows:
+    """Every meeting as stored (`stored_meetings`, party ids split), kept by one
+    connection's reader while the projection's generation is unchanged: 10,000 meetings
+    take ~12 ms to read, their generation 0.02 ms; a check-in changes no meeting."""
+
+    def __init__(self) -> None:
+        self._gen: object = _UNREAD
+        self._rows: list[MeetingRow] = []
+
+    def read(self, c: sqlite3.Connection) -> list[MeetingRow]:
+        """The rows (call inside the read transaction that also reads the arrivals)."""
+        gen = generation(c)
+        if gen != self._gen:
+            sep = PARTY_SEP
+            self._rows = [(a, b, d, e, f, g, h, i.split(sep) if i else [])
+                          for a, b, d, e, f, g, h, i in stored_meetings(c)]  # fmt: skip
+            self._gen = gen
+        return self._rows
 
 
 def arrival_times(c: sqlite3.Connection, session_id: str) -> dict[str, str]:

@@ -149,17 +149,16 @@ def _insert_fresh(
         f"ver, fver) VALUES ({marks})",
         [(aid, *v, 0, at, at, ver, "{}") for aid, v in fresh],
     )
-    rowids = dict(
-        c.execute("SELECT attendee_id, rowid FROM attendees WHERE rowid > ?", (base,)).fetchall()
-    )
+    # Rows inserted without a rowid get MAX(rowid) + 1 each, in order: base + 1, base + 2...
     for aid, v in fresh:
         if v[_TICKET]:
             note_ticket(c, v[_TICKET], aid, ver, at)
     k0, k1, k2, k3, k4 = _KEYS
     c.executemany(
         "INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)",
-        [(rowids[aid], search_keys(v[k0], v[k1], v[k2], v[k3], v[k4])) for aid, v in fresh],
-    )
+        [(base + i, search_keys(v[k0], v[k1], v[k2], v[k3], v[k4]))
+         for i, (_aid, v) in enumerate(fresh, 1)],
+    )  # fmt: skip
 
 
 def apply_pending(c: sqlite3.Connection, e: LogEntry) -> None:

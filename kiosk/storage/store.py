@@ -43,6 +43,7 @@ from kiosk.models.records import (
 from kiosk.storage import imports, log, project, readviews, reports, tickets
 from kiosk.storage import people as people_q
 from kiosk.storage.base import from_json, new_uuid, to_json
+from kiosk.storage.meetings import MeetingRows
 from kiosk.storage.schema import migrations
 from kiosk.storage.station import clean_name, default_name, fingerprint
 
@@ -79,6 +80,7 @@ class Store:
         self.db = Database(conn, execute_plugins=False)
         self._event: Event | None = None
         self._station: Station | None = None
+        self.meeting_rows = MeetingRows()  # every meeting, kept while unchanged
 
     # -- opening -------------------------------------------------------------------------
     @classmethod

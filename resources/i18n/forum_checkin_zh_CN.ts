@@ -639,6 +639,16 @@
         <translation>首次签到时打印胸卡</translation>
     </message>
     <message>
+        <location filename="../../ui/staff.py" line="490" />
+        <source>With the schedule slip</source>
+        <translation>同时打印洽谈日程</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff.py" line="492" />
+        <source>Print the attendee's matchmaking schedule with the badge, if they have meetings</source>
+        <translation>如该参会者有洽谈安排，随胸卡一并打印其洽谈日程</translation>
+    </message>
+    <message>
         <location filename="../../ui/staff.py" line="465" />
         <source>CAMERA</source>
         <translation>摄像头</translation>

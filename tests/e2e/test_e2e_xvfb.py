@@ -95,13 +95,25 @@ def screen(tmp_path: Path) -> Iterator[Screen]:
             ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ))  # fmt: skip
-        wait_for(lambda: Path(f"/tmp/.X11-unix/X{n}").exists(), 30, "Xvfb")
-        procs.append(subprocess.Popen(
-            ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        ))  # fmt: skip
         s = Screen(display, env)
+        # The socket can exist before the server answers: openbox started then cannot
+        # connect and exits. Wait for an answer, and start openbox again if it went.
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{n}").exists(), 30, "Xvfb")
+        wait_for(lambda: subprocess.run(["xprop", "-root", "-len", "0"], env=env,
+                                        capture_output=True, timeout=30).returncode == 0,
+                 30, "Xvfb to answer")  # fmt: skip
+        wm: list[subprocess.Popen[bytes]] = []
+
+        def openbox_up() -> bool:
+            if not wm or wm[-1].poll() is not None:
+                wm.append(subprocess.Popen(
+                    ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                ))  # fmt: skip
+                procs.append(wm[-1])
+            return "openbox" in s.run("wmctrl", "-m", check=False).lower()
+
         # A loaded machine (a whole suite on 2 cores) can take a while to start openbox.
-        wait_for(lambda: "openbox" in s.run("wmctrl", "-m", check=False).lower(), 30, "openbox")
+        wait_for(openbox_up, 60, "openbox")
         yield s
     finally:  # also when the screen never came up: no process outlives the test
         for p in reversed(procs):

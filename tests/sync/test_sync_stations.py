@@ -81,7 +81,8 @@ def test_stations_checking_in_the_same_attendees_at_once(
         assert isinstance(outcomes, dict)
         assert outcomes.get("admitted", 0) + outcomes.get("already_checked_in", 0) == 60
     tables = converged(tmp_path, stations)
-    assert all(t == tables[0] for t in tables)
+    for i, t in enumerate(tables[1:], 1):  # name the table that differs, if any
+        assert {k for k in t if t[k] != tables[0][k]} == set(), f"station {i}"
     first = tables[0]
     counts = {row[0]: row[1] for row in first["session_counts"]}
     assert counts["opening"] == 60  # each attendee counted once

@@ -24,10 +24,12 @@ from kiosk.station.protocol import RematchMeeting, Snapshot
 from kiosk.station.snapshot import DashboardSnapshot
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.test_badges import pdf_text
 from tests.ui.desk import ready, scan
 from tests.ui.test_ui_zh_walk import Walk, data_words
 from ui.dashboard import DashboardSource, DashboardView
 from ui.i18n import Translations
+from ui.printing import available_printers
 
 # The demo's first meeting (kiosk.demo.schedule, seed 7): 14:00 at table 1.
 HARRIS, ZHOU = "X07DJ13N", "1JKA792G"  # James Harris (Form Energy) and 周秀英 (LONGi)
@@ -69,6 +71,22 @@ def test_desk_and_kiosk_show_the_next_meeting(
     assert (box.next_en.text(), box.next_zh.text()) == (ZHOU_EN, ZHOU_ZH)
     assert not box.arrived.isVisible()  # James Harris is not here yet
     assert box.later.isVisible() and "Later today" in box.later.text()
+    # Staff print her schedule slip (no printer here: the PDF is saved, and said so).
+    assert win.staff.print_slip.isVisible()  # "with the schedule slip", for badges
+    assert box.slip_btn.isVisible() and box.slip_btn.text() == (
+        "Print schedule slip · 打印洽谈日程 (Ctrl+Shift+P)"
+    )
+    with qtbot.waitSignal(win.ctx.db.printed, timeout=20000) as printed:
+        QTest.keyClick(win, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    aid, message = printed.args
+    assert aid == ZHOU, message
+    if not available_printers():
+        assert (
+            "No printer: schedule slip PDF saved to " in message and "洽谈日程PDF已保存" in message
+        )
+        saved = Path(message.split(" saved to ")[1].split(" · ")[0])
+        assert saved.name == f"slip-{ZHOU}.pdf" and "周秀英" in pdf_text(saved)
     # The other party checks in: his line says that she is already at the table.
     mm_clock.advance(60)
     r = scan(qtbot, win, harris, Method.CAMERA)
