@@ -37,6 +37,7 @@ def setup_logging(log_file: Path) -> None:
     handler._forum_checkin = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # a line per glyph table per PDF
 
 
 def resolve_camera(spec: str) -> tuple[str | None, str | None]:

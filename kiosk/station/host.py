@@ -99,6 +99,7 @@ def _setup_logging(path: Path | None) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # a line per glyph table per PDF
 
 
 if __name__ == "__main__":
