@@ -58,16 +58,11 @@ def print_badge(
 ) -> PrintOutcome:
     """Print one badge on `printer_name` (default: the system's default printer), or on a
     QPrinter set up by the caller (a PDF file, in tests)."""
-    if printer is None:
-        found = _find_printer(printer_name)
-        if isinstance(found, PrintOutcome):
-            return found
-        printer = QPrinter(found, QPrinter.PrinterMode.HighResolution)
-    name = printer.printerName() or printer.outputFileName() or "printer"
-    printer.setFullPage(True)
-    size = QPageSize(QSizeF(drawing.width, drawing.height), QPageSize.Unit.Millimeter, "Badge")
-    layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
-    if not printer.setPageLayout(layout):
+    opened = _open(printer_name, printer)
+    if isinstance(opened, PrintOutcome):
+        return opened
+    printer, name = opened
+    if not _set_page(printer, drawing.width, drawing.height, "Badge"):
         return PrintOutcome(
             PrintStatus.FAILED, name,
             f"{name} does not take a {drawing.width:.0f} x {drawing.height:.0f} mm page",
@@ -98,13 +93,10 @@ def print_pdf(
     up to `dpi` and painted at its own size. `what` names it in both languages."""
     import pypdfium2 as pdfium
 
-    if printer is None:
-        found = _find_printer(printer_name)
-        if isinstance(found, PrintOutcome):
-            return found
-        printer = QPrinter(found, QPrinter.PrinterMode.HighResolution)
-    name = printer.printerName() or printer.outputFileName() or "printer"
-    printer.setFullPage(True)
+    opened = _open(printer_name, printer)
+    if isinstance(opened, PrintOutcome):
+        return opened
+    printer, name = opened
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -115,9 +107,7 @@ def print_pdf(
         for i in range(len(doc)):
             page = doc[i]
             w_mm, h_mm = page.get_width() / 72 * MM_PER_INCH, page.get_height() / 72 * MM_PER_INCH
-            size = QPageSize(QSizeF(w_mm, h_mm), QPageSize.Unit.Millimeter, what[0])
-            layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
-            printer.setPageLayout(layout)
+            _set_page(printer, w_mm, h_mm, what[0])
             if i == 0 and not painter.begin(printer):
                 return PrintOutcome(PrintStatus.FAILED, name,
                                     f"{name} did not accept the print job",
@@ -138,6 +128,28 @@ def print_pdf(
                             f"打印机{name}打印失败")  # fmt: skip
     return PrintOutcome(PrintStatus.PRINTED, name, f"{what[0]} sent to {name}",
                         f"{what[1]}已发送至{name}")  # fmt: skip
+
+
+def _open(
+    printer_name: str | None, printer: QPrinter | None
+) -> tuple[QPrinter, str] | PrintOutcome:
+    """The caller's QPrinter, or one on `printer_name` (default: the system's default
+    printer), full page, with the name to report; "no printer" as an outcome."""
+    if printer is None:
+        found = _find_printer(printer_name)
+        if isinstance(found, PrintOutcome):
+            return found
+        printer = QPrinter(found, QPrinter.PrinterMode.HighResolution)
+    printer.setFullPage(True)
+    return printer, printer.printerName() or printer.outputFileName() or "printer"
+
+
+def _set_page(printer: QPrinter, w_mm: float, h_mm: float, name: str) -> bool:
+    """A portrait page of w_mm × h_mm without margins; False if the printer refuses it."""
+    size = QPageSize(QSizeF(w_mm, h_mm), QPageSize.Unit.Millimeter, name)
+    return printer.setPageLayout(
+        QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    )
 
 
 def _find_printer(printer_name: str | None) -> QPrinterInfo | PrintOutcome:

@@ -81,10 +81,6 @@ def natural(text: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text))
 
 
-def is_due_soon(s: StatusLike, now: datetime, due_minutes: int = DUE_MINUTES) -> bool:
-    return _due_soon(s, ts(now + timedelta(minutes=due_minutes)))
-
-
 def _due_soon(s: StatusLike, due_at: str) -> bool:
     return (
         s.active
