@@ -12,10 +12,10 @@ import sys
 
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "screenshots":
-        from ui.screenshots import run_screenshots
+        from tools.screenshots.run import run_screenshots
 
         return run_screenshots(argv[1:])
-    from ui.appcli import main as cli_main
+    from ui.app.appcli import main as cli_main
 
     cli_main(argv)  # click exits with the status of the app or the command
     return 0

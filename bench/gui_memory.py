@@ -32,7 +32,7 @@ def run(app: object, db: Path, video: str, mode: str, frames: int, every: int) -
     from PySide6.QtCore import QEventLoop, QTimer
 
     from kiosk.models.clock import SystemClock
-    from ui.shell import Shell, ShellOptions
+    from ui.app.shell import Shell, ShellOptions
 
     shell = Shell(
         app,  # type: ignore[arg-type]
@@ -81,8 +81,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.demo import build_demo
-    from ui.paths import demo_videos
-    from ui.refguard import pin_singletons
+    from ui.app.paths import demo_videos
+    from ui.app.refguard import pin_singletons
 
     pin_singletons()
     videos = demo_videos()

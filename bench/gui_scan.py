@@ -49,7 +49,7 @@ def measure(app: object, db: Path, video: Path, decoder: str, fps: float) -> dic
     from PySide6.QtCore import QEventLoop, QTimer
 
     from kiosk.models.clock import FixedClock, parse_instant
-    from ui.shell import Shell, ShellOptions
+    from ui.app.shell import Shell, ShellOptions
 
     clock = FixedClock(parse_instant("2024-11-04T09:05:00+08:00"))
     shell = Shell(
@@ -97,7 +97,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.demo import build_demo
-    from ui.refguard import pin_singletons
+    from ui.app.refguard import pin_singletons
 
     pin_singletons()
     app = QApplication.instance() or QApplication([])

@@ -46,7 +46,7 @@ def main() -> int:
     )
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    from ui.paths import demo_videos
+    from ui.app.paths import demo_videos
 
     videos = demo_videos()
     if not videos:

@@ -15,7 +15,7 @@ NAME=screens_xvfb_meetings BASE=500
 CODES=$("$PY" - "$TMP/demo.sqlite" <<'EOF'
 import sys
 from pathlib import Path
-from ui.screenshot_meetings import seed_afternoon
+from tools.screenshots.meetings import seed_afternoon
 codes = seed_afternoon(Path(sys.argv[1]))  # some 14:00 parties arrived at 13:48-13:54
 print(codes["desk"]); print(codes["kiosk"])
 EOF

@@ -9,9 +9,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ui.refguard import pin_singletons
+from ui.app.refguard import pin_singletons
 
-# PySide6 6.12 drops references to None/True/False on void calls (see ui/refguard.py).
+# PySide6 6.12 drops references to None/True/False on void calls (see ui/app/refguard.py).
 pin_singletons()
 
 import pytest

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-LOCAL = {"kiosk", "ui", "main", "tests"}
+LOCAL = {"kiosk", "ui", "main", "tests", "tools"}
 
 
 def _imported_modules() -> set[str]:

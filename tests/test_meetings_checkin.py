@@ -15,7 +15,7 @@ from kiosk.cli import load_commands
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method, Outcome
 from tests.helpers.meetings import Matchmaking, matchmaking, schedule_file, t
-from ui.meeting_text import next_meeting_line, schedule_lines
+from ui.present.meeting_text import next_meeting_line, schedule_lines
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ def test_the_desk_prints_the_schedule_slip_with_the_badge_or_alone(
     from PySide6.QtPrintSupport import QPrinter
 
     from kiosk.badges.printing import BadgeDesk
-    from ui.printing import print_pdf
+    from ui.desk.printing import print_pdf
 
     desk = BadgeDesk(day.service)
     emily = day.service.attendee("US-1").attendee_id

@@ -16,7 +16,7 @@ from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
 from kiosk.scan.decoders import make_decoder
 from tests.test_badges import decode_pdf, embedded_fonts, pdf_text
-from ui.printing import (
+from ui.desk.printing import (
     PrintStatus,
     available_printers,
     badge_image,

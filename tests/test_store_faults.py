@@ -200,7 +200,7 @@ def test_the_log_file_gets_a_bug_s_traceback_not_the_terminal(tmp_path: Path) ->
         "import kiosk.checkin.service as s\n"
         "def boom(*a, **k): raise RuntimeError('a bug')\n"
         "s.CheckinService.stats = boom\n"
-        "from ui.appcli import main\n"
+        "from ui.app.appcli import main\n"
         f"main(['stats', '--db', {str(db)!r}])\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,

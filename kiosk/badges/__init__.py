@@ -4,7 +4,7 @@ For example:
 
 data = select_badges(service, ["CTF24-00001"])         # codes issued where missing
 BadgeRenderer(event, "a4-4up").write_pdf(data, Path("badges.pdf"), progress)
-drawing = BadgeRenderer(event, "4x3in").drawing(data[0])  # for ui.printing
+drawing = BadgeRenderer(event, "4x3in").drawing(data[0])  # for ui.desk.printing
 """
 
 from kiosk.badges.design import BadgeData, BadgeDrawing, category_style, compose

@@ -1,7 +1,7 @@
 """The badge design as a display list: filled boxes, text lines, a QR code, lines (mm).
 
 Composed once, drawn by two back ends: fpdf2 (`kiosk.badges.render`, badge sheets) and
-QPainter (`ui.printing`, one badge on a system printer). Text is fitted here, with the
+QPainter (`ui.desk.printing`, one badge on a system printer). Text is fitted here, with the
 metrics of the shipped font, so both back ends lay out the same lines at the same sizes.
 """
 

@@ -5,10 +5,10 @@ issues a new code and revokes the old one (`CheckinService.reprint_badge`), so t
 lost badge found later is refused at the door. Only a print that reached the printer is
 recorded: a desk without a printer, or a failed print, can try again.
 
-The desk's flow (ui.staff calls it; ui.printing talks to the printer):
+The desk's flow (ui.desk.view calls it; ui.desk.printing talks to the printer):
 
     job = desk.prepare(attendee_id)              # None: this badge was printed already
-    outcome = ui.printing.print_badge(job.drawing)
+    outcome = ui.desk.printing.print_badge(job.drawing)
     if outcome.ok:
         desk.record(job, operator)
 """

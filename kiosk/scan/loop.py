@@ -92,7 +92,7 @@ class FrameScanner(Generic[R]):
     """Frame → codes → new scans: the pipeline, the debouncer and the check-in callback.
 
     The one scanning step, used by the headless loop below (`scan`) and by the GUI's
-    decode thread (ui.camera), which reads frames from its own capture thread."""
+    decode thread (ui.capture.camera), which reads frames from its own capture thread."""
 
     def __init__(
         self, pipeline: FramePipeline, debouncer: Debouncer, on_code: Callable[[str], R]

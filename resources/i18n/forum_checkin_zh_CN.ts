@@ -4,7 +4,7 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="193" />
+        <location filename="../../ui/desk/dialogs.py" line="193" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -238,72 +238,72 @@
 <context>
     <name>DeskActions</name>
     <message>
-        <location filename="../../ui/desk_actions.py" line="64" />
+        <location filename="../../ui/desk/actions.py" line="64" />
         <source>Only an admitted check-in or an exit can be undone.</source>
         <translation>只能撤销已签到或离场的记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="72" />
+        <location filename="../../ui/desk/actions.py" line="72" />
         <source>Nothing to undo: no check-in at this station yet.</source>
         <translation>没有可撤销的记录：本签到台尚无签到。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="76" />
+        <location filename="../../ui/desk/actions.py" line="76" />
         <source>Undo check-in · 撤销签到</source>
         <translation>撤销签到</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="78" />
+        <location filename="../../ui/desk/actions.py" line="78" />
         <source>Why is it undone? (kept in the log)</source>
         <translation>撤销原因？（将记入日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="79" />
+        <location filename="../../ui/desk/actions.py" line="79" />
         <source>scanned by mistake</source>
         <translation>误扫</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="80" />
+        <location filename="../../ui/desk/actions.py" line="80" />
         <source>Undo check-in</source>
         <translation>撤销签到</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="90" />
+        <location filename="../../ui/desk/actions.py" line="90" />
         <source>Check-in undone.</source>
         <translation>已撤销签到。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="100" />
+        <location filename="../../ui/desk/actions.py" line="100" />
         <source>Nothing to reprint: select a person in the search results first.</source>
         <translation>没有可补打的胸卡：请先在搜索结果中选择人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="105" />
+        <location filename="../../ui/desk/actions.py" line="105" />
         <source>Reprint badge · 补打胸卡</source>
         <translation>补打胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="107" />
+        <location filename="../../ui/desk/actions.py" line="107" />
         <source>The old badge stops working. Reason for the reprint:</source>
         <translation>旧胸卡将失效。补打原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="108" />
+        <location filename="../../ui/desk/actions.py" line="108" />
         <source>lost badge</source>
         <translation>胸卡遗失</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="109" />
+        <location filename="../../ui/desk/actions.py" line="109" />
         <source>Reprint badge</source>
         <translation>补打胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="119" />
+        <location filename="../../ui/desk/actions.py" line="119" />
         <source>New badge issued; the old one is revoked.</source>
         <translation>已签发新胸卡，旧胸卡已作废。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_actions.py" line="156" />
+        <location filename="../../ui/desk/actions.py" line="156" />
         <source>Walk-in registered: %1</source>
         <translation>现场注册完成：%1</translation>
     </message>
@@ -350,97 +350,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="174" />
+        <location filename="../../ui/app/mainwindow.py" line="174" />
         <source>Unknown session %s; using the current one.</source>
         <translation>未知场次 %s，已改用当前场次。</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="115" />
+        <location filename="../../ui/app/mainwindow.py" line="115" />
         <source>Camera: %1</source>
         <translation>摄像头：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="208" />
+        <location filename="../../ui/app/mainwindow.py" line="208" />
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="210" />
+        <location filename="../../ui/app/mainwindow.py" line="210" />
         <source>%1: cannot be written</source>
         <translation>%1：无法写入</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="211" />
+        <location filename="../../ui/app/mainwindow.py" line="211" />
         <source>%1: unavailable</source>
         <translation>%1：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="212" />
+        <location filename="../../ui/app/mainwindow.py" line="212" />
         <source>%1: no such database</source>
         <translation>%1：数据库不存在</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="220" />
+        <location filename="../../ui/app/mainwindow.py" line="220" />
         <source>The dashboard cannot show the event: %1</source>
         <translation>数据看板无法显示活动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="224" />
+        <location filename="../../ui/app/mainwindow.py" line="224" />
         <source>Opening the event database…</source>
         <translation>正在打开活动数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="267" />
+        <location filename="../../ui/app/mainwindow.py" line="267" />
         <source>no camera</source>
         <translation>无摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="271" />
+        <location filename="../../ui/app/mainwindow.py" line="271" />
         <source>starting</source>
         <translation>启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="271" />
+        <location filename="../../ui/app/mainwindow.py" line="271" />
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="272" />
+        <location filename="../../ui/app/mainwindow.py" line="272" />
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="272" />
+        <location filename="../../ui/app/mainwindow.py" line="272" />
         <source>ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="273" />
+        <location filename="../../ui/app/mainwindow.py" line="273" />
         <source>off</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="277" />
+        <location filename="../../ui/app/mainwindow.py" line="277" />
         <source>camera: %1 · %2 fps</source>
         <translation>摄像头：%1 · %2 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="422" />
+        <location filename="../../ui/app/mainwindow.py" line="422" />
         <source>Staff desk</source>
         <translation>服务台</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="423" />
+        <location filename="../../ui/app/mainwindow.py" line="423" />
         <source>Self check-in</source>
         <translation>自助签到</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="424" />
+        <location filename="../../ui/app/mainwindow.py" line="424" />
         <source>Dashboard</source>
         <translation>数据看板</translation>
     </message>
     <message>
-        <location filename="../../ui/shell.py" line="119" />
+        <location filename="../../ui/app/shell.py" line="119" />
         <source>Settings: %1</source>
         <translation>设置：%1</translation>
     </message>
@@ -448,37 +448,37 @@
 <context>
     <name>MissingDatabasePage</name>
     <message>
-        <location filename="../../ui/missing_db.py" line="79" />
+        <location filename="../../ui/app/missing_db.py" line="79" />
         <source>Open an event database</source>
         <translation>打开活动数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="81" />
+        <location filename="../../ui/app/missing_db.py" line="81" />
         <source>Event databases (*.sqlite *.db)</source>
         <translation>活动数据库 (*.sqlite *.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="92" />
+        <location filename="../../ui/app/missing_db.py" line="92" />
         <source>No event database here</source>
         <translation>此处没有活动数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="95" />
+        <location filename="../../ui/app/missing_db.py" line="95" />
         <source>%1 does not exist. Create a new event database there (the embedded forum's program, with a new badge signing key), or open another database file.</source>
         <translation>%1 不存在。可在此新建活动数据库（内置论坛日程，并生成新的胸卡签名密钥），或打开其他数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="99" />
+        <location filename="../../ui/app/missing_db.py" line="99" />
         <source>Create a new event database here</source>
         <translation>在此新建活动数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="100" />
+        <location filename="../../ui/app/missing_db.py" line="100" />
         <source>Open another database…</source>
         <translation>打开其他数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/missing_db.py" line="101" />
+        <location filename="../../ui/app/missing_db.py" line="101" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -486,32 +486,32 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin.py" line="118" />
+        <location filename="../../ui/kiosk/pin.py" line="118" />
         <source>Staff PIN</source>
         <translation>工作人员密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pin.py" line="119" />
+        <location filename="../../ui/kiosk/pin.py" line="119" />
         <source>Enter the staff PIN to leave the self check-in kiosk</source>
         <translation>请输入工作人员密码以退出自助签到</translation>
     </message>
     <message>
-        <location filename="../../ui/pin.py" line="120" />
+        <location filename="../../ui/kiosk/pin.py" line="120" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/pin.py" line="121" />
+        <location filename="../../ui/kiosk/pin.py" line="121" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pin.py" line="147" />
+        <location filename="../../ui/kiosk/pin.py" line="147" />
         <source>Wrong PIN. %n more tries before a 30-second lockout.</source>
         <translation><numerusform>密码错误。再错 %n 次将锁定 30 秒。</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pin.py" line="161" />
+        <location filename="../../ui/kiosk/pin.py" line="161" />
         <source>Too many wrong PINs. Try again in %n s.</source>
         <translation><numerusform>密码错误次数过多，请 %n 秒后再试。</numerusform></translation>
     </message>
@@ -519,194 +519,194 @@
 <context>
     <name>StaffView</name>
     <message>
-        <location filename="../../ui/desk_text.py" line="18" />
+        <location filename="../../ui/desk/texts.py" line="18" />
         <source>Counts</source>
         <translation>人数统计</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="20" />
+        <location filename="../../ui/desk/texts.py" line="20" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="21" />
+        <location filename="../../ui/desk/texts.py" line="21" />
         <source>Walk-in registration</source>
         <translation>现场注册</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="22" />
+        <location filename="../../ui/desk/texts.py" line="22" />
         <source>Reprint</source>
         <translation>补打胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="23" />
+        <location filename="../../ui/desk/texts.py" line="23" />
         <source>Badge</source>
         <translation>胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="24" />
+        <location filename="../../ui/desk/texts.py" line="24" />
         <source>Printing</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="25" />
+        <location filename="../../ui/desk/texts.py" line="25" />
         <source>Staff PIN log</source>
         <translation>密码记录</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="33" />
+        <location filename="../../ui/desk/texts.py" line="33" />
         <source>The database is opening…</source>
         <translation>数据库正在打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="35" />
+        <location filename="../../ui/desk/texts.py" line="35" />
         <source>No event database: create one or open another.</source>
         <translation>没有活动数据库：请新建或打开其他数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="39" />
+        <location filename="../../ui/desk/texts.py" line="39" />
         <source>The database cannot be written: %1</source>
         <translation>数据库无法写入：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="41" />
+        <location filename="../../ui/desk/texts.py" line="41" />
         <source>The database is unavailable: %1</source>
         <translation>数据库不可用：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/desk_text.py" line="44" />
+        <location filename="../../ui/desk/texts.py" line="44" />
         <source>Scans kept: %n, recorded when it is back.</source>
         <translation><numerusform>已暂存 %n 次扫码，数据库恢复后自动补记。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="48" />
+        <location filename="../../ui/desk/texts.py" line="48" />
         <source>Scans are kept and recorded when it is back.</source>
         <translation>扫码将暂存，数据库恢复后自动补记。</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="50" />
+        <location filename="../../ui/desk/texts.py" line="50" />
         <source>Use the paper list meanwhile.</source>
         <translation>在此期间请使用纸质名单。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/staff.py" line="317" />
+        <location filename="../../ui/desk/view.py" line="317" />
         <source>The database is back: kept scans recorded: %n.</source>
         <translation><numerusform>数据库已恢复，已补记 %n 次暂存扫码。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="393" />
+        <location filename="../../ui/desk/view.py" line="393" />
         <source>Nobody found for “%1”.</source>
         <translation>未找到“%1”。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="432" />
+        <location filename="../../ui/desk/view.py" line="432" />
         <source>Camera starting…</source>
         <translation>摄像头启动中…</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="433" />
+        <location filename="../../ui/desk/view.py" line="433" />
         <source>Camera on · decoder running</source>
         <translation>摄像头已开启 · 正在识别</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="434" />
+        <location filename="../../ui/desk/view.py" line="434" />
         <source>Camera unavailable: %s</source>
         <translation>摄像头不可用：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="435" />
+        <location filename="../../ui/desk/view.py" line="435" />
         <source>Video ended</source>
         <translation>视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="436" />
+        <location filename="../../ui/desk/view.py" line="436" />
         <source>Camera off</source>
         <translation>摄像头已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="462" />
+        <location filename="../../ui/desk/view.py" line="462" />
         <source>Session</source>
         <translation>场次</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="463" />
+        <location filename="../../ui/desk/view.py" line="463" />
         <source>Station</source>
         <translation>签到台</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="464" />
+        <location filename="../../ui/desk/view.py" line="464" />
         <source>Print a badge at first check-in</source>
         <translation>首次签到时打印胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="490" />
+        <location filename="../../ui/desk/view.py" line="490" />
         <source>With the schedule slip</source>
         <translation>同时打印洽谈日程</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="492" />
+        <location filename="../../ui/desk/view.py" line="492" />
         <source>Print the attendee's matchmaking schedule with the badge, if they have meetings</source>
         <translation>如该参会者有洽谈安排，随胸卡一并打印其洽谈日程</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="465" />
+        <location filename="../../ui/desk/view.py" line="465" />
         <source>CAMERA</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="466" />
+        <location filename="../../ui/desk/view.py" line="466" />
         <source>LIVE COUNTS</source>
         <translation>实时人数</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="468" />
+        <location filename="../../ui/desk/view.py" line="468" />
         <source>Search name, Chinese name, organization or email (Ctrl+F)</source>
         <translation>搜索姓名、中文名、单位或邮箱（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="470" />
+        <location filename="../../ui/desk/view.py" line="470" />
         <source>Check in (Enter)</source>
         <translation>签到（Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="471" />
+        <location filename="../../ui/desk/view.py" line="471" />
         <source>Reprint badge (Ctrl+P)</source>
         <translation>补打胸卡（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="472" />
+        <location filename="../../ui/desk/view.py" line="472" />
         <source>Walk-in registration (Ctrl+N)</source>
         <translation>现场注册（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="473" />
+        <location filename="../../ui/desk/view.py" line="473" />
         <source>Undo selected (Ctrl+Z)</source>
         <translation>撤销所选（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="17" />
-        <location filename="../../ui/staff.py" line="474" />
+        <location filename="../../ui/desk/texts.py" line="17" />
+        <location filename="../../ui/desk/view.py" line="474" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/staff.py" line="332" />
+        <location filename="../../ui/desk/view.py" line="332" />
         <source>%1 failed: %2</source>
         <translation>%1失败：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="16" />
+        <location filename="../../ui/desk/texts.py" line="16" />
         <source>Check-in</source>
         <translation>签到</translation>
     </message>
     <message>
-        <location filename="../../ui/desk_text.py" line="19" />
-        <location filename="../../ui/staff.py" line="475" />
+        <location filename="../../ui/desk/texts.py" line="19" />
+        <location filename="../../ui/desk/view.py" line="475" />
         <source>Recent scans</source>
         <translation>最近扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_lists.py" line="113" />
+        <location filename="../../ui/desk/lists.py" line="113" />
         <source>✓ Checked in at %1 (%2)</source>
         <translation>✓ 已于 %1 签到（%2）</translation>
     </message>
@@ -831,92 +831,92 @@
 <context>
     <name>WalkInDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="92" />
+        <location filename="../../ui/desk/dialogs.py" line="92" />
         <source>Walk-in registration · 现场注册</source>
         <translation>现场注册</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="100" />
+        <location filename="../../ui/desk/dialogs.py" line="100" />
         <source>Needs attention (VIP handling)</source>
         <translation>需特别关注（贵宾接待）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="94" />
+        <location filename="../../ui/desk/dialogs.py" line="94" />
         <source>Name (English)</source>
         <translation>英文姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="94" />
+        <location filename="../../ui/desk/dialogs.py" line="94" />
         <source>Name (Chinese)</source>
         <translation>中文姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="94" />
+        <location filename="../../ui/desk/dialogs.py" line="94" />
         <source>Organization</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="95" />
+        <location filename="../../ui/desk/dialogs.py" line="95" />
         <source>Organization (Chinese)</source>
         <translation>单位（中文）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="95" />
+        <location filename="../../ui/desk/dialogs.py" line="95" />
         <source>Title</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="95" />
+        <location filename="../../ui/desk/dialogs.py" line="95" />
         <source>Email</source>
         <translation>电子邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="96" />
+        <location filename="../../ui/desk/dialogs.py" line="96" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="96" />
+        <location filename="../../ui/desk/dialogs.py" line="96" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="96" />
+        <location filename="../../ui/desk/dialogs.py" line="96" />
         <source>Desk notes</source>
         <translation>服务台备注</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="96" />
+        <location filename="../../ui/desk/dialogs.py" line="96" />
         <source>Sessions</source>
         <translation>场次</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="101" />
+        <location filename="../../ui/desk/dialogs.py" line="101" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="140" />
+        <location filename="../../ui/desk/dialogs.py" line="140" />
         <source>Not registered: %1</source>
         <translation>未能注册：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="153" />
+        <location filename="../../ui/desk/dialogs.py" line="153" />
         <source>Register and print badge</source>
         <translation>注册并打印胸卡</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="153" />
+        <location filename="../../ui/desk/dialogs.py" line="153" />
         <source>Registering…</source>
         <translation>正在注册…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="157" />
+        <location filename="../../ui/desk/dialogs.py" line="157" />
         <source>The database cannot be written, so nobody can be registered now: %1</source>
         <translation>数据库无法写入，暂时无法注册：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="129" />
+        <location filename="../../ui/desk/dialogs.py" line="129" />
         <source>A name (English or Chinese) is required.</source>
         <translation>请填写姓名（英文或中文）。</translation>
     </message>

@@ -14,7 +14,7 @@ from kiosk.models.clock import ManualClock
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 from tests.helpers.ui_video import write_badge_video
-from ui.refguard import pin_singletons
+from ui.app.refguard import pin_singletons
 
 # PySide6 6.12 drops references to None/True/False on every void call: without this, a
 # long test process aborts (often at exit) with "none_dealloc"/"bool_dealloc".
@@ -74,8 +74,8 @@ def make_video(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def make_shell(qapp: Any, ui_clock: ManualClock, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Builds a started `ui.shell.Shell` on a database; shut down after the test."""
-    from ui.shell import Shell, ShellOptions
+    """Builds a started `ui.app.shell.Shell` on a database; shut down after the test."""
+    from ui.app.shell import Shell, ShellOptions
 
     shells: list[Shell] = []
 

@@ -9,7 +9,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
-from ui.badge_print import ALREADY_PRINTED, print_one
+from ui.desk.badge_print import ALREADY_PRINTED, print_one
 
 
 def test_print_once_and_no_printer(demo_db: Path, tmp_path: Path, qapp: object) -> None:

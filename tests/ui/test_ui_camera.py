@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from kiosk.models.clock import ManualClock
-from ui.camera import CameraConfig, CameraWorker
-from ui.sounds import SoundPlayer
+from ui.app.sounds import SoundPlayer
+from ui.capture.camera import CameraConfig, CameraWorker
 
 
 def test_a_busy_gui_gets_the_latest_frame_not_a_queue(qtbot: Any, make_video: Any) -> None:

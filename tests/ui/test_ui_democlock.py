@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from kiosk.models.event import load_event
 from tests.helpers.clocks import at
-from ui.democlock import DemoClock
+from ui.app.democlock import DemoClock
 
 EVENT = load_event().moved_to(date(2024, 11, 4))
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QLabel
 
-from ui.fonts import apply_app_font, covers, load_cjk_fonts
+from ui.app.fonts import apply_app_font, covers, load_cjk_fonts
 
 
 def render(text: str, font: QFont) -> np.ndarray:

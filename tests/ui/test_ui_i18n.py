@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QTranslator
 
-from ui.i18n import qm_path
+from ui.app.i18n import qm_path
 
 
 def test_every_interface_string_has_a_chinese_translation(qapp: Any) -> None:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QTableView
 
 from kiosk.models.outcomes import Method, Outcome
 from tests.ui.conftest import badge_codes
-from ui.screenshots import forge
-from ui.settings import DEFAULT_PIN
+from tools.screenshots.run import forge
+from ui.app.settings import DEFAULT_PIN
 
 
 def test_kiosk_never_shows_search_or_lists(

@@ -14,7 +14,7 @@ from kiosk.models.outcomes import Method
 from kiosk.models.records import LogKind
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import log_of, read, ready, scan
-from ui.settings import DEFAULT_PIN
+from ui.app.settings import DEFAULT_PIN
 
 
 def test_the_attendee_s_language_comes_first_in_every_line(

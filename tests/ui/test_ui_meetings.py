@@ -27,9 +27,9 @@ from tests.helpers.clocks import at
 from tests.test_badges import pdf_text
 from tests.ui.desk import ready, scan
 from tests.ui.test_ui_zh_walk import Walk, data_words
+from ui.app.i18n import Translations
 from ui.dashboard import DashboardSource, DashboardView
-from ui.i18n import Translations
-from ui.printing import available_printers
+from ui.desk.printing import available_printers
 
 # The demo's first meeting (kiosk.demo.schedule, seed 7): 14:00 at table 1.
 HARRIS, ZHOU = "X07DJ13N", "1JKA792G"  # James Harris (Form Energy) and 周秀英 (LONGi)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.models.outcomes import CheckinResult, Outcome
-from ui.paths import SOUNDS
-from ui.presentation import LOOKS, Tone, greeting, is_chinese_name, look, needs_alert
-from ui.tones import TONES
+from ui.app.paths import SOUNDS
+from ui.app.tones import TONES
+from ui.present.looks import LOOKS, Tone, greeting, is_chinese_name, look, needs_alert
 
 
 def result(outcome: Outcome = Outcome.ADMITTED, **kw: object) -> CheckinResult:

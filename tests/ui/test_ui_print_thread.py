@@ -22,7 +22,7 @@ def test_a_slow_printer_does_not_delay_the_next_scan(
 ) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui import printing
+    from ui.desk import printing
 
     real = printing.print_badge
     threads: list[str] = []

@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent(
     import sys
     sys.path.insert(0, {repo!r})
     from PySide6.QtWidgets import QApplication, QLabel
-    from ui.refguard import pin_singletons
+    from ui.app.refguard import pin_singletons
     app = QApplication([])
     if sys.argv[1] == "pinned":
         pin_singletons()

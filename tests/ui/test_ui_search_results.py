@@ -13,7 +13,7 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method, Outcome
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import CTRL, attendee, press, ready, scan
-from ui.screenshots import forge
+from tools.screenshots.run import forge
 
 
 def test_enter_in_the_search_box_checks_in_once(qtbot: Any, make_shell: Any, demo_db: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.settings import DEFAULT_PIN, Settings, hash_pin, verify_pin
+from ui.app.settings import DEFAULT_PIN, Settings, hash_pin, verify_pin
 
 
 def test_pin_is_hashed_with_salt(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from ui.screenshots import forge
+from tools.screenshots.run import forge
 
 
 def admitted_ids(db: Path, session: str = "opening") -> set[str]:

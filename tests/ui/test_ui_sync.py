@@ -19,7 +19,7 @@ from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster
 from tests.helpers.syncing import codes, desk, service, station, sync
-from ui.sync_status import describe
+from ui.sync.status import describe
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.helpers.clocks import at
 from tests.helpers.syncing import desk, service, station, sync
 from tests.sync.conftest import hub_dsn, pg_cluster, server
 from ui.dashboard.conflicts import ConflictsDialog, sessions_of
-from ui.hub_dialog import HubDialog, stored_server
+from ui.sync.hub_dialog import HubDialog, stored_server
 
 NOW = at("09:30").now()
 

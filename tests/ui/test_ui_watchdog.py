@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 
-from ui.watchdog import Watchdog
+from ui.app.watchdog import Watchdog
 
 
 def test_stall_is_logged(qtbot: Any, caplog: pytest.LogCaptureFixture) -> None:

@@ -74,7 +74,7 @@ def test_the_desk_fits_a_1366_by_768_screen(qtbot: Any, make_shell: Any, demo_db
 def test_after_the_kiosk_the_window_is_placed_on_the_screen(
     qtbot: Any, make_shell: Any, demo_db: Path
 ) -> None:
-    from ui.settings import DEFAULT_PIN
+    from ui.app.settings import DEFAULT_PIN
 
     shell = make_shell(demo_db, fullscreen_kiosk=True)
     win = shell.window

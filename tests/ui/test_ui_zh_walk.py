@@ -34,8 +34,8 @@ from kiosk.models.outcomes import Method
 from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import CTRL, back_to, press, ready, scan
-from ui.screenshots import forge
-from ui.text import PAIRED
+from tools.screenshots.run import forge
+from ui.app.text import PAIRED
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")

@@ -17,7 +17,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 
 from kiosk.station.process import StationDown, StationFailed, StationProcess
 from kiosk.station.protocol import Export, ExportDone
-from ui.oneshot import OneShot
+from ui.bridge.oneshot import OneShot
 
 log = logging.getLogger(__name__)
 __all__ = ["EXPORTS", "ExportDone", "ExportRunner", "ExportSpec"]

@@ -38,10 +38,10 @@ from kiosk.models.clock import Clock
 from kiosk.models.meetings import Party
 from kiosk.station.process import StationDown, StationFailed, StationProcess
 from kiosk.station.protocol import MarkMeeting, RematchMeeting
+from ui.app.gcguard import GuiThreadGc
+from ui.bridge.oneshot import OneShot
 from ui.dashboard.style import AMBER, MUTED, RED, bi
-from ui.gcguard import GuiThreadGc
-from ui.meeting_text import table_en, table_zh
-from ui.oneshot import OneShot
+from ui.present.meeting_text import table_en, table_zh
 
 log = logging.getLogger(__name__)
 OPERATOR = "dashboard"

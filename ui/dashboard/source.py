@@ -20,7 +20,7 @@ from kiosk.models.clock import Clock
 from kiosk.station.process import StationDown, StationFailed, StationProcess
 from kiosk.station.protocol import Snapshot, Unchanged
 from kiosk.station.snapshot import DashboardSnapshot
-from ui.gcguard import GuiThreadGc
+from ui.app.gcguard import GuiThreadGc
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_MS = 2000

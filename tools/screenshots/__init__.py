@@ -1,0 +1,1 @@
+"""`python main.py screenshots`: every mode and state rendered to PNG files."""

@@ -1,0 +1,1 @@
+"""The bridge between the GUI thread and the station host (the child that owns SQLite)."""

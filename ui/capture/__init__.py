@@ -1,0 +1,1 @@
+"""Input devices: the camera (capture and decode threads), its preview, handheld scanners."""

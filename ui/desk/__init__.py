@@ -1,0 +1,1 @@
+"""The staff desk: scans, search, walk-ins, undo, reprints, printing."""

@@ -1,0 +1,52 @@
+"""The desk's sentences about the database and its operations, in the UI language.
+
+Translated in the StaffView context of resources/i18n (where the desk shows them).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from ui.bridge.dbworker import DbState
+
+
+def operation_name(what: str) -> str:
+    """The operation a failure is about ("check-in" → "Check-in" / "签到")."""
+    names = {
+        "check-in": QCoreApplication.translate("StaffView", "Check-in"),
+        "search": QCoreApplication.translate("StaffView", "Search"),
+        "statistics": QCoreApplication.translate("StaffView", "Counts"),
+        "recent": QCoreApplication.translate("StaffView", "Recent scans"),
+        "undo": QCoreApplication.translate("StaffView", "Undo"),
+        "walk-in": QCoreApplication.translate("StaffView", "Walk-in registration"),
+        "reprint": QCoreApplication.translate("StaffView", "Reprint"),
+        "badge": QCoreApplication.translate("StaffView", "Badge"),
+        "print": QCoreApplication.translate("StaffView", "Printing"),
+        "PIN": QCoreApplication.translate("StaffView", "Staff PIN log"),
+    }
+    return names.get(what, what)
+
+
+def database_problem(state: DbState) -> str:
+    """Why the database cannot take a scan or an action now, and what the desk does."""
+    if state.status == "opening":
+        return QCoreApplication.translate("StaffView", "The database is opening…")
+    if state.status == "missing":
+        return QCoreApplication.translate(
+            "StaffView", "No event database: create one or open another."
+        )
+    head = (
+        QCoreApplication.translate("StaffView", "The database cannot be written: %1")
+        if state.status == "read_only"
+        else QCoreApplication.translate("StaffView", "The database is unavailable: %1")
+    )
+    kept = (
+        QCoreApplication.translate(
+            "StaffView", "Scans kept: %n, recorded when it is back.", None, state.kept
+        )
+        if state.kept
+        else QCoreApplication.translate("StaffView", "Scans are kept and recorded when it is back.")
+    )
+    paper = QCoreApplication.translate("StaffView", "Use the paper list meanwhile.")
+    line = head.replace("%1", state.reason)
+    return f"{line}\n{kept} {paper}"

@@ -1,0 +1,512 @@
+"""The staff desk: camera preview, result panel, search, undo, walk-ins, reprints, counters.
+
+Everything is keyboard-operable from the first frame (window-wide shortcuts): Ctrl+F
+search, Enter checks in the selected person, Ctrl+Z undoes (the selected entry, else the
+last check-in), Ctrl+N registers a walk-in, Ctrl+P reprints a badge, Ctrl+L chooses the
+session, Ctrl+R shows the recent scans. A handheld scanner works whatever has focus.
+While the database cannot be written, the actions that need it are disabled and the
+banner says why; scans are kept and recorded when it is back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.models.event import Event
+from kiosk.models.outcomes import CheckinResult, Method, Outcome
+from kiosk.models.records import SessionStats
+from kiosk.people.hits import SearchHit
+from kiosk.scan.handheld import is_code_shape
+from ui.app.context import Context
+from ui.app.widgets import Card, CounterGrid, StatusDot
+from ui.bridge.dbworker import DbState, NotRecorded
+from ui.capture.preview import PreviewWidget
+from ui.desk.actions import DeskActions
+from ui.desk.lists import HitList, RecentList
+from ui.desk.result_panel import ResultPanel
+from ui.desk.texts import database_problem, operation_name
+from ui.present.looks import look, needs_alert
+from ui.present.result_policy import ResultPolicy
+
+MIN_RESULT_S = 2.0
+
+
+class StaffView(QWidget):
+    message = Signal(str, int)  # status-bar text, milliseconds
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Backdrop")
+        self.ctx = ctx
+        self.tz: ZoneInfo | None = None
+        self.latencies: deque[float] = deque(maxlen=2000)  # capture -> panel, seconds
+        self._pending: deque[float] = deque()
+        self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
+        self.db_state = DbState("opening")
+        self._camera = ("stopped", "")
+        self._build()
+        self.actions = DeskActions(self)
+        self._result_timer = QTimer(self)
+        self._result_timer.setSingleShot(True)
+        self._result_timer.timeout.connect(self._show_queued)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+        self._search_timer.timeout.connect(self._run_search)
+        self._searched_text = ""  # the text of the request whose results are awaited/shown
+        self._token_shown = -1  # the search request whose hits the list shows
+        self._enter_pending = False
+        self._camera = ("stopped", "")
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(5000)
+        self._stats_timer.timeout.connect(ctx.db.stats)
+        self.shortcuts: dict[str, QShortcut] = {}
+        for keys, fn in (
+            ("Ctrl+F", self.focus_search),
+            ("Ctrl+Z", self.actions.undo_selected),
+            ("Ctrl+N", self.actions.open_walk_in),
+            ("Ctrl+P", self.actions.reprint_selected),
+            ("Ctrl+L", self.session.setFocus),
+            ("Ctrl+R", lambda: self.tabs.setCurrentWidget(self.recent_page)),
+        ):
+            sc = QShortcut(QKeySequence(keys), self)
+            # Window-wide: they work from the first frame, whatever has focus (a line
+            # edit's own Ctrl+Z included), while the desk is the shown mode.
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(fn)
+            self.shortcuts[keys] = sc
+        db = ctx.db
+        db.searched.connect(self._show_search)
+        db.stats_ready.connect(self.set_stats)
+        db.recent_ready.connect(lambda rows: self.recent.set_rows(rows, self.tz))
+        db.failed.connect(self._failed)
+        db.recorded_later.connect(self._recorded_later)
+        db.state_changed.connect(self.set_db_state)
+        self.retranslate()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        ctx = self.ctx
+        self.session_label = QLabel()
+        self.session = QComboBox()
+        self.session.setMinimumWidth(300)
+        self.session.currentIndexChanged.connect(self._session_changed)
+        self.station_label = QLabel()
+        self.station = QLineEdit(ctx.station)
+        self.station.setMaximumWidth(140)
+        self.station.editingFinished.connect(self._station_changed)
+        self.print_first = QCheckBox()
+        self.print_first.setChecked(ctx.print_on_first_checkin)
+        self.print_first.toggled.connect(self._print_first_changed)
+        self.print_slip = QCheckBox()
+        self.print_slip.setObjectName("PrintSlipWithBadge")
+        self.print_slip.setChecked(ctx.print_slip_with_badge)
+        self.print_slip.toggled.connect(self._print_slip_changed)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        for w, stretch in ((self.session_label, 0), (self.session, 1)):
+            bar.addWidget(w, stretch)
+        bar.addSpacing(12)
+        bar.addWidget(self.station_label)
+        bar.addWidget(self.station)
+        bar.addSpacing(12)
+        bar.addWidget(self.print_first)
+        bar.addWidget(self.print_slip)
+        self.banner = QLabel()
+        self.banner.setObjectName("DbBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #C5221F; color: white; border-radius: 6px; padding: 8px 12px;"
+            " font-weight: bold;"
+        )
+        self.banner.hide()
+
+        self.camera_card = Card()
+        self.preview = PreviewWidget()
+        self.preview.setMinimumSize(400, 160)
+        self.cam_status = StatusDot()
+        self.camera_card.body().addWidget(self.preview, 1)
+        self.camera_card.body().addWidget(self.cam_status)
+        self.counts_card = Card()
+        self.counters = CounterGrid()
+        self.counts_card.body().addWidget(self.counters)
+        self.counts_card.body().addStretch(1)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addWidget(self.camera_card, 3)
+        left.addWidget(self.counts_card, 2)
+
+        self.panel = ResultPanel()
+        self.panel.setMinimumHeight(230)
+        self.panel.cleared.connect(self._panel_cleared)
+        self.tabs = QTabWidget()
+        self.search_page = QWidget()
+        self.search = QLineEdit()
+        self.search.setObjectName("SearchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_later)
+        self.search.returnPressed.connect(self._search_enter)
+        self.search.installEventFilter(self)  # Ctrl+Z there is the desk's undo
+        self.results = HitList()
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.itemActivated.connect(lambda _item: self.check_in_selected())
+        self.checkin_btn = QPushButton()
+        self.checkin_btn.setObjectName("Primary")
+        self.checkin_btn.clicked.connect(self.check_in_selected)
+        self.reprint_btn = QPushButton()
+        self.walkin_btn = QPushButton()
+        sl = QVBoxLayout(self.search_page)
+        sl.setContentsMargins(0, 8, 0, 0)
+        sl.addWidget(self.search)
+        sl.addWidget(self.results, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.checkin_btn)
+        row.addWidget(self.reprint_btn)
+        row.addStretch(1)
+        row.addWidget(self.walkin_btn)
+        sl.addLayout(row)
+        self.recent_page = QWidget()
+        self.recent = RecentList()
+        self.recent.setWordWrap(True)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.undo_btn = QPushButton()
+        rl = QVBoxLayout(self.recent_page)
+        rl.setContentsMargins(0, 8, 0, 0)
+        rl.addWidget(self.recent, 1)
+        rrow = QHBoxLayout()
+        rrow.addStretch(1)
+        rrow.addWidget(self.undo_btn)
+        rl.addLayout(rrow)
+        self.tabs.addTab(self.search_page, "")
+        self.tabs.addTab(self.recent_page, "")
+        self.lists_card = Card()
+        self.lists_card.body().addWidget(self.tabs)
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        right.addWidget(self.panel, 2)
+        right.addWidget(self.lists_card, 3)
+        self.panel.meeting.shown.connect(lambda on: right.setStretch(0, 3 if on else 2))
+        self.panel.meeting.print_slip.connect(self._print_slip)
+        for lst in (self.results, self.recent):  # a short screen: the result panel first
+            lst.setMinimumHeight(36)
+
+        cols = QHBoxLayout()
+        cols.setSpacing(12)
+        cols.addLayout(left, 11)
+        cols.addLayout(right, 9)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 10, 14, 10)
+        outer.setSpacing(10)
+        outer.addLayout(bar)
+        outer.addWidget(self.banner)
+        outer.addLayout(cols, 1)
+
+    # -- wiring ---------------------------------------------------------------------------
+    def set_event(self, event: Event, session_id: str) -> None:
+        self.tz = event.tz
+        self.panel.tz = event.tz
+        self.panel.program = event
+        self.print_slip.setVisible(event.matchmaking_session() is not None)
+        self.session.blockSignals(True)
+        self.session.clear()
+        now_ids = {s.id for s in event.open_sessions(self.ctx.clock.now())}
+        for s in event.sessions:
+            start = s.start.astimezone(event.tz)
+            end = s.end.astimezone(event.tz)
+            mark = "   ● now · 当前" if s.id in now_ids else ""
+            self.session.addItem(f"{start:%H:%M}–{end:%H:%M}  {s.title} · {s.title_zh}{mark}", s.id)
+        self.session.setCurrentIndex(max(0, self.session.findData(session_id)))
+        self.session.blockSignals(False)
+        self.counters.highlight(session_id)
+        self.ctx.db.stats()
+        self.ctx.db.recent(self.ctx.station)
+        self._stats_timer.start()
+
+    def _print_first_changed(self, on: bool) -> None:
+        self.ctx.print_on_first_checkin = on
+        self.ctx.settings.set("print_on_first_checkin", on)
+
+    def _print_slip_changed(self, on: bool) -> None:
+        self.ctx.print_slip_with_badge = on
+        self.ctx.settings.set("print_slip_with_badge", on)
+
+    def _print_slip(self, attendee_id: str) -> None:
+        self.ctx.db.print_slip(attendee_id, self.ctx.station)
+
+    def _session_changed(self) -> None:
+        sid = self.session.currentData()
+        if sid:
+            self.ctx.session_id = str(sid)
+            self.counters.highlight(self.ctx.session_id)
+            self._run_search()  # presence is per session
+
+    def show_station(self, name: str) -> None:
+        """This station's name as the database keeps it (at open)."""
+        if self.station.text() != name:
+            self.station.setText(name)
+
+    def _station_changed(self) -> None:
+        name = self.station.text().strip()
+        if name:
+            self.ctx.station = name
+            self.ctx.db.recent(name)
+        else:
+            self.station.setText(self.ctx.station)
+
+    def is_shown(self) -> bool:
+        return self.isVisible() and self.window().isActiveWindow()
+
+    # -- scans and results ----------------------------------------------------------------
+    def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
+        if not self.ctx.session_id:
+            return
+        self._pending.append(captured if captured is not None else time.monotonic())
+        self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.station, self.ctx.operator)
+
+    def show_result(self, result: CheckinResult) -> None:
+        """A check-in result of this desk: on the panel (after the shown one's minimum
+        time), the sound, the first-check-in print, the lists refreshed."""
+        if self._pending:
+            self.latencies.append(time.monotonic() - self._pending.popleft())
+        decision = self.policy.offer(result)
+        if decision == "show":
+            self.panel.show_result(result)
+            self._sound(result)
+        elif decision == "queue":
+            self._schedule_queued()
+        if (
+            self.ctx.print_on_first_checkin
+            and result.outcome is Outcome.ADMITTED
+            and result.attendee_id
+        ):
+            self.ctx.db.print_badge(
+                result.attendee_id, self.ctx.station, self.ctx.operator, "first check-in",
+                only_first=True, with_slip=self.ctx.print_slip_with_badge,
+            )  # fmt: skip
+        self.refresh()
+
+    def _sound(self, result: CheckinResult) -> None:
+        lk = look(result.outcome)
+        self.ctx.sounds.play("attention" if needs_alert(result) and lk.tone == "ok" else lk.sound)
+
+    def _schedule_queued(self) -> None:
+        wait = self.policy.wait_s()
+        if wait is not None:
+            self._result_timer.start(int(wait * 1000) + 10)
+
+    def _show_queued(self) -> None:
+        result = self.policy.take()
+        if result is not None:
+            self.panel.show_result(result)
+            self._sound(result)
+        self._schedule_queued()
+
+    def _panel_cleared(self) -> None:
+        self.policy.cleared()
+        self._schedule_queued()
+
+    def refresh(self) -> None:
+        self.ctx.db.stats()
+        self.ctx.db.recent(self.ctx.station)
+        if self.search.text().strip():
+            self._run_search()
+
+    def not_recorded(self, info: NotRecorded) -> None:
+        if self._pending:
+            self._pending.popleft()
+        self.policy.showing(None)
+        self.panel.show_not_recorded(info)
+        self.ctx.sounds.play("refused")
+
+    def _recorded_later(self, results: list[CheckinResult]) -> None:
+        self.message.emit(
+            self.tr("The database is back: kept scans recorded: %n.", "", len(results)),
+            15000,
+        )
+        self.refresh()
+
+    def _failed(self, what: str, problem: str, text: str) -> None:
+        if what == "check-in":
+            if self._pending:
+                self._pending.popleft()
+            self.policy.showing(None)
+            self.panel.show_error(text)
+            self.ctx.sounds.play("refused")
+        elif what == "search":
+            self._enter_pending = False
+        self.message.emit(
+            self.tr("%1 failed: %2").replace("%1", operation_name(what)).replace("%2", text), 10000
+        )
+
+    # -- the database's state -------------------------------------------------------------
+    def set_db_state(self, state: DbState) -> None:
+        self.db_state = state
+        self.actions.database_state(state)
+        writable = state.writable
+        why = "" if writable else self.db_problem_text(state)
+        for b in (self.checkin_btn, self.walkin_btn, self.reprint_btn, self.undo_btn):
+            b.setEnabled(writable)
+            b.setToolTip(why)
+        # Searches queue behind the opening, so the field takes keys from the first frame.
+        self.search.setEnabled(state.readable or state.status == "opening")
+        if state.status in ("ok", "opening"):
+            self.banner.hide()
+        else:
+            self.banner.setText(why)
+            self.banner.show()
+
+    def db_problem_text(self, state: DbState) -> str:
+        return database_problem(state)
+
+    # -- search & manual check-in ---------------------------------------------------------
+    def focus_search(self) -> None:
+        if not self.isVisible():
+            return
+        self.tabs.setCurrentWidget(self.search_page)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_later(self) -> None:
+        self._enter_pending = False
+        self._search_timer.start()
+
+    def _run_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search.text().strip()
+        self._searched_text = text
+        if text:
+            self.ctx.db.search(text, self.ctx.session_id, 50)
+        else:
+            self.results.set_hits([], self.tz)
+
+    def _results_current(self) -> bool:
+        return (
+            not self._search_timer.isActive()
+            and self._searched_text == self.search.text().strip()
+            and self._token_shown == self.ctx.db.latest_search
+        )
+
+    def _search_enter(self) -> None:
+        """Enter in the search box checks in the selected person (the first hit if none is
+        selected), once the hits are those of what was typed, never a stale list's."""
+        text = self.search.text().strip()
+        if not text:
+            return
+        if is_code_shape(text):  # a badge code typed slowly (a loaded machine, a scanner
+            self.search.clear()  # set to a slow key rate): a scan, not a name to look for
+            self.submit_code(text, Method.HANDHELD)
+            return
+        if self._results_current():
+            if self.results.count():
+                self.check_in_selected()
+            else:
+                self.message.emit(
+                    self.tr("Nobody found for “%1”.").replace("%1", self.search.text().strip()),
+                    5000,
+                )
+            return
+        self._enter_pending = True
+        if self._search_timer.isActive() or self._searched_text != self.search.text().strip():
+            self._run_search()
+
+    def _show_search(self, token: int, hits: list[SearchHit]) -> None:
+        if token != self.ctx.db.latest_search:
+            return  # an older request: the user typed on
+        self._token_shown = token
+        self.results.set_hits(hits, self.tz)
+        if self._enter_pending and self._results_current():
+            self._enter_pending = False
+            self._search_enter()
+
+    def selected_attendee(self) -> str | None:
+        hit = self.results.selected_hit()
+        return hit.attendee.attendee_id if hit else None
+
+    def check_in_selected(self) -> None:
+        if not self.db_state.writable:
+            self.message.emit(self.db_problem_text(self.db_state), 8000)
+            return
+        aid = self.selected_attendee()
+        if aid and self.ctx.session_id:
+            self._pending.append(time.monotonic())
+            self.ctx.db.manual_check_in(
+                aid, self.ctx.session_id, self.ctx.station, self.ctx.operator
+            )
+
+    # -- counters, status, language -------------------------------------------------------
+    def set_stats(self, stats: list[SessionStats]) -> None:
+        self.counters.set_stats(stats)
+
+    def set_camera_status(self, state: str, message: str) -> None:
+        self._camera = (state, message)
+        texts = {
+            "starting": ("warn", self.tr("Camera starting…")),
+            "running": ("ok", self.tr("Camera on · decoder running")),
+            "failed": ("bad", self.tr("Camera unavailable: %s") % message),
+            "ended": ("warn", self.tr("Video ended")),
+            "stopped": ("idle", self.tr("Camera off")),
+        }
+        level, text = texts.get(state, ("idle", state))
+        self.cam_status.set(level, text)
+        if state in ("failed", "ended", "stopped"):
+            self.preview.set_message(text)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """The search field would take Ctrl+Z as its own text undo: at the desk it undoes
+        the check-in (the field's text is a search, nothing worth undoing)."""
+        if (
+            obj is self.search
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(obj, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.session_label.setText(self.tr("Session"))
+        self.station_label.setText(self.tr("Station"))
+        self.print_first.setText(self.tr("Print a badge at first check-in"))
+        self.print_slip.setText(self.tr("With the schedule slip"))
+        self.print_slip.setToolTip(
+            self.tr(
+                "Print the attendee's matchmaking schedule with the badge, if they have meetings"
+            )
+        )
+        self.camera_card.set_title(self.tr("CAMERA"))
+        self.counts_card.set_title(self.tr("LIVE COUNTS"))
+        self.search.setPlaceholderText(
+            self.tr("Search name, Chinese name, organization or email (Ctrl+F)")
+        )
+        self.checkin_btn.setText(self.tr("Check in (Enter)"))
+        self.reprint_btn.setText(self.tr("Reprint badge (Ctrl+P)"))
+        self.walkin_btn.setText(self.tr("Walk-in registration (Ctrl+N)"))
+        self.undo_btn.setText(self.tr("Undo selected (Ctrl+Z)"))
+        self.tabs.setTabText(0, self.tr("Search"))
+        self.tabs.setTabText(1, self.tr("Recent scans"))
+        self.set_camera_status(*self._camera)  # "Camera off" in the new language too
+        self.set_db_state(self.db_state)
+        self.panel.retranslate()

@@ -1,0 +1,1 @@
+"""The unattended self check-in kiosk: attract screen, greeting, staff PIN, lock-down."""

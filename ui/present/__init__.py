@@ -1,0 +1,1 @@
+"""Qt-free presentation: what outcomes, confirmations and meetings look like and say."""

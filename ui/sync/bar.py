@@ -1,0 +1,105 @@
+"""The sync's place in the window: the status bar's sync label and its "Hub…" button.
+
+`SyncBar` is built by the shell. Once the database is open it starts the station host's
+sync worker with the hub (from `--server` / `$FORUM_CHECKIN_HUB`, else the settings),
+shows every status in the status bar, and refreshes the desk's counts when entries
+arrive from other stations (the dashboard notices by itself: SQLite's data version).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from kiosk.station.process import StationProcess
+from kiosk.station.syncproto import SyncUpdate
+from kiosk.sync.loop import INTERVAL_S
+from kiosk.sync.server import ServerConfig
+from ui.app.settings import Settings
+from ui.sync.hub_dialog import HubDialog, store_server, stored_server
+from ui.sync.status import SyncFollower, SyncLabel
+
+REFRESH_EVERY_S = 2.0
+
+
+class SyncBar(QObject):
+    def __init__(
+        self,
+        host: StationProcess,
+        window: QWidget,
+        settings: Settings,
+        server: ServerConfig | None = None,
+        interval: float = INTERVAL_S,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.override = server  # --server or $FORUM_CHECKIN_HUB: this run only
+        self.follower = SyncFollower(host, interval, self)
+        self.label = SyncLabel()
+        self.button = QPushButton()
+        self.button.setObjectName("HubButton")
+        self.button.setFlat(True)
+        self.button.clicked.connect(self.edit_hub)
+        self.dialog: HubDialog | None = None
+        self._opened = False
+        self._refreshed = 0.0
+        status = window.status  # type: ignore[attr-defined]
+        status.addPermanentWidget(self.label)
+        status.addPermanentWidget(self.button)
+        window.ctx.db.opened.connect(self._db_opened)  # type: ignore[attr-defined]
+        self.follower.updated.connect(self._updated)
+        self.follower.updated.connect(self.follower._on_update)
+        self.label.set_configured(self.server is not None)
+        self.retranslate()
+        self.label.language_changed.connect(self.retranslate)
+
+    @property
+    def server(self) -> ServerConfig | None:
+        return self.override or stored_server(self.settings)
+
+    def retranslate(self) -> None:
+        self.button.setText(self.tr("Hub…"))
+        self.button.setToolTip(self.tr("Set or clear the hub this station syncs with"))
+
+    def _db_opened(self, opened: object) -> None:
+        event = getattr(opened, "event", None)
+        if event is not None:
+            self.label.set_time_zone(event.tz)
+        if not self._opened:
+            self._opened = True
+            if self.server is not None:
+                self.follower.start(self.server)
+
+    def _updated(self, update: SyncUpdate) -> None:
+        self.label.show_update(update)
+        status = update.status
+        if (
+            status is not None
+            and status.pulled
+            and time.monotonic() - self._refreshed > REFRESH_EVERY_S
+        ):
+            self._refreshed = time.monotonic()
+            staff = getattr(self.window, "staff", None)
+            if staff is not None:
+                staff.refresh()
+
+    def edit_hub(self) -> None:
+        self.dialog = HubDialog(self.server, self.window)
+        if not self.dialog.exec():  # rejected (0)
+            return
+        self.apply(self.dialog.result_server)
+
+    def apply(self, dsn: str | None) -> None:
+        """Keep `dsn` in the settings (None: clear) and sync with it from now on."""
+        store_server(self.settings, dsn)
+        self.override = None
+        server = self.server
+        self.label.set_configured(server is not None)
+        if self._opened or server is None:
+            self.follower.set_server(server)
+
+    def stop(self) -> None:
+        self.follower.stop()
