@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.checkin.service import CheckinService
+from kiosk.models.backoff import Backoff
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.station import protocol as p
 from kiosk.station.kept import KeptScans
-from kiosk.station.process import Backoff, StationDown, StationFailed, StationProcess
+from kiosk.station.process import StationDown, StationFailed, StationProcess
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 

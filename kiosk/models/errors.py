@@ -18,7 +18,20 @@ class ValidationError(KioskError):
 
 
 class StorageError(KioskError):
-    """The database cannot be written (disk full, read-only, locked): nothing was recorded."""
+    """The database cannot be used as asked: nothing was recorded. Raised as one of the
+    kinds below, so that callers decide by type, never by the words of the message."""
+
+
+class DatabaseMissing(StorageError):
+    """The database file does not exist (or its folder does not)."""
+
+
+class DatabaseUnavailable(StorageError):
+    """It cannot be opened or read: damaged, another application's file, not a database."""
+
+
+class DatabaseUnwritable(StorageError):
+    """It can be read but not written now: read-only, disk full, busy (locked elsewhere)."""
 
 
 class SigningKeyMissing(KioskError):

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from kiosk.models.backoff import Backoff
 from kiosk.models.clock import Clock, SystemClock
 from kiosk.models.errors import KioskError
 
@@ -397,9 +398,7 @@ class ReconnectingSource:
     ) -> None:
         self._factory = factory
         self._clock = clock
-        self.first_delay = first_delay
-        self.max_delay = max_delay
-        self._delay = first_delay
+        self.backoff = Backoff(first_delay, max(first_delay, max_delay))
         self._on_status = on_status
         self._inner: FrameSource | None = None
         self._next_try = clock.monotonic()
@@ -421,7 +420,7 @@ class ReconnectingSource:
             self.info = self._inner.info
         result = self._inner.read()
         if result.status is SourceStatus.OK:
-            self._delay = self.first_delay
+            self.backoff.reset()
             self._set(SourceStatus.OK, f"{self.info.name}: receiving frames")
             return result
         if result.status is SourceStatus.ENDED:
@@ -433,9 +432,8 @@ class ReconnectingSource:
         if self._inner is not None:
             self._inner.close()
             self._inner = None
-        wait = self._delay
+        wait = self.backoff.next()
         self._next_try = self._clock.monotonic() + wait
-        self._delay = min(self._delay * 2, self.max_delay)
         self._reason = f"{reason}; retrying in {wait:g} s"
         self._set(status, self._reason)
         return ReadResult(status, reason=self._reason, retry_in=wait)

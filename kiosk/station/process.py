@@ -48,21 +48,6 @@ class StationFailed(Exception):
         self.message = message
 
 
-class Backoff:
-    """Delays between restarts: 0.5 s, doubling, at most `cap`; `reset()` after success."""
-
-    def __init__(self, first: float = 0.5, cap: float = 10.0) -> None:
-        self.first, self.cap = first, cap
-        self._next = first
-
-    def next(self) -> float:
-        delay, self._next = self._next, min(self.cap, self._next * 2)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.first
-
-
 class StationProcess:
     def __init__(
         self,

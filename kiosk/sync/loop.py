@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kiosk.models.backoff import Backoff
 from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError
 from kiosk.storage import syncstate
@@ -107,7 +108,10 @@ class SyncLoop:
         self.on_status = on_status
         self.store: Store | None = None
         self.engine: SyncEngine | None = None
-        self.failures = 0
+        # 2, 4, 8, 10 s at the default interval, ±20%: stations that lost the hub together
+        # spread out
+        self.backoff = Backoff(interval * 2, max(interval * 2, max_backoff), jitter=0.2,
+                               rng=self.rng)  # fmt: skip
         self.status = SyncStatus(Link.STARTING, None, None, None)
 
     def _engine(self) -> SyncEngine:
@@ -133,7 +137,7 @@ class SyncLoop:
             log.exception("sync round failed")
             status = self._failed(Link.FAILED, f"sync failed: {type(exc).__name__}: {exc}", prev)
         else:
-            self.failures = 0
+            self.backoff.reset()
             assert self.store is not None
             status = SyncStatus(
                 Link.ONLINE, r.waiting, self.clock.now(), r.skew_s, "", r.pulled, r.pushed,
@@ -148,9 +152,7 @@ class SyncLoop:
         return status
 
     def _failed(self, link: Link, message: str, prev: SyncStatus) -> SyncStatus:
-        self.failures += 1
-        delay = min(self.max_backoff, self.interval * 2.0**self.failures)
-        delay *= self.rng.uniform(0.8, 1.2)  # stations that lost the hub together spread out
+        delay = self.backoff.next()
         waiting = prev.waiting
         station_id = prev.station_id
         if self.store is not None:

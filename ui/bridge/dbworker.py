@@ -20,11 +20,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from kiosk.models.backoff import Backoff
 from kiosk.models.clock import Clock
 from kiosk.models.outcomes import CheckinResult
 from kiosk.station import protocol as p
 from kiosk.station.kept import KeptScans
-from kiosk.station.process import Backoff, StationDown, StationFailed, StationProcess
+from kiosk.station.process import StationDown, StationFailed, StationProcess
 
 log = logging.getLogger(__name__)
 
