@@ -27,7 +27,7 @@ from kiosk.badges.qrvector import (
     QUIET_ZONE,
     QrEncodeError,
     QrMatrix,
-    covers,
+    Rect,
     merged_rects,
     qr_matrix,
 )
@@ -152,6 +152,16 @@ def test_text_too_long_for_any_version_is_one_clear_error() -> None:
         qr_matrix("FC1:" + "A" * 3000, "H")
     with pytest.raises(ValueError, match="one of L, M, Q, H"):
         qr_matrix("FC1:A", "X")
+
+
+def covers(rects: list[Rect], size: int) -> list[list[bool]]:
+    """The module matrix the rectangles paint."""
+    grid = [[False] * size for _ in range(size)]
+    for r in rects:
+        for yy in range(r.y, r.y + r.h):
+            for xx in range(r.x, r.x + r.w):
+                grid[yy][xx] = True
+    return grid
 
 
 def test_merged_rectangles_paint_exactly_the_dark_modules() -> None:

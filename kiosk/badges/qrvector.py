@@ -125,13 +125,3 @@ def _runs(row: Sequence[bool]) -> list[tuple[int, int]]:
     if start >= 0:
         runs.append((start, len(row) - start))
     return runs
-
-
-def covers(rects: Sequence[Rect], size: int) -> list[list[bool]]:
-    """The module matrix the rectangles paint (for tests and checks)."""
-    grid = [[False] * size for _ in range(size)]
-    for r in rects:
-        for yy in range(r.y, r.y + r.h):
-            for xx in range(r.x, r.x + r.w):
-                grid[yy][xx] = True
-    return grid
