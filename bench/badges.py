@@ -3,8 +3,9 @@
 `bench/badges.py`: 1,000 badges per layout: seconds, PDF size, QR module size, against the
 goal of the issue (1,000 print-ready badges in under 20 s). Each run is the whole `badges`
 work after the attendees are chosen: compose, draw, subset and embed the fonts, write the
-file. Two more rows compare the QR encoders: qrcode's own `make(fit=True)` (its mask search
-in Python) and `kiosk.badges.qrvector.qr_matrix` (numpy mask search, the same symbols).
+file. Three more rows compare the QR encoders: qrcode's `make(fit=True)` and segno's
+`make_qr` (each scores the eight masks in Python), and `kiosk.badges.qrvector.qr_matrix`
+(segno with the printed mask, fixed).
 
 `bench/badges.py --ec`: which error-correction level to print. A badge code (118
 characters) at levels M, Q and H, printed in the 38 mm square of the smallest badge
@@ -24,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import qrcode
+import segno
 
 from kiosk.badges import BadgeData, BadgeRenderer
 from kiosk.badges.layouts import LAYOUTS
@@ -54,9 +56,17 @@ def qr_rows(codes: list[str]) -> list[tuple[str, float]]:
     library = time.perf_counter() - t
     t = time.perf_counter()
     for c in codes:
+        segno.make_qr(c, error="q", boost_error=False)
+    searched = time.perf_counter() - t
+    t = time.perf_counter()
+    for c in codes:
         qr_matrix(c)
     ours = time.perf_counter() - t
-    return [("qrcode make(fit=True)", library), ("qrvector.qr_matrix", ours)]
+    return [
+        ("qrcode make(fit=True)", library),
+        ("segno make_qr", searched),
+        ("qrvector.qr_matrix", ours),
+    ]
 
 
 def main() -> None:

@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 import pytest
 import qrcode
+import zxingcpp
 from click.testing import CliRunner
-from qrcode import util as qr_util
 
 from kiosk.badges import BadgeData, BadgeRenderer, OutputError, get_layout
 from kiosk.badges.design import TextLine, compose, fit_text, names_in_order
@@ -24,9 +24,11 @@ from kiosk.badges.pdfdoc import new_pdf
 from kiosk.badges.qrvector import (
     MIN_MODULE_MM,
     PRINT_EC,
-    covers,
+    QUIET_ZONE,
+    QrEncodeError,
+    QrMatrix,
+    Rect,
     merged_rects,
-    penalty,
     qr_matrix,
 )
 from kiosk.badges.render import FpdfMeasure
@@ -109,27 +111,57 @@ def people(service: CheckinService) -> list[Attendee]:
 
 
 # -- QR symbols ------------------------------------------------------------------------------
-def test_qr_matrix_is_exactly_what_qrcode_makes() -> None:
+def clean_scan(m: QrMatrix) -> list[tuple[str, str]]:
+    """Decode a clean 4-pixel-per-module rendering of `m` (zxing): text and level read."""
+    modules = np.where(np.array(m.rows), 0, 255).astype(np.uint8)
+    img = np.kron(np.pad(modules, QUIET_ZONE, constant_values=255), np.ones((4, 4), np.uint8))
+    found = zxingcpp.read_barcodes(
+        img, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain
+    )
+    return [(r.text, r.ec_level) for r in found]
+
+
+def test_qr_matrix_reads_back_its_text_and_level_in_the_version_qrcode_chooses() -> None:
     rng = random.Random(5)
-    texts = [random_code(rng, rng.randint(1, 130)) for _ in range(10)]
-    texts += ["https://example.com/?a=1", "张伟 Zhang Wei", "0" * 20 + "FC1"]
-    for text in texts:
+    codes = [random_code(rng, rng.randint(1, 130)) for _ in range(10)]
+    texts = ["https://example.com/?a=1", "张伟 Zhang Wei", "0" * 20 + "FC1"]
+    for text in codes + texts:
         for level, ec in _LEVELS.items():
-            ref = qrcode.QRCode(error_correction=ec, border=0)
-            ref.add_data(text)
-            ref.make(fit=True)
             ours = qr_matrix(text, level)
-            assert ours.version == ref.version
-            assert ours.rows == tuple(tuple(bool(m) for m in row) for row in ref.modules)
+            assert ours.size == 4 * ours.version + 17
+            assert clean_scan(ours) == [(text, level)]
+            if text in codes:  # one alphanumeric segment: the smallest version, as before
+                ref = qrcode.QRCode(error_correction=ec, border=0)
+                ref.add_data(text)
+                ref.make(fit=True)
+                assert ours.version == ref.version
 
 
-def test_mask_penalty_matches_qrcode_for_every_mask() -> None:
-    ref = qrcode.QRCode(error_correction=3, border=0)
-    ref.add_data(random_code(random.Random(2)))
-    ref.make(fit=True)
-    for mask in range(8):
-        ref.makeImpl(True, mask)
-        assert penalty(np.array(ref.modules, dtype=bool)) == qr_util.lost_point(ref.modules)
+def test_a_data_block_of_zero_bytes_encodes() -> None:
+    """qrcode 8.2 fails on it (lincolnloop/python-qrcode #330); the symbol here reads."""
+    text = "0" * 55
+    ref = qrcode.QRCode(error_correction=_LEVELS["H"], border=0)
+    ref.add_data(text)
+    with pytest.raises(ValueError):
+        ref.make(fit=True)
+    assert clean_scan(qr_matrix(text, "H")) == [(text, "H")]
+
+
+def test_text_too_long_for_any_version_is_one_clear_error() -> None:
+    with pytest.raises(QrEncodeError, match="cannot encode"):
+        qr_matrix("FC1:" + "A" * 3000, "H")
+    with pytest.raises(ValueError, match="one of L, M, Q, H"):
+        qr_matrix("FC1:A", "X")
+
+
+def covers(rects: list[Rect], size: int) -> list[list[bool]]:
+    """The module matrix the rectangles paint."""
+    grid = [[False] * size for _ in range(size)]
+    for r in rects:
+        for yy in range(r.y, r.y + r.h):
+            for xx in range(r.x, r.x + r.w):
+                grid[yy][xx] = True
+    return grid
 
 
 def test_merged_rectangles_paint_exactly_the_dark_modules() -> None:

@@ -70,14 +70,14 @@ def log_unexpected(exc: BaseException) -> str:
     """Log a bug's traceback to the log file (never to the terminal); returns where."""
     import logging
 
-    from kiosk.storage.paths import log_path
+    from kiosk.storage.paths import PrivateFileHandler, log_path
 
     logger = logging.getLogger("forum_checkin")
     where = "the log"
     if not logging.getLogger().handlers and not logger.handlers:
         try:
             path = log_path()
-            handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+            handler: logging.Handler = PrivateFileHandler(path)
             where = str(path)
         except OSError:
             handler = logging.NullHandler()  # no writable log: say nothing rather than dump

@@ -6,7 +6,7 @@ signing key), so that the recorded demo video's badges are valid in every demo d
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -98,55 +98,34 @@ VIDEO_MATCHMAKING = ("CTF24-00001", "CTF24-00003", "CTF24-00006", "CTF24-00007")
 
 
 def demo_attendees(n: int, seed: int = DEMO_SEED) -> list[AttendeeInput]:
+    """`n` attendees drawn from `seed` (the draws' order is what makes them deterministic)."""
     rng = random.Random(seed)
     people: list[AttendeeInput] = []
     emails: set[str] = set()
     for i in range(n):
         chinese = rng.random() < 0.55
-        if chinese:
-            (sz, sp), (gz, gp) = rng.choice(_CN_SURNAMES), rng.choice(_CN_GIVEN)
-            name_zh, name = sz + gz, f"{sp} {gp}"
-            if rng.random() < 0.12:
-                name = ""  # registered with a Chinese name only
-            org, org_zh, domain = rng.choice(_CN_ORGS)
-            delegation = "China"
-            local = f"{gp}.{sp}".lower()
-        else:
-            (fn, fz), (ln, lz) = rng.choice(_US_FIRST), rng.choice(_US_LAST)
-            name = f"{fn} {ln}"
-            name_zh = f"{fz}·{lz}" if rng.random() < 0.5 else ""
-            org, org_zh, domain = rng.choice(_US_ORGS)
-            delegation = "United States"
-            local = f"{fn}.{ln}".lower().replace("'", "").replace("í", "i")
-        email = f"{local}@{domain}"
-        k = 2
-        while email in emails:
-            email = f"{local}{k}@{domain}"
-            k += 1
-        emails.add(email)
-        r = rng.random()
-        category = (
-            "vip" if r < 0.05 else "speaker" if r < 0.13 else "press" if r < 0.18
-            else "exhibitor" if r < 0.28 else "staff" if r < 0.31 else "delegate"
-        )  # fmt: skip
+        who = _chinese(rng) if chinese else _american(rng)
+        email = _unique_email(who.local, who.domain, emails)
+        category = _category(rng.random())
         title, title_zh = rng.choice(_TITLES)
         sessions = ["opening", rng.choice(["energy-transition", "green-finance"]), "showcase"]
         if rng.random() < 0.3 or category in ("vip", "exhibitor"):
             sessions.append("matchmaking")
+        title = title if not chinese or rng.random() < 0.5 else title_zh
+        phone = _phone(rng, chinese)
+        notes = rng.choice(_NOTES) if rng.random() < 0.08 else ""
         people.append(
             AttendeeInput(
-                name=name,
-                name_zh=name_zh,
-                organization=org,
-                organization_zh=org_zh,
-                title=title if not chinese or rng.random() < 0.5 else title_zh,
+                name=who.name,
+                name_zh=who.name_zh,
+                organization=who.org,
+                organization_zh=who.org_zh,
+                title=title,
                 email=email,
-                phone=f"+86 1{rng.randint(30, 99)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
-                if chinese
-                else f"+1 {rng.randint(201, 989)}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+                phone=phone,
                 category=category,
-                delegation=delegation,
-                notes=rng.choice(_NOTES) if rng.random() < 0.08 else "",
+                delegation=who.delegation,
+                notes=notes,
                 attention=category == "vip" or rng.random() < 0.02,
                 external_id=f"CTF24-{i + 1:05d}",
                 sessions=tuple(sessions),
@@ -158,6 +137,57 @@ def demo_attendees(n: int, seed: int = DEMO_SEED) -> list[AttendeeInput]:
         else p
         for p in people
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    name: str
+    name_zh: str
+    org: str
+    org_zh: str
+    domain: str
+    delegation: str
+    local: str  # of the email address
+
+
+def _chinese(rng: random.Random) -> _Person:
+    (sz, sp), (gz, gp) = rng.choice(_CN_SURNAMES), rng.choice(_CN_GIVEN)
+    name = f"{sp} {gp}"
+    if rng.random() < 0.12:
+        name = ""  # registered with a Chinese name only
+    org, org_zh, domain = rng.choice(_CN_ORGS)
+    return _Person(name, sz + gz, org, org_zh, domain, "China", f"{gp}.{sp}".lower())
+
+
+def _american(rng: random.Random) -> _Person:
+    (fn, fz), (ln, lz) = rng.choice(_US_FIRST), rng.choice(_US_LAST)
+    name_zh = f"{fz}·{lz}" if rng.random() < 0.5 else ""
+    org, org_zh, domain = rng.choice(_US_ORGS)
+    local = f"{fn}.{ln}".lower().replace("'", "").replace("í", "i")
+    return _Person(f"{fn} {ln}", name_zh, org, org_zh, domain, "United States", local)
+
+
+def _unique_email(local: str, domain: str, taken: set[str]) -> str:
+    email = f"{local}@{domain}"
+    k = 2
+    while email in taken:
+        email = f"{local}{k}@{domain}"
+        k += 1
+    taken.add(email)
+    return email
+
+
+def _category(r: float) -> str:
+    return (
+        "vip" if r < 0.05 else "speaker" if r < 0.13 else "press" if r < 0.18
+        else "exhibitor" if r < 0.28 else "staff" if r < 0.31 else "delegate"
+    )  # fmt: skip
+
+
+def _phone(rng: random.Random, chinese: bool) -> str:
+    if chinese:
+        return f"+86 1{rng.randint(30, 99)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+    return f"+1 {rng.randint(201, 989)}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
 
 
 def build_demo(

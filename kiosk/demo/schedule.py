@@ -8,7 +8,7 @@ in the first slot, so that checking their badges in to matchmaking shows the fea
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kiosk.meetings.schedule import PartyRef, ScheduleRow
 from kiosk.models.event import Event
@@ -39,40 +39,65 @@ def demo_schedule(event: Event, attendees: Sequence[Attendee]) -> list[ScheduleR
     session = event.matchmaking_session()
     if session is None:
         return []
-    mm = [a for a in attendees if session.id in a.sessions and a.category != "staff"]
-    us = _ranked([a for a in mm if a.delegation == "United States"], US_FIRMS,
-                 [u for u, _ in VIDEO_PAIRS])  # fmt: skip
-    cn = _ranked([a for a in mm if a.delegation == "China"], CN_FIRMS, [c for _, c in VIDEO_PAIRS])
+    us, cn = _sides([a for a in attendees if session.id in a.sessions and a.category != "staff"])
     tables = event.matchmaking.tables or tuple(str(i) for i in range(1, 21))
     slot_len = timedelta(minutes=event.matchmaking.slot_minutes)
-    booked: dict[str, int] = {}
-    met: set[tuple[str, str]] = set()
-    rows: list[ScheduleRow] = []
+    book = _Booking(us, cn, tables, slot_len)
     for k, n in enumerate(PER_SLOT):
         start = session.start + k * slot_len
         if start + slot_len > session.end:
             break
+        book.slot(k, n, start)
+    return book.rows
+
+
+def _sides(mm: list[Attendee]) -> tuple[list[Attendee], list[Attendee]]:
+    """The U.S. and the Chinese matchmaking attendees, ranked."""
+    us = _ranked([a for a in mm if a.delegation == "United States"], US_FIRMS,
+                 [u for u, _ in VIDEO_PAIRS])  # fmt: skip
+    cn = _ranked([a for a in mm if a.delegation == "China"], CN_FIRMS, [c for _, c in VIDEO_PAIRS])
+    return us, cn
+
+
+class _Booking:
+    """Meetings slot by slot: each pairs the free people with the fewest meetings so far."""
+
+    def __init__(
+        self, us: list[Attendee], cn: list[Attendee], tables: Sequence[str], slot_len: timedelta
+    ) -> None:
+        self.us, self.cn, self.tables, self.slot_len = us, cn, tables, slot_len
+        self.booked: dict[str, int] = {}
+        self.met: set[tuple[str, str]] = set()
+        self.rows: list[ScheduleRow] = []
+
+    def slot(self, k: int, n: int, start: datetime) -> None:
+        """Up to `n` meetings in slot `k` (from 0), starting at `start`."""
         busy: set[str] = set()
         for j in range(n):
-            pair = _pick(us, cn, busy, booked, met)
+            pair = _pick(self.us, self.cn, busy, self.booked, self.met)
             if pair is None:
                 break
             a, b = pair
             busy.update((a.attendee_id, b.attendee_id))
-            met.add((a.attendee_id, b.attendee_id))
+            self.met.add((a.attendee_id, b.attendee_id))
             for x in pair:
-                booked[x.attendee_id] = booked.get(x.attendee_id, 0) + 1
-            number = len(rows) + 1
-            interp = INTERPRETERS[number % len(INTERPRETERS)] if number % 3 == 1 else ""
-            rows.append(ScheduleRow(
-                row=number + 1, meeting_id=f"MM-{number:02d}",
-                table=tables[(j + 4 * k) % len(tables)], start=start, end=start + slot_len,
-                slot=k + 1,
-                parties=tuple(PartyRef(x.external_id, f"Party {i + 1}", x.organization,
-                                       x.organization_zh) for i, x in enumerate(pair)),
-                interpreter=interp, languages="en-zh" if interp else "",
-            ))  # fmt: skip
-    return rows
+                self.booked[x.attendee_id] = self.booked.get(x.attendee_id, 0) + 1
+            self.rows.append(
+                self._meeting(pair, start, self.tables[(j + 4 * k) % len(self.tables)], k + 1)
+            )
+
+    def _meeting(
+        self, pair: tuple[Attendee, Attendee], start: datetime, table: str, slot: int
+    ) -> ScheduleRow:
+        number = len(self.rows) + 1
+        interp = INTERPRETERS[number % len(INTERPRETERS)] if number % 3 == 1 else ""
+        return ScheduleRow(
+            row=number + 1, meeting_id=f"MM-{number:02d}", table=table, start=start,
+            end=start + self.slot_len, slot=slot,
+            parties=tuple(PartyRef(x.external_id, f"Party {i + 1}", x.organization,
+                                   x.organization_zh) for i, x in enumerate(pair)),
+            interpreter=interp, languages="en-zh" if interp else "",
+        )  # fmt: skip
 
 
 def _pick(us: list[Attendee], cn: list[Attendee], busy: set[str], booked: dict[str, int],

@@ -101,6 +101,17 @@ def excel_serial(dt: datetime) -> float:
     return (dt - _EPOCH).total_seconds() / 86400.0
 
 
+def _cell(ref: str, style: str, v: Value) -> str:
+    """A cell of another type than text, a whole number or a date-time."""
+    if type(v) is bool:
+        return f'<c r="{ref}"{style} t="b"><v>{int(v)}</v></c>'
+    if type(v) is float and math.isfinite(v):
+        return f'<c r="{ref}"{style}><v>{v!r}</v></c>'
+    if type(v) is float:
+        return f'<c r="{ref}"{style} t="e"><v>#NUM!</v></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is>{_text(str(v))}</is></c>'
+
+
 class SheetWriter:
     def __init__(self, stream: IO[bytes], columns: int) -> None:
         self._out = stream
@@ -126,23 +137,19 @@ class SheetWriter:
         parts = [f'<row r="{n}">']
         add = parts.append
         check = any(type(v) is str and _SPECIAL.search(v) for v in values)
-        for c, v in enumerate(values):
+        for c, v in enumerate(values):  # text, numbers and times here: the usual cells
             t = type(v)
             if t is str:
                 if v:
                     text = _text(v) if check else f"<t>{v}</t>"  # type: ignore[arg-type]
                     add(f'<c r="{letters[c]}{n}"{s} t="inlineStr"><is>{text}</is></c>')
-            elif t is bool:
-                add(f'<c r="{letters[c]}{n}"{s} t="b"><v>{int(v)}</v></c>')  # type: ignore[arg-type]
-            elif t is int or (t is float and math.isfinite(v)):  # type: ignore[arg-type]
+            elif t is int:
                 add(f'<c r="{letters[c]}{n}"{s}><v>{v!r}</v></c>')
-            elif t is float:
-                add(f'<c r="{letters[c]}{n}"{s} t="e"><v>#NUM!</v></c>')
             elif t is datetime:
                 serial = excel_serial(v)  # type: ignore[arg-type]
                 add(f'<c r="{letters[c]}{n}" s="{DATETIME_STYLE}"><v>{serial!r}</v></c>')
             elif v is not None:
-                add(f'<c r="{letters[c]}{n}"{s} t="inlineStr"><is>{_text(str(v))}</is></c>')
+                add(_cell(f"{letters[c]}{n}", s, v))
         add("</row>")
         self._buf.append("".join(parts))
         self._size += 1

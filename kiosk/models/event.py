@@ -180,55 +180,10 @@ def event_from_dict(raw: dict[str, object], where: str = "<event>") -> Event:
         ) from None
     event_id = r.ident(ev, "event.id")
     opens = r.integer(ev, "event.checkin_opens_minutes", default=60, minimum=0)
-
-    sessions_raw = raw.get("sessions")
-    if not isinstance(sessions_raw, list) or not sessions_raw:
-        raise EventFileError(where, "sessions", "at least one [[sessions]] table is required")
-    sessions: list[Session] = []
-    seen: set[str] = set()
-    for i, s in enumerate(sessions_raw):
-        key = f"sessions[{i}]"
-        if not isinstance(s, dict):
-            raise EventFileError(where, key, "must be a table")
-        sid = r.ident(s, f"{key}.id")
-        if sid in seen:
-            raise EventFileError(where, f"{key}.id", f"duplicate session id {sid!r}")
-        seen.add(sid)
-        start = _at(where, f"{key}.start", r.text(s, f"{key}.start"), day, tz)
-        end = _at(where, f"{key}.end", r.text(s, f"{key}.end"), day, tz)
-        if end <= start:
-            raise EventFileError(where, f"{key}.end", "must be after start")
-        access = r.text(s, f"{key}.access", default="everyone")
-        if access not in ("everyone", "registered"):
-            raise EventFileError(where, f"{key}.access", "must be 'everyone' or 'registered'")
-        cap = s.get("capacity")
-        capacity = None if cap is None else r.integer(s, f"{key}.capacity", minimum=1)
-        sessions.append(
-            Session(
-                id=sid,
-                title=r.text(s, f"{key}.title"),
-                title_zh=r.text(s, f"{key}.title_zh", default=""),
-                room=r.text(s, f"{key}.room", default=""),
-                room_zh=r.text(s, f"{key}.room_zh", default=""),
-                start=start,
-                end=end,
-                capacity=capacity,
-                restricted=access == "registered",
-                reentry=r.boolean(s, f"{key}.reentry", default=True),
-            )
-        )
-    tickets: dict[str, tuple[str, ...]] = {}
-    tt = raw.get("ticket_types", {})
-    if not isinstance(tt, dict):
-        raise EventFileError(where, "ticket_types", "must be a table of name = [session ids]")
-    for name, ids in tt.items():
-        if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
-            raise EventFileError(where, f"ticket_types.{name}", "must be a list of session ids")
-        for x in ids:
-            if x not in seen:
-                raise EventFileError(where, f"ticket_types.{name}", f"unknown session id {x!r}")
-        tickets[str(name)] = tuple(ids)
-    matchmaking = _matchmaking(r, raw.get("matchmaking"), seen)
+    sessions = _sessions(r, raw.get("sessions"), day, tz)
+    ids = {s.id for s in sessions}
+    tickets = _ticket_types(r, raw.get("ticket_types", {}), ids)
+    matchmaking = _matchmaking(r, raw.get("matchmaking"), ids)
     return Event(
         id=event_id,
         name=r.text(ev, "event.name"),
@@ -244,6 +199,65 @@ def event_from_dict(raw: dict[str, object], where: str = "<event>") -> Event:
         ticket_types=tickets,
         matchmaking=matchmaking,
     )
+
+
+def _sessions(r: _Reader, raw: object, day: date, tz: ZoneInfo) -> list[Session]:
+    """`[[sessions]]`: at least one, ids unique, each ending after it starts."""
+    if not isinstance(raw, list) or not raw:
+        raise EventFileError(r.where, "sessions", "at least one [[sessions]] table is required")
+    sessions: list[Session] = []
+    seen: set[str] = set()
+    for i, s in enumerate(raw):
+        key = f"sessions[{i}]"
+        if not isinstance(s, dict):
+            raise EventFileError(r.where, key, "must be a table")
+        sid = r.ident(s, f"{key}.id")
+        if sid in seen:
+            raise EventFileError(r.where, f"{key}.id", f"duplicate session id {sid!r}")
+        seen.add(sid)
+        sessions.append(_session(r, s, key, sid, day, tz))
+    return sessions
+
+
+def _session(
+    r: _Reader, s: dict[str, object], key: str, sid: str, day: date, tz: ZoneInfo
+) -> Session:
+    start = _at(r.where, f"{key}.start", r.text(s, f"{key}.start"), day, tz)
+    end = _at(r.where, f"{key}.end", r.text(s, f"{key}.end"), day, tz)
+    if end <= start:
+        raise EventFileError(r.where, f"{key}.end", "must be after start")
+    access = r.text(s, f"{key}.access", default="everyone")
+    if access not in ("everyone", "registered"):
+        raise EventFileError(r.where, f"{key}.access", "must be 'everyone' or 'registered'")
+    cap = s.get("capacity")
+    capacity = None if cap is None else r.integer(s, f"{key}.capacity", minimum=1)
+    return Session(
+        id=sid,
+        title=r.text(s, f"{key}.title"),
+        title_zh=r.text(s, f"{key}.title_zh", default=""),
+        room=r.text(s, f"{key}.room", default=""),
+        room_zh=r.text(s, f"{key}.room_zh", default=""),
+        start=start,
+        end=end,
+        capacity=capacity,
+        restricted=access == "registered",
+        reentry=r.boolean(s, f"{key}.reentry", default=True),
+    )
+
+
+def _ticket_types(r: _Reader, raw: object, sessions: set[str]) -> dict[str, tuple[str, ...]]:
+    """`[ticket_types]`: name = [session ids] (which sessions a ticket type includes)."""
+    if not isinstance(raw, dict):
+        raise EventFileError(r.where, "ticket_types", "must be a table of name = [session ids]")
+    tickets: dict[str, tuple[str, ...]] = {}
+    for name, ids in raw.items():
+        if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
+            raise EventFileError(r.where, f"ticket_types.{name}", "must be a list of session ids")
+        for x in ids:
+            if x not in sessions:
+                raise EventFileError(r.where, f"ticket_types.{name}", f"unknown session id {x!r}")
+        tickets[str(name)] = tuple(ids)
+    return tickets
 
 
 def _matchmaking(r: _Reader, raw: object, sessions: set[str]) -> Matchmaking:

@@ -70,7 +70,6 @@ class CheckinResult:
     room: str = ""
     room_zh: str = ""
     prior: PriorCheckin | None = None
-    detail: str = ""  # technical detail for logs (never shown as the reason)
     extra: dict[str, str] = field(default_factory=dict)
     station_id: str = ""
     method: Method | None = None

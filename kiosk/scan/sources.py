@@ -404,7 +404,6 @@ class ReconnectingSource:
         self._next_try = clock.monotonic()
         self._status: SourceStatus | None = None
         self._reason = ""
-        self.attempts = 0
         self.info = SourceInfo("camera", "")
 
     def read(self) -> ReadResult:
@@ -412,7 +411,6 @@ class ReconnectingSource:
             wait = self._next_try - self._clock.monotonic()
             if wait > 0:
                 return ReadResult(SourceStatus.UNAVAILABLE, reason=self._reason, retry_in=wait)
-            self.attempts += 1
             try:
                 self._inner = self._factory()
             except KioskError as exc:

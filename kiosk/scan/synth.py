@@ -13,28 +13,19 @@ from typing import Literal
 
 import cv2
 import numpy as np
-import qrcode
-import qrcode.constants
+import segno
 from numpy.typing import NDArray
 
 Gray = NDArray[np.uint8]
 Quad = tuple[tuple[float, float], ...]
 
-_EC = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
-
 
 @functools.lru_cache(maxsize=64)
 def qr_modules(text: str, ec: Literal["L", "M", "Q", "H"] = "M") -> NDArray[np.bool_]:
-    """The module matrix of `text` (True = dark), without quiet zone."""
-    qr = qrcode.QRCode(error_correction=_EC[ec], border=0)
-    qr.add_data(text)
-    qr.make(fit=True)
-    return np.array(qr.get_matrix(), dtype=bool)
+    """The module matrix of `text` (True = dark), without quiet zone: the smallest version
+    at level `ec`, the mask that the standard's penalty picks."""
+    qr = segno.make_qr(text, error=ec, boost_error=False)
+    return np.array([list(row) for row in qr.matrix], dtype=bool)
 
 
 def qr_image(

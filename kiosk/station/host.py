@@ -88,9 +88,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _setup_logging(path: Path | None) -> None:
+    from kiosk.storage.paths import PrivateFileHandler
+
     handler: logging.Handler
     try:
-        handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler()
+        handler = PrivateFileHandler(path) if path else logging.StreamHandler()
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(

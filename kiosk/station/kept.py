@@ -1,8 +1,8 @@
 """Scans kept while the database cannot be written, recorded (at their real time) later.
 
 A pulled USB drive or a read-only file must not lose a scan: the desk keeps it here, in
-memory and in a small journal in the user data folder (so a crash of the GUI loses
-nothing either), and replays it when the database is back. Bounded: at `limit` kept
+memory and in a small journal in the user data folder, owner-only (so a crash of the GUI
+loses nothing either), and replays it when the database is back. Bounded: at `limit` kept
 scans the desk says so and takes no more (the paper list takes over).
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kiosk.models.outcomes import Method
 from kiosk.station.protocol import CheckIn
+from kiosk.storage.atomic import open_private, write_private
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class KeptScans:
         self._items.append(scan)
         if self.journal is not None:
             try:
-                with open(self.journal, "a", encoding="utf-8") as f:
+                with open(open_private(self.journal), "a", encoding="utf-8") as f:
                     f.write(json.dumps(_to_json(scan), ensure_ascii=False) + "\n")
                     f.flush()
                     os.fsync(f.fileno())
@@ -62,13 +63,8 @@ class KeptScans:
             if not self._items:
                 self.journal.unlink(missing_ok=True)
                 return
-            tmp = self.journal.with_name(self.journal.name + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as f:
-                for scan in self._items:
-                    f.write(json.dumps(_to_json(scan), ensure_ascii=False) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.journal)
+            lines = (json.dumps(_to_json(scan), ensure_ascii=False) + "\n" for scan in self._items)
+            write_private(self.journal, "".join(lines).encode("utf-8"))
         except OSError as exc:
             log.warning("%s: cannot rewrite the kept scans (%s)", self.journal, exc)
 

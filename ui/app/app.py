@@ -26,7 +26,9 @@ def setup_logging(log_file: Path) -> None:
         return
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+        from kiosk.storage.paths import PrivateFileHandler
+
+        handler: logging.Handler = PrivateFileHandler(log_file)
     except OSError as exc:
         print(
             f"warning: cannot write the log file {log_file} ({exc.strerror}); logging to stderr",

@@ -1,6 +1,7 @@
 """Station settings kept in the user data folder (settings.json): the staff PIN hash …
 
-The PIN is stored as a salted scrypt hash, never in clear.
+The PIN is stored as a salted scrypt hash, never in clear. The file may hold the hub's
+password: it is owner-only (0600) from its first byte, and replaced atomically.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+
+from kiosk.storage.atomic import write_private
 
 log = logging.getLogger(__name__)
 DEFAULT_PIN = "2024"
@@ -70,10 +73,9 @@ class Settings:
 
     def save(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self._data, indent=2, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            text = json.dumps(self._data, indent=2, ensure_ascii=False)
+            write_private(self.path, text.encode("utf-8"))
         except OSError as exc:
             self.problem = f"{self.path}: cannot save settings ({exc.strerror or exc})"
             log.warning(self.problem)

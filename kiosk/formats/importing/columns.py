@@ -43,15 +43,65 @@ def column_plan(
     header: list[str], overrides: Mapping[str, str], path: str
 ) -> tuple[dict[str, list[int]], dict[str, str], list[str]]:
     """target -> column indexes (priority order), header -> target, unused headers."""
-    wanted = _parse_overrides(overrides, path)
-    normalized = [normalize_header(h) for h in header]
-    seen: Counter[str] = Counter(normalized)
-    for key, nth in wanted:
-        if key not in seen or nth > seen[key]:
-            which = f"column {cut(key, 40)!r}" if not nth else f"{nth} columns {cut(key, 40)!r}"
-            raise ImportFileError(
-                path, f"--map: no {which} in the file (columns: {header_list(header)})"
-            )
+    chooser = _Chooser(header, _parse_overrides(overrides, path), path)
+    plan: dict[str, list[int]] = {}
+    used: dict[str, str] = {}
+    ignored: list[str] = []
+    occurrence: Counter[str] = Counter()
+    for i, (h, n) in enumerate(zip(header, chooser.normalized, strict=True)):
+        occurrence[n] += 1
+        nth = occurrence[n]
+        found = chooser.target(i, nth)
+        if found is None or found == "ignore":
+            if h:
+                ignored.append(h)
+            continue
+        plan.setdefault(found, []).append(i)
+        used[h if chooser.seen[n] == 1 else f"{h}[{nth}]"] = found
+    if not any(t in plan for t in NAMES):
+        raise ImportFileError(
+            path,
+            f"no name column found (columns: {header_list(header)}); "
+            'name one with --map "Header=name" (or name_zh)',
+        )
+    return plan, used, ignored
+
+
+class _Chooser:
+    """What each column is read as: `--map` first, then the header's usual meaning."""
+
+    def __init__(self, header: list[str], wanted: dict[tuple[str, int], str], path: str) -> None:
+        self.header, self.wanted, self.path = header, wanted, path
+        self.normalized = normalized = [normalize_header(h) for h in header]
+        self.seen: Counter[str] = Counter(normalized)
+        for key, nth in wanted:
+            if key not in self.seen or nth > self.seen[key]:
+                which = f"column {cut(key, 40)!r}" if not nth else f"{nth} columns {cut(key, 40)!r}"
+                raise ImportFileError(
+                    path, f"--map: no {which} in the file (columns: {header_list(header)})"
+                )
+        self.auto = _auto_targets(header, normalized)
+        self.read: Counter[str] = Counter(
+            n for n, t in zip(normalized, self.auto, strict=True) if t not in (None, "ignore")
+        )
+
+    def target(self, i: int, nth: int) -> str | None:
+        """The field column `i` (the `nth` of its header) is read as; None or 'ignore'."""
+        n, wanted, seen = self.normalized[i], self.wanted, self.seen
+        found = wanted.get((n, nth))
+        if found is not None:
+            return found
+        if seen[n] > 1 and any(k == n and o for k, o in wanted):
+            return "ignore"  # --map named another occurrence of this header
+        found = wanted.get((n, 0)) or self.auto[i]
+        repeated = self.read[n] > 1 or (seen[n] > 1 and (n, 0) in wanted)
+        if repeated and found not in (None, "ignore"):
+            raise ImportFileError(self.path, _duplicate(self.header[i], n, self.normalized, found))
+        return found
+
+
+def _auto_targets(header: list[str], normalized: list[str]) -> list[str | None]:
+    """Each header's usual meaning, in the layouts of known exports."""
     auto = [target_for(h) for h in header]
     if "invoice address name" in normalized:  # older pretix: the invoice address block
         k = normalized.index("invoice address name")  # repeats Company, Address … after it
@@ -60,39 +110,7 @@ def column_plan(
     if any(n in _ATTENDEE_EMAIL for n in normalized):  # pretix orders: plain Email is the buyer's
         auto = ["order_email" if t == "email" and n not in _ATTENDEE_EMAIL else t
                 for t, n in zip(auto, normalized, strict=True)]  # fmt: skip
-    read: Counter[str] = Counter(
-        n for n, t in zip(normalized, auto, strict=True) if t not in (None, "ignore")
-    )
-    plan: dict[str, list[int]] = {}
-    used: dict[str, str] = {}
-    ignored: list[str] = []
-    occurrence: Counter[str] = Counter()
-    for i, (h, n) in enumerate(zip(header, normalized, strict=True)):
-        occurrence[n] += 1
-        nth = occurrence[n]
-        found = wanted.get((n, nth))
-        if found is None and seen[n] > 1 and any(k == n and o for k, o in wanted):
-            found = "ignore"  # --map named another occurrence of this header
-        if found is None:
-            found = wanted.get((n, 0)) or auto[i]
-            if (read[n] > 1 or (seen[n] > 1 and (n, 0) in wanted)) and found not in (
-                None,
-                "ignore",
-            ):
-                raise ImportFileError(path, _duplicate(h, n, normalized, found))
-        if found is None or found == "ignore":
-            if h:
-                ignored.append(h)
-            continue
-        plan.setdefault(found, []).append(i)
-        used[h if seen[n] == 1 else f"{h}[{nth}]"] = found
-    if not any(t in plan for t in NAMES):
-        raise ImportFileError(
-            path,
-            f"no name column found (columns: {header_list(header)}); "
-            'name one with --map "Header=name" (or name_zh)',
-        )
-    return plan, used, ignored
+    return auto
 
 
 def _duplicate(h: str, n: str, normalized: list[str], target: str) -> str:

@@ -223,51 +223,16 @@ class RowReader:
         if status and status.casefold() in CANCELLED:
             return CANCELLED_ROW
         problems: list[RowProblem] = []
-        if not any_name and (first or last):
-            any_name = join_name(first, last)
-        if any_name:
-            if not self.has_zh_name and is_chinese(any_name):
-                name_zh = name_zh or any_name
-            else:
-                name = name or any_name
-        if not name and not name_zh:
-            target = next(
-                (t for t in ("name_any", "name", "name_zh", "first_name") if t in self.plan), "name"
-            )
-            problems.append(
-                RowProblem(row, self.column(target), "no name (neither English nor Chinese)")
-            )
+        name, name_zh = self._names(row, name, name_zh, any_name, first, last, problems)
         if any_org:
-            if not self.has_zh_org and is_chinese(any_org):
-                org_zh = org_zh or any_org
-            else:
-                org = org or any_org
-        email_field = "email"
-        if not email and order_email:
-            email, email_field = order_email, "order_email"
-        if email:
-            email = email.lower()
-            if not valid_email(email):
-                why = f"malformed email {shown(email)}"
-                problems.append(RowProblem(row, self.column(email_field, vals), why))
+            org, org_zh = self._any_org(org, org_zh, any_org)
+        if email or order_email:
+            email = self._email(row, vals, email, order_email, problems)
         code = clean_code(code)
-        external_id = clean_code(external_id)
-        if not external_id:
-            if order and position:
-                external_id = f"{order}-{clean_code(position)}"
-            elif code:  # pretix's check-in list has no position id; its secret is unique
-                external_id = code
-            elif order and (name or name_zh):  # one order, several attendees
-                external_id = f"{order}/{name or name_zh}"
+        external_id = clean_code(external_id) or _derived_id(order, position, code, name or name_zh)
         sessions = self._sessions(row, sessions_text, ticket, vals, problems)
         if problems:
             return problems
-        if seat:
-            notes = f"{notes} · Seat {seat}" if notes else f"Seat {seat}"
-        if self.has_category:
-            cat = normalize_category(category)
-        else:
-            cat = category_from_ticket(ticket) or "delegate"
         return AttendeeInput(
             name=name,
             name_zh=name_zh,
@@ -276,16 +241,73 @@ class RowReader:
             title=title,
             email=email,
             phone=clean_code(phone),
-            category=cat,
+            category=self._category(category, ticket),
             delegation=delegation,
-            notes=notes,
+            notes=(f"{notes} · Seat {seat}" if notes else f"Seat {seat}") if seat else notes,
             attention=parse_bool(attention) if attention else False,
             external_id=external_id,
-            sessions=tuple(sorted(sessions, key=self.session_order.__getitem__))
-            if len(sessions) > 1
-            else tuple(sessions),
+            sessions=self._in_order(sessions),
             ticket_code=code,
         )
+
+    def _names(
+        self, row: int, name: str, name_zh: str, any_name: str, first: str, last: str,
+        problems: list[RowProblem],
+    ) -> tuple[str, str]:  # fmt: skip
+        """The English and Chinese names, from a column that may hold either (or the first
+        and last names joined); a row with neither is a problem."""
+        if not any_name and (first or last):
+            any_name = join_name(first, last)
+        if any_name:
+            if not self.has_zh_name and is_chinese(any_name):
+                name_zh = name_zh or any_name
+            else:
+                name = name or any_name
+        if not name and not name_zh:
+            names = ("name_any", "name", "name_zh", "first_name")
+            target = next((t for t in names if t in self.plan), "name")
+            why = "no name (neither English nor Chinese)"
+            problems.append(RowProblem(row, self.column(target), why))
+        return name, name_zh
+
+    def _any_org(self, org: str, org_zh: str, any_org: str) -> tuple[str, str]:
+        if not self.has_zh_org and is_chinese(any_org):
+            return org, org_zh or any_org
+        return org or any_org, org_zh
+
+    def _email(
+        self, row: int, vals: list[str], email: str, order_email: str, problems: list[RowProblem]
+    ) -> str:
+        """The attendee's email, else the buyer's (pretix orders); lower-cased and checked."""
+        email_field = "email"
+        if not email:
+            email, email_field = order_email, "order_email"
+        email = email.lower()
+        if not valid_email(email):
+            why = f"malformed email {shown(email)}"
+            problems.append(RowProblem(row, self.column(email_field, vals), why))
+        return email
+
+    def _category(self, category: str, ticket: str) -> str:
+        if self.has_category:
+            return normalize_category(category)
+        return category_from_ticket(ticket) or "delegate"
+
+    def _in_order(self, sessions: set[str]) -> tuple[str, ...]:
+        if len(sessions) > 1:
+            return tuple(sorted(sessions, key=self.session_order.__getitem__))
+        return tuple(sessions)
+
+
+def _derived_id(order: str, position: str, code: str, name: str) -> str:
+    """An external id for a row without one, from the order it came in."""
+    if order and position:
+        return f"{order}-{clean_code(position)}"
+    if code:  # pretix's check-in list has no position id; its secret is unique
+        return code
+    if order and name:  # one order, several attendees
+        return f"{order}/{name}"
+    return ""
 
 
 def row_key(a: AttendeeInput) -> tuple[int, str]:
@@ -339,25 +361,36 @@ def validate(
         kind, key = row_key(result)
         index.add(kind, key if kind < 2 else str(content), content, row)
         if result.ticket_code:
-            if result.ticket_code != result.external_id:
-                index.add(3, result.ticket_code, content, row)
-            holder = ticket_holder(result.ticket_code) if ticket_holder else None
-            taken = holder and _holder_problem(result, row, code_column, holder)
-            if taken:
-                out.add(taken)
-                out.skip.add(row)
+            _ticket_code(out, index, result, row, content, code_column, ticket_holder)
     reader.counting = False
     _resolve_repeats(out, index, reader)
-    if reader.unmapped:
-        for ticket, count in reader.unmapped.most_common():
-            out.warnings.append(
-                cut(f"ticket type {ticket!r} ({count:,} row{'s' if count != 1 else ''}) is not "
-                    "mapped to sessions: registered for the open sessions; add it under "
-                    "[ticket_types] in the event file")
-            )  # fmt: skip
+    out.warnings.extend(_unmapped_tickets(reader))
     if progress is not None:
         progress(table.size, table.size)
     return out
+
+
+def _ticket_code(
+    out: ParsedFile, index: KeyIndex, a: AttendeeInput, row: int, content: int,
+    column: str, ticket_holder: TicketHolder | None,
+) -> None:  # fmt: skip
+    """A ticket code is unique: in the file, and against the attendees already stored."""
+    if a.ticket_code != a.external_id:
+        index.add(3, a.ticket_code, content, row)
+    holder = ticket_holder(a.ticket_code) if ticket_holder else None
+    taken = holder and _holder_problem(a, row, column, holder)
+    if taken:
+        out.add(taken)
+        out.skip.add(row)
+
+
+def _unmapped_tickets(reader: RowReader) -> list[str]:
+    return [
+        cut(f"ticket type {ticket!r} ({count:,} row{'s' if count != 1 else ''}) is not "
+            "mapped to sessions: registered for the open sessions; add it under "
+            "[ticket_types] in the event file")
+        for ticket, count in reader.unmapped.most_common()
+    ]  # fmt: skip
 
 
 def _resolve_repeats(out: ParsedFile, index: KeyIndex, reader: RowReader) -> None:

@@ -34,10 +34,6 @@ class GroupRow:
     registered: int
     attended: int  # admitted to at least one session (undone check-ins excluded)
 
-    @property
-    def share(self) -> float:
-        return self.attended / self.registered if self.registered else 0.0
-
 
 @dataclass(frozen=True, slots=True)
 class ReportData:

@@ -93,21 +93,8 @@ class ColumnPlan:
     """The columns of a schedule file: single fields, and the party slots in column order."""
 
     def __init__(self, header: list[str], overrides: Mapping[str, str], path: str) -> None:
-        wanted: dict[str, tuple[str, str]] = {}
-        for h, target in overrides.items():
-            t = target.strip().lower()
-            t = "ignore" if t in ("-", "") else t
-            base, _, slot = t.partition(":")
-            if base not in TARGETS or (base in ("party", "company") and not slot):
-                raise ImportFileError(path, f"--map {h}={target}: unknown field (fields: "
-                                      f"{', '.join(SINGLE)}, party:SLOT, company:SLOT)")  # fmt: skip
-            wanted[normalize_header(h)] = (base, slot)
         normalized = [normalize_header(h) for h in header]
-        for key in wanted:
-            if key not in normalized:
-                raise ImportFileError(
-                    path, f"--map: no column {key!r} in the file (columns: {', '.join(header)})"
-                )
+        wanted = _wanted(overrides, header, normalized, path)
         self.header = header
         self.single: dict[str, int] = {}
         self.party: dict[str, list[int]] = {}  # slot -> columns, in column order
@@ -120,26 +107,34 @@ class ColumnPlan:
                 if h:
                     self.ignored.append(h)
                 continue
-            target, slot = found
-            if target == "party":
-                self.party.setdefault(slot, []).append(i)
-            elif target == "company" and slot not in self.company:
-                self.company[slot] = i
-            elif target not in ("party", "company"):
-                self.single[target] = i
-            else:
-                self.ignored.append(h)
-                continue
-            self.used[h] = f"{target}:{slot}" if slot else target
+            self._place(i, *found)
         for slot, cols in self.party.items():  # "Host" (a name) and "Host email": the email
             if len(cols) > 1:
-                refs = [c for c in cols if is_ref_column(header[c])] or cols[:1]
-                for c in cols:
-                    if c not in refs[:1]:
-                        self.ignored.append(header[c])
-                        self.used.pop(header[c], None)
-                self.party[slot] = refs[:1]
+                self.party[slot] = self._one_party_column(cols)
         self._require(path)
+
+    def _place(self, i: int, target: str, slot: str) -> None:
+        """Column `i` read as `target` (for the party `slot`), unless that is taken."""
+        h = self.header[i]
+        if target == "party":
+            self.party.setdefault(slot, []).append(i)
+        elif target == "company" and slot not in self.company:
+            self.company[slot] = i
+        elif target not in ("party", "company"):
+            self.single[target] = i
+        else:
+            self.ignored.append(h)
+            return
+        self.used[h] = f"{target}:{slot}" if slot else target
+
+    def _one_party_column(self, cols: list[int]) -> list[int]:
+        """Of a party's columns, the one holding ids or emails (else the first)."""
+        keep = ([c for c in cols if is_ref_column(self.header[c])] or cols)[0]
+        for c in cols:
+            if c != keep:
+                self.ignored.append(self.header[c])
+                self.used.pop(self.header[c], None)
+        return [keep]
 
     def _require(self, path: str) -> None:
         cols = ", ".join(self.header)
@@ -159,6 +154,27 @@ class ColumnPlan:
 
     def name(self, i: int, fallback: str) -> str:
         return self.header[i] or fallback
+
+
+def _wanted(
+    overrides: Mapping[str, str], header: list[str], normalized: list[str], path: str
+) -> dict[str, tuple[str, str]]:
+    """`--map` overrides: normalized header -> (target, party slot)."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for h, target in overrides.items():
+        t = target.strip().lower()
+        t = "ignore" if t in ("-", "") else t
+        base, _, slot = t.partition(":")
+        if base not in TARGETS or (base in ("party", "company") and not slot):
+            raise ImportFileError(path, f"--map {h}={target}: unknown field (fields: "
+                                  f"{', '.join(SINGLE)}, party:SLOT, company:SLOT)")  # fmt: skip
+        wanted[normalize_header(h)] = (base, slot)
+    for key in wanted:
+        if key not in normalized:
+            raise ImportFileError(
+                path, f"--map: no column {key!r} in the file (columns: {', '.join(header)})"
+            )
+    return wanted
 
 
 def looks_like_schedule(header: list[str]) -> bool:

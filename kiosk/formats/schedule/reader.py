@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from kiosk.formats.importer import paused_gc
@@ -23,6 +24,8 @@ from kiosk.formats.schedule.fields import ColumnPlan, looks_like_schedule
 from kiosk.meetings.schedule import PartyRef, Problem, ScheduleRow
 from kiosk.meetings.service import MeetingService, ScheduleImport
 from kiosk.models.event import Event
+
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -99,9 +102,6 @@ class _RowReader:
             i = idx.get(target)
             return "" if i is None else vals[i]
 
-        def raw(target: str) -> Cell:
-            return cells[idx[target]]
-
         problems: list[Problem] = []
         col = self.columns
         mid = clean_code(text("meeting_id"))
@@ -110,33 +110,7 @@ class _RowReader:
         table = clean_code(text("table"))
         if not table:
             problems.append(Problem(row, col["table"], "no table or booth"))
-        day = self.day
-        if text("date"):
-            try:
-                day = parse_date(raw("date"))
-            except ValueError as exc:
-                problems.append(Problem(row, col["date"], str(exc)))
-        start = end = None
-        slot: int | None = None
-        for target in ("start", "end"):
-            if text(target):
-                try:
-                    when = parse_when(raw(target), day, self.tz)
-                except ValueError as exc:
-                    problems.append(Problem(row, col[target], str(exc)))
-                    continue
-                start, end = (when, end) if target == "start" else (start, when)
-        if text("time"):
-            try:
-                slot, t_start, t_end = parse_time_cell(raw("time"), day, self.tz)
-                start, end = start or t_start, end or t_end
-            except ValueError as exc:
-                problems.append(Problem(row, col["time"], str(exc)))
-        if text("slot"):
-            try:
-                slot = parse_slot(text("slot"))
-            except ValueError as exc:
-                problems.append(Problem(row, col["slot"], str(exc)))
+        start, end, slot = self._when(row, cells, text, problems)
         if problems:
             return problems
         return ScheduleRow(
@@ -144,6 +118,30 @@ class _RowReader:
             end=end, slot=slot, interpreter=text("interpreter"),
             languages=language_pair(text("languages")), columns=col,
         )  # fmt: skip
+
+    def _when(
+        self, row: int, cells: list[Cell], text: Callable[[str], str], problems: list[Problem]
+    ) -> tuple[datetime | None, datetime | None, int | None]:
+        """Start, end and slot, from whichever of the date, start, end, time and slot
+        columns the file has; each cell that cannot be read is a problem."""
+
+        def parsed(target: str, parse: Callable[..., _T], *args: object) -> _T | None:
+            try:
+                return parse(cells[self.index[target]], *args)
+            except ValueError as exc:
+                problems.append(Problem(row, self.columns[target], str(exc)))
+                return None
+
+        day = (parsed("date", parse_date) if text("date") else None) or self.day
+        start = parsed("start", parse_when, day, self.tz) if text("start") else None
+        end = parsed("end", parse_when, day, self.tz) if text("end") else None
+        slot: int | None = None
+        if text("time"):
+            slot, t_start, t_end = parsed("time", parse_time_cell, day, self.tz) or (None,) * 3
+            start, end = start or t_start, end or t_end
+        if text("slot"):
+            slot = parsed("slot", lambda cell: parse_slot(text("slot")))
+        return start, end, slot
 
     def parties(self, vals: list[str], text: Callable[[str], str]) -> tuple[PartyRef, ...]:
         out: list[PartyRef] = []
