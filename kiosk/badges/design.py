@@ -145,14 +145,15 @@ class LabelTooSmall(ValidationError):
     def __init__(self, size: tuple[float, float], qr_mm: float) -> None:
         w, h = size
         self.size = size
-        self.en = (
-            f"The label {w:g} x {h:g} mm is too small for a badge: its QR code needs "
-            f"{qr_mm:.1f} mm ({MIN_MODULE_MM} mm a module) and the names need room beside it"
+        #: What exactly (English, Chinese), for a message that already says "too small".
+        self.detail = (
+            f"a {w:g} x {h:g} mm badge cannot hold its QR code ({qr_mm:.1f} mm at "
+            f"{MIN_MODULE_MM} mm a module) and the names beside it",
+            f"{w:g}×{h:g}毫米的胸卡放不下二维码（每个模块{MIN_MODULE_MM}毫米时需"
+            f"{qr_mm:.1f}毫米）和姓名",
         )
-        self.zh = (
-            f"标签{w:g}×{h:g}毫米太小，放不下胸卡：二维码至少需要{qr_mm:.1f}毫米"
-            f"（每个模块{MIN_MODULE_MM}毫米），还要留出姓名的位置"
-        )
+        self.en = f"The label is too small for a badge: {self.detail[0]}"
+        self.zh = f"标签太小，放不下胸卡：{self.detail[1]}"
         super().__init__(f"{self.en} · {self.zh}")
 
 
