@@ -40,6 +40,15 @@ if [ $# -ge 6 ]; then cat "$6" > "$dir/job-$1.tmp"; else cat > "$dir/job-$1.tmp"
 mv "$dir/job-$1.tmp" "$dir/job-$1.bin"
 """
 
+NOLABELS_BACKEND = r"""#!/bin/sh
+# nolabels:/ -> a printer that says it is out of labels (as USB and IPP backends report it)
+if [ $# -eq 0 ]; then echo 'direct nolabels "Unknown" "Out-of-labels printer"'; exit 0; fi
+echo "STATE: +media-empty-error" >&2
+echo "INFO: Out of labels" >&2
+sleep 60
+exit 4
+"""
+
 FILES_CONF = """ServerRoot {T}/etc
 RequestRoot {T}/spool
 TempDir {T}/spool/tmp
@@ -129,6 +138,9 @@ class PrivateCups:
         capture = t / "bin" / "backend" / "capture"
         capture.write_text(CAPTURE_BACKEND)
         capture.chmod(0o700)  # root-owned and 0700: cupsd runs it as root
+        nolabels = t / "bin" / "backend" / "nolabels"
+        nolabels.write_text(NOLABELS_BACKEND)
+        nolabels.chmod(0o755)
         (t / "etc" / "cups-files.conf").write_text(FILES_CONF.format(T=t))
         (t / "etc" / "cupsd.conf").write_text(CUPSD_CONF.format(T=t))
         return cls(t)
@@ -310,6 +322,7 @@ class PrintLab:
     QL      Brother QL-820NWB raster (printer-driver-ptouch; Listener `ql`)
     Dead    a network printer nobody answers for
     Stall   a network printer that takes the connection and never reads
+    NoLabels  a printer whose backend reports media-empty (out of labels)
     """
 
     cups: PrivateCups
@@ -338,6 +351,7 @@ class PrintLab:
             # The device gives up after 60 s; the app's own rule says "offline" much sooner.
             cups.add_queue("Dead", f"socket://127.0.0.1:{lab.dead_port}/?contimeout=60")
             cups.add_queue("Stall", lab.staller.uri)
+            cups.add_queue("NoLabels", "nolabels:/")
             cups.set_default("PDF")
         except BaseException:
             cups.stop()
