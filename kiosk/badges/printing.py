@@ -98,6 +98,10 @@ class BadgeDesk:
         self.renderer = renderer or BadgeRenderer(service.event, parse_label(label).name)
         self._renderers = {self.renderer.layout.name: self.renderer}
 
+    def warm_up(self) -> None:
+        """Load what the first badge needs (font metrics, ~0.5 s) now, at start-up."""
+        self.renderer.warm_up()
+
     def renderer_for(self, label: str | None) -> BadgeRenderer:
         """The renderer of a label stock (the desk's own when None)."""
         if label is None:

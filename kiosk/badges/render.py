@@ -22,7 +22,15 @@ from kiosk.badges.design import (
     qr_side_mm,
 )
 from kiosk.badges.layouts import Layout, get_layout
-from kiosk.badges.pdfdoc import FAMILY, Progress, fonts_for, long_date, new_pdf, pdf_bytes
+from kiosk.badges.pdfdoc import (
+    FAMILY,
+    Progress,
+    badge_font_covers,
+    fonts_for,
+    long_date,
+    new_pdf,
+    pdf_bytes,
+)
 from kiosk.badges.qrvector import PRINT_EC, QUIET_ZONE, merged_rects, qr_matrix
 from kiosk.models.event import Event
 from kiosk.storage.atomic import OutputError, check_writable, write_atomically
@@ -65,9 +73,14 @@ class BadgeRenderer:
 
     def drawing(self, data: BadgeData) -> BadgeDrawing:
         """One badge as a display list, as worn (LabelTooSmall when it cannot fit)."""
+        return compose(data, self.event, self.layout.worn, self.warm_up())
+
+    def warm_up(self) -> FpdfMeasure:
+        """Load the font metrics (~0.5 s, once) before the first badge needs them."""
         if self._metrics is None:
             self._metrics = FpdfMeasure(new_pdf(self.layout.worn, "metrics"))
-        return compose(data, self.event, self.layout.worn, self._metrics)
+            badge_font_covers(["·"])  # reads the badge font's characters once
+        return self._metrics
 
     def pdf_bytes(self, badges: Sequence[BadgeData], progress: Progress | None = None) -> bytes:
         if not badges:
