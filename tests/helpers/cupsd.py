@@ -133,7 +133,8 @@ class PrivateCups:
         for d in ("filter", "cgi-bin", "daemon", "driver", "monitor", "notifier"):
             if (CUPS_LIB / d).exists():
                 (t / "bin" / d).symlink_to(CUPS_LIB / d)
-        for b in (CUPS_LIB / "backend").iterdir():
+        backends = CUPS_LIB / "backend"
+        for b in backends.iterdir() if backends.is_dir() else ():
             (t / "bin" / "backend" / b.name).symlink_to(b)
         capture = t / "bin" / "backend" / "capture"
         capture.write_text(CAPTURE_BACKEND)
