@@ -250,3 +250,21 @@ def test_reachability_probe() -> None:
     assert probe_device("usb://DYMO/LabelWriter%20450?serial=1") is Reach.UNKNOWN
     assert probe_device("capture:/tmp/out") is Reach.UNKNOWN
     assert printer.jobs == []  # a probe is not a print job
+
+
+def test_badges_command_takes_the_label_stocks(demo_db: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kiosk.cli import load_commands
+    from tests.test_badges import decode_pdf, page_count
+
+    out = tmp_path / "labels.pdf"
+    res = CliRunner().invoke(load_commands(), ["badges", "--db", str(demo_db), "--out", str(out),
+                                               "--attendee", "CTF24-00001,CTF24-00002",
+                                               "--layout", "2.25x4in-landscape"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "2 badges on 2 pages (2.25x4in-landscape, QR module 0.54 mm" in res.output
+    assert page_count(out) == 2 and len(decode_pdf(out, page=2, dpi=300)) == 1
+    res = CliRunner().invoke(load_commands(), ["badges", "--db", str(demo_db), "--out",
+                                               str(out), "--layout", "a5"])  # fmt: skip
+    assert res.exit_code == 2 and "unknown badge layout 'a5'" in res.output
