@@ -246,7 +246,7 @@ def test_printers_are_listed_default_first_with_their_state(
     assert cups.default() == "PDF"
     assert cups.status("PDF").ready and str(cups.status("PDF")) == "PDF is ready · 打印机PDF已就绪"
     dead = cups.status("Dead")
-    assert dead.problem is PrintProblem.OFFLINE and dead.reach is Reach.UNREACHABLE
+    assert dead.problem is PrintProblem.OFFLINE and dead.reach is Reach.REFUSED
     assert cups.status("Label").reach is Reach.REACHABLE and cups.status("Label").ready
     assert cups.status("Nope").problem is PrintProblem.NOT_FOUND
 

@@ -82,6 +82,9 @@ def test_a_device_that_cannot_be_reached_is_offline_only_after_the_grace() -> No
     assert judge(waiting, 9.9, Reach.REACHABLE, P).status is PrintStatus.PRINTING
     timeout = judge(waiting, 10.0, Reach.REACHABLE, P)
     assert (timeout.status, timeout.problem) == (PrintStatus.TIMEOUT, PrintProblem.NO_ANSWER)
+    # A printer whose address refuses may be a busy one-connection printer: 3 x the grace.
+    assert judge(waiting, 8.9, Reach.REFUSED, P).status is PrintStatus.PRINTING
+    assert judge(waiting, 9.0, Reach.REFUSED, P).problem is PrintProblem.OFFLINE
     # A USB printer that CUPS reports offline (offline-report) is the same.
     usb = job(JOB_PROCESSING, ("offline-report",))
     assert judge(usb, 3.5, Reach.UNKNOWN, P).problem is PrintProblem.OFFLINE
@@ -116,6 +119,9 @@ def test_a_stopped_queue_stops_a_pending_job_and_a_held_job_is_stopped() -> None
 def test_printer_state_before_anyone_scans() -> None:
     assert printer_problem(PrinterView()) is None
     assert printer_problem(PrinterView(), Reach.UNREACHABLE).problem is PrintProblem.OFFLINE  # type: ignore[union-attr]
+    busy = PrinterView(state=PRINTER_PROCESSING)
+    assert printer_problem(busy, Reach.REFUSED) is None  # one connection at a time, busy
+    assert printer_problem(PrinterView(), Reach.REFUSED).problem is PrintProblem.OFFLINE  # type: ignore[union-attr]
     refusing = printer_problem(PrinterView(accepting=False))
     assert refusing is not None and refusing.problem is PrintProblem.REFUSED
 
@@ -246,7 +252,7 @@ def test_reachability_probe() -> None:
         assert probe_device(printer.uri + "/?contimeout=5") is Reach.REACHABLE
     finally:
         printer.close()
-    assert probe_device(f"socket://127.0.0.1:{free_port()}") is Reach.UNREACHABLE
+    assert probe_device(f"socket://127.0.0.1:{free_port()}") is Reach.REFUSED
     assert probe_device("usb://DYMO/LabelWriter%20450?serial=1") is Reach.UNKNOWN
     assert probe_device("capture:/tmp/out") is Reach.UNKNOWN
     assert printer.jobs == []  # a probe is not a print job

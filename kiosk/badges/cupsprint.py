@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 from kiosk.badges.printstate import (
     DEFAULT_POLICY,
     JOB_COMPLETED,
+    JOB_PROCESSING,
+    PRINTER_IDLE,
     FollowPolicy,
     JobView,
     PrinterStatus,
@@ -208,28 +210,24 @@ class CupsPrinters:
         reach, probed_at = Reach.UNKNOWN, -1e9
         while True:
             elapsed = self.clock() - job.at
-            if (
-                elapsed >= policy.offline_after_s
-                and self.clock() - probed_at >= policy.offline_after_s
-            ):
-                reach, probed_at = self.probe(job.device, policy.probe_timeout_s), self.clock()
             try:
                 view = self._job_view(job)
             except CupsUnavailable as exc:
-                view = None
-                down = failed(PrintProblem.SERVER_DOWN, job.printer, _detail(exc))
-            if view is None:
                 if elapsed >= policy.timeout_s:
+                    down = failed(PrintProblem.SERVER_DOWN, job.printer, _detail(exc))
                     yield replace(down, job_id=job.job_id, label=job.label, seconds=elapsed)
                     return
-            else:
-                result = base.with_verdict(judge(view, elapsed, reach, policy), elapsed)
-                if result.final:
-                    yield self._settle(job, result)
-                    return
-                if last is None or (result.detail, result.status) != (last.detail, last.status):
-                    last = result
-                    yield result
+                self.sleep(policy.poll_after(elapsed))
+                continue
+            if _worth_probing(view, elapsed, probed_at, self.clock(), policy):
+                reach, probed_at = self.probe(job.device, policy.probe_timeout_s), self.clock()
+            result = base.with_verdict(judge(view, elapsed, reach, policy), elapsed)
+            if result.final:
+                yield self._settle(job, result)
+                return
+            if last is None or (result.detail, result.status) != (last.detail, last.status):
+                last = result
+                yield result
             self.sleep(policy.poll_after(elapsed))
 
     def follow(self, job: Submitted, policy: FollowPolicy = DEFAULT_POLICY,
@@ -285,6 +283,16 @@ class CupsPrinters:
 
 
 # -- helpers ----------------------------------------------------------------------------
+def _worth_probing(view: JobView, elapsed: float, probed_at: float, now: float,
+                   policy: FollowPolicy) -> bool:  # fmt: skip
+    """Try the printer's address once the job has waited `offline_after_s`, again every
+    `offline_after_s`, and only while this job is the one being printed (or nothing is):
+    a job queued behind another printer's work just waits."""
+    if elapsed < policy.offline_after_s or now - probed_at < policy.offline_after_s:
+        return False
+    return view.state == JOB_PROCESSING or view.printer.state == PRINTER_IDLE
+
+
 def _cups_errors() -> tuple[type[BaseException], ...]:
     import cups
 
@@ -374,8 +382,8 @@ def media_size(name: str) -> tuple[float, float] | None:
 
 def probe_device(uri: str, timeout: float = 1.0) -> Reach:
     """Try to open a TCP connection to a network printer's address (socket://, ipp://,
-    lpd:// …) and close it at once: REACHABLE, UNREACHABLE, or UNKNOWN for a printer that
-    is not on the network (USB, a file, a backend of its own)."""
+    lpd:// …) and close it at once: REACHABLE, REFUSED, UNREACHABLE, or UNKNOWN for a
+    printer that is not on the network (USB, a file, a backend of its own)."""
     try:
         parts = urlsplit(uri)
         host, port = parts.hostname, parts.port or _PORTS.get(parts.scheme)
@@ -386,7 +394,9 @@ def probe_device(uri: str, timeout: float = 1.0) -> Reach:
     try:
         with socket.create_connection((host, port), timeout=timeout):
             return Reach.REACHABLE
-    except OSError:
+    except ConnectionRefusedError:
+        return Reach.REFUSED
+    except OSError:  # no answer, no route, no such host
         return Reach.UNREACHABLE
 
 

@@ -60,7 +60,9 @@ class Reach(enum.StrEnum):
     """What a connection attempt to the printer's own address said."""
 
     REACHABLE = "reachable"
-    UNREACHABLE = "unreachable"
+    UNREACHABLE = "unreachable"  # no answer at all: switched off, unplugged, not there
+    REFUSED = "refused"  # something at the address refused: no printer there, or one that
+    #                      takes one connection at a time and is busy with it
     UNKNOWN = "unknown"  # not a network printer (USB, a file …), or not probed
 
 
@@ -152,8 +154,10 @@ class FollowPolicy:
 
     timeout_s: not printed by then, the job is given up (TIMEOUT, NO_ANSWER).
     offline_after_s: a job still waiting after this long has its printer's address tried;
-        a printer that cannot be reached (or that CUPS reports offline that long) fails
-        the job as OFFLINE at once instead of at the timeout.
+        a printer that does not answer (or that CUPS reports offline that long) fails the
+        job as OFFLINE then instead of at the timeout. A printer whose address refuses the
+        connection is given three times as long: many label printers take one connection
+        at a time, and a busy one refuses the probe while it prints.
     """
 
     timeout_s: float = 30.0
@@ -198,15 +202,21 @@ def active_reasons(reasons: Iterable[str]) -> set[str]:
     return out
 
 
-def printer_problem(p: PrinterView, reach: Reach = Reach.UNKNOWN) -> Verdict | None:
-    """What stops this printer from printing a badge now, if anything."""
+def printer_problem(
+    p: PrinterView, reach: Reach = Reach.UNKNOWN, busy_refuses: bool = True
+) -> Verdict | None:
+    """What stops this printer from printing a badge now, if anything. With
+    `busy_refuses`, a printer that refuses a connection while CUPS prints on it is busy,
+    not offline (`judge` weighs that itself, by time)."""
+    if busy_refuses and reach is Reach.REFUSED and p.state == PRINTER_PROCESSING:
+        reach = Reach.UNKNOWN
     reasons = active_reasons(p.reasons)
     if reasons & _MEDIA:
         return Verdict(PrintStatus.FAILED, PrintProblem.OUT_OF_MEDIA)
     for key, words in _ATTENTION.items():
         if key in reasons:
             return Verdict(PrintStatus.FAILED, PrintProblem.NEEDS_ATTENTION, words)
-    if reasons & _OFFLINE or reach is Reach.UNREACHABLE:
+    if reasons & _OFFLINE or reach in (Reach.UNREACHABLE, Reach.REFUSED):
         return Verdict(PrintStatus.FAILED, PrintProblem.OFFLINE)
     if p.state == PRINTER_STOPPED or "paused" in reasons:
         return Verdict(PrintStatus.FAILED, PrintProblem.STOPPED,
@@ -223,20 +233,24 @@ def judge(job: JobView, elapsed: float, reach: Reach, policy: FollowPolicy) -> V
         return Verdict(PrintStatus.PRINTED)
     if job.state == JOB_CANCELED:
         return Verdict(PrintStatus.CANCELLED)
-    printer = printer_problem(job.printer, reach)
+    printer = printer_problem(job.printer, reach, busy_refuses=False)
     if job.state == JOB_ABORTED:
         return printer or Verdict(PrintStatus.FAILED, PrintProblem.STOPPED, _cups_says(job.message))
     if job.state in (JOB_STOPPED, JOB_HELD):
         return printer or Verdict(PrintStatus.FAILED, PrintProblem.STOPPED, _cups_says(job.message))
-    # Pending or processing: a printer that cannot print fails the job once the offline
-    # grace has passed (CUPS reports "connecting" for a moment on every healthy job).
+    # Pending or processing: a printer that cannot print fails the job; "offline" only once
+    # the grace has passed (CUPS reports "connecting" for a moment on every healthy job).
     if printer is not None and (
-        printer.problem is not PrintProblem.OFFLINE or elapsed >= policy.offline_after_s
+        printer.problem is not PrintProblem.OFFLINE or elapsed >= _grace(reach, policy)
     ):
         return printer
     if elapsed >= policy.timeout_s:
         return Verdict(PrintStatus.TIMEOUT, PrintProblem.NO_ANSWER, _cups_says(job.message))
     return Verdict(PrintStatus.PRINTING, None, _cups_says(job.message))
+
+
+def _grace(reach: Reach, policy: FollowPolicy) -> float:
+    return policy.offline_after_s * (3 if reach is Reach.REFUSED else 1)
 
 
 def _cups_says(message: str) -> tuple[str, str]:
