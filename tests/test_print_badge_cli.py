@@ -119,3 +119,20 @@ def test_print_badge_as_a_process_with_text_output(demo_db: Path, print_lab: Pri
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert r.returncode == 3 and json.loads(r.stdout)["problem"] == "already_printed"
+
+
+def test_printers_lists_the_default_first_with_its_state(lab_env: PrintLab) -> None:
+    res = CliRunner().invoke(load_commands(), ["printers", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    assert rows[0]["name"] == "PDF" and rows[0]["default"] and rows[0]["ready"]
+    dead = next(r for r in rows if r["name"] == "Dead")
+    assert dead["problem"] == "offline" and "离线" in dead["message_zh"]
+    text = CliRunner().invoke(load_commands(), ["printers", "--no-probe"]).output
+    assert text.splitlines()[0].startswith("* PDF") and "Zebra ZPL Label Printer" in text
+
+
+def test_printers_without_any(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test process's own CUPS server has no printer.
+    res = CliRunner().invoke(load_commands(), ["printers"])
+    assert res.exit_code == 0 and "No printer is set up" in res.output

@@ -217,6 +217,33 @@ def print_badge(
     sys.exit(EXIT_STATUS.get(result.status.value, 3))
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per printer.")
+@click.option("--no-probe", is_flag=True,
+              help="Do not try network printers' addresses (CUPS's word only).")  # fmt: skip
+@handle_errors
+def printers(as_json: bool, no_probe: bool) -> None:
+    """The printers badges can go to (CUPS), the default first, each ready or what is
+    wrong (offline, out of labels, stopped …): what the desk shows before anyone scans."""
+    from kiosk.badges.cupsprint import CupsPrinters
+
+    found = CupsPrinters().printers(probe=not no_probe)
+    if as_json:
+        for p in found:
+            echo_json({"name": p.name, "default": p.is_default, "ready": p.ready,
+                       "problem": p.problem.value if p.problem else None, "busy": p.busy,
+                       "reach": p.reach.value, "model": p.model, "device": p.device,
+                       "message": p.message, "message_zh": p.message_zh})  # fmt: skip
+        return
+    if not found:
+        click.echo("No printer is set up on this computer (or CUPS is not running) · "
+                   "本机未设置打印机（或CUPS未运行）")  # fmt: skip
+        return
+    for p in found:
+        mark = "*" if p.is_default else " "
+        click.echo(f"{mark} {p.name:20} {p} ({p.model or '?'}; {p.device or '?'})")
+
+
 def _say_progress(result: object) -> None:
     click.echo(f"… {result}", err=True)
 
