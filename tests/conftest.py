@@ -60,6 +60,10 @@ def desk_cups(pytestconfig: pytest.Config) -> PrivateCups:
     desk = pytestconfig.stash[_DESK_CUPS]
     if desk.proc is None and not available():
         desk.start()
+        import cups
+
+        # Pin this (the Qt GUI) thread's libcups to it, whatever CUPS_SERVER says later.
+        cups.setServer(desk.server)
     return desk
 
 

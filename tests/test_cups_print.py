@@ -380,3 +380,15 @@ def dymo_graphic(raster: bytes) -> np.ndarray:
     width = max(len(x) for x in lines)
     data = np.frombuffer(b"".join(x.ljust(width, b"\0") for x in lines), np.uint8)
     return np.unpackbits(data).reshape(len(lines), width * 8).astype(bool)
+
+
+def test_qt_in_a_process_that_printed_on_the_lab_still_sees_no_printer(
+    qapp: object, print_lab: PrintLab, cups: CupsPrinters
+) -> None:
+    """The lab is reached by its address only: Qt (the desk's fallback) keeps the test
+    process's own empty server and never the lab's printers, nor the machine's."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    assert cups.printers()  # the lab has printers …
+    assert QPrinterInfo.availablePrinters() == []  # … Qt does not see them
+    assert QPrinterInfo.defaultPrinter().isNull()

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ NOW = "2024-11-04T09:05"
 
 def run(db: Path, *args: str) -> tuple[int, dict[str, Any]]:
     res = CliRunner().invoke(load_commands(), ["print-badge", *args, "--db", str(db), "--json",
-                                               "--now", NOW])  # fmt: skip
+                                               "--now", NOW, "--cups-server", SERVER[0]])  # fmt: skip
     lines = res.output.strip().splitlines()
     assert len(lines) == 1, res.output
     return res.exit_code, json.loads(lines[0])
@@ -39,10 +40,17 @@ def prints(db: Path, ref: str) -> list[dict[str, Any]]:
         store.close()
 
 
+SERVER = [""]
+
+
 @pytest.fixture
-def lab_env(print_lab: PrintLab, monkeypatch: pytest.MonkeyPatch) -> PrintLab:
-    monkeypatch.setenv("CUPS_SERVER", print_lab.server)
-    return print_lab
+def lab_env(print_lab: PrintLab) -> Iterator[PrintLab]:
+    """The lab's server for the commands run in this process: given with --cups-server,
+    never through CUPS_SERVER (libcups keeps the first server a thread saw: Qt would see
+    the lab's printers in the UI tests that this process runs next)."""
+    SERVER[0] = print_lab.server
+    yield print_lab
+    SERVER[0] = ""
 
 
 def test_printed_once_then_refused_without_a_reprint(demo_db: Path, lab_env: PrintLab) -> None:
@@ -122,17 +130,18 @@ def test_print_badge_as_a_process_with_text_output(demo_db: Path, print_lab: Pri
 
 
 def test_printers_lists_the_default_first_with_its_state(lab_env: PrintLab) -> None:
-    res = CliRunner().invoke(load_commands(), ["printers", "--json"])
+    res = CliRunner().invoke(load_commands(), ["printers", "--json", "--cups-server", SERVER[0]])
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.output.splitlines()]
     assert rows[0]["name"] == "PDF" and rows[0]["default"] and rows[0]["ready"]
     dead = next(r for r in rows if r["name"] == "Dead")
     assert dead["problem"] == "offline" and "离线" in dead["message_zh"]
-    text = CliRunner().invoke(load_commands(), ["printers", "--no-probe"]).output
+    text = CliRunner().invoke(load_commands(), ["printers", "--no-probe", "--cups-server",
+                                                SERVER[0]]).output  # fmt: skip
     assert text.splitlines()[0].startswith("* PDF") and "Zebra ZPL Label Printer" in text
 
 
-def test_printers_without_any(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_printers_without_any() -> None:
     # The test process's own CUPS server has no printer.
     res = CliRunner().invoke(load_commands(), ["printers"])
     assert res.exit_code == 0 and "No printer is set up" in res.output

@@ -148,6 +148,16 @@ def label_option(f: Callable[..., None]) -> Callable[..., None]:
     )(f)
 
 
+def cups_server_option(f: Callable[..., None]) -> Callable[..., None]:
+    return click.option(
+        "--cups-server",
+        default="",
+        metavar="SERVER",
+        help="The CUPS server: a socket path or host[:port], as `lp -h` takes "
+        "(default: $CUPS_SERVER, else the system's).",
+    )(f)
+
+
 #: print-badge's exit status for each outcome (errors before printing exit 1, usage 2).
 EXIT_STATUS = {"printed": 0, "failed": 3, "cancelled": 4, "timeout": 5}
 
@@ -165,12 +175,14 @@ EXIT_STATUS = {"printed": 0, "failed": 3, "cancelled": 4, "timeout": 5}
 @click.option("--reason", default="", help="Why (kept in the print log), e.g. 'lost badge'.")
 @click.option("--operator", default="", help="Who printed it (kept in the print log).")
 @station_option
+@cups_server_option
 @click.option("--json", "as_json", is_flag=True, help="The outcome as one JSON line.")
 @now_option
 @handle_errors
 def print_badge(
     attendee: str, db_path: Path, printer: str, label: str, timeout_s: float, reprint: bool,
-    reason: str, operator: str, station: str | None, as_json: bool, now_text: str | None,
+    reason: str, operator: str, station: str | None, cups_server: str, as_json: bool,
+    now_text: str | None,
 ) -> None:  # fmt: skip
     """Print ATTENDEE's badge (id, external id or email) and follow the job until it printed.
 
@@ -205,7 +217,8 @@ def print_badge(
             def record(j: PrintJob, r: PrintResult) -> str:
                 return desk.record_result(j, r, operator)
 
-            cups = DeskPrinter(CupsPrinters(), printer, FollowPolicy(timeout_s=timeout_s))
+            cups = DeskPrinter(CupsPrinters(cups_server), printer,
+                               FollowPolicy(timeout_s=timeout_s))  # fmt: skip
             result = cups.print(job, record, on_change=progress)
         else:
             result = replace(result, attendee_id=aid, label=label)
@@ -221,13 +234,14 @@ def print_badge(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per printer.")
 @click.option("--no-probe", is_flag=True,
               help="Do not try network printers' addresses (CUPS's word only).")  # fmt: skip
+@cups_server_option
 @handle_errors
-def printers(as_json: bool, no_probe: bool) -> None:
+def printers(as_json: bool, no_probe: bool, cups_server: str) -> None:
     """The printers badges can go to (CUPS), the default first, each ready or what is
     wrong (offline, out of labels, stopped …): what the desk shows before anyone scans."""
     from kiosk.badges.cupsprint import CupsPrinters
 
-    found = CupsPrinters().printers(probe=not no_probe)
+    found = CupsPrinters(cups_server).printers(probe=not no_probe)
     if as_json:
         for p in found:
             echo_json({"name": p.name, "default": p.is_default, "ready": p.ready,
