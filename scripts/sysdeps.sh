@@ -13,10 +13,16 @@
 #                       manager, keys typed at human and scanner speeds, window states
 #   fonts-wqy-microhei  a CJK system font: window managers draw the bilingual window
 #                       title with it (the app's own widgets use the bundled Noto Sans SC)
+#   cups cups-client    printing badges (CUPS, lp, lpadmin); tests start private cupsd
+#                       servers of their own and never touch the system's
+#   libcups2-dev gcc    pip's pycups builds against them
+#   printer-driver-dymo printer-driver-ptouch   DYMO LabelWriter and Brother QL drivers
+#                       (the tests print through both; Zebra ZPL comes with cups)
 set -euo pipefail
 PKGS=(libzbar0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1
       libxcb-cursor0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
-      libpulse0 xvfb xauth poppler-utils openbox xdotool wmctrl x11-utils fonts-wqy-microhei)
+      libpulse0 xvfb xauth poppler-utils openbox xdotool wmctrl x11-utils fonts-wqy-microhei
+      cups cups-client libcups2-dev gcc printer-driver-dymo printer-driver-ptouch)
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "sysdeps: not a Debian-like system; install the equivalents of: ${PKGS[*]}" >&2
   exit 0

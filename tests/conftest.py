@@ -23,9 +23,61 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.event import load_event
 from kiosk.storage.store import Store
 from tests.helpers.clocks import EVENT_DAY, at
+from tests.helpers.cupsd import PrintLab, PrivateCups, available
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "qr-photos"
+
+
+# -- printing: no test ever sees the machine's own printers -------------------------------
+def pytest_configure(config: pytest.Config) -> None:
+    """Point libcups (Qt's print support, pycups, lp) at a private CUPS server of this test
+    process, with no printers, before anything can ask for one: libcups reads the server
+    once per thread and keeps it. The machine's client.conf and lpoptions are not read
+    (CUPS_SERVERROOT), nor LPDEST / PRINTER. Print tests use `print_lab`, another private
+    server with printers."""
+    desk = PrivateCups.prepare("cupsdesk-")
+    config.stash[_DESK_CUPS] = desk
+    for var in ("LPDEST", "PRINTER"):
+        os.environ.pop(var, None)
+    os.environ["CUPS_SERVER"] = desk.server
+    os.environ["CUPS_SERVERROOT"] = str(desk.dir / "etc")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    desk = config.stash.get(_DESK_CUPS, None)
+    if desk is not None:
+        desk.stop()
+
+
+_DESK_CUPS = pytest.StashKey[PrivateCups]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def desk_cups(pytestconfig: pytest.Config) -> PrivateCups:
+    """The test process's own CUPS server (CUPS_SERVER), running, without printers: the
+    desk and Qt see "no printer" on any machine."""
+    desk = pytestconfig.stash[_DESK_CUPS]
+    if desk.proc is None and not available():
+        desk.start()
+        import cups
+
+        # Pin this (the Qt GUI) thread's libcups to it, whatever CUPS_SERVER says later.
+        cups.setServer(desk.server)
+    return desk
+
+
+@pytest.fixture(scope="session")
+def print_lab() -> Iterator[PrintLab]:
+    """A private CUPS server with printers (tests/helpers/cupsd.PrintLab): PDF, Label,
+    Zebra, DYMO, QL, Dead, Stall. Not the process's default server: pass
+    `print_lab.server` or set CUPS_SERVER for the test."""
+    why = available()
+    if why:
+        pytest.fail(f"the print tests need a private CUPS: {why}")
+    lab = PrintLab.start()
+    yield lab
+    lab.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from typing import Protocol
 from pypinyin import Style, lazy_pinyin
 
 from kiosk.badges.pdfdoc import long_date
-from kiosk.badges.qrvector import PRINT_EC, QrMatrix, qr_matrix
+from kiosk.badges.qrvector import MIN_MODULE_MM, PRINT_EC, QUIET_ZONE, QrMatrix, qr_matrix
+from kiosk.models.errors import ValidationError
 from kiosk.models.event import Event
 from kiosk.models.names import is_cjk
 from kiosk.models.records import Attendee
@@ -128,50 +129,132 @@ class TextMeasure(Protocol):
 PT = 25.4 / 72  # one point in mm
 PORTRAIT_QR_MM = 48.0  # QR side, quiet zone included, on a portrait (A6) badge
 LANDSCAPE_QR_MM = 38.0  # on a landscape (4 x 3 in) badge
+#: The badges the design was drawn for; other sizes scale from these (text, bands, code).
+PORTRAIT_REF = (105.0, 148.0)  # A6
+LANDSCAPE_REF = (101.6, 76.2)  # 4 x 3 in
+MIN_HEADER_PT = 5.0
+#: Room the names need at least: height beside nothing (portrait), width beside the code.
+MIN_NAMES_MM = 10.0
+MIN_TEXT_COLUMN_MM = 30.0
 
 
-def qr_side_mm(size: tuple[float, float]) -> float:
-    return PORTRAIT_QR_MM if size[1] >= size[0] else LANDSCAPE_QR_MM
+class LabelTooSmall(ValidationError):
+    """The badge does not fit this label: the QR code would print under the smallest
+    module (MIN_MODULE_MM), or leave no room for the names. Bilingual (`en`, `zh`)."""
+
+    def __init__(self, size: tuple[float, float], qr_mm: float) -> None:
+        w, h = size
+        self.size = size
+        #: What exactly (English, Chinese), for a message that already says "too small".
+        self.detail = (
+            f"a {w:g} x {h:g} mm badge cannot hold its QR code ({qr_mm:.1f} mm at "
+            f"{MIN_MODULE_MM} mm a module) and the names beside it",
+            f"{w:g}×{h:g}毫米的胸卡放不下二维码（每个模块{MIN_MODULE_MM}毫米时需"
+            f"{qr_mm:.1f}毫米）和姓名",
+        )
+        self.en = f"The label is too small for a badge: {self.detail[0]}"
+        self.zh = f"标签太小，放不下胸卡：{self.detail[1]}"
+        super().__init__(f"{self.en} · {self.zh}")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Where the parts of a badge of one size go (mm; pt for `header_pt`)."""
+
+    portrait: bool
+    scale: float  # against PORTRAIT_REF / LANDSCAPE_REF
+    margin: float
+    band_h: float
+    header_top: float
+    header_pt: float
+    qr_side: float
+
+
+def frame(size: tuple[float, float], modules: int) -> Frame:
+    """The layout of a badge of `size` whose code is `modules` wide (quiet zone included);
+    LabelTooSmall when the code cannot keep MIN_MODULE_MM or the names get no room."""
+    w, h = size
+    portrait = h >= w
+    min_qr = modules * MIN_MODULE_MM
+    if portrait:
+        s = min(w / PORTRAIT_REF[0], h / PORTRAIT_REF[1])
+        f = Frame(True, s, 6.0 * s, 16.0 * s, 6.0 * s, max(8.5 * s, MIN_HEADER_PT),
+                  max(PORTRAIT_QR_MM * s, min_qr))  # fmt: skip
+        names_top = f.header_top + _header_height(f.header_pt) + 4.0 * s
+        qr_top = h - f.band_h - 1.5 * s - f.qr_side
+        fits = f.qr_side <= w - 2.0 and qr_top - 1.0 * s - names_top >= MIN_NAMES_MM
+    else:
+        s = min(w / LANDSCAPE_REF[0], h / LANDSCAPE_REF[1])
+        f = Frame(False, s, 5.0 * s, 11.0 * s, 3.5 * s, max(7.0 * s, MIN_HEADER_PT),
+                  max(LANDSCAPE_QR_MM * s, min_qr))  # fmt: skip
+        top = f.header_top + _header_height(f.header_pt) + 1.6 * s
+        column = w - 1.5 * s - f.qr_side - f.margin - 1.0 * s
+        fits = h - f.band_h - top >= f.qr_side and column >= MIN_TEXT_COLUMN_MM
+    if not fits:
+        raise LabelTooSmall(size, min_qr)
+    return f
+
+
+def _header_height(big_pt: float) -> float:
+    """The most the header's three lines (event name twice, date and venue) can take."""
+    return (2 * big_pt + 0.8 * big_pt) * PT * 1.3
+
+
+def qr_side_mm(size: tuple[float, float], matrix: QrMatrix) -> float:
+    """The QR code's side (quiet zone included) on a badge of `size`."""
+    return frame(size, matrix.size + 2 * QUIET_ZONE).qr_side
 
 
 def compose(
     data: BadgeData, event: Event, size: tuple[float, float], m: TextMeasure
 ) -> BadgeDrawing:
-    """The badge for `data` on a badge of `size` (width, height) mm."""
+    """The badge for `data` on a badge of `size` (width, height) mm, as worn.
+
+    Sizes other than A6 (portrait) and 4 x 3 in (landscape) scale from those; the code
+    never prints under MIN_MODULE_MM (LabelTooSmall when the label cannot hold it)."""
     w, h = size
-    items = _portrait(data, event, w, h, m) if h >= w else _landscape(data, event, w, h, m)
+    matrix = qr_matrix(data.code, PRINT_EC)
+    f = frame(size, matrix.size + 2 * QUIET_ZONE)
+    if f.portrait:
+        items = _portrait(data, event, w, h, m, f, matrix)
+    else:
+        items = _landscape(data, event, w, h, m, f, matrix)
     return BadgeDrawing(w, h, tuple(items), data.attendee.attendee_id, data.code)
 
 
-def _portrait(d: BadgeData, ev: Event, w: float, h: float, m: TextMeasure) -> list[Primitive]:
-    margin, band_h, qr_side = 6.0, 16.0, PORTRAIT_QR_MM
+def _portrait(d: BadgeData, ev: Event, w: float, h: float, m: TextMeasure, f: Frame,
+              matrix: QrMatrix) -> list[Primitive]:  # fmt: skip
+    s, margin, band_h, qr_side = f.scale, f.margin, f.band_h, f.qr_side
     inner = w - 2 * margin
     items: list[Primitive] = []
-    y = _header(items, ev, margin, 6.0, inner, m, big=8.5)
+    y = _header(items, ev, margin, f.header_top, inner, m, big=f.header_pt)
     style = category_style(d.attendee.category)
-    items.append(Fill(margin, y + 1.0, inner, 0.8, style.color))
-    qr_top = h - band_h - 1.5 - qr_side
-    _people(items, d.attendee, margin, y + 4.0, inner, qr_top - 1.0, m, name_pt=32.0)
-    items.append(QrCode((w - qr_side) / 2, qr_top, qr_side, qr_matrix(d.code, PRINT_EC)))
-    _band(items, style, 0.0, h - band_h, w, band_h, m, 17.0)
+    items.append(Fill(margin, y + 1.0 * s, inner, 0.8 * s, style.color))
+    qr_top = h - band_h - 1.5 * s - qr_side
+    _people(items, d.attendee, margin, y + 4.0 * s, inner, qr_top - 1.0 * s, m,
+            name_pt=32.0 * s)  # fmt: skip
+    items.append(QrCode((w - qr_side) / 2, qr_top, qr_side, matrix))
+    _band(items, style, 0.0, h - band_h, w, band_h, m, 17.0 * s)
     return items
 
 
-def _landscape(d: BadgeData, ev: Event, w: float, h: float, m: TextMeasure) -> list[Primitive]:
-    margin, band_h, qr_side = 5.0, 11.0, LANDSCAPE_QR_MM
+def _landscape(d: BadgeData, ev: Event, w: float, h: float, m: TextMeasure, f: Frame,
+               matrix: QrMatrix) -> list[Primitive]:  # fmt: skip
+    s, margin, band_h, qr_side = f.scale, f.margin, f.band_h, f.qr_side
     items: list[Primitive] = []
-    y = _header(items, ev, margin, 3.5, w - 2 * margin, m, big=7.0)
+    y = _header(items, ev, margin, f.header_top, w - 2 * margin, m, big=f.header_pt)
     style = category_style(d.attendee.category)
-    items.append(Fill(margin, y + 0.6, w - 2 * margin, 0.6, style.color))
-    qr_x = w - 1.5 - qr_side
-    top = y + 1.6
+    items.append(Fill(margin, y + 0.6 * s, w - 2 * margin, 0.6 * s, style.color))
+    qr_x = w - 1.5 * s - qr_side
+    top = y + 1.6 * s
     band_y = h - band_h
     qr_y = top + (band_y - top - qr_side) / 2
     _people(
-        items, d.attendee, margin, top + 1.0, qr_x - margin - 1.0, band_y - 1.0, m, name_pt=21.0
-    )
-    items.append(QrCode(qr_x, qr_y, qr_side, qr_matrix(d.code, PRINT_EC)))
-    _band(items, style, 0.0, band_y, w, band_h, m, 13.0)
+        items, d.attendee, margin, top + 1.0 * s, qr_x - margin - 1.0 * s, band_y - 1.0 * s, m,
+        name_pt=21.0 * s,
+    )  # fmt: skip
+    items.append(QrCode(qr_x, qr_y, qr_side, matrix))
+    _band(items, style, 0.0, band_y, w, band_h, m, 13.0 * s)
     return items
 
 

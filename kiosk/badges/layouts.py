@@ -1,9 +1,14 @@
-"""Badge sheet layouts: page size, badge size and where each badge sits, in millimetres."""
+"""Badge layouts: page size, badge size and where each badge sits, in millimetres.
+
+One badge a page on a label stock (`kiosk.badges.stocks`: `4x3in`, `62x100mm-landscape`, a
+size such as `54x101mm` …), or sheets of several with crop marks (`a4-4up`, `letter-6up`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.badges.stocks import LABEL_NAMES, LabelChoice, parse_label
 from kiosk.models.errors import ValidationError
 
 INCH = 25.4
@@ -21,10 +26,17 @@ CROP_LEN = 4.0
 class Layout:
     name: str
     page: tuple[float, float]  # width, height
-    badge: tuple[float, float]  # width, height
+    badge: tuple[float, float]  # width, height of a badge's place on the page
     columns: int = 1
     rows: int = 1
     crop_marks: bool = False
+    rotate: bool = False  # one badge turned a quarter on its page (a label fed the other way)
+
+    @property
+    def worn(self) -> tuple[float, float]:
+        """The badge as worn (width, height): its place on the page, turned if `rotate`."""
+        w, h = self.badge
+        return (h, w) if self.rotate else (w, h)
 
     @property
     def per_page(self) -> int:
@@ -84,17 +96,30 @@ def _tick_span(
     return before, after
 
 
-LAYOUTS: dict[str, Layout] = {
-    "a6": Layout("a6", A6, A6),
-    "4x3in": Layout("4x3in", CARD_4X3, CARD_4X3),
+def label_layout(choice: LabelChoice) -> Layout:
+    """One badge a page on a label: the page is the label as fed."""
+    return Layout(choice.name, choice.media, choice.media, rotate=choice.rotated)
+
+
+SHEETS: dict[str, Layout] = {
     "a4-4up": Layout("a4-4up", A4, A6, columns=2, rows=2, crop_marks=True),
     "letter-6up": Layout("letter-6up", LETTER, CARD_4X3, columns=2, rows=3, crop_marks=True),
+}
+LAYOUTS: dict[str, Layout] = {
+    **{name: label_layout(parse_label(name)) for name in LABEL_NAMES},
+    **SHEETS,
 }
 
 
 def get_layout(name: str) -> Layout:
-    try:
+    """A layout by name: a sheet, a label stock (either orientation) or a label size."""
+    if name in LAYOUTS:
         return LAYOUTS[name]
-    except KeyError:
+    try:
+        return label_layout(parse_label(name))
+    except ValidationError:
         known = ", ".join(LAYOUTS)
-        raise ValidationError(f"unknown badge layout {name!r} (choose one of {known})") from None
+        raise ValidationError(
+            f"unknown badge layout {name!r} (choose one of {known}, or a label size "
+            "such as 54x101mm)"
+        ) from None

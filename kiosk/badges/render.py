@@ -1,4 +1,5 @@
-"""Badge sheets as PDF (fpdf2): vector QR codes, the shipped CJK font embedded, crop marks."""
+"""Badges as PDF (fpdf2): vector QR codes, the shipped CJK font embedded, crop marks; one
+badge on its label (turned a quarter when the label is fed the other way) or sheets."""
 
 from __future__ import annotations
 
@@ -16,11 +17,20 @@ from kiosk.badges.design import (
     Line,
     QrCode,
     TextLine,
+    category_style,
     compose,
     qr_side_mm,
 )
 from kiosk.badges.layouts import Layout, get_layout
-from kiosk.badges.pdfdoc import FAMILY, Progress, new_pdf, pdf_bytes
+from kiosk.badges.pdfdoc import (
+    FAMILY,
+    Progress,
+    badge_font_covers,
+    fonts_for,
+    long_date,
+    new_pdf,
+    pdf_bytes,
+)
 from kiosk.badges.qrvector import PRINT_EC, QUIET_ZONE, merged_rects, qr_matrix
 from kiosk.models.event import Event
 from kiosk.storage.atomic import OutputError, check_writable, write_atomically
@@ -62,16 +72,22 @@ class BadgeRenderer:
         self._metrics: FpdfMeasure | None = None
 
     def drawing(self, data: BadgeData) -> BadgeDrawing:
-        """One badge as a display list (for the Qt printing back end)."""
+        """One badge as a display list, as worn (LabelTooSmall when it cannot fit)."""
+        return compose(data, self.event, self.layout.worn, self.warm_up())
+
+    def warm_up(self) -> FpdfMeasure:
+        """Load the font metrics (~0.5 s, once) before the first badge needs them."""
         if self._metrics is None:
-            self._metrics = FpdfMeasure(new_pdf(self.layout.badge, "metrics"))
-        return compose(data, self.event, self.layout.badge, self._metrics)
+            self._metrics = FpdfMeasure(new_pdf(self.layout.worn, "metrics"))
+            badge_font_covers(["·"])  # reads the badge font's characters once
+        return self._metrics
 
     def pdf_bytes(self, badges: Sequence[BadgeData], progress: Progress | None = None) -> bytes:
         if not badges:
             raise OutputError("no badges to print: no attendee matches")
         lay = self.layout
-        pdf = new_pdf(lay.page, f"{self.event.name} – badges")
+        texts = [t for data in badges for t in badge_texts(data, self.event)]
+        pdf = new_pdf(lay.page, f"{self.event.name} – badges", fonts=fonts_for(texts))
         pdf.c_margin = 0
         measure = FpdfMeasure(pdf)
         for i, data in enumerate(badges):
@@ -79,7 +95,7 @@ class BadgeRenderer:
                 pdf.add_page()
                 draw_crop_marks(pdf, lay)
             x, y = lay.slot(i)
-            draw_badge(pdf, compose(data, self.event, lay.badge, measure), x, y)
+            place_badge(pdf, compose(data, self.event, lay.worn, measure), lay, x, y)
             if progress:
                 progress(i + 1, len(badges))
         return pdf_bytes(pdf)
@@ -103,7 +119,43 @@ class BadgeRenderer:
 
     def module_mm(self) -> float:
         """The QR module size this layout prints, for a badge code of the usual length."""
-        return qr_matrix(SAMPLE_CODE, PRINT_EC).module_mm(qr_side_mm(self.layout.badge))
+        matrix = qr_matrix(SAMPLE_CODE, PRINT_EC)
+        return matrix.module_mm(qr_side_mm(self.layout.worn, matrix))
+
+
+def badge_pdf(drawing: BadgeDrawing, layout: Layout, title: str = "Badge") -> bytes:
+    """One badge already composed for `layout` (its `worn` size), on a page of its own:
+    what the desk sends to the printer."""
+    if (drawing.width, drawing.height) != layout.worn:
+        raise ValueError(
+            f"a {drawing.width:g} x {drawing.height:g} mm badge is not for {layout.name}"
+        )
+    texts = [i.text for i in drawing.items if isinstance(i, TextLine)]
+    pdf = new_pdf(layout.page, title, fonts=fonts_for(texts))
+    pdf.c_margin = 0
+    pdf.add_page()
+    place_badge(pdf, drawing, layout, 0.0, 0.0)
+    return pdf_bytes(pdf)
+
+
+def badge_texts(data: BadgeData, event: Event) -> list[str]:
+    """Every text a badge may show (what the badge font must have)."""
+    a, style = data.attendee, category_style(data.attendee.category)
+    day = long_date(event.day)
+    return [a.name, a.name_zh, a.organization, a.organization_zh, a.title, style.label,
+            style.label_zh, event.name, event.name_zh, event.venue, event.venue_zh, *day,
+            "…·"]  # fmt: skip
+
+
+def place_badge(pdf: FPDF, d: BadgeDrawing, layout: Layout, x: float, y: float) -> None:
+    """Draw `d` in its place at (x, y) on the page, turned a quarter clockwise (its top
+    along the right edge) when the layout says so."""
+    if not layout.rotate:
+        draw_badge(pdf, d, x, y)
+        return
+    side = layout.badge[0]  # the place's width is the badge's height
+    with pdf.rotation(-90, x + side / 2, y + side / 2):
+        draw_badge(pdf, d, x, y)
 
 
 def draw_badge(pdf: FPDF, d: BadgeDrawing, ox: float, oy: float) -> None:

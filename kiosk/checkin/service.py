@@ -437,13 +437,18 @@ class CheckinService:
         return BadgeRef(bid, version)
 
     def record_print(
-        self, attendee_id: str, badge_id: int, operator: str = "", reason: str = ""
-    ) -> str:
-        """A badge that reached the printer: a `badge_print` entry; returns its uuid."""
+        self, attendee_id: str, badge_id: int, operator: str = "", reason: str = "",
+        printer: str = "", job_id: int | None = None,
+    ) -> str:  # fmt: skip
+        """A badge that printed (its job completed): a `badge_print` entry (with the printer
+        and its job id when known); returns its uuid."""
+        data: dict[str, object] = {"reason": reason}
+        if printer:
+            data |= {"printer": printer, "job": job_id}
         with self.store.write() as c:
             entry = self.store.append(c, LogKind.BADGE_PRINT, self.clock.now(),
                                       attendee_id=attendee_id, badge_id=badge_id,
-                                      operator=operator, data={"reason": reason})  # fmt: skip
+                                      operator=operator, data=data)  # fmt: skip
         return entry.uuid
 
     def issue_all_badges(self, progress: Callable[[int, int], None] | None = None) -> int:
