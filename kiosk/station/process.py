@@ -1,14 +1,15 @@
-"""The GUI's side of the station host: start the child, call a lane, notice its death.
+"""The GUI's side of the station host: start the child, carry envelopes, notice its death.
 
     host = StationProcess(db_path, log_file=...)
     host.start()
-    result = host.call("desk", CheckIn(...))        # the value, or raises
-    # StationDown: the child is not running (or died answering); StationFailed: it
-    # answered with a problem (kiosk.station.protocol.Problem).
+    reply = host.exchange("desk", Envelope(7, CheckIn(...), origin))   # Done or Failed
+    # StationDown: the child is not running (or died answering).
 
-Each lane is a socket pair: the child's end is inherited by `python -m kiosk.station`,
-the parent's end is used by one thread at a time (a lock per lane). `restart()` starts a
-fresh child (the caller decides when: `Backoff` spaces the tries). Qt-free.
+Only the station client (kiosk.station.client) calls `exchange`: it turns a `Failed` and
+a `StationDown` into typed exceptions, one lane worker at a time. Each lane is a socket
+pair: the child's end is inherited by `python -m kiosk.station`, the parent's end is used
+by one thread at a time (a lock per lane). `restart()` starts a fresh child (the caller
+decides when: `Backoff` spaces the tries). Qt-free.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from kiosk.station.protocol import LANES, Done, Failed, Problem, Progress
+from kiosk.station.errors import StationDown
+from kiosk.station.wire import LANES, Done, Envelope, Failed, Progress
 
 log = logging.getLogger(__name__)
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the kiosk package
@@ -35,17 +38,6 @@ _SIGNAL_TEXT = {
     signal.SIGKILL: "killed",
     signal.SIGTERM: "terminated",
 }
-
-
-class StationDown(Exception):
-    """The station host is not running, or stopped while answering."""
-
-
-class StationFailed(Exception):
-    def __init__(self, problem: Problem, message: str) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.message = message
 
 
 class StationProcess:
@@ -155,21 +147,21 @@ class StationProcess:
             return f"the station host stopped ({_SIGNAL_TEXT.get(sig, sig.name)})"
         return f"the station host stopped (exit status {code})"
 
-    # -- calls -----------------------------------------------------------------------------
-    def call(
+    # -- carrying envelopes ----------------------------------------------------------------
+    def exchange(
         self,
         lane: str,
-        request: object,
+        envelope: Envelope[Any],
         timeout: float | None = 60.0,
         progress: Callable[[int, int], None] | None = None,
-    ) -> object:
-        """Send `request` on `lane`; the reply's value, or StationDown / StationFailed."""
+    ) -> Done[Any] | Failed:
+        """Send `envelope` on `lane`; the reply that echoes its id, or StationDown."""
         with self._lane_locks[lane]:
             conn = self._conns.get(lane)
             if conn is None or not self.alive:
                 raise StationDown(self.why_down())
             try:
-                conn.send(request)
+                conn.send(envelope)
             except (OSError, EOFError, ValueError):
                 raise StationDown(self.why_down()) from None
             deadline = None if timeout is None else time.monotonic() + timeout
@@ -180,17 +172,23 @@ class StationProcess:
                 except (OSError, EOFError, ValueError):
                     raise StationDown(self.why_down()) from None
                 if isinstance(message, Progress):
-                    if progress is not None:
+                    if progress is not None and message.id in (envelope.id, 0):
                         progress(message.done, message.total)
                     continue
-                if isinstance(message, Done):
-                    return message.value
-                if isinstance(message, Failed):
-                    raise StationFailed(message.problem, message.message)
+                if isinstance(message, (Done, Failed)):
+                    # 0: the host could not read the envelope; the answer all the same
+                    if message.id in (envelope.id, 0):
+                        return message
+                    log.error("lane %s: a reply to request %s while waiting for %s: dropped",
+                              lane, message.id, envelope.id)  # fmt: skip
+                    continue
                 if not self.alive:
                     raise StationDown(self.why_down())
                 if deadline is not None and time.monotonic() > deadline:
-                    log.error("station host did not answer %s in %.0f s", request, timeout)
+                    what = type(
+                        envelope.request
+                    ).__name__  # never the request: it may hold a password
+                    log.error("station host did not answer %s in %.0f s", what, timeout)
                     self.kill()
                     raise StationDown(f"the station host did not answer within {timeout:.0f} s")
 
