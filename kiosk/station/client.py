@@ -165,7 +165,3 @@ class StationClient:
             if worker.thread.is_alive():
                 log.error("lane %s did not finish within %.0f s", worker.name, timeout)
         self.host.stop()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed

@@ -215,10 +215,6 @@ class DeskSession:
         self.station_name = name
         return self.submit(NameStation(name), origin)
 
-    def recover(self) -> None:
-        """Try again now: restart the host if it died, reopen, record the kept scans."""
-        self._schedule(self._recover)
-
     def close(self) -> None:
         """Stop watching the host (the client's close finishes the queue and stops it)."""
         self._stop.set()

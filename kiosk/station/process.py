@@ -57,7 +57,6 @@ class StationProcess:
         self._conns: dict[str, Connection] = {}
         self._lock = threading.RLock()
         self._lane_locks = {name: threading.Lock() for name in lanes}
-        self._stopping = False
 
     # -- life ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -65,7 +64,6 @@ class StationProcess:
             if self._proc is not None and self._proc.poll() is None:
                 return
             self._close_conns()
-            self._stopping = False
             pairs = {name: socket.socketpair() for name in self.lanes}
             cmd = [self.python, "-m", "kiosk.station", "--db", str(self.db_path)]
             for name, (_mine, theirs) in pairs.items():
@@ -103,7 +101,6 @@ class StationProcess:
     def stop(self, timeout: float = 10.0) -> None:
         """Close the pipes (the child ends after its current request), wait, then kill."""
         with self._lock:
-            self._stopping = True
             proc, self._proc = self._proc, None
             self._close_conns()
             if proc is None:
@@ -166,31 +163,33 @@ class StationProcess:
                 raise StationDown(self.why_down()) from None
             deadline = None if timeout is None else time.monotonic() + timeout
             while True:
-                try:
-                    ready = conn.poll(0.05)
-                    message = conn.recv() if ready else None
-                except (OSError, EOFError, ValueError):
-                    raise StationDown(self.why_down()) from None
+                message = self._receive(conn)
                 if isinstance(message, Progress):
                     if progress is not None and message.id in (envelope.id, 0):
                         progress(message.done, message.total)
-                    continue
-                if isinstance(message, (Done, Failed)):
+                elif isinstance(message, (Done, Failed)):
                     # 0: the host could not read the envelope; the answer all the same
                     if message.id in (envelope.id, 0):
                         return message
                     log.error("lane %s: a reply to request %s while waiting for %s: dropped",
                               lane, message.id, envelope.id)  # fmt: skip
-                    continue
-                if not self.alive:
-                    raise StationDown(self.why_down())
-                if deadline is not None and time.monotonic() > deadline:
-                    what = type(
-                        envelope.request
-                    ).__name__  # never the request: it may hold a password
+                elif deadline is not None and time.monotonic() > deadline:
+                    # Its type only: a request may hold a password (the hub's).
+                    what = type(envelope.request).__name__
                     log.error("station host did not answer %s in %.0f s", what, timeout)
                     self.kill()
                     raise StationDown(f"the station host did not answer within {timeout:.0f} s")
+
+    def _receive(self, conn: Connection) -> object:
+        """The next message within 50 ms (None if there is none), or StationDown."""
+        try:
+            if conn.poll(0.05):
+                return conn.recv()
+        except (OSError, EOFError, ValueError):
+            raise StationDown(self.why_down()) from None
+        if not self.alive:
+            raise StationDown(self.why_down())
+        return None
 
     def _close_conns(self) -> None:
         conns, self._conns = self._conns, {}
