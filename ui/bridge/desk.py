@@ -33,7 +33,7 @@ from kiosk.station.desk import (
 )
 from kiosk.station.errors import StationError
 from kiosk.station.process import StationProcess
-from kiosk.station.protocol import CheckIn, Opened
+from kiosk.station.protocol import CheckIn
 from kiosk.station.wire import SYSTEM, Origin, Request
 from ui.app.gcguard import GuiThreadGc
 from ui.bridge.bridge import Bridge
@@ -154,6 +154,3 @@ class DeskLink(QObject):
             self.kept_refused.emit(event)
         elif isinstance(event, Notice):
             self.notice.emit(event.text)
-
-
-__all__ = ["DeskLink", "Opened"]
