@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
-from kiosk.station.snapshot import DashboardSnapshot, collect, data_version
+from kiosk.station.snapshot import DashboardSnapshot, collect
 from kiosk.storage.store import Store
 
 SIZES = (300, 2000, 6000)
@@ -60,11 +60,15 @@ def apply_cost(path: Path, snaps: list[DashboardSnapshot]) -> list[float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.station.process import StationProcess
+    from ui.bridge.desk import DeskLink
     from ui.dashboard import DashboardSource, DashboardView
 
     app = QApplication.instance() or QApplication([])
     clock = ManualClock()
-    source = DashboardSource(path, clock, interval_ms=3_600_000)  # one poll, then quiet
+    link = DeskLink(StationProcess(path), clock)
+    link.start()
+    source = DashboardSource(link, clock, interval_ms=3_600_000)  # one poll, then quiet
     view = DashboardView(source, clock)
     view.resize(1600, 1000)
     view.show()
@@ -81,6 +85,7 @@ def apply_cost(path: Path, snaps: list[DashboardSnapshot]) -> list[float]:
     finally:
         view.shutdown()
         view.deleteLater()
+        link.stop()
 
 
 def main() -> None:
@@ -95,7 +100,7 @@ def main() -> None:
             try:
                 event = store.event()
                 now = datetime.combine(event.day, dtime(9, 0), event.tz)
-                quiet = timed(lambda s=store: data_version(s), ROUNDS * 10)
+                quiet = timed(lambda s=store: s.data_version(), ROUNDS * 10)
                 full = timed(lambda s=store, e=event, t=now: collect(s, e, "opening", t))
                 absent = timed(lambda s=store: s.no_shows("opening"))
                 # Two different snapshots, shown alternately, so that every round redraws.

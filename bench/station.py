@@ -1,7 +1,8 @@
 """What the station host (kiosk.station: SQLite in a child process) costs.
 
 Prints one table, the in-process store (the GUI's former design, where a pulled drive's
-SIGBUS killed the window) and the station host side by side:
+SIGBUS killed the window), the station host's pipe alone and the station client (the
+GUI's way: a lane's worker thread, an envelope, a future) side by side:
 - start-up: a fresh interpreter until the database is open and answers (the child's
   import of the domain, pypinyin included, and the open);
 - a check-in (a badge scan, admitted; synchronous=FULL): median, p95, p99;
@@ -29,6 +30,7 @@ from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method
 from kiosk.station import protocol as p
+from kiosk.station.client import StationClient
 from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
 
@@ -72,8 +74,10 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "base.sqlite"
-        build_demo(base, attendees=2 * args.scans + 100)
-        rows: dict[str, dict[str, str]] = {"in-process store": {}, "station host": {}}
+        build_demo(base, attendees=3 * args.scans + 100)
+        rows: dict[str, dict[str, str]] = {
+            "in-process store": {}, "station host": {}, "station client": {},
+        }  # fmt: skip
 
         # -- start-up: a fresh interpreter to an open, answering database
         inproc = [
@@ -86,13 +90,13 @@ def main() -> int:
             host = StationProcess(base)
             t = time.perf_counter()
             host.start()
-            host.call("desk", p.OpenDatabase())
+            StationClient(host).ask(p.OpenDatabase())
             child.append(time.perf_counter() - t)
             host.stop()
         rows["in-process store"]["start s"] = f"{statistics.median(inproc):.2f}"
-        rows["station host"]["start s"] = f"{statistics.median(child):.2f}"
+        rows["station client"]["start s"] = f"{statistics.median(child):.2f}"
 
-        scans, now = codes(base, 2 * args.scans)
+        scans, now = codes(base, 3 * args.scans)
         # -- check-ins, in process
         store = Store.open(base)
         clock = ManualClock(now)  # type: ignore[arg-type]
@@ -101,7 +105,7 @@ def main() -> int:
         for code in scans[: args.scans]:
             clock.advance(1)
             t = time.perf_counter()
-            svc.check_in(code, "opening", station="bench", method=Method.HANDHELD)
+            svc.check_in(code, "opening", method=Method.HANDHELD)
             times.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         for _ in range(20):
@@ -110,25 +114,34 @@ def main() -> int:
         store.close()
         rows["in-process store"].update(_lat(times), search_ms=f"{search_in:.2f}", rss="")
 
-        # -- check-ins through the station host
+        # -- check-ins through the station host: its pipe alone, then the client
         host = StationProcess(base)
         host.start()
-        host.call("desk", p.OpenDatabase())
-        times = []
+        client = StationClient(host)
+        client.ask(p.OpenDatabase())
+        ids = iter(range(1, 10**9))
         at = now
-        for code in scans[args.scans :]:
-            at += timedelta(seconds=1)  # type: ignore[operator]
-            req = p.CheckIn(code, "opening", Method.HANDHELD, "bench", "", at)  # type: ignore[arg-type]
+        for name, part in (("station host", 1), ("station client", 2)):
+            times = []
+            for code in scans[part * args.scans : (part + 1) * args.scans]:
+                at += timedelta(seconds=1)  # type: ignore[operator]
+                req = p.CheckIn(code, "opening", Method.HANDHELD, "", at)  # type: ignore[arg-type]
+                t = time.perf_counter()
+                if part == 1:
+                    host.exchange("desk", p.Envelope(next(ids), req))
+                else:
+                    client.ask(req)
+                times.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            host.call("desk", req)
-            times.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        for _ in range(20):
-            host.call("desk", p.Search("li", "opening"))
-        search_host = (time.perf_counter() - t) / 20 * 1000
-        rss = _rss_mb(host.pid)
-        host.stop()
-        rows["station host"].update(_lat(times), search_ms=f"{search_host:.2f}", rss=f"{rss:.0f}")
+            for _ in range(20):
+                if part == 1:
+                    host.exchange("desk", p.Envelope(next(ids), p.Search("li", "opening")))
+                else:
+                    client.ask(p.Search("li", "opening"))
+            search_host = (time.perf_counter() - t) / 20 * 1000
+            rss = _rss_mb(host.pid)
+            rows[name].update(_lat(times), search_ms=f"{search_host:.2f}", rss=f"{rss:.0f}")
+        client.close()
 
     cols = ["start s", "p50 ms", "p95 ms", "p99 ms", "search_ms", "rss"]
     heads = ["start s", "check-in p50 ms", "p95 ms", "p99 ms", "search ms", "child RSS MB"]

@@ -22,8 +22,10 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.backoff import Backoff
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.station import protocol as p
+from kiosk.station.client import StationClient
+from kiosk.station.errors import StationDown, StationFailed
 from kiosk.station.kept import KeptScans
-from kiosk.station.process import StationDown, StationFailed, StationProcess
+from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 
@@ -40,115 +42,115 @@ def codes(db: Path, n: int) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def host(demo_db: Path) -> Iterator[StationProcess]:
+def client(demo_db: Path) -> Iterator[StationClient]:
     h = StationProcess(demo_db)
     h.start()
-    yield h
-    h.stop()
+    client = StationClient(h)
+    yield client
+    client.close()
 
 
 def scan(code: str, at_: object = NOW) -> p.CheckIn:
-    return p.CheckIn(code, "opening", Method.HANDHELD, "desk-1", "amy", at_)  # type: ignore[arg-type]
+    return p.CheckIn(code, "opening", Method.HANDHELD, "amy", at_)  # type: ignore[arg-type]
 
 
-def test_requests_and_typed_replies(host: StationProcess, demo_db: Path) -> None:
-    opened = host.call("desk", p.OpenDatabase())
+def test_requests_and_typed_replies(client: StationClient, demo_db: Path) -> None:
+    opened = client.ask(p.OpenDatabase())
     assert isinstance(opened, p.Opened) and opened.writable and opened.event.id
     [(aid, code)] = codes(demo_db, 1)
-    res = host.call("desk", scan(code))
+    res = client.ask(scan(code))
     assert res.outcome is Outcome.ADMITTED and res.attendee_id == aid  # type: ignore[attr-defined]
     assert res.at == NOW  # type: ignore[attr-defined]  # the GUI's time, not the child's
     with pytest.raises(StationFailed) as bad:
-        host.call("desk", p.ManualCheckIn(aid, "no-such-session", "desk-1", "", NOW))
+        client.ask(p.ManualCheckIn(aid, "no-such-session", "", NOW))
     assert bad.value.problem is p.Problem.INVALID and "no-such-session" in bad.value.message
     # The reader lane has its own connection and sees the desk's commit.
-    snap = host.call("reader", p.Snapshot("", NOW))
+    snap = client.ask(p.Snapshot("", NOW))
     assert snap.stats[0].admitted == 1  # type: ignore[attr-defined]
-    again = host.call("reader", p.Snapshot("", NOW, (snap.version, snap.session_id)))  # type: ignore[attr-defined]
+    again = client.ask(p.Snapshot("", NOW, (snap.version, snap.session_id)))  # type: ignore[attr-defined]
     assert isinstance(again, p.Unchanged)
-    assert host.pid != os.getpid()
+    assert client.host.pid != os.getpid()
 
 
 def test_missing_database_is_a_typed_problem_and_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "no" / "event.sqlite"
     h = StationProcess(path)
     h.start()
+    client = StationClient(h)
     try:
         with pytest.raises(StationFailed) as missing:
-            h.call("desk", p.OpenDatabase())
+            client.ask(p.OpenDatabase())
         assert missing.value.problem is p.Problem.MISSING and str(path) in missing.value.message
         assert not path.parent.exists()
     finally:
-        h.stop()
+        client.close()
 
 
 def test_create_database_on_request(tmp_path: Path) -> None:
     path = tmp_path / "event.sqlite"
     h = StationProcess(path)
     h.start()
+    client = StationClient(h)
     try:
-        opened = h.call("desk", p.CreateDatabase())
+        opened = client.ask(p.CreateDatabase())
         assert isinstance(opened, p.Opened) and opened.writable and path.is_file()
         assert opened.last_entry_at is None
     finally:
-        h.stop()
+        client.close()
 
 
-def test_a_killed_child_is_station_down_then_restarts(host: StationProcess, demo_db: Path) -> None:
-    host.call("desk", p.OpenDatabase())
-    pid = host.pid
+def test_a_killed_child_is_station_down_then_restarts(client: StationClient, demo_db: Path) -> None:
+    client.ask(p.OpenDatabase())
+    pid = client.host.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     with pytest.raises(StationDown) as down:
-        host.call("desk", p.Stats())
+        client.ask(p.Stats())
     assert "killed" in str(down.value)
-    host.restart()
-    assert host.pid != pid and host.starts == 2
-    assert host.call("desk", p.OpenDatabase()).writable  # type: ignore[attr-defined]
+    client.host.restart()
+    assert client.host.pid != pid and client.host.starts == 2
+    assert client.ask(p.OpenDatabase()).writable  # type: ignore[attr-defined]
 
 
-def test_bus_error_kills_only_the_child(host: StationProcess, demo_db: Path) -> None:
+def test_bus_error_kills_only_the_child(client: StationClient, demo_db: Path) -> None:
     """The real case: db, -wal and -shm made immutable while the child holds them open."""
     if shutil.which("chattr") is None:
         pytest.skip("chattr is not installed")
     [(_a, first), (aid, second)] = codes(demo_db, 2)
-    host.call("desk", p.OpenDatabase())
-    host.call("desk", scan(first))
+    client.ask(p.OpenDatabase())
+    client.ask(scan(first))
     files = [str(demo_db) + x for x in ("", "-wal", "-shm")]
     if subprocess.run(["chattr", "+i", *files], capture_output=True).returncode != 0:
         pytest.skip("chattr +i is not permitted here")
     try:
         with pytest.raises((StationDown, StationFailed)) as lost:
-            host.call("desk", scan(second))
+            client.ask(scan(second))
         if isinstance(lost.value, StationDown):
             assert "bus error" in str(lost.value)
         # A fresh child opens the immutable files read-only: it says so, it does not die.
-        host.restart()
-        opened = host.call("desk", p.OpenDatabase())
+        client.host.restart()
+        opened = client.ask(p.OpenDatabase())
         assert isinstance(opened, p.Opened) and not opened.writable
         with pytest.raises(StationFailed) as ro:
-            host.call("desk", scan(second))
+            client.ask(scan(second))
         assert ro.value.problem is p.Problem.UNWRITABLE
     finally:
         subprocess.run(["chattr", "-i", *files], check=True)
-    host.restart()
-    host.call("desk", p.OpenDatabase())
-    res = host.call("desk", scan(second, NOW + timedelta(seconds=3)))
+    client.host.restart()
+    client.ask(p.OpenDatabase())
+    res = client.ask(scan(second, NOW + timedelta(seconds=3)))
     assert res.outcome is Outcome.ADMITTED and res.attendee_id == aid  # type: ignore[attr-defined]
 
 
-def test_progress_messages_of_an_export(host: StationProcess, tmp_path: Path) -> None:
+def test_progress_messages_of_an_export(client: StationClient, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     out = tmp_path / "scans.csv"
-    done = host.call(
-        "jobs",
-        p.Export("attendance", "csv", out, None, NOW),
-        timeout=None,
-        progress=lambda d, t: seen.append((d, t)),
-    )
+    done = client.submit(
+        p.Export("attendance", "csv", out, None, NOW), progress=lambda d, t: seen.append((d, t))
+    ).result()
     assert isinstance(done, p.ExportDone) and Path(done.path) == out and out.exists()
     with pytest.raises(StationFailed) as bad:
-        host.call("jobs", p.Export("attendance", "csv", tmp_path / "no" / "x.csv", None, NOW))
+        client.ask(p.Export("attendance", "csv", tmp_path / "no" / "x.csv", None, NOW))
     assert bad.value.problem is p.Problem.INVALID and "does not exist" in bad.value.message
 
 

@@ -5,11 +5,13 @@ kill the process that holds the connection (SQLite maps the `-shm` file: SIGBUS)
 Python code survives that, so the GUI holds no connection: it sends typed requests
 (`protocol`) to this child on one pipe per lane and gets typed replies back.
 
-- `protocol`: the requests, the replies, the problems a reply can name.
-- `host`: the child's main loop: one thread and one Store per lane (desk, reader, jobs;
-  a sync lane can join them), `python -m kiosk.station`.
-- `handlers`: what each request does, on the lane's Store and CheckinService.
-- `process`: the parent's side: start the child, call a lane, notice its death, restart.
-- `kept`: scans kept (with their real time) while the database cannot be written.
-- `snapshot`: everything the organizers' dashboard shows, read in one transaction.
+- `wire`: what travels: `Request[R]`, its envelope (id, origin), `Done[R]` / `Failed`.
+- `protocol`: the requests and their reply types; `syncproto`: the sync lane's.
+- `host`: the child's main loop: one thread and one Store per lane (desk, reader, jobs,
+  sync), `python -m kiosk.station`; `handlers`: what each request does there.
+- `process`: the parent's side: start the child, carry envelopes, notice its death.
+- `client`: the one client: `submit(request, origin)` -> a future, one worker per lane;
+  `errors`: the typed exceptions its futures raise.
+- `desk`: the desk's session: the database's state, kept scans (`kept`), recovery.
+- `snapshot`, `scoped`: everything the organizers' dashboard shows, in one transaction.
 """

@@ -1,14 +1,16 @@
 """The station host's main loop (the child process): one thread, one Store per lane.
 
 `python -m kiosk.station --db PATH --lane desk=FD --lane reader=FD ...` serves each lane's
-pipe (a socket inherited from the GUI) in its own thread: receive a request, run it on the
-lane's connection, send the reply. It ends when the GUI closes the pipes (or dies).
+pipe (a socket inherited from the GUI) in its own thread: receive a request in its
+envelope, run it on the lane's connection, send the reply with the envelope's id and
+origin. It ends when the GUI closes the pipes (or dies).
 Ctrl+C in the terminal is the GUI's to handle: the host ignores SIGINT.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import faulthandler
 import logging
 import pickle
@@ -19,8 +21,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kiosk.station.handlers import Lane
-from kiosk.station.protocol import LANES, Failed, Problem, Progress
 from kiosk.station.syncing import StationEpoch, SyncLane
+from kiosk.station.wire import LANES, Envelope, Failed, Problem, Progress
 
 log = logging.getLogger("forum_checkin.station")
 
@@ -39,20 +41,32 @@ def serve(
     try:
         while True:
             try:
-                request = conn.recv()
+                envelope = conn.recv()
             except (EOFError, OSError):
                 return
             except (pickle.UnpicklingError, AttributeError, ImportError) as exc:
                 send(Failed(Problem.FAILED, f"unreadable request on lane {name}: {exc}"))
                 continue
+            if not isinstance(envelope, Envelope):
+                what = type(envelope).__name__
+                send(Failed(Problem.INVALID, f"lane {name}: {what} is not in an envelope"))
+                continue
             if epoch is not None:  # sync gave this station a new id: read it again
                 seen = epoch.refresh(lane, seen)
-            reply = lane.run(request, progress=lambda done, total: send(Progress(done, total)))
+            ident, origin = envelope.id, envelope.origin
+
+            def progress(done: int, total: int, ident: int = ident) -> None:
+                send(Progress(done, total, ident))
+
+            reply = dataclasses.replace(
+                lane.run(envelope.request, progress=progress), id=ident, origin=origin
+            )
             try:
                 send(reply)
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
-                log.exception("reply to %s cannot be sent", type(request).__name__)
-                send(Failed(Problem.FAILED, f"the reply to {type(request).__name__}: {exc}"))
+                what = type(envelope.request).__name__
+                log.exception("reply to %s cannot be sent", what)
+                send(Failed(Problem.FAILED, f"the reply to {what}: {exc}", ident, origin))
             except OSError:
                 return
     finally:

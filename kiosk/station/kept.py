@@ -1,8 +1,10 @@
 """Scans kept while the database cannot be written, recorded (at their real time) later.
 
-A pulled USB drive or a read-only file must not lose a scan: the desk keeps it here, in
-memory and in a small journal in the user data folder, owner-only (so a crash of the GUI
-loses nothing either), and replays it when the database is back. Bounded: at `limit` kept
+A pulled USB drive or a read-only file must not lose a scan: the desk session
+(kiosk.station.desk) keeps it here, in memory and in a small journal in the user data
+folder, owner-only (so a crash of the GUI loses nothing either), and replays it when the
+database is back. (A journal line of an older release also names the station: that is
+ignored now, the station's name being its own request.) Bounded: at `limit` kept
 scans the desk says so and takes no more (the paper list takes over).
 """
 
@@ -91,7 +93,6 @@ def _to_json(s: CheckIn) -> dict[str, str]:
         "code": s.code,
         "session_id": s.session_id,
         "method": s.method.value,
-        "station": s.station,
         "operator": s.operator,
         "at": s.at.isoformat(),
     }
@@ -105,7 +106,6 @@ def _from_json(d: dict[str, str]) -> CheckIn:
         code=str(d["code"]),
         session_id=str(d["session_id"]),
         method=Method(d["method"]),
-        station=str(d["station"]),
         operator=str(d.get("operator", "")),
         at=at,
     )

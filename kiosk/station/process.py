@@ -1,14 +1,15 @@
-"""The GUI's side of the station host: start the child, call a lane, notice its death.
+"""The GUI's side of the station host: start the child, carry envelopes, notice its death.
 
     host = StationProcess(db_path, log_file=...)
     host.start()
-    result = host.call("desk", CheckIn(...))        # the value, or raises
-    # StationDown: the child is not running (or died answering); StationFailed: it
-    # answered with a problem (kiosk.station.protocol.Problem).
+    reply = host.exchange("desk", Envelope(7, CheckIn(...), origin))   # Done or Failed
+    # StationDown: the child is not running (or died answering).
 
-Each lane is a socket pair: the child's end is inherited by `python -m kiosk.station`,
-the parent's end is used by one thread at a time (a lock per lane). `restart()` starts a
-fresh child (the caller decides when: `Backoff` spaces the tries). Qt-free.
+Only the station client (kiosk.station.client) calls `exchange`: it turns a `Failed` and
+a `StationDown` into typed exceptions, one lane worker at a time. Each lane is a socket
+pair: the child's end is inherited by `python -m kiosk.station`, the parent's end is used
+by one thread at a time (a lock per lane). `restart()` starts a fresh child (the caller
+decides when: `Backoff` spaces the tries). Qt-free.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from kiosk.station.protocol import LANES, Done, Failed, Problem, Progress
+from kiosk.station.errors import StationDown
+from kiosk.station.wire import LANES, Done, Envelope, Failed, Progress
 
 log = logging.getLogger(__name__)
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the kiosk package
@@ -35,17 +38,6 @@ _SIGNAL_TEXT = {
     signal.SIGKILL: "killed",
     signal.SIGTERM: "terminated",
 }
-
-
-class StationDown(Exception):
-    """The station host is not running, or stopped while answering."""
-
-
-class StationFailed(Exception):
-    def __init__(self, problem: Problem, message: str) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.message = message
 
 
 class StationProcess:
@@ -65,7 +57,6 @@ class StationProcess:
         self._conns: dict[str, Connection] = {}
         self._lock = threading.RLock()
         self._lane_locks = {name: threading.Lock() for name in lanes}
-        self._stopping = False
 
     # -- life ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -73,7 +64,6 @@ class StationProcess:
             if self._proc is not None and self._proc.poll() is None:
                 return
             self._close_conns()
-            self._stopping = False
             pairs = {name: socket.socketpair() for name in self.lanes}
             cmd = [self.python, "-m", "kiosk.station", "--db", str(self.db_path)]
             for name, (_mine, theirs) in pairs.items():
@@ -111,7 +101,6 @@ class StationProcess:
     def stop(self, timeout: float = 10.0) -> None:
         """Close the pipes (the child ends after its current request), wait, then kill."""
         with self._lock:
-            self._stopping = True
             proc, self._proc = self._proc, None
             self._close_conns()
             if proc is None:
@@ -155,44 +144,52 @@ class StationProcess:
             return f"the station host stopped ({_SIGNAL_TEXT.get(sig, sig.name)})"
         return f"the station host stopped (exit status {code})"
 
-    # -- calls -----------------------------------------------------------------------------
-    def call(
+    # -- carrying envelopes ----------------------------------------------------------------
+    def exchange(
         self,
         lane: str,
-        request: object,
+        envelope: Envelope[Any],
         timeout: float | None = 60.0,
         progress: Callable[[int, int], None] | None = None,
-    ) -> object:
-        """Send `request` on `lane`; the reply's value, or StationDown / StationFailed."""
+    ) -> Done[Any] | Failed:
+        """Send `envelope` on `lane`; the reply that echoes its id, or StationDown."""
         with self._lane_locks[lane]:
             conn = self._conns.get(lane)
             if conn is None or not self.alive:
                 raise StationDown(self.why_down())
             try:
-                conn.send(request)
+                conn.send(envelope)
             except (OSError, EOFError, ValueError):
                 raise StationDown(self.why_down()) from None
             deadline = None if timeout is None else time.monotonic() + timeout
             while True:
-                try:
-                    ready = conn.poll(0.05)
-                    message = conn.recv() if ready else None
-                except (OSError, EOFError, ValueError):
-                    raise StationDown(self.why_down()) from None
+                message = self._receive(conn)
                 if isinstance(message, Progress):
-                    if progress is not None:
+                    if progress is not None and message.id in (envelope.id, 0):
                         progress(message.done, message.total)
-                    continue
-                if isinstance(message, Done):
-                    return message.value
-                if isinstance(message, Failed):
-                    raise StationFailed(message.problem, message.message)
-                if not self.alive:
-                    raise StationDown(self.why_down())
-                if deadline is not None and time.monotonic() > deadline:
-                    log.error("station host did not answer %s in %.0f s", request, timeout)
+                elif isinstance(message, (Done, Failed)):
+                    # 0: the host could not read the envelope; the answer all the same
+                    if message.id in (envelope.id, 0):
+                        return message
+                    log.error("lane %s: a reply to request %s while waiting for %s: dropped",
+                              lane, message.id, envelope.id)  # fmt: skip
+                elif deadline is not None and time.monotonic() > deadline:
+                    # Its type only: a request may hold a password (the hub's).
+                    what = type(envelope.request).__name__
+                    log.error("station host did not answer %s in %.0f s", what, timeout)
                     self.kill()
                     raise StationDown(f"the station host did not answer within {timeout:.0f} s")
+
+    def _receive(self, conn: Connection) -> object:
+        """The next message within 50 ms (None if there is none), or StationDown."""
+        try:
+            if conn.poll(0.05):
+                return conn.recv()
+        except (OSError, EOFError, ValueError):
+            raise StationDown(self.why_down()) from None
+        if not self.alive:
+            raise StationDown(self.why_down())
+        return None
 
     def _close_conns(self) -> None:
         conns, self._conns = self._conns, {}

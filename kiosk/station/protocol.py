@@ -1,59 +1,47 @@
-"""What the GUI and the station host say to each other: typed requests in, typed replies out.
+"""What the GUI and the station host say to each other: typed requests, typed replies.
 
-Every request is a frozen dataclass sent (pickled) on a lane's pipe; the host answers each
-with exactly one `Done` or `Failed`, after any number of `Progress` messages. Time always
-comes from the GUI (`at` / `now`): the GUI's clock is the one the desk and the tests
-control, and a scan kept while the database was down is recorded at its real time.
+Each request is a frozen dataclass deriving from `Request[R]` (kiosk.station.wire), R
+being the type of its reply's value; it travels in an envelope with an id and its origin,
+and the reply echoes both. Time always comes from the GUI (`at` / `now`): the GUI's
+clock is the one the desk and the tests control, and a scan kept while the database was
+down is recorded at its real time. Naming the station is a request of its own
+(`NameStation`): no other request renames it.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method
-from kiosk.models.records import Attendee, AttendeeInput
+from kiosk.models.records import Attendee, AttendeeInput, LogEntry, SessionStats
 from kiosk.people.hits import SearchHit
+from kiosk.station.wire import (
+    LANES,
+    SYSTEM,
+    Done,
+    Envelope,
+    Failed,
+    Origin,
+    Problem,
+    Progress,
+    Reply,
+    Request,
+    Source,
+)
 
-__all__ = ["SearchHit"]  # a reply of Search, defined with the ranking
+if TYPE_CHECKING:  # replies named as strings below: importing them here costs the GUI
+    from kiosk.badges.printing import PrintJob, SlipJob  # noqa: F401
+    from kiosk.meetings.status import MeetingState  # noqa: F401
+    from kiosk.station.snapshot import DashboardSnapshot  # noqa: F401
 
-# check-ins and staff actions; dashboard reads; exports; the hub sync (kiosk.station.syncing)
-LANES = ("desk", "reader", "jobs", "sync")
-
-
-class Problem(enum.StrEnum):
-    """Why a request failed, as far as the GUI needs to know to react."""
-
-    MISSING = "missing"  # the database file does not exist
-    UNAVAILABLE = "unavailable"  # it cannot be opened or read (corrupt, another app's, gone)
-    UNWRITABLE = "unwritable"  # it can be read but not written (read-only, disk full, locked)
-    INVALID = "invalid"  # the request itself was wrong (validation, unknown id): db is fine
-    FAILED = "failed"  # a bug in the host: logged there with its traceback
-
-    @property
-    def database_down(self) -> bool:
-        return self in (Problem.MISSING, Problem.UNAVAILABLE, Problem.UNWRITABLE)
-
-
-# -- replies ---------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Done:
-    value: object
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    problem: Problem
-    message: str  # English, names what and where (shown after a translated lead-in)
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    done: int
-    total: int
+__all__ = [
+    "LANES", "SYSTEM", "Done", "Envelope", "Failed", "Origin", "Problem", "Progress", "Reply",
+    "Request", "SearchHit", "Source",
+]  # fmt: skip
 
 
 # -- results that are not domain records ------------------------------------------------------
@@ -89,177 +77,211 @@ class ExportDone:
 
 # -- requests: the desk lane ------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class OpenDatabase:
+class OpenDatabase(Request[Opened]):
     create_demo: bool = False  # build the demo database first when the file does not exist
-    station_name: str = ""  # name the station so (--station); "" keeps the name it has
+    timeout = 300.0  # building the demo takes a while on a slow machine
+    operation = "open"
 
 
 @dataclass(frozen=True, slots=True)
-class CreateDatabase:
+class CreateDatabase(Request[Opened]):
     """A new event database (the embedded event) at the host's path: the missing-file choice."""
 
-    station_name: str = ""
+    timeout = 300.0
+    operation = "create"
 
 
 @dataclass(frozen=True, slots=True)
-class Reopen:
+class Reopen(Request[bool]):
     """Close and reopen the lane's connection (a read-only one stays read-only otherwise)."""
 
+    operation = "open"
+
 
 @dataclass(frozen=True, slots=True)
-class ProbeWrite:
+class ProbeWrite(Request[bool]):
     """Can the database be written now? A write in a transaction that is rolled back."""
 
+    operation = "open"
+
 
 @dataclass(frozen=True, slots=True)
-class CheckIn:
+class NameStation(Request[str]):
+    """Give this station a name (kept with the database, in its entries from now on);
+    replies with the name the database keeps."""
+
+    name: str
+    operation = "station"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn(Request[CheckinResult]):
     code: str
     session_id: str
     method: Method
-    station: str
     operator: str
     at: datetime  # when the badge was scanned
+    operation = "check-in"
 
 
 @dataclass(frozen=True, slots=True)
-class ManualCheckIn:
+class ManualCheckIn(Request[CheckinResult]):
     attendee_id: str
     session_id: str
-    station: str
     operator: str
     at: datetime
+    operation = "check-in"
 
 
 @dataclass(frozen=True, slots=True)
-class Search:
+class Search(Request[list[SearchHit]]):
     text: str
     session_id: str  # whose presence the hits carry
     limit: int = 50
+    operation = "search"
 
 
 @dataclass(frozen=True, slots=True)
-class Stats:
-    pass
+class Stats(Request[list[SessionStats]]):
+    operation = "statistics"
 
 
 @dataclass(frozen=True, slots=True)
-class Recent:
-    station: str
+class Recent(Request[list[tuple[LogEntry, Attendee | None]]]):
+    """The newest entry, exit and undo entries, with their attendee."""
+
+    own: bool = True  # this station's only (False: every station's)
     limit: int = 20
+    operation = "recent"
 
 
 @dataclass(frozen=True, slots=True)
-class Undo:
+class Undo(Request[LogEntry]):
     log_uuid: str
     operator: str
     reason: str
     now: datetime
+    operation = "undo"
 
 
 @dataclass(frozen=True, slots=True)
-class WalkIn:
+class WalkIn(Request[WalkInDone]):
     person: AttendeeInput
-    station: str
     operator: str
     admit_to: str | None
     now: datetime
+    operation = "walk-in"
 
 
 @dataclass(frozen=True, slots=True)
-class Reprint:
+class Reprint(Request[str]):
+    """A new badge (the old ones revoked); replies with its code."""
+
     attendee_id: str
     operator: str
     reason: str
     now: datetime
+    operation = "reprint"
 
 
 @dataclass(frozen=True, slots=True)
-class BadgeCode:
+class BadgeCode(Request[str]):
     """The attendee's current badge code (the first badge is issued if none exists)."""
 
     attendee_id: str
     now: datetime
+    operation = "badge"
 
 
 @dataclass(frozen=True, slots=True)
-class PreparePrint:
+class PreparePrint(Request["PrintJob | None"]):
     """The badge to print (kiosk.badges.printing.PrintJob), or None if printed already."""
 
     attendee_id: str
-    station: str
     operator: str
     reason: str
     only_first: bool
     now: datetime
     with_slip: bool = False  # the schedule slip too, for an attendee with meetings
+    operation = "print"
 
 
 @dataclass(frozen=True, slots=True)
-class PrepareSlip:
+class PrepareSlip(Request["SlipJob | None"]):
     """An attendee's schedule slip to print (kiosk.badges.printing.SlipJob), or None when
     they have no meeting on the schedule."""
 
     attendee_id: str
-    station: str
     now: datetime
+    operation = "slip"
 
 
 @dataclass(frozen=True, slots=True)
-class RecordPrint:
+class RecordPrint(Request[str]):
+    """A badge reached the printer: a print-log entry (replies with its uuid)."""
+
     attendee_id: str
     badge_id: int
-    station: str
     operator: str
     reason: str
     now: datetime
+    operation = "print log"
 
 
 @dataclass(frozen=True, slots=True)
-class PinAttempt:
+class PinAttempt(Request[None]):
     ok: bool
-    station: str
     operator: str
     now: datetime
+    operation = "PIN"
 
 
 @dataclass(frozen=True, slots=True)
-class MarkMeeting:
+class MarkMeeting(Request["MeetingState"]):
     """Staff at the matchmaking desk: the meeting was held / not held ("" clears the mark)."""
 
     meeting_id: str
     mark: str  # held | not_held | ""
     operator: str
     now: datetime
+    operation = "meeting"
 
 
 @dataclass(frozen=True, slots=True)
-class RematchMeeting:
+class RematchMeeting(Request["MeetingState"]):
     """Re-match a meeting's waiting party into the first free table and slot (a new meeting
     linked to the old one); replies with the new meeting's MeetingState."""
 
     meeting_id: str
     operator: str
     now: datetime
+    operation = "meeting"
 
 
 # -- requests: the reader lane (dashboard) and the jobs lane (exports) ------------------------
 @dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(Request["DashboardSnapshot | Unchanged"]):
     """The dashboard's data for `session_id` ('' = the session open now), or `Unchanged`."""
 
     session_id: str
     now: datetime
     known: tuple[int, str] | None = None  # (data version, session) of the last snapshot
     scope: str = "event"  # event: everything the database holds; station: its own entries
+    lane = "reader"
+    timeout = 120.0
+    operation = "dashboard"
 
 
 @dataclass(frozen=True, slots=True)
-class Export:
+class Export(Request[ExportDone]):
     what: str  # attendance | scans | no-shows | report
     fmt: str  # csv | xlsx | pdf
     out: Path
     session_id: str | None
     now: datetime
+    lane = "jobs"
+    timeout = None  # a large export takes as long as it takes (it reports progress)
+    operation = "export"
 
 
 from kiosk.station.syncproto import (  # noqa: E402  (the sync lane's and conflicts' requests)
@@ -271,11 +293,3 @@ from kiosk.station.syncproto import (  # noqa: E402  (the sync lane's and confli
 )
 
 __all__ += ["MergeAttendees", "StartSync", "StopSync", "SyncPoll", "SyncUpdate"]
-
-Request = (
-    OpenDatabase | CreateDatabase | Reopen | ProbeWrite | CheckIn | ManualCheckIn | Search
-    | Stats | Recent | Undo | WalkIn | Reprint | BadgeCode | PreparePrint | PrepareSlip
-    | RecordPrint | PinAttempt | MarkMeeting | RematchMeeting | Snapshot | Export | StartSync | StopSync | SyncPoll
-    | MergeAttendees
-)  # fmt: skip
-Reply = Done | Failed | Progress

@@ -29,8 +29,6 @@ from kiosk.storage.base import from_ts
 from kiosk.storage.conflicts import conflicts
 from kiosk.storage.store import Store
 
-SCOPES = ("event", "station")
-
 
 def collect_scoped(
     store: Store, event: Event, session_id: str, now: datetime, version: int, scope: str

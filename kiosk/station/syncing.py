@@ -19,8 +19,8 @@ import logging
 import threading
 from typing import Any
 
-from kiosk.station.protocol import Done, Failed, Problem
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
+from kiosk.station.wire import Done, Failed, Problem
 from kiosk.storage.store import Store
 from kiosk.sync.loop import Link, SyncLoop, SyncStatus
 from kiosk.sync.server import ServerConfig
@@ -67,7 +67,7 @@ class SyncLane:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def run(self, request: object, progress: Any = None) -> Done | Failed:
+    def run(self, request: object, progress: Any = None) -> Done[object] | Failed:
         try:
             if isinstance(request, StartSync):
                 self.start(request.server, request.interval)

@@ -11,28 +11,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.models.records import Attendee
+from kiosk.station.wire import Request
 from kiosk.sync.loop import INTERVAL_S, SyncStatus
 from kiosk.sync.server import ServerConfig
 
 
 @dataclass(frozen=True, slots=True)
-class StartSync:
+class StartSync(Request[bool]):
     """Sync with `server` from now on (a running worker with another server is replaced;
     one with the same server goes on)."""
 
     server: ServerConfig
     interval: float = INTERVAL_S
+    lane = "sync"
+    timeout = 15.0
+    operation = "sync"
 
 
 @dataclass(frozen=True, slots=True)
-class StopSync:
-    pass
+class StopSync(Request[bool]):
+    lane = "sync"
+    timeout = 15.0
+    operation = "sync"
 
 
 @dataclass(frozen=True, slots=True)
-class SyncPoll:
+class SyncPoll(Request["SyncUpdate"]):
     after: int  # the sequence number of the last status the GUI has (0: none)
     wait: float = 1.0  # seconds to wait for a newer one
+    lane = "sync"
+    timeout = 15.0
+    operation = "sync"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +54,13 @@ class SyncUpdate:
 
 
 @dataclass(frozen=True, slots=True)
-class MergeAttendees:
-    """One person registered twice: `duplicate` is folded into `into` (a merge entry)."""
+class MergeAttendees(Request[Attendee]):
+    """One person registered twice: `duplicate` is folded into `into` (a merge entry);
+    replies with the record kept."""
 
     duplicate: str
     into: str
     operator: str
     now: datetime
+    lane = "jobs"
+    operation = "merge"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.station import protocol as p
+from kiosk.station.client import StationClient
 from kiosk.station.process import StationProcess
 from kiosk.storage.conflicts import ConflictKind
 from kiosk.sync.loop import Link
@@ -18,10 +19,16 @@ from tests.helpers.syncing import codes, desk, service, station, sync
 NOW = at("09:05").now()
 
 
-def _poll_until(host: StationProcess, ok: object, timeout: float = 15.0) -> p.SyncUpdate:
+def _client(path: Path) -> StationClient:
+    host = StationProcess(path)
+    host.start()
+    return StationClient(host)
+
+
+def _poll_until(host: StationClient, ok: object, timeout: float = 15.0) -> p.SyncUpdate:
     seq, deadline = 0, time.monotonic() + timeout
     while time.monotonic() < deadline:
-        u = host.call("sync", p.SyncPoll(seq, 1.0))
+        u = host.ask(p.SyncPoll(seq, 1.0))
         assert isinstance(u, p.SyncUpdate)
         seq = u.seq
         if callable(ok) and ok(u):
@@ -40,36 +47,35 @@ def test_the_sync_lane_syncs_the_database_and_reports_it(
         s.check_in(badges[0], "opening")
         s.check_in(badges[1], "opening")
     sync(b, server)
-    host = StationProcess(a)
-    host.start()
+    host = _client(a)
     try:
-        assert host.call("desk", p.OpenDatabase())
-        idle = host.call("sync", p.SyncPoll(0, 0.0))
+        assert host.ask(p.OpenDatabase())
+        idle = host.ask(p.SyncPoll(0, 0.0))
         assert isinstance(idle, p.SyncUpdate) and not idle.running and idle.status is None
-        assert host.call("sync", p.StartSync(server, 0.2)) is True
-        assert host.call("sync", p.StartSync(server, 0.2)) is True  # the same hub: goes on
+        assert host.ask(p.StartSync(server, 0.2)) is True
+        assert host.ask(p.StartSync(server, 0.2)) is True  # the same hub: goes on
         u = _poll_until(host, lambda u: u.status is not None and u.status.link is Link.ONLINE)
         assert u.running and "password" not in u.server and u.server.startswith("postgresql://")
         # B's entries arrived: a scan at A of B's attendee is a repeat, decided locally.
-        scan = p.CheckIn(badges[0], "opening", Method.HANDHELD, "door-a", "amy", NOW)
-        assert host.call("desk", scan).outcome is Outcome.ALREADY_CHECKED_IN  # type: ignore[attr-defined]
-        scan = p.CheckIn(badges[2], "opening", Method.HANDHELD, "door-a", "amy", NOW)
-        assert host.call("desk", scan).outcome is Outcome.ADMITTED  # type: ignore[attr-defined]
+        scan = p.CheckIn(badges[0], "opening", Method.HANDHELD, "amy", NOW)
+        assert host.ask(scan).outcome is Outcome.ALREADY_CHECKED_IN  # type: ignore[attr-defined]
+        scan = p.CheckIn(badges[2], "opening", Method.HANDHELD, "amy", NOW)
+        assert host.ask(scan).outcome is Outcome.ADMITTED  # type: ignore[attr-defined]
         _poll_until(host, lambda u: u.status is not None and u.status.waiting == 0
                     and u.status.pushed + u.status.pulled >= 0 and u.seq > 3)  # fmt: skip
-        whole = host.call("reader", p.Snapshot("opening", NOW))
-        own = host.call("reader", p.Snapshot("opening", NOW, scope="station"))
+        whole = host.ask(p.Snapshot("opening", NOW))
+        own = host.ask(p.Snapshot("opening", NOW, scope="station"))
         opening = {s.session_id: s for s in whole.stats}["opening"]  # type: ignore[attr-defined]
         mine = {s.session_id: s for s in own.stats}["opening"]  # type: ignore[attr-defined]
         assert (opening.admitted, mine.admitted) == (3, 1)
         assert mine.repeats == 1 and own.scope == "station"  # type: ignore[attr-defined]
         assert {r.station for r in own.recent} == {"door-a"}  # type: ignore[attr-defined]
         assert own.arrivals["opening"].total == 1  # type: ignore[attr-defined]
-        assert host.call("sync", p.StopSync()) is True
-        stopped = host.call("sync", p.SyncPoll(0, 0.0))
+        assert host.ask(p.StopSync()) is True
+        stopped = host.ask(p.SyncPoll(0, 0.0))
         assert isinstance(stopped, p.SyncUpdate) and not stopped.running
     finally:
-        host.stop()
+        host.close()
 
 
 def test_conflicts_travel_with_the_snapshot_and_a_merge_clears_one(
@@ -88,16 +94,15 @@ def test_conflicts_travel_with_the_snapshot_and_a_merge_clears_one(
     sync(a, server)
     sync(b, server)
     sync(a, server)
-    host = StationProcess(a)
-    host.start()
+    host = _client(a)
     try:
-        snap = host.call("reader", p.Snapshot("opening", NOW))
+        snap = host.ask(p.Snapshot("opening", NOW))
         kinds = sorted(c.kind for c in snap.conflicts)  # type: ignore[attr-defined]
         assert kinds == [ConflictKind.DUPLICATE_ENTRY, ConflictKind.POSSIBLE_DUPLICATE]
         dup = next(c for c in snap.conflicts if c.kind is ConflictKind.POSSIBLE_DUPLICATE)  # type: ignore[attr-defined]
-        kept = host.call("jobs", p.MergeAttendees(dup.attendee_id, dup.other, "org", NOW))
+        kept = host.ask(p.MergeAttendees(dup.attendee_id, dup.other, "org", NOW))
         assert kept.attendee_id == dup.other  # type: ignore[attr-defined]
-        again = host.call("reader", p.Snapshot("opening", NOW))
+        again = host.ask(p.Snapshot("opening", NOW))
         assert [c.kind for c in again.conflicts] == [ConflictKind.DUPLICATE_ENTRY]  # type: ignore[attr-defined]
     finally:
-        host.stop()
+        host.close()

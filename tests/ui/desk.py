@@ -11,6 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.models.outcomes import CheckinResult, Method
+from kiosk.station.client import Call
+from kiosk.station.desk import NotRecorded
 from kiosk.storage.store import Store
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -50,6 +52,25 @@ def scan(qtbot: Any, win: Any, code: str, method: Method = Method.HANDHELD) -> C
     result = got.args[0]
     assert isinstance(result, CheckinResult)
     return result
+
+
+def replied(qtbot: Any, shell: Any, kind: type, ok: bool = True, timeout: int = 15000) -> Any:
+    """Waits for the reply to a request of `kind` (`ok`: done; else refused): the
+    blocker's args[0] is its call (`.value`, `.error`)."""
+
+    def check(call: Call[Any]) -> bool:
+        return isinstance(call.request, kind) and (call.error is None) == ok
+
+    return qtbot.waitSignal(shell.db.replied, timeout=timeout, check_params_cb=check)
+
+
+def not_recorded(qtbot: Any, shell: Any, timeout: int = 20000) -> Any:
+    """Waits for a scan the database could not take: args[0].error is its NotRecorded."""
+    return qtbot.waitSignal(
+        shell.db.replied,
+        timeout=timeout,
+        check_params_cb=lambda call: isinstance(call.error, NotRecorded),
+    )
 
 
 T = TypeVar("T")

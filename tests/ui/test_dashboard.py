@@ -27,6 +27,7 @@ from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
 from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
+from ui.bridge.desk import DeskLink
 from ui.dashboard import DashboardSource, DashboardView
 from ui.dashboard.exports import EXPORTS, ExportDone, ExportSpec
 from ui.dashboard.style import OUTCOMES
@@ -99,14 +100,14 @@ def demo(tmp_path: Path) -> Iterator[DemoEvent]:
 @pytest.fixture
 def open_view(qtbot: QtBot, cjk_fonts: list[str]) -> Iterator[OpenView]:
     views: list[DashboardView] = []
-    hosts: list[StationProcess] = []
+    links: list[DeskLink] = []
 
     def make(path: Path, clock: ManualClock) -> DashboardView:
         # The dashboard reads through the station host, as in the app: no SQLite here.
-        host = StationProcess(path)
-        host.start()
-        hosts.append(host)
-        source = DashboardSource(host, clock, interval_ms=POLL_MS)
+        link = DeskLink(StationProcess(path), clock)
+        link.start()
+        links.append(link)
+        source = DashboardSource(link, clock, interval_ms=POLL_MS)
         view = DashboardView(source, clock)
         qtbot.addWidget(view)
         view.resize(1600, 1000)
@@ -118,8 +119,8 @@ def open_view(qtbot: QtBot, cjk_fonts: list[str]) -> Iterator[OpenView]:
     for v in views:
         v.shutdown()
         assert not v.source.running
-    for h in hosts:
-        h.stop()
+    for link in links:
+        link.stop()
 
 
 def wait_snapshot(qtbot: QtBot, view: DashboardView) -> None:
@@ -375,8 +376,10 @@ def test_polling_pauses_while_hidden_and_the_collector_stays_on_the_gui_thread(
     enabled_before = gc.isenabled()
     view = open_view(demo.path, demo.clock)
     wait_snapshot(qtbot, view)
-    # While the poller thread runs, automatic collection is off: the GUI thread collects.
-    assert view.source.running and view.source.gc_guard.active
+    # While the station client's lanes run, automatic collection is off: the GUI thread
+    # collects.
+    guard = view.source.db.bridge.gc_guard
+    assert view.source.running and guard.active
     assert not gc.isenabled()
 
     polls: list[datetime] = []
@@ -392,7 +395,8 @@ def test_polling_pauses_while_hidden_and_the_collector_stays_on_the_gui_thread(
     qtbot.waitUntil(lambda: view.cards["opening"].admitted_label.text() == "2", timeout=5000)
 
     view.shutdown()
-    assert not view.source.running and not view.source.gc_guard.active
+    view.source.db.stop()  # the lanes end
+    assert not view.source.running and not guard.active
     assert gc.isenabled() == enabled_before
 
 

@@ -37,8 +37,9 @@ def test_dashboard_numbers_match_the_database(qtbot: Any, make_shell: Any, demo_
 
 
 def test_one_collector_guard_for_the_whole_app(qtbot: Any, make_shell: Any, demo_db: Path) -> None:
-    """The dashboard's poller and the desk's workers share the shell's guard: a second
-    guard would turn the collector back on while the other's workers still run."""
+    """The dashboard's polls and the desk's requests run on the station client's lanes,
+    under the shell's guard: a second guard would turn the collector back on while the
+    other's workers still run. The dashboard has no thread of its own to guard."""
     import gc
 
     shell = make_shell(demo_db)
@@ -47,11 +48,11 @@ def test_one_collector_guard_for_the_whole_app(qtbot: Any, make_shell: Any, demo
     win.set_mode("dashboard")
     assert win.dashboard is not None
     source = win.dashboard.source
-    assert source.gc_guard is shell.gc_guard
+    assert source.db.bridge.gc_guard is shell.gc_guard
     qtbot.waitUntil(lambda: source.running, timeout=10000)
     users = shell.gc_guard._users
     assert users >= 1 and not gc.isenabled()
     win.set_mode("staff")
-    win.dashboard.shutdown()  # the poller stops; the app's other workers keep the guard
-    assert shell.gc_guard._users == users - 1
-    assert not gc.isenabled() or shell.gc_guard._users == 0
+    win.dashboard.shutdown()  # the polls stop; the lanes (and the guard) go on
+    assert shell.gc_guard._users == users
+    assert not gc.isenabled()

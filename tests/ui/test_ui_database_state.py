@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from kiosk.models.outcomes import Method, Outcome
+from kiosk.station.protocol import WalkIn
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, log_of, press, read, ready, scan
+from tests.ui.desk import CTRL, log_of, not_recorded, press, read, ready, replied, scan
 
 
 def files(db: Path) -> list[str]:
@@ -54,9 +55,9 @@ def test_scan_while_the_files_become_immutable(
     immutable(True)
     ui_clock.advance(7)
     scanned_at = ui_clock.now()
-    with qtbot.waitSignal(shell.db.not_recorded, timeout=20000) as lost:
+    with not_recorded(qtbot, shell) as lost:
         win.submit_code(b_code, Method.HANDHELD)
-    assert lost.args[0].kept and lost.args[0].at == scanned_at
+    assert lost.args[0].error.kept and lost.args[0].error.at == scanned_at
     panel, staff = win.staff.panel, win.staff
     assert panel.title.text() == "Not recorded, use the paper list"
     assert panel.title_zh.text() == "未记录，请使用纸质名单"
@@ -100,7 +101,7 @@ def test_walk_in_dialog_stays_open_when_the_database_refuses(
     store_names = {a.name for a in _attendees_after_unlock(demo_db, immutable)}
     assert "Grace Lin" not in store_names
     qtbot.waitUntil(dlg.ok.isEnabled, timeout=30000)  # back: it may be sent again
-    with qtbot.waitSignal(shell.db.walked_in, timeout=15000):
+    with replied(qtbot, shell, WalkIn):
         QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.staff.actions.walk_in_dialog is None, timeout=5000)
 

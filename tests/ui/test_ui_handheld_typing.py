@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind
+from kiosk.station.protocol import WalkIn
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, focus, log_of, press, ready
+from tests.ui.desk import CTRL, focus, log_of, press, ready, replied
 
 FORM = {
     "name": "Grace Lin",
@@ -62,10 +63,10 @@ def test_every_walk_in_field_keeps_every_key(
         ui_clock.advance(0.2)  # a pause: anything held back is given back by now
         qtbot.waitUntil(lambda w=widget, t=text: w.text() == t, timeout=2000)
     before = len(log_of(demo_db))
-    with qtbot.waitSignal(shell.db.walked_in, timeout=15000) as done:
+    with replied(qtbot, shell, WalkIn) as done:
         dlg.notes.setFocus()
         enter(ui_clock, gap)
-    saved = done.args[0].attendee
+    saved = done.args[0].value.attendee
     assert (saved.name, saved.organization, saved.title, saved.email, saved.phone, saved.notes) == (
         FORM["name"], FORM["org"], FORM["title_edit"], FORM["email"], FORM["phone"], FORM["notes"],
     )  # fmt: skip

@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method, Outcome
-from kiosk.station.process import StationFailed, StationProcess
+from kiosk.station.errors import StationFailed
+from kiosk.station.process import StationProcess
 from kiosk.station.protocol import RematchMeeting, Snapshot
 from kiosk.station.snapshot import DashboardSnapshot
 from kiosk.storage.store import Store
@@ -28,6 +29,7 @@ from tests.test_badges import pdf_text
 from tests.ui.desk import ready, scan
 from tests.ui.test_ui_zh_walk import Walk, data_words
 from ui.app.i18n import Translations
+from ui.bridge.desk import DeskLink
 from ui.dashboard import DashboardSource, DashboardView
 from ui.desk.printing import available_printers
 
@@ -76,7 +78,7 @@ def test_desk_and_kiosk_show_the_next_meeting(
     assert box.slip_btn.isVisible() and box.slip_btn.text() == (
         "Print schedule slip · 打印洽谈日程 (Ctrl+Shift+P)"
     )
-    with qtbot.waitSignal(win.ctx.db.printed, timeout=20000) as printed:
+    with qtbot.waitSignal(win.ctx.printing.printed, timeout=20000) as printed:
         QTest.keyClick(win, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
     aid, message = printed.args
@@ -123,16 +125,16 @@ def test_desk_and_kiosk_show_the_next_meeting(
 
 @pytest.fixture
 def dash(qtbot: QtBot, demo_db: Path, mm_clock: ManualClock) -> Iterator[DashboardView]:
-    host = StationProcess(demo_db)
-    host.start()
-    source = DashboardSource(host, mm_clock, interval_ms=50)
+    link = DeskLink(StationProcess(demo_db), mm_clock)  # the desk session writes the marks
+    link.start()
+    source = DashboardSource(link, mm_clock, interval_ms=50)
     view = DashboardView(source, mm_clock)
     qtbot.addWidget(view)
     view.resize(1366, 768)
     view.show()
     yield view
     view.shutdown()
-    host.stop()
+    link.stop()
 
 
 def test_dashboard_panel_lists_due_meetings_first_and_marking_updates_counts(
@@ -181,8 +183,8 @@ def test_dashboard_panel_lists_due_meetings_first_and_marking_updates_counts(
     assert "MM-01" not in [s.meeting_id for s in panel.due()]
     assert "marked held" in panel.message.text()
     # What the station child recorded (asked through it: no connection in this process).
-    host = dash.source.host
-    marks = host.call("reader", Snapshot("", mm_clock.now()))
+    client = dash.source.db.client
+    marks = client.ask(Snapshot("", mm_clock.now()))
     assert isinstance(marks, DashboardSnapshot) and marks.board is not None
     assert marks.board.counts.held == 1
 
@@ -198,7 +200,7 @@ def test_dashboard_panel_lists_due_meetings_first_and_marking_updates_counts(
     QTest.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Re-matched MM-03" in panel.message.text(), timeout=10_000)
     with pytest.raises(StationFailed, match="already re-matched \\(to MM-03-R1\\)"):
-        host.call("desk", RematchMeeting("MM-03", "dashboard", mm_clock.now()))
+        client.ask(RematchMeeting("MM-03", "dashboard", mm_clock.now()))
     qtbot.waitUntil(lambda: "MM-03" not in [s.meeting_id for s in panel.due()], timeout=10_000)
 
     # In Chinese the panel follows the switch.

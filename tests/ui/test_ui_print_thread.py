@@ -40,9 +40,9 @@ def test_a_slow_printer_does_not_delay_the_next_scan(
     win = ready(qtbot, shell)
     (first, _), (_second, code) = badge_codes(demo_db, 2)
     printed: list[tuple[str, str]] = []
-    shell.db.printed.connect(lambda aid, msg: printed.append((aid, msg)))
+    shell.printing.printed.connect(lambda aid, msg: printed.append((aid, msg)))
 
-    shell.db.print_badge(first, win.ctx.station, "amy", "walk-in")
+    shell.printing.print_badge(first, "amy", "walk-in")
     qtbot.waitUntil(lambda: bool(threads), timeout=10000)  # the printer is busy now
     t = time.monotonic()
     with qtbot.waitSignal(win.result_shown, timeout=10000) as shown:

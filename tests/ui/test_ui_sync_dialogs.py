@@ -12,7 +12,6 @@ from PySide6.QtTest import QTest
 
 from kiosk.models.records import AttendeeInput
 from kiosk.station import protocol as p
-from kiosk.station.process import StationProcess
 from kiosk.storage.conflicts import ConflictKind
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
@@ -70,12 +69,12 @@ def test_the_conflicts_view_lists_and_merges_in_chinese(
     for path in (a, b, a):
         sync(path, server)
     shell = make_shell(a, lang="zh")
-    host: StationProcess = shell.host
+    client = shell.db.client
     qtbot.waitUntil(lambda: shell.window.ctx.event is not None, timeout=10000)
-    snap = host.call("reader", p.Snapshot("opening", NOW))
+    snap = client.ask(p.Snapshot("opening", NOW))
     (conflict,) = snap.conflicts  # type: ignore[attr-defined]
     assert conflict.kind is ConflictKind.POSSIBLE_DUPLICATE
-    dialog = ConflictsDialog(host, shell.window.ctx.clock, "org", shell.window)
+    dialog = ConflictsDialog(shell.db, shell.window.ctx.clock, "org", shell.window)
     qtbot.addWidget(dialog)
     dialog.set_conflicts(snap.conflicts, sessions_of(snap), snap.event.tz)  # type: ignore[attr-defined]
     dialog.show()
@@ -84,10 +83,10 @@ def test_the_conflicts_view_lists_and_merges_in_chinese(
     assert not dialog.merge.isEnabled()
     dialog.table.selectRow(0)
     assert dialog.merge.isEnabled() and dialog.merge.text() == "合并…"
-    with qtbot.waitSignal(dialog.merger.done, timeout=10000):
+    with qtbot.waitSignal(dialog.merged, timeout=10000):
         dialog.merge_now(conflict.attendee_id, conflict.other)
     qtbot.waitUntil(lambda: dialog.note.text() == "已合并。", timeout=5000)
-    after = host.call("reader", p.Snapshot("opening", NOW))
+    after = client.ask(p.Snapshot("opening", NOW))
     assert after.conflicts == ()  # type: ignore[attr-defined]
     dialog.set_conflicts((), sessions_of(after), after.event.tz)  # type: ignore[attr-defined]
     assert dialog.empty.isVisible() and dialog.empty.text() == "没有冲突：各站点一致。"

@@ -9,8 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from kiosk.station.protocol import Undo
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, attendee, log_of, press, ready, scan
+from tests.ui.desk import CTRL, attendee, log_of, press, ready, replied, scan
 
 
 def test_selection_stays_on_the_entry_while_scans_arrive(
@@ -49,7 +50,7 @@ def test_selection_stays_on_the_entry_while_scans_arrive(
     question = dlg.question.text()
     assert a.name in question and a.name_zh in question
     assert "Opening Plenary" in question and "开幕" in question and "09:05" in question
-    with qtbot.waitSignal(shell.db.undone, timeout=10000):
+    with replied(qtbot, shell, Undo):
         QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     assert {e.attendee_id for e in log_of(demo_db) if e.annulled} == {a_id}
 

@@ -36,3 +36,23 @@ def test_short_pauses_are_not_stalls(qtbot: Any) -> None:
     finally:
         dog.stop()
     assert dog.stalls == []
+
+
+def test_a_stall_names_where_the_gui_thread_was(
+    qtbot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Read by faulthandler while it lasts (no frame object of the GUI thread is held)."""
+    dog = Watchdog(threshold_ms=100)
+    caplog.set_level(logging.WARNING, logger="forum_checkin.watchdog")
+
+    def stalled_here() -> None:
+        time.sleep(0.3)
+
+    dog.start()
+    try:
+        QTimer.singleShot(0, dog, stalled_here)
+        qtbot.waitUntil(lambda: bool(dog.stalls), timeout=3000)
+    finally:
+        dog.stop()
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("in stalled_here" in m and "test_ui_watchdog.py" in m for m in messages), messages

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
@@ -94,3 +95,35 @@ def test_after_the_kiosk_the_window_is_placed_on_the_screen(
     hint = win.minimumSizeHint()
     assert hint.height() <= win.height() <= avail.height()
     assert hint.width() <= win.width() <= max(hint.width(), avail.width())
+
+
+def test_every_screen_of_the_registry_is_a_button_a_key_and_a_mode(
+    qtbot: Any, make_shell: Any, demo_db: Path
+) -> None:
+    from PySide6.QtTest import QTest
+
+    from ui.app.appcli import app_group
+    from ui.app.screens import SCREENS, named
+
+    mode = next(p for p in app_group().params if p.name == "mode")
+    assert list(mode.type.choices) == [s.name for s in SCREENS]  # type: ignore[attr-defined]
+    shell = make_shell(demo_db, fullscreen_kiosk=False)
+    win = shell.window
+    qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=15000)
+    for s in reversed(SCREENS):  # the shown one (the first) last
+        if s.locks:
+            continue  # the kiosk: tested with its PIN in test_ui_kiosk
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+        QTest.keyClick(win, getattr(Qt.Key, f"Key_{s.key}"))
+        assert win.mode == s.name and win.stack.currentWidget() is win.pages[s.name]
+        assert (
+            win.mode_buttons[s.name].isChecked() and win.mode_buttons[s.name].text() == s.label[0]
+        )
+    shell.translations.switch("zh")
+    qtbot.waitUntil(
+        lambda: win.mode_buttons["staff"].text() == named("staff").label[1], timeout=3000
+    )
+    shell.translations.switch("en")
+    with pytest.raises(ValueError):
+        win.set_mode("no-such-screen")

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.models.outcomes import Method
+from kiosk.station.protocol import Undo, WalkIn
 from kiosk.storage.store import Store
 from tests.ui.conftest import badge_codes
-from tests.ui.desk import CTRL, back_to, press, ready, scan
+from tests.ui.desk import CTRL, back_to, press, ready, replied, scan
 from tools.screenshots.run import forge
 from ui.app.text import PAIRED
 
@@ -169,7 +170,7 @@ def test_everything_in_chinese(
     dlg = win.staff.actions.undo_dialog
     qtbot.waitUntil(lambda: dlg is not None and dlg.isVisible(), timeout=3000)
     look("undo dialog", dlg)
-    with qtbot.waitSignal(shell.db.undone, timeout=10000):
+    with replied(qtbot, shell, Undo):
         QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     # A line edit's own context menu: Qt's base translations are loaded.
     menu = win.staff.search.createStandardContextMenu()
@@ -185,7 +186,7 @@ def test_everything_in_chinese(
     green = next(b for sid, b in wdlg.session_boxes if sid == "green-finance")
     assert QKeySequence.mnemonic(green.text()).isEmpty() and "&&" in green.text()
     QTest.keyClicks(wdlg.name, "Grace Lin")
-    with qtbot.waitSignal(shell.db.walked_in, timeout=15000):
+    with replied(qtbot, shell, WalkIn):
         QTest.mouseClick(wdlg.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: shell.ctx.db is not None and win.staff.actions.last_print is not None, timeout=15000

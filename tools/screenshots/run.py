@@ -27,6 +27,7 @@ def seed_activity(db: Path, n: int = 190, seed: int = 11) -> tuple[list[str], li
     some checked in at desk-2 (a repeat of theirs is news at this desk)."""
     from kiosk.checkin.service import CheckinService
     from kiosk.models.clock import ManualClock
+    from kiosk.models.records import Category
     from kiosk.storage.store import Store
 
     store = Store.open(db)
@@ -37,7 +38,7 @@ def seed_activity(db: Path, n: int = 190, seed: int = 11) -> tuple[list[str], li
         people = list(store.attendees())
         rng = random.Random(seed)
         rng.shuffle(people)
-        arriving = [a for a in people if a.category not in ("vip",)][:n]
+        arriving = [a for a in people if a.category != Category.VIP][:n]
         step = (75 * 60) / max(1, len(arriving))
         for i, a in enumerate(arriving):
             clock.set(
@@ -109,17 +110,20 @@ def _pick(db: Path, waiting: list[str], earlier: list[str]) -> dict[str, Any]:
     American without a Chinese name, and someone checked in earlier at another desk."""
     from kiosk.checkin.service import CheckinService
     from kiosk.models.clock import ManualClock
+    from kiosk.models.records import Category
     from kiosk.storage.store import Store
 
     store = Store.open(db)
     try:
         svc = CheckinService(store, ManualClock())
         people = [store.attendee(a) for a in waiting]
-        plain = [a for a in people if a and a.category == "delegate" and a.name and a.name_zh]
-        vips = [a for a in people if a and a.category == "vip"]
+        plain = [
+            a for a in people if a and a.category == Category.DELEGATE and a.name and a.name_zh
+        ]
+        vips = [a for a in people if a and a.category == Category.VIP]
         chinese = [a for a in plain[5:] if "·" not in a.name_zh and a.name_zh and a.organization_zh]
         american = [
-            a for a in people if a and a.name and not a.name_zh and a.category == "delegate"
+            a for a in people if a and a.name and not a.name_zh and a.category == Category.DELEGATE
         ]
         code = svc.badge_code
         return {

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.models.clock import FixedClock, parse_instant
 from kiosk.models.outcomes import Method
+from kiosk.station.desk import NotRecorded
 
 
 class Scenes:
@@ -162,10 +163,16 @@ class Scenes:
             return
         os.kill(pid, signal.SIGKILL)
         got: list[Any] = []
-        self.shell.db.not_recorded.connect(got.append)
+
+        def heard(call: Any) -> None:
+            if isinstance(call.error, NotRecorded):
+                got.append(call)
+
+        self.shell.db.replied.connect(heard)
         self.win.staff.panel.clear()
         self.win.submit_code(code, Method.HANDHELD)
         self.until(lambda: bool(got))
+        self.shell.db.replied.disconnect(heard)
         self.pump(150)
         self.shot("staff-not-recorded")
         self.until(lambda: self.shell.db.state.writable, 30000)  # back: the scan recorded

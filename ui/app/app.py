@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ui.app.appcli import AppArgs
+    from ui.app.args import AppArgs
 
 T0 = time.monotonic()
 log = logging.getLogger("forum_checkin")

@@ -9,7 +9,6 @@ The options the app shares with the commands (--db, --session, --station, --oper
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -17,6 +16,8 @@ import click
 from kiosk.cli import load_commands
 from kiosk.cli.common import now_option, station_option
 from kiosk.scan.decoders import DECODER_NAMES
+from ui.app.args import AppArgs
+from ui.app.screens import DEFAULT, SCREENS
 
 APP_HELP = """Forum Check-in: QR badge check-in for bilingual business forums.
 
@@ -30,27 +31,6 @@ $FORUM_CHECKIN_HOME moves).
 """
 
 
-@dataclass(frozen=True, slots=True)
-class AppArgs:
-    mode: str = "staff"
-    db: Path | None = None
-    camera: str = "auto"
-    session: str = ""
-    station: str = ""
-    operator: str = ""
-    now: str | None = None
-    lang: str | None = None
-    decoder: str = "zxing"
-    no_sound: bool = False
-    print_on_checkin: bool = False
-    set_pin: str | None = None
-    windowed: bool = False
-    exit_after: float = 0.0
-    quit_when_source_ends: bool = False
-    no_echo: bool = False
-    server: str | None = None
-
-
 def app_group() -> click.Group:
     commands = load_commands()
 
@@ -60,8 +40,9 @@ def app_group() -> click.Group:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     @click.version_option(package_name="forum-checkin", prog_name="forum-checkin")
-    @click.option("--mode", type=click.Choice(["staff", "kiosk", "dashboard"]), default="staff",
-                  show_default=True, help="Which screen the app opens.")  # fmt: skip
+    @click.option("--mode", type=click.Choice([s.name for s in SCREENS]), default=DEFAULT,
+                  show_default=True, help="Which screen the app opens: "
+                  + ", ".join(f"{s.name} ({s.label[0]}, {s.key})" for s in SCREENS) + ".")  # fmt: skip
     @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="The event database (default: the demo in the user data folder).")  # fmt: skip
     @click.option("--camera", default="auto", show_default=True, metavar="SOURCE",

@@ -1,4 +1,4 @@
-"""What the views share, built once by ui.app.app (no globals): the object graph's hub."""
+"""What the views share, built once by ui.app.shell (no globals): the object graph's hub."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
 from ui.app.settings import Settings
 from ui.app.sounds import SoundPlayer
-from ui.bridge.dbclient import DbClient
+from ui.bridge.desk import DeskLink
 from ui.capture.camera import CameraWorker
+from ui.desk.print_desk import PrintDesk
 
 
 @dataclass
 class Context:
-    db: DbClient
+    db: DeskLink  # every request to the station host goes through it
     clock: Clock
     settings: Settings
     sounds: SoundPlayer
+    printing: PrintDesk | None = None
     camera: CameraWorker | None = None
     station: str = ""  # this station's name, as the database keeps it
     operator: str = ""
@@ -28,9 +30,3 @@ class Context:
     print_on_first_checkin: bool = False
     print_slip_with_badge: bool = True  # the schedule slip with a badge, if they have meetings
     echo: Callable[[CheckinResult], None] | None = None  # a line per check-in (`make run`)
-
-    def session_title(self, session_id: str) -> str:
-        if self.event is None:
-            return session_id
-        s = self.event.session(session_id)
-        return f"{s.title} · {s.title_zh}" if s.title_zh else s.title

@@ -1,9 +1,10 @@
-"""The application window: a header, the three modes, a status bar; kiosk lock-down."""
+"""The application window: a header, the screens (ui.app.screens), a status bar; kiosk
+lock-down. Every check-in's reply comes back here and goes to the screen that asked for
+it (by the request's origin), whichever is shown now."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -21,18 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.models.outcomes import CheckinResult, Method
-from kiosk.station.protocol import Opened
+from kiosk.station.client import Call
+from kiosk.station.desk import DbState, DbStatus, NotRecorded
+from kiosk.station.protocol import CheckIn, ManualCheckIn, Opened, PinAttempt, WalkIn
+from kiosk.station.wire import Origin, Source
 from ui.app.context import Context
 from ui.app.i18n import Translations
 from ui.app.missing_db import MissingDatabasePage
-from ui.bridge.dbworker import DbState, NotRecorded
+from ui.app.screens import DEFAULT, SCREENS, named
+from ui.dashboard.page import DashboardPage
 from ui.desk.view import StaffView
 from ui.kiosk.guard import KioskGuard
 from ui.kiosk.pin import PinDialog, PinGuard
 from ui.kiosk.view import KioskView
 
 log = logging.getLogger(__name__)
-MODES = ("staff", "kiosk", "dashboard")
 PREFERRED = (1440, 900)
 FRAME_GUESS = (2, 32)  # a title bar and borders, before the window manager reports them
 
@@ -41,43 +45,38 @@ class MainWindow(QWidget):
     """A plain top-level QWidget (QMainWindow warns on the offscreen platform)."""
 
     mode_changed = Signal(str)
-    result_shown = Signal(object)  # CheckinResult, after the active view showed it
+    result_shown = Signal(object)  # CheckinResult, after the screen that asked showed it
 
     def __init__(
         self,
         ctx: Context,
         translations: Translations | None = None,
-        dashboard_factory: Callable[[], QWidget] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.translations = translations
-        self._dashboard_factory = dashboard_factory
-        self.mode = "staff"
+        self.mode = DEFAULT
         self.locked = False  # kiosk lock-down: closing needs the PIN
         self.pin_dialog: PinDialog | None = None
         self.pin_guard = PinGuard(ctx.settings.check_pin, ctx.clock)
         self._early: list[tuple[str, Method, float | None]] = []
-        self.db_status = DbState("opening")
+        self.db_status = DbState()
         self.setWindowTitle("Forum Check-in · 论坛签到")
+        db = ctx.db
+        db.opened.connect(self._opened)  # first: the screens hear of it with the event known
+        db.state_changed.connect(self._db_changed)
+        db.replied.connect(self._replied)
 
         self.header = self._build_header()
         self.stack = QStackedWidget()
-        self.staff = StaffView(ctx)
-        self.kiosk = KioskView(ctx)
+        self.pages: dict[str, QWidget] = {s.name: s.factory(ctx) for s in SCREENS}
+        staff, kiosk, dash = self.pages["staff"], self.pages["kiosk"], self.pages["dashboard"]
+        assert isinstance(staff, StaffView) and isinstance(kiosk, KioskView)
+        assert isinstance(dash, DashboardPage)
+        self.staff, self.kiosk, self.dash_holder = staff, kiosk, dash
         self.missing = MissingDatabasePage()
-        self.dashboard: QWidget | None = None
-        self.dash_holder = QWidget()
-        self.dash_layout = QVBoxLayout(self.dash_holder)
-        self.dash_layout.setContentsMargins(0, 0, 0, 0)
-        self.dash_reason = QLabel()
-        self.dash_reason.setObjectName("DashReason")
-        self.dash_reason.setWordWrap(True)
-        self.dash_reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dash_reason.setStyleSheet("font-size: 16pt; color: #52606D; padding: 40px;")
-        self.dash_layout.addWidget(self.dash_reason)
-        for w in (self.staff, self.kiosk, self.dash_holder, self.missing):
+        for w in (*self.pages.values(), self.missing):
             self.stack.addWidget(w)
         self.setObjectName("Backdrop")
         self.status = QStatusBar()
@@ -93,43 +92,48 @@ class MainWindow(QWidget):
         self.status.addPermanentWidget(self.cam_state)
         self.status.addPermanentWidget(self.db_state)
         self.staff.message.connect(lambda text, ms: self.status.showMessage(text, ms))
+        self.staff.session.currentIndexChanged.connect(
+            lambda _i: self.kiosk.set_session(self.ctx.session_id)
+        )
         self.guard = KioskGuard(self)
 
-        db = ctx.db
-        db.opened.connect(self._opened)
-        db.state_changed.connect(self._db_changed)
-        db.checked_in.connect(self._result)
-        db.walked_in.connect(lambda done: done.result is not None and self._result(done.result))
-        db.not_recorded.connect(self._not_recorded)
         db.notice.connect(lambda text: self.status.showMessage(text, 20000))
+        if ctx.printing is not None:
+            ctx.printing.notice.connect(lambda text: self.status.showMessage(text, 20000))
         self.missing.create.connect(db.create_database)
         self.missing.open_other.connect(db.open_other)
         self.missing.quit.connect(self.close)
         if ctx.camera is not None:
             cam = ctx.camera
             cam.frame_ready.connect(self._frame)
-            cam.detected.connect(self.staff.preview.set_detections)
             cam.code_read.connect(lambda code, t: self.submit_code(code, Method.CAMERA, t))
-            cam.status_changed.connect(self._camera_status)
+            cam.status_changed.connect(lambda _s, _m: self._show_fps())
             cam.notice.connect(
                 lambda m: self.status.showMessage(self.tr("Camera: %1").replace("%1", m), 10000)
             )
-        else:
-            self._camera_status("stopped", "")
         self.unlock_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), self)
         self.unlock_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.unlock_shortcut.activated.connect(self.ask_pin)
-        for key, mode in (("F1", "staff"), ("F2", "kiosk"), ("F3", "dashboard")):
-            sc = QShortcut(QKeySequence(key), self)
-            sc.activated.connect(lambda m=mode: self.set_mode(m))
+        for s in SCREENS:
+            sc = QShortcut(QKeySequence(s.key), self)
+            sc.activated.connect(lambda name=s.name: self.set_mode(name))
         self._fps_timer = QTimer(self)
         self._fps_timer.setInterval(1000)
         self._fps_timer.timeout.connect(self._show_fps)
         self._fps_timer.start()
         self.kiosk_fullscreen = True
         self._first_show = True
-        self.mode_buttons["staff"].setChecked(True)
+        self.mode_buttons[self.mode].setChecked(True)
         self.retranslate()
+
+    @property
+    def dashboard(self) -> QWidget | None:
+        """The dashboard, once it was shown with the database open."""
+        return self.dash_holder.dashboard
+
+    @property
+    def dash_reason(self) -> QLabel:
+        return self.dash_holder.reason
 
     # -- header ---------------------------------------------------------------------------
     def _build_header(self) -> QFrame:
@@ -149,13 +153,13 @@ class MainWindow(QWidget):
         lay.addLayout(names, 1)
         self.mode_group = QButtonGroup(self)
         self.mode_buttons: dict[str, QPushButton] = {}
-        for i, m in enumerate(MODES):
+        for i, s in enumerate(SCREENS):
             b = QPushButton()
             b.setCheckable(True)
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             self.mode_group.addButton(b, i)
-            self.mode_buttons[m] = b
-            b.clicked.connect(lambda _=False, mode=m: self.set_mode(mode))
+            self.mode_buttons[s.name] = b
+            b.clicked.connect(lambda _=False, name=s.name: self.set_mode(name))
             lay.addWidget(b)
         lay.addSpacing(16)
         self.lang_btn = QPushButton()
@@ -182,25 +186,22 @@ class MainWindow(QWidget):
         self.event_name_zh.setText(event.name_zh)
         self.staff.set_event(event, self.ctx.session_id)
         self.kiosk.set_event(event, self.ctx.session_id)
-        self.staff.session.currentIndexChanged.connect(
-            lambda _i: self.kiosk.set_session(self.ctx.session_id)
-        )
         if self.stack.currentWidget() is self.missing:
-            self.set_mode(self.mode if self.mode != "kiosk" else "staff")
-        if self.mode == "dashboard":
-            self._ensure_dashboard()
+            self.set_mode(self.mode)
         early, self._early = self._early, []
         for code, method, captured in early:
             self.submit_code(code, method, captured)
 
     def _db_changed(self, state: DbState) -> None:
         self.db_status = state
-        self.kiosk.set_database_ok(state.writable or state.status == "opening")
-        if state.status == "missing":
+        if state.status is DbStatus.MISSING:
             self.missing.set_path(self.ctx.db.db_path, state.reason)
             if not self.locked:
                 self.stack.setCurrentWidget(self.missing)
-        elif state.status in ("down", "read_only") and self.stack.currentWidget() is self.missing:
+        elif (
+            state.status in (DbStatus.DOWN, DbStatus.READ_ONLY)
+            and self.stack.currentWidget() is self.missing
+        ):
             self.missing.show_error(self.staff.db_problem_text(state))
         self._show_db_state()
 
@@ -208,68 +209,70 @@ class MainWindow(QWidget):
         state = self.db_status
         name = self.ctx.db.db_path.name
         texts = {
-            "opening": self.tr("Opening %1…"),
-            "ok": "%1",
-            "read_only": self.tr("%1: cannot be written"),
-            "down": self.tr("%1: unavailable"),
-            "missing": self.tr("%1: no such database"),
+            DbStatus.OPENING: self.tr("Opening %1…"),
+            DbStatus.OK: "%1",
+            DbStatus.READ_ONLY: self.tr("%1: cannot be written"),
+            DbStatus.DOWN: self.tr("%1: unavailable"),
+            DbStatus.MISSING: self.tr("%1: no such database"),
         }
         self.db_state.setText("  " + texts.get(state.status, "%1").replace("%1", name) + "  ")
         self.db_state.setToolTip(
-            "" if state.status in ("ok", "opening") else self.staff.db_problem_text(state)
+            ""
+            if state.status in (DbStatus.OK, DbStatus.OPENING)
+            else self.staff.db_problem_text(state)
         )
-        if self.dashboard is None:
-            self.dash_reason.setText(
-                self.tr("The dashboard cannot show the event: %1").replace(
-                    "%1", self.staff.db_problem_text(state)
-                )
-                if state.status not in ("ok", "opening")
-                else self.tr("Opening the event database…")
-            )
 
     def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
-        if self.ctx.event is None and self.db_status.status == "opening":
+        """A code read by the camera or a scanner: to the shown screen, if it takes codes."""
+        if self.ctx.event is None and self.db_status.status is DbStatus.OPENING:
             self._early.append((code, method, captured))  # kept for when it is open
             del self._early[:-20]
             return
-        if self.mode == "kiosk":
-            self.kiosk.submit_code(code, method, captured)
-        elif self.mode == "staff":
-            self.staff.submit_code(code, method, captured)
+        if named(self.mode).takes_codes:
+            self.pages[self.mode].submit_code(code, method, captured)  # type: ignore[attr-defined]
 
-    def _result(self, result: CheckinResult) -> None:
-        if self.mode == "kiosk" and result.station == self.ctx.station:
+    def _replied(self, call: Call[object]) -> None:
+        """A check-in's reply goes to the screen that asked for it (its origin)."""
+        request = call.request
+        if not isinstance(request, (CheckIn, ManualCheckIn, WalkIn)):
+            return
+        error = call.error
+        if error is None:
+            value = call.value
+            result = value.result if isinstance(request, WalkIn) else value  # type: ignore[attr-defined]
+            if isinstance(result, CheckinResult):
+                self._result(result, call.origin)
+        elif isinstance(error, NotRecorded):
+            if call.origin.source is Source.KIOSK:
+                self.kiosk.show_not_recorded()
+            else:
+                self.staff.not_recorded(error)
+
+    def _result(self, result: CheckinResult, origin: Origin) -> None:
+        if origin.source is Source.KIOSK:
             self.kiosk.show_result(result)
         else:
-            self.staff.show_result(result)
+            self.staff.show_result(result, origin)
         if self.ctx.echo is not None:
             self.ctx.echo(result)
         self.result_shown.emit(result)
 
-    def _not_recorded(self, info: NotRecorded) -> None:
-        if self.mode == "kiosk":
-            self.kiosk.show_not_recorded()
-        else:
-            self.staff.not_recorded(info)
-
     # -- camera ---------------------------------------------------------------------------
+    def _camera_page(self) -> QWidget:
+        """Where the camera's frames go: the shown screen if it takes codes, else the desk."""
+        return self.pages[self.mode] if named(self.mode).takes_codes else self.staff
+
     def _frame(self, image: object) -> None:
-        target = self.kiosk.preview if self.mode == "kiosk" else self.staff.preview
-        target.set_frame(image)  # type: ignore[arg-type]
+        self._camera_page().preview.set_frame(image)  # type: ignore[attr-defined]
         if self.ctx.camera is not None:
             self.ctx.camera.frame_shown()
-
-    def _camera_status(self, state: str, message: str) -> None:
-        self.staff.set_camera_status(state, message)
-        self.kiosk.set_camera_status(state, message)
-        self._show_fps()
 
     def _show_fps(self) -> None:
         cam = self.ctx.camera
         if cam is None:
             self.cam_state.setText("  " + self.tr("no camera") + "  ")
             return
-        preview = self.kiosk.preview if self.mode == "kiosk" else self.staff.preview
+        preview = self._camera_page().preview  # type: ignore[attr-defined]
         states = {
             "starting": self.tr("starting"), "running": self.tr("running"),
             "failed": self.tr("unavailable"), "ended": self.tr("ended"),
@@ -283,19 +286,20 @@ class MainWindow(QWidget):
             + "  "
         )
 
-    # -- modes ----------------------------------------------------------------------------
+    # -- screens --------------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
-        if mode not in MODES:
-            raise ValueError(mode)
-        if self.locked and mode != "kiosk":
-            self.mode_buttons["kiosk"].setChecked(True)
+        """Show the screen named `mode` (ValueError for no such screen)."""
+        shown = named(mode)
+        if self.locked and not shown.locks:
+            self.mode_buttons[self.mode].setChecked(True)
             self.ask_pin()
             return
         self.mode = mode
         self.mode_buttons[mode].setChecked(True)
-        if mode == "kiosk":
-            self.stack.setCurrentWidget(self.kiosk)
-            self.kiosk.show_attract()
+        page = self.pages[mode]
+        if shown.locks:
+            self.stack.setCurrentWidget(page)
+            page.shown()  # type: ignore[attr-defined]
             self.header.hide()
             self.status.hide()
             self.locked = True
@@ -313,24 +317,13 @@ class MainWindow(QWidget):
             self.header.show()
             self.status.show()
             for w in (self.event_name, self.event_name_zh):
-                w.setVisible(mode != "dashboard")  # the dashboard shows the event itself
-            if self.db_status.status == "missing":
+                w.setVisible(shown.shows_event)
+            if self.db_status.status is DbStatus.MISSING:
                 self.stack.setCurrentWidget(self.missing)
-            elif mode == "staff":
-                self.stack.setCurrentWidget(self.staff)
-                self.staff.focus_search()
             else:
-                self._ensure_dashboard()
-                self.stack.setCurrentWidget(self.dash_holder)
+                self.stack.setCurrentWidget(page)
+                page.shown()  # type: ignore[attr-defined]
         self.mode_changed.emit(mode)
-
-    def _ensure_dashboard(self) -> None:
-        if self.dashboard is not None or self.ctx.event is None or self._dashboard_factory is None:
-            return
-        self.dashboard = self._dashboard_factory()
-        self.dash_reason.hide()
-        self.dash_layout.addWidget(self.dashboard)
-        self.dashboard.show()
 
     def place_on_screen(self) -> None:
         """The window, its frame included, inside the screen's available area (a 1366×768
@@ -376,12 +369,13 @@ class MainWindow(QWidget):
         log.info(
             "staff PIN %s at %s", "accepted" if ok else "refused (wrong PIN)", self.ctx.station
         )
-        self.ctx.db.pin_attempt(ok, self.ctx.station, self.ctx.operator)
+        request = PinAttempt(ok, self.ctx.operator, self.ctx.clock.now())
+        self.ctx.db.submit(request, Origin(Source.KIOSK))
 
     def _unlocked(self) -> None:
         self.locked = False
         self.guard.set_active(False)
-        self.set_mode("staff")
+        self.set_mode(DEFAULT)
 
     # -- lock-down ------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -393,7 +387,7 @@ class MainWindow(QWidget):
             QTimer.singleShot(400, self, self._fit_frame)
 
     def _first_focus(self) -> None:
-        if self.mode == "staff":
+        if self.pages[self.mode] is self.staff:
             self.activateWindow()
             self.staff.focus_search()
 
@@ -421,14 +415,9 @@ class MainWindow(QWidget):
             self.translations.switch("en" if self.translations.lang == "zh" else "zh")
 
     def retranslate(self) -> None:
-        labels = {
-            "staff": self.tr("Staff desk"),
-            "kiosk": self.tr("Self check-in"),
-            "dashboard": self.tr("Dashboard"),
-        }
-        for m, b in self.mode_buttons.items():
-            b.setText(labels[m])
         lang = self.translations.lang if self.translations else "en"
+        for s in SCREENS:
+            self.mode_buttons[s.name].setText(s.text(lang))
         self.lang_btn.setText("English" if lang == "zh" else "中文")
         self._show_fps()
         self._show_db_state()

@@ -1,7 +1,8 @@
 """The object graph of the running application, built in one place (no globals).
 
-`Shell` wires the database thread, the camera threads, sounds, the handheld filter,
-the watchdog, translations and the window; tests and `screenshots` build it too.
+`Shell` wires the link to the station host (its client's lane threads), the print
+thread, the camera threads, sounds, the handheld filter, the watchdog, translations and
+the window; tests and `screenshots` build it too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kiosk.models.clock import Clock
 from kiosk.models.outcomes import CheckinResult
@@ -27,13 +28,15 @@ from ui.app.i18n import Translations, system_lang
 from ui.app.mainwindow import MainWindow
 from ui.app.paths import data_dir, log_path
 from ui.app.refguard import pin_singletons
+from ui.app.screens import DEFAULT
 from ui.app.settings import Settings
 from ui.app.sounds import SoundPlayer
 from ui.app.theme import STYLESHEET
 from ui.app.watchdog import Watchdog
-from ui.bridge.dbclient import DbClient
+from ui.bridge.desk import DeskLink
 from ui.capture.camera import CameraConfig, CameraWorker
 from ui.capture.handheld import HandheldFilter
+from ui.desk.print_desk import PrintDesk
 from ui.present.looks import look
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ class ShellOptions:
     db_path: Path
     clock: Clock
     build_demo: bool = False
-    mode: str = "staff"
+    mode: str = DEFAULT  # a screen's name (ui.app.screens)
     camera: str | None = None
     camera_fallback: str | None = None
     loop_video: bool = True
@@ -75,16 +78,21 @@ class Shell:
         self.translations = Translations(app)
         self.translations.switch(opts.lang or system_lang())
         self.settings = Settings(opts.settings_path or data_dir() / "settings.json")
+        # The station host's lanes and the camera allocate all the time: Python's cyclic
+        # collector must not run there and destroy a Qt object off the GUI thread.
+        self.gc_guard = GuiThreadGc()
         # Every SQLite connection lives in this child process (kiosk.station): a pulled
         # drive kills the child, not the window.
         self.host = StationProcess(opts.db_path, log_file=log_path())
-        self.db = DbClient(
+        self.db = DeskLink(
             self.host,
             opts.clock,
             build_demo=opts.build_demo,
             journal_dir=data_dir(),
             station_name=opts.station,
+            gc_guard=self.gc_guard,
         )
+        self.printing = PrintDesk(self.db, opts.clock, data_dir() / "badges")
         self.camera: CameraWorker | None = None
         if opts.camera is not None:
             self.camera = CameraWorker(
@@ -104,6 +112,7 @@ class Shell:
             clock=opts.clock,
             settings=self.settings,
             sounds=self.sounds,
+            printing=self.printing,
             camera=self.camera,
             station=opts.station,
             operator=opts.operator,
@@ -113,17 +122,15 @@ class Shell:
             print_slip_with_badge=bool(self.settings.get("print_slip_with_badge", True)),
             echo=self._echo if opts.echo else None,
         )
-        self.window = MainWindow(self.ctx, self.translations, self._make_dashboard)
+        self.window = MainWindow(self.ctx, self.translations)
         self.window.kiosk_fullscreen = opts.fullscreen_kiosk
         self.handheld = HandheldFilter(opts.clock, self.window)
         self.handheld.scanned.connect(self._handheld)
         self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
         from ui.sync.bar import SyncBar
 
-        self.sync = SyncBar(self.host, self.window, self.settings, opts.server, opts.sync_interval)
+        self.sync = SyncBar(self.db, self.window, self.settings, opts.server, opts.sync_interval)
         self._down = False
-        self.dashboard: Any = None
-        self.gc_guard = GuiThreadGc(self.window)
         if self.settings.problem:
             self.window.status.showMessage(
                 QCoreApplication.translate("MainWindow", "Settings: %1").replace(
@@ -133,10 +140,9 @@ class Shell:
             )
 
     def start(self) -> None:
-        # The database and camera threads allocate all the time: Python's cyclic collector
-        # must not run there and destroy a Qt object off the GUI thread.
-        self.gc_guard.acquire()
+        self.gc_guard.acquire()  # for the camera's threads (the link holds it for its own)
         self.app.installEventFilter(self.handheld)
+        self.printing.start()
         self.db.start()
         if self.camera is not None:
             self.camera.start()
@@ -147,21 +153,13 @@ class Shell:
         """Show the window on screen, in the mode asked for (`--mode`)."""
         self.window.place_on_screen()
         self.window.show()
-        if self.opts.mode != "staff":
+        if self.opts.mode != self.window.mode:
             self.window.set_mode(self.opts.mode)
 
     def _handheld(self, code: str) -> None:
         from kiosk.models.outcomes import Method
 
         self.window.submit_code(code, Method.HANDHELD)
-
-    def _make_dashboard(self) -> QWidget:
-        from ui.dashboard import DashboardSource, DashboardView
-
-        source = DashboardSource(self.host, self.opts.clock, gc_guard=self.gc_guard)
-        view = DashboardView(source, self.opts.clock)
-        self.dashboard = view
-        return view
 
     def _echo(self, result: CheckinResult) -> None:
         """One line per check-in on stdout: readable on a terminal, JSON when piped."""
@@ -189,7 +187,8 @@ class Shell:
         self.app.quit()
 
     def shutdown(self) -> None:
-        """Stop every thread cleanly (camera first, then the database after its queue)."""
+        """Stop every thread cleanly: the camera first, then the printer (a badge being
+        printed is finished and recorded), then the station host after every request."""
         if self._down:
             return
         self._down = True
@@ -198,9 +197,9 @@ class Shell:
             self.watchdog.stop()
         if self.camera is not None:
             self.camera.stop()
-        if self.dashboard is not None:
-            self.dashboard.shutdown()
+        self.window.dash_holder.shutdown()
         self.sync.stop()
+        self.printing.stop()
         self.db.stop()
         self.gc_guard.release()
         self.translations.uninstall()

@@ -1,16 +1,20 @@
 """Main-thread stall detector: a background thread expects a GUI heartbeat every few ms.
 
 A QTimer in the GUI thread stamps the time; the watchdog thread logs (Python logging,
-to the log file) every stall of the event loop longer than the threshold.
+to the log file) every stall of the event loop longer than the threshold, with where the
+GUI thread was. That stack is read by faulthandler, never through frame objects: a frame
+object of the GUI thread held here would, once the GUI thread has returned from it, be
+freed in this thread with its locals, and a Qt object among them would disconnect its
+signals from the wrong thread (a deadlock of the GIL against Qt's connection lock).
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
-import sys
+import tempfile
 import threading
 import time
-import traceback
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -69,9 +73,24 @@ class Watchdog(QObject):
             with self._lock:
                 gap = time.monotonic() - self._last
                 if gap > self.threshold and not self._where:
-                    frame = sys._current_frames().get(self._gui_ident)
-                    if frame is not None:
-                        self._where = "".join(traceback.format_stack(frame, limit=6))
+                    self._where = gui_stack(self._gui_ident)
                 if gap > 1.0 and not self._in_stall:
                     self._in_stall = True
                     log.warning("main thread not responding for %.1f s (still stalled)", gap)
+
+
+def gui_stack(ident: int, limit: int = 6) -> str:
+    """The innermost `limit` calls of thread `ident`, innermost first (faulthandler's
+    dump: no reference to any frame is taken)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as f:
+        faulthandler.dump_traceback(f, all_threads=True)
+        f.seek(0)
+        dump = f.read()
+    head = f"0x{ident:016x} "
+    lines: list[str] = []
+    for block in dump.split("\n\n"):
+        first, _, rest = block.strip().partition("\n")
+        if head in first + " ":
+            lines = [line.strip() for line in rest.splitlines() if line.strip()]
+            break
+    return "".join(f"  {line}\n" for line in lines[:limit])

@@ -90,11 +90,6 @@ class HandheldFilter(QObject):
         self._idle.setInterval(int(self.decoder.idle * 1000) + 20)
         self._idle.timeout.connect(self._flush)
 
-    @property
-    def holding(self) -> str:
-        """The keys held back in a text field now (while they may still be a code)."""
-        return self._held_text
-
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not self.enabled or self._replaying or event.type() != QEvent.Type.KeyPress:
             return False

@@ -5,12 +5,12 @@ stations)" / "This station only") and a "Conflicts (n)" button. `ConflictsDialog
 what `kiosk.storage.conflicts` reports, facts and never errors: duplicate entries (one
 badge admitted at two stations while they were apart: both times and stations), scans
 of revoked badges, and possible duplicate people (same e-mail), which an organizer may
-merge (a `merge` entry, after a bilingual confirmation) on the station host's jobs lane.
+merge (a `merge` entry, after a bilingual confirmation) on the station host's jobs lane;
+`merged(problem)` says how it went ("" when it was recorded).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.models.clock import Clock
-from kiosk.station.process import StationDown, StationFailed, StationProcess
 from kiosk.station.syncproto import MergeAttendees
+from kiosk.station.wire import Origin, Source
 from kiosk.storage.base import from_ts
 from kiosk.storage.conflicts import Conflict, ConflictKind
+from ui.bridge.desk import DeskLink
 
 SCOPE_EVENT, SCOPE_STATION = "event", "station"
 
@@ -116,21 +117,18 @@ def _when(text: str, tz: tzinfo) -> str:
     return f"{at.astimezone(tz):%H:%M:%S}"
 
 
-class _Merger(QObject):
-    done = Signal(str)  # "" or the problem
-
-
 class ConflictsDialog(QDialog):
     """The conflicts of the latest snapshot, refreshed with each new one."""
 
     COLUMNS = 6
+    merged = Signal(str)  # "" (recorded) or why not
 
     def __init__(
-        self, host: StationProcess, clock: Clock, operator: str = "", parent: QWidget | None = None
+        self, db: DeskLink, clock: Clock, operator: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ConflictsDialog")
-        self.host, self.clock, self.operator = host, clock, operator
+        self.db, self.clock, self.operator = db, clock, operator
         self.rows: list[Conflict] = []
         self.sessions: dict[str, tuple[str, str]] = {}
         self.tz: tzinfo = ZoneInfo("UTC")
@@ -165,8 +163,7 @@ class ConflictsDialog(QDialog):
         for w in (self.intro, self.table, self.empty):
             lay.addWidget(w)
         lay.addLayout(buttons)
-        self.merger = _Merger(self)
-        self.merger.done.connect(self._merged)
+        self.merged.connect(self._merged)
         self.question: QMessageBox | None = None
         self._merge_result: str | None = None  # None: no merge yet; "": merged; else why not
         self.retranslate()
@@ -261,17 +258,13 @@ class ConflictsDialog(QDialog):
     def merge_now(self, duplicate: str, into: str) -> None:
         self.merge.setEnabled(False)
         request = MergeAttendees(duplicate, into, self.operator, self.clock.now())
-        signal = self.merger.done
-
-        def run() -> None:
-            try:
-                self.host.call("jobs", request, timeout=60)
-            except (StationDown, StationFailed) as exc:
-                signal.emit(str(exc))
-                return
-            signal.emit("")
-
-        threading.Thread(target=run, name="merge", daemon=True).start()
+        self.db.submit(
+            request,
+            Origin(Source.DASHBOARD),
+            then=lambda _kept: self.merged.emit(""),
+            otherwise=lambda error: self.merged.emit(error.message),
+            owner=self,
+        )
 
     def _merged(self, problem: str) -> None:
         self._merge_result = problem
@@ -337,7 +330,7 @@ class DashboardSync(QObject):
     def show_conflicts(self) -> None:
         if self.dialog is None:
             src = self.view.source
-            self.dialog = ConflictsDialog(src.host, src.clock, parent=self.view)
+            self.dialog = ConflictsDialog(src.db, src.clock, parent=self.view)
         snap = self.view.snapshot
         if snap is not None:
             self.dialog.set_conflicts(snap.conflicts, sessions_of(snap), snap.event.tz)

@@ -1,23 +1,25 @@
-"""The dashboard's export buttons: which domain export each runs, and a worker to run it.
+"""The dashboard's export buttons: which domain export each runs, and a runner for them.
 
-An export runs in the station host's jobs lane (the child process that owns every SQLite
-connection), started from a worker thread here; progress comes back by signal, and the
-export ends with the written path or one clear message naming what failed and where. The
-GUI thread never waits for it.
+An export runs on the station host's jobs lane (the child process that owns every SQLite
+connection); its progress and its end (the written path, or one clear message naming
+what failed and where) come back on the GUI thread, which never waits for it.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
-from kiosk.station.process import StationDown, StationFailed, StationProcess
+from kiosk.station.client import Call
+from kiosk.station.errors import StationError
 from kiosk.station.protocol import Export, ExportDone
-from ui.bridge.oneshot import OneShot
+from kiosk.station.wire import Origin, Source
+from ui.bridge.desk import DeskLink
 
 log = logging.getLogger(__name__)
 __all__ = ["EXPORTS", "ExportDone", "ExportRunner", "ExportSpec"]
@@ -104,62 +106,52 @@ EXPORTS: tuple[ExportSpec, ...] = (
 )
 
 
-class _ExportWorker(QObject):
-    """Runs in the export thread; leaves its `outcome` (ExportDone or a message) and quits."""
-
-    progress = Signal(int, int)
-
-    def __init__(
-        self, spec: ExportSpec, host: StationProcess, out: Path, session_id: str, now: datetime
-    ) -> None:
-        super().__init__()
-        self.spec, self.host, self.out = spec, host, out
-        self.session_id, self.now = session_id, now
-        self.outcome: ExportDone | str = f"{out}: the export did not run"
-
-    @Slot()
-    def run(self) -> None:
-        spec = self.spec
-        request = Export(
-            spec.what, spec.fmt, self.out, self.session_id if spec.per_session else None, self.now
-        )
-        try:
-            result = self.host.call("jobs", request, timeout=None, progress=self._progress)
-            assert isinstance(result, ExportDone)
-            self.outcome = result
-        except (StationDown, StationFailed) as exc:
-            self.outcome = str(exc)
-        finally:
-            thread = self.thread()
-            if thread is not None:
-                thread.quit()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.emit(int(done), int(total))
-
-
-class ExportRunner(OneShot):
-    """Runs one export at a time in a worker thread."""
+class ExportRunner(QObject):
+    """Runs one export at a time on the station host's jobs lane."""
 
     started = Signal(str)  # the spec's title
     progress = Signal(int, int)
     finished = Signal(object)  # ExportDone
     failed = Signal(str)
 
-    def start(
-        self, spec: ExportSpec, host: StationProcess, out: Path, now: datetime, session_id: str = ""
-    ) -> bool:
+    def __init__(self, db: DeskLink, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._call: Call[ExportDone] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._call is not None
+
+    def start(self, spec: ExportSpec, out: Path, now: datetime, session_id: str = "") -> bool:
         if self.busy:
             return False
-        worker = _ExportWorker(spec, host, Path(out), session_id, now)
-        worker.progress.connect(self.progress)
+        request = Export(
+            spec.what, spec.fmt, Path(out), session_id if spec.per_session else None, now
+        )
         self.started.emit(spec.title)
-        self.launch(worker, f"export-{spec.key}")
+        self._call = self.db.submit(
+            request,
+            Origin(Source.DASHBOARD),
+            then=self._done,
+            otherwise=self._failed,
+            progress=self.progress.emit,
+            owner=self,
+        )
         return True
 
-    def report(self, worker: _ExportWorker) -> None:
-        outcome = worker.outcome
-        if isinstance(outcome, ExportDone):
-            self.finished.emit(outcome)
-        else:
-            self.failed.emit(outcome)
+    def wait(self, ms: int = 30_000) -> bool:
+        """Block until the running export has ended (the app closing waits for it)."""
+        call = self._call
+        if call is None:
+            return True
+        done, _ = concurrent.futures.wait([call], timeout=ms / 1000)
+        return bool(done)
+
+    def _done(self, done: ExportDone) -> None:
+        self._call = None
+        self.finished.emit(done)
+
+    def _failed(self, error: StationError) -> None:
+        self._call = None
+        self.failed.emit(error.message)

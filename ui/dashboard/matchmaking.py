@@ -5,8 +5,8 @@ first the meetings due in the next 10 minutes with a party missing (time, table,
 missing, who is waiting), then the held / partly held / waiting / no-show / not held counts
 and the tables in use. Staff select a due meeting and mark it held or not held, or re-match
 its waiting party into the first free table and slot; each asks first (in both languages)
-and runs as one request on the station's desk lane from a worker thread, never on the GUI
-thread; the panel then reads the board again.
+and is one desk write, through the desk session like every other (never on the GUI
+thread); the panel then reads the board again.
 
 The headings are bilingual at once (a wall display); the rest follows the UI language.
 """
@@ -14,9 +14,9 @@ The headings are bilingual at once (a wall display); the rest follows the UI lan
 from __future__ import annotations
 
 import logging
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QLocale, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,10 +36,10 @@ from kiosk.meetings.board import MatchmakingBoard
 from kiosk.meetings.status import MeetingState
 from kiosk.models.clock import Clock
 from kiosk.models.meetings import Party
-from kiosk.station.process import StationDown, StationFailed, StationProcess
+from kiosk.station.errors import StationError
 from kiosk.station.protocol import MarkMeeting, RematchMeeting
-from ui.app.gcguard import GuiThreadGc
-from ui.bridge.oneshot import OneShot
+from kiosk.station.wire import Origin, Source
+from ui.bridge.desk import DeskLink
 from ui.dashboard.style import AMBER, MUTED, RED, bi
 from ui.present.meeting_text import table_en, table_zh
 
@@ -84,55 +84,6 @@ QUESTIONS = {
 }
 
 
-class _Call(QObject):
-    """Runs one request on the desk lane in its own thread; leaves `outcome` and quits."""
-
-    def __init__(self, host: StationProcess, request: object) -> None:
-        super().__init__()
-        self.host, self.request = host, request
-        self.outcome: object = "the request did not run"
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.outcome = self.host.call("desk", self.request, timeout=60)
-        except (StationDown, StationFailed) as exc:
-            self.outcome = str(exc)
-        finally:
-            thread = self.thread()
-            if thread is not None:
-                thread.quit()
-
-
-class MeetingActions(OneShot):
-    """One meeting action at a time, in a worker thread: `done(kind, MeetingState)` or
-    `failed(kind, message)`."""
-
-    done = Signal(str, object)
-    failed = Signal(str, str)
-
-    def __init__(self, gc_guard: GuiThreadGc, parent: QObject | None = None) -> None:
-        super().__init__(gc_guard, parent)
-        self._kind = ""
-
-    def start(self, kind: str, host: StationProcess, meeting_id: str, now: datetime) -> bool:
-        if self.busy:
-            return False
-        if kind == "rematch":
-            request: object = RematchMeeting(meeting_id, OPERATOR, now)
-        else:
-            request = MarkMeeting(meeting_id, kind, OPERATOR, now)
-        self._kind = kind
-        self.launch(_Call(host, request), f"meeting-{kind}")
-        return True
-
-    def report(self, worker: _Call) -> None:
-        if isinstance(worker.outcome, MeetingState):
-            self.done.emit(self._kind, worker.outcome)
-        else:
-            self.failed.emit(self._kind, str(worker.outcome))
-
-
 class MatchmakingPanel(QFrame):
     """The matchmaking panel; `show_board(board, tz)` with each snapshot's board."""
 
@@ -146,23 +97,15 @@ class MatchmakingPanel(QFrame):
         ("Status", "状态"),
     )
 
-    def __init__(
-        self,
-        host: StationProcess,
-        clock: Clock,
-        gc_guard: GuiThreadGc,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, db: DeskLink, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Panel")
         self.setMinimumHeight(270)  # a short screen scrolls the dashboard instead
-        self.host = host
+        self.db = db
         self.clock = clock
         self.board: MatchmakingBoard | None = None
         self.tz: tzinfo | None = None
-        self.actions = MeetingActions(gc_guard, self)
-        self.actions.done.connect(self._done)
-        self.actions.failed.connect(self._failed)
+        self.busy = False  # an action waits for its reply
         self.confirm_box: QMessageBox | None = None
         self._message: tuple[str, str, str] = ("", "", "")  # (en, zh, level)
 
@@ -337,7 +280,7 @@ class MatchmakingPanel(QFrame):
 
     def _enable(self) -> None:
         s = self.selected()
-        busy = self.actions.busy
+        busy = self.busy
         self.held_button.setEnabled(s is not None and not busy)
         self.not_held_button.setEnabled(s is not None and not busy)
         self.rematch_button.setEnabled(s is not None and bool(s.arrived) and not busy)
@@ -353,7 +296,7 @@ class MatchmakingPanel(QFrame):
     def ask(self, kind: str) -> None:
         """Confirm, in both languages, then run `kind` (held | not_held | rematch)."""
         s = self.selected()
-        if s is None or self.tz is None or self.actions.busy:
+        if s is None or self.tz is None or self.busy:
             return
         en, zh = describe(s, self.tz)
         q_en, q_zh = QUESTIONS[kind]
@@ -377,15 +320,29 @@ class MatchmakingPanel(QFrame):
         box.open()
 
     def run(self, kind: str, meeting_id: str) -> bool:
+        """One action at a time: `kind` (held | not_held | rematch) of `meeting_id`."""
+        if self.busy:
+            return False
         now = self.clock.now()
-        started = self.actions.start(kind, self.host, meeting_id, now)
-        if started:
-            self._say("Recording…", "正在记录…", "")
+        request: MarkMeeting | RematchMeeting
+        if kind == "rematch":
+            request = RematchMeeting(meeting_id, OPERATOR, now)
+        else:
+            request = MarkMeeting(meeting_id, kind, OPERATOR, now)
+        self.busy = True
+        self.db.submit(
+            request,
+            Origin(Source.DASHBOARD),
+            then=lambda state: self._done(kind, state),
+            otherwise=lambda error: self._failed(kind, error),
+            owner=self,
+        )
+        self._say("Recording…", "正在记录…", "")
         self._enable()
-        return started
+        return True
 
-    @Slot(str, object)
     def _done(self, kind: str, state: MeetingState) -> None:
+        self.busy = False
         tz = self.tz
         if kind == "rematch" and tz is not None:
             en, zh = describe(state, tz)
@@ -402,11 +359,9 @@ class MatchmakingPanel(QFrame):
         self._enable()
         self.changed.emit()
 
-    @Slot(str, str)
-    def _failed(self, kind: str, text: str) -> None:
+    def _failed(self, kind: str, error: StationError) -> None:
+        self.busy = False
+        text = error.message
         self._say(f"Not recorded: {text}", f"未记录：{text}", "error")
         self._enable()
         log.warning("meeting %s failed: %s", kind, text)
-
-    def shutdown(self) -> None:
-        self.actions.wait()

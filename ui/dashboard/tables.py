@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
@@ -20,7 +19,8 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from kiosk.models.records import Attendee, LogKind
 from kiosk.station.snapshot import ScanRow
-from ui.dashboard.style import GREY, MUTED, UNDONE, outcome_label
+from ui.dashboard.style import GREY, MUTED, UNDONE, bi, outcome_label
+from ui.present.looks import category_names
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -112,15 +112,6 @@ class ScanModel(_RowsModel):
 
 class AttendeeModel(_RowsModel):
     HEADERS = ("Name / 姓名", "中文名", "Organization / 单位", "Category / 类别")
-    CATEGORIES: ClassVar[dict[str, str]] = {
-        "delegate": "Delegate / 代表",
-        "vip": "VIP / 贵宾",
-        "speaker": "Speaker / 演讲嘉宾",
-        "press": "Press / 媒体",
-        "exhibitor": "Exhibitor / 展商",
-        "staff": "Staff / 工作人员",
-        "guest": "Guest / 嘉宾",
-    }
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -147,7 +138,7 @@ class AttendeeModel(_RowsModel):
                 if role == Qt.ItemDataRole.ToolTipRole and a.organization_zh:
                     return f"{a.organization}\n{a.organization_zh}".strip()
                 return org
-            return self.CATEGORIES.get(a.category, a.category)
+            return bi(*category_names(a.category))
         if role == Qt.ItemDataRole.UserRole:
             # What the filter matches: every name, organization, e-mail, id and category.
             return " ".join(

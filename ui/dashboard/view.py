@@ -3,7 +3,8 @@
 Top: the event (English and Chinese) and the clock. Then one card per session (admitted
 of registered, capacity used, inside where exits are scanned); arrivals per 10 minutes of
 the selected session; the latest scans, refused ones included; who is registered for the
-selected session and has not arrived, with a filter. Exports run in a worker thread.
+selected session and has not arrived, with a filter. Exports run on the station host's
+jobs lane; their progress and result come back here.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class DashboardView(QWidget):
         self.cards: dict[str, SessionCard] = {}
         self._event: Event | None = None
         self._tz = ZoneInfo("UTC")
-        self.exports = ExportRunner(source.gc_guard, self)
+        self.exports = ExportRunner(source.db, self)
         self._live: tuple[datetime, bool] | None = None
         self._refused: int | None = None
         self._problem = ""
@@ -119,7 +120,7 @@ class DashboardView(QWidget):
         # The matchmaking panel takes the lower half of the scans' column once a snapshot
         # carries a board (an event with a matchmaking schedule).
         self._lower = lower
-        self.matchmaking = MatchmakingPanel(source.host, clock, source.gc_guard)
+        self.matchmaking = MatchmakingPanel(source.db, clock)
         self.matchmaking.changed.connect(source.refresh)
         self.matchmaking.hide()
         lower.setColumnStretch(0, 11)
@@ -424,9 +425,7 @@ class DashboardView(QWidget):
         if self.exports.busy:
             self._status(lambda: self.tr("An export is already running."), "error")
             return False
-        return self.exports.start(
-            spec, self.source.host, out, self.clock.now(), self.selected_session
-        )
+        return self.exports.start(spec, out, self.clock.now(), self.selected_session)
 
     @Slot(str)
     def _export_started(self, title: str) -> None:
@@ -501,4 +500,3 @@ class DashboardView(QWidget):
         self._clock_timer.stop()
         self.source.stop()
         self.exports.wait()
-        self.matchmaking.shutdown()

@@ -7,24 +7,47 @@ the reason while the database cannot be written.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
+from PySide6.QtWidgets import QPushButton, QWidget
 
-from kiosk.models.records import Attendee, LogEntry
-from kiosk.station.protocol import WalkInDone
-from ui.bridge.dbworker import DbState
+from kiosk.models.records import Attendee, AttendeeInput, LogEntry
+from kiosk.station.desk import DbState
+from kiosk.station.errors import StationError
+from kiosk.station.protocol import Reprint, Undo, WalkIn, WalkInDone
+from kiosk.station.wire import Origin, Source
+from ui.app.context import Context
 from ui.desk.dialogs import ConfirmDialog, WalkInDialog
-from ui.desk.lists import undoable
+from ui.desk.lists import HitList, RecentList, undoable
+from ui.desk.result_panel import ResultPanel
 from ui.present.confirm import reprint_question, undo_question
 
-if TYPE_CHECKING:
-    from ui.desk.view import StaffView
+ASKED = Origin(Source.DESK)
+
+
+class Desk(Protocol):
+    """What the actions use of the staff desk (ui.desk.view.StaffView)."""
+
+    ctx: Context
+    message: SignalInstance
+    panel: ResultPanel
+    recent: RecentList
+    results: HitList
+    db_state: DbState
+    undo_btn: QPushButton
+    reprint_btn: QPushButton
+    walkin_btn: QPushButton
+
+    def isVisible(self) -> bool: ...
+    def db_problem_text(self, state: DbState) -> str: ...
+    def focus_search(self) -> None: ...
+    def refresh(self) -> None: ...
 
 
 class DeskActions(QObject):
-    def __init__(self, view: StaffView) -> None:
-        super().__init__(view)
+    def __init__(self, view: Desk) -> None:
+        super().__init__(view if isinstance(view, QWidget) else None)
         self.view = view
         self.ctx = view.ctx
         self.undo_dialog: ConfirmDialog | None = None
@@ -34,12 +57,8 @@ class DeskActions(QObject):
         view.undo_btn.clicked.connect(self.undo_selected)
         view.reprint_btn.clicked.connect(self.reprint_selected)
         view.walkin_btn.clicked.connect(self.open_walk_in)
-        db = self.ctx.db
-        db.undone.connect(self._undone)
-        db.walked_in.connect(self._walked_in)
-        db.reprinted.connect(self._reprinted)
-        db.printed.connect(self._printed)
-        db.failed.connect(self._failed)
+        if self.ctx.printing is not None:
+            self.ctx.printing.printed.connect(self._printed)
 
     def _say(self, text: str, ms: int = 6000) -> None:
         self.view.message.emit(text, ms)
@@ -82,9 +101,13 @@ class DeskActions(QObject):
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         uuid = entry.uuid  # fixed now: new scans arriving meanwhile change nothing
-        dlg.chosen.connect(lambda reason: self.ctx.db.undo(uuid, self.ctx.operator, reason))
+        dlg.chosen.connect(lambda reason: self._undo(uuid, reason))
         dlg.open()
         self.undo_dialog = dlg
+
+    def _undo(self, uuid: str, reason: str) -> None:
+        request = Undo(uuid, self.ctx.operator, reason, self.ctx.clock.now())
+        self.ctx.db.submit(request, ASKED, then=self._undone, owner=self)
 
     def _undone(self, entry: LogEntry) -> None:
         self._say(self.tr("Check-in undone."), 4000)
@@ -111,14 +134,24 @@ class DeskActions(QObject):
         )
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         aid = person.attendee_id
-        dlg.chosen.connect(lambda reason: self.ctx.db.reprint(aid, self.ctx.operator, reason))
+        dlg.chosen.connect(lambda reason: self._reprint(aid, reason))
         dlg.open()
         self.reprint_dialog = dlg
 
+    def _reprint(self, attendee_id: str, reason: str) -> None:
+        request = Reprint(attendee_id, self.ctx.operator, reason, self.ctx.clock.now())
+        self.ctx.db.submit(
+            request, ASKED, then=lambda code: self._reprinted(attendee_id, code), owner=self
+        )
+
     def _reprinted(self, attendee_id: str, code: str) -> None:
         self._say(self.tr("New badge issued; the old one is revoked."))
-        self.ctx.db.print_badge(attendee_id, self.ctx.station, self.ctx.operator, "reprint",
-                                with_slip=self.ctx.print_slip_with_badge)  # fmt: skip
+        self._print(attendee_id, "reprint")
+
+    def _print(self, attendee_id: str, reason: str) -> None:
+        if self.ctx.printing is not None:
+            self.ctx.printing.print_badge(attendee_id, self.ctx.operator, reason,
+                                          with_slip=self.ctx.print_slip_with_badge)  # fmt: skip
 
     def _printed(self, attendee_id: str, message: str) -> None:
         self.last_print = (attendee_id, message)
@@ -136,15 +169,19 @@ class DeskActions(QObject):
         sessions = [(s.id, f"{s.title} · {s.title_zh}") for s in event.sessions] if event else []
         dlg = WalkInDialog(sessions, self.view)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.submitted.connect(
-            lambda person: self.ctx.db.walk_in(
-                person, self.ctx.station, self.ctx.operator, self.ctx.session_id or None
-            )
-        )
+        dlg.submitted.connect(self._walk_in)
         dlg.destroyed.connect(self._walk_in_closed)
         dlg.open()
         dlg.name.setFocus()
         self.walk_in_dialog = dlg
+
+    def _walk_in(self, person: AttendeeInput) -> None:
+        request = WalkIn(person, self.ctx.operator, self.ctx.session_id or None,
+                         self.ctx.clock.now())  # fmt: skip
+        self.ctx.db.submit(
+            request, Origin(Source.WALK_IN), then=self._walked_in, otherwise=self._walk_in_failed,
+            owner=self,
+        )  # fmt: skip
 
     def _walk_in_closed(self) -> None:
         self.walk_in_dialog = None
@@ -157,23 +194,13 @@ class DeskActions(QObject):
             self.tr("Walk-in registered: %1").replace("%1", done.attendee.display_name), 6000
         )
         aid = done.attendee.attendee_id
-        # After the refreshed counts and lists (queued by the welcome): a badge's PDF takes
-        # a moment in the database thread.
-        QTimer.singleShot(
-            0,
-            self,
-            lambda: self.ctx.db.print_badge(
-                aid,
-                self.ctx.station,
-                self.ctx.operator,
-                "walk-in",
-                with_slip=self.ctx.print_slip_with_badge,
-            ),
-        )
+        # After the refreshed counts and lists (asked for by the welcome): a badge's PDF
+        # takes a moment on the desk lane.
+        QTimer.singleShot(0, self, lambda: self._print(aid, "walk-in"))
 
-    def _failed(self, what: str, problem: str, text: str) -> None:
-        if what == "walk-in" and self.walk_in_dialog is not None:
-            self.walk_in_dialog.failed(text)
+    def _walk_in_failed(self, error: StationError) -> None:
+        if self.walk_in_dialog is not None:
+            self.walk_in_dialog.failed(error.message)
 
     def database_state(self, state: DbState) -> None:
         if self.walk_in_dialog is not None:

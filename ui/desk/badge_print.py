@@ -1,4 +1,4 @@
-"""Printing one badge at the desk (walk-ins, reprints, first check-in), in the database
+"""Printing one badge at the desk (walk-ins, reprints, first check-in), in the print
 thread. The station host decides what to print (`kiosk.badges.printing.BadgeDesk`: a badge
 is printed once; printing again takes a reprint, a new code, the old revoked) and keeps the
 print log; this module sends the badge to the system printer through `ui.desk.printing`.

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.models.records import CATEGORIES, AttendeeInput
+from kiosk.models.records import AttendeeInput, Category
 from ui.app.text import amp
 from ui.present.looks import category_text
 
@@ -56,8 +56,8 @@ class WalkInDialog(QDialog):
         self.email = QLineEdit()
         self.phone = QLineEdit()
         self.category = QComboBox()
-        for c in CATEGORIES:
-            self.category.addItem(category_text(c), c)
+        for c in Category:
+            self.category.addItem(category_text(c), c.value)
         self.notes = QLineEdit()
         self.attention = QCheckBox()
         self.labels = [QLabel() for _ in range(10)]
@@ -115,7 +115,7 @@ class WalkInDialog(QDialog):
             title=self.title_edit.text().strip(),
             email=self.email.text().strip(),
             phone=self.phone.text().strip(),
-            category=str(self.category.currentData()),
+            category=Category(self.category.currentData()),
             notes=self.notes.text().strip(),
             attention=self.attention.isChecked(),
             sessions=tuple(sid for sid, box in self.session_boxes if box.isChecked()),

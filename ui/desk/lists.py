@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from kiosk.models.outcomes import Outcome
-from kiosk.models.records import Attendee, LogEntry, LogKind
+from kiosk.models.records import Attendee, Category, LogEntry, LogKind
 from kiosk.people.hits import SearchHit
 from ui.present.looks import category_text, look
 
@@ -118,7 +118,7 @@ class HitList(QListWidget):
                 item.setData(ROLE_ID, a.attendee_id)
                 if h.checked_in_at is not None:
                     item.setForeground(QBrush(QColor(CHECKED_IN)))
-                elif a.attention or a.category == "vip":
+                elif a.attention or a.category == Category.VIP:
                     item.setForeground(QBrush(QColor("#6A1B9A")))
                 self.addItem(item)
                 if a.attendee_id == keep:

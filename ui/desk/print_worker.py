@@ -1,11 +1,11 @@
 """The print thread: a slow or stuck printer never delays the next scan.
 
-The database thread (`ui.bridge.dbworker.DbWorker`) asks the station host what to print (a
+The desk (`ui.desk.print_desk.PrintDesk`) asks the station host what to print (a
 `PrintJob`: the badge's drawing and its fresh code) and hands the job here. This worker
 lives in a QThread of its own, renders the badge and sends it to the system printer
-(`ui.desk.badge_print.print_one`). A print that reached the printer goes back to the database
-thread to be recorded in the print log (`record_requested`); the bilingual line saying
-what happened is emitted as `printed`.
+(`ui.desk.badge_print.print_one`). A print that reached the printer is handed back to be
+recorded in the print log (`record_requested`, emitted in this thread); the bilingual
+line saying what happened is emitted as `printed`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult
+from kiosk.models.records import Category
 from ui.app.text import english_of_pair
 from ui.desk.meeting_panel import DeskMeetingBox
 from ui.present.looks import (
@@ -27,7 +28,7 @@ from ui.present.looks import (
 )
 
 if TYPE_CHECKING:
-    from ui.bridge.dbworker import NotRecorded
+    from kiosk.station.desk import NotRecorded
 
 
 COMPACT_BELOW = 470  # px: a shorter panel shows the next meeting compactly
@@ -133,10 +134,10 @@ class ResultPanel(QFrame):
 
     @property
     def state(self) -> str:
-        """'idle', 'error' or the tone of the shown result ('ok', 'warn', 'refuse')."""
+        """'idle', 'error' or the Tone of the shown result (Tone.OK == 'ok', …)."""
         if self.result is None:
             return "error" if self.error_shown else "idle"
-        return look(self.result.outcome).tone.value
+        return look(self.result.outcome).tone
 
     def show_result(self, result: CheckinResult) -> None:
         self.result = result
@@ -162,9 +163,9 @@ class ResultPanel(QFrame):
         self.category.setText(category_text(result.category) if result.category else "")
         self.notes.setText(f"Desk note · 备注: {result.notes}" if result.notes else "")
         if needs_alert(result):
-            if result.category == "vip":
+            if result.category == Category.VIP:
                 kind = "VIP · 贵宾"
-            elif result.category == "speaker":
+            elif result.category == Category.SPEAKER:
                 kind = "SPEAKER · 演讲嘉宾"
             else:
                 kind = "ATTENTION · 请注意"

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ui.bridge.dbworker import DbState
+from kiosk.station.desk import DbState, DbStatus
 
 
 def operation_name(what: str) -> str:
-    """The operation a failure is about ("check-in" → "Check-in" / "签到")."""
+    """The operation a failure is about (a request's `operation`: "check-in" → "Check-in" /
+    "签到")."""
     names = {
         "check-in": QCoreApplication.translate("StaffView", "Check-in"),
         "search": QCoreApplication.translate("StaffView", "Search"),
@@ -22,22 +23,25 @@ def operation_name(what: str) -> str:
         "reprint": QCoreApplication.translate("StaffView", "Reprint"),
         "badge": QCoreApplication.translate("StaffView", "Badge"),
         "print": QCoreApplication.translate("StaffView", "Printing"),
+        "slip": QCoreApplication.translate("StaffView", "Printing"),
+        "print log": QCoreApplication.translate("StaffView", "Printing"),
         "PIN": QCoreApplication.translate("StaffView", "Staff PIN log"),
+        "station": QCoreApplication.translate("StaffView", "Station"),
     }
     return names.get(what, what)
 
 
 def database_problem(state: DbState) -> str:
     """Why the database cannot take a scan or an action now, and what the desk does."""
-    if state.status == "opening":
+    if state.status is DbStatus.OPENING:
         return QCoreApplication.translate("StaffView", "The database is opening…")
-    if state.status == "missing":
+    if state.status is DbStatus.MISSING:
         return QCoreApplication.translate(
             "StaffView", "No event database: create one or open another."
         )
     head = (
         QCoreApplication.translate("StaffView", "The database cannot be written: %1")
-        if state.status == "read_only"
+        if state.status is DbStatus.READ_ONLY
         else QCoreApplication.translate("StaffView", "The database is unavailable: %1")
     )
     kept = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -33,9 +34,13 @@ from kiosk.models.outcomes import CheckinResult, Method, Outcome
 from kiosk.models.records import SessionStats
 from kiosk.people.hits import SearchHit
 from kiosk.scan.handheld import is_code_shape
+from kiosk.station.client import Call
+from kiosk.station.desk import DbState, DbStatus, KeptRefused, NotRecorded
+from kiosk.station.errors import StationError
+from kiosk.station.protocol import ManualCheckIn, Recent, Search, Stats
+from kiosk.station.wire import Origin, Source
 from ui.app.context import Context
 from ui.app.widgets import Card, CounterGrid, StatusDot
-from ui.bridge.dbworker import DbState, NotRecorded
 from ui.capture.preview import PreviewWidget
 from ui.desk.actions import DeskActions
 from ui.desk.lists import HitList, RecentList
@@ -45,6 +50,7 @@ from ui.present.looks import look, needs_alert
 from ui.present.result_policy import ResultPolicy
 
 MIN_RESULT_S = 2.0
+ASKED = Origin(Source.DESK)
 
 
 class StaffView(QWidget):
@@ -56,9 +62,8 @@ class StaffView(QWidget):
         self.ctx = ctx
         self.tz: ZoneInfo | None = None
         self.latencies: deque[float] = deque(maxlen=2000)  # capture -> panel, seconds
-        self._pending: deque[float] = deque()
         self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
-        self.db_state = DbState("opening")
+        self.db_state = DbState()
         self._camera = ("stopped", "")
         self._build()
         self.actions = DeskActions(self)
@@ -70,12 +75,12 @@ class StaffView(QWidget):
         self._search_timer.setInterval(120)
         self._search_timer.timeout.connect(self._run_search)
         self._searched_text = ""  # the text of the request whose results are awaited/shown
-        self._token_shown = -1  # the search request whose hits the list shows
+        self._search_id = 0  # the latest search request's id: only its hits are current
+        self._shown_id = -1  # the search request whose hits the list shows
         self._enter_pending = False
-        self._camera = ("stopped", "")
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(5000)
-        self._stats_timer.timeout.connect(ctx.db.stats)
+        self._stats_timer.timeout.connect(self._ask_stats)
         self.shortcuts: dict[str, QShortcut] = {}
         for keys, fn in (
             ("Ctrl+F", self.focus_search),
@@ -92,12 +97,13 @@ class StaffView(QWidget):
             sc.activated.connect(fn)
             self.shortcuts[keys] = sc
         db = ctx.db
-        db.searched.connect(self._show_search)
-        db.stats_ready.connect(self.set_stats)
-        db.recent_ready.connect(lambda rows: self.recent.set_rows(rows, self.tz))
-        db.failed.connect(self._failed)
+        db.replied.connect(self._replied)
         db.recorded_later.connect(self._recorded_later)
+        db.kept_refused.connect(self._kept_refused)
         db.state_changed.connect(self.set_db_state)
+        if ctx.camera is not None:
+            ctx.camera.status_changed.connect(self.set_camera_status)
+            ctx.camera.detected.connect(self.preview.set_detections)
         self.retranslate()
 
     # -- layout ---------------------------------------------------------------------------
@@ -235,8 +241,8 @@ class StaffView(QWidget):
         self.session.setCurrentIndex(max(0, self.session.findData(session_id)))
         self.session.blockSignals(False)
         self.counters.highlight(session_id)
-        self.ctx.db.stats()
-        self.ctx.db.recent(self.ctx.station)
+        self._ask_stats()
+        self._ask_recent()
         self._stats_timer.start()
 
     def _print_first_changed(self, on: bool) -> None:
@@ -248,7 +254,8 @@ class StaffView(QWidget):
         self.ctx.settings.set("print_slip_with_badge", on)
 
     def _print_slip(self, attendee_id: str) -> None:
-        self.ctx.db.print_slip(attendee_id, self.ctx.station)
+        if self.ctx.printing is not None:
+            self.ctx.printing.print_slip(attendee_id)
 
     def _session_changed(self) -> None:
         sid = self.session.currentData()
@@ -263,28 +270,35 @@ class StaffView(QWidget):
             self.station.setText(name)
 
     def _station_changed(self) -> None:
+        """Staff renamed this station: kept with the database (NameStation)."""
         name = self.station.text().strip()
-        if name:
-            self.ctx.station = name
-            self.ctx.db.recent(name)
-        else:
+        if not name:
             self.station.setText(self.ctx.station)
+        elif name != self.ctx.station:
+            self.ctx.db.name_station(name, ASKED, then=self._station_named)
 
-    def is_shown(self) -> bool:
-        return self.isVisible() and self.window().isActiveWindow()
+    def _station_named(self, name: str) -> None:
+        self.ctx.station = name
+        self.show_station(name)
+        self._ask_recent()
+
+    def shown(self) -> None:
+        """The desk became the shown screen: the search has the keyboard."""
+        self.focus_search()
 
     # -- scans and results ----------------------------------------------------------------
     def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
         if not self.ctx.session_id:
             return
-        self._pending.append(captured if captured is not None else time.monotonic())
-        self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.station, self.ctx.operator)
+        source = Source.CAMERA if method is Method.CAMERA else Source.HANDHELD
+        origin = Origin(source, captured if captured is not None else time.monotonic())
+        self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.operator, origin)
 
-    def show_result(self, result: CheckinResult) -> None:
-        """A check-in result of this desk: on the panel (after the shown one's minimum
-        time), the sound, the first-check-in print, the lists refreshed."""
-        if self._pending:
-            self.latencies.append(time.monotonic() - self._pending.popleft())
+    def show_result(self, result: CheckinResult, origin: Origin | None = None) -> None:
+        """A check-in result this desk asked for: on the panel (after the shown one's
+        minimum time), the sound, the first-check-in print, the lists refreshed."""
+        if origin is not None and origin.captured is not None:
+            self.latencies.append(time.monotonic() - origin.captured)
         decision = self.policy.offer(result)
         if decision == "show":
             self.panel.show_result(result)
@@ -295,9 +309,10 @@ class StaffView(QWidget):
             self.ctx.print_on_first_checkin
             and result.outcome is Outcome.ADMITTED
             and result.attendee_id
+            and self.ctx.printing is not None
         ):
-            self.ctx.db.print_badge(
-                result.attendee_id, self.ctx.station, self.ctx.operator, "first check-in",
+            self.ctx.printing.print_badge(
+                result.attendee_id, self.ctx.operator, "first check-in",
                 only_first=True, with_slip=self.ctx.print_slip_with_badge,
             )  # fmt: skip
         self.refresh()
@@ -323,14 +338,21 @@ class StaffView(QWidget):
         self._schedule_queued()
 
     def refresh(self) -> None:
-        self.ctx.db.stats()
-        self.ctx.db.recent(self.ctx.station)
+        self._ask_stats()
+        self._ask_recent()
         if self.search.text().strip():
             self._run_search()
 
+    def _ask_stats(self) -> None:
+        self.ctx.db.submit(Stats(), ASKED, then=self.set_stats, owner=self)
+
+    def _ask_recent(self) -> None:
+        self.ctx.db.submit(Recent(own=True), ASKED, then=self._show_recent, owner=self)
+
+    def _show_recent(self, rows: list[Any]) -> None:
+        self.recent.set_rows(rows, self.tz)
+
     def not_recorded(self, info: NotRecorded) -> None:
-        if self._pending:
-            self._pending.popleft()
         self.policy.showing(None)
         self.panel.show_not_recorded(info)
         self.ctx.sounds.play("refused")
@@ -342,17 +364,31 @@ class StaffView(QWidget):
         )
         self.refresh()
 
-    def _failed(self, what: str, problem: str, text: str) -> None:
+    def _replied(self, call: Call[object]) -> None:
+        """A desk request that failed (a kept scan is not a failure: `not_recorded`)."""
+        if call.request.lane != "desk" or call.origin.source is Source.DASHBOARD:
+            return
+        error = call.error
+        if error is not None and not isinstance(error, NotRecorded):
+            self._failed(call.request.operation, error)
+        if error is None and isinstance(call.request, Search) and call.id == self._search_id:
+            self._show_search(call.value)  # type: ignore[arg-type]
+
+    def _kept_refused(self, refused: KeptRefused) -> None:
+        self._failed("check-in", refused.error)
+
+    def _failed(self, what: str, error: StationError) -> None:
         if what == "check-in":
-            if self._pending:
-                self._pending.popleft()
             self.policy.showing(None)
-            self.panel.show_error(text)
+            self.panel.show_error(error.message)
             self.ctx.sounds.play("refused")
         elif what == "search":
             self._enter_pending = False
         self.message.emit(
-            self.tr("%1 failed: %2").replace("%1", operation_name(what)).replace("%2", text), 10000
+            self.tr("%1 failed: %2")
+            .replace("%1", operation_name(what))
+            .replace("%2", error.message),
+            10000,
         )
 
     # -- the database's state -------------------------------------------------------------
@@ -365,8 +401,8 @@ class StaffView(QWidget):
             b.setEnabled(writable)
             b.setToolTip(why)
         # Searches queue behind the opening, so the field takes keys from the first frame.
-        self.search.setEnabled(state.readable or state.status == "opening")
-        if state.status in ("ok", "opening"):
+        self.search.setEnabled(state.readable or state.status is DbStatus.OPENING)
+        if state.status in (DbStatus.OK, DbStatus.OPENING):
             self.banner.hide()
         else:
             self.banner.setText(why)
@@ -392,7 +428,8 @@ class StaffView(QWidget):
         text = self.search.text().strip()
         self._searched_text = text
         if text:
-            self.ctx.db.search(text, self.ctx.session_id, 50)
+            call = self.ctx.db.submit(Search(text, self.ctx.session_id, 50), Origin(Source.SEARCH))
+            self._search_id = call.id
         else:
             self.results.set_hits([], self.tz)
 
@@ -400,7 +437,7 @@ class StaffView(QWidget):
         return (
             not self._search_timer.isActive()
             and self._searched_text == self.search.text().strip()
-            and self._token_shown == self.ctx.db.latest_search
+            and self._shown_id == self._search_id
         )
 
     def _search_enter(self) -> None:
@@ -426,10 +463,9 @@ class StaffView(QWidget):
         if self._search_timer.isActive() or self._searched_text != self.search.text().strip():
             self._run_search()
 
-    def _show_search(self, token: int, hits: list[SearchHit]) -> None:
-        if token != self.ctx.db.latest_search:
-            return  # an older request: the user typed on
-        self._token_shown = token
+    def _show_search(self, hits: list[SearchHit]) -> None:
+        """The hits of the latest search (an older request's never: the user typed on)."""
+        self._shown_id = self._search_id
         self.results.set_hits(hits, self.tz)
         if self._enter_pending and self._results_current():
             self._enter_pending = False
@@ -445,10 +481,10 @@ class StaffView(QWidget):
             return
         aid = self.selected_attendee()
         if aid and self.ctx.session_id:
-            self._pending.append(time.monotonic())
-            self.ctx.db.manual_check_in(
-                aid, self.ctx.session_id, self.ctx.station, self.ctx.operator
+            request = ManualCheckIn(
+                aid, self.ctx.session_id, self.ctx.operator, self.ctx.clock.now()
             )
+            self.ctx.db.submit(request, Origin(Source.SEARCH, time.monotonic()))
 
     # -- counters, status, language -------------------------------------------------------
     def set_stats(self, stats: list[SessionStats]) -> None:

@@ -10,6 +10,7 @@ nothing. While the database cannot be written the kiosk is out of order.
 
 from __future__ import annotations
 
+import time
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QLocale, Qt, QTimer
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidg
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method
+from kiosk.station.desk import DbState, DbStatus
+from kiosk.station.wire import Origin, Source
 from ui.app.context import Context
 from ui.app.text import english_of_pair
 from ui.capture.preview import PreviewWidget
@@ -142,6 +145,11 @@ class KioskView(QWidget):
         self.camera_ok = True
         self.database_ok = True
         self.result: CheckinResult | None = None
+        ctx.db.state_changed.connect(self._database_state)
+        if ctx.camera is not None:
+            ctx.camera.status_changed.connect(self.set_camera_status)
+        else:
+            self.set_camera_status("stopped", "")
 
     @property
     def screen_name(self) -> str:
@@ -157,9 +165,14 @@ class KioskView(QWidget):
             s = self.ctx.event.session(session_id)
             self.session_line.setText(f"{s.title_zh} · {s.title}  —  {s.room_zh} · {s.room}")
 
+    def shown(self) -> None:
+        """The kiosk became the shown screen: the attract screen, nobody's result."""
+        self.show_attract()
+
     def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
         if self.ctx.session_id:
-            self.ctx.db.check_in(code, self.ctx.session_id, Method.SELF, self.ctx.station, "")
+            origin = Origin(Source.KIOSK, captured if captured is not None else time.monotonic())
+            self.ctx.db.check_in(code, self.ctx.session_id, Method.SELF, "", origin)
 
     def show_result(self, result: CheckinResult) -> None:
         decision = self.policy.offer(result)
@@ -237,6 +250,9 @@ class KioskView(QWidget):
         self.database_ok = False
         self._back.stop()
         self.pages.setCurrentWidget(self.broken)
+
+    def _database_state(self, state: DbState) -> None:
+        self.set_database_ok(state.writable or state.status is DbStatus.OPENING)
 
     def set_database_ok(self, ok: bool) -> None:
         self.database_ok = ok

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Outcome
+from kiosk.models.records import Category
 
 
 class Tone(enum.StrEnum):
@@ -130,25 +131,35 @@ def look(outcome: Outcome) -> Look:
     return LOOKS[outcome]
 
 
-CATEGORY_NAMES: dict[str, tuple[str, str]] = {
-    "delegate": ("Delegate", "代表"),
-    "vip": ("VIP", "贵宾"),
-    "speaker": ("Speaker", "演讲嘉宾"),
-    "press": ("Press", "媒体"),
-    "exhibitor": ("Exhibitor", "参展商"),
-    "staff": ("Staff", "工作人员"),
-    "guest": ("Guest", "嘉宾"),
+# Every Category's name in both languages: the desk, the walk-in form and the dashboard.
+CATEGORY_NAMES: dict[Category, tuple[str, str]] = {
+    Category.DELEGATE: ("Delegate", "代表"),
+    Category.VIP: ("VIP", "贵宾"),
+    Category.SPEAKER: ("Speaker", "演讲嘉宾"),
+    Category.PRESS: ("Press", "媒体"),
+    Category.EXHIBITOR: ("Exhibitor", "参展商"),
+    Category.STAFF: ("Staff", "工作人员"),
+    Category.GUEST: ("Guest", "嘉宾"),
 }
+ALERTED = (Category.VIP, Category.SPEAKER)  # the desk alerts the host when they arrive
+
+
+def category_names(category: str) -> tuple[str, str]:
+    """(English, Chinese) of a Category (a category of a newer release: as it is)."""
+    try:
+        return CATEGORY_NAMES[Category(category)]
+    except ValueError:
+        return category.title(), ""
 
 
 def category_text(category: str) -> str:
-    en, zh = CATEGORY_NAMES.get(category, (category.title(), ""))
+    en, zh = category_names(category)
     return f"{en} · {zh}" if zh else en
 
 
 def needs_alert(result: CheckinResult) -> bool:
-    """VIPs and attendees flagged for attention get a visible alert at the desk."""
-    return result.attention or result.category in ("vip", "speaker")
+    """VIPs, speakers and attendees flagged for attention get a visible alert at the desk."""
+    return result.attention or result.category in ALERTED
 
 
 def window_lines(

@@ -13,11 +13,11 @@ import time
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kiosk.station.process import StationProcess
 from kiosk.station.syncproto import SyncUpdate
 from kiosk.sync.loop import INTERVAL_S
 from kiosk.sync.server import ServerConfig
 from ui.app.settings import Settings
+from ui.bridge.desk import DeskLink
 from ui.sync.hub_dialog import HubDialog, store_server, stored_server
 from ui.sync.status import SyncFollower, SyncLabel
 
@@ -27,7 +27,7 @@ REFRESH_EVERY_S = 2.0
 class SyncBar(QObject):
     def __init__(
         self,
-        host: StationProcess,
+        db: DeskLink,
         window: QWidget,
         settings: Settings,
         server: ServerConfig | None = None,
@@ -37,7 +37,7 @@ class SyncBar(QObject):
         self.window = window
         self.settings = settings
         self.override = server  # --server or $FORUM_CHECKIN_HUB: this run only
-        self.follower = SyncFollower(host, interval, self)
+        self.follower = SyncFollower(db, interval, self)
         self.label = SyncLabel()
         self.button = QPushButton()
         self.button.setObjectName("HubButton")
@@ -49,7 +49,7 @@ class SyncBar(QObject):
         status = window.status  # type: ignore[attr-defined]
         status.addPermanentWidget(self.label)
         status.addPermanentWidget(self.button)
-        window.ctx.db.opened.connect(self._db_opened)  # type: ignore[attr-defined]
+        db.opened.connect(self._db_opened)
         self.follower.updated.connect(self._updated)
         self.follower.updated.connect(self.follower._on_update)
         self.label.set_configured(self.server is not None)

@@ -1,114 +1,128 @@
-"""The hub sync as the desk sees it: a worker thread that follows the station host's sync
-lane, and the status bar's sync label.
+"""The hub sync as the desk sees it: the follower of the station host's sync lane, and the
+status bar's sync label.
 
-`SyncFollower` lives in a QThread of its own. It starts the sync worker in the station
-host (`StartSync`, on the host's "sync" lane: the loop runs next to the database, in a
-thread of the child) and then long-polls its statuses (`SyncPoll`), emitting each as a
-`SyncUpdate`. If the host restarts (the database went away and came back), it starts the
-worker again. Nothing here waits on the hub: a dead, slow or refusing hub only changes
-what the label says (the reason is in its tooltip), never a scan and never a dialog.
+`SyncFollower` starts the sync worker in the station host (`StartSync`, on the host's
+"sync" lane: the loop runs next to the database, in a thread of the child) and then
+long-polls its statuses (`SyncPoll`), emitting each as a `SyncUpdate`. If the host
+restarts (the database went away and came back), it starts the worker again. Every
+request goes through the desk's link; the client's sync lane does the waiting, so
+nothing here waits on the hub: a dead, slow or refusing hub only changes what the label
+says (the reason is in its tooltip), never a scan and never a dialog.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Callable
 from datetime import tzinfo
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
-from kiosk.station.process import StationDown, StationFailed, StationProcess
+from kiosk.station.errors import StationError
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
+from kiosk.station.wire import Origin, Request, Source
 from kiosk.sync.loop import INTERVAL_S, Link
 from kiosk.sync.server import ServerConfig
-from ui.app.gcguard import GuiThreadGc
+from ui.bridge.desk import DeskLink
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 RETRY_MS = 1000
+POLL_S = 1.0  # a long poll's wait in the host
+ASKED = Origin(Source.SYNC)
 
 
 class SyncFollower(QObject):
     """Starts, reconfigures and stops the station host's sync worker; emits its statuses.
 
-    Its loop runs in a plain thread that only talks to the host's sync lane (no Qt
-    objects there); each new status reaches the GUI thread as a queued signal."""
+    One request at a time on the sync lane: each reply asks the next question."""
 
     updated = Signal(object)  # SyncUpdate
 
     def __init__(
-        self, host: StationProcess, interval: float = INTERVAL_S, parent: QObject | None = None
+        self, db: DeskLink, interval: float = INTERVAL_S, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.host = host
+        self.db = db
         self.interval = interval
         self.server: ServerConfig | None = None
         self.latest: SyncUpdate | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-        self._changed = threading.Event()
-        self.gc_guard = GuiThreadGc(self)
+        self._running = False
+        self._asking = False  # a request waits for its reply
+        self._generation = 0  # bumped by every change of hub: older replies are stale
+        self._applied = -1  # the generation the host was told of
+        self._started_on = -1  # the host's start (its count) the worker was started on
+        self._seq = 0  # the sequence number of the last status heard
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._next)
 
     def start(self, server: ServerConfig | None) -> None:
         self.server = server
-        self._changed.set()
-        if self._thread is None:
-            self._stop.clear()
-            self.gc_guard.acquire()
-            self._thread = threading.Thread(target=self._run, name="sync-follower", daemon=True)
-            self._thread.start()
+        self._generation += 1
+        self._running = True
+        self._retry.stop()
+        self._next()
 
     def set_server(self, server: ServerConfig | None) -> None:
         """Sync with another hub from now on (None: stop syncing)."""
         self.start(server)
 
     def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is None:
+        self._running = False
+        self._retry.stop()
+
+    def _next(self) -> None:
+        """Ask the host the next question, unless one waits for its answer."""
+        if not self._running or self._asking or self._retry.isActive():
             return
-        self._stop.set()
-        self._changed.set()
-        thread.join(20)
-        if thread.is_alive():
-            log.error("sync follower did not stop within 20 s")
-        self.gc_guard.release()
+        if self._applied != self._generation:
+            self._applied, self._started_on, self._seq = self._generation, -1, 0
+            if self.server is None:
+                self.updated.emit(SyncUpdate(0, None, False))
+                self._ask(StopSync(), lambda _ok: None)
+                return
+        if self.server is None:
+            return
+        starts = self.db.host.starts
+        if self._started_on != starts:
+            self._ask(StartSync(self.server, self.interval), lambda _ok: self._started(starts))
+        else:
+            self._ask(SyncPoll(self._seq, POLL_S), self._heard)
 
-    def _run(self) -> None:
-        started_on, seq, server = -1, 0, None
-        while not self._stop.is_set():
-            if self._changed.is_set():
-                self._changed.clear()
-                server, started_on, seq = self.server, -1, 0
-                if server is None:
-                    self._call(StopSync())
-                    self.updated.emit(SyncUpdate(0, None, False))
-            if server is None:
-                self._changed.wait(1.0)
-                continue
-            if started_on != self.host.starts:
-                if self._call(StartSync(server, self.interval)) is None:
-                    self._stop.wait(RETRY_MS / 1000)
-                    continue
-                started_on, seq = self.host.starts, 0
-            reply = self._call(SyncPoll(seq, 1.0))
-            if not isinstance(reply, SyncUpdate):
-                started_on = -1  # start it again once the host answers
-                self._stop.wait(RETRY_MS / 1000)
-                continue
-            if reply.seq != seq:
-                seq = reply.seq
-                if not self._changed.is_set():
-                    self.updated.emit(reply)
-            if not reply.running and reply.status is None:
-                started_on = -1
+    def _ask(self, request: Request[R], then: Callable[[R], None]) -> None:
+        generation = self._generation
+        self._asking = True
 
-    def _call(self, request: object) -> object:
-        try:
-            return self.host.call("sync", request, timeout=15)
-        except (StationDown, StationFailed) as exc:
-            log.info("sync lane: %s", exc)
-            return None
+        def answered(value: R) -> None:
+            self._asking = False
+            if self._running and generation == self._generation:
+                then(value)
+            self._next()
+
+        def refused(error: StationError) -> None:
+            self._asking = False
+            log.info("sync lane: %s", error.message)
+            self._started_on = -1  # start it again once the host answers
+            if generation == self._generation:
+                self._retry.start(RETRY_MS)
+            else:
+                self._next()
+
+        self.db.submit(request, ASKED, then=answered, otherwise=refused, owner=self)
+
+    def _started(self, starts: int) -> None:
+        self._started_on, self._seq = starts, 0
+
+    def _heard(self, update: SyncUpdate) -> None:
+        if update.seq != self._seq:
+            self._seq = update.seq
+            self.updated.emit(update)
+        if not update.running and update.status is None:
+            self._started_on = -1
 
     @Slot(object)
     def _on_update(self, update: SyncUpdate) -> None:
