@@ -205,7 +205,7 @@ def test_the_kept_scans_journal_is_private(tmp_path: Path, no_chmod: None) -> No
     kept = KeptScans(journal)
     at = datetime(2024, 11, 4, 1, 5, tzinfo=UTC)
     for n in range(3):
-        kept.add(CheckIn(f"FC1:{n}", "opening", Method.CAMERA, "desk-1", "Li Na", at))
+        kept.add(CheckIn(f"FC1:{n}", "opening", Method.CAMERA, "Li Na", at))
     assert mode(journal) == 0o600
     first = kept.first()
     assert first is not None
