@@ -163,7 +163,8 @@ class SyncEngine:
         c = self.store.conn
         hub_id = state.identity
         if self.store.setting(syncstate.HUB_ID_KEY) != hub_id:
-            replaced = bool(syncstate.known_hubs(c) - {hub_id})
+            known = syncstate.known_hubs(c)
+            replaced = hub_id not in known and bool(known)  # not the first hub it meets
             with self.store.write() as w:
                 syncstate.set_setting(w, syncstate.HUB_ID_KEY, hub_id)
                 if replaced:
