@@ -117,12 +117,22 @@ class Cluster:
         return out
 
     def restore(self, name: str, dump: Path) -> str:
-        """A database made anew from a backup by `dump`; its connection string."""
+        """Put a backup made by `dump` in place of database `name`: restored under another
+        name first, then renamed, so that no client ever sees it half restored. Returns
+        the connection string."""
+        import psycopg
+
+        scratch = f"{name[:40]}_restoring"
+        self.drop_database(scratch)
+        self.create_database(scratch)
+        r = self._run("pg_restore", "-h", str(self.dir), "-p", str(self.port), "-U", USER,
+                      "--no-owner", "--exit-on-error", "-d", scratch, str(dump), check=False)  # fmt: skip
+        if r.returncode != 0:
+            raise RuntimeError(f"pg_restore failed: {r.stderr}")
         self.drop_database(name)
-        dsn = self.create_database(name)
-        self._run("pg_restore", "-h", str(self.dir), "-p", str(self.port), "-U", USER,
-                  "--no-owner", "-d", name, str(dump))  # fmt: skip
-        return dsn
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{scratch}" RENAME TO "{name}"')
+        return self.dsn(name)
 
     def close(self) -> None:
         self.stop()

@@ -46,7 +46,9 @@ class Scene:
     folder: Path
 
 
-def run_killed(db: Path, server: ServerConfig, n: int, mode: str) -> subprocess.CompletedProcess[str]:
+def run_killed(
+    db: Path, server: ServerConfig, n: int, mode: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tests.helpers.killsync", str(n), mode, "--", "sync", "--db",
          str(db), "--once"],

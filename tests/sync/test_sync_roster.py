@@ -55,7 +55,12 @@ def test_stations_made_from_the_hub_leave_no_ghost(tmp_path: Path, hub_dsn: str)
         run("sync", "--db", db, "--server", hub_dsn, "--once")
     rows = status(server)
     desk_name = Store.open(Path(d), readonly=True).station.name
-    assert set(rows) == {desk_name, "door-a", "door-b", "door-c"}  # nothing named after the computer
+    assert set(rows) == {
+        desk_name,
+        "door-a",
+        "door-b",
+        "door-c",
+    }  # nothing named after the computer
     ids = {str(r["id"]) for r in rows.values()}
     assert len(ids) == 4 and all(len(i) == 8 for i in ids)
     full = [str(r["station_id"]) for r in rows.values()]
