@@ -52,7 +52,8 @@ class Station:
         self.plan: list[list[str]] = json.loads(Path(plan).read_text())
         self.next = 0
         self.statuses: list[dict[str, Any]] = []
-        self.loop = make_loop(self.path, self.server, interval=0.2, on_status=self.record)
+        interval = float(os.environ.get("STATION_SYNC_INTERVAL", "0.2"))
+        self.loop = make_loop(self.path, self.server, interval=interval, on_status=self.record)
         self.stop = threading.Event()
         self.worker = threading.Thread(target=self.loop.run, args=(self.stop,), daemon=True)
         self.worker.start()
@@ -106,13 +107,14 @@ class Station:
 class Running:
     """The test's side: one station process, its commands and their answers."""
 
-    def __init__(self, db: Path, plan: list[list[str]], name: str, dsn: str,
-                 machine: str) -> None:  # fmt: skip
+    def __init__(self, db: Path, plan: list[list[str]], name: str, dsn: str, machine: str,
+                 interval: float = 0.2) -> None:  # fmt: skip
         plan_file = db.with_suffix(".plan.json")
         plan_file.write_text(json.dumps(plan))
         self.name = name
         self.errors = db.with_suffix(".stderr")
-        env = {**os.environ, "FORUM_CHECKIN_HUB": dsn, "FORUM_CHECKIN_MACHINE_ID": machine}
+        env = {**os.environ, "FORUM_CHECKIN_HUB": dsn, "FORUM_CHECKIN_MACHINE_ID": machine,
+               "STATION_SYNC_INTERVAL": str(interval)}  # fmt: skip
         with self.errors.open("w") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "tests.helpers.station_run", str(db), str(plan_file), name],
