@@ -122,7 +122,7 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
         h.check_schema()
         served = h.event()
         now, total, rows = h.stations()
-    refill = roster.refill(rows, total)
+    refill = roster.refill(rows, total, now, stale_after * 60)
     states = [_state(r, roster.seen(r, now, stale_after * 60)) for r in rows]
     if as_json:
         echo_json({
@@ -152,9 +152,12 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
 
 
 def _state(row: Any, seen: Any) -> str:
-    if row.refill is not None:
-        return f"refilling ({row.refill[0]:,} of {row.refill[1]:,})"
-    return str(seen.value)
+    from kiosk.sync.roster import Seen
+
+    if row.refill is None:
+        return str(seen.value)
+    refilling = f"refilling ({row.refill[0]:,} of {row.refill[1]:,})"
+    return refilling if seen is Seen.ACTIVE else f"{seen.value} while {refilling}"
 
 
 def _row_json(r: Any, now: datetime, total: int, state: str) -> dict[str, object]:
@@ -212,7 +215,7 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     Without --once, runs until stopped (Ctrl-C), about once a second, backing off while
     the hub cannot be reached."""
     from kiosk.storage.store import Store
-    from kiosk.sync.loop import SyncLoop, SyncStatus
+    from kiosk.sync.loop import SyncLoop, SyncStatus, text
 
     last: list[str] = []
 
@@ -234,6 +237,8 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
         else:
             line = (f"{s.link.value}: {s.message} (waiting {s.waiting}, behind {s.behind}, "
                     f"next try in {s.next_in:.0f}s)")  # fmt: skip
+            if s.caught_up:
+                line += f"; {text('caught_up', n=s.caught_up)}"
         if once or line != (last[0] if last else "") or s.pulled or s.pushed:
             click.echo(line, err=not s.online)
         last[:] = [line]
@@ -242,13 +247,7 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     loop = SyncLoop(lambda: Store.open(db_path), make_hub(server, server_file), _clock(),
                     interval=interval, on_status=None if once else show)  # fmt: skip
     if once:
-        try:
-            while True:
-                status = loop.step()
-                if not status.online or status.next_in > 0:
-                    break
-        finally:
-            loop.close()
+        status = _once(loop)
         show(status)
         if not status.online:
             raise UserError(status.message)
@@ -259,6 +258,24 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     except KeyboardInterrupt:
         stop.set()
         loop.close()
+
+
+def _once(loop: Any) -> Any:
+    """Rounds until caught up (or the hub fails); the last status, with what every round
+    moved added up."""
+    import dataclasses
+
+    moved = {"pulled": 0, "pushed": 0, "renumbered": 0, "caught_up": 0}
+    try:
+        while True:
+            status = loop.step()
+            for key in moved:
+                moved[key] += getattr(status, key)
+            if not status.online or status.next_in > 0:
+                break
+    finally:
+        loop.close()
+    return dataclasses.replace(status, **moved)
 
 
 @cli.command("conflicts")

@@ -107,6 +107,7 @@ class SyncEngine:
         self._checked = False
         self._last_beat = -1e18
         self._recheck: set[str] = set()
+        self.caught_up = 0  # entries the last round applied before it reached the hub
 
     @property
     def receive(self) -> Receive:
@@ -120,10 +121,11 @@ class SyncEngine:
     def round(self, *, pull: bool = True, push: bool = True) -> RoundResult:
         """One round; HubError when the hub cannot be reached or refuses (what an
         interrupted sync left unapplied is applied first, whether or not it can)."""
-        caught_up = self.catch_up()
+        self.caught_up = 0
+        self.caught_up = self.catch_up()  # said even if the hub then fails
         self._connect()
         r = self._begin()
-        r.caught_up = caught_up
+        r.caught_up = self.caught_up
         r.renumbered = self._reconcile_all(r)
         r.streams = self._known(r.pos) | set(r.state.heads) | {self.store.station.id}
         if pull:

@@ -205,9 +205,10 @@ class SyncLoop:
                 station_id = self.store.station.id
             except Exception:  # the local store is the problem: keep what was known
                 pass
+        caught_up = self.engine.caught_up if self.engine is not None else 0
         return SyncStatus(link, waiting, prev.last_sync, prev.skew_s, message.splitlines()[0],
                           behind=behind, station_id=station_id, next_in=delay,
-                          refill=prev.refill)  # fmt: skip
+                          refill=prev.refill, caught_up=caught_up)  # fmt: skip
 
     @staticmethod
     def _waiting(store: Store) -> int:

@@ -48,9 +48,11 @@ class Refill:
     stations: tuple[str, ...]  # the names of the stations refilling it
 
 
-def refill(rows: Sequence[StationRow], total: int) -> Refill | None:
-    """The refill in progress, from what the stations said at their last contact."""
-    busy = [r for r in rows if r.refill is not None]
+def refill(rows: Sequence[StationRow], total: int, now: datetime,
+           stale_after_s: float = STALE_AFTER_S) -> Refill | None:  # fmt: skip
+    """The refill in progress, from what the active stations said at their last contact
+    (a station gone in the middle of one is shown stale, not refilling)."""
+    busy = [r for r in rows if r.refill is not None and seen(r, now, stale_after_s) is Seen.ACTIVE]
     if not busy:
         return None
     largest = max(r.refill[1] for r in busy if r.refill is not None)

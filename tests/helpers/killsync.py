@@ -8,7 +8,10 @@ whatever the code meant to do next is not done.
 
 The product holds no test code: this wraps `sqlite3.connect` so that every connection
 gets a trace callback (`set_trace_callback`), which SQLite calls as each statement
-starts. A command that ends before the Nth COMMIT exits with its own code and prints
+starts. And so that a point is the same point in every run, the sync engine's readings
+of the monotonic clock (its 20 ms apply slices, its round budget) advance by a fixed step
+per reading instead of with the machine's speed: a run makes the same transactions, in
+the same order, every time. A command that ends before the Nth COMMIT exits with its own code and prints
 `completed after K commits` on stderr (K: the commits it made), which is how a test
 learns how many kill points a command has.
 """
@@ -50,10 +53,28 @@ def arm(n: int, mode: str) -> list[int]:
     return count
 
 
+STEP_S = 0.0001  # per reading of the engine's monotonic clock: ~200 entries per 20 ms slice
+
+
+def steady_engine_clock() -> None:
+    from types import SimpleNamespace
+
+    from kiosk.sync import engine
+
+    now = [0.0]
+
+    def monotonic() -> float:
+        now[0] += STEP_S
+        return now[0]
+
+    engine.time = SimpleNamespace(monotonic=monotonic)  # type: ignore[assignment]
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 4 or argv[2] != "--":
         raise SystemExit(__doc__)
     count = arm(int(argv[0]), argv[1])
+    steady_engine_clock()
     from kiosk.cli import main as cli
 
     code: Any = 0

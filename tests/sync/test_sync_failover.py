@@ -95,7 +95,7 @@ def test_the_standby_takes_over_while_two_stations_check_in(
         promoted = time.time() - killed
         for s in doors:
             reply = s.answer(240)
-            assert reply["scanned"] == SCANS and reply["slowest_s"] < 2  # check-ins went on
+            assert reply["scanned"] == SCANS and reply["slowest_s"] < 5  # check-ins went on
         expect = len(uuids(d)) + 2 * SCANS
         for s in doors:
             s.send(f"settle {expect} 180")

@@ -161,6 +161,8 @@ def test_behind_is_honest_while_chunks_wait(scene: Scene, tmp_path: Path) -> Non
     result = CliRunner().invoke(load_commands(), ["sync", "--db", str(db), "--server", away,
                                                   "--once"])  # fmt: skip
     assert result.exit_code == 1 and "offline" in result.output
+    assert f"behind {pending}" not in result.output  # applied, and said so:
+    assert f"{pending} entries left by an interrupted sync applied" in result.output
     store = Store.open(db)
     assert syncstate.pending_committed(store.conn) == 0  # applied although the hub is away
     store.close()

@@ -181,3 +181,24 @@ def test_streams_of_stations_this_hub_never_saw(
     assert "not seen by this hub" in run("hub", "status", "--server", server.dsn).output
     sync(a, server)
     assert status(server)["door-a"]["state"] == "active"
+
+
+def test_a_station_gone_while_refilling_is_stale_not_refilling(
+    tmp_path: Path, server: ServerConfig
+) -> None:
+    desk(tmp_path, server)
+    a = station(tmp_path, "door-a", server)
+    sync(a, server)
+    sid = str(status(server)["door-a"]["station_id"])
+    with psycopg.connect(server.dsn, autocommit=True) as conn:  # as a station refilling says
+        conn.execute("UPDATE hub_stations SET refill_done = 10, refill_total = 90 "
+                     "WHERE station_id = %s", (sid,))  # fmt: skip
+    table = run("hub", "status", "--server", server.dsn).output
+    assert "hub replaced: refilling (" in table and "door-a" in table
+    assert status(server)["door-a"]["state"] == "refilling (10 of 90)"
+    age(server, sid, 1)
+    data = json.loads(run("hub", "status", "--server", server.dsn, "--json").output)
+    assert data["refill"] is None
+    rows = {r["name"]: r for r in data["stations"]}
+    assert rows["door-a"]["state"] == "stale while refilling (10 of 90)"
+    assert "hub replaced" not in run("hub", "status", "--server", server.dsn).output
