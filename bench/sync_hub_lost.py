@@ -17,6 +17,7 @@ Prints one table, side by side, with the goals.
    beside.)
 
     .venv/bin/python bench/sync_hub_lost.py [--attendees 100000] [--scans 200000] [--kills 5]
+        [--only refill,failover,catch-up]
 
 The throwaway clusters run with fsync off (tests/helpers/pgcluster.py): the refill figure
 is the code's, not a disk's; the formation's nodes keep PostgreSQL's defaults.
@@ -250,13 +251,19 @@ def main() -> None:
     ap.add_argument("--attendees", type=int, default=100_000)
     ap.add_argument("--scans", type=int, default=200_000)
     ap.add_argument("--kills", type=int, default=5)
+    ap.add_argument("--only", default="refill,failover,catch-up",
+                    help="which measures, comma-separated (default: all three)")  # fmt: skip
     args = ap.parse_args()
-    rows = [
-        (f"refill a new hub ({args.attendees:,} attendees, {args.scans:,} scans)",
-         *refill(args.attendees, args.scans)),
-        ("failover: kill to sync back online", *failover(args.kills)),
-        (f"catch-up after a kill ({args.attendees:,}-row import)", *catch_up(args.attendees)),
-    ]  # fmt: skip
+    only = set(args.only.split(","))
+    rows = []
+    if "refill" in only:
+        rows.append((f"refill a new hub ({args.attendees:,} attendees, {args.scans:,} scans)",
+                     *refill(args.attendees, args.scans)))  # fmt: skip
+    if "failover" in only:
+        rows.append(("failover: kill to sync back online", *failover(args.kills)))
+    if "catch-up" in only:
+        rows.append((f"catch-up after a kill ({args.attendees:,}-row import)",
+                     *catch_up(args.attendees)))  # fmt: skip
     print(f"{'measure':<52}{'goal':<20}result")
     for name, result, goal in rows:
         print(f"{name:<52}{goal:<20}{result}")

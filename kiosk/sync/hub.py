@@ -11,6 +11,7 @@ station is offline and tries again) or `HubRefused` (it answers, and says no).
 from __future__ import annotations
 
 import json
+import logging
 import uuid as uuidlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,11 @@ from kiosk.models.records import LogEntry
 from kiosk.storage import log
 from kiosk.sync import hubschema
 from kiosk.sync.server import ServerConfig
+
+# psycopg logs a rollback it could not send on a connection that died mid-push (a hub
+# killed, a failover) before raising the error this module reports in one line: to the
+# application's log if it has one, never as a stray line on a command's stderr.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 CONNECT_TIMEOUT_S = 3
 STATEMENT_TIMEOUT = "15s"
