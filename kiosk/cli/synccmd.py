@@ -140,15 +140,23 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
         click.echo(f"hub replaced: refilling ({refill.held:,} of {refill.of:,}) from "
                    f"{', '.join(refill.stations)}")  # fmt: skip
     click.echo(f"{'station':<22}{'id':<10}{'last seen':>11}{'pushed':>9}{'waiting':>9}"
-               f"{'lag':>8}{'skew':>9}  state")  # fmt: skip
+               f"{'lag':>8}{'skew':>9}   state")  # fmt: skip
     for r, state in zip(rows, states, strict=True):
         lag = "-" if r.held is None else str(max(0, total - r.held))
-        skew = "-" if r.skew_ms is None else f"{r.skew_ms / 1000:+.1f}s"
-        warn = " !" if r.skew_ms is not None and abs(r.skew_ms) > 60_000 else "  "
+        skew = "-" if r.skew_ms is None else _skew(r.skew_ms / 1000)
+        warn = " ! " if r.skew_ms is not None and abs(r.skew_ms) > 60_000 else "   "
         click.echo(f"{r.name[:21]:<22}{roster.short_id(r.station_id):<10}"
                    f"{_ago(now, r.last_seen):>11}{r.pushed:>9}"
                    f"{'-' if r.waiting is None else r.waiting:>9}{lag:>8}{skew:>9}{warn}"
                    f"{state}")  # fmt: skip
+
+
+def _skew(s: float) -> str:
+    """A clock difference in at most 7 characters: +0.4s, -12m, +3h, +763d."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if abs(s) >= 2 * size:
+            return f"{s / size:+.0f}{unit}"
+    return f"{s:+.1f}s"
 
 
 def _state(row: Any, seen: Any) -> str:
