@@ -223,7 +223,7 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     Without --once, runs until stopped (Ctrl-C), about once a second, backing off while
     the hub cannot be reached."""
     from kiosk.storage.store import Store
-    from kiosk.sync.loop import SyncLoop, SyncStatus, text
+    from kiosk.sync.loop import SyncLoop, SyncStatus
 
     last: list[str] = []
 
@@ -231,22 +231,7 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
         if as_json:
             echo_json(s.to_json())
             return
-        if s.online:
-            line = (f"online: pulled {s.pulled}, pushed {s.pushed}, waiting {s.waiting}, "
-                    f"behind {s.behind}")  # fmt: skip
-            for notice in s.notices():
-                line += f"; {notice}"
-            if s.renumbered:
-                line += (
-                    f"; {s.renumbered} entries renumbered (this station's new id {s.station_id})"
-                )
-            if s.skew_warning:
-                line += f"; this computer's clock is {abs(s.skew_s or 0):.0f}s off the hub's"
-        else:
-            line = (f"{s.link.value}: {s.message} (waiting {s.waiting}, behind {s.behind}, "
-                    f"next try in {s.next_in:.0f}s)")  # fmt: skip
-            if s.caught_up:
-                line += f"; {text('caught_up', n=s.caught_up)}"
+        line = _status_line(s)
         if once or line != (last[0] if last else "") or s.pulled or s.pushed:
             click.echo(line, err=not s.online)
         last[:] = [line]
@@ -266,6 +251,27 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     except KeyboardInterrupt:
         stop.set()
         loop.close()
+
+
+def _status_line(s: Any) -> str:
+    """One line for a status (kiosk.sync.loop.SyncStatus) as `sync` prints it."""
+    from kiosk.sync.loop import text
+
+    if not s.online:
+        line = (f"{s.link.value}: {s.message} (waiting {s.waiting}, behind {s.behind}, "
+                f"next try in {s.next_in:.0f}s)")  # fmt: skip
+        return line + (f"; {text('caught_up', n=s.caught_up)}" if s.caught_up else "")
+    line = (f"online: pulled {s.pulled}, pushed {s.pushed}, waiting {s.waiting}, "
+            f"behind {s.behind}")  # fmt: skip
+    if s.refill is not None:
+        line += f"; {text('refilling', done=s.refill[0], total=s.refill[1])}"
+    if s.caught_up:
+        line += f"; {text('caught_up', n=s.caught_up)}"
+    if s.renumbered:
+        line += f"; {s.renumbered} entries renumbered (this station's new id {s.station_id})"
+    if s.skew_warning:
+        line += f"; this computer's clock is {abs(s.skew_s or 0):.0f}s off the hub's"
+    return line
 
 
 def _once(loop: Any) -> Any:
