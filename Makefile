@@ -60,6 +60,7 @@ bench: setup-test
 	$(PY) bench/sync_idle.py
 	$(PY) bench/sync_visibility.py
 	$(PY) bench/sync_checkin.py
+	$(PY) bench/sync_hub_lost.py
 	$(PY) bench/meetings_checkin.py
 	$(PY) bench/meetings_import.py
 	$(PY) bench/meetings_status.py

@@ -9,6 +9,9 @@
 #   postgresql          the sync hub's server: tests start a throwaway cluster of their own
 #                       (Debian's default version; 15 on Debian 12), only when no
 #                       /usr/lib/postgresql/*/bin/initdb is there yet
+#   postgresql-N-auto-failover  pg_auto_failover (pg_autoctl and the monitor's extension)
+#                       for the server version N found: a hub as a primary with a
+#                       synchronous hot standby (tests start a monitor and two nodes)
 #   openbox xdotool wmctrl x11-utils   the end-to-end tests on a real X server: a window
 #                       manager, keys typed at human and scanner speeds, window states
 #   fonts-wqy-microhei  a CJK system font: window managers draw the bilingual window
@@ -29,6 +32,15 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 fi
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
   PKGS+=(postgresql)
+  if command -v apt-cache >/dev/null; then  # the version the postgresql package brings
+    major=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/.*Depends: postgresql-\([0-9]\+\)$/\1/p' | head -1)
+    [ -n "$major" ] && PKGS+=("postgresql-$major-auto-failover")
+  fi
+else
+  for bin in /usr/lib/postgresql/*/bin/initdb; do  # the newest server version here
+    major=$(basename "$(dirname "$(dirname "$bin")")")
+  done
+  [ -n "${major:-}" ] && PKGS+=("postgresql-$major-auto-failover")
 fi
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,5 +1,5 @@
-"""Several stations, one event: `hub init|publish|status`, `sync`, `conflicts`, `merge`,
-and `init --from-hub` (registered in kiosk.cli.core's `init`)."""
+"""Several stations, one event: `hub init|publish|status|forget`, `sync`, `conflicts`,
+`merge`, and `init --from-hub` (registered in kiosk.cli.core's `init`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def server_options(f: F) -> F:
     return click.option(
         "--server", default=None, metavar="URL",
         help="The hub: a PostgreSQL connection string (postgresql://user@host/db?"
-        "sslmode=verify-full …). Default: $FORUM_CHECKIN_HUB, then the server file. "
+        "sslmode=verify-full …; with a standby, every host: postgresql://user@h1:5432,"
+        "h2:5432/db?target_session_attrs=read-write&connect_timeout=2). "
+        "Default: $FORUM_CHECKIN_HUB, then the server file. "
         "Prefer the file or the variable when there is a password (a command line is "
         "visible to other users).",
     )(f)  # fmt: skip
@@ -51,11 +53,16 @@ def hub() -> None:
 @server_options
 @handle_errors
 def hub_init(server: str | None, server_file: Path | None) -> None:
-    """Create the hub's tables, or migrate them to this release's schema."""
+    """Create the hub's tables and its identity, or migrate them to this release's schema.
+    A new hub (the old one lost) is then filled by `hub publish` from the desk and by
+    every station at its next sync: each uploads all the new hub lacks."""
+    from kiosk.sync.roster import short_id
+
     with make_hub(server, server_file) as h:
         before, now = h.init_schema()
         what = "already at" if before == now else f"from {before} to" if before else "created at"
-        click.echo(f"hub {h.server.shown}: schema {what} version {now}")
+        click.echo(f"hub {h.server.shown}: schema {what} version {now}, "
+                   f"identity {short_id(h.identity())}")  # fmt: skip
 
 
 @hub.command("publish")
@@ -65,7 +72,9 @@ def hub_init(server: str | None, server_file: Path | None) -> None:
 def hub_publish(db_path: Path, server: str | None, server_file: Path | None) -> None:
     """Load an event database's log into the hub: the program and verify key, attendees,
     badges and every scan (never the signing key). Stations are then made with
-    `init --from-hub`. Publishing again uploads only what is new."""
+    `init --from-hub`. Publishing again uploads only what is new; to a new hub, or one
+    restored from an older backup, everything it lacks (every station's entries this
+    database holds)."""
     from kiosk.storage.store import Store
     from kiosk.sync.bootstrap import publish
 
@@ -73,8 +82,9 @@ def hub_publish(db_path: Path, server: str | None, server_file: Path | None) -> 
     try:
         with make_hub(server, server_file) as h:
             t = publish(store, h, _clock())
+            refilled = "; the hub lacked them (new or restored): refilled" if t.refilled else ""
             click.echo(f"hub {h.server.shown}: event {store.event().id}: {t.pushed} entries "
-                       f"uploaded, {t.waiting} waiting")  # fmt: skip
+                       f"uploaded, {t.waiting} waiting{refilled}")  # fmt: skip
     finally:
         store.close()
 
@@ -86,42 +96,115 @@ def _ago(now: datetime, then: datetime | None) -> str:
     return f"{s}s ago" if s < 120 else f"{s // 60}m ago" if s < 7200 else f"{s // 3600}h ago"
 
 
+def stale_option(f: F) -> F:
+    return click.option(
+        "--stale-after", "stale_after", default=15.0, show_default=True,
+        type=click.FloatRange(0.1, None), metavar="MINUTES",
+        help="A station not seen for longer is marked stale.",
+    )(f)  # fmt: skip
+
+
 @hub.command("status")
 @server_options
+@stale_option
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
 @handle_errors
-def hub_status(server: str | None, server_file: Path | None, as_json: bool) -> None:
-    """Per station: last seen, entries pushed, entries waiting to upload, lag (hub entries
-    it had not received at its last contact) and clock skew."""
+def hub_status(server: str | None, server_file: Path | None, stale_after: float,
+               as_json: bool) -> None:  # fmt: skip
+    """One row per station: its name now, a short id that tells stations apart, last seen,
+    entries pushed, entries waiting to upload, lag (hub entries it had not received at
+    its last contact), clock skew, and its state: active, stale (remove it with
+    `hub forget`), not seen by this hub (its entries came from another station), or
+    refilling. A hub being refilled says so first: "hub replaced: refilling (n of m)"."""
+    from kiosk.sync import roster
+
     with make_hub(server, server_file) as h:
         h.check_schema()
         served = h.event()
         now, total, rows = h.stations()
+    refill = roster.refill(rows, total, now, stale_after * 60)
+    states = [_state(r, roster.seen(r, now, stale_after * 60)) for r in rows]
     if as_json:
         echo_json({
             "hub": h.server.shown, "event": served[0] if served else None,
             "hub_time": now.isoformat(), "entries": total,
-            "stations": [{
-                "station_id": r.station_id, "name": r.name, "pushed": r.pushed,
-                "last_seen": r.last_seen.isoformat() if r.last_seen else None,
-                "seconds_since": (now - r.last_seen).total_seconds() if r.last_seen else None,
-                "waiting": r.waiting, "lag": None if r.held is None else max(0, total - r.held),
-                "skew_s": None if r.skew_ms is None else r.skew_ms / 1000,
-                "receive": r.receive,
-            } for r in rows],
+            "refill": None if refill is None else {"held": refill.held, "of": refill.of,
+                                                   "stations": list(refill.stations)},
+            "stations": [_row_json(r, now, total, state) for r, state in zip(rows, states,
+                                                                              strict=True)],
         })  # fmt: skip
         return
     click.echo(f"hub {h.server.shown}: event {served[0] if served else '(none yet)'}, "
                f"{total} entries")  # fmt: skip
+    if refill is not None:
+        click.echo(f"hub replaced: refilling ({refill.held:,} of {refill.of:,}) from "
+                   f"{', '.join(refill.stations)}")  # fmt: skip
     click.echo(f"{'station':<22}{'id':<10}{'last seen':>11}{'pushed':>9}{'waiting':>9}"
-               f"{'lag':>8}{'skew':>9}")  # fmt: skip
-    for r in rows:
+               f"{'lag':>8}{'skew':>9}   state")  # fmt: skip
+    for r, state in zip(rows, states, strict=True):
         lag = "-" if r.held is None else str(max(0, total - r.held))
-        skew = "-" if r.skew_ms is None else f"{r.skew_ms / 1000:+.1f}s"
-        warn = " !" if r.skew_ms is not None and abs(r.skew_ms) > 60_000 else ""
-        click.echo(f"{r.name[:21]:<22}{r.station_id[:8]:<10}{_ago(now, r.last_seen):>11}"
-                   f"{r.pushed:>9}{'-' if r.waiting is None else r.waiting:>9}{lag:>8}"
-                   f"{skew:>9}{warn}")  # fmt: skip
+        skew = "-" if r.skew_ms is None else _skew(r.skew_ms / 1000)
+        warn = " ! " if r.skew_ms is not None and abs(r.skew_ms) > 60_000 else "   "
+        click.echo(f"{r.name[:21]:<22}{roster.short_id(r.station_id):<10}"
+                   f"{_ago(now, r.last_seen):>11}{r.pushed:>9}"
+                   f"{'-' if r.waiting is None else r.waiting:>9}{lag:>8}{skew:>9}{warn}"
+                   f"{state}")  # fmt: skip
+
+
+def _skew(s: float) -> str:
+    """A clock difference in at most 7 characters: +0.4s, -12m, +3h, +763d."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if abs(s) >= 2 * size:
+            return f"{s / size:+.0f}{unit}"
+    return f"{s:+.1f}s"
+
+
+def _state(row: Any, seen: Any) -> str:
+    from kiosk.sync.roster import Seen
+
+    if row.refill is None:
+        return str(seen.value)
+    refilling = f"refilling ({row.refill[0]:,} of {row.refill[1]:,})"
+    return refilling if seen is Seen.ACTIVE else f"{seen.value} while {refilling}"
+
+
+def _row_json(r: Any, now: datetime, total: int, state: str) -> dict[str, object]:
+    from kiosk.sync.roster import short_id
+
+    return {
+        "station_id": r.station_id, "id": short_id(r.station_id), "name": r.name,
+        "pushed": r.pushed, "state": state,
+        "last_seen": r.last_seen.isoformat() if r.last_seen else None,
+        "seconds_since": (now - r.last_seen).total_seconds() if r.last_seen else None,
+        "waiting": r.waiting, "lag": None if r.held is None else max(0, total - r.held),
+        "skew_s": None if r.skew_ms is None else r.skew_ms / 1000,
+        "receive": r.receive, "former_ids": list(r.former),
+        "refill": None if r.refill is None else {"held": r.refill[0], "of": r.refill[1]},
+    }  # fmt: skip
+
+
+@hub.command("forget")
+@click.argument("station")
+@server_options
+@stale_option
+@handle_errors
+def hub_forget(station: str, server: str | None, server_file: Path | None,
+               stale_after: float) -> None:  # fmt: skip
+    """Remove STATION (its name, or its id as `hub status` shows it) from `hub status`:
+    a station that is gone (stale), or one this hub never saw. Its entries stay on the
+    hub, they are the record; a station seen again afterwards is listed again."""
+    from kiosk.sync import roster
+
+    with make_hub(server, server_file) as h:
+        h.check_schema()
+        now, _, rows = h.stations()
+        row = roster.find(rows, station)
+        shown = f"{row.name} ({roster.short_id(row.station_id)})"
+        if roster.seen(row, now, stale_after * 60) is roster.Seen.ACTIVE:
+            raise UserError(f"{shown} was seen {_ago(now, row.last_seen)}: it is not stale; "
+                            "forget only a station that is gone")  # fmt: skip
+        h.forget(row.station_id)
+    click.echo(f"hub {h.server.shown}: forgot {shown}; its {row.pushed} entries stay")
 
 
 @cli.command()
@@ -148,19 +231,7 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
         if as_json:
             echo_json(s.to_json())
             return
-        if s.online:
-            line = (f"online: pulled {s.pulled}, pushed {s.pushed}, waiting {s.waiting}, "
-                    f"behind {s.behind}")  # fmt: skip
-            if s.renumbered:
-                line += (
-                    f"; {s.renumbered} entries renumbered (this station's new id {s.station_id})"
-                )
-            if s.skew_warning:
-                line += f"; this computer's clock is {abs(s.skew_s or 0):.0f}s off the hub's"
-        else:
-            line = (
-                f"{s.link.value}: {s.message} (waiting {s.waiting}, next try in {s.next_in:.0f}s)"
-            )
+        line = _status_line(s)
         if once or line != (last[0] if last else "") or s.pulled or s.pushed:
             click.echo(line, err=not s.online)
         last[:] = [line]
@@ -169,13 +240,7 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     loop = SyncLoop(lambda: Store.open(db_path), make_hub(server, server_file), _clock(),
                     interval=interval, on_status=None if once else show)  # fmt: skip
     if once:
-        try:
-            while True:
-                status = loop.step()
-                if not status.online or status.next_in > 0:
-                    break
-        finally:
-            loop.close()
+        status = _once(loop)
         show(status)
         if not status.online:
             raise UserError(status.message)
@@ -186,6 +251,45 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     except KeyboardInterrupt:
         stop.set()
         loop.close()
+
+
+def _status_line(s: Any) -> str:
+    """One line for a status (kiosk.sync.loop.SyncStatus) as `sync` prints it."""
+    from kiosk.sync.loop import text
+
+    if not s.online:
+        line = (f"{s.link.value}: {s.message} (waiting {s.waiting}, behind {s.behind}, "
+                f"next try in {s.next_in:.0f}s)")  # fmt: skip
+        return line + (f"; {text('caught_up', n=s.caught_up)}" if s.caught_up else "")
+    line = (f"online: pulled {s.pulled}, pushed {s.pushed}, waiting {s.waiting}, "
+            f"behind {s.behind}")  # fmt: skip
+    if s.refill is not None:
+        line += f"; {text('refilling', done=s.refill[0], total=s.refill[1])}"
+    if s.caught_up:
+        line += f"; {text('caught_up', n=s.caught_up)}"
+    if s.renumbered:
+        line += f"; {s.renumbered} entries renumbered (this station's new id {s.station_id})"
+    if s.skew_warning:
+        line += f"; this computer's clock is {abs(s.skew_s or 0):.0f}s off the hub's"
+    return line
+
+
+def _once(loop: Any) -> Any:
+    """Rounds until caught up (or the hub fails); the last status, with what every round
+    moved added up."""
+    import dataclasses
+
+    moved = {"pulled": 0, "pushed": 0, "renumbered": 0, "caught_up": 0}
+    try:
+        while True:
+            status = loop.step()
+            for key in moved:
+                moved[key] += getattr(status, key)
+            if not status.online or status.next_in > 0:
+                break
+    finally:
+        loop.close()
+    return dataclasses.replace(status, **moved)
 
 
 @cli.command("conflicts")

@@ -352,3 +352,12 @@ def m003_sync_state(db: Database) -> None:
 
     for stmt in statements(SCHEMA_V3):
         db.conn.execute(stmt)
+
+
+# -- version 4: sync positions per hub identity (kiosk.storage.syncstate) -------------------
+@migrations()
+def m004_positions_per_hub(db: Database) -> None:
+    """A station keeps its positions per hub identity: a hub it does not know is refilled."""
+    from kiosk.storage.syncstate import migrate_v4
+
+    migrate_v4(db.conn)

@@ -6,6 +6,11 @@ entry), attendees, badges, scans. It never holds the signing key. A new station 
 from the hub can verify badges and check people in; it cannot issue badges. A second
 registration desk gets the signing key from the first desk's database file, copied by
 hand (`--signing-key-from DESK.sqlite`), never through the hub.
+
+Publishing to a hub that this database has not synced with (a new hub after the old one
+was lost, or one restored from an older backup) uploads everything the hub lacks: every
+entry of every station this database holds, so that the event survives with any one
+database. A station meeting such a hub does the same at its next round.
 """
 
 from __future__ import annotations
@@ -33,17 +38,23 @@ class Totals:
     behind: int
     renumbered: int
     skew_s: float
+    refilled: bool = False  # the hub lacked entries it had held or never had (new, restored)
+    caught_up: int = 0
 
 
 def until_caught_up(engine: SyncEngine, *, pull: bool = True, push: bool = True) -> Totals:
     """Rounds until nothing is left to do (each round is bounded; a backlog takes several)."""
-    pulled = pushed = renumbered = 0
+    pulled = pushed = renumbered = caught_up = 0
+    refilled = False
     while True:
         r: RoundResult = engine.round(pull=pull, push=push)
         pulled, pushed, renumbered = pulled + r.pulled, pushed + r.pushed, renumbered + r.renumbered
+        caught_up += r.caught_up
+        refilled = refilled or r.refill is not None or r.refilled
         if not r.more and not (pull and r.behind and r.pulled) and not (push and r.pushed
                                                                        and r.waiting):  # fmt: skip
-            return Totals(pulled, pushed, r.waiting, r.behind, renumbered, r.skew_s)
+            return Totals(pulled, pushed, r.waiting, r.behind, renumbered, r.skew_s,
+                          refilled, caught_up)  # fmt: skip
 
 
 def publish(store: Store, hub: Hub, clock: Clock) -> Totals:
@@ -103,7 +114,9 @@ def init_from_hub(
             syncstate.set_setting(c, syncstate.HUB_KEY, hub.server.shown)
             if key is not None:
                 syncstate.install_signing_key(c, key)
-        totals = until_caught_up(SyncEngine(store, hub, clock), push=False)
+        # no heartbeat: this temporary file's identity is not the station's (the final
+        # path's is), and it must not show in `hub status` as a station of its own
+        totals = until_caught_up(SyncEngine(store, hub, clock, beats=False), push=False)
         if not store.has_event():
             raise HubRefused(f"hub {hub.server.shown}: holds no event entry (publish again)")
         store.checkpoint()

@@ -1,25 +1,37 @@
 """One sync round between an event database and the hub: reconcile, pull, push.
 
-Positions (kiosk.storage.syncstate): per station id, entries 1..pos are both here and on
-the hub. A round reads the hub's heads (one query), then
+Positions (kiosk.storage.syncstate) are kept per hub identity: per station id, entries
+1..pos are both here and on that hub. A round first applies what an interrupted sync
+left received but unapplied (committed import chunks: whatever arrives, even with the
+hub away), then reads the hub's identity and heads (one query), and
 
+0. *meets* the hub: a hub it has not synced with (a new one, or another one at the same
+   address) starts from no positions; a hub holding less of a stream than this database
+   knew it held (restored from an older backup, emptied in place, a standby that missed
+   a commit) has those positions moved back. Either way the hub is *refilled*: this
+   database pushes every entry the hub lacks, its own and every other station's it
+   holds, and says so (`RoundResult.refill`) until nothing is waiting;
 1. *reconciles* every stream of which both sides hold entries past the position (a push
-   whose acknowledgment was lost, a copied database, a restored backup): matching uuids
-   move the position on; a different entry under the same number is a *fork*, repaired
-   by moving this database's divergent entries to a fresh station id (see `_repair`);
+   whose acknowledgment was lost, a copied database, a restored backup, a hub refilled by
+   another station): matching uuids move the position on; a different entry under the
+   same number is a *fork*, repaired by moving this database's divergent entries to a
+   fresh station id (see `_repair`);
 2. *pulls* the hub's entries past each position, applies them through the projections
-   (`Store.receive`, short write transactions) and records the hub's receive times;
+   (`Store.receive`, short write transactions) and records the hub's receive times, then
+   applies committed import chunks (`Store.catch_up`);
 3. *pushes* this database's entries past each position, in batches the hub stores all or
    nothing, idempotent by uuid.
 
-No network call is ever made inside an SQLite write transaction: a check-in at the desk
-waits for one short local transaction at most, never for the hub.
+Every step is one SQLite transaction or a read, so a station killed anywhere in a round is
+whole again at its next round. No network call is ever made inside an SQLite write
+transaction: a check-in at the desk waits for one short local transaction at most, never
+for the hub.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.models.clock import Clock
@@ -27,7 +39,7 @@ from kiosk.models.records import LogEntry
 from kiosk.storage import syncstate
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
-from kiosk.sync.hub import Hub, HubRefused
+from kiosk.sync.hub import Beat, Hub, HubRefused, HubState
 from kiosk.sync.privacy import Receive, parse_receive, redact
 
 PULL_LIMIT = 2000  # entries per fetched page
@@ -50,22 +62,52 @@ class RoundResult:
     pulled: int  # entries received and applied
     pushed: int  # entries the hub stored from this database
     waiting: int  # entries this database holds that the hub does not (yet)
-    behind: int  # entries the hub holds that this database does not (yet)
+    behind: int  # entries not applied here yet: on the hub, or received and pending
     renumbered: int  # entries moved to a fresh station id (fork repair)
     more: bool  # the round stopped early: run another at once
+    caught_up: int = 0  # received entries applied that an interrupted sync had left
+    refill: tuple[int, int] | None = None  # refilling a hub: (entries it holds, of how many)
+    refilled: bool = False  # this round ended a refill: the hub holds all this database does
+    hub_id: str = ""
+
+
+@dataclass(slots=True)
+class _Round:
+    """One round's working state."""
+
+    state: HubState
+    pos: dict[str, int]
+    start: float
+    skew_s: float
+    station_clock: datetime
+    pulled: int = 0
+    pushed: int = 0
+    renumbered: int = 0
+    caught_up: int = 0
+    more: bool = False
+    streams: set[str] = field(default_factory=set)
+
+    def spent(self) -> bool:
+        self.more = self.more or time.monotonic() - self.start > ROUND_BUDGET_S
+        return self.more
 
 
 class SyncEngine:
-    """Sync one Store with one Hub. Used by one thread (the Store's owner)."""
+    """Sync one Store with one Hub. Used by one thread (the Store's owner).
 
-    def __init__(self, store: Store, hub: Hub, clock: Clock) -> None:
+    `beats=False` keeps this database out of `hub status` (a station being made by
+    `init --from-hub`, under a temporary file and identity)."""
+
+    def __init__(self, store: Store, hub: Hub, clock: Clock, *, beats: bool = True) -> None:
         self.store = store
         self.hub = hub
         self.clock = clock
+        self.beats = beats
         self._streams: set[str] | None = None
         self._checked = False
         self._last_beat = -1e18
         self._recheck: set[str] = set()
+        self.caught_up = 0  # entries the last round applied before it reached the hub
 
     @property
     def receive(self) -> Receive:
@@ -77,7 +119,30 @@ class SyncEngine:
 
     # -- the round -------------------------------------------------------------------------
     def round(self, *, pull: bool = True, push: bool = True) -> RoundResult:
-        """One round; HubError when the hub cannot be reached or refuses."""
+        """One round; HubError when the hub cannot be reached or refuses (what an
+        interrupted sync left unapplied is applied first, whether or not it can)."""
+        self.caught_up = 0
+        self.caught_up = self.catch_up()  # said even if the hub then fails
+        self._connect()
+        r = self._begin()
+        r.caught_up = self.caught_up
+        r.renumbered = self._reconcile_all(r)
+        r.streams = self._known(r.pos) | set(r.state.heads) | {self.store.station.id}
+        if pull:
+            self._pull_all(r)
+            r.caught_up += self.catch_up()
+        if push:
+            self._push_all(r)
+        return self._finish(r, push)
+
+    def catch_up(self) -> int:
+        """Apply received entries left pending although their batch is committed (a sync
+        killed between receiving an import's commit and applying its chunks)."""
+        if syncstate.pending_committed(self.store.conn) == 0:
+            return 0
+        return self.store.catch_up()
+
+    def _connect(self) -> None:
         if not self.hub.connected:
             self._checked = False
         self.hub.connect()
@@ -85,54 +150,93 @@ class SyncEngine:
             self.hub.check_schema()
             self.check_event()
             self._checked = True
-        start = time.monotonic()
+
+    def _begin(self) -> _Round:
+        """Read the hub's identity and heads, and meet it (see the module's step 0)."""
         t0 = self.clock.now()
-        hub_now, heads = self.hub.heads()
+        state = self.hub.state()
         t1 = self.clock.now()
-        skew = (hub_now - (t0 + (t1 - t0) / 2)).total_seconds()
+        skew = (state.now - (t0 + (t1 - t0) / 2)).total_seconds()
+        return _Round(state, self._meet(state), time.monotonic(), skew, t1)
+
+    def _meet(self, state: HubState) -> dict[str, int]:
+        """This database's positions for this hub, moved back where the hub lost entries;
+        a refill is recorded when the hub is new to this database or lost entries."""
         c = self.store.conn
-        pos = syncstate.positions(c)
-        streams = self._known() | set(heads) | {self.store.station.id}
+        hub_id = state.identity
+        if self.store.setting(syncstate.HUB_ID_KEY) != hub_id:
+            known = syncstate.known_hubs(c)
+            replaced = hub_id not in known and bool(known)  # not the first hub it meets
+            with self.store.write() as w:
+                syncstate.set_setting(w, syncstate.HUB_ID_KEY, hub_id)
+                if replaced:
+                    syncstate.set_setting(w, syncstate.REFILL_KEY, hub_id)
+        pos = syncstate.positions(c, hub_id)
+        lost = {s: state.heads.get(s, 0) for s, p in pos.items() if p > state.heads.get(s, 0)}
+        if lost:
+            with self.store.write() as w:
+                syncstate.reset_positions(w, hub_id, lost)
+                syncstate.set_setting(w, syncstate.REFILL_KEY, hub_id)
+            pos.update(lost)
+        return pos
+
+    def _reconcile_all(self, r: _Round) -> int:
+        c = self.store.conn
         renumbered = 0
-        for sid, head in sorted(heads.items()):
-            p = pos.get(sid, 0)
-            if p > head:  # the hub holds less than it did: push those entries again
-                with self.store.write() as w:
-                    syncstate.reset_position(w, sid, head)
-                pos[sid] = head
-            elif (head > p and syncstate.local_head(c, sid) > p) or sid in self._recheck:
-                renumbered += self._reconcile(sid, pos, min(head, syncstate.local_head(c, sid)))
+        for sid, head in sorted(r.state.heads.items()):
+            p = r.pos.get(sid, 0)
+            mine = syncstate.local_head(c, sid)
+            if (head > p and mine > p) or sid in self._recheck:
+                renumbered += self._reconcile(sid, r, min(head, mine))
         self._recheck.clear()
-        if renumbered:
-            streams = self._known() | set(heads) | {self.store.station.id}
-        pulled = more = 0
-        if pull:
-            for sid, head in sorted(heads.items()):
-                while pos.get(sid, 0) < head and not more:
-                    n, ok = self._pull_page(sid, pos)
-                    pulled += n
-                    if not ok:
-                        break
-                    more = int(time.monotonic() - start > ROUND_BUDGET_S)
-            if pulled:
-                self.store.catch_up()
-        pushed = 0
-        if push:
-            for sid in sorted(streams):
-                while syncstate.local_head(c, sid) > pos.get(sid, 0) and not more:
-                    n = self._push_batch(sid, pos)
-                    if n == 0:
-                        break
-                    pushed += n
-                    more = int(time.monotonic() - start > ROUND_BUDGET_S)
-        waiting = sum(max(0, syncstate.local_head(c, s) - pos.get(s, 0)) for s in streams)
-        behind = sum(max(0, h - pos.get(s, 0)) for s, h in heads.items())
-        if pushed or pulled or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S:
-            held = sum(pos.values())  # entries both here and on the hub
-            self.hub.heartbeat(self.store.station.id, self.store.station.name, t1,
-                               round(skew * 1000), held, waiting, self.receive.value)  # fmt: skip
+        return renumbered
+
+    def _pull_all(self, r: _Round) -> None:
+        for sid, head in sorted(r.state.heads.items()):
+            while r.pos.get(sid, 0) < head and not r.more:
+                n, ok = self._pull_page(sid, r)
+                r.pulled += n
+                if not ok:
+                    break
+                r.spent()
+
+    def _push_all(self, r: _Round) -> None:
+        c = self.store.conn
+        for sid in sorted(r.streams):
+            while syncstate.local_head(c, sid) > r.pos.get(sid, 0) and not r.more:
+                n = self._push_batch(sid, r)
+                if n == 0:
+                    break
+                r.pushed += n
+                r.spent()
+
+    def _finish(self, r: _Round, push: bool) -> RoundResult:
+        """Count what is left both ways, end a finished refill, tell the hub."""
+        c = self.store.conn
+        hub_id = r.state.identity
+        waiting = sum(max(0, syncstate.local_head(c, s) - r.pos.get(s, 0)) for s in r.streams)
+        behind = sum(max(0, h - r.pos.get(s, 0)) for s, h in r.state.heads.items())
+        behind += syncstate.pending_committed(c)
+        held = sum(r.pos.values())  # entries both here and on the hub
+        refill, refilled = None, False
+        if self.store.setting(syncstate.REFILL_KEY) == hub_id:
+            if push and waiting == 0:
+                with self.store.write() as w:
+                    syncstate.delete_setting(w, syncstate.REFILL_KEY)
+                refilled = True
+            else:
+                refill = (held, held + waiting)
+        moved = r.pushed or r.pulled or r.renumbered
+        if self.beats and (moved or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S):
+            station = self.store.station
+            self.hub.heartbeat(Beat(
+                station.id, station.name, r.station_clock, round(r.skew_s * 1000), held,
+                waiting, self.receive.value, syncstate.former_ids(c, station.id), refill,
+            ))  # fmt: skip
             self._last_beat = self.clock.monotonic()
-        return RoundResult(hub_now, skew, pulled, pushed, waiting, behind, renumbered, bool(more))
+        return RoundResult(r.state.now, r.skew_s, r.pulled, r.pushed, waiting, behind,
+                           r.renumbered, r.more, r.caught_up, refill, refilled,
+                           hub_id)  # fmt: skip
 
     def check_event(self) -> None:
         """The hub serves this database's event, with the same verify key."""
@@ -154,15 +258,16 @@ class SyncEngine:
                 "`init --from-hub`"
             )
 
-    def _known(self) -> set[str]:
+    def _known(self, pos: dict[str, int]) -> set[str]:
         if self._streams is None:
             self._streams = syncstate.streams_in_log(self.store.conn)
-        return self._streams | set(syncstate.positions(self.store.conn))
+        return self._streams | set(pos)
 
     # -- reconcile and repair --------------------------------------------------------------
-    def _reconcile(self, sid: str, pos: dict[str, int], upto: int) -> int:
+    def _reconcile(self, sid: str, r: _Round, upto: int) -> int:
         """Move `sid`'s position over entries both sides hold alike; repair a fork.
         Returns how many entries were renumbered."""
+        pos = r.pos
         p = pos.get(sid, 0)
         while p < upto:
             hi = min(upto, p + RECONCILE_PAGE)
@@ -173,7 +278,7 @@ class SyncEngine:
                 n += 1
             if n > p:
                 with self.store.write() as w:
-                    syncstate.set_positions(w, {sid: n})
+                    syncstate.set_positions(w, r.state.identity, {sid: n})
                 pos[sid] = p = n
             if n < hi:
                 if (n + 1) in theirs and (n + 1) in ours:
@@ -204,8 +309,9 @@ class SyncEngine:
         return n
 
     # -- pull and push ---------------------------------------------------------------------
-    def _pull_page(self, sid: str, pos: dict[str, int]) -> tuple[int, bool]:
+    def _pull_page(self, sid: str, r: _Round) -> tuple[int, bool]:
         """Fetch and apply one page of `sid`; (entries applied, whether to go on)."""
+        pos = r.pos
         p = pos.get(sid, 0)
         page = self.hub.fetch(sid, p, PULL_LIMIT, PAGE_BUDGET)
         if not page:
@@ -232,13 +338,14 @@ class SyncEngine:
                     i += 1
                 if receipts:
                     syncstate.record_receipts(c, receipts)
-                    syncstate.set_positions(c, {sid: p})
+                    syncstate.set_positions(c, r.state.identity, {sid: p})
             pos[sid] = p
         if stuck:
             self._recheck.add(sid)
         return applied, not stuck
 
-    def _push_batch(self, sid: str, pos: dict[str, int]) -> int:
+    def _push_batch(self, sid: str, r: _Round) -> int:
+        pos = r.pos
         p = pos.get(sid, 0)
         batch: list[LogEntry] = syncstate.outbox(self.store.conn, sid, p, PUSH_LIMIT, PAGE_BUDGET)
         if not batch or batch[0].station_seq != p + 1:
@@ -249,6 +356,6 @@ class SyncEngine:
             return 0
         with self.store.write() as c:
             syncstate.record_receipts(c, done.acknowledged.items())
-            syncstate.set_positions(c, {sid: batch[-1].station_seq})
+            syncstate.set_positions(c, r.state.identity, {sid: batch[-1].station_seq})
         pos[sid] = batch[-1].station_seq
         return len(batch)

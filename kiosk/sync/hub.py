@@ -10,6 +10,8 @@ station is offline and tries again) or `HubRefused` (it answers, and says no).
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid as uuidlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +25,11 @@ from kiosk.models.records import LogEntry
 from kiosk.storage import log
 from kiosk.sync import hubschema
 from kiosk.sync.server import ServerConfig
+
+# psycopg logs a rollback it could not send on a connection that died mid-push (a hub
+# killed, a failover) before raising the error this module reports in one line: to the
+# application's log if it has one, never as a stray line on a command's stderr.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 CONNECT_TIMEOUT_S = 3
 STATEMENT_TIMEOUT = "15s"
@@ -62,15 +69,42 @@ class Pushed:
 
 
 @dataclass(frozen=True, slots=True)
+class HubState:
+    """What a round reads first, in one query: the hub's clock, its identity ("" for a
+    hub of an older schema) and, per station id, the highest number it holds."""
+
+    now: datetime
+    identity: str
+    heads: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Beat:
+    """What a station tells the hub at its contact (for `hub status`)."""
+
+    station_id: str
+    name: str
+    station_clock: datetime
+    skew_ms: int | None
+    held: int  # entries both here and on the hub
+    waiting: int  # entries here the hub lacks
+    receive: str
+    former: tuple[str, ...] = ()  # ids this station had before a fork repair
+    refill: tuple[int, int] | None = None  # (held, of) while refilling a hub that lacked them
+
+
+@dataclass(frozen=True, slots=True)
 class StationRow:
     station_id: str
     name: str
-    pushed: int  # entries the hub holds from this station id
-    last_seen: datetime | None
+    pushed: int  # entries the hub holds from this station id (and its former ids)
+    last_seen: datetime | None  # None: never seen by this hub (its entries came relayed)
     skew_ms: int | None
     held: int | None  # hub entries the station held at its last contact
     waiting: int | None  # entries it had not yet uploaded then
     receive: str
+    former: tuple[str, ...] = ()
+    refill: tuple[int, int] | None = None
 
 
 class Hub:
@@ -174,6 +208,10 @@ class Hub:
             with self._guard():
                 for stmt in hubschema.STEPS[version - 1]:
                     self._run(stmt)
+                if version == hubschema.IDENTITY_STEP:
+                    self._run("INSERT INTO hub_meta (key, value) VALUES (%s, %s) "
+                              "ON CONFLICT (key) DO NOTHING",
+                              (hubschema.IDENTITY_KEY, str(uuidlib.uuid4())))  # fmt: skip
                 self._run(
                     "INSERT INTO hub_meta (key, value) VALUES (%s, %s) ON CONFLICT (key) "
                     "DO UPDATE SET value = EXCLUDED.value",
@@ -192,6 +230,11 @@ class Hub:
                 f"hub {self.server.shown}: schema {version}, this release knows "
                 f"{hubschema.LATEST}: " + ("update this station" if newer else "run `hub init`")
             )
+
+    def identity(self) -> str:
+        """The hub's identity, made by `hub init` ("" before the schema has one)."""
+        rows = self._rows("SELECT value FROM hub_meta WHERE key = %s", (hubschema.IDENTITY_KEY,))
+        return str(rows[0][0]) if rows else ""
 
     def event(self) -> tuple[str, str] | None:
         """(event id, badge verify key as hex) the hub serves, or None before a publish."""
@@ -213,14 +256,21 @@ class Hub:
         return served
 
     # -- streams ---------------------------------------------------------------------------
+    def state(self) -> HubState:
+        """The hub's clock, identity and heads, in one query (the whole of an idle round)."""
+        rows = self._rows(
+            "SELECT station_id, head, CURRENT_TIMESTAMP FROM hub_streams UNION ALL "
+            "SELECT (SELECT value FROM hub_meta WHERE key = %s), -1, CURRENT_TIMESTAMP",
+            (hubschema.IDENTITY_KEY,),
+        )
+        meta = next(r for r in rows if int(r[1]) < 0)
+        return HubState(meta[2], str(meta[0] or ""),
+                        {str(r[0]): int(r[1]) for r in rows if int(r[1]) >= 0})  # fmt: skip
+
     def heads(self) -> tuple[datetime, dict[str, int]]:
         """The hub's clock and, per station id, the highest number it holds (one query)."""
-        rows = self._rows(
-            "SELECT station_id, head, CURRENT_TIMESTAMP FROM hub_streams "
-            "UNION ALL SELECT NULL, NULL, CURRENT_TIMESTAMP"
-        )
-        now = next(r[2] for r in rows if r[0] is None)
-        return now, {str(r[0]): int(r[1]) for r in rows if r[0] is not None}
+        state = self.state()
+        return state.now, state.heads
 
     def stream_uuids(self, station_id: str, after: int, upto: int) -> dict[int, str]:
         rows = self._rows(
@@ -271,8 +321,7 @@ class Hub:
         entry stores nothing (`conflict`); a batch that would leave a gap neither."""
         if not entries:
             return Pushed({})
-        rows = [log.row_of(e) for e in entries]
-        params = [(uuidlib.UUID(r[0]), *r[1:]) for r in rows]
+        params = [(uuidlib.UUID(r[0]), *r[1:]) for r in map(log.row_of, entries)]
         firsts: dict[str, int] = {}
         lasts: dict[str, int] = {}
         for e in entries:
@@ -281,34 +330,45 @@ class Hub:
         with self._guard():
             try:
                 with self._conn.transaction():
-                    heads = dict(self._run(
-                        "SELECT station_id, head FROM hub_streams WHERE station_id = ANY(%s)",
-                        (list(firsts),)).fetchall())  # fmt: skip
-                    if any(first > int(heads.get(s, 0)) + 1 for s, first in firsts.items()):
-                        raise _Conflict
+                    self._no_gap(firsts)
                     done = self._insert(params)
-                    rest = [e for e in entries if e.uuid not in done]
-                    if rest:
-                        held = self._run(
-                            "SELECT uuid, station_id, station_seq, received_at FROM hub_entries "
-                            "WHERE uuid = ANY(%s)", ([uuidlib.UUID(e.uuid) for e in rest],),
-                        ).fetchall()  # fmt: skip
-                        found = {str(r[0]): (str(r[1]), int(r[2]), r[3]) for r in held}
-                        for e in rest:
-                            if found.get(e.uuid, ("", 0, None))[:2] != (e.station_id,
-                                                                        e.station_seq):  # fmt: skip
-                                raise _Conflict
-                            done[e.uuid] = found[e.uuid][2]
-                    for station_id, last in lasts.items():
-                        self._run(
-                            "INSERT INTO hub_streams (station_id, head) VALUES (%s, %s) "
-                            "ON CONFLICT (station_id) DO UPDATE "
-                            "SET head = GREATEST(hub_streams.head, EXCLUDED.head)",
-                            (station_id, last),
-                        )
+                    done.update(self._held_alike([e for e in entries if e.uuid not in done]))
+                    self._move_heads(lasts)
             except _Conflict:
                 return Pushed({}, conflict=True)
         return Pushed(done)
+
+    def _no_gap(self, firsts: dict[str, int]) -> None:
+        """Each stream's first entry of the batch follows the hub's head (or is held)."""
+        heads = dict(self._run(
+            "SELECT station_id, head FROM hub_streams WHERE station_id = ANY(%s)",
+            (list(firsts),)).fetchall())  # fmt: skip
+        if any(first > int(heads.get(s, 0)) + 1 for s, first in firsts.items()):
+            raise _Conflict
+
+    def _held_alike(self, rest: list[LogEntry]) -> dict[str, datetime]:
+        """Entries of the batch the hub held already: each under the same number, or the
+        batch is a conflict. Returns their receive times."""
+        if not rest:
+            return {}
+        held = self._run(
+            "SELECT uuid, station_id, station_seq, received_at FROM hub_entries "
+            "WHERE uuid = ANY(%s)", ([uuidlib.UUID(e.uuid) for e in rest],),
+        ).fetchall()  # fmt: skip
+        found = {str(r[0]): (str(r[1]), int(r[2]), r[3]) for r in held}
+        for e in rest:
+            if found.get(e.uuid, ("", 0, None))[:2] != (e.station_id, e.station_seq):
+                raise _Conflict
+        return {e.uuid: found[e.uuid][2] for e in rest}
+
+    def _move_heads(self, lasts: dict[str, int]) -> None:
+        for station_id, last in lasts.items():
+            self._run(
+                "INSERT INTO hub_streams (station_id, head) VALUES (%s, %s) "
+                "ON CONFLICT (station_id) DO UPDATE "
+                "SET head = GREATEST(hub_streams.head, EXCLUDED.head)",
+                (station_id, last),
+            )
 
     def _insert(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
         """One INSERT per entry, sent together (libpq's pipeline: one round trip)."""
@@ -326,43 +386,73 @@ class Hub:
                 break
         return done
 
-    # -- stations --------------------------------------------------------------------------
-    def heartbeat(
-        self, station_id: str, name: str, station_clock: datetime, skew_ms: int | None,
-        held: int, waiting: int, receive: str,
-    ) -> None:  # fmt: skip
+    # -- stations ---------------------------------------------------------------------------
+    def heartbeat(self, beat: Beat) -> None:
+        """What the station said at this contact: one row per station id, its own."""
+        refill = beat.refill or (None, None)
         with self._guard():
             self._run(
                 "INSERT INTO hub_stations (station_id, name, last_seen, station_clock, skew_ms, "
-                "held, waiting, receive, release) VALUES (%s, %s, CURRENT_TIMESTAMP, %s, %s, %s, "
-                "%s, %s, %s) ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, "
+                "held, waiting, receive, release, former, refill_done, refill_total) VALUES "
+                "(%s, %s, CURRENT_TIMESTAMP, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, "
                 "last_seen = EXCLUDED.last_seen, station_clock = EXCLUDED.station_clock, "
                 "skew_ms = EXCLUDED.skew_ms, held = EXCLUDED.held, waiting = EXCLUDED.waiting, "
-                "receive = EXCLUDED.receive, release = EXCLUDED.release",
-                (station_id, name, station_clock, skew_ms, held, waiting, receive, __version__),
-            )
+                "receive = EXCLUDED.receive, release = EXCLUDED.release, "
+                "former = EXCLUDED.former, refill_done = EXCLUDED.refill_done, "
+                "refill_total = EXCLUDED.refill_total",
+                (beat.station_id, beat.name, beat.station_clock, beat.skew_ms, beat.held,
+                 beat.waiting, beat.receive, __version__, json.dumps(list(beat.former)),
+                 refill[0], refill[1]),
+            )  # fmt: skip
 
     def stations(self) -> tuple[datetime, int, list[StationRow]]:
-        """(the hub's clock, entries it holds, a row per station id it knows)."""
+        """(the hub's clock, entries it holds, one row per station identity): each
+        station that contacted this hub under its current id, with the streams of its
+        former ids (fork repairs) folded in, and each stream whose station never
+        contacted this hub (its entries came relayed: a hub being refilled); less the
+        ones forgotten (`forget`) and not seen since."""
         now, heads = self.heads()
         seen = {str(r[0]): r for r in self._rows(
-            "SELECT station_id, name, last_seen, skew_ms, held, waiting, receive "
-            "FROM hub_stations")}  # fmt: skip
+            "SELECT station_id, name, last_seen, skew_ms, held, waiting, receive, former, "
+            "refill_done, refill_total FROM hub_stations")}  # fmt: skip
+        forgotten = {str(r[0]): r[1] for r in self._rows(
+            "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
+        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]")) for sid, r in seen.items()}
+        folded = {f for fs in former.values() for f in fs}
         out = []
-        for sid in sorted(set(heads) | set(seen)):
+        for sid in sorted((set(heads) | set(seen)) - folded):
             r = seen.get(sid)
-            if r is not None:
-                name = str(r[1])
-            else:
-                last = self._rows("SELECT station FROM hub_entries WHERE station_id = %s "
-                                  "AND station_seq = %s", (sid, heads[sid]))  # fmt: skip
-                name = str(last[0][0]) if last else ""
-            out.append(StationRow(
-                sid, name, heads.get(sid, 0), r[2] if r else None,
-                None if r is None or r[3] is None else int(r[3]),
-                int(r[4]) if r else None, int(r[5]) if r else None, str(r[6]) if r else "",
-            ))  # fmt: skip
+            gone = forgotten.get(sid)
+            if gone is None or (r is not None and r[2] > gone):
+                out.append(self._station_row(sid, r, former.get(sid, ()), heads))
+        out.sort(key=lambda row: (row.name.casefold(), row.station_id))
         return now, sum(heads.values()), out
+
+    def _station_row(self, sid: str, r: tuple[Any, ...] | None, former: tuple[str, ...],
+                     heads: dict[str, int]) -> StationRow:  # fmt: skip
+        pushed = sum(heads.get(i, 0) for i in (sid, *former))
+        if r is None:  # a stream whose station never contacted this hub
+            return StationRow(sid, self._last_name(sid, heads[sid]), pushed, None, None,
+                              None, None, "")  # fmt: skip
+        refill = None if r[8] is None else (int(r[8]), int(r[9]))
+        return StationRow(sid, str(r[1]), pushed, r[2], None if r[3] is None else int(r[3]),
+                          int(r[4]), int(r[5]), str(r[6]), former, refill)  # fmt: skip
+
+    def _last_name(self, station_id: str, head: int) -> str:
+        rows = self._rows("SELECT station FROM hub_entries WHERE station_id = %s "
+                          "AND station_seq = %s", (station_id, head))  # fmt: skip
+        return str(rows[0][0]) if rows else ""
+
+    def forget(self, station_id: str) -> None:
+        """Leave a station out of `hub status` (until it is seen again). Its entries stay."""
+        with self._guard():
+            self._run(
+                "INSERT INTO hub_forgotten (station_id, forgotten_at) VALUES "
+                "(%s, CURRENT_TIMESTAMP) ON CONFLICT (station_id) DO UPDATE "
+                "SET forgotten_at = EXCLUDED.forgotten_at",
+                (station_id,),
+            )
 
 
 class _Conflict(Exception):

@@ -8,6 +8,13 @@ columns; no triggers, LISTEN/NOTIFY or advisory locks; every insert is idempoten
 Versions are steps in order; `hub_meta` holds the version reached. Each step only
 creates what is missing (IF NOT EXISTS), so two `hub init` at once, or one stopped half
 way, end in the same schema.
+
+A hub has an identity (`hub_meta` key `hub_id`, a uuid made by the `hub init` that
+reaches version 2, before that version is written): stations keep their positions per
+identity, so a hub they do not know (new, or a different one at the same address) is
+refilled from them. A backup restored keeps its identity, and a hub emptied in place
+keeps it too: stations see that the hub holds less than they know it held, and push it
+again.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from __future__ import annotations
 VERSION_KEY = "schema_version"
 EVENT_KEY = "event_id"
 PUBLIC_KEY = "public_key"
+IDENTITY_KEY = "hub_id"
+IDENTITY_STEP = 2  # the identity is made before this version is recorded
 
 STEPS: tuple[tuple[str, ...], ...] = (
     (
@@ -59,6 +68,21 @@ STEPS: tuple[tuple[str, ...], ...] = (
             waiting BIGINT NOT NULL,
             receive TEXT NOT NULL,
             release TEXT NOT NULL
+        )""",
+    ),
+    (
+        # The ids a station had before a fork repair gave it a new one (JSON list): their
+        # streams are shown under the station's one row.
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS former TEXT NOT NULL DEFAULT '[]'",
+        # While a station refills a hub that lacked its entries: how many of its entries
+        # the hub holds, of how many it holds (NULL when it is not refilling).
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS refill_done BIGINT",
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS refill_total BIGINT",
+        # Stations the organizers removed from `hub status` (`hub forget`); one seen again
+        # after that shows again. Its entries stay: they are the record.
+        """CREATE TABLE IF NOT EXISTS hub_forgotten (
+            station_id TEXT PRIMARY KEY,
+            forgotten_at TIMESTAMPTZ NOT NULL
         )""",
     ),
 )

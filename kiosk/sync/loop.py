@@ -10,6 +10,11 @@ within about 10 s of the hub, however long it was away.
 
 The loop opens its own Store (SQLite: one owner per connection) on its first step, in
 the thread that runs it, and closes it in `close()`.
+
+What a status bar says beyond the link comes from `SyncStatus.notices()`: bilingual
+(English, Simplified Chinese) lines built here, with no Qt, from typed fields: a hub
+being refilled ("hub replaced: refilling (n of m)"), entries still to receive and apply
+("behind"), entries an interrupted sync had left unapplied and that this round applied.
 """
 
 from __future__ import annotations
@@ -36,6 +41,23 @@ INTERVAL_S = 0.8  # roughly once a second: a check-in at A is at B within ~2 int
 MAX_BACKOFF_S = 10.0
 SKEW_WARN_S = 60.0
 
+#: Bilingual text of the notices (English, Simplified Chinese); `{n}`, `{done}`,
+#: `{total}` are filled in with grouped digits.
+TEXT: dict[str, tuple[str, str]] = {
+    "refilling": ("hub replaced: refilling ({done} of {total})",
+                  "中心服务器已更换：正在补传（{done} / {total}）"),
+    "behind": ("behind: {n} entries still to receive and apply",
+               "落后：还有 {n} 条记录待接收和应用"),
+    "caught_up": ("{n} entries left by an interrupted sync applied",
+                  "已应用中断的同步留下的 {n} 条记录"),
+}  # fmt: skip
+
+
+def text(key: str, lang: str = "en", **values: int) -> str:
+    """One notice in English (`en`) or Simplified Chinese (`zh`)."""
+    en, zh = TEXT[key]
+    return (zh if lang == "zh" else en).format(**{k: f"{v:,}" for k, v in values.items()})
+
 
 class Link(enum.StrEnum):
     STARTING = "starting"  # no round finished yet
@@ -58,6 +80,19 @@ class SyncStatus:
     renumbered: int = 0  # entries moved to a fresh station id in the last round
     station_id: str = ""  # this station's id now (it changes after a fork repair)
     next_in: float = INTERVAL_S  # seconds until the next round
+    refill: tuple[int, int] | None = None  # refilling a new or emptied hub: (held, of)
+    caught_up: int = 0  # entries an interrupted sync had left unapplied, applied now
+
+    def notices(self, lang: str = "en") -> list[str]:
+        """What a status bar says beyond the link, in `lang` (en | zh), most urgent first."""
+        out = []
+        if self.refill is not None:
+            out.append(text("refilling", lang, done=self.refill[0], total=self.refill[1]))
+        if self.behind:
+            out.append(text("behind", lang, n=self.behind))
+        if self.caught_up:
+            out.append(text("caught_up", lang, n=self.caught_up))
+        return out
 
     @property
     def online(self) -> bool:
@@ -76,6 +111,9 @@ class SyncStatus:
             "skew_warning": self.skew_warning, "message": self.message,
             "pulled": self.pulled, "pushed": self.pushed, "renumbered": self.renumbered,
             "station_id": self.station_id, "next_in": round(self.next_in, 3),
+            "refill": None if self.refill is None else {"held": self.refill[0],
+                                                         "of": self.refill[1]},
+            "caught_up": self.caught_up,
         }  # fmt: skip
 
 
@@ -113,6 +151,7 @@ class SyncLoop:
         self.backoff = Backoff(interval * 2, max(interval * 2, max_backoff), jitter=0.2,
                                rng=self.rng)  # fmt: skip
         self.status = SyncStatus(Link.STARTING, None, None, None)
+        self._hub_behind = 0  # entries on the hub not yet received, at the last round
 
     def _engine(self) -> SyncEngine:
         if self.engine is None:
@@ -139,10 +178,12 @@ class SyncLoop:
         else:
             self.backoff.reset()
             assert self.store is not None
+            self._hub_behind = r.behind - syncstate.pending_committed(self.store.conn)
             status = SyncStatus(
                 Link.ONLINE, r.waiting, self.clock.now(), r.skew_s, "", r.pulled, r.pushed,
                 r.behind, r.renumbered, self.store.station.id,
                 0.0 if r.more else self.interval * self.rng.uniform(0.9, 1.1),
+                r.refill, r.caught_up,
             )  # fmt: skip
         if status.link is not prev.link or status.message != prev.message:
             log.info("sync: %s %s", status.link.value, status.message)
@@ -152,24 +193,28 @@ class SyncLoop:
         return status
 
     def _failed(self, link: Link, message: str, prev: SyncStatus) -> SyncStatus:
+        """The hub could not be used: what this database knows still (entries waiting,
+        entries received and not yet applied, the hub's backlog at the last round)."""
         delay = self.backoff.next()
-        waiting = prev.waiting
-        station_id = prev.station_id
+        waiting, behind, station_id = prev.waiting, prev.behind, prev.station_id
         if self.store is not None:
             try:
-                waiting = self._waiting(self.store)
+                c = self.store.conn
+                waiting = syncstate.waiting(c)
+                behind = self._hub_behind + syncstate.pending_committed(c)
                 station_id = self.store.station.id
             except Exception:  # the local store is the problem: keep what was known
                 pass
+        caught_up = self.engine.caught_up if self.engine is not None else 0
         return SyncStatus(link, waiting, prev.last_sync, prev.skew_s, message.splitlines()[0],
-                          behind=prev.behind, station_id=station_id, next_in=delay)  # fmt: skip
+                          behind=behind, station_id=station_id, next_in=delay,
+                          refill=prev.refill, caught_up=caught_up)  # fmt: skip
 
     @staticmethod
     def _waiting(store: Store) -> int:
-        c = store.conn
-        pos = syncstate.positions(c)
-        streams = set(pos) | {store.station.id}
-        return sum(max(0, syncstate.local_head(c, s) - pos.get(s, 0)) for s in streams)
+        """Entries of `store` the hub lacks (kiosk.station.syncing counts them between
+        rounds while the hub is away)."""
+        return syncstate.waiting(store.conn)
 
     def run(self, stop: Stop) -> None:
         """Step until `stop` is set; then close. Meant as a thread's or process's target."""

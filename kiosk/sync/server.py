@@ -4,7 +4,8 @@ owner (`--server-file`, `$FORUM_CHECKIN_HUB_FILE`, or ~/.config/forum-checkin/hu
 messages use, and `scrub` takes the password out of any text (a driver's error message).
 
 The string is libpq's (a `postgresql://` URL or `key=value` pairs), passed to psycopg as
-it is: TLS options (sslmode=verify-full, sslrootcert, sslcert, sslkey …) and every other
+it is; a hub with a standby is named by every host it may be on, the writable one wanted
+(`postgresql://u@h1:5432,h2:5432/hub?target_session_attrs=read-write&connect_timeout=2`): TLS options (sslmode=verify-full, sslrootcert, sslcert, sslkey …) and every other
 libpq option work unchanged, and so do libpq's own sources (PGPASSWORD, ~/.pgpass).
 """
 
@@ -112,13 +113,17 @@ def redact(dsn: str) -> str:
     parts = _parse(dsn)
     if parts is None:
         return "(a connection string that cannot be read)"
-    host = parts.pop("host", "") or "localhost"
-    port = parts.pop("port", "")
+    hosts = (parts.pop("host", "") or "localhost").split(",")
+    ports = parts.pop("port", "").split(",")
+    if len(ports) == 1:  # one port for every host, or none
+        ports = ports * len(hosts)
     user = parts.pop("user", "")
     dbname = parts.pop("dbname", "")
     for secret in ("password", "sslpassword"):
         parts.pop(secret, None)
-    where = f"{user + '@' if user else ''}{host}{':' + port if port else ''}/{dbname}"
+    where = ",".join(f"{h or 'localhost'}{':' + p if p else ''}"
+                     for h, p in zip(hosts, ports + [""] * len(hosts), strict=False))  # fmt: skip
+    where = f"{user + '@' if user else ''}{where}/{dbname}"
     extra = "&".join(f"{k}={v}" for k, v in sorted(parts.items()))
     return f"postgresql://{where}{'?' + extra if extra else ''}"
 

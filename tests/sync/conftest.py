@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.sync.server import ServerConfig
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.pgha import Formation
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,13 @@ def server(hub_dsn: str) -> ServerConfig:
     with Hub(config) as h:
         h.init_schema()
     return config
+
+
+@pytest.fixture(scope="session")
+def ha_formation() -> Iterator[Formation]:
+    """A pg_auto_failover monitor, a primary and a synchronous standby on loopback, for
+    the session (per xdist worker); everything it started is gone after it."""
+    formation = Formation()
+    with formation:
+        yield formation
+    assert not formation.left_behind(), "processes of the formation left behind"

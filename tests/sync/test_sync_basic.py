@@ -69,7 +69,7 @@ def test_a_replayed_upload_changes_nothing(tmp_path: Path, server: ServerConfig)
     before, tables_b = hub_count(server), tables(b)
     store = Store.open(a)  # forget every position: everything is uploaded again
     with store.write() as c:
-        c.execute("DELETE FROM sync_streams")
+        c.execute("DELETE FROM sync_positions")
     store.close()
     again = sync(a, server)
     assert again.pushed == 0 and again.pulled == 0 and again.waiting == 0

@@ -69,6 +69,15 @@ def test_the_password_is_never_shown(dsn: str) -> None:
     assert SECRET not in scrub(f"failed for {dsn} (password {SECRET})", dsn)
 
 
+def test_a_string_with_several_hosts_is_shown_host_by_host() -> None:
+    multi = (f"postgresql://checkin:{SECRET}@hub-a.example.org:5432,hub-b.example.org:5433/"
+             "forum?target_session_attrs=read-write&connect_timeout=2")  # fmt: skip
+    assert redact(multi) == ("postgresql://checkin@hub-a.example.org:5432,hub-b.example.org:"
+                             "5433/forum?connect_timeout=2&target_session_attrs=read-write")  # fmt: skip
+    assert redact("host=a,b port=6000 dbname=x") == "postgresql://a:6000,b:6000/x"
+    assert redact("host=a,b dbname=x") == "postgresql://a,b/x"
+
+
 def test_a_dead_server_is_one_clear_line_without_the_password(tmp_path: Path) -> None:
     port = free_port()
     dsn = f"postgresql://kiosk:{SECRET}@127.0.0.1:{port}/hub"
