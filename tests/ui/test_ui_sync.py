@@ -132,3 +132,24 @@ def test_the_status_text_in_both_languages(qtbot: Any, make_shell: Any, demo_db:
     shell.translations.switch("en")
     qtbot.waitUntil(lambda: shell.sync.label.text().strip() == "Not syncing", timeout=5000)
     qtbot.waitUntil(lambda: shell.sync.button.text() == "Hub…", timeout=5000)
+
+
+def test_a_refilling_hub_and_entries_behind_are_said_in_the_ui_language(
+    qtbot: Any, make_shell: Any, demo_db: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    status = SyncStatus(Link.ONLINE, 0, at("09:00").now(), 0.0, behind=1200, refill=(4000, 12000),
+                        caught_up=3)  # fmt: skip
+    update = SyncUpdate(5, status, True, "postgresql://hub/x")
+    shell = make_shell(demo_db, lang="en")
+    text, tip, level = describe(update, True, tz)
+    assert text.startswith("Hub: online · hub replaced: refilling (4,000 of 12,000) · ")
+    assert level == "warn"
+    assert "behind: 1,200 entries still to receive and apply" in tip
+    assert "3 entries left by an interrupted sync applied" in tip
+    shell.translations.switch("zh")
+    text, tip, _level = describe(update, True, tz)
+    assert "中心服务器已更换：正在补传（4,000 / 12,000）" in text
+    assert "落后：还有 1,200 条记录待接收和应用" in tip

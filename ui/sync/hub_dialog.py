@@ -8,10 +8,6 @@ win over the setting for that run.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,9 +32,7 @@ def stored_server(settings: Settings) -> ServerConfig | None:
 
 
 def store_server(settings: Settings, dsn: str | None) -> None:
-    settings.set(SETTING, dsn or None)
-    with contextlib.suppress(OSError):  # it may hold the hub's password
-        os.chmod(Path(settings.path), 0o600)
+    settings.set(SETTING, dsn or None)  # the settings file is owner-only from its first byte
 
 
 def plausible(dsn: str) -> bool:

@@ -18,13 +18,14 @@ from datetime import tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.station.errors import StationError
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
 from kiosk.station.wire import Origin, Request, Source
 from kiosk.sync.loop import INTERVAL_S, Link
+from kiosk.sync.loop import text as sync_text
 from kiosk.sync.server import ServerConfig
 from ui.bridge.desk import DeskLink
 
@@ -181,8 +182,16 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         level = "bad" if level == "bad" else "warn"
     if update is not None and update.server:
         tips.insert(0, _t("Hub: %1").replace("%1", update.server))
+    # The sync's own notices, from the domain's bilingual table (kiosk.sync.loop.TEXT).
+    lang = "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+    if status.refill is not None:
+        done, total = status.refill
+        parts.insert(1, sync_text("refilling", lang, done=done, total=total))
+        level = "warn" if level == "ok" else level
     if status.behind:
-        tips.append(_t("%1 entries still to download").replace("%1", str(status.behind)))
+        tips.append(sync_text("behind", lang, n=status.behind))
+    if status.caught_up:
+        tips.append(sync_text("caught_up", lang, n=status.caught_up))
     return " · ".join(parts), "\n".join(tips), level
 
 
