@@ -24,7 +24,7 @@ from kiosk.storage.fold import (
 from kiosk.storage.meeting_fold import MEETING_KINDS
 from kiosk.storage.meetings import Rebuild as MeetingsRebuild
 from kiosk.storage.project import BATCHED, apply_event
-from kiosk.storage.schema import PROJECTIONS
+from kiosk.storage.tables import PROJECTIONS
 
 Progress = Callable[[int, int], None]
 
