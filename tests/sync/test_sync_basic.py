@@ -113,7 +113,7 @@ def test_a_kiosk_receives_names_only(tmp_path: Path, server: ServerConfig) -> No
     d = desk(tmp_path, server)
     a = station(tmp_path, "door-a", server)
     kiosk = station(tmp_path, "kiosk", server, receive=Receive.NAMES)
-    people = list(Store.open(d, readonly=True).attendees())
+    people = list(reads(Store.open(d, readonly=True)).people.everyone())
     all_codes = codes(d)
     with service(a) as s:
         for p in people[:5]:
@@ -156,7 +156,7 @@ def test_an_import_at_the_desk_reaches_the_stations(tmp_path: Path, server: Serv
     sync(d, server)
     sync(a, server)
     assert tables(a) == tables(d)
-    assert Store.open(a, readonly=True).count_attendees() == 2505
+    assert reads(Store.open(a, readonly=True)).people.count() == 2505
 
 
 def test_a_station_whose_clock_is_off_is_warned(tmp_path: Path, server: ServerConfig) -> None:
@@ -198,7 +198,7 @@ def test_exits_undos_edits_and_prints_travel_too(tmp_path: Path, server: ServerC
         sync(p, server)
     assert tables(a) == tables(b) == tables(d)
     with service(b, at("09:10")) as s:
-        stats = {x.session_id: x for x in reads(s).presence.stats()}
+        stats = {x.session_id: x for x in s.stats()}
         assert stats["opening"].admitted == 1 and stats["opening"].inside == 0
         assert reads(s.store).people.attendee(people[2][0]).name == "Renamed Person"  # type: ignore[union-attr]
         assert len(reads(s.store).people.prints(people[2][0])) == 1
