@@ -10,6 +10,10 @@ Opening is careful with files that are not event databases: only `create=True` (
 `init` and `demo` commands) makes one; a missing file, an empty file or another
 application's SQLite file is refused untouched; `readonly=True` never writes (a read-only
 folder or mount is fine); a damaged file fails `PRAGMA quick_check` and is refused.
+
+Reads are not the Store's: `write()` and `snapshot()` yield a `Tx` (kiosk.storage.tx) whose
+groups (`tx.people`, `tx.presence`, `tx.tickets`, `tx.meetings`, `tx.log`) read through the
+transaction's connection and return domain types.
 """
 
 from __future__ import annotations
