@@ -21,9 +21,10 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogEntry, LogKind, UpsertReport
-from kiosk.storage import log, project
+from kiosk.storage import log
 from kiosk.storage.base import from_json, new_uuid
 from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS, stored
+from kiosk.storage.projections import drivers as projections
 from kiosk.storage.tickets import ticket_key
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def _write_batch(
                                "updated": updated})  # fmt: skip
         for e in written:  # the batch took effect: fold its chunks, one short write each
             with store.write(durable=False) as c:  # redone by catch_up if lost
-                project.apply_pending(c, e)
+                projections.apply_pending(c, e)
         catch_up(store)  # chunks not kept in memory (a very large import), and any left over
     return UpsertReport(inserted, updated, unchanged, tuple(ids))
 
@@ -241,7 +242,7 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
                 break
             entry = log.entry(c, row[0])
             assert entry is not None
-            project.apply_pending(c, entry)
+            projections.apply_pending(c, entry)
         applied += 1
         if progress is not None:
             progress(applied, max(total, applied))
