@@ -66,12 +66,7 @@ def save(c: sqlite3.Connection, people: People) -> None:
     new = [(aid, s) for aid, s in people.states.items() if not s.rowid]
     old = [(aid, s) for aid, s in people.states.items() if s.rowid]
     if new:
-        base = c.execute("SELECT COALESCE(MAX(rowid), 0) FROM attendees").fetchone()[0]
-        c.executemany(f"INSERT INTO attendees ({_ROW_COLS}) VALUES ({_ROW_MARKS})",
-                      [_row(aid, s) for aid, s in new])  # fmt: skip
-        # Rows inserted without a rowid get MAX(rowid) + 1 each, in order.
-        c.executemany("INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)",
-                      [(base + i, _keys(s.values)) for i, (_a, s) in enumerate(new, 1)])  # fmt: skip
+        _insert(c, new)
     sets = ", ".join(f"{f} = ?" for f in _ROW_COLS.split(", ")[1:])
     c.executemany(f"UPDATE attendees SET {sets} WHERE rowid = ?",
                   [(*_row(aid, s)[1:], s.rowid) for aid, s in old])  # fmt: skip
@@ -81,6 +76,15 @@ def save(c: sqlite3.Connection, people: People) -> None:
             index(c, s.rowid, s.values)
     if new and _merged_before(c, [aid for aid, _s in new]):
         refresh_merges(c)  # a merge of one of these records arrived before it
+
+
+def _insert(c: sqlite3.Connection, new: list[tuple[str, PersonState]]) -> None:
+    base = c.execute("SELECT COALESCE(MAX(rowid), 0) FROM attendees").fetchone()[0]
+    c.executemany(f"INSERT INTO attendees ({_ROW_COLS}) VALUES ({_ROW_MARKS})",
+                  [_row(aid, s) for aid, s in new])  # fmt: skip
+    # Rows inserted without a rowid get MAX(rowid) + 1 each, in order.
+    c.executemany("INSERT INTO attendee_fts(rowid, keys) VALUES (?, ?)",
+                  [(base + i, _keys(s.values)) for i, (_a, s) in enumerate(new, 1)])  # fmt: skip
 
 
 def _merged_before(c: sqlite3.Connection, ids: list[str]) -> bool:
@@ -107,14 +111,24 @@ def refresh_merges(c: sqlite3.Connection) -> None:
         f"SELECT attendee_id, rowid, merged_into, fver, {_COLS} FROM attendees "
         f"WHERE attendee_id IN ({marks(gones)}) OR merged_into IS NOT NULL", gones)}  # fmt: skip
     new = resolve_merges(edges, rows.__contains__)
-    changed = [a for a, r in rows.items() if (new.get(a) or (None, None))[1] != r[2]
-               or (a in new and from_json(r[3]).get("merged_into") != new[a][0])]  # fmt: skip
+    changed = [a for a, r in rows.items() if _moved(r, new.get(a))]
     if not changed:
         return
     concerned = set(changed) | {m for a in changed for m in presence.members(c, a)}  # before
     for a in changed:
         _set_merge(c, rows[a], new.get(a))
-    concerned |= {m for a in concerned for m in presence.members(c, a)}  # and as merged now
+    _refold(c, concerned | {m for a in concerned for m in presence.members(c, a)})  # and now
+
+
+def _moved(r: sqlite3.Row, target: tuple[str, str] | None) -> bool:
+    """Whether a record's merge differs from the one stored."""
+    if (target or (None, None))[1] != r[2]:
+        return True
+    return target is not None and from_json(r[3]).get("merged_into") != target[0]
+
+
+def _refold(c: sqlite3.Connection, concerned: set[str]) -> None:
+    """Fold again the presence of everyone concerned by a change of merges."""
     ids = sorted(concerned)
     for session_id in presence.sessions_of(c, ids):
         for m in ids:
