@@ -85,3 +85,8 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     if progress is not None:
         progress(total, total)
     return total
+
+
+def table_rows(c: sqlite3.Connection) -> dict[str, int]:
+    """How many rows each projection table holds (the figures a rebuild reports)."""
+    return {t: int(c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in PROJECTIONS}
