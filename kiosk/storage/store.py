@@ -40,10 +40,11 @@ from kiosk.models.records import (
     Station,
     UpsertReport,
 )
-from kiosk.storage import imports, log, project, readviews, reports, tickets
+from kiosk.storage import imports, log, readviews, reports, tickets
 from kiosk.storage import people as people_q
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.meetings import MeetingRows
+from kiosk.storage.projections import drivers as projections
 from kiosk.storage.schema import migrations
 from kiosk.storage.station import clean_name, default_name, fingerprint
 
@@ -216,14 +217,14 @@ class Store:
     def append(self, c: sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any) -> LogEntry:
         """Write an entry of this station and fold it into the projections."""
         entry = log.new_entry(c, self.station, at, kind, **kw)
-        project.apply(c, entry, fresh=True)
+        projections.apply(c, entry, fresh=True)
         return entry
 
     def receive(self, c: sqlite3.Connection, entry: LogEntry) -> bool:
         """Store and fold an entry written elsewhere; False when it was here already."""
         if not log.insert(c, entry):
             return False
-        project.apply(c, entry)
+        projections.apply(c, entry)
         if entry.kind == LogKind.EVENT:
             self._event = None
         return True
@@ -269,10 +270,8 @@ class Store:
         return imports.catch_up(self, progress)
 
     def rebuild_projections(self, progress: Callable[[int, int], None] | None = None) -> int:
-        from kiosk.storage.rebuild import rebuild
-
         with self.write() as c:
-            n = rebuild(c, progress)
+            n = projections.rebuild(c, progress)
         self._event = None
         return n
 
