@@ -47,7 +47,6 @@ def test_the_complexity_check_sees_functions_methods_and_nested_functions(tmp_pa
     assert functions_over(16, tmp_path) == []
 
 
-@pytest.mark.xfail(strict=False, reason="rooms of other developers")
 def test_no_function_over_complexity_15() -> None:
     assert functions_over(MAX_COMPLEXITY) == []
 

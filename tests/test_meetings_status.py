@@ -226,7 +226,7 @@ def test_the_kept_meeting_rows_follow_changes_made_by_another_connection(
     from kiosk.checkin.bootstrap import init_database
     from kiosk.meetings.service import MeetingService
     from kiosk.models.event import load_event
-    from kiosk.storage.rebuild import rebuild
+    from kiosk.storage.projections.drivers import rebuild
     from tests.helpers.clocks import at
 
     db = tmp_path / "event.sqlite"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.meetings.board import MatchmakingBoard, build_board
@@ -250,38 +250,14 @@ class MeetingService:
         with self.store.write() as tx:
             old_state = self.state(meeting_id, now)
             old = old_state.meeting
-            if old.cancelled:
-                raise ValidationError(f"meeting {meeting_id} is cancelled")
-            if old.rematched_to:
-                raise ValidationError(f"meeting {meeting_id} was already re-matched "
-                                      f"(to {old.rematched_to})")  # fmt: skip
-            if not old_state.arrived:
-                raise ValidationError(f"nobody of meeting {meeting_id} has arrived yet: "
-                                      "there is no waiting party to re-match")  # fmt: skip
-            here = [p for p, _ in old_state.arrived]
-            others = [self._party(ref) for ref in with_refs] or [
-                [p.attendee_id, p.organization, p.organization_zh] for p in old_state.missing
-            ]
-            parties = [[p.attendee_id, p.organization, p.organization_zh] for p in here]
-            for o in others:
-                if o[0] not in {p[0] for p in parties}:
-                    parties.append(o)
-            if len(parties) < 2:
-                raise ValidationError("a meeting needs two or more parties")
+            _check_rematchable(meeting_id, old_state)
+            parties = _rematch_parties(old_state, [self._party(ref) for ref in with_refs])
             ids = [p[0] for p in parties]
             meetings = tx.meetings.all()
             length = old.end - old.start
             if table is None or start is None:
-                after = start or on_grid(session, now)
-                place = next((p for p in free_places(self.event, session, meetings, ids, length,
-                                                      after, ignore=meeting_id)
-                              if (table is None or p[0] == table)
-                              and (start is None or p[1] == start)), None)  # fmt: skip
-                if place is None:
-                    where = f" at table {table}" if table else ""
-                    raise ValidationError(f"no free table and time left{where} in the "
-                                          "matchmaking session for these parties")  # fmt: skip
-                table, start = place
+                table, start = self._free_place(meeting_id, meetings, ids, length, table, start,
+                                                now)  # fmt: skip
             problem = place_problem(self.event, session, meetings, ids, table, start,
                                     start + length, ignore=meeting_id)  # fmt: skip
             if problem:
@@ -295,12 +271,55 @@ class MeetingService:
                               data={"meeting": fields, "from": meeting_id})  # fmt: skip
         return self.state(new_id, now)
 
+    def _free_place(
+        self, meeting_id: str, meetings: list[Meeting], ids: list[str], length: timedelta,
+        table: str | None, start: datetime | None, now: datetime,
+    ) -> tuple[str, datetime]:  # fmt: skip
+        """The first free table and time for a re-match (at `table` and/or `start` if given)."""
+        session = self.session
+        after = start or on_grid(session, now)
+        place = next((p for p in free_places(self.event, session, meetings, ids, length, after,
+                                             ignore=meeting_id)
+                      if (table is None or p[0] == table)
+                      and (start is None or p[1] == start)), None)  # fmt: skip
+        if place is None:
+            where = f" at table {table}" if table else ""
+            raise ValidationError(f"no free table and time left{where} in the "
+                                  "matchmaking session for these parties")  # fmt: skip
+        return place
+
     def _party(self, ref: str) -> list[str]:
         with self.store.snapshot() as tx:
             a = tx.people.find(ref)
         if a is None:
             raise NotFoundError(f"no attendee {ref!r} (id, external id or email)")
         return [a.attendee_id, "", ""]
+
+
+def _check_rematchable(meeting_id: str, old_state: MeetingState) -> None:
+    old = old_state.meeting
+    if old.cancelled:
+        raise ValidationError(f"meeting {meeting_id} is cancelled")
+    if old.rematched_to:
+        raise ValidationError(f"meeting {meeting_id} was already re-matched "
+                              f"(to {old.rematched_to})")  # fmt: skip
+    if not old_state.arrived:
+        raise ValidationError(f"nobody of meeting {meeting_id} has arrived yet: "
+                              "there is no waiting party to re-match")  # fmt: skip
+
+
+def _rematch_parties(old_state: MeetingState, chosen: list[list[str]]) -> list[list[str]]:
+    """The parties here, then `chosen` (else the missing parties again): two or more."""
+    others = chosen or [
+        [p.attendee_id, p.organization, p.organization_zh] for p in old_state.missing
+    ]
+    parties = [[p.attendee_id, p.organization, p.organization_zh] for p, _ in old_state.arrived]
+    for o in others:
+        if o[0] not in {p[0] for p in parties}:
+            parties.append(o)
+    if len(parties) < 2:
+        raise ValidationError("a meeting needs two or more parties")
+    return parties
 
 
 def people_of(m: Meeting) -> list[str]:

@@ -87,15 +87,18 @@ def rank(query: str, a: Attendee) -> int:
         return 0
     surnames, given = name_parts(a)
     terms = _query_terms(q)
-    best = 4
-    for t in terms:
-        if t in surnames or any(has_cjk(t) and s.startswith(t) for s in surnames if has_cjk(s)):
-            best = min(best, 1)
-        elif t in given or (has_cjk(t) and any(t in g for g in given)):
-            best = min(best, 2)
-        elif any(w.startswith(t) for w in surnames | given if not has_cjk(w)):
-            best = min(best, 3)
-    return best
+    return min((_term_rank(t, surnames, given) for t in terms), default=4)
+
+
+def _term_rank(t: str, surnames: frozenset[str], given: frozenset[str]) -> int:
+    """1 a surname; 2 a given name; 3 a name's prefix; 4 none of these."""
+    if t in surnames or any(has_cjk(t) and s.startswith(t) for s in surnames if has_cjk(s)):
+        return 1
+    if t in given or (has_cjk(t) and any(t in g for g in given)):
+        return 2
+    if any(w.startswith(t) for w in surnames | given if not has_cjk(w)):
+        return 3
+    return 4
 
 
 def _query_terms(q: str) -> list[str]:

@@ -20,10 +20,11 @@ from itertools import islice
 from typing import Any, Protocol
 
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind, UpsertReport
-from kiosk.storage import log, project
+from kiosk.storage import log
 from kiosk.storage.base import new_uuid
 from kiosk.storage.fold import PERSON_FIELDS, stored
 from kiosk.storage.people import record_values
+from kiosk.storage.projections import drivers as projections
 from kiosk.storage.tickets import ticket_key
 from kiosk.storage.tx import Tx
 
@@ -118,29 +119,10 @@ def _write_batch(
         # page of it (random ids made each chunk's transaction rewrite the whole index:
         # 0.5 s of a 100,000-row import). A smaller import keeps fully random ids.
         prefix = new_id()[:2] if len(chunk) == CHUNK else ""
-        new: list[list[Any]] = []
-        changed: list[list[Any]] = []
-        for r in chunk:
-            plain = _plain(record_values(r))
-            aid, old = index.match(r)
-            if aid is None:
-                aid = index.add(new_id, prefix)
-                new.append([aid, *plain])
-                inserted += 1
-            else:
-                now_vals = _stored(plain)
-                diff = {k: plain[i] for i, k in enumerate(_COMPARED) if now_vals[i] != old[i]}
-                if not plain[_TICKET]:  # a file without tickets leaves the ticket alone
-                    diff.pop("ticket", None)
-                    now_vals = (*now_vals[:_TICKET], old[_TICKET], *now_vals[_TICKET + 1 :])
-                if diff:
-                    changed.append([aid, diff])
-                    index.update(aid, now_vals)
-                    updated += 1
-                else:
-                    unchanged += 1
-            if keep_ids:
-                ids.append(aid)
+        new, changed, same = _sort_chunk(chunk, index, new_id, prefix, ids if keep_ids else None)
+        inserted += len(new)
+        updated += len(changed)
+        unchanged += same
         if new or changed:
             data: dict[str, Any] = {"cols": list(_COMPARED)} if new else {}
             if new:
@@ -161,9 +143,40 @@ def _write_batch(
                                "updated": updated})  # fmt: skip
         for e in written:  # the batch took effect: fold its chunks, one short write each
             with store.write(durable=False) as tx:  # redone by catch_up if lost
-                project.apply_pending(tx.conn, e)
+                projections.apply_pending(tx.conn, e)
         catch_up(store)  # chunks not kept in memory (a very large import), and any left over
     return UpsertReport(inserted, updated, unchanged, tuple(ids))
+
+
+def _sort_chunk(
+    chunk: list[AttendeeInput], index: _Index, new_id: Callable[[], str], prefix: str,
+    ids: list[str] | None,
+) -> tuple[list[list[Any]], list[list[Any]], int]:  # fmt: skip
+    """One chunk's rows as (new records, changes of known ones, how many unchanged);
+    `ids` receives every row's attendee id when given."""
+    new: list[list[Any]] = []
+    changed: list[list[Any]] = []
+    unchanged = 0
+    for r in chunk:
+        plain = _plain(record_values(r))
+        aid, old = index.match(r)
+        if aid is None:
+            aid = index.add(new_id, prefix)
+            new.append([aid, *plain])
+        else:
+            now_vals = _stored(plain)
+            diff = {k: plain[i] for i, k in enumerate(_COMPARED) if now_vals[i] != old[i]}
+            if not plain[_TICKET]:  # a file without tickets leaves the ticket alone
+                diff.pop("ticket", None)
+                now_vals = (*now_vals[:_TICKET], old[_TICKET], *now_vals[_TICKET + 1 :])
+            if diff:
+                changed.append([aid, diff])
+                index.update(aid, now_vals)
+            else:
+                unchanged += 1
+        if ids is not None:
+            ids.append(aid)
+    return new, changed, unchanged
 
 
 class _Index:
@@ -236,7 +249,7 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
                 break
             entry = log.entry(c, row[0])
             assert entry is not None
-            project.apply_pending(c, entry)
+            projections.apply_pending(c, entry)
         applied += 1
         if progress is not None:
             progress(applied, max(total, applied))

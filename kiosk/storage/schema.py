@@ -114,7 +114,7 @@ def m001_initial(db: Database) -> None:
 # -- version 2: the log is the record ------------------------------------------------------
 # Every change is a log entry (uuid, station id, the station's own sequence number, the
 # station's clock, a payload); the other tables are projections of it, kept in the same
-# transaction and rebuildable from the log alone (kiosk.storage.project).
+# transaction and rebuildable from the log alone (kiosk.storage.projections).
 SCHEMA_V2 = """
 CREATE TABLE log (
     seq INTEGER PRIMARY KEY,            -- arrival order in this database only

@@ -33,9 +33,10 @@ from sqlite_utils import Database
 from kiosk.models.errors import NoEventError, StorageError
 from kiosk.models.event import Event, event_from_dict
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind, Station, UpsertReport
-from kiosk.storage import imports, log, project
+from kiosk.storage import imports, log
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.meetings import MeetingRows
+from kiosk.storage.projections import drivers as projections
 from kiosk.storage.schema import migrations
 from kiosk.storage.station import clean_name, default_name, fingerprint
 from kiosk.storage.tx import Tx
@@ -229,7 +230,7 @@ class Store:
         write transaction; storage's own modules may pass its connection)."""
         c = tx.conn if isinstance(tx, Tx) else tx
         entry = log.new_entry(c, self.station, at, kind, **kw)
-        project.apply(c, entry, fresh=True)
+        projections.apply(c, entry, fresh=True)
         return entry
 
     def receive(self, tx: Tx | sqlite3.Connection, entry: LogEntry) -> bool:
@@ -237,7 +238,7 @@ class Store:
         c = tx.conn if isinstance(tx, Tx) else tx
         if not log.insert(c, entry):
             return False
-        project.apply(c, entry)
+        projections.apply(c, entry)
         if entry.kind == LogKind.EVENT:
             self._event = None
         return True
@@ -262,10 +263,8 @@ class Store:
         return imports.import_batch(self, rows, new_id, now, progress, source, total, keep_ids)
 
     def rebuild_projections(self, progress: Callable[[int, int], None] | None = None) -> int:
-        from kiosk.storage.rebuild import rebuild
-
         with self.write() as tx:
-            n = rebuild(tx.conn, progress)
+            n = projections.rebuild(tx.conn, progress)
         self._event = None
         return n
 
