@@ -157,7 +157,7 @@ def main() -> None:
         store = Store.open(db)
         now = datetime.now(UTC)
         results: list[tuple[str, tuple[float, float], float | None]] = []
-        results.append(("Store.attendance() iterated (reference)", timed(
+        results.append(("tx.presence.attendance() iterated (reference)", timed(
             lambda: sum(1 for _ in Tx(store.conn, store.event).presence.attendance())), None))  # fmt: skip
         results.append(("xlsxwriter constant_memory, same rows (reference)",
                         timed(xlsxwriter_reference, store, Path(d) / "ref.xlsx"), 7.0))  # fmt: skip

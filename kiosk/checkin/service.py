@@ -71,7 +71,8 @@ class CheckinService:
         self.clock = clock
         self.rng = rng or random.SystemRandom()
         self.event: Event = store.event()
-        private, public = store.keys()
+        with store.snapshot() as tx:
+            private, public = tx.keys()
         self.verifier = BadgeVerifier(self.event.id, public)
         self.signer = BadgeSigner(self.event.id, private) if private else None
 

@@ -350,13 +350,6 @@ class Store:
                           (private_key.hex(),))  # fmt: skip
         self._event = None
 
-    def keys(self) -> tuple[bytes | None, bytes]:
-        pub = self._setting("public_key")
-        if pub is None:
-            raise NoEventError(f"{self.path}: no event loaded (run `init` or `demo` first)")
-        priv = self._setting("private_key")
-        return (bytes.fromhex(priv) if priv else None), bytes.fromhex(pub)
-
     def forget_private_key(self) -> None:
         """Remove the signing key and every trace of it from the files (VACUUM rewrites the
         database without free pages; the checkpoint empties the WAL)."""

@@ -30,12 +30,12 @@ def test_a_station_from_the_hub_holds_the_event_and_cannot_mint(
     a = station(tmp_path, "door-a", server)
     assert tables(a) == tables(d)
     with service(a) as s:
-        assert s.store.keys()[0] is None
+        assert reads(s.store).keys()[0] is None
         with pytest.raises(SigningKeyMissing):
             s.walk_in(AttendeeInput(name="New Person"))
     sync(a, server)
     with service(a) as s:
-        assert s.store.keys()[0] is None
+        assert reads(s.store).keys()[0] is None
         with pytest.raises(SigningKeyMissing):
             s.badge_code(next(iter(reads(s.store).people.everyone())).attendee_id)
         assert s.store.station.name == "door-a"
@@ -101,7 +101,7 @@ def test_a_second_desk_gets_the_key_from_the_first_desks_file(
     with service(a, at("09:10")) as s:
         result = s.check_in(walk.code, "opening")
     assert result.outcome is Outcome.ADMITTED and result.name == "Dana Walker"
-    private = Store.open(d, readonly=True).keys()[0]
+    private = reads(Store.open(d, readonly=True)).keys()[0]
     assert private is not None
     with Hub(server) as h:  # the hub never holds the signing key
         dumped = h._rows("SELECT string_agg(data, '') FROM hub_entries")[0][0]
