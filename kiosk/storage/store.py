@@ -68,7 +68,8 @@ def describe_db_error(path: str, exc: sqlite3.Error) -> str:
 class Store:
     """Opening, transactions (`write`, `snapshot`: each gives a `Tx`, the reads grouped per
     aggregate), the log (`append`, `receive`, `catch_up`, `rebuild_projections`), the event
-    and its keys, and this station's identity. Nothing else: reads go through a `Tx`."""
+    (its keys are read through a `Tx`), and this station's identity. Nothing else: reads go
+    through a `Tx`."""
 
     def __init__(self, conn: sqlite3.Connection, path: str = ":memory:", readonly: bool = False):
         self.path = path
