@@ -95,3 +95,13 @@ def test_the_store_has_a_small_face() -> None:
               if (not name.startswith("_") and callable(getattr(Store, name, None)))
               or (isinstance(value, property) and not name.startswith("_"))]  # fmt: skip
     assert len(public) <= MAX_STORE_METHODS, sorted(public)
+
+
+def test_the_checkin_service_reaches_storage_only_through_the_face() -> None:
+    graph = grimp.build_graph("kiosk")
+    storage = {
+        m
+        for m in graph.find_modules_directly_imported_by("kiosk.checkin.service")
+        if m.startswith("kiosk.storage")
+    }
+    assert storage == {"kiosk.storage.store", "kiosk.storage.tx"}

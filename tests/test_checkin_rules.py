@@ -139,7 +139,7 @@ def test_session_full(store: Store, clock: ManualClock) -> None:
     small = replace(event, sessions=tuple(
         replace(s, capacity=2) if s.id == "opening" else s for s in event.sessions
     ))  # fmt: skip
-    private, public = store.keys()
+    private, public = reads(store).keys()
     store.set_event(small, private, public, clock.now())
     service = CheckinService(store, clock, rng=random.Random(3))
     codes = [

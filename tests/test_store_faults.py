@@ -176,7 +176,7 @@ def test_event_databases_and_the_data_folder_are_private(
 
 def test_forgetting_the_signing_key_leaves_no_trace_in_any_file(demo_db: Path) -> None:
     store = Store.open(demo_db)
-    private, _public = store.keys()
+    private, _public = reads(store).keys()
     assert private is not None
     store.conn.execute("PRAGMA secure_delete=OFF")  # not relying on this build's default
     svc = CheckinService(store, at("09:05"))

@@ -17,7 +17,7 @@ from kiosk.badges.qrvector import MIN_MODULE_MM, PRINT_EC, QUIET_ZONE, QrMatrix,
 from kiosk.models.errors import ValidationError
 from kiosk.models.event import Event
 from kiosk.models.names import is_cjk
-from kiosk.models.records import Attendee
+from kiosk.models.records import Attendee, Category
 
 RGB = tuple[int, int, int]
 BLACK: RGB = (0, 0, 0)
@@ -33,14 +33,14 @@ class CategoryStyle:
     color: RGB
 
 
-CATEGORY_STYLES: dict[str, CategoryStyle] = {
-    "vip": CategoryStyle("VIP", "贵宾", (176, 124, 0)),
-    "speaker": CategoryStyle("SPEAKER", "演讲嘉宾", (183, 28, 28)),
-    "press": CategoryStyle("PRESS", "媒体", (106, 27, 154)),
-    "exhibitor": CategoryStyle("EXHIBITOR", "展商", (46, 125, 50)),
-    "staff": CategoryStyle("STAFF", "工作人员", (55, 71, 79)),
-    "delegate": CategoryStyle("DELEGATE", "代表", (21, 101, 192)),
-    "guest": CategoryStyle("GUEST", "嘉宾", (0, 131, 143)),
+CATEGORY_STYLES: dict[str, CategoryStyle] = {  # by Category (a str)
+    Category.VIP: CategoryStyle("VIP", "贵宾", (176, 124, 0)),
+    Category.SPEAKER: CategoryStyle("SPEAKER", "演讲嘉宾", (183, 28, 28)),
+    Category.PRESS: CategoryStyle("PRESS", "媒体", (106, 27, 154)),
+    Category.EXHIBITOR: CategoryStyle("EXHIBITOR", "展商", (46, 125, 50)),
+    Category.STAFF: CategoryStyle("STAFF", "工作人员", (55, 71, 79)),
+    Category.DELEGATE: CategoryStyle("DELEGATE", "代表", (21, 101, 192)),
+    Category.GUEST: CategoryStyle("GUEST", "嘉宾", (0, 131, 143)),
 }
 
 

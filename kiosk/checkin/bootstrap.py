@@ -28,7 +28,8 @@ def init_database(
                 raise StorageError(
                     f"{path}: already holds event {store.event().id!r}; use a new database"
                 )
-            private, public = store.keys()
+            with store.snapshot() as tx:
+                private, public = tx.keys()
             if event.to_dict() == store.event().to_dict():
                 return store
         else:

@@ -34,7 +34,6 @@ from kiosk.models.records import (
     Station,
     UpsertReport,
 )
-from kiosk.storage.imports import fields_of
 from kiosk.storage.store import Store
 from kiosk.storage.tx import Tx
 
@@ -72,7 +71,8 @@ class CheckinService:
         self.clock = clock
         self.rng = rng or random.SystemRandom()
         self.event: Event = store.event()
-        private, public = store.keys()
+        with store.snapshot() as tx:
+            private, public = tx.keys()
         self.verifier = BadgeVerifier(self.event.id, public)
         self.signer = BadgeSigner(self.event.id, private) if private else None
 
@@ -361,7 +361,7 @@ class CheckinService:
             aid = self._unused_attendee_id(tx)
             badge_id = self._new_badge_id(tx)
             self.store.append(tx, LogKind.WALK_IN, now, attendee_id=aid, badge_id=badge_id,
-                              operator=operator, data={"fields": fields_of(person)})  # fmt: skip
+                              operator=operator, data={"fields": tx.people.entry_fields(person)})  # fmt: skip
             self.store.append(tx, LogKind.BADGE_ISSUE, now, attendee_id=aid, badge_id=badge_id,
                               operator=operator, data={"badges": [[badge_id, aid, 1]]})  # fmt: skip
             attendee = tx.people.attendee(aid)
@@ -379,8 +379,8 @@ class CheckinService:
         self.validate(changes)
         with self.store.write() as tx:
             current = self._attendee(tx, attendee_ref)
-            new = fields_of(changes)
-            old = fields_of(AttendeeInput(**{k: getattr(current, k) for k in ATTENDEE_FIELDS},
+            new = tx.people.entry_fields(changes)
+            old = tx.people.entry_fields(AttendeeInput(**{k: getattr(current, k) for k in ATTENDEE_FIELDS},
                                           sessions=current.sessions))  # fmt: skip
             if not changes.ticket_code:  # an edit without a ticket leaves it alone
                 new.pop("ticket", None)

@@ -18,7 +18,7 @@ from kiosk.cli.common import (
     station_option,
 )
 from kiosk.models.outcomes import Method
-from kiosk.models.records import AttendeeInput
+from kiosk.models.records import AttendeeInput, Category
 
 
 @cli.command()
@@ -267,7 +267,7 @@ def stats(db_path: Path, as_json: bool) -> None:
 @click.option("--name-zh", default="", help="Chinese name.")
 @click.option("--organization", default="", help="Organization.")
 @click.option("--email", default="", help="Email.")
-@click.option("--category", default="delegate", show_default=True, help="Category.")
+@click.option("--category", default=Category.DELEGATE.value, show_default=True, help="Category.")
 @click.option("--session", "sessions", multiple=True, help="Register for a session (repeatable).")
 @click.option(
     "--check-in", "admit_to", default=None, metavar="SESSION",

@@ -300,12 +300,10 @@ def conflicts_cmd(db_path: Path, as_json: bool) -> None:
     """What stations that were apart disagree on: a badge admitted twice (counted once),
     a revoked badge accepted before the revocation reached that station, two records
     with one email (merge them with `merge`)."""
-    from kiosk.storage.conflicts import conflicts
-
-    with open_service(db_path, readonly=True) as service:
+    with open_service(db_path, readonly=True) as service, service.store.snapshot() as tx:
         tz = service.event.tz
         n = 0
-        for c in conflicts(service.store):
+        for c in tx.log.conflicts():
             n += 1
             if as_json:
                 echo_json(c.to_json())

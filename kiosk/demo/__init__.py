@@ -16,7 +16,7 @@ from kiosk.demo.schedule import demo_schedule
 from kiosk.meetings.service import MeetingService
 from kiosk.models.clock import FixedClock
 from kiosk.models.event import DEFAULT_EVENT_FILE, load_event
-from kiosk.models.records import AttendeeInput
+from kiosk.models.records import AttendeeInput, Category
 
 _CN_SURNAMES = [
     ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"),
@@ -109,7 +109,7 @@ def demo_attendees(n: int, seed: int = DEMO_SEED) -> list[AttendeeInput]:
         category = _category(rng.random())
         title, title_zh = rng.choice(_TITLES)
         sessions = ["opening", rng.choice(["energy-transition", "green-finance"]), "showcase"]
-        if rng.random() < 0.3 or category in ("vip", "exhibitor"):
+        if rng.random() < 0.3 or category in (Category.VIP, Category.EXHIBITOR):
             sessions.append("matchmaking")
         title = title if not chinese or rng.random() < 0.5 else title_zh
         phone = _phone(rng, chinese)
@@ -126,7 +126,7 @@ def demo_attendees(n: int, seed: int = DEMO_SEED) -> list[AttendeeInput]:
                 category=category,
                 delegation=who.delegation,
                 notes=notes,
-                attention=category == "vip" or rng.random() < 0.02,
+                attention=category is Category.VIP or rng.random() < 0.02,
                 external_id=f"CTF24-{i + 1:05d}",
                 sessions=tuple(sessions),
             )
@@ -177,10 +177,11 @@ def _unique_email(local: str, domain: str, taken: set[str]) -> str:
     return email
 
 
-def _category(r: float) -> str:
+def _category(r: float) -> Category:
     return (
-        "vip" if r < 0.05 else "speaker" if r < 0.13 else "press" if r < 0.18
-        else "exhibitor" if r < 0.28 else "staff" if r < 0.31 else "delegate"
+        Category.VIP if r < 0.05 else Category.SPEAKER if r < 0.13
+        else Category.PRESS if r < 0.18 else Category.EXHIBITOR if r < 0.28
+        else Category.STAFF if r < 0.31 else Category.DELEGATE
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
+from kiosk.models.outcomes import Outcome
 from kiosk.storage.atomic import atomic_output
 from kiosk.storage.exports import ExportQueries
 from kiosk.storage.store import Store
@@ -390,7 +391,7 @@ def _write_summary(ws: SheetWriter, data: _Data, what: str, now: datetime,
     ws.row(heads, style=HEADER_STYLE)
     counts = {s.sheet: s.count for s in sections}
     for st in data.stats.values():
-        refused = sum(v for o, v in st.refused.items() if o != "already_checked_in")
+        refused = sum(v for o, v in st.refused.items() if o is not Outcome.ALREADY_CHECKED_IN)
         ws.row(
             [st.session_id, st.title, st.title_zh, st.capacity, st.registered, st.admitted,
              st.inside if st.exits_scanned else None, refused, counts.get(st.session_id)]

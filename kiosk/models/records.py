@@ -9,8 +9,6 @@ from typing import Any
 
 from kiosk.models.outcomes import Method, Outcome
 
-CATEGORIES = ("delegate", "vip", "speaker", "press", "exhibitor", "staff", "guest")
-
 
 class Category(enum.StrEnum):
     DELEGATE = "delegate"
@@ -41,7 +39,7 @@ class AttendeeInput:
     title: str = ""
     email: str = ""
     phone: str = ""
-    category: str = "delegate"
+    category: str = Category.DELEGATE
     delegation: str = ""
     notes: str = ""
     attention: bool = False

@@ -12,7 +12,6 @@ next open, if the process stopped in between).
 from __future__ import annotations
 
 import contextlib
-import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -20,10 +19,11 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogEntry, LogKind, UpsertReport
+from kiosk.models.records import AttendeeInput, LogEntry, LogKind, UpsertReport
 from kiosk.storage import log
 from kiosk.storage.base import new_uuid
-from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS, stored
+from kiosk.storage.fold import PERSON_FIELDS, stored
+from kiosk.storage.people import record_values
 from kiosk.storage.projections import drivers as projections
 from kiosk.storage.tickets import ticket_key
 from kiosk.storage.tx import Tx
@@ -32,11 +32,9 @@ CHUNK = 2000  # rows per chunk: ~50 ms of write lock (bench/import_log.py)
 KEEP_IN_MEMORY = 20_000  # rows: up to this, chunks are applied from memory, not re-read
 Progress = Callable[[int, int], None]
 _COMPARED = PERSON_FIELDS  # the record's fields, as entries and the attendees table name them
-_values = operator.attrgetter(*ATTENDEE_FIELDS, "sessions", "ticket_code")  # of AttendeeInput
 _ATTENTION = _COMPARED.index("attention")
 _SESSIONS = _COMPARED.index("sessions")
 _TICKET = _COMPARED.index("ticket")
-_DEFAULTS = tuple(DEFAULTS[k] for k in _COMPARED)
 
 
 class Store(Protocol):
@@ -48,19 +46,6 @@ class Store(Protocol):
     def write(self, durable: bool = True) -> AbstractContextManager[Tx]: ...
 
     def append(self, tx: Tx, kind: LogKind, at: datetime, **kw: Any) -> LogEntry: ...
-
-
-def fields_of(r: AttendeeInput) -> dict[str, Any]:
-    """A record's fields as an entry carries them: only those that differ from the default."""
-    out: dict[str, Any] = {}
-    for name, value, default in zip(_COMPARED, _values(r), _DEFAULTS, strict=True):
-        if name == "sessions":
-            value = list(dict.fromkeys(value))
-        elif name == "ticket":
-            value = ticket_key(value)
-        if value and value != default:
-            out[name] = value
-    return out
 
 
 def _plain(vals: tuple[Any, ...]) -> list[Any]:
@@ -173,7 +158,7 @@ def _sort_chunk(
     changed: list[list[Any]] = []
     unchanged = 0
     for r in chunk:
-        plain = _plain(_values(r))
+        plain = _plain(record_values(r))
         aid, old = index.match(r)
         if aid is None:
             aid = index.add(new_id, prefix)

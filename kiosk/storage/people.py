@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,8 +10,28 @@ from typing import Any
 from kiosk.models.names import fts_query
 from kiosk.models.records import ATTENDEE_FIELDS, Attendee, AttendeeInput, Badge, Category
 from kiosk.storage.base import from_json, from_ts
+from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS
+from kiosk.storage.tickets import ticket_key
 
 LIVE = "merged_into IS NULL"
+#: A record's values in PERSON_FIELDS order (AttendeeInput's fields, then its sessions and ticket).
+record_values = operator.attrgetter(*ATTENDEE_FIELDS, "sessions", "ticket_code")
+_DEFAULTS = tuple(DEFAULTS[k] for k in PERSON_FIELDS)
+
+
+def fields_of(r: AttendeeInput) -> dict[str, Any]:
+    """A record's fields as an entry carries them: only those that differ from the default
+    (another system's ticket as its key only)."""
+    out: dict[str, Any] = {}
+    for name, value, default in zip(PERSON_FIELDS, record_values(r), _DEFAULTS, strict=True):
+        if name == "sessions":
+            value = list(dict.fromkeys(value))
+        elif name == "ticket":
+            value = ticket_key(value)
+        if value and value != default:
+            out[name] = value
+    return out
+
 
 #: The event's session ids in program order ((): no event yet, sessions as stored).
 SessionOrder = Callable[[], tuple[str, ...]]
@@ -179,6 +200,11 @@ class People:
                 "(SELECT attendee_id FROM badges) ORDER BY created_at, rowid"
             )
         ]
+
+    @staticmethod
+    def entry_fields(r: AttendeeInput) -> dict[str, Any]:
+        """The fields of a record as a walk-in or edit entry carries them (`fields_of`)."""
+        return fields_of(r)
 
     def prints(self, attendee_id: str) -> list[dict[str, Any]]:
         rows = self.c.execute(

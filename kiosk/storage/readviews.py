@@ -74,7 +74,7 @@ class StationActivity:
     """What one station itself recorded (undone entries left out)."""
 
     admissions: list[tuple[str, str, str]]  # (session, attendee, first admission, UTC text)
-    outcomes: list[tuple[str, str, int]]  # (session, outcome other than admitted, scans)
+    outcomes: list[tuple[str, Outcome, int]]  # (session, outcome other than admitted, scans)
     inside: dict[str, int]  # session -> attendees this station admitted who are inside
 
 
@@ -96,7 +96,13 @@ def _station_activity(c: sqlite3.Connection, station_id: str) -> StationActivity
         "GROUP BY session_id",
         (station_id,),
     ).fetchall()
-    return StationActivity([tuple(r) for r in admissions], [tuple(r) for r in outcomes],
+    typed = []
+    for sid, text, n in outcomes:
+        try:
+            typed.append((str(sid), Outcome(text), int(n)))
+        except ValueError:  # an outcome of a newer release
+            continue
+    return StationActivity([tuple(r) for r in admissions], typed,
                            {str(k): int(v) for k, v in inside})  # fmt: skip
 
 

@@ -10,6 +10,10 @@ Opening is careful with files that are not event databases: only `create=True` (
 `init` and `demo` commands) makes one; a missing file, an empty file or another
 application's SQLite file is refused untouched; `readonly=True` never writes (a read-only
 folder or mount is fine); a damaged file fails `PRAGMA quick_check` and is refused.
+
+Reads are not the Store's: `write()` and `snapshot()` yield a `Tx` (kiosk.storage.tx) whose
+groups (`tx.people`, `tx.presence`, `tx.tickets`, `tx.meetings`, `tx.log`) read through the
+transaction's connection and return domain types.
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ def describe_db_error(path: str, exc: sqlite3.Error) -> str:
 class Store:
     """Opening, transactions (`write`, `snapshot`: each gives a `Tx`, the reads grouped per
     aggregate), the log (`append`, `receive`, `catch_up`, `rebuild_projections`), the event
-    and its keys, and this station's identity. Nothing else: reads go through a `Tx`."""
+    (its keys are read through a `Tx`), and this station's identity. Nothing else: reads go
+    through a `Tx`."""
 
     def __init__(self, conn: sqlite3.Connection, path: str = ":memory:", readonly: bool = False):
         self.path = path
@@ -345,13 +350,6 @@ class Store:
                 tx.conn.execute("INSERT OR REPLACE INTO settings VALUES ('private_key', ?)",
                           (private_key.hex(),))  # fmt: skip
         self._event = None
-
-    def keys(self) -> tuple[bytes | None, bytes]:
-        pub = self._setting("public_key")
-        if pub is None:
-            raise NoEventError(f"{self.path}: no event loaded (run `init` or `demo` first)")
-        priv = self._setting("private_key")
-        return (bytes.fromhex(priv) if priv else None), bytes.fromhex(pub)
 
     def forget_private_key(self) -> None:
         """Remove the signing key and every trace of it from the files (VACUUM rewrites the

@@ -150,11 +150,6 @@ def record_receipts(c: sqlite3.Connection, rows: Iterable[tuple[str, datetime]])
     )
 
 
-def receipt(c: sqlite3.Connection, entry_uuid: str) -> str | None:
-    row = c.execute("SELECT received_at FROM hub_receipts WHERE uuid = ?", (entry_uuid,)).fetchone()
-    return None if row is None else str(row[0])
-
-
 def renumber(
     c: sqlite3.Connection, moves: list[tuple[str, str, int]], new_station_id: str, at: datetime,
     reason: str,
@@ -222,10 +217,6 @@ def reset_positions(c: sqlite3.Connection, hub_id: str, heads: dict[str, int]) -
         "INSERT OR REPLACE INTO sync_positions VALUES (?, ?, ?)",
         [(hub_id, sid, max(0, int(v))) for sid, v in heads.items()],
     )
-
-
-def has_pending(c: sqlite3.Connection) -> bool:
-    return c.execute("SELECT 1 FROM pending LIMIT 1").fetchone() is not None
 
 
 def pending_committed(c: sqlite3.Connection) -> int:

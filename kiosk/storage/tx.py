@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from functools import cached_property
 
+from kiosk.models.errors import NoEventError
 from kiosk.models.event import Event
 from kiosk.storage.meetings import Meetings
 from kiosk.storage.people import People
@@ -58,3 +59,11 @@ class Tx:
     def setting(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
+
+    def keys(self) -> tuple[bytes | None, bytes]:
+        """The event's (signing key or None on a verify-only station, verify key)."""
+        pub = self.setting("public_key")
+        if pub is None:
+            raise NoEventError("no event loaded (run `init` or `demo` first)")
+        priv = self.setting("private_key")
+        return (bytes.fromhex(priv) if priv else None), bytes.fromhex(pub)

@@ -75,7 +75,8 @@ def signing_key_of(path: Path, event_id: str, public_hex: str) -> bytes:
     """The badge signing key held by another event database of the same event."""
     src = Store.open(path, readonly=True)
     try:
-        private, public = src.keys()
+        with src.snapshot() as tx:
+            private, public = tx.keys()
         held_event = src.event().id
     finally:
         src.close()

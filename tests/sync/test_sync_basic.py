@@ -30,12 +30,12 @@ def test_a_station_from_the_hub_holds_the_event_and_cannot_mint(
     a = station(tmp_path, "door-a", server)
     assert tables(a) == tables(d)
     with service(a) as s:
-        assert s.store.keys()[0] is None
+        assert reads(s.store).keys()[0] is None
         with pytest.raises(SigningKeyMissing):
             s.walk_in(AttendeeInput(name="New Person"))
     sync(a, server)
     with service(a) as s:
-        assert s.store.keys()[0] is None
+        assert reads(s.store).keys()[0] is None
         with pytest.raises(SigningKeyMissing):
             s.badge_code(next(iter(reads(s.store).people.everyone())).attendee_id)
         assert s.store.station.name == "door-a"
@@ -101,7 +101,7 @@ def test_a_second_desk_gets_the_key_from_the_first_desks_file(
     with service(a, at("09:10")) as s:
         result = s.check_in(walk.code, "opening")
     assert result.outcome is Outcome.ADMITTED and result.name == "Dana Walker"
-    private = Store.open(d, readonly=True).keys()[0]
+    private = reads(Store.open(d, readonly=True)).keys()[0]
     assert private is not None
     with Hub(server) as h:  # the hub never holds the signing key
         dumped = h._rows("SELECT string_agg(data, '') FROM hub_entries")[0][0]
@@ -113,7 +113,7 @@ def test_a_kiosk_receives_names_only(tmp_path: Path, server: ServerConfig) -> No
     d = desk(tmp_path, server)
     a = station(tmp_path, "door-a", server)
     kiosk = station(tmp_path, "kiosk", server, receive=Receive.NAMES)
-    people = list(Store.open(d, readonly=True).attendees())
+    people = list(reads(Store.open(d, readonly=True)).people.everyone())
     all_codes = codes(d)
     with service(a) as s:
         for p in people[:5]:
@@ -156,7 +156,7 @@ def test_an_import_at_the_desk_reaches_the_stations(tmp_path: Path, server: Serv
     sync(d, server)
     sync(a, server)
     assert tables(a) == tables(d)
-    assert Store.open(a, readonly=True).count_attendees() == 2505
+    assert reads(Store.open(a, readonly=True)).people.count() == 2505
 
 
 def test_a_station_whose_clock_is_off_is_warned(tmp_path: Path, server: ServerConfig) -> None:
@@ -198,7 +198,7 @@ def test_exits_undos_edits_and_prints_travel_too(tmp_path: Path, server: ServerC
         sync(p, server)
     assert tables(a) == tables(b) == tables(d)
     with service(b, at("09:10")) as s:
-        stats = {x.session_id: x for x in reads(s).presence.stats()}
+        stats = {x.session_id: x for x in s.stats()}
         assert stats["opening"].admitted == 1 and stats["opening"].inside == 0
         assert reads(s.store).people.attendee(people[2][0]).name == "Renamed Person"  # type: ignore[union-attr]
         assert len(reads(s.store).people.prints(people[2][0])) == 1

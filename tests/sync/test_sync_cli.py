@@ -66,7 +66,7 @@ def test_a_forum_set_up_from_the_command_line(tmp_path: Path, hub_dsn: str) -> N
     assert rows["Door A"]["lag"] == 0 and rows["Door A"]["receive"] == "all"
     assert data["entries"] == sum(r["pushed"] for r in data["stations"])
     store = Store.open(kiosk, readonly=True)
-    assert reads(store).presence.admitted("opening") == 1 and store.keys()[0] is None
+    assert reads(store).presence.admitted("opening") == 1 and reads(store).keys()[0] is None
     store.close()
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime
+from typing import Literal
 
 from kiosk.formats.importing.workbook import Cell
-from kiosk.models.records import ATTENDEE_FIELDS
+from kiosk.models.records import ATTENDEE_FIELDS, Category
 
 # Fields of AttendeeInput plus the pseudo-fields that are combined into them.
 FIELDS = (*ATTENDEE_FIELDS, "sessions")
@@ -167,24 +168,24 @@ def target_for(header: str) -> str | None:
 
 
 # fmt: off
-_CATEGORIES: dict[str, str] = {
-    "vip": "vip", "贵宾": "vip", "vvip": "vip", "重要嘉宾": "vip",
-    "speaker": "speaker", "speakers": "speaker", "嘉宾": "speaker", "演讲嘉宾": "speaker",
-    "发言嘉宾": "speaker", "panelist": "speaker", "moderator": "speaker", "主持人": "speaker",
-    "press": "press", "media": "press", "journalist": "press", "媒体": "press", "记者": "press",
-    "exhibitor": "exhibitor", "exhibitors": "exhibitor", "展商": "exhibitor", "参展商": "exhibitor",
-    "staff": "staff", "工作人员": "staff", "organizer": "staff", "volunteer": "staff",
-    "志愿者": "staff", "会务": "staff",
-    "delegate": "delegate", "attendee": "delegate", "participant": "delegate", "代表": "delegate",
-    "参会代表": "delegate", "参会者": "delegate",
-    "guest": "guest", "来宾": "guest", "访客": "guest",
+_CATEGORIES: dict[str, Category] = {
+    "vip": Category.VIP, "贵宾": Category.VIP, "vvip": Category.VIP, "重要嘉宾": Category.VIP,
+    "speaker": Category.SPEAKER, "speakers": Category.SPEAKER, "嘉宾": Category.SPEAKER, "演讲嘉宾": Category.SPEAKER,
+    "发言嘉宾": Category.SPEAKER, "panelist": Category.SPEAKER, "moderator": Category.SPEAKER, "主持人": Category.SPEAKER,
+    "press": Category.PRESS, "media": Category.PRESS, "journalist": Category.PRESS, "媒体": Category.PRESS, "记者": Category.PRESS,
+    "exhibitor": Category.EXHIBITOR, "exhibitors": Category.EXHIBITOR, "展商": Category.EXHIBITOR, "参展商": Category.EXHIBITOR,
+    "staff": Category.STAFF, "工作人员": Category.STAFF, "organizer": Category.STAFF, "volunteer": Category.STAFF,
+    "志愿者": Category.STAFF, "会务": Category.STAFF,
+    "delegate": Category.DELEGATE, "attendee": Category.DELEGATE, "participant": Category.DELEGATE, "代表": Category.DELEGATE,
+    "参会代表": Category.DELEGATE, "参会者": Category.DELEGATE,
+    "guest": Category.GUEST, "来宾": Category.GUEST, "访客": Category.GUEST,
 }
 # fmt: on
 
 
-def normalize_category(value: str) -> str:
+def normalize_category(value: str) -> Category:
     """VIP/vip/贵宾 → vip …; anything unknown (or empty) is a delegate."""
-    return _CATEGORIES.get(value.strip().casefold(), "delegate")
+    return _CATEGORIES.get(value.strip().casefold(), Category.DELEGATE)
 
 
 # "Yes" in every language pretix writes it in (its translations), except Albanian's "Po"'s
@@ -201,17 +202,23 @@ def parse_bool(value: str) -> bool:
 
 
 _TICKET_WORDS = (
-    ("vip", r"\bv?vip\b|贵宾|貴賓"),
-    ("speaker", r"\b(speakers?|panelists?|moderators?|keynote)\b|演讲|演講|发言|發言|嘉宾|嘉賓"),
-    ("press", r"\b(press|media|journalists?)\b|媒体|媒體|记者|記者"),
-    ("exhibitor", r"\bexhibitors?\b|展商|参展|參展"),
-    ("staff", r"\b(staff|crew|volunteers?|organi[sz]ers?)\b|工作人员|工作人員|志愿者|志願者|会务"),
+    (Category.VIP, r"\bv?vip\b|贵宾|貴賓"),
+    (
+        Category.SPEAKER,
+        r"\b(speakers?|panelists?|moderators?|keynote)\b|演讲|演講|发言|發言|嘉宾|嘉賓",
+    ),
+    (Category.PRESS, r"\b(press|media|journalists?)\b|媒体|媒體|记者|記者"),
+    (Category.EXHIBITOR, r"\bexhibitors?\b|展商|参展|參展"),
+    (
+        Category.STAFF,
+        r"\b(staff|crew|volunteers?|organi[sz]ers?)\b|工作人员|工作人員|志愿者|志願者|会务",
+    ),
 )
 _TICKET_CATEGORY = [(cat, re.compile(rx, re.IGNORECASE)) for cat, rx in _TICKET_WORDS]
 
 
 @functools.lru_cache(maxsize=1024)  # a file has a handful of ticket types, on many rows
-def category_from_ticket(ticket: str) -> str:
+def category_from_ticket(ticket: str) -> Category | Literal[""]:
     """The category a ticket type's name says (VIP Pass → vip, 演讲嘉宾票 → speaker), or ''."""
     for cat, rx in _TICKET_CATEGORY:
         if rx.search(ticket):

@@ -31,7 +31,7 @@ from kiosk.formats.importing.limits import cut, shown
 from kiosk.formats.importing.readers import Table
 from kiosk.formats.importing.workbook import Cell
 from kiosk.models.event import Event
-from kiosk.models.records import AttendeeInput
+from kiosk.models.records import AttendeeInput, Category
 
 Progress = Callable[[int, int], None]
 #: (attendee id, external id, email) of the attendee an existing ticket code belongs to
@@ -288,10 +288,10 @@ class RowReader:
             problems.append(RowProblem(row, self.column(email_field, vals), why))
         return email
 
-    def _category(self, category: str, ticket: str) -> str:
+    def _category(self, category: str, ticket: str) -> Category:
         if self.has_category:
             return normalize_category(category)
-        return category_from_ticket(ticket) or "delegate"
+        return category_from_ticket(ticket) or Category.DELEGATE
 
     def _in_order(self, sessions: set[str]) -> tuple[str, ...]:
         if len(sessions) > 1:
