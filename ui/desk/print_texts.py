@@ -62,6 +62,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "qr": ("QR code {mm:.2f} mm a module", "二维码每模块{mm:.2f}毫米"),
     "bar": ("{printer} · {label}: {state}", "{printer} · {label}：{state}"),
+    "bar_known": ("{state} · {label}", "{state} · {label}"),
     # the problem box
     "problem_title": ("Not printed · 未打印", "未打印 · Not printed"),
     "retry": ("Retry", "重试"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -35,6 +36,7 @@ from ui.desk.print_desk import DeskPrint, PrintDesk
 from ui.desk.print_texts import lang, printer_text, word
 
 log = logging.getLogger(__name__)
+PICKER_KEY = "Ctrl+Shift+B"  # the printer and label picker, from anywhere in the window
 SHOW_PRINT_S = 20.0  # a finished print's line stays this long, then the printer's state
 _TONES = {
     "ok": "color: #1E7B34;",
@@ -108,13 +110,15 @@ class PrinterDialog(QDialog):
         self.ok_btn.setObjectName("Primary")
         self.ok_btn.setDefault(True)
         self.cancel_btn = QPushButton()
+        self.printer_caption = QLabel()
+        self.label_caption = QLabel()
         self.form = QFormLayout()
-        self.form.addRow("", self.printer)
-        self.form.addRow("", self.label)
-        self.form.addRow("", self.state)
-        self.form.addRow("", self.qr)
-        self.label.setVisible(not printer_only)
-        self.qr.setVisible(not printer_only)
+        self.form.addRow(self.printer_caption, self.printer)
+        self.form.addRow(self.label_caption, self.label)
+        self.form.addRow(None, self.state)
+        self.form.addRow(None, self.qr)
+        for w in (self.label, self.label_caption, self.qr):
+            w.setVisible(not printer_only)
         self.test_btn.setVisible(not printer_only)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_btn)
@@ -247,10 +251,8 @@ class PrinterDialog(QDialog):
     def retranslate(self) -> None:
         language = lang()
         self.setWindowTitle(word("title", language))
-        for row, key in ((0, "printer"), (1, "label")):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                item.widget().setText(word(key, language))  # type: ignore[attr-defined]
+        self.printer_caption.setText(word("printer", language))
+        self.label_caption.setText(word("label", language))
         self.test_btn.setText(word("test_print", language))
         self.refresh_btn.setText(word("refresh", language))
         self.ok_btn.setText(word("ok", language))
@@ -387,6 +389,8 @@ class PrinterPanel(QObject):
         status = window.status  # type: ignore[attr-defined]
         status.addPermanentWidget(self.bar)
         self.bar.button.clicked.connect(self.choose)
+        self.shortcut = QShortcut(QKeySequence(PICKER_KEY), window)
+        self.shortcut.activated.connect(self.choose)
         printing.printers_changed.connect(lambda _f: self._show_printer())
         printing.choice_changed.connect(lambda _p, _l: self._show_printer())
         printing.changed.connect(self._print_changed)
@@ -401,7 +405,7 @@ class PrinterPanel(QObject):
     def retranslate(self) -> None:
         language = lang()
         self.bar.button.setText(word("choose", language))
-        self.bar.button.setToolTip(word("choose_tip", language))
+        self.bar.button.setToolTip(f"{word('choose_tip', language)} ({PICKER_KEY})")
         if self.current is not None and (not self.current.done or self._until.isActive()):
             self._show_print(self.current)
         else:
@@ -420,8 +424,8 @@ class PrinterPanel(QObject):
 
     # -- the line ------------------------------------------------------------------------------
     def _show_printer(self) -> None:
-        if self.current is not None and not self.current.done:
-            return  # a print is being followed: its line stays
+        if self.current is not None and (not self.current.done or self._until.isActive()):
+            return  # a print is being followed, or has just ended: its line stays
         language = lang()
         status = self.printing.chosen_status()
         found = self.printing.printers
@@ -434,8 +438,11 @@ class PrinterPanel(QObject):
         else:
             state = state_text(status, language)
             tone = "muted" if status is None else ("ok" if status.ready else "bad")
-        text = word("bar", language, printer=printer_text(name, language),
-                    label=self.printing.label, state=state)  # fmt: skip
+        if status is not None:  # its state names it
+            text = word("bar_known", language, label=self.printing.label, state=state)
+        else:
+            text = word("bar", language, printer=printer_text(name, language),
+                        label=self.printing.label, state=state)  # fmt: skip
         self.bar.show_line(text, tone)
 
     def _show_print(self, item: DeskPrint) -> None:
