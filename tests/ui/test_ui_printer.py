@@ -296,3 +296,40 @@ def test_without_cups_qt_prints_and_says_sent_never_printed(
     finally:
         desk_cups.lpadmin("-x", "Office")
         desk_cups.queues.remove("Office")
+
+
+def test_a_job_cancelled_from_outside_and_a_stopped_queue_are_said(
+    qtbot: Any, make_shell: Any, demo_db: Path, lab: PrintLab
+) -> None:
+    import subprocess
+
+    shell = make_shell(demo_db, printer="Stall", print_timeout_s=30)
+    ready(qtbot, shell)
+    (aid, _c1), (aid2, _c2) = badge_codes(demo_db, 2)
+    taken: list[int] = []
+    shell.printing.changed.connect(lambda i: taken.append(i.job_id) if i.job_id else None)
+    shell.printing.print_badge(aid, "amy", "walk-in")
+    qtbot.waitUntil(lambda: bool(taken), timeout=15000)
+    # Someone cancels it at the print server (`cancel`, the printer's panel).
+    subprocess.run(["cancel", "-h", lab.server, str(taken[0])], check=True)
+    item = finished(qtbot, shell)
+    assert item.status is PrintStatus.CANCELLED, item
+    assert item.text("en").startswith("Not printed: Badge of")
+    assert "was cancelled on Stall" in item.text("en") and "已被取消" in item.text("zh")
+    assert prints_of(demo_db, aid) == []
+
+    # A queue stopped by staff (cupsdisable): "the job stopped", and Retry once it runs.
+    subprocess.run(["cupsdisable", "-h", lab.server, "Label"], check=True)
+    try:
+        shell.printing.set_choice("Label", "4x3in")
+        shell.printing.print_badge(aid2, "amy", "walk-in")
+        stopped = finished(qtbot, shell)
+        assert stopped.problem is PrintProblem.STOPPED, stopped
+        assert "The print job stopped on Label" in stopped.text("en")
+    finally:
+        subprocess.run(["cupsenable", "-h", lab.server, "Label"], check=True)
+    box = shell.printer_panel.problem
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=3000)
+    qtbot.mouseClick(box.retry_btn, Qt.MouseButton.LeftButton)
+    done = finished(qtbot, shell)
+    assert done.status is PrintStatus.PRINTED and len(prints_of(demo_db, aid2)) == 1
