@@ -48,10 +48,15 @@ def _(r: pp.Printers, lane: Lane, progress: ProgressFn) -> pp.PrinterList:
     why = cups_missing()
     if why:
         return pp.PrinterList(cups=False, reason=why)
-    from kiosk.badges.cupsprint import CupsPrinters
+    from kiosk.badges.cupsprint import CupsPrinters, CupsUnavailable
 
     cups = CupsPrinters()
     found = cups.printers(probe=False)
+    if not found:
+        try:
+            cups.connect()
+        except CupsUnavailable as exc:
+            return pp.PrinterList(cups=True, reason=str(exc), server_down=True)
     chosen = r.chosen or next((p.name for p in found if p.is_default), "")
     listed = tuple(cups.status(p.name, probe=True) if p.name == chosen else p for p in found)
     return pp.PrinterList(cups=True, printers=listed)

@@ -36,6 +36,7 @@ class PrinterList:
     cups: bool  # False: pycups is not there (Qt prints, and cannot follow)
     printers: tuple[PrinterStatus, ...] = ()
     reason: str = ""  # why not CUPS (English)
+    server_down: bool = False  # pycups is there, the CUPS server does not answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,6 +293,9 @@ def test_without_cups_qt_prints_and_says_sent_never_printed(
         while not list(desk_cups.out.glob("job-*.bin")) and time.monotonic() < deadline:
             qtbot.wait(50)
         assert list(desk_cups.out.glob("job-*.bin")), desk_cups.log()
+        shell.printing.test_print()  # the sample badge is drawn by the host, painted here
+        sample = finished(qtbot, shell)
+        assert sample.kind == "test" and sample.status is PrintStatus.SENT, sample
     finally:
         desk_cups.lpadmin("-x", "Office")
         desk_cups.queues.remove("Office")
@@ -333,3 +336,21 @@ def test_a_job_cancelled_from_outside_and_a_stopped_queue_are_said(
     qtbot.mouseClick(box.retry_btn, Qt.MouseButton.LeftButton)
     done = finished(qtbot, shell)
     assert done.status is PrintStatus.PRINTED and len(prints_of(demo_db, aid2)) == 1
+
+
+def test_cups_not_answering_is_said_before_and_at_a_print(
+    qtbot: Any, make_shell: Any, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-cupsd.sock"))
+    shell = make_shell(demo_db, print_on_checkin=True)
+    win = ready(qtbot, shell)
+    qtbot.waitUntil(lambda: "does not answer" in bar_text(shell), timeout=15000)
+    assert (
+        bar_text(shell)
+        == "The default printer · 4x3in: The printing service (CUPS) does not answer"
+    )
+    (aid, code), _ = badge_codes(demo_db, 2)
+    scan(qtbot, win, code)
+    item = finished(qtbot, shell)
+    assert item.problem is PrintProblem.SERVER_DOWN, item
+    assert prints_of(demo_db, aid) == []

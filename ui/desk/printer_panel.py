@@ -210,7 +210,9 @@ class PrinterDialog(QDialog):
             self.state.setText(word("asking", language))
             return
         if not found.printers:
-            self.state.setText(word("none_found", language))
+            down = PrinterStatus("", problem=PrintProblem.SERVER_DOWN)
+            text = state_text(down, language) if found.server_down else word("none_found", language)
+            self.state.setText(text)
             return
         name = self.chosen_printer()
         status = self._statuses.get(name) if name else next(
@@ -430,7 +432,10 @@ class PrinterPanel(QObject):
         status = self.printing.chosen_status()
         found = self.printing.printers
         name = self.printing.printer or (status.name if status is not None else "")
-        if found is not None and not found.printers:
+        if found is not None and found.server_down:
+            down = PrinterStatus(name, problem=PrintProblem.SERVER_DOWN)
+            state, tone = state_text(down, language), "bad"
+        elif found is not None and not found.printers:
             state, tone = word("none_found", language), "bad"
         elif found is not None and status is None:
             missing = PrinterStatus(name, problem=PrintProblem.NOT_FOUND)
@@ -443,7 +448,7 @@ class PrinterPanel(QObject):
         else:
             text = word("bar", language, printer=printer_text(name, language),
                         label=self.printing.label, state=state)  # fmt: skip
-        self.bar.show_line(text, tone)
+        self.bar.show_line(text[:1].upper() + text[1:], tone)
 
     def _show_print(self, item: DeskPrint) -> None:
         tone = "busy" if not item.done else ("ok" if item.ok else "bad")
