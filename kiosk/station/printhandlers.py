@@ -74,6 +74,7 @@ def _(r: pp.PrintBadge, lane: Lane, progress: ProgressFn) -> pp.PrintDone:
 
     def record(done: PrintJob, result: PrintResult) -> str:
         lane.clock.set(r.now + timedelta(seconds=result.seconds))
+        lane.open_store().reload_station()  # renamed on the desk lane meanwhile?
         uuid: str = lane.service.record_print(
             done.attendee.attendee_id, done.badge_id, operator=r.operator, reason=done.reason,
             printer=result.printer, job_id=result.job_id,

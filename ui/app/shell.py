@@ -149,8 +149,8 @@ class Shell:
     def start(self) -> None:
         self.gc_guard.acquire()  # for the camera's threads (the link holds it for its own)
         self.app.installEventFilter(self.handheld)
-        self.printing.start()
         self.db.start()
+        self.printing.start()  # after the station host: it asks the printers' state at once
         if self.camera is not None:
             self.camera.start()
         if self.watchdog is not None:

@@ -32,7 +32,7 @@ from kiosk.badges.printstate import PrintProblem, PrintResult, PrintStatus, fail
 from kiosk.badges.stocks import DEFAULT_LABEL, parse_label
 from kiosk.models.clock import Clock
 from kiosk.models.errors import ValidationError
-from kiosk.station.errors import StationError
+from kiosk.station.errors import StationDown, StationError
 from kiosk.station.printproto import (
     PrintBadge,
     PrintDone,
@@ -137,6 +137,7 @@ class PrintDesk(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(int(REFRESH_S * 1000))
         self._timer.timeout.connect(self.refresh)
+        db.opened.connect(lambda _o: self.refresh())  # the host is up: ask at once
 
     # -- life ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -188,6 +189,8 @@ class PrintDesk(QObject):
     def _no_printers(self, error: StationError) -> None:
         self._asking = False
         log.info("the printers' state: %s", error)
+        if isinstance(error, StationDown):  # the host is starting (or restarting)
+            QTimer.singleShot(1000, self, self.refresh)
 
     # -- printing --------------------------------------------------------------------------
     def print_badge(
