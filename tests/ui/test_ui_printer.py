@@ -57,7 +57,10 @@ def finished(qtbot: Any, shell: Any, timeout: int = 30000) -> Any:
 
 
 def bar_text(shell: Any) -> str:
-    return str(shell.printer_panel.bar.state.text())
+    """The status bar's printer line (whole: it is elided on screen when long)."""
+    bar = shell.printer_panel.bar
+    assert bar.state.text().rstrip("…") in bar.full or bar.state.text() == bar.full
+    return str(bar.full)
 
 
 def open_picker(qtbot: Any, shell: Any) -> Any:

@@ -37,7 +37,8 @@ from ui.desk.print_texts import lang, printer_text, word
 
 log = logging.getLogger(__name__)
 PICKER_KEY = "Ctrl+Shift+B"  # the printer and label picker, from anywhere in the window
-SHOW_PRINT_S = 20.0  # a finished print's line stays this long, then the printer's state
+SHOW_PRINT_S = 20.0
+LINE_PX = 520  # the status bar's printer line at most (1366 px screens hold the rest)  # a finished print's line stays this long, then the printer's state
 _TONES = {
     "ok": "color: #1E7B34;",
     "busy": "color: #0B5CAD;",
@@ -77,9 +78,14 @@ class PrinterBar(QWidget):
         self.button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         lay.addWidget(self.state)
         lay.addWidget(self.button)
+        self.full = ""
 
     def show_line(self, text: str, tone: str) -> None:
-        self.state.setText(text)
+        """`text` (elided to LINE_PX so that the window never outgrows a small screen; the
+        whole line is the tooltip and `full`)."""
+        self.full = text
+        shown = self.state.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, LINE_PX)
+        self.state.setText(shown)
         self.state.setToolTip(text)
         self.state.setProperty("tone", tone)
         self.state.setStyleSheet(_TONES.get(tone, ""))
