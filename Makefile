@@ -75,6 +75,7 @@ screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) main.py screenshots --lang zh --out docs/screenshots
 	bash scripts/screens_xvfb.sh docs/screenshots
 	bash scripts/screens_xvfb_meetings.sh docs/screenshots
+	bash scripts/screens_xvfb_printing.sh docs/screenshots
 
 demo-video: setup
 	$(PY) scripts/make_demo_video.py

@@ -292,8 +292,16 @@ def _(r: p.PreparePrint, lane: Lane, progress: ProgressFn) -> object:
     desk = lane.desk()
     if r.only_first and desk.prints(r.attendee_id):
         return None  # "print at first check-in": this attendee has a printed badge
-    return desk.prepare(r.attendee_id, reprint=False, operator=r.operator, reason=r.reason,
-                        with_slip=r.with_slip)  # fmt: skip
+    from kiosk.badges.design import LabelTooSmall
+
+    try:
+        return desk.prepare(r.attendee_id, reprint=False, operator=r.operator, reason=r.reason,
+                            with_slip=r.with_slip, label=r.label)  # fmt: skip
+    except LabelTooSmall as exc:
+        from kiosk.badges.printstate import PrintProblem, failed
+        from kiosk.station.printproto import PrintDone
+
+        return PrintDone(failed(PrintProblem.LABEL_TOO_SMALL, detail=exc.detail), pdf=None)
 
 
 @handle.register
@@ -303,7 +311,8 @@ def _(r: p.PrepareSlip, lane: Lane, progress: ProgressFn) -> object:
 
 @handle.register
 def _(r: p.RecordPrint, lane: Lane, progress: ProgressFn) -> object:
-    return lane.service.record_print(r.attendee_id, r.badge_id, r.operator, r.reason)
+    return lane.service.record_print(r.attendee_id, r.badge_id, r.operator, r.reason,
+                                     printer=r.printer)  # fmt: skip
 
 
 @handle.register

@@ -20,6 +20,7 @@ import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import kiosk.station.printhandlers  # noqa: F401  (registers the print lane's handlers)
 from kiosk.station.handlers import Lane
 from kiosk.station.syncing import StationEpoch, SyncLane
 from kiosk.station.wire import LANES, Envelope, Failed, Problem, Progress

@@ -36,6 +36,7 @@ from kiosk.station.wire import (
 if TYPE_CHECKING:  # replies named as strings below: importing them here costs the GUI
     from kiosk.badges.printing import PrintJob, SlipJob  # noqa: F401
     from kiosk.meetings.status import MeetingState  # noqa: F401
+    from kiosk.station.printproto import PrintDone  # noqa: F401
     from kiosk.station.snapshot import DashboardSnapshot  # noqa: F401
 
 __all__ = [
@@ -194,8 +195,9 @@ class BadgeCode(Request[str]):
 
 
 @dataclass(frozen=True, slots=True)
-class PreparePrint(Request["PrintJob | None"]):
-    """The badge to print (kiosk.badges.printing.PrintJob), or None if printed already."""
+class PreparePrint(Request["PrintJob | PrintDone | None"]):
+    """The badge to print (kiosk.badges.printing.PrintJob), or None if printed already,
+    or a PrintDone saying why it cannot be (the label is too small for the badge)."""
 
     attendee_id: str
     operator: str
@@ -203,6 +205,7 @@ class PreparePrint(Request["PrintJob | None"]):
     only_first: bool
     now: datetime
     with_slip: bool = False  # the schedule slip too, for an attendee with meetings
+    label: str | None = None  # the label stock (None: the station's default, 4x3in)
     operation = "print"
 
 
@@ -225,6 +228,7 @@ class RecordPrint(Request[str]):
     operator: str
     reason: str
     now: datetime
+    printer: str = ""
     operation = "print log"
 
 

@@ -16,8 +16,9 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 R = TypeVar("R")
 
-# check-ins and staff actions; dashboard reads; exports; the hub sync (kiosk.station.syncing)
-LANES = ("desk", "reader", "jobs", "sync")
+# check-ins and staff actions; dashboard reads; exports; the hub sync (kiosk.station.syncing);
+# printing, followed to the end (kiosk.station.printhandlers)
+LANES = ("desk", "reader", "jobs", "sync", "print")
 
 
 class Request(Generic[R]):

@@ -84,10 +84,8 @@ def test_desk_and_kiosk_show_the_next_meeting(
     aid, message = printed.args
     assert aid == ZHOU, message
     if not available_printers():
-        assert (
-            "No printer: schedule slip PDF saved to " in message and "洽谈日程PDF已保存" in message
-        )
-        saved = Path(message.split(" saved to ")[1].split(" · ")[0])
+        assert "No printer: Schedule slip of" in message and "洽谈日程已另存为PDF" in message
+        saved = Path(message.split(" saved as PDF to ")[1].split(" · ")[0])
         assert saved.name == f"slip-{ZHOU}.pdf" and "周秀英" in pdf_text(saved)
     # The other party checks in: his line says that she is already at the table.
     mm_clock.advance(60)

@@ -136,6 +136,8 @@ def run_app(args: AppArgs) -> int:
             decoder=args.decoder,
             sound=not args.no_sound,
             print_on_checkin=args.print_on_checkin,
+            printer=args.printer,
+            label=args.label,
             fullscreen_kiosk=not args.windowed,
             echo=not args.no_echo,
             server=app_server(args.server),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from kiosk.badges.stocks import LABEL_NAMES
 from kiosk.cli import load_commands
 from kiosk.cli.common import now_option, station_option
 from kiosk.scan.decoders import DECODER_NAMES
@@ -29,6 +30,18 @@ Self check-in kiosk: staff leave it with Ctrl+Shift+Q and the staff PIN (default
 it with --set-pin or $FORUM_CHECKIN_PIN; stored hashed in the user data folder, which
 $FORUM_CHECKIN_HOME moves).
 """
+
+
+def _label(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from kiosk.badges.stocks import parse_label
+    from kiosk.models.errors import ValidationError
+
+    if value is None:
+        return None
+    try:
+        return parse_label(value).name
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def app_group() -> click.Group:
@@ -57,7 +70,14 @@ def app_group() -> click.Group:
     @click.option("--decoder", type=click.Choice(DECODER_NAMES), default="zxing",
                   show_default=True, help="QR decoder backend.")  # fmt: skip
     @click.option("--no-sound", is_flag=True, help="No outcome sounds.")
-    @click.option("--print-on-checkin", is_flag=True, help="Print a badge at first check-in.")
+    @click.option("--print-at-checkin", "--print-on-checkin", "print_on_checkin", is_flag=True,
+                  help="Print a badge at first check-in.")  # fmt: skip
+    @click.option("--printer", default=None, metavar="NAME",
+                  help="The badge printer (a CUPS queue, as `python main.py printers` lists "
+                  "them). Default: the one chosen at this station, else the system's default.")  # fmt: skip
+    @click.option("--label", default=None, metavar="STOCK", callback=_label,
+                  help=f"The label stock: {', '.join(LABEL_NAMES)}, or a size such as "
+                  "54x101mm. Default: the one chosen at this station, else 4x3in.")  # fmt: skip
     @click.option("--set-pin", metavar="DIGITS", default=None,
                   help="Set the staff PIN that unlocks the kiosk, then exit.")  # fmt: skip
     @click.option("--server", default=None, metavar="URL",

@@ -21,6 +21,8 @@ class AppArgs:
     decoder: str = "zxing"
     no_sound: bool = False
     print_on_checkin: bool = False
+    printer: str | None = None  # None: the station's choice (settings), else the default
+    label: str | None = None  # a label stock (kiosk.badges.stocks)
     set_pin: str | None = None
     windowed: bool = False
     exit_after: float = 0.0

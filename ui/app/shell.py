@@ -1,7 +1,7 @@
 """The object graph of the running application, built in one place (no globals).
 
-`Shell` wires the link to the station host (its client's lane threads), the print
-thread, the camera threads, sounds, the handheld filter, the watchdog, translations and
+`Shell` wires the link to the station host (its client's lane threads), printing (the
+host's print lane, the status bar's printer), the camera threads, sounds, the handheld filter, the watchdog, translations and
 the window; tests and `screenshots` build it too.
 """
 
@@ -60,6 +60,9 @@ class ShellOptions:
     decoder: str = "zxing"
     sound: bool = True
     print_on_checkin: bool = False
+    printer: str | None = None  # --printer (None: the station's choice, else the default)
+    label: str | None = None  # --label (None: the station's choice, else 4x3in)
+    print_timeout_s: float | None = None  # a print not done by then is given up
     fullscreen_kiosk: bool = True
     echo: bool = False
     watchdog: bool = True
@@ -92,7 +95,8 @@ class Shell:
             station_name=opts.station,
             gc_guard=self.gc_guard,
         )
-        self.printing = PrintDesk(self.db, opts.clock, data_dir() / "badges")
+        self.printing = PrintDesk(self.db, opts.clock, data_dir() / "badges", self.settings,
+                                  opts.printer, opts.label, opts.print_timeout_s)  # fmt: skip
         self.camera: CameraWorker | None = None
         if opts.camera is not None:
             self.camera = CameraWorker(
@@ -124,6 +128,9 @@ class Shell:
         )
         self.window = MainWindow(self.ctx, self.translations)
         self.window.kiosk_fullscreen = opts.fullscreen_kiosk
+        from ui.desk.printer_panel import PrinterPanel
+
+        self.printer_panel = PrinterPanel(self.printing, self.window)
         self.handheld = HandheldFilter(opts.clock, self.window)
         self.handheld.scanned.connect(self._handheld)
         self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
@@ -142,8 +149,8 @@ class Shell:
     def start(self) -> None:
         self.gc_guard.acquire()  # for the camera's threads (the link holds it for its own)
         self.app.installEventFilter(self.handheld)
-        self.printing.start()
         self.db.start()
+        self.printing.start()  # after the station host: it asks the printers' state at once
         if self.camera is not None:
             self.camera.start()
         if self.watchdog is not None:
