@@ -57,10 +57,20 @@ class Source(enum.StrEnum):
     SYSTEM = "system"  # the application itself: opening, recovering, kept scans
 
 
+class Input(enum.StrEnum):
+    """The input a request came from: only the camera's repeated frames are debounced."""
+
+    NONE = "none"  # not an input: a view's own request
+    CAMERA = "camera"  # a camera frame (the desk's or the kiosk's)
+    HANDHELD = "handheld"  # a handheld scanner's burst
+    KEYBOARD = "keyboard"  # typed or picked by a person (search, walk-in form, slow code)
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     source: Source = Source.SYSTEM
     captured: float | None = None  # the GUI's monotonic clock when a scan was captured
+    input: Input = Input.NONE  # which input: the camera's echoes alone are debounced
 
 
 SYSTEM = Origin()

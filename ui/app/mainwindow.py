@@ -232,25 +232,31 @@ class MainWindow(QWidget):
             self.pages[self.mode].submit_code(code, method, captured)  # type: ignore[attr-defined]
 
     def _replied(self, call: Call[object]) -> None:
-        """A check-in's reply goes to the screen that asked for it (its origin)."""
+        """A check-in's reply goes to the screen that asked for it: the one holding the
+        request's id (the reply echoes it, with the input and capture time of the scan);
+        a walk-in's, from the desk's dialog, to the desk."""
         request = call.request
         if not isinstance(request, (CheckIn, ManualCheckIn, WalkIn)):
+            return
+        kiosk = self.kiosk.asked(call.id)
+        if not kiosk and not self.staff.asked(call.id) and not isinstance(request, WalkIn):
+            log.info("a check-in reply nobody waits for (id %s): recorded, not shown", call.id)
             return
         error = call.error
         if error is None:
             value = call.value
             result = value.result if isinstance(request, WalkIn) else value  # type: ignore[attr-defined]
             if isinstance(result, CheckinResult):
-                self._result(result, call.origin)
+                self._result(result, call.origin, kiosk)
         elif isinstance(error, NotRecorded):
-            if call.origin.source is Source.KIOSK:
+            if kiosk:
                 self.kiosk.show_not_recorded()
             else:
                 self.staff.not_recorded(error)
 
-    def _result(self, result: CheckinResult, origin: Origin) -> None:
-        if origin.source is Source.KIOSK:
-            self.kiosk.show_result(result)
+    def _result(self, result: CheckinResult, origin: Origin, kiosk: bool) -> None:
+        if kiosk:
+            self.kiosk.show_result(result, origin)
         else:
             self.staff.show_result(result, origin)
         if self.ctx.echo is not None:

@@ -53,6 +53,7 @@ class ShellOptions:
     loop_video: bool = True
     camera_retry_s: float = 2.0
     camera_realtime: bool = True  # False: a video plays as fast as it decodes (benchmarks)
+    handheld: bool = True  # a handheld scanner (keyboard wedge) is taken, whatever has focus
     session_id: str = ""
     station: str = ""  # empty: the name the database has for this station
     operator: str = ""
@@ -126,6 +127,8 @@ class Shell:
         self.window.kiosk_fullscreen = opts.fullscreen_kiosk
         self.handheld = HandheldFilter(opts.clock, self.window)
         self.handheld.scanned.connect(self._handheld)
+        self.handheld.enabled = opts.handheld
+        self.window.kiosk.set_handheld_ok(opts.handheld)
         self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
         from ui.sync.bar import SyncBar
 

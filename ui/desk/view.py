@@ -38,7 +38,7 @@ from kiosk.station.client import Call
 from kiosk.station.desk import DbState, DbStatus, KeptRefused, NotRecorded
 from kiosk.station.errors import StationError
 from kiosk.station.protocol import ManualCheckIn, Recent, Search, Stats
-from kiosk.station.wire import Origin, Source
+from kiosk.station.wire import Input, Origin, Source
 from ui.app.context import Context
 from ui.app.widgets import Card, CounterGrid, StatusDot
 from ui.capture.preview import PreviewWidget
@@ -78,6 +78,7 @@ class StaffView(QWidget):
         self._search_id = 0  # the latest search request's id: only its hits are current
         self._shown_id = -1  # the search request whose hits the list shows
         self._enter_pending = False
+        self._asked: set[int] = set()  # ids of the check-ins this desk asked for, unanswered
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(5000)
         self._stats_timer.timeout.connect(self._ask_stats)
@@ -287,19 +288,34 @@ class StaffView(QWidget):
         self.focus_search()
 
     # -- scans and results ----------------------------------------------------------------
-    def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
+    def submit_code(
+        self, code: str, method: Method, captured: float | None = None, typed: bool = False
+    ) -> None:
+        """A code from the camera, a scanner, or typed (`typed`: a person's keys)."""
         if not self.ctx.session_id:
             return
-        source = Source.CAMERA if method is Method.CAMERA else Source.HANDHELD
-        origin = Origin(source, captured if captured is not None else time.monotonic())
-        self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.operator, origin)
+        camera = method is Method.CAMERA
+        source = Source.CAMERA if camera else Source.HANDHELD
+        device = Input.CAMERA if camera else Input.KEYBOARD if typed else Input.HANDHELD
+        origin = Origin(source, captured if captured is not None else time.monotonic(), device)
+        call = self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.operator, origin)
+        self._asked.add(call.id)
+
+    def asked(self, call_id: int) -> bool:
+        """True once for the id of a check-in this desk asked for (its answer is here)."""
+        if call_id in self._asked:
+            self._asked.discard(call_id)
+            return True
+        return False
 
     def show_result(self, result: CheckinResult, origin: Origin | None = None) -> None:
         """A check-in result this desk asked for: on the panel (after the shown one's
-        minimum time), the sound, the first-check-in print, the lists refreshed."""
+        minimum time), the sound, the first-check-in print, the lists refreshed. Only a
+        camera frame's echo is dropped; every other input is answered every time."""
         if origin is not None and origin.captured is not None:
             self.latencies.append(time.monotonic() - origin.captured)
-        decision = self.policy.offer(result)
+        camera = origin is not None and origin.input is Input.CAMERA
+        decision = self.policy.offer(result, camera=camera)
         if decision == "show":
             self.panel.show_result(result)
             self._sound(result)
@@ -448,7 +464,7 @@ class StaffView(QWidget):
             return
         if is_code_shape(text):  # a badge code typed slowly (a loaded machine, a scanner
             self.search.clear()  # set to a slow key rate): a scan, not a name to look for
-            self.submit_code(text, Method.HANDHELD)
+            self.submit_code(text, Method.HANDHELD, typed=True)
             return
         if self._results_current():
             if self.results.count():
@@ -484,7 +500,8 @@ class StaffView(QWidget):
             request = ManualCheckIn(
                 aid, self.ctx.session_id, self.ctx.operator, self.ctx.clock.now()
             )
-            self.ctx.db.submit(request, Origin(Source.SEARCH, time.monotonic()))
+            origin = Origin(Source.SEARCH, time.monotonic(), Input.KEYBOARD)
+            self._asked.add(self.ctx.db.submit(request, origin).id)
 
     # -- counters, status, language -------------------------------------------------------
     def set_stats(self, stats: list[SessionStats]) -> None:

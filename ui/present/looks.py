@@ -78,10 +78,10 @@ LOOKS: dict[Outcome, Look] = {
     ),
     Outcome.UNKNOWN_CODE: Look(
         Tone.REFUSE,
-        "Not a badge",
+        "Unknown code",
         "无法识别",
-        "This code is not a forum badge.",
-        "此二维码不是论坛胸卡。",
+        "This code is not a badge or ticket of this forum.",
+        "此码不是本论坛的胸卡或门票。",
         "refused",
     ),
     Outcome.REVOKED_BADGE: Look(
