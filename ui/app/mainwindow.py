@@ -175,17 +175,22 @@ class MainWindow(QWidget):
         if opened.station:
             self.ctx.station = opened.station
             self.staff.show_station(opened.station)
+        ask: list[str] = []
         if not self.ctx.session_id or self.ctx.session_id not in event.session_ids():
             if self.ctx.session_id:
                 self.status.showMessage(
                     self.tr("Unknown session %s; using the current one.") % self.ctx.session_id,
                     10000,
                 )
-            self.ctx.session_id = event.current_session(self.ctx.clock.now()).id
+            choice = event.default_session(self.ctx.clock.now())
+            self.ctx.session_id = choice.session.id
+            ask = [s.id for s in choice.in_progress] if choice.ask else []
         self.event_name.setText(event.name)
         self.event_name_zh.setText(event.name_zh)
         self.staff.set_event(event, self.ctx.session_id)
         self.kiosk.set_event(event, self.ctx.session_id)
+        if ask and self.mode == "staff":
+            self.staff.ask_session(ask)
         if self.stack.currentWidget() is self.missing:
             self.set_mode(self.mode)
         early, self._early = self._early, []

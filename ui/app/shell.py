@@ -37,7 +37,7 @@ from ui.bridge.desk import DeskLink
 from ui.capture.camera import CameraConfig, CameraWorker
 from ui.capture.handheld import HandheldFilter
 from ui.desk.print_desk import PrintDesk
-from ui.present.looks import look
+from ui.present.looks import result_look
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ class Shell:
         if sys.stdout is None:  # a windowed start without a console
             return
         if sys.stdout.isatty():
-            lk = look(result.outcome)
+            lk = result_look(result)
             at = result.at.astimezone(self.ctx.event.tz) if self.ctx.event else result.at
             who = "  ".join(x for x in (result.name, result.name_zh) if x) or "—"
             org = f" — {result.organization}" if result.organization else ""

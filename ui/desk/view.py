@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -46,7 +47,7 @@ from ui.desk.actions import DeskActions
 from ui.desk.lists import HitList, RecentList
 from ui.desk.result_panel import ResultPanel
 from ui.desk.texts import database_problem, operation_name
-from ui.present.looks import look, needs_alert
+from ui.present.looks import needs_alert, result_look
 from ui.present.result_policy import ResultPolicy
 
 MIN_RESULT_S = 2.0
@@ -82,6 +83,7 @@ class StaffView(QWidget):
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(5000)
         self._stats_timer.timeout.connect(self._ask_stats)
+        self.session_question: QMessageBox | None = None  # several sessions under way
         self.shortcuts: dict[str, QShortcut] = {}
         for keys, fn in (
             ("Ctrl+F", self.focus_search),
@@ -233,18 +235,54 @@ class StaffView(QWidget):
         self.print_slip.setVisible(event.matchmaking_session() is not None)
         self.session.blockSignals(True)
         self.session.clear()
-        now_ids = {s.id for s in event.open_sessions(self.ctx.clock.now())}
         for s in event.sessions:
-            start = s.start.astimezone(event.tz)
-            end = s.end.astimezone(event.tz)
-            mark = "   ● now · 当前" if s.id in now_ids else ""
-            self.session.addItem(f"{start:%H:%M}–{end:%H:%M}  {s.title} · {s.title_zh}{mark}", s.id)
+            self.session.addItem("", s.id)
+        self._mark_now()
         self.session.setCurrentIndex(max(0, self.session.findData(session_id)))
         self.session.blockSignals(False)
         self.counters.highlight(session_id)
         self._ask_stats()
         self._ask_recent()
         self._stats_timer.start()
+
+    def _mark_now(self) -> None:
+        """Each session's line; "● now" on the sessions under way (and only those), as
+        the clock moves."""
+        event = self.ctx.event
+        if event is None or self.session.count() != len(event.sessions):
+            return
+        choice = event.default_session(self.ctx.clock.now())
+        for i, s in enumerate(event.sessions):
+            start, end = s.start.astimezone(event.tz), s.end.astimezone(event.tz)
+            mark = "   ● now · 当前" if choice.is_now(s.id) else ""
+            text = f"{start:%H:%M}–{end:%H:%M}  {s.title} · {s.title_zh}{mark}"
+            if self.session.itemText(i) != text:
+                self.session.setItemText(i, text)
+
+    def ask_session(self, ids: list[str]) -> None:
+        """Several sessions are under way: which one does this desk check in?"""
+        event = self.ctx.event
+        if event is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("AskSession")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Session · 场次")
+        box.setText(
+            "Several sessions are in progress. Which one does this desk check in?\n"
+            "多个场次正在进行。本服务台为哪个场次签到？"
+        )
+        for sid in ids:
+            s = event.session(sid)
+            button = box.addButton(f"{s.title} · {s.title_zh}", QMessageBox.ButtonRole.AcceptRole)
+            button.clicked.connect(lambda _=False, sid=sid: self.choose_session(sid))
+        self.session_question = box
+        box.open()
+
+    def choose_session(self, session_id: str) -> None:
+        i = self.session.findData(session_id)
+        if i >= 0:
+            self.session.setCurrentIndex(i)
 
     def _print_first_changed(self, on: bool) -> None:
         self.ctx.print_on_first_checkin = on
@@ -334,7 +372,7 @@ class StaffView(QWidget):
         self.refresh()
 
     def _sound(self, result: CheckinResult) -> None:
-        lk = look(result.outcome)
+        lk = result_look(result)
         self.ctx.sounds.play("attention" if needs_alert(result) and lk.tone == "ok" else lk.sound)
 
     def _schedule_queued(self) -> None:
@@ -360,6 +398,7 @@ class StaffView(QWidget):
             self._run_search()
 
     def _ask_stats(self) -> None:
+        self._mark_now()
         self.ctx.db.submit(Stats(), ASKED, then=self.set_stats, owner=self)
 
     def _ask_recent(self) -> None:

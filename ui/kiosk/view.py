@@ -32,7 +32,7 @@ from ui.present.looks import (
     Tone,
     attendee_lang,
     greeting,
-    look,
+    result_look,
     where_to_go,
     window_lines,
 )
@@ -227,7 +227,7 @@ class KioskView(QWidget):
 
     def _present(self, result: CheckinResult) -> None:
         self.result = result
-        lk = look(result.outcome)
+        lk = result_look(result)
         zh_first = attendee_lang(result, self._ui_lang()) == "zh"
 
         def pair(en: str, zh: str, sep: str = "\n") -> str:
