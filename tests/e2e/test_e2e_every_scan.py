@@ -25,7 +25,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind
 from kiosk.storage.store import Store
-from tests.e2e.test_e2e_xvfb import Screen, app, screen, wait_for, wait_open  # noqa: F401
+from tests.e2e.test_e2e_xvfb import Screen, wait_for, wait_open
 from tests.helpers.clocks import at
 from tests.helpers.pretix import import_pretix
 
@@ -172,9 +172,7 @@ def test_a_kiosk_without_a_camera_takes_a_handheld_scan(
     ]
 
 
-def test_the_default_session_at_ten_is_the_plenary(
-    screen: Screen, app: App, demo_db: Path
-) -> None:
+def test_the_default_session_at_ten_is_the_plenary(screen: Screen, app: App, demo_db: Path) -> None:
     aid, code = badge(demo_db, 5)
     p = app("--now", "2024-11-04T10:00:00+08:00")
     screen.window("Forum Check-in")
