@@ -133,6 +133,7 @@ class Shell:
         from ui.sync.bar import SyncBar
 
         self.sync = SyncBar(self.db, self.window, self.settings, opts.server, opts.sync_interval)
+        self.sync.follower.updated.connect(lambda u: self.window.arrived(u.arrivals))
         self._down = False
         if self.settings.problem:
             self.window.status.showMessage(
