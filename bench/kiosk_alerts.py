@@ -2,7 +2,8 @@
 desk's station (D) has the arrival in its sync status, both running their sync loops
 (child processes, as the app hosts them) against one hub. The GUI's follower long-polls
 the status and shows it at once. One table: the loop's interval side by side (0.8 s is
-the default, while connected and idle alike). Goal: p95 under 2 s.
+the default, while connected and idle alike), and the kiosk's loop woken by its own
+admission (what the station host does: `StationEpoch.nudge`). Goal: p95 under 2 s.
 
     .venv/bin/python bench/kiosk_alerts.py [--samples 40]
 """
@@ -32,12 +33,13 @@ from tests.helpers.syncing import codes
 
 
 def run(k: Path, d: Path, server: object, interval: float, todo: list[tuple[str, str]],
-        samples: int) -> list[float]:  # fmt: skip
+        samples: int, nudge: bool) -> list[float]:  # fmt: skip
     ctx = multiprocessing.get_context("spawn")
     stop = ctx.Event()
+    wake = ctx.Event() if nudge else None  # the station host sets it after an admission
     statuses = ctx.Queue(maxsize=1000)
     procs = [
-        ctx.Process(target=serve, args=(str(k), server, stop, None, interval)),
+        ctx.Process(target=serve, args=(str(k), server, stop, None, interval, wake)),
         ctx.Process(target=serve, args=(str(d), server, stop, statuses, interval)),
     ]
     for p in procs:
@@ -69,6 +71,8 @@ def run(k: Path, d: Path, server: object, interval: float, todo: list[tuple[str,
         r = service.check_in(code, session_id, Method.SELF, at=when)
         if r.outcome is Outcome.ADMITTED:
             made[(aid, session_id)] = time.monotonic()
+            if wake is not None:
+                wake.set()
         time.sleep(rng.uniform(0.5, 2.0))  # idle between VIPs: the loops are idle too
     deadline = time.monotonic() + 20
     while len(seen) < len(made) and time.monotonic() < deadline:
@@ -77,6 +81,8 @@ def run(k: Path, d: Path, server: object, interval: float, todo: list[tuple[str,
     watcher.join()
     store.close()
     stop.set()
+    if wake is not None:
+        wake.set()
     for p in procs:
         p.join(30)
     return sorted(seen.get(key, float("inf")) - t for key, t in made.items())
@@ -98,14 +104,15 @@ def main() -> None:
             store.close()
         todo = [(s, f"{a}\t{badges[a]}") for s in sessions for a in vips]
         random.Random(1).shuffle(todo)
-        for interval in (0.8, 0.5):
+        for interval, nudge in ((0.8, False), (0.8, True), (0.5, True)):
             mine, todo = todo[: args.samples], todo[args.samples :]
-            delays = run(k, desk_b, server, interval, mine, args.samples)
-            rows.append((f"loop every {interval:g} s", len(delays), statistics.median(delays),
+            delays = run(k, desk_b, server, interval, mine, args.samples, nudge)
+            label = f"loop every {interval:g} s" + (", kiosk nudged" if nudge else "")
+            rows.append((label, len(delays), statistics.median(delays),
                          delays[int(len(delays) * 0.95)], delays[-1]))  # fmt: skip
-    print(f"{'VIP at kiosk K, alert at D':<30}{'samples':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
+    print(f"{'VIP at kiosk K, alert at D':<34}{'samples':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     for label, n, p50, p95, worst in rows:
-        print(f"{label:<30}{n:>8}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}")
+        print(f"{label:<34}{n:>8}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}")
     print("goal: p95 < 2 s")
 
 

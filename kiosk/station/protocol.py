@@ -122,6 +122,7 @@ class CheckIn(Request[CheckinResult]):
     operator: str
     at: datetime  # when the badge was scanned
     operation = "check-in"
+    admits = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ class ManualCheckIn(Request[CheckinResult]):
     operator: str
     at: datetime
     operation = "check-in"
+    admits = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ class WalkIn(Request[WalkInDone]):
     admit_to: str | None
     now: datetime
     operation = "walk-in"
+    admits = True
 
 
 @dataclass(frozen=True, slots=True)

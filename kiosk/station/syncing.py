@@ -32,10 +32,16 @@ JOIN_S = 5.0
 
 
 class StationEpoch:
-    """A counter the sync lane bumps when this station's id changed; lanes compare."""
+    """What the lanes share: a counter the sync lane bumps when this station's id changed
+    (lanes compare), and the sync loop's wake-up, which an admission sets so that the hub
+    hears of it at once (a VIP at a kiosk alerts the other desks within about a second)."""
 
     def __init__(self) -> None:
         self.value = 0
+        self.wake = threading.Event()
+
+    def nudge(self) -> None:
+        self.wake.set()
 
     def bump(self) -> None:
         self.value += 1
@@ -94,7 +100,9 @@ class SyncLane:
 
         stop = threading.Event()
         loop = make_loop(self.path, server, interval=interval, on_status=self._publish)
-        thread = threading.Thread(target=loop.run, args=(stop,), name="sync", daemon=True)
+        thread = threading.Thread(
+            target=loop.run, args=(stop, self.epoch.wake), name="sync", daemon=True
+        )
         self._thread, self._stop, self._server = thread, stop, server
         log.info("sync with hub %s started", server.shown)
         thread.start()
@@ -105,6 +113,7 @@ class SyncLane:
         if thread is None or stop is None:
             return
         stop.set()
+        self.epoch.wake.set()  # out of its wait at once
         thread.join(JOIN_S)  # a hub that hangs: the thread is a daemon, the host goes on
         with self._cond:
             self._seq += 1

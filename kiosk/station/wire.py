@@ -27,6 +27,7 @@ class Request(Generic[R]):
     lane: ClassVar[str] = "desk"  # the lane that serves it (see LANES)
     timeout: ClassVar[float | None] = 60.0  # seconds the host may take; None: no limit
     operation: ClassVar[str] = "request"  # what it does, as messages name it ("check-in")
+    admits: ClassVar[bool] = False  # it may admit someone: the hub should hear of it at once
 
 
 class Problem(enum.StrEnum):

@@ -127,6 +127,12 @@ class Stop(Protocol):
     def wait(self, timeout: float | None = None) -> bool: ...
 
 
+class Wake(Stop, Protocol):
+    """An event that starts the next round early (threading.Event fits)."""
+
+    def clear(self) -> None: ...
+
+
 class SyncLoop:
     def __init__(
         self,
@@ -218,13 +224,19 @@ class SyncLoop:
         rounds while the hub is away)."""
         return syncstate.waiting(store.conn)
 
-    def run(self, stop: Stop) -> None:
-        """Step until `stop` is set; then close. Meant as a thread's or process's target."""
+    def run(self, stop: Stop, wake: Wake | None = None) -> None:
+        """Step until `stop` is set; then close. Meant as a thread's or process's target.
+        `wake` (set it with `stop` too) starts the next round at once: an admission here."""
         try:
             while not stop.is_set():
                 status = self.step()
-                if status.next_in > 0 and stop.wait(status.next_in):
-                    break
+                if status.next_in <= 0:
+                    continue
+                if wake is None:
+                    if stop.wait(status.next_in):
+                        break
+                elif wake.wait(status.next_in):
+                    wake.clear()
         finally:
             self.close()
 
