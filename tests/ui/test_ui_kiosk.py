@@ -141,3 +141,32 @@ def test_a_kiosk_with_a_handheld_and_no_camera_takes_scans(
     assert win.kiosk.screen_name == "attract"
     win.kiosk.set_handheld_ok(False)
     assert win.kiosk.screen_name == "out_of_order"
+
+
+def test_a_repeat_at_the_kiosk_is_answered_every_time_but_a_camera_echo(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: Any
+) -> None:
+    """Issue 20: a handheld scan at the kiosk of someone already in: "Already checked in at
+    09:05 at …" each time; the camera seeing the same badge again is not news."""
+    [(_aid, code)] = badge_codes(demo_db, 1)
+    shell = make_shell(demo_db, camera=None)
+    win = ready(qtbot, shell)
+    win.set_mode("kiosk")
+    shown: list[Any] = []
+    present = win.kiosk._present
+    win.kiosk._present = lambda r: (shown.append(r), present(r))
+    for _ in range(3):
+        ui_clock.advance(3.0)  # past the shown one's minimum time
+        with qtbot.waitSignal(win.result_shown, timeout=15000):
+            win.kiosk.submit_code(code, Method.HANDHELD)
+        qtbot.wait(50)
+    assert [r.outcome for r in shown] == [
+        Outcome.ADMITTED, Outcome.ALREADY_CHECKED_IN, Outcome.ALREADY_CHECKED_IN,
+    ]  # fmt: skip
+    assert "Already checked in at 09:05 at" in win.kiosk.line2.text()
+    assert "已于 09:05 在" in win.kiosk.line2.text()
+    ui_clock.advance(3.0)
+    with qtbot.waitSignal(win.result_shown, timeout=15000):
+        win.kiosk.submit_code(code, Method.CAMERA)
+    qtbot.wait(50)
+    assert len(shown) == 3  # the camera's echo: recorded, not shown again

@@ -247,10 +247,17 @@ class KioskView(QWidget):
             first_line, second_line = greeting(result)
             self.symbol.setText("✓" if lk.tone is Tone.OK else "i")
             self.line1.setText(first_line)
+            title_en, title_zh = lk.title_en, lk.title_zh
+            if result.prior is not None:  # "Already checked in at 09:05 at desk-1"
+                tz = self._tz()
+                at = result.prior.at.astimezone(tz) if tz else result.prior.at
+                where = result.prior.station
+                title_en = f"{title_en} at {at:%H:%M} at {where}"
+                title_zh = f"已于 {at:%H:%M} 在 {where} 签到"
             self.line2.setText(
                 second_line
                 if lk.tone is Tone.OK
-                else f"{second_line}\n{pair(lk.title_en, lk.title_zh, ' · ')}"
+                else f"{second_line}\n{pair(title_en, title_zh, ' · ')}"
             )
             en, zh = where_to_go(result)
             first, second = (zh, en) if zh_first else (en, zh)
