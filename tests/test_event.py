@@ -90,3 +90,29 @@ def test_ticket_type_with_unknown_session(tmp_path: Path) -> None:
     p.write_text(GOOD + '\n[ticket_types]\n"Gold" = ["opening", "gala"]\n', encoding="utf-8")
     with pytest.raises(EventFileError, match="unknown session id 'gala'"):
         load_event(p)
+
+
+def test_the_default_session_is_the_one_in_progress() -> None:
+    """Issue 20: at 10:00 on the forum's day the opening plenary (09:00-10:30) is under way:
+    it is the default, not the 10:45 sub-forum whose check-in opened at 09:45; only the
+    sessions under way are "now"; two under way: the desk asks."""
+    from tests.helpers.clocks import at
+
+    e = load_event()
+    ten = e.default_session(at("10:00").now())
+    assert (ten.session.id, [s.id for s in ten.in_progress], ten.ask) == (
+        "opening", ["opening"], False,
+    )  # fmt: skip
+    assert not ten.is_now("energy-transition") and ten.is_now("opening")
+    gap = e.default_session(at("10:35").now())  # between sessions: the next one, none "now"
+    assert (gap.session.id, gap.in_progress, gap.ask) == ("energy-transition", (), False)
+    early = e.default_session(at("07:00").now())
+    assert (early.session.id, early.in_progress) == ("opening", ())
+    two = e.default_session(at("11:00").now())
+    assert two.ask and {s.id for s in two.in_progress} == {"energy-transition", "green-finance"}
+    assert two.session.id == "energy-transition"  # program order until the desk chooses
+    afternoon = e.default_session(at("14:30").now())  # the showcase, and the matchmaking
+    assert afternoon.ask and afternoon.session.id == "showcase"
+    late = e.default_session(at("18:00").now())
+    assert (late.session.id, late.in_progress) == ("matchmaking", ())
+    assert e.default_session(at("10:30").now()).session.id == "energy-transition"  # ended

@@ -137,3 +137,20 @@ def new_private_key(seed: bytes | None = None) -> bytes:
     return Ed25519PrivateKey.generate().private_bytes(
         Encoding.Raw, PrivateFormat.Raw, NoEncryption()
     )
+
+
+def scanned_text(code: str) -> str:
+    """A scanned or typed code as text that can be stored, hashed and shown, whatever
+    bytes it came as: bytes that were not UTF-8 (lone surrogates, as Python gives them for
+    a command line's bytes or a decoder's) become `\\xNN` escapes, so the scan is
+    looked up, answered ("unknown code") and logged like any other."""
+    try:
+        code.encode("utf-8")
+        return code
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = code.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        raw = code.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")

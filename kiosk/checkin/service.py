@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.checkin import rules
-from kiosk.checkin.codes import MAX_BADGE_ID, BadgeRef, BadgeSigner, BadgeVerifier, TokenProblem
+from kiosk.checkin.codes import (
+    MAX_BADGE_ID,
+    BadgeRef,
+    BadgeSigner,
+    BadgeVerifier,
+    TokenProblem,
+    scanned_text,
+)
 from kiosk.models.clock import Clock
 from kiosk.models.errors import NotFoundError, SigningKeyMissing, ValidationError
 from kiosk.models.event import Event, Session
@@ -43,6 +50,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ISSUE_CHUNK = 1000
 
 
+MAX_LOGGED_CODE = 512  # characters of an unknown code the log keeps (a QR holds up to 7,089)
+
+
 def loggable(code: str, ref: BadgeRef | TokenProblem, attendee: Attendee | None = None) -> str:
     """What of a scanned text the log keeps. A badge code that verifies, or another
     system's ticket that names an attendee, is a credential: the entry names the badge or
@@ -52,7 +62,7 @@ def loggable(code: str, ref: BadgeRef | TokenProblem, attendee: Attendee | None 
         return ""
     if ref is not TokenProblem.NOT_OURS:
         return code[:24] + "…"
-    return code
+    return code if len(code) <= MAX_LOGGED_CODE else code[:MAX_LOGGED_CODE] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +115,9 @@ class CheckinService:
 
     @staticmethod
     def _attendee(tx: Tx, ref: str) -> Attendee:
-        found = tx.people.find(ref)
+        found = tx.people.find(scanned_text(ref))
         if found is None:
-            raise NotFoundError(f"no attendee {ref!r} (id, external id or email)")
+            raise NotFoundError(f"no attendee {scanned_text(ref)!r} (id, external id or email)")
         return found
 
     def session(self, session_id: str) -> Session:
@@ -129,7 +139,7 @@ class CheckinService:
         """Check a scanned code in the fixed order and record the scan, whatever its outcome."""
         session = self.session(session_id)
         now = at or self.clock.now()
-        code = code.strip()
+        code = scanned_text(code).strip()
         ref = self.verifier.verify(code)  # pure: outside the transaction
         with self.store.write() as tx:
             attendee, badge_id, problem = self._resolve(tx, ref, code)
@@ -224,7 +234,7 @@ class CheckinService:
         """An exit scan: the attendee leaves the session (counted in `inside`)."""
         session = self.session(session_id)
         now = at or self.clock.now()
-        code = code.strip()
+        code = scanned_text(code).strip()
         ref = self.verifier.verify(code)
         with self.store.write() as tx:
             attendee, badge_id, outcome = self._resolve(tx, ref, code)

@@ -109,6 +109,11 @@ def handle_errors(f: F) -> F:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except UnicodeEncodeError as exc:  # bytes that are not UTF-8 in an argument
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+            shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            click.echo(f"error: an argument is not UTF-8 text ({shown!r})", err=True)
+            sys.exit(2)
         except sqlite3.Error as exc:  # a damaged file, a pulled drive: one clear line
             from kiosk.storage.store import describe_db_error
 

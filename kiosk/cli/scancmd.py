@@ -26,14 +26,14 @@ def _decoder(name: str) -> Decoder:
 
 
 def _read_image(path: Path) -> object:
-    from kiosk.scan.sources import read_image
+    from kiosk.scan.sources import SourceError, load_image
 
     if not path.is_file():
         raise UserError(f"{path}: no such image")
-    img = read_image(path)
-    if img is None:
-        raise UserError(f"{path}: not an image (neither OpenCV nor Pillow can read it)")
-    return img
+    try:
+        return load_image(path)
+    except SourceError as exc:  # too many pixels (before decoding), or not an image
+        raise UserError(str(exc)) from None
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -42,6 +42,22 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionChoice:
+    """The default session at a moment, and the sessions in progress then."""
+
+    session: Session
+    in_progress: tuple[Session, ...]  # under way now; only these are marked "now"
+
+    @property
+    def ask(self) -> bool:
+        """Several sessions are under way: the desk asks which one it checks in."""
+        return len(self.in_progress) > 1
+
+    def is_now(self, session_id: str) -> bool:
+        return any(s.id == session_id for s in self.in_progress)
+
+
+@dataclass(frozen=True, slots=True)
 class Matchmaking:
     """The event file's `[matchmaking]` table: one-on-one business meetings."""
 
@@ -95,16 +111,27 @@ class Event:
         """The sessions whose check-in window contains `now`, in program order."""
         return [s for s in self.sessions if s.window(self.checkin_opens_minutes)[0] <= now <= s.end]
 
-    def current_session(self, now: datetime) -> Session:
-        """The session whose check-in window contains `now`, the latest started first;
-        before the day the first, after it the last."""
-        open_now = self.open_sessions(now)
-        if open_now:
-            # Prefer the one that starts next/most recently started, not restricted ones.
-            open_now.sort(key=lambda s: (s.restricted, abs((s.start - now).total_seconds())))
-            return open_now[0]
+    def in_progress(self, now: datetime) -> list[Session]:
+        """The sessions under way at `now` (started, not ended), in program order."""
+        return [s for s in self.sessions if s.start <= now < s.end]
+
+    def default_session(self, now: datetime) -> SessionChoice:
+        """The session a desk checks in by default at `now`: the one in progress; of
+        several in progress, the first in program order, and the desk asks; otherwise
+        the next one to start (its check-in may already be open); after the day, the last.
+        A session that has ended is never the default while another is to come."""
+        running = self.in_progress(now)
+        if running:
+            running.sort(key=lambda s: s.restricted)  # an open session before a restricted one
+            return SessionChoice(running[0], tuple(running))
         upcoming = [s for s in self.sessions if s.start > now]
-        return min(upcoming, key=lambda s: s.start) if upcoming else self.sessions[-1]
+        if upcoming:
+            return SessionChoice(min(upcoming, key=lambda s: (s.start, s.restricted)), ())
+        return SessionChoice(self.sessions[-1], ())
+
+    def current_session(self, now: datetime) -> Session:
+        """The default session at `now` (`default_session`)."""
+        return self.default_session(now).session
 
     def moved_to(self, day: date) -> Event:
         """The same program on another day (the demo database runs today)."""

@@ -29,8 +29,29 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".
 STREAM_PREFIXES = ("rtsp://", "rtsps://", "http://", "https://", "rtmp://", "udp://", "tcp://")
 
 
+# The most pixels a still image or a frame may have: an 8000x5000 photo (120 MB as BGR,
+# the pipeline's copies included well under 500 MB). Checked on the file's header, before
+# anything is decoded: a 30000x30000 PNG of 875 KB would take 2.7 GB once decoded.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_BYTES = 200 * 1024 * 1024  # a larger file is no photo of a badge
+
+
 class SourceError(KioskError):
     """A source spec that can never deliver frames (missing file, empty folder)."""
+
+
+class ImageRefused(SourceError):
+    """An image (or a source's frames) refused before decoding: too large, or not an image."""
+
+
+def too_many_pixels(name: str, width: int, height: int) -> str:
+    """The message for an image or frame above `MAX_IMAGE_PIXELS` ("" when it is not)."""
+    if width * height <= MAX_IMAGE_PIXELS:
+        return ""
+    return (
+        f"{name}: {width}x{height} is too large ({width * height:,} pixels; the limit is "
+        f"{MAX_IMAGE_PIXELS:,}): not decoded"
+    )
 
 
 class SourceStatus(enum.StrEnum):
@@ -181,6 +202,10 @@ class CaptureSource:
             int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
             float(cap.get(cv2.CAP_PROP_FPS) or 0.0),
         )
+        problem = too_many_pixels(self._name, self.info.width, self.info.height)
+        if problem:  # known from the stream's header: no frame is decoded
+            self.close()
+            self._failure = problem
 
     @property
     def opened(self) -> bool:
@@ -195,6 +220,11 @@ class CaptureSource:
             self._failure = f"{self._name}: stopped delivering frames after {self._index} (unplugged or disconnected?)"
             self.close()
             return ReadResult(SourceStatus.FAILED, reason=self._failure, index=self._index)
+        problem = too_many_pixels(self._name, frame.shape[1], frame.shape[0])
+        if problem:  # a stream that changed its size on the way
+            self._failure = problem
+            self.close()
+            return ReadResult(SourceStatus.FAILED, reason=problem, index=self._index)
         self._index += 1
         return ReadResult(SourceStatus.OK, frame, index=self._index - 1)
 
@@ -234,6 +264,10 @@ class VideoFileSource:
             fps,
             max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT))),
         )
+        problem = too_many_pixels(str(path), self.info.width, self.info.height)
+        if problem:  # from the container's header: no frame is decoded
+            cap.release()
+            raise ImageRefused(problem)
         self._pacer = _Pacer(fps or 30.0, clock or SystemClock(), sleep) if realtime else None
         self._index = 0  # frames delivered
         self._pos = 0  # position in the current pass over the file
@@ -324,11 +358,12 @@ class FolderSource:
                 self._pos = 0
             path = self.files[self._pos]
             self._pos += 1
-            frame = read_image(path)
-            if frame is None:
+            try:
+                frame = load_image(path)
+            except SourceError as exc:
                 if path not in self._skipped:
                     self._skipped.add(path)
-                    self.problems.append(f"{path}: not an image OpenCV can read, skipped")
+                    self.problems.append(f"{exc}; skipped")
                 continue
             if self._pacer is not None:
                 self._pacer.wait()
@@ -341,17 +376,70 @@ class FolderSource:
 
 
 def read_image(path: Path) -> Frame | None:
-    """An image file as a BGR frame, or None if it is not an image. Never raises.
+    """An image file as a BGR frame, or None if it is not one or is refused. Never raises."""
+    try:
+        return load_image(path)
+    except SourceError:
+        return None
 
-    OpenCV first (it takes non-ASCII paths through `imdecode`); Pillow for what OpenCV 5
-    cannot read, such as valid tiny WebP images (1×1, 1×100). OpenCV's own error log is
-    silenced: an unreadable file is reported once, by the caller."""
+
+def image_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the image file's header alone: nothing is decoded.
+
+    Raises ImageRefused for a file that is not an image Pillow knows, too big a file, or
+    too many pixels (a decompression bomb), with a message that names the file."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImageRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise ImageRefused(f"{path}: an empty file, not an image")
+    if size > MAX_IMAGE_BYTES:
+        raise ImageRefused(
+            f"{path}: {size:,} bytes is too large for an image of a badge (the limit is "
+            f"{MAX_IMAGE_BYTES:,}): not decoded"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:  # reads the header only
+                width, height = im.size
+    except Image.DecompressionBombError as exc:
+        raise ImageRefused(
+            f"{path}: too large ({_pixels_of(str(exc))} pixels; the limit is "
+            f"{MAX_IMAGE_PIXELS:,}): not decoded"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ImageRefused(f"{path}: not an image OpenCV or Pillow can read ({exc})") from None
+    problem = too_many_pixels(str(path), width, height)
+    if problem:
+        raise ImageRefused(problem)
+    return width, height
+
+
+def _pixels_of(message: str) -> str:
+    import re
+
+    m = re.search(r"\((\d+) pixels\)", message)
+    return f"{int(m.group(1)):,}" if m else "too many"
+
+
+def load_image(path: Path) -> Frame:
+    """An image file as a BGR frame; ImageRefused (a clear message) for anything else.
+
+    Its size is read from the header first and an image above `MAX_IMAGE_PIXELS` is never
+    decoded. OpenCV decodes (it takes non-ASCII paths through `imdecode`); Pillow what
+    OpenCV 5 cannot, such as valid tiny WebP images (1×1, 1×100). OpenCV's own error log
+    is silenced: an unreadable file is reported once, by the caller."""
+    image_size(path)
     try:
         data = np.fromfile(path, dtype=np.uint8)
-    except OSError:
-        return None
-    if data.size == 0:
-        return None
+    except OSError as exc:
+        raise ImageRefused(f"{path}: cannot be read ({exc.strerror or exc})") from None
     level = cv2.utils.logging.getLogLevel()
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     try:
@@ -360,7 +448,10 @@ def read_image(path: Path) -> Frame | None:
         img = None
     finally:
         cv2.utils.logging.setLogLevel(level)
-    return img if img is not None else _read_with_pillow(data)  # type: ignore[return-value]
+    frame = img if img is not None else _read_with_pillow(data)
+    if frame is None:
+        raise ImageRefused(f"{path}: not an image OpenCV or Pillow can read (damaged?)")
+    return frame  # type: ignore[return-value]
 
 
 def _read_with_pillow(data: NDArray[np.uint8]) -> Frame | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import kiosk.station.printhandlers  # noqa: F401  (registers the print lane's handlers)
 from kiosk.station.handlers import Lane
 from kiosk.station.syncing import StationEpoch, SyncLane
-from kiosk.station.wire import LANES, Envelope, Failed, Problem, Progress
+from kiosk.station.wire import LANES, Done, Envelope, Failed, Problem, Progress
 
 log = logging.getLogger("forum_checkin.station")
 
@@ -62,6 +62,8 @@ def serve(
             reply = dataclasses.replace(
                 lane.run(envelope.request, progress=progress), id=ident, origin=origin
             )
+            if epoch is not None and envelope.request.admits and isinstance(reply, Done):
+                epoch.nudge()  # the sync loop pushes it now, not at its next round
             try:
                 send(reply)
             except (pickle.PicklingError, TypeError, AttributeError) as exc:

@@ -123,6 +123,7 @@ class CheckIn(Request[CheckinResult]):
     operator: str
     at: datetime  # when the badge was scanned
     operation = "check-in"
+    admits = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ class ManualCheckIn(Request[CheckinResult]):
     operator: str
     at: datetime
     operation = "check-in"
+    admits = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,7 @@ class WalkIn(Request[WalkInDone]):
     admit_to: str | None
     now: datetime
     operation = "walk-in"
+    admits = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,13 @@ import contextlib
 import dataclasses
 import logging
 import threading
+from collections import deque
 from typing import Any
 
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
 from kiosk.station.wire import Done, Failed, Problem
 from kiosk.storage.store import Store
+from kiosk.sync.arrivals import Arrival
 from kiosk.sync.loop import Link, SyncLoop, SyncStatus
 from kiosk.sync.server import ServerConfig
 
@@ -30,10 +32,16 @@ JOIN_S = 5.0
 
 
 class StationEpoch:
-    """A counter the sync lane bumps when this station's id changed; lanes compare."""
+    """What the lanes share: a counter the sync lane bumps when this station's id changed
+    (lanes compare), and the sync loop's wake-up, which an admission sets so that the hub
+    hears of it at once (a VIP at a kiosk alerts the other desks within about a second)."""
 
     def __init__(self) -> None:
         self.value = 0
+        self.wake = threading.Event()
+
+    def nudge(self) -> None:
+        self.wake.set()
 
     def bump(self) -> None:
         self.value += 1
@@ -57,6 +65,7 @@ class SyncLane:
         self._cond = threading.Condition()
         self._seq = 0
         self._status: SyncStatus | None = None
+        self._arrivals: deque[tuple[int, Arrival]] = deque(maxlen=200)  # (seq, arrival)
         self._station_id = ""
         self._thread: threading.Thread | None = None
         self._stop: threading.Event | None = None
@@ -91,7 +100,9 @@ class SyncLane:
 
         stop = threading.Event()
         loop = make_loop(self.path, server, interval=interval, on_status=self._publish)
-        thread = threading.Thread(target=loop.run, args=(stop,), name="sync", daemon=True)
+        thread = threading.Thread(
+            target=loop.run, args=(stop, self.epoch.wake), name="sync", daemon=True
+        )
         self._thread, self._stop, self._server = thread, stop, server
         log.info("sync with hub %s started", server.shown)
         thread.start()
@@ -102,6 +113,7 @@ class SyncLane:
         if thread is None or stop is None:
             return
         stop.set()
+        self.epoch.wake.set()  # out of its wait at once
         thread.join(JOIN_S)  # a hub that hangs: the thread is a daemon, the host goes on
         with self._cond:
             self._seq += 1
@@ -118,12 +130,14 @@ class SyncLane:
         with self._cond:
             self._seq += 1
             self._status = status
+            self._arrivals.extend((self._seq, a) for a in status.arrivals)
             self._cond.notify_all()
 
     def poll(self, after: int, wait: float) -> SyncUpdate:
         with self._cond:
             self._cond.wait_for(lambda: self._seq > after, timeout=max(0.0, min(wait, 10.0)))
             seq, status = self._seq, self._status
+            arrivals = tuple(a for n, a in self._arrivals if n > after)
         if status is not None and status.link is not Link.ONLINE and self.running:
             # Between two tries of a hub that is away (up to 30 s apart) the count of
             # entries waiting to upload still follows the desk's scans.
@@ -135,7 +149,7 @@ class SyncLane:
                         self._status = dataclasses.replace(status, waiting=waiting)
                     seq, status = self._seq, self._status
         server = self._server.shown if self._server and self.running else ""
-        return SyncUpdate(seq, status, self.running, server)
+        return SyncUpdate(seq, status, self.running, server, arrivals)
 
     def _count_waiting(self) -> int | None:
         try:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from kiosk.models.records import Attendee
 from kiosk.station.wire import Request
+from kiosk.sync.arrivals import Arrival
 from kiosk.sync.loop import INTERVAL_S, SyncStatus
 from kiosk.sync.server import ServerConfig
 
@@ -51,6 +52,9 @@ class SyncUpdate:
     status: SyncStatus | None
     running: bool  # a worker is syncing (False: never started, or stopped)
     server: str = ""  # the hub as messages may show it (no password)
+    # VIPs and others to meet, admitted at a kiosk and pulled since the poll's `after`
+    # (kept across statuses: a poll that comes late misses none)
+    arrivals: tuple[Arrival, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ class Request(Generic[R]):
     lane: ClassVar[str] = "desk"  # the lane that serves it (see LANES)
     timeout: ClassVar[float | None] = 60.0  # seconds the host may take; None: no limit
     operation: ClassVar[str] = "request"  # what it does, as messages name it ("check-in")
+    admits: ClassVar[bool] = False  # it may admit someone: the hub should hear of it at once
 
 
 class Problem(enum.StrEnum):
@@ -58,10 +59,20 @@ class Source(enum.StrEnum):
     SYSTEM = "system"  # the application itself: opening, recovering, kept scans
 
 
+class Input(enum.StrEnum):
+    """The input a request came from: only the camera's repeated frames are debounced."""
+
+    NONE = "none"  # not an input: a view's own request
+    CAMERA = "camera"  # a camera frame (the desk's or the kiosk's)
+    HANDHELD = "handheld"  # a handheld scanner's burst
+    KEYBOARD = "keyboard"  # typed or picked by a person (search, walk-in form, slow code)
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     source: Source = Source.SYSTEM
     captured: float | None = None  # the GUI's monotonic clock when a scan was captured
+    input: Input = Input.NONE  # which input: the camera's echoes alone are debounced
 
 
 SYSTEM = Origin()

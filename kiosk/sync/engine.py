@@ -39,6 +39,7 @@ from kiosk.models.records import LogEntry
 from kiosk.storage import syncstate
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
+from kiosk.sync.arrivals import Arrival, arrival_of
 from kiosk.sync.hub import Beat, Hub, HubRefused, HubState
 from kiosk.sync.privacy import Receive, parse_receive, redact
 
@@ -69,6 +70,7 @@ class RoundResult:
     refill: tuple[int, int] | None = None  # refilling a hub: (entries it holds, of how many)
     refilled: bool = False  # this round ended a refill: the hub holds all this database does
     hub_id: str = ""
+    arrivals: tuple[Arrival, ...] = ()  # VIPs and others to meet, admitted at a kiosk
 
 
 @dataclass(slots=True)
@@ -86,6 +88,7 @@ class _Round:
     caught_up: int = 0
     more: bool = False
     streams: set[str] = field(default_factory=set)
+    arrivals: list[Arrival] = field(default_factory=list)
 
     def spent(self) -> bool:
         self.more = self.more or time.monotonic() - self.start > ROUND_BUDGET_S
@@ -236,7 +239,7 @@ class SyncEngine:
             self._last_beat = self.clock.monotonic()
         return RoundResult(r.state.now, r.skew_s, r.pulled, r.pushed, waiting, behind,
                            r.renumbered, r.more, r.caught_up, refill, refilled,
-                           hub_id)  # fmt: skip
+                           hub_id, tuple(r.arrivals))  # fmt: skip
 
     def check_event(self) -> None:
         """The hub serves this database's event, with the same verify key."""
@@ -330,6 +333,9 @@ class SyncEngine:
                         break
                     if self.store.receive(c, redact(entry, receive, can_sign)):
                         applied += 1
+                        arrival = arrival_of(c, entry)
+                        if arrival is not None:
+                            r.arrivals.append(arrival)
                     elif not syncstate.has_entry(c.conn, entry.uuid):
                         stuck = True  # its number is taken here: reconciled next round
                         break

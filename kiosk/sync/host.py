@@ -49,7 +49,7 @@ def make_loop(
 
 
 def serve(db_path: str, server: ServerConfig, stop: Stop, statuses: Any | None = None,
-          interval: float = INTERVAL_S) -> None:  # fmt: skip
+          interval: float = INTERVAL_S, wake: Any | None = None) -> None:  # fmt: skip
     """A child process's target: sync `db_path` until `stop` is set. Each status is put
     on `statuses` (a multiprocessing queue) without waiting; when the queue is full
     the oldest is dropped, so a reader that falls behind still sees the latest."""
@@ -65,4 +65,4 @@ def serve(db_path: str, server: ServerConfig, stop: Stop, statuses: Any | None =
                 with contextlib.suppress(queue.Empty):
                     statuses.get_nowait()
 
-    make_loop(db_path, server, interval=interval, on_status=publish).run(stop)
+    make_loop(db_path, server, interval=interval, on_status=publish).run(stop, wake)

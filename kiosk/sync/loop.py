@@ -32,6 +32,7 @@ from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
+from kiosk.sync.arrivals import Arrival
 from kiosk.sync.engine import SyncEngine
 from kiosk.sync.hub import Hub, HubRefused
 
@@ -82,6 +83,7 @@ class SyncStatus:
     next_in: float = INTERVAL_S  # seconds until the next round
     refill: tuple[int, int] | None = None  # refilling a new or emptied hub: (held, of)
     caught_up: int = 0  # entries an interrupted sync had left unapplied, applied now
+    arrivals: tuple[Arrival, ...] = ()  # VIPs and others to meet, admitted at a kiosk
 
     def notices(self, lang: str = "en") -> list[str]:
         """What a status bar says beyond the link, in `lang` (en | zh), most urgent first."""
@@ -123,6 +125,12 @@ class Stop(Protocol):
     def is_set(self) -> bool: ...
 
     def wait(self, timeout: float | None = None) -> bool: ...
+
+
+class Wake(Stop, Protocol):
+    """An event that starts the next round early (threading.Event fits)."""
+
+    def clear(self) -> None: ...
 
 
 class SyncLoop:
@@ -183,7 +191,7 @@ class SyncLoop:
                 Link.ONLINE, r.waiting, self.clock.now(), r.skew_s, "", r.pulled, r.pushed,
                 r.behind, r.renumbered, self.store.station.id,
                 0.0 if r.more else self.interval * self.rng.uniform(0.9, 1.1),
-                r.refill, r.caught_up,
+                r.refill, r.caught_up, r.arrivals,
             )  # fmt: skip
         if status.link is not prev.link or status.message != prev.message:
             log.info("sync: %s %s", status.link.value, status.message)
@@ -216,13 +224,19 @@ class SyncLoop:
         rounds while the hub is away)."""
         return syncstate.waiting(store.conn)
 
-    def run(self, stop: Stop) -> None:
-        """Step until `stop` is set; then close. Meant as a thread's or process's target."""
+    def run(self, stop: Stop, wake: Wake | None = None) -> None:
+        """Step until `stop` is set; then close. Meant as a thread's or process's target.
+        `wake` (set it with `stop` too) starts the next round at once: an admission here."""
         try:
             while not stop.is_set():
                 status = self.step()
-                if status.next_in > 0 and stop.wait(status.next_in):
-                    break
+                if status.next_in <= 0:
+                    continue
+                if wake is None:
+                    if stop.wait(status.next_in):
+                        break
+                elif wake.wait(status.next_in):
+                    wake.clear()
         finally:
             self.close()
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QTableView
 
 from kiosk.models.outcomes import Method, Outcome
 from tests.ui.conftest import badge_codes
+from tests.ui.desk import focus, ready
 from tools.screenshots.run import forge
 from ui.app.settings import DEFAULT_PIN
 
@@ -95,8 +96,9 @@ def test_staff_gesture_opens_the_pin_dialog(qtbot: Any, make_shell: Any, demo_db
 def test_camera_failure_shows_out_of_order_and_recovers(
     qtbot: Any, make_shell: Any, make_video: Any, demo_db: Path, tmp_path: Path
 ) -> None:
+    """Without a handheld scanner, a kiosk whose camera fails takes no badge: out of order."""
     later = tmp_path / "camera-later.avi"
-    shell = make_shell(demo_db, camera=str(later), camera_retry_s=0.2)
+    shell = make_shell(demo_db, camera=str(later), camera_retry_s=0.2, handheld=False)
     win = shell.window
     win.set_mode("kiosk")
     qtbot.waitUntil(lambda: win.kiosk.screen_name == "out_of_order", timeout=10000)
@@ -108,3 +110,63 @@ def test_camera_failure_shows_out_of_order_and_recovers(
     make_video([code], name=later.name)  # the camera comes back
     qtbot.waitUntil(lambda: win.kiosk.screen_name != "out_of_order", timeout=10000)
     assert shell.camera is not None and shell.camera.state == "running"
+
+
+def test_a_kiosk_with_a_handheld_and_no_camera_takes_scans(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: Any
+) -> None:
+    """Issue 20: no camera, a handheld scanner: "Scan your badge", and a scan is greeted;
+    out of order only when the database goes away too."""
+    [(aid, code)] = badge_codes(demo_db, 1)
+    shell = make_shell(demo_db, camera=None)
+    win = ready(qtbot, shell)
+    win.set_mode("kiosk")
+    assert win.kiosk.screen_name == "attract"
+    assert (win.kiosk.invite_en.text(), win.kiosk.invite_zh.text()) == (
+        "Scan your badge", "请扫描您的胸卡",
+    )  # fmt: skip
+    assert not win.kiosk.preview.isVisible()
+    with qtbot.waitSignal(win.result_shown, timeout=15000) as got:
+        for ch in code:
+            ui_clock.advance(0.005)
+            QTest.keyClicks(focus(), ch)
+        ui_clock.advance(0.005)
+        QTest.keyClick(focus(), Qt.Key.Key_Return)
+    assert got.args[0].attendee_id == aid
+    assert win.kiosk.screen_name == "result" and win.kiosk.result is not None
+    win.kiosk.set_database_ok(False)
+    assert win.kiosk.screen_name == "out_of_order"
+    win.kiosk.set_database_ok(True)
+    win.kiosk.show_attract()
+    assert win.kiosk.screen_name == "attract"
+    win.kiosk.set_handheld_ok(False)
+    assert win.kiosk.screen_name == "out_of_order"
+
+
+def test_a_repeat_at_the_kiosk_is_answered_every_time_but_a_camera_echo(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: Any
+) -> None:
+    """Issue 20: a handheld scan at the kiosk of someone already in: "Already checked in at
+    09:05 at …" each time; the camera seeing the same badge again is not news."""
+    [(_aid, code)] = badge_codes(demo_db, 1)
+    shell = make_shell(demo_db, camera=None)
+    win = ready(qtbot, shell)
+    win.set_mode("kiosk")
+    shown: list[Any] = []
+    present = win.kiosk._present
+    win.kiosk._present = lambda r: (shown.append(r), present(r))
+    for _ in range(3):
+        ui_clock.advance(3.0)  # past the shown one's minimum time
+        with qtbot.waitSignal(win.result_shown, timeout=15000):
+            win.kiosk.submit_code(code, Method.HANDHELD)
+        qtbot.wait(50)
+    assert [r.outcome for r in shown] == [
+        Outcome.ADMITTED, Outcome.ALREADY_CHECKED_IN, Outcome.ALREADY_CHECKED_IN,
+    ]  # fmt: skip
+    assert "Already checked in at 09:05 at" in win.kiosk.line2.text()
+    assert "已于 09:05 在" in win.kiosk.line2.text()
+    ui_clock.advance(3.0)
+    with qtbot.waitSignal(win.result_shown, timeout=15000):
+        win.kiosk.submit_code(code, Method.CAMERA)
+    qtbot.wait(50)
+    assert len(shown) == 3  # the camera's echo: recorded, not shown again

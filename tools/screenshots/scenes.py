@@ -113,6 +113,9 @@ class Scenes:
         from tools.screenshots.meetings import matchmaking_scenes
 
         matchmaking_scenes(self)  # the afternoon: the matchmaking session
+        from tools.screenshots.every_scan import every_scan_scenes
+
+        every_scan_scenes(self)  # 10:00: any scan, the default session, no camera
         return self.saved
 
     def _not_open(self, code: str) -> None:

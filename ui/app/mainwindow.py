@@ -5,6 +5,7 @@ it (by the request's origin), whichever is shown now."""
 from __future__ import annotations
 
 import logging
+from datetime import tzinfo
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -26,6 +27,7 @@ from kiosk.station.client import Call
 from kiosk.station.desk import DbState, DbStatus, NotRecorded
 from kiosk.station.protocol import CheckIn, ManualCheckIn, Opened, PinAttempt, WalkIn
 from kiosk.station.wire import Origin, Source
+from kiosk.sync.arrivals import Arrival
 from ui.app.context import Context
 from ui.app.i18n import Translations
 from ui.app.missing_db import MissingDatabasePage
@@ -37,6 +39,23 @@ from ui.kiosk.pin import PinDialog, PinGuard
 from ui.kiosk.view import KioskView
 
 log = logging.getLogger(__name__)
+
+
+def arrival_line(a: Arrival, tz: tzinfo | None) -> str:
+    """One bilingual line: who arrived at which kiosk, when; meet them."""
+    at = a.at.astimezone(tz) if tz is not None else a.at
+    who = "  ".join(x for x in (a.name, a.name_zh) if x) or a.attendee_id
+    org = f" ({a.organization})" if a.organization else ""
+    en, zh = ARRIVAL_KINDS.get(a.category, ("Attention", "请注意"))
+    if a.attention and a.category not in ARRIVAL_KINDS:
+        en, zh = "Attention", "请注意"
+    return (
+        f"★ {en} at {a.station} {at:%H:%M}: {who}{org}, please meet them · "
+        f"{zh}已于 {at:%H:%M} 在 {a.station} 签到，请前往接待"
+    )
+
+
+ARRIVAL_KINDS = {"vip": ("VIP", "贵宾"), "speaker": ("Speaker", "演讲嘉宾")}
 PREFERRED = (1440, 900)
 FRAME_GUESS = (2, 32)  # a title bar and borders, before the window manager reports them
 
@@ -62,6 +81,7 @@ class MainWindow(QWidget):
         self.pin_guard = PinGuard(ctx.settings.check_pin, ctx.clock)
         self._early: list[tuple[str, Method, float | None]] = []
         self.db_status = DbState()
+        self.last_arrivals: list[str] = []  # the latest alerts of arrivals at kiosks
         self.setWindowTitle("Forum Check-in · 论坛签到")
         db = ctx.db
         db.opened.connect(self._opened)  # first: the screens hear of it with the event known
@@ -175,17 +195,22 @@ class MainWindow(QWidget):
         if opened.station:
             self.ctx.station = opened.station
             self.staff.show_station(opened.station)
+        ask: list[str] = []
         if not self.ctx.session_id or self.ctx.session_id not in event.session_ids():
             if self.ctx.session_id:
                 self.status.showMessage(
                     self.tr("Unknown session %s; using the current one.") % self.ctx.session_id,
                     10000,
                 )
-            self.ctx.session_id = event.current_session(self.ctx.clock.now()).id
+            choice = event.default_session(self.ctx.clock.now())
+            self.ctx.session_id = choice.session.id
+            ask = [s.id for s in choice.in_progress] if choice.ask else []
         self.event_name.setText(event.name)
         self.event_name_zh.setText(event.name_zh)
         self.staff.set_event(event, self.ctx.session_id)
         self.kiosk.set_event(event, self.ctx.session_id)
+        if ask and self.mode == "staff":
+            self.staff.ask_session(ask)
         if self.stack.currentWidget() is self.missing:
             self.set_mode(self.mode)
         early, self._early = self._early, []
@@ -232,30 +257,51 @@ class MainWindow(QWidget):
             self.pages[self.mode].submit_code(code, method, captured)  # type: ignore[attr-defined]
 
     def _replied(self, call: Call[object]) -> None:
-        """A check-in's reply goes to the screen that asked for it (its origin)."""
+        """A check-in's reply goes to the screen that asked for it: the one holding the
+        request's id (the reply echoes it, with the input and capture time of the scan);
+        a walk-in's, from the desk's dialog, to the desk."""
         request = call.request
         if not isinstance(request, (CheckIn, ManualCheckIn, WalkIn)):
+            return
+        kiosk = self.kiosk.asked(call.id)
+        if not kiosk and not self.staff.asked(call.id) and not isinstance(request, WalkIn):
+            log.info("a check-in reply nobody waits for (id %s): recorded, not shown", call.id)
             return
         error = call.error
         if error is None:
             value = call.value
             result = value.result if isinstance(request, WalkIn) else value  # type: ignore[attr-defined]
             if isinstance(result, CheckinResult):
-                self._result(result, call.origin)
+                self._result(result, call.origin, kiosk)
         elif isinstance(error, NotRecorded):
-            if call.origin.source is Source.KIOSK:
+            if kiosk:
                 self.kiosk.show_not_recorded()
             else:
                 self.staff.not_recorded(error)
 
-    def _result(self, result: CheckinResult, origin: Origin) -> None:
-        if origin.source is Source.KIOSK:
-            self.kiosk.show_result(result)
+    def _result(self, result: CheckinResult, origin: Origin, kiosk: bool) -> None:
+        if kiosk:
+            self.kiosk.show_result(result, origin)
         else:
             self.staff.show_result(result, origin)
         if self.ctx.echo is not None:
             self.ctx.echo(result)
         self.result_shown.emit(result)
+
+    def arrived(self, arrivals: tuple[Arrival, ...]) -> None:
+        """VIPs, speakers or attendees flagged for attention admitted at a kiosk of another
+        station (through the hub): the status bar, the desk's panel and the alert sound."""
+        if not arrivals:
+            return
+        tz = self.ctx.event.tz if self.ctx.event else None
+        lines = [arrival_line(a, tz) for a in arrivals]
+        for line in lines:
+            log.info("arrival to meet: %s", line)
+        text = "\n".join(lines[-3:])
+        self.status.showMessage(text.replace("\n", "   "), 60000)
+        self.staff.panel.show_notice(text, 60000)
+        self.last_arrivals = lines
+        self.ctx.sounds.play("attention")
 
     # -- camera ---------------------------------------------------------------------------
     def _camera_page(self) -> QWidget:

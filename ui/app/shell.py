@@ -37,7 +37,7 @@ from ui.bridge.desk import DeskLink
 from ui.capture.camera import CameraConfig, CameraWorker
 from ui.capture.handheld import HandheldFilter
 from ui.desk.print_desk import PrintDesk
-from ui.present.looks import look
+from ui.present.looks import result_look
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class ShellOptions:
     loop_video: bool = True
     camera_retry_s: float = 2.0
     camera_realtime: bool = True  # False: a video plays as fast as it decodes (benchmarks)
+    handheld: bool = True  # a handheld scanner (keyboard wedge) is taken, whatever has focus
     session_id: str = ""
     station: str = ""  # empty: the name the database has for this station
     operator: str = ""
@@ -133,10 +134,13 @@ class Shell:
         self.printer_panel = PrinterPanel(self.printing, self.window)
         self.handheld = HandheldFilter(opts.clock, self.window)
         self.handheld.scanned.connect(self._handheld)
+        self.handheld.enabled = opts.handheld
+        self.window.kiosk.set_handheld_ok(opts.handheld)
         self.watchdog = Watchdog(parent=self.window) if opts.watchdog else None
         from ui.sync.bar import SyncBar
 
         self.sync = SyncBar(self.db, self.window, self.settings, opts.server, opts.sync_interval)
+        self.sync.follower.updated.connect(lambda u: self.window.arrived(u.arrivals))
         self._down = False
         if self.settings.problem:
             self.window.status.showMessage(
@@ -173,7 +177,7 @@ class Shell:
         if sys.stdout is None:  # a windowed start without a console
             return
         if sys.stdout.isatty():
-            lk = look(result.outcome)
+            lk = result_look(result)
             at = result.at.astimezone(self.ctx.event.tz) if self.ctx.event else result.at
             who = "  ".join(x for x in (result.name, result.name_zh) if x) or "—"
             org = f" — {result.organization}" if result.organization else ""

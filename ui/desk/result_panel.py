@@ -24,6 +24,7 @@ from ui.present.looks import (
     category_text,
     look,
     needs_alert,
+    result_look,
     window_lines,
 )
 
@@ -141,7 +142,7 @@ class ResultPanel(QFrame):
 
     def show_result(self, result: CheckinResult) -> None:
         self.result = result
-        lk = look(result.outcome)
+        lk = result_look(result)
         self._paint(lk.colour, lk.pale)
         self.title.setText(lk.title_en)
         self.title_zh.setText(lk.title_zh)

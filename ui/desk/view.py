@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -38,7 +39,7 @@ from kiosk.station.client import Call
 from kiosk.station.desk import DbState, DbStatus, KeptRefused, NotRecorded
 from kiosk.station.errors import StationError
 from kiosk.station.protocol import ManualCheckIn, Recent, Search, Stats
-from kiosk.station.wire import Origin, Source
+from kiosk.station.wire import Input, Origin, Source
 from ui.app.context import Context
 from ui.app.widgets import Card, CounterGrid, StatusDot
 from ui.capture.preview import PreviewWidget
@@ -46,7 +47,7 @@ from ui.desk.actions import DeskActions
 from ui.desk.lists import HitList, RecentList
 from ui.desk.result_panel import ResultPanel
 from ui.desk.texts import database_problem, operation_name
-from ui.present.looks import look, needs_alert
+from ui.present.looks import needs_alert, result_look
 from ui.present.result_policy import ResultPolicy
 
 MIN_RESULT_S = 2.0
@@ -78,9 +79,11 @@ class StaffView(QWidget):
         self._search_id = 0  # the latest search request's id: only its hits are current
         self._shown_id = -1  # the search request whose hits the list shows
         self._enter_pending = False
+        self._asked: set[int] = set()  # ids of the check-ins this desk asked for, unanswered
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(5000)
         self._stats_timer.timeout.connect(self._ask_stats)
+        self.session_question: QMessageBox | None = None  # several sessions under way
         self.shortcuts: dict[str, QShortcut] = {}
         for keys, fn in (
             ("Ctrl+F", self.focus_search),
@@ -232,18 +235,54 @@ class StaffView(QWidget):
         self.print_slip.setVisible(event.matchmaking_session() is not None)
         self.session.blockSignals(True)
         self.session.clear()
-        now_ids = {s.id for s in event.open_sessions(self.ctx.clock.now())}
         for s in event.sessions:
-            start = s.start.astimezone(event.tz)
-            end = s.end.astimezone(event.tz)
-            mark = "   ● now · 当前" if s.id in now_ids else ""
-            self.session.addItem(f"{start:%H:%M}–{end:%H:%M}  {s.title} · {s.title_zh}{mark}", s.id)
+            self.session.addItem("", s.id)
+        self._mark_now()
         self.session.setCurrentIndex(max(0, self.session.findData(session_id)))
         self.session.blockSignals(False)
         self.counters.highlight(session_id)
         self._ask_stats()
         self._ask_recent()
         self._stats_timer.start()
+
+    def _mark_now(self) -> None:
+        """Each session's line; "● now" on the sessions under way (and only those), as
+        the clock moves."""
+        event = self.ctx.event
+        if event is None or self.session.count() != len(event.sessions):
+            return
+        choice = event.default_session(self.ctx.clock.now())
+        for i, s in enumerate(event.sessions):
+            start, end = s.start.astimezone(event.tz), s.end.astimezone(event.tz)
+            mark = "   ● now · 当前" if choice.is_now(s.id) else ""
+            text = f"{start:%H:%M}–{end:%H:%M}  {s.title} · {s.title_zh}{mark}"
+            if self.session.itemText(i) != text:
+                self.session.setItemText(i, text)
+
+    def ask_session(self, ids: list[str]) -> None:
+        """Several sessions are under way: which one does this desk check in?"""
+        event = self.ctx.event
+        if event is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("AskSession")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Session · 场次")
+        box.setText(
+            "Several sessions are in progress. Which one does this desk check in?\n"
+            "多个场次正在进行。本服务台为哪个场次签到？"
+        )
+        for sid in ids:
+            s = event.session(sid)
+            button = box.addButton(f"{s.title} · {s.title_zh}", QMessageBox.ButtonRole.AcceptRole)
+            button.clicked.connect(lambda _=False, sid=sid: self.choose_session(sid))
+        self.session_question = box
+        box.open()
+
+    def choose_session(self, session_id: str) -> None:
+        i = self.session.findData(session_id)
+        if i >= 0:
+            self.session.setCurrentIndex(i)
 
     def _print_first_changed(self, on: bool) -> None:
         self.ctx.print_on_first_checkin = on
@@ -287,19 +326,34 @@ class StaffView(QWidget):
         self.focus_search()
 
     # -- scans and results ----------------------------------------------------------------
-    def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
+    def submit_code(
+        self, code: str, method: Method, captured: float | None = None, typed: bool = False
+    ) -> None:
+        """A code from the camera, a scanner, or typed (`typed`: a person's keys)."""
         if not self.ctx.session_id:
             return
-        source = Source.CAMERA if method is Method.CAMERA else Source.HANDHELD
-        origin = Origin(source, captured if captured is not None else time.monotonic())
-        self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.operator, origin)
+        camera = method is Method.CAMERA
+        source = Source.CAMERA if camera else Source.HANDHELD
+        device = Input.CAMERA if camera else Input.KEYBOARD if typed else Input.HANDHELD
+        origin = Origin(source, captured if captured is not None else time.monotonic(), device)
+        call = self.ctx.db.check_in(code, self.ctx.session_id, method, self.ctx.operator, origin)
+        self._asked.add(call.id)
+
+    def asked(self, call_id: int) -> bool:
+        """True once for the id of a check-in this desk asked for (its answer is here)."""
+        if call_id in self._asked:
+            self._asked.discard(call_id)
+            return True
+        return False
 
     def show_result(self, result: CheckinResult, origin: Origin | None = None) -> None:
         """A check-in result this desk asked for: on the panel (after the shown one's
-        minimum time), the sound, the first-check-in print, the lists refreshed."""
+        minimum time), the sound, the first-check-in print, the lists refreshed. Only a
+        camera frame's echo is dropped; every other input is answered every time."""
         if origin is not None and origin.captured is not None:
             self.latencies.append(time.monotonic() - origin.captured)
-        decision = self.policy.offer(result)
+        camera = origin is not None and origin.input is Input.CAMERA
+        decision = self.policy.offer(result, camera=camera)
         if decision == "show":
             self.panel.show_result(result)
             self._sound(result)
@@ -318,7 +372,7 @@ class StaffView(QWidget):
         self.refresh()
 
     def _sound(self, result: CheckinResult) -> None:
-        lk = look(result.outcome)
+        lk = result_look(result)
         self.ctx.sounds.play("attention" if needs_alert(result) and lk.tone == "ok" else lk.sound)
 
     def _schedule_queued(self) -> None:
@@ -344,6 +398,7 @@ class StaffView(QWidget):
             self._run_search()
 
     def _ask_stats(self) -> None:
+        self._mark_now()
         self.ctx.db.submit(Stats(), ASKED, then=self.set_stats, owner=self)
 
     def _ask_recent(self) -> None:
@@ -448,7 +503,7 @@ class StaffView(QWidget):
             return
         if is_code_shape(text):  # a badge code typed slowly (a loaded machine, a scanner
             self.search.clear()  # set to a slow key rate): a scan, not a name to look for
-            self.submit_code(text, Method.HANDHELD)
+            self.submit_code(text, Method.HANDHELD, typed=True)
             return
         if self._results_current():
             if self.results.count():
@@ -484,7 +539,8 @@ class StaffView(QWidget):
             request = ManualCheckIn(
                 aid, self.ctx.session_id, self.ctx.operator, self.ctx.clock.now()
             )
-            self.ctx.db.submit(request, Origin(Source.SEARCH, time.monotonic()))
+            origin = Origin(Source.SEARCH, time.monotonic(), Input.KEYBOARD)
+            self._asked.add(self.ctx.db.submit(request, origin).id)
 
     # -- counters, status, language -------------------------------------------------------
     def set_stats(self, stats: list[SessionStats]) -> None:

@@ -5,7 +5,9 @@ Both languages are always shown, the attendee's language first (Chinese for a Ch
 name), in every line: greeting, outcome, directions. A result stays up at least
 `MIN_RESULT_S`; between two people the attract screen shows for a moment, so the next
 person sees their own result appear; the camera seeing the same badge again changes
-nothing. While the database cannot be written the kiosk is out of order.
+nothing. Without a working camera a handheld scanner still takes badges ("Scan your
+badge"); the kiosk is out of order only when no input works or the database cannot be
+written.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidg
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method
 from kiosk.station.desk import DbState, DbStatus
-from kiosk.station.wire import Origin, Source
+from kiosk.station.wire import Input, Origin, Source
 from ui.app.context import Context
 from ui.app.text import english_of_pair
 from ui.capture.preview import PreviewWidget
@@ -30,13 +32,16 @@ from ui.present.looks import (
     Tone,
     attendee_lang,
     greeting,
-    look,
+    result_look,
     where_to_go,
     window_lines,
 )
 from ui.present.result_policy import ResultPolicy
 
 MIN_RESULT_S = 2.5
+INVITE_CAMERA = ("Please show your badge QR code", "请出示您的胸卡二维码")
+INVITE_SCANNER = ("Scan your badge", "请扫描您的胸卡")
+STALE_S = 20.0  # a result captured this long ago: the person has walked away
 BETWEEN_PEOPLE_MS = 700
 
 
@@ -69,8 +74,8 @@ class KioskView(QWidget):
         a.setSpacing(16)
         self.event_zh = _big("", 22, True, "#D6E4F5")
         self.event_en = _big("", 16, False, "#9FB7D6")
-        self.invite_zh = _big("请出示您的胸卡二维码", 44, True, "white")
-        self.invite_en = english_of_pair(_big("Please show your badge QR code", 30, False, "white"))
+        self.invite_zh = _big(INVITE_CAMERA[1], 44, True, "white")
+        self.invite_en = english_of_pair(_big(INVITE_CAMERA[0], 30, False, "white"))
         self.preview = PreviewWidget(mirror=True)
         self.preview.setMinimumSize(360, 200)
         self.preview.setMaximumSize(720, 405)
@@ -143,8 +148,10 @@ class KioskView(QWidget):
         self._next.timeout.connect(self._show_next)
         self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
         self.camera_ok = True
+        self.handheld_ok = True  # the app's scanner filter is on (Shell sets it)
         self.database_ok = True
         self.result: CheckinResult | None = None
+        self._asked: set[int] = set()  # ids of the check-ins this kiosk asked for, unanswered
         ctx.db.state_changed.connect(self._database_state)
         if ctx.camera is not None:
             ctx.camera.status_changed.connect(self.set_camera_status)
@@ -171,11 +178,29 @@ class KioskView(QWidget):
 
     def submit_code(self, code: str, method: Method, captured: float | None = None) -> None:
         if self.ctx.session_id:
-            origin = Origin(Source.KIOSK, captured if captured is not None else time.monotonic())
-            self.ctx.db.check_in(code, self.ctx.session_id, Method.SELF, "", origin)
+            device = Input.CAMERA if method is Method.CAMERA else Input.HANDHELD
+            t = captured if captured is not None else time.monotonic()
+            call = self.ctx.db.check_in(
+                code, self.ctx.session_id, Method.SELF, "", Origin(Source.KIOSK, t, device)
+            )
+            self._asked.add(call.id)
 
-    def show_result(self, result: CheckinResult) -> None:
-        decision = self.policy.offer(result)
+    def asked(self, call_id: int) -> bool:
+        """True once for the id of a check-in this kiosk asked for (its answer is here)."""
+        if call_id in self._asked:
+            self._asked.discard(call_id)
+            return True
+        return False
+
+    def show_result(self, result: CheckinResult, origin: Origin | None = None) -> None:
+        """A result this kiosk asked for. Its capture time says whether the person can
+        still be in front of the screen: an answer older than `STALE_S` (a database that
+        was slow to come back) is recorded but greets nobody."""
+        captured = origin.captured if origin is not None else None
+        if captured is not None and time.monotonic() - captured > STALE_S:
+            return
+        camera = origin is not None and origin.input is Input.CAMERA
+        decision = self.policy.offer(result, camera=camera)
         if decision == "show":
             self._present(result)
         elif decision == "queue":
@@ -202,7 +227,7 @@ class KioskView(QWidget):
 
     def _present(self, result: CheckinResult) -> None:
         self.result = result
-        lk = look(result.outcome)
+        lk = result_look(result)
         zh_first = attendee_lang(result, self._ui_lang()) == "zh"
 
         def pair(en: str, zh: str, sep: str = "\n") -> str:
@@ -222,10 +247,17 @@ class KioskView(QWidget):
             first_line, second_line = greeting(result)
             self.symbol.setText("✓" if lk.tone is Tone.OK else "i")
             self.line1.setText(first_line)
+            title_en, title_zh = lk.title_en, lk.title_zh
+            if result.prior is not None:  # "Already checked in at 09:05 at desk-1"
+                tz = self._tz()
+                at = result.prior.at.astimezone(tz) if tz else result.prior.at
+                where = result.prior.station
+                title_en = f"{title_en} at {at:%H:%M} at {where}"
+                title_zh = f"已于 {at:%H:%M} 在 {where} 签到"
             self.line2.setText(
                 second_line
                 if lk.tone is Tone.OK
-                else f"{second_line}\n{pair(lk.title_en, lk.title_zh, ' · ')}"
+                else f"{second_line}\n{pair(title_en, title_zh, ' · ')}"
             )
             en, zh = where_to_go(result)
             first, second = (zh, en) if zh_first else (en, zh)
@@ -254,11 +286,30 @@ class KioskView(QWidget):
     def _database_state(self, state: DbState) -> None:
         self.set_database_ok(state.writable or state.status is DbStatus.OPENING)
 
+    @property
+    def working(self) -> bool:
+        """An input works (the camera, or a handheld scanner) and the database takes scans."""
+        return self.database_ok and (self.camera_ok or self.handheld_ok)
+
     def set_database_ok(self, ok: bool) -> None:
         self.database_ok = ok
-        if not ok:
-            self.show_not_recorded()
-        elif self.pages.currentWidget() is self.broken and self.camera_ok:
+        self._follow_state()
+
+    def set_handheld_ok(self, ok: bool) -> None:
+        self.handheld_ok = ok
+        self._follow_state()
+
+    def _follow_state(self) -> None:
+        """Out of order when nothing works, the attract screen again when something does;
+        the invitation names the input that works (show the code, or scan it)."""
+        en, zh = INVITE_CAMERA if self.camera_ok else INVITE_SCANNER
+        self.invite_en.setText(en)
+        self.invite_zh.setText(zh)
+        self.preview.setVisible(self.camera_ok)
+        if not self.working:
+            self._back.stop()
+            self.pages.setCurrentWidget(self.broken)
+        elif self.pages.currentWidget() is self.broken:
             self.pages.setCurrentWidget(self.attract)
 
     def _ui_lang(self) -> str:
@@ -272,14 +323,8 @@ class KioskView(QWidget):
         if not keep_queue:
             self.policy.cleared()
             QTimer.singleShot(0, self, self._queue_next)
-        ok = self.camera_ok and self.database_ok
-        self.pages.setCurrentWidget(self.attract if ok else self.broken)
+        self.pages.setCurrentWidget(self.attract if self.working else self.broken)
 
     def set_camera_status(self, state: str, message: str) -> None:
-        ok = state in ("running", "starting")
-        self.camera_ok = ok
-        if not ok:
-            self._back.stop()
-            self.pages.setCurrentWidget(self.broken)
-        elif self.pages.currentWidget() is self.broken and self.database_ok:
-            self.pages.setCurrentWidget(self.attract)
+        self.camera_ok = state in ("running", "starting")
+        self._follow_state()

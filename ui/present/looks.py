@@ -78,10 +78,10 @@ LOOKS: dict[Outcome, Look] = {
     ),
     Outcome.UNKNOWN_CODE: Look(
         Tone.REFUSE,
-        "Not a badge",
+        "Unknown code",
         "无法识别",
-        "This code is not a forum badge.",
-        "此二维码不是论坛胸卡。",
+        "This code is not a badge or ticket of this forum.",
+        "此码不是本论坛的胸卡或门票。",
         "refused",
     ),
     Outcome.REVOKED_BADGE: Look(
@@ -129,6 +129,28 @@ LOOKS: dict[Outcome, Look] = {
 
 def look(outcome: Outcome) -> Look:
     return LOOKS[outcome]
+
+
+# "Check-in not open" after a session ended: it will not open (未到签到时间 would be wrong).
+CLOSED = Look(
+    Tone.REFUSE,
+    "Check-in closed",
+    "签到已结束",
+    "Check-in for this session has closed.",
+    "本场次签到已结束。",
+    "refused",
+)
+
+
+def result_look(result: CheckinResult) -> Look:
+    """The look of a result: its outcome's, "Check-in closed" for a session that ended."""
+    if (
+        result.outcome is Outcome.OUTSIDE_TIME_WINDOW
+        and result.closes_at is not None
+        and result.at > result.closes_at
+    ):
+        return CLOSED
+    return look(result.outcome)
 
 
 # Every Category's name in both languages: the desk, the walk-in form and the dashboard.

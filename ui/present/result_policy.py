@@ -4,10 +4,12 @@ The camera sees a badge again every few seconds while it is held up; a person at
 needs time to read a result. So:
 
 - a result stays up at least `hold_s`; a newer one waits in a short queue until then;
-- a repeat scan ("already checked in") of a person shown here a moment ago does not
-  replace anybody's result: not the same person's welcome, and not the result of someone
-  who came after them (it is in the log and the recent scans all the same);
-- a genuine repeat (a person checked in at another door, or long ago) is shown.
+- the camera seeing a badge again ("already checked in" for a person shown here a moment
+  ago, read from a camera frame) does not replace anybody's result: not the same
+  person's welcome, and not the result of someone who came after them (it is in the log
+  and the recent scans all the same);
+- every other input is answered every time: a handheld scan, a search check-in or a
+  kiosk scan of someone already in shows "Already checked in", however recent.
 """
 
 from __future__ import annotations
@@ -40,12 +42,14 @@ class ResultPolicy:
     def key(result: CheckinResult) -> str:
         return result.attendee_id or f"code:{result.log_uuid}"
 
-    def offer(self, result: CheckinResult) -> str:
-        """'show' (now), 'queue' (after the shown one's minimum time) or 'drop'."""
+    def offer(self, result: CheckinResult, camera: bool = False) -> str:
+        """'show' (now), 'queue' (after the shown one's minimum time) or 'drop' (only a
+        camera frame's echo: `camera` says the result came from a camera frame)."""
         now = self.clock.monotonic()
-        if self._is_echo(result, now):
+        if camera and self._is_echo(result, now):
             return "drop"
-        if self.current is not None and now - self.current.at < self.hold_s:
+        held = self.current is not None and now - self.current.at < self.hold_s
+        if held or self._queue:  # never ahead of results that came before it
             self._queue.append(result)
             return "queue"
         self.showing(result)
