@@ -307,6 +307,10 @@
         <source>Walk-in registered: %1</source>
         <translation>现场注册完成：%1</translation>
     </message>
+    <message>
+        <source>Over capacity: %1.</source>
+        <translation>已超出容量：%1。</translation>
+    </message>
 </context>
 <context>
     <name>HubDialog</name>
@@ -919,6 +923,26 @@
         <location filename="../../ui/desk/dialogs.py" line="129" />
         <source>A name (English or Chinese) is required.</source>
         <translation>请填写姓名（英文或中文）。</translation>
+    </message>
+    <message>
+        <source>Already registered? These people have the same name. Check one of them in instead of registering them twice.</source>
+        <translation>已经注册过？以下人员同名。请直接为其中一位签到，不要重复注册。</translation>
+    </message>
+    <message>
+        <source>Check in this person instead</source>
+        <translation>改为为此人签到</translation>
+    </message>
+    <message>
+        <source>(same organization)</source>
+        <translation>（同一单位）</translation>
+    </message>
+    <message>
+        <source>%1 is full: %2 registered for %3 places.</source>
+        <translation>%1已满：%3个名额，已报名%2人。</translation>
+    </message>
+    <message>
+        <source>Register as a new person anyway</source>
+        <translation>仍注册为新人员</translation>
     </message>
 </context>
 </TS>

@@ -7,15 +7,25 @@ the reason while the database cannot be written.
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kiosk.models.records import Attendee, AttendeeInput, LogEntry
+from kiosk.models.records import Attendee, AttendeeInput, LogEntry, SessionStats
+from kiosk.people.hits import DuplicateHit
 from kiosk.station.desk import DbState
 from kiosk.station.errors import StationError
-from kiosk.station.protocol import Reprint, Undo, WalkIn, WalkInDone
+from kiosk.station.protocol import (
+    LikelyDuplicates,
+    ManualCheckIn,
+    Reprint,
+    Undo,
+    WalkIn,
+    WalkInDone,
+)
 from kiosk.station.wire import Origin, Source
 from ui.app.context import Context
 from ui.desk.dialogs import ConfirmDialog, WalkInDialog
@@ -35,6 +45,8 @@ class Desk(Protocol):
     recent: RecentList
     results: HitList
     db_state: DbState
+    stats: list[SessionStats]
+    tz: ZoneInfo | None
     undo_btn: QPushButton
     reprint_btn: QPushButton
     walkin_btn: QPushButton
@@ -166,10 +178,19 @@ class DeskActions(QObject):
             self.walk_in_dialog.activateWindow()
             return
         event = self.ctx.event
-        sessions = [(s.id, f"{s.title} · {s.title_zh}") for s in event.sessions] if event else []
+        open_to = event.walk_in_sessions() if event else []
+        sessions = [(s.id, f"{s.title} · {s.title_zh}") for s in open_to]
         dlg = WalkInDialog(sessions, self.view)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        titles = {s.id: f"{s.title} · {s.title_zh}" for s in open_to}
+        dlg.set_session_counts([
+            (titles[st.session_id], st.registered, st.capacity) for st in self.view.stats
+            if st.session_id in titles and st.capacity is not None
+            and st.registered >= st.capacity
+        ])  # fmt: skip
         dlg.submitted.connect(self._walk_in)
+        dlg.lookup.connect(self._look_up)
+        dlg.existing.connect(self._take_existing)
         dlg.destroyed.connect(self._walk_in_closed)
         dlg.open()
         dlg.name.setFocus()
@@ -183,6 +204,27 @@ class DeskActions(QObject):
             owner=self,
         )  # fmt: skip
 
+    def _look_up(self, person: AttendeeInput) -> None:
+        request = LikelyDuplicates(person, self.ctx.session_id)
+        self.ctx.db.submit(
+            request, Origin(Source.WALK_IN), then=self._offer, otherwise=self._walk_in_failed,
+            owner=self,
+        )  # fmt: skip
+
+    def _offer(self, hits: list[DuplicateHit]) -> None:
+        if self.walk_in_dialog is not None:
+            self.walk_in_dialog.show_duplicates(hits, self.view.tz)
+
+    def _take_existing(self, attendee_id: str) -> None:
+        """The walk-in is someone registered: check them in, register no one."""
+        dlg = self.walk_in_dialog
+        if dlg is not None:
+            dlg.accept()
+        if self.ctx.session_id:
+            request = ManualCheckIn(attendee_id, self.ctx.session_id, self.ctx.operator,
+                                    self.ctx.clock.now())  # fmt: skip
+            self.ctx.db.submit(request, Origin(Source.SEARCH, time.monotonic()))
+
     def _walk_in_closed(self) -> None:
         self.walk_in_dialog = None
 
@@ -190,9 +232,15 @@ class DeskActions(QObject):
         dlg = self.walk_in_dialog
         if dlg is not None:
             dlg.accept()
-        self.view.message.emit(
-            self.tr("Walk-in registered: %1").replace("%1", done.attendee.display_name), 6000
-        )
+        text = self.tr("Walk-in registered: %1").replace("%1", done.attendee.display_name)
+        event = self.ctx.event
+        if done.full and event is not None:
+            names = ", ".join(
+                " · ".join(t for t in (event.session(x).title, event.session(x).title_zh) if t)
+                for x in done.full
+            )
+            text += " " + self.tr("Over capacity: %1.").replace("%1", names)
+        self.view.message.emit(text, 10000 if done.full else 6000)
         aid = done.attendee.attendee_id
         # After the refreshed counts and lists (asked for by the welcome): a badge's PDF
         # takes a moment on the desk lane.

@@ -9,6 +9,8 @@ The PIN dialog is in ui.kiosk.pin.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,13 +20,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.models.records import AttendeeInput, Category
+from kiosk.people.hits import DuplicateHit
 from ui.app.text import amp
+from ui.desk.lists import hit_lines
 from ui.present.looks import category_text
 
 ERROR_STYLE = "color: #C5221F;"
@@ -42,7 +48,14 @@ def _buttons(ok: QPushButton, cancel: QPushButton) -> QHBoxLayout:
 
 
 class WalkInDialog(QDialog):
-    submitted = Signal(object)  # AttendeeInput
+    """Before registering, the people already registered under the name typed are
+    offered (with their organisation and whether they are checked in): "Check in this
+    person" takes the one chosen instead; registering anyway is a second, deliberate
+    press. Only the sessions the event opens to walk-ins are listed; a full one says so."""
+
+    submitted = Signal(object)  # AttendeeInput: register this new person
+    lookup = Signal(object)  # AttendeeInput: who is registered under this name?
+    existing = Signal(str)  # attendee id: check in this registered person instead
 
     def __init__(self, sessions: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +85,30 @@ class WalkInDialog(QDialog):
             box.setChecked(True)
             self.session_boxes.append((sid, box))
             self.form.addRow(self.labels[9] if len(self.session_boxes) == 1 else QLabel(), box)
+        self.full_note = QLabel()
+        self.full_note.setObjectName("WalkInFull")
+        self.full_note.setWordWrap(True)
+        self.full_note.setStyleSheet("color: #B06000;")
+        self.full_note.hide()
+        self.full: list[tuple[str, int, int]] = []  # (title, registered, capacity)
+        self.dup_title = QLabel()
+        self.dup_title.setObjectName("WalkInDuplicatesTitle")
+        self.dup_title.setWordWrap(True)
+        self.dup_title.setStyleSheet("color: #B06000; font-weight: bold;")
+        self.dups = QListWidget()
+        self.dups.setObjectName("WalkInDuplicates")
+        self.dups.setWordWrap(True)
+        self.dups.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.dups.itemActivated.connect(lambda _item: self._take_existing())
+        self.take = QPushButton()
+        self.take.setObjectName("WalkInTakeExisting")
+        self.take.clicked.connect(self._take_existing)
+        self.take.setAutoDefault(False)
+        self.hits: list[DuplicateHit] = []
+        self.offered: AttendeeInput | None = None  # the person the shown matches are for
+        self.tz: ZoneInfo | None = None
+        for w in (self.dup_title, self.dups, self.take):
+            w.hide()
         self.error = QLabel()
         self.error.setObjectName("DialogError")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -82,6 +119,13 @@ class WalkInDialog(QDialog):
         self.cancel.clicked.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
+        lay.addWidget(self.full_note)
+        lay.addWidget(self.dup_title)
+        lay.addWidget(self.dups)
+        take_row = QHBoxLayout()
+        take_row.addStretch(1)
+        take_row.addWidget(self.take)
+        lay.addLayout(take_row)
         lay.addWidget(self.error)
         lay.addLayout(_buttons(self.ok, self.cancel))
         self.busy = False
@@ -99,6 +143,14 @@ class WalkInDialog(QDialog):
             label.setText(text)
         self.attention.setText(self.tr("Needs attention (VIP handling)"))
         self.cancel.setText(self.tr("Cancel"))
+        self.dup_title.setText(
+            self.tr("Already registered? These people have the same name. Check one of them "
+                    "in instead of registering them twice.")
+        )  # fmt: skip
+        self.take.setText(self.tr("Check in this person instead"))
+        self._show_full()
+        if self.hits:
+            self.show_duplicates(self.hits, self.tz)
         self._show_state()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -131,8 +183,68 @@ class WalkInDialog(QDialog):
             return
         self.error.clear()
         self.busy = True
+        if not self._offered_for(p):  # first: who is registered under this name?
+            self._show_state()
+            self.lookup.emit(p)  # answered by show_duplicates
+            return
         self._show_state()
         self.submitted.emit(p)  # the desk closes the dialog once the person is recorded
+
+    def _offered_for(self, p: AttendeeInput) -> bool:
+        """The matches shown are those of this name and organisation."""
+        o = self.offered
+        return o is not None and (o.name, o.name_zh, o.organization, o.organization_zh) == (
+            p.name, p.name_zh, p.organization, p.organization_zh)  # fmt: skip
+
+    def show_duplicates(self, hits: list[DuplicateHit], tz: ZoneInfo | None) -> None:
+        """The people registered under the name: none, and the walk-in is registered at
+        once; some, and they are offered (registering anyway is a second press)."""
+        first = self.busy
+        self.hits, self.tz = hits, tz
+        self.busy = False
+        self.offered = self.person()
+        self.dups.clear()
+        for d in hits:
+            lines = hit_lines(d.hit, tz)
+            if d.same_org is True:
+                lines[0] += "   " + self.tr("(same organization)")
+            item = QListWidgetItem("\n".join(lines))
+            item.setData(Qt.ItemDataRole.UserRole, d.hit.attendee.attendee_id)
+            self.dups.addItem(item)
+        on = bool(hits)
+        for w in (self.dup_title, self.dups, self.take):
+            w.setVisible(on)
+        if on:
+            self.dups.setCurrentRow(0)
+            self.dups.setFixedHeight(min(4, len(hits)) * 64 + 6)
+            if first:
+                self.dups.setFocus()
+        self._show_state()
+        if first and not on:
+            self._submit()
+
+    def _take_existing(self) -> None:
+        item = self.dups.currentItem()
+        if item is None or self.blocked:
+            return
+        self.existing.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def set_session_counts(self, full: list[tuple[str, int, int]]) -> None:
+        """Sessions (title, registered, capacity) at or over capacity: a warning."""
+        self.full = full
+        self._show_full()
+
+    def _show_full(self) -> None:
+        if not self.full:
+            self.full_note.hide()
+            return
+        rows = [
+            self.tr("%1 is full: %2 registered for %3 places.")
+            .replace("%1", title).replace("%2", str(n)).replace("%3", str(cap))
+            for title, n, cap in self.full
+        ]  # fmt: skip
+        self.full_note.setText("\n".join(rows))
+        self.full_note.show()
 
     def failed(self, message: str) -> None:
         """The database refused the walk-in: say why, keep everything typed."""
@@ -149,9 +261,13 @@ class WalkInDialog(QDialog):
 
     def _show_state(self) -> None:
         self.ok.setEnabled(not self.busy and not self.blocked)
-        self.ok.setText(
-            self.tr("Registering…") if self.busy else self.tr("Register and print badge")
-        )
+        self.take.setEnabled(not self.busy and not self.blocked)
+        if self.busy:
+            self.ok.setText(self.tr("Registering…"))
+        elif self.hits and self._offered_for(self.person()):
+            self.ok.setText(self.tr("Register as a new person anyway"))
+        else:
+            self.ok.setText(self.tr("Register and print badge"))
         if self.blocked:
             self.error.setText(
                 self.tr("The database cannot be written, so nobody can be registered now: %1")

@@ -64,6 +64,7 @@ class StaffView(QWidget):
         self.latencies: deque[float] = deque(maxlen=2000)  # capture -> panel, seconds
         self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
         self.db_state = DbState()
+        self.stats: list[SessionStats] = []  # the latest counts (the walk-in dialog's "full")
         self._camera = ("stopped", "")
         self._build()
         self.actions = DeskActions(self)
@@ -488,6 +489,7 @@ class StaffView(QWidget):
 
     # -- counters, status, language -------------------------------------------------------
     def set_stats(self, stats: list[SessionStats]) -> None:
+        self.stats = stats
         self.counters.set_stats(stats)
 
     def set_camera_status(self, state: str, message: str) -> None:
