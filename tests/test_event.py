@@ -90,3 +90,13 @@ def test_ticket_type_with_unknown_session(tmp_path: Path) -> None:
     p.write_text(GOOD + '\n[ticket_types]\n"Gold" = ["opening", "gala"]\n', encoding="utf-8")
     with pytest.raises(EventFileError, match="unknown session id 'gala'"):
         load_event(p)
+
+
+def test_the_place_names_the_city_once() -> None:
+    from dataclasses import replace
+
+    ev = load_event()
+    assert ev.place() == ("Beijing International Hotel", "北京国际饭店")
+    other = replace(ev, venue="Grand Hyatt", venue_zh="君悦酒店", city="Shanghai", city_zh="上海")
+    assert other.place() == ("Grand Hyatt, Shanghai", "上海君悦酒店")
+    assert replace(ev, venue="", venue_zh="", city_zh="").place() == ("Beijing", "")

@@ -25,7 +25,7 @@ from kiosk.models.errors import KioskError
 from kiosk.storage.atomic import atomic_output
 from kiosk.storage.conflicts import conflicts
 from kiosk.storage.conflicts import count as conflict_count
-from kiosk.storage.exports import ExportQueries
+from kiosk.storage.exports import ATTENDANCE_FIELDS, ExportQueries
 from kiosk.storage.store import Store
 
 Progress = Callable[[int, int], None]
@@ -213,6 +213,8 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
         for sid in data.sessions(session_id):
             if what == "attendance":
                 rows, count = functools.partial(q.attendance, sid), data.stats[sid].admitted
+                if not data.stats[sid].exits_scanned:  # who is inside is not known: blank,
+                    rows = functools.partial(_inside_unknown, rows)  # as in the summary
             else:
                 rows, count = functools.partial(q.no_shows, sid), q.no_show_count(sid)
             out.append(Section(sid, ev.session(sid).title, rows, count))
@@ -232,6 +234,20 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
         count = sum(conflict_count(data.store).values())
         return [Section("conflicts", "Conflicts / 冲突", lambda: conflict_rows(data.store), count)]
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
+
+
+_INSIDE = ATTENDANCE_FIELDS.index("inside")
+
+
+def _inside_unknown(rows: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+    """Attendance rows of a session without exit scans: "inside now" left empty (None),
+    not True for everyone admitted."""
+    for row in rows():
+        yield (*row[:_INSIDE], None, *row[_INSIDE + 1 :])
+
+
+def _flag(v: Any) -> bool | None:
+    return None if v is None else bool(v)
 
 
 # -- writers ---------------------------------------------------------------------------------
@@ -288,7 +304,7 @@ def _write_csv(tmp: Path, cols: list[Column], keep: list[int], sections: list[Se
         return local(v).isoformat(sep=" ", timespec="seconds") if v else ""
 
     def flag(v: int | None) -> str:
-        return "yes" if v else "no"
+        return "" if v is None else "yes" if v else "no"
 
     convs = _converters(cols, keep, {"time": when, "bool": flag})
     texts = [n for n, i in enumerate(keep) if cols[i].kind in ("text", "list")]
@@ -324,7 +340,7 @@ def _write_json(tmp: Path, cols: list[Column], keep: list[int], sections: list[S
     def split(v: str | None) -> list[str]:
         return v.split("; ") if v else []
 
-    convs = _converters(cols, keep, {"time": when, "bool": bool, "list": split})
+    convs = _converters(cols, keep, {"time": when, "bool": _flag, "list": split})
     keys = [cols[i].key for i in keep]
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with tmp.open("w", encoding="utf-8") as f:
@@ -363,7 +379,7 @@ def _write_xlsx(tmp: Path, cols: list[Column], keep: list[int], sections: list[S
         def when(v: str | None) -> datetime | None:
             return local(v) if v else None
 
-        convs = _converters(cols, keep, {"time": when, "bool": bool})
+        convs = _converters(cols, keep, {"time": when, "bool": _flag})
         widths = [cols[i].width for i in keep]
         header = [cols[i].header for i in keep]
         for s in sections:

@@ -87,6 +87,17 @@ class Event:
     def session_ids(self) -> list[str]:
         return [s.id for s in self.sessions]
 
+    def place(self) -> tuple[str, str]:
+        """Where it is held, (English, Chinese): the venue with its city, the city named
+        once ("Beijing International Hotel, Beijing" / "北京国际饭店", not "北京北京国际饭店")."""
+        en = self.venue
+        if self.city and self.city.casefold() not in en.casefold():
+            en = f"{en}, {self.city}" if en else self.city
+        zh = self.venue_zh
+        if self.city_zh and self.city_zh not in zh:
+            zh = f"{self.city_zh}{zh}"
+        return en, zh
+
     def walk_in_sessions(self) -> list[Session]:
         """The sessions a walk-in is registered for, in program order."""
         return [s for s in self.sessions if s.walk_in]
