@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
+from kiosk.models.outcome_text import OUTCOME_TEXTS
 from kiosk.storage.atomic import atomic_output
 from kiosk.storage.conflicts import conflicts
 from kiosk.storage.conflicts import count as conflict_count
@@ -115,6 +116,7 @@ def columns_for(what: str, zone: str) -> list[Column]:
             Column("kind", "Kind / 类型", width=9),
             Column("session", "Session / 场次", width=18),
             Column("outcome", "Outcome / 结果", width=20),
+            Column("outcome_text", "Outcome (text) / 结果说明", width=30),
             Column("station", "Station / 签到台", width=12),
             Column("operator", "Operator / 操作员", width=12),
             Column("method", "Method / 方式", width=10),
@@ -222,7 +224,8 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
     if what == "scans":
         if session_id is not None:
             data.sessions(session_id)
-        return [Section("scans", "Scan log / 扫码记录", lambda: q.scans(session_id),
+        return [Section("scans", "Scan log / 扫码记录",
+                        lambda: _with_outcome_text(q.scans(session_id)),
                         q.scan_count(session_id))]  # fmt: skip
     if what == "attendees":
         if session_id is not None:
@@ -244,6 +247,14 @@ def _inside_unknown(rows: Callable[[], Iterator[Any]]) -> Iterator[Any]:
     not True for everyone admitted."""
     for row in rows():
         yield (*row[:_INSIDE], None, *row[_INSIDE + 1 :])
+
+
+def _with_outcome_text(rows: Iterator[Any]) -> Iterator[Any]:
+    """Scan rows with the outcome in words after its code, from the domain's one table
+    ("session_full", "Session full / 场次已满")."""
+    labels = {o.value: t.label() for o, t in OUTCOME_TEXTS.items()}
+    for row in rows:
+        yield (*row[:5], labels.get(row[4], row[4]), *row[5:])
 
 
 def _flag(v: Any) -> bool | None:

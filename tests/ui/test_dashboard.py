@@ -172,11 +172,12 @@ def test_the_numbers_shown_are_the_store_s(
     newest = list(demo.store.log(newest_first=True, limit=30, kinds=("entry", "exit")))
     assert [r.seq for r in view.scan_model.rows] == [e.seq for e in newest[:30]]
     texts = [view.scan_model.index(i, 1).data() for i in range(view.scan_model.rowCount())]
-    assert "Forged code / 伪造二维码" in texts
-    assert "Unknown code / 无法识别" in texts
-    assert "Already in / 重复签到" in texts
-    assert "Outside hours / 不在签到时段" in texts
-    row = texts.index("Forged code / 伪造二维码")
+    # The words of the domain's one table (the report's and the exports' too).
+    assert "Forged or altered code / 伪造或被篡改的二维码" in texts
+    assert "Unknown code / 无法识别的二维码" in texts
+    assert "Already checked in / 重复签到" in texts
+    assert "Outside the check-in time / 不在签到时间内" in texts
+    row = texts.index("Forged or altered code / 伪造或被篡改的二维码")
     colour = view.scan_model.index(row, 1).data(Qt.ItemDataRole.ForegroundRole)
     assert isinstance(colour, QColor) and colour.name() == OUTCOMES[Outcome.FORGED_CODE][2]
 
