@@ -714,6 +714,26 @@
         <source>✓ Checked in at %1 (%2)</source>
         <translation>✓ 已于 %1 签到（%2）</translation>
     </message>
+    <message>
+        <source>%1 is already registered: search for them instead.</source>
+        <translation>%1 已经注册：请搜索此人。</translation>
+    </message>
+    <message>
+        <source>The email address %1 is not valid.</source>
+        <translation>邮箱地址 %1 格式不正确。</translation>
+    </message>
+    <message>
+        <source>Walk-ins are not registered for %1.</source>
+        <translation>现场注册人员不能报名 %1。</translation>
+    </message>
+    <message>
+        <source>The event file opens no session to walk-ins.</source>
+        <translation>活动文件没有向现场注册开放任何场次。</translation>
+    </message>
+    <message>
+        <source>A name (English or Chinese) is required.</source>
+        <translation>必须填写姓名（英文或中文）。</translation>
+    </message>
 </context>
 <context>
     <name>SyncBar</name>

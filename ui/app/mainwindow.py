@@ -419,5 +419,6 @@ class MainWindow(QWidget):
         for s in SCREENS:
             self.mode_buttons[s.name].setText(s.text(lang))
         self.lang_btn.setText("English" if lang == "zh" else "中文")
+        self.status.clearMessage()  # a passing message in the old language goes
         self._show_fps()
         self._show_db_state()

@@ -8,6 +8,7 @@ the reason while the database cannot be written.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -72,15 +73,17 @@ class DeskActions(QObject):
         if self.ctx.printing is not None:
             self.ctx.printing.printed.connect(self._printed)
 
-    def _say(self, text: str, ms: int = 6000) -> None:
-        self.view.message.emit(text, ms)
+    def _say(self, text: Callable[[], str], ms: int = 6000) -> None:
+        """A remark on the panel and in the status bar; `text` makes it in the UI language
+        (again after a language switch, while the remark is up)."""
+        self.view.message.emit(text(), ms)
         self.view.panel.show_notice(text)
 
     def _refused_by_database(self) -> bool:
         state = self.view.db_state
         if state.writable:
             return False
-        self._say(self.view.db_problem_text(state), 8000)
+        self._say(lambda: self.view.db_problem_text(self.view.db_state), 8000)
         return True
 
     # -- undo -----------------------------------------------------------------------------
@@ -92,7 +95,7 @@ class DeskActions(QObject):
         if chosen is not None:
             entry, person = chosen
             if not undoable(entry):
-                self._say(self.tr("Only an admitted check-in or an exit can be undone."))
+                self._say(lambda: self.tr("Only an admitted check-in or an exit can be undone."))
                 return
             self._ask_undo(entry, person)
             return
@@ -100,7 +103,7 @@ class DeskActions(QObject):
             if undoable(entry):
                 self._ask_undo(entry, person)
                 return
-        self._say(self.tr("Nothing to undo: no check-in at this station yet."))
+        self._say(lambda: self.tr("Nothing to undo: no check-in at this station yet."))
 
     def _ask_undo(self, entry: LogEntry, person: Attendee | None) -> None:
         dlg = ConfirmDialog(
@@ -122,7 +125,7 @@ class DeskActions(QObject):
         self.ctx.db.submit(request, ASKED, then=self._undone, owner=self)
 
     def _undone(self, entry: LogEntry) -> None:
-        self._say(self.tr("Check-in undone."), 4000)
+        self._say(lambda: self.tr("Check-in undone."), 4000)
         self.view.panel.clear()
         self.view.refresh()
 
@@ -132,7 +135,9 @@ class DeskActions(QObject):
             return
         hit = self.view.results.selected_hit()
         if hit is None:
-            self._say(self.tr("Nothing to reprint: select a person in the search results first."))
+            self._say(
+                lambda: self.tr("Nothing to reprint: select a person in the search results first.")
+            )
             self.view.focus_search()
             return
         person = hit.attendee
@@ -157,7 +162,7 @@ class DeskActions(QObject):
         )
 
     def _reprinted(self, attendee_id: str, code: str) -> None:
-        self._say(self.tr("New badge issued; the old one is revoked."))
+        self._say(lambda: self.tr("New badge issued; the old one is revoked."))
         self._print(attendee_id, "reprint")
 
     def _print(self, attendee_id: str, reason: str) -> None:

@@ -31,6 +31,7 @@ from kiosk.models.records import AttendeeInput, Category
 from kiosk.people.hits import DuplicateHit
 from ui.app.text import amp
 from ui.desk.lists import hit_lines
+from ui.desk.texts import refusal_text
 from ui.present.looks import category_text
 
 ERROR_STYLE = "color: #C5221F;"
@@ -129,6 +130,7 @@ class WalkInDialog(QDialog):
         lay.addWidget(self.error)
         lay.addLayout(_buttons(self.ok, self.cancel))
         self.busy = False
+        self.refusal = ""  # the domain's last refusal (English), shown translated
         self.blocked = ""  # why the database cannot take a walk-in now ("" = it can)
         self.retranslate()
 
@@ -182,6 +184,7 @@ class WalkInDialog(QDialog):
             self.name.setFocus()
             return
         self.error.clear()
+        self.refusal = ""
         self.busy = True
         if not self._offered_for(p):  # first: who is registered under this name?
             self._show_state()
@@ -247,9 +250,10 @@ class WalkInDialog(QDialog):
         self.full_note.show()
 
     def failed(self, message: str) -> None:
-        """The database refused the walk-in: say why, keep everything typed."""
+        """The database refused the walk-in: say why (in the UI language, again after a
+        switch), keep everything typed."""
         self.busy = False
-        self.error.setText(self.tr("Not registered: %1").replace("%1", message))
+        self.refusal = message
         self._show_state()
 
     def set_blocked(self, reason: str) -> None:
@@ -268,6 +272,10 @@ class WalkInDialog(QDialog):
             self.ok.setText(self.tr("Register as a new person anyway"))
         else:
             self.ok.setText(self.tr("Register and print badge"))
+        if self.refusal and not self.blocked:
+            self.error.setText(
+                self.tr("Not registered: %1").replace("%1", refusal_text(self.refusal))
+            )
         if self.blocked:
             self.error.setText(
                 self.tr("The database cannot be written, so nobody can be registered now: %1")

@@ -7,6 +7,7 @@ once by the next result: it never blocks a scan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,7 @@ class ResultPanel(QFrame):
         self.program: Event | None = None
         self.result: CheckinResult | None = None
         self.error_shown = False
+        self._notice_text: Callable[[], str] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear)
@@ -228,14 +230,22 @@ class ResultPanel(QFrame):
             "Not recorded, use the paper list", "未记录，请使用纸质名单", f"{kept}\n{info.reason}"
         )
 
-    def show_notice(self, text: str, ms: int = 5000) -> None:
-        """A remark that does not replace the shown result ("Nothing to undo …")."""
-        self.notice.setText(text)
+    def show_notice(self, text: str | Callable[[], str], ms: int = 5000) -> None:
+        """A remark that does not replace the shown result ("Nothing to undo …"); given as
+        a function, it is made again in a new UI language while it is up."""
+        self._notice_text = text if callable(text) else None
+        self.notice.setText(text() if callable(text) else text)
         self.notice.show()
         self._notice_timer.start(ms)
 
     def retranslate(self) -> None:
-        """The panel's own texts are bilingual; nothing depends on the UI language."""
+        """The panel's own texts are bilingual; a remark is made again in the new language,
+        or taken down when it cannot be (it would stay in the old one)."""
+        if not self.notice.isHidden():
+            if self._notice_text is not None:
+                self.notice.setText(self._notice_text())
+            else:
+                self.notice.hide()
 
     def show_error(self, message: str) -> None:
         """The scan was refused by the service (an unknown session …): red, what and where."""
