@@ -311,6 +311,18 @@
         <source>Over capacity: %1.</source>
         <translation>已超出容量：%1。</translation>
     </message>
+    <message>
+        <source>No schedule slip to print: select a person in the search results or check someone in first.</source>
+        <translation>没有可打印的洽谈日程：请先在搜索结果中选择人员，或先为某人签到。</translation>
+    </message>
+    <message>
+        <source>Printing is not available at this desk.</source>
+        <translation>本签到台无法打印。</translation>
+    </message>
+    <message>
+        <source>Preparing the schedule slip…</source>
+        <translation>正在准备洽谈日程…</translation>
+    </message>
 </context>
 <context>
     <name>HubDialog</name>
@@ -447,6 +459,14 @@
         <location filename="../../ui/app/shell.py" line="119" />
         <source>Settings: %1</source>
         <translation>设置：%1</translation>
+    </message>
+    <message>
+        <source>Close the desk?</source>
+        <translation>关闭签到台？</translation>
+    </message>
+    <message>
+        <source>Close Forum Check-in? While it is closed, this desk takes no scans.</source>
+        <translation>关闭论坛签到？关闭期间，本签到台无法扫码签到。</translation>
     </message>
 </context>
 <context>

@@ -48,6 +48,7 @@ class Desk(Protocol):
     db_state: DbState
     stats: list[SessionStats]
     tz: ZoneInfo | None
+    last_attendee: str  # the last person checked in at this desk ("" none yet)
     undo_btn: QPushButton
     reprint_btn: QPushButton
     walkin_btn: QPushButton
@@ -173,6 +174,29 @@ class DeskActions(QObject):
     def _printed(self, attendee_id: str, message: str) -> None:
         self.last_print = (attendee_id, message)
         self.view.message.emit(message, 10000)
+
+    # -- schedule slips -------------------------------------------------------------------
+    def print_slip(self) -> None:
+        """Ctrl+Shift+P: the slip of the person selected in the search results, else of the
+        last person checked in at this desk; says why when there is nobody or no printing
+        (a person without meetings: the print desk says so)."""
+        if not self.view.isVisible():
+            return
+        hit = self.view.results.selected_hit() if self.view.results.hasFocus() else None
+        aid = hit.attendee.attendee_id if hit else self.view.last_attendee
+        if not aid:
+            hit = self.view.results.selected_hit()
+            aid = hit.attendee.attendee_id if hit else ""
+        if not aid:
+            self._say(lambda: self.tr(
+                "No schedule slip to print: select a person in the search results or check "
+                "someone in first."))  # fmt: skip
+            return
+        if self.ctx.printing is None:
+            self._say(lambda: self.tr("Printing is not available at this desk."))
+            return
+        self.view.message.emit(self.tr("Preparing the schedule slip…"), 4000)
+        self.ctx.printing.print_slip(aid)
 
     # -- walk-ins -------------------------------------------------------------------------
     def open_walk_in(self) -> None:

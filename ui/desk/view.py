@@ -65,6 +65,7 @@ class StaffView(QWidget):
         self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
         self.db_state = DbState()
         self.stats: list[SessionStats] = []  # the latest counts (the walk-in dialog's "full")
+        self.last_attendee = ""  # the last person a result here named (Ctrl+Shift+P's)
         self._camera = ("stopped", "")
         self._build()
         self.actions = DeskActions(self)
@@ -88,6 +89,7 @@ class StaffView(QWidget):
             ("Ctrl+Z", self.actions.undo_selected),
             ("Ctrl+N", self.actions.open_walk_in),
             ("Ctrl+P", self.actions.reprint_selected),
+            ("Ctrl+Shift+P", self.actions.print_slip),
             ("Ctrl+L", self.session.setFocus),
             ("Ctrl+R", lambda: self.tabs.setCurrentWidget(self.recent_page)),
         ):
@@ -300,6 +302,8 @@ class StaffView(QWidget):
         minimum time), the sound, the first-check-in print, the lists refreshed."""
         if origin is not None and origin.captured is not None:
             self.latencies.append(time.monotonic() - origin.captured)
+        if result.attendee_id:
+            self.last_attendee = result.attendee_id
         decision = self.policy.offer(result)
         if decision == "show":
             self.panel.show_result(result)
