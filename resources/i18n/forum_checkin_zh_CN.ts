@@ -234,6 +234,18 @@
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
+    <message>
+        <source>Matchmaking meetings, with their status (Excel)</source>
+        <translation>商务对接洽谈及状态（Excel）</translation>
+    </message>
+    <message>
+        <source>Matchmaking meetings, with their status (CSV)</source>
+        <translation>商务对接洽谈及状态（CSV）</translation>
+    </message>
+    <message>
+        <source>Meetings per company (Excel)</source>
+        <translation>各单位洽谈统计（Excel）</translation>
+    </message>
 </context>
 <context>
     <name>DeskActions</name>

@@ -456,6 +456,13 @@ def test_table_exports_write_what_the_store_holds(
             book = openpyxl.load_workbook(out, read_only=True)
             assert book.sheetnames
             book.close()
+    # The matchmaking's meetings are in the Export menu too (issue 20).
+    menu = [a.text() for a in view.export_button.menu().actions()]
+    assert "Matchmaking meetings, with their status (Excel)" in menu
+    for key, suffix in (("meetings", ".xlsx"), ("meetings", ".csv"), ("meeting-totals", ".xlsx")):
+        with qtbot.waitSignal(view.exports.finished, timeout=30_000) as done:
+            assert view.start_export(spec(key, suffix), tmp_path / f"{key}{suffix}")
+        assert done.args[0].rows > 0, (key, suffix)
     assert view.status_label.property("level") == "ok"
 
 
