@@ -97,10 +97,28 @@ def hit_lines(h: SearchHit, tz: ZoneInfo | None) -> list[str]:
 
 
 class HitList(QListWidget):
+    """The search's hits: two lines a person; on a short screen (`set_short`) one line
+    each, so that four people or more stay in view with a result up."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hits: list[SearchHit] = []
         self.tz: ZoneInfo | None = None
+        self.short = False
+
+    def set_short(self, short: bool) -> None:
+        if short == self.short:
+            return
+        self.short = short
+        self.setWordWrap(not short)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.set_hits(self.hits, self.tz)
+
+    def rows_height(self, rows: int, lines: int = 1) -> int:
+        """The height `rows` people take, `lines` each (the list's minimum keeps four
+        one-line rows in view: the short screen's)."""
+        row = self.fontMetrics().lineSpacing() * lines + 14  # the theme's 6 px padding, a rule
+        return rows * row + 2 * self.frameWidth() + 2
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self.hits:
@@ -123,7 +141,10 @@ class HitList(QListWidget):
             self.clear()
             for h in hits:
                 a = h.attendee
-                item = QListWidgetItem("\n".join(hit_lines(h, tz)))
+                lines = hit_lines(h, tz)
+                if self.short:  # presence first: the end of a long line may be elided
+                    lines = [*lines[2:], *lines[:2]]
+                item = QListWidgetItem(("   " if self.short else "\n").join(lines))
                 item.setData(ROLE_ID, a.attendee_id)
                 if h.checked_in_at is not None:
                     item.setForeground(QBrush(QColor(CHECKED_IN)))

@@ -129,6 +129,7 @@ class DeskMeetingBox(QFrame):
         self.attendee_id = ""
         self.line: MeetingLine | None = None
         self.compact = False
+        self.rest_of_day = True  # False on a short screen: the slip has the rest of the day
         self.clear()
 
     def set_compact(self, compact: bool) -> None:
@@ -137,7 +138,7 @@ class DeskMeetingBox(QFrame):
         length."""
         for w in (self.next_en, self.next_zh):
             f = w.font()
-            f.setPointSize(14 if compact else 17)
+            f.setPointSize(17 if not compact else 14 if self.rest_of_day else 13)
             w.setFont(f)
         self.compact = compact
         lay = self.layout()
@@ -168,7 +169,7 @@ class DeskMeetingBox(QFrame):
             self.arrived.setText(f"✓ {line.arrived_en} · {line.arrived_zh}")
             self.arrived.show()
         later = result.meetings[1:]
-        if later:
+        if later and self.rest_of_day:
             self.later.setText(later_text(later, zone, self.compact))
             self.later.show()
         self.show()
