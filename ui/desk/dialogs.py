@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -81,11 +82,16 @@ class WalkInDialog(QDialog):
             self.form.addRow(label, w)
         self.form.addRow("", self.attention)
         self.session_boxes: list[tuple[str, QCheckBox]] = []
+        grid = QGridLayout()  # two columns: the dialog fits a 768-line screen
+        grid.setContentsMargins(0, 0, 0, 0)
         for sid, title in sessions:
             box = QCheckBox(amp(title))  # "Green Finance & Climate": & is not a mnemonic
             box.setChecked(True)
+            n = len(self.session_boxes)
+            grid.addWidget(box, n // 2, n % 2)
             self.session_boxes.append((sid, box))
-            self.form.addRow(self.labels[9] if len(self.session_boxes) == 1 else QLabel(), box)
+        if sessions:
+            self.form.addRow(self.labels[9], grid)
         self.full_note = QLabel()
         self.full_note.setObjectName("WalkInFull")
         self.full_note.setWordWrap(True)
@@ -219,7 +225,8 @@ class WalkInDialog(QDialog):
             w.setVisible(on)
         if on:
             self.dups.setCurrentRow(0)
-            self.dups.setFixedHeight(min(4, len(hits)) * 64 + 6)
+            rows = sum(self.dups.sizeHintForRow(i) for i in range(min(3, len(hits))))
+            self.dups.setFixedHeight(rows + 2 * self.dups.frameWidth() + 2)
             if first:
                 self.dups.setFocus()
         self._show_state()
