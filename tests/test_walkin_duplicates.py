@@ -95,6 +95,9 @@ def test_the_desk_is_offered_the_registered_andrew_clark(service: CheckinService
     (dup,) = likely_duplicates(service.store, walk, "opening")
     assert dup.hit.checked_in_at is not None  # "checked in 09:05" beside the name
     assert likely_duplicates(service.store, p("Zhang Wei"), "opening") == []
+    by_mail = replace(p("A. Clark"), email="ANDREW.CLARK@pnnl.example")  # another spelling
+    (dup,) = likely_duplicates(service.store, by_mail, "opening")
+    assert dup.hit.attendee.attendee_id == real.attendee.attendee_id
 
 
 def test_a_walk_in_matching_someone_registered_is_a_possible_duplicate(

@@ -114,3 +114,24 @@ def test_a_changed_name_is_looked_up_again(
             QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
         assert asked.args[0].value == []
     assert done.args[0].value.attendee.name == "Andrew Clarkson"
+
+
+def test_a_full_session_is_named_in_the_walk_in_dialog(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: ManualClock
+) -> None:
+    from dataclasses import replace
+
+    shell = make_shell(demo_db)
+    win = ready(qtbot, shell)
+    qtbot.waitUntil(lambda: bool(win.staff.stats), timeout=5000)
+    # The counts as the desk last read them, the sub-forum at its capacity.
+    win.staff.stats = [
+        replace(st, capacity=st.registered) if st.session_id == "energy-transition" else st
+        for st in win.staff.stats
+    ]
+    press(Qt.Key.Key_N, CTRL)
+    dlg = win.staff.actions.walk_in_dialog
+    qtbot.waitUntil(lambda: dlg is not None and dlg.isVisible(), timeout=3000)
+    assert dlg.full_note.isVisible()
+    assert dlg.full_note.text().startswith("Energy Transition Sub-forum · 能源转型分论坛 is full")
+    dlg.reject()
