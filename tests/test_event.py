@@ -116,3 +116,13 @@ def test_the_default_session_is_the_one_in_progress() -> None:
     late = e.default_session(at("18:00").now())
     assert (late.session.id, late.in_progress) == ("matchmaking", ())
     assert e.default_session(at("10:30").now()).session.id == "energy-transition"  # ended
+
+
+def test_the_place_names_the_city_once() -> None:
+    from dataclasses import replace
+
+    ev = load_event()
+    assert ev.place() == ("Beijing International Hotel", "北京国际饭店")
+    other = replace(ev, venue="Grand Hyatt", venue_zh="君悦酒店", city="Shanghai", city_zh="上海")
+    assert other.place() == ("Grand Hyatt, Shanghai", "上海君悦酒店")
+    assert replace(ev, venue="", venue_zh="", city_zh="").place() == ("Beijing", "")

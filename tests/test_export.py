@@ -123,6 +123,9 @@ def test_scan_log_has_refusals_and_undos(busy: Store, tmp_path: Path) -> None:
     assert len(rows) == len(log)
     outcomes = Counter(r["Outcome / 结果"] for r in rows)
     assert outcomes["unknown_code"] == 1 and outcomes["already_checked_in"] == 1
+    words = {r["Outcome / 结果"]: r["Outcome (text) / 结果说明"] for r in rows}
+    assert words["not_registered"] == "Not registered for the session / 未报名该场次"
+    assert words["already_checked_in"] == "Already checked in / 重复签到"  # the one table's
     assert (
         outcomes["not_registered"]
         == sum(1 for e in log if e.outcome is not None and e.outcome.value == "not_registered")

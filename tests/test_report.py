@@ -94,6 +94,7 @@ def test_report_pdf_is_bilingual_with_embedded_fonts(
         "已作废的胸卡", "Speaker · 演讲嘉宾", "VIP · 贵宾", "Generated", "no arrivals yet",
     ):  # fmt: skip
         assert expected in text, expected
+    assert text.count("北京国际饭店") == 1 and "北京北京" not in text  # the city named once
     fonts = embedded_fonts(out)
     assert fonts.get("NotoSansCJKSC") == "yes" and fonts.get("NotoSansCJKSCBold") == "yes"
     assert set(fonts.values()) == {"yes"}

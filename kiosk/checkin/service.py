@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kiosk.checkin import rules
@@ -73,6 +73,8 @@ class WalkIn:
     attendee: Attendee
     code: str
     result: CheckinResult | None = None
+    # Sessions registered for at or over their capacity (a warning for the desk).
+    full: tuple[str, ...] = ()
 
 
 class CheckinService:
@@ -358,7 +360,10 @@ class CheckinService:
         self, person: AttendeeInput, operator: str = "", admit_to: str | None = None
     ) -> WalkIn:
         """Register, issue a badge and (with `admit_to`) check in: one transaction, so a
-        failure anywhere (no signing key, a full disk) leaves nothing behind."""
+        failure anywhere (no signing key, a full disk) leaves nothing behind. The walk-in
+        is registered for the sessions the event file opens to walk-ins (those chosen, or
+        all of them): never for a session closed to walk-ins, never for "every session"."""
+        person = self._walk_in_sessions(person)
         self.validate(person)
         signer = self._require_signer()
         session = self.session(admit_to) if admit_to else None
@@ -380,7 +385,24 @@ class CheckinService:
             if session is not None:
                 result = self._enter(tx, session, now, Method.MANUAL, operator, attendee, badge_id,
                                      None, "")  # fmt: skip
-        return WalkIn(attendee, signer.sign(BadgeRef(badge_id, 1)), result)
+        full = tuple(
+            st.session_id for st in self.store.stats()
+            if st.capacity is not None and st.session_id in attendee.sessions
+            and st.registered >= st.capacity
+        )  # fmt: skip
+        return WalkIn(attendee, signer.sign(BadgeRef(badge_id, 1)), result, full)
+
+    def _walk_in_sessions(self, person: AttendeeInput) -> AttendeeInput:
+        open_to = [s.id for s in self.event.walk_in_sessions()]
+        closed = [x for x in person.sessions if x not in open_to]
+        if closed:
+            raise ValidationError(
+                f"walk-ins are not registered for {', '.join(closed)} (the event file's "
+                f"walk_in = false); sessions open to walk-ins: {', '.join(open_to) or 'none'}"
+            )
+        if not open_to:
+            raise ValidationError("the event file opens no session to walk-ins")
+        return replace(person, sessions=tuple(person.sessions or open_to))
 
     def edit_attendee(
         self, attendee_ref: str, changes: AttendeeInput, operator: str = ""

@@ -23,8 +23,11 @@ from zoneinfo import ZoneInfo
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
 from kiosk.models.outcomes import Outcome
+from kiosk.models.outcome_text import OUTCOME_TEXTS
 from kiosk.storage.atomic import atomic_output
-from kiosk.storage.exports import ExportQueries
+from kiosk.storage.conflicts import conflicts
+from kiosk.storage.conflicts import count as conflict_count
+from kiosk.storage.exports import ATTENDANCE_FIELDS, ExportQueries
 from kiosk.storage.store import Store
 from kiosk.storage.tx import Tx
 
@@ -115,6 +118,7 @@ def columns_for(what: str, zone: str) -> list[Column]:
             Column("kind", "Kind / 类型", width=9),
             Column("session", "Session / 场次", width=18),
             Column("outcome", "Outcome / 结果", width=20),
+            Column("outcome_text", "Outcome (text) / 结果说明", width=30),
             Column("station", "Station / 签到台", width=12),
             Column("operator", "Operator / 操作员", width=12),
             Column("method", "Method / 方式", width=10),
@@ -213,6 +217,8 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
         for sid in data.sessions(session_id):
             if what == "attendance":
                 rows, count = functools.partial(q.attendance, sid), data.stats[sid].admitted
+                if not data.stats[sid].exits_scanned:  # who is inside is not known: blank,
+                    rows = functools.partial(_inside_unknown, rows)  # as in the summary
             else:
                 rows, count = functools.partial(q.no_shows, sid), q.no_show_count(sid)
             out.append(Section(sid, ev.session(sid).title, rows, count))
@@ -220,7 +226,8 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
     if what == "scans":
         if session_id is not None:
             data.sessions(session_id)
-        return [Section("scans", "Scan log / 扫码记录", lambda: q.scans(session_id),
+        return [Section("scans", "Scan log / 扫码记录",
+                        lambda: _with_outcome_text(q.scans(session_id)),
                         q.scan_count(session_id))]  # fmt: skip
     if what == "attendees":
         if session_id is not None:
@@ -232,6 +239,28 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
         count = sum(data.tx.log.conflict_count().values())
         return [Section("conflicts", "Conflicts / 冲突", lambda: conflict_rows(data.tx), count)]
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
+
+
+_INSIDE = ATTENDANCE_FIELDS.index("inside")
+
+
+def _inside_unknown(rows: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+    """Attendance rows of a session without exit scans: "inside now" left empty (None),
+    not True for everyone admitted."""
+    for row in rows():
+        yield (*row[:_INSIDE], None, *row[_INSIDE + 1 :])
+
+
+def _with_outcome_text(rows: Iterator[Any]) -> Iterator[Any]:
+    """Scan rows with the outcome in words after its code, from the domain's one table
+    ("session_full", "Session full / 场次已满")."""
+    labels = {o.value: t.label() for o, t in OUTCOME_TEXTS.items()}
+    for row in rows:
+        yield (*row[:5], labels.get(row[4], row[4]), *row[5:])
+
+
+def _flag(v: Any) -> bool | None:
+    return None if v is None else bool(v)
 
 
 # -- writers ---------------------------------------------------------------------------------
@@ -288,7 +317,7 @@ def _write_csv(tmp: Path, cols: list[Column], keep: list[int], sections: list[Se
         return local(v).isoformat(sep=" ", timespec="seconds") if v else ""
 
     def flag(v: int | None) -> str:
-        return "yes" if v else "no"
+        return "" if v is None else "yes" if v else "no"
 
     convs = _converters(cols, keep, {"time": when, "bool": flag})
     texts = [n for n, i in enumerate(keep) if cols[i].kind in ("text", "list")]
@@ -324,7 +353,7 @@ def _write_json(tmp: Path, cols: list[Column], keep: list[int], sections: list[S
     def split(v: str | None) -> list[str]:
         return v.split("; ") if v else []
 
-    convs = _converters(cols, keep, {"time": when, "bool": bool, "list": split})
+    convs = _converters(cols, keep, {"time": when, "bool": _flag, "list": split})
     keys = [cols[i].key for i in keep]
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with tmp.open("w", encoding="utf-8") as f:
@@ -363,7 +392,7 @@ def _write_xlsx(tmp: Path, cols: list[Column], keep: list[int], sections: list[S
         def when(v: str | None) -> datetime | None:
             return local(v) if v else None
 
-        convs = _converters(cols, keep, {"time": when, "bool": bool})
+        convs = _converters(cols, keep, {"time": when, "bool": _flag})
         widths = [cols[i].width for i in keep]
         header = [cols[i].header for i in keep]
         for s in sections:

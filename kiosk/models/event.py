@@ -36,6 +36,9 @@ class Session:
     capacity: int | None
     restricted: bool  # only attendees registered for it may enter
     reentry: bool  # entry again after an exit scan
+    # A walk-in registered at the desk is registered for it (default: the sessions open to
+    # everyone; `walk_in = false` keeps walk-ins out, as a matchmaking's would be).
+    walk_in: bool = True
 
     def window(self, opens_minutes: int) -> tuple[datetime, datetime]:
         return self.start - timedelta(minutes=opens_minutes), self.end
@@ -99,6 +102,21 @@ class Event:
 
     def session_ids(self) -> list[str]:
         return [s.id for s in self.sessions]
+
+    def place(self) -> tuple[str, str]:
+        """Where it is held, (English, Chinese): the venue with its city, the city named
+        once ("Beijing International Hotel, Beijing" / "北京国际饭店", not "北京北京国际饭店")."""
+        en = self.venue
+        if self.city and self.city.casefold() not in en.casefold():
+            en = f"{en}, {self.city}" if en else self.city
+        zh = self.venue_zh
+        if self.city_zh and self.city_zh not in zh:
+            zh = f"{self.city_zh}{zh}"
+        return en, zh
+
+    def walk_in_sessions(self) -> list[Session]:
+        """The sessions a walk-in is registered for, in program order."""
+        return [s for s in self.sessions if s.walk_in]
 
     def matchmaking_session(self) -> Session | None:
         """The session the matchmaking meetings belong to (None: the event has none)."""
@@ -169,6 +187,7 @@ class Event:
                     "capacity": s.capacity,
                     "access": "registered" if s.restricted else "everyone",
                     "reentry": s.reentry,
+                    "walk_in": s.walk_in,
                 }
                 for s in self.sessions
             ],
@@ -269,6 +288,7 @@ def _session(
         capacity=capacity,
         restricted=access == "registered",
         reentry=r.boolean(s, f"{key}.reentry", default=True),
+        walk_in=r.boolean(s, f"{key}.walk_in", default=access == "everyone"),
     )
 
 

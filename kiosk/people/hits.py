@@ -15,3 +15,12 @@ class SearchHit:
     attendee: Attendee
     checked_in_at: datetime | None = None  # None: not checked in to the session
     station: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateHit:
+    """Someone registered whose name matches a walk-in being registered: the same
+    organisation (True), another (False) or one not given (None)."""
+
+    hit: SearchHit
+    same_org: bool | None

@@ -249,6 +249,13 @@ def _(r: p.Search, lane: Lane, progress: ProgressFn) -> object:
 
 
 @handle.register
+def _(r: p.LikelyDuplicates, lane: Lane, progress: ProgressFn) -> object:
+    from kiosk.people.duplicates import likely_duplicates
+
+    return likely_duplicates(lane.open_store(), r.person, r.session_id)
+
+
+@handle.register
 def _(r: p.Stats, lane: Lane, progress: ProgressFn) -> object:
     with lane.open_store().snapshot() as tx:
         return tx.presence.stats()
@@ -274,7 +281,7 @@ def _(r: p.Undo, lane: Lane, progress: ProgressFn) -> object:
 @handle.register
 def _(r: p.WalkIn, lane: Lane, progress: ProgressFn) -> p.WalkInDone:
     done = lane.service.walk_in(r.person, r.operator, admit_to=r.admit_to or None)
-    return p.WalkInDone(done.attendee, done.code, done.result)
+    return p.WalkInDone(done.attendee, done.code, done.result, done.full)
 
 
 @handle.register

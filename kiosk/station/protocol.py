@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from kiosk.models.event import Event
 from kiosk.models.outcomes import CheckinResult, Method
 from kiosk.models.records import Attendee, AttendeeInput, LogEntry, SessionStats
-from kiosk.people.hits import SearchHit
+from kiosk.people.hits import DuplicateHit, SearchHit
 from kiosk.station.wire import (
     LANES,
     SYSTEM,
@@ -60,6 +60,7 @@ class WalkInDone:
     attendee: Attendee
     code: str
     result: CheckinResult | None  # the admission to `admit_to`, when one was asked for
+    full: tuple[str, ...] = ()  # sessions registered for at or over their capacity
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,15 @@ class Search(Request[list[SearchHit]]):
     text: str
     session_id: str  # whose presence the hits carry
     limit: int = 50
+    operation = "search"
+
+
+@dataclass(frozen=True, slots=True)
+class LikelyDuplicates(Request[list[DuplicateHit]]):
+    """Before a walk-in is registered: who is registered already under that name."""
+
+    person: AttendeeInput
+    session_id: str  # whose presence the hits carry
     operation = "search"
 
 

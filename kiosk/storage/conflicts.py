@@ -7,7 +7,9 @@ never errors. Three kinds:
 - `revoked_scan`: a badge accepted by a scan made after the badge was revoked elsewhere
   (the scanning station had not heard of the revocation yet).
 - `possible_duplicate`: two attendee records with the same email (walk-ins registered at
-  two desks): an organizer merges them (a `merge` entry) or leaves them.
+  two desks), or a walk-in whose name (and organisation, when both give one) matches
+  someone registered before it (`walkin_dupes`): an organizer merges them (a `merge`
+  entry) or leaves them.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ WHERE a.email != '' AND a.merged_into IS NULL
 
 def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
     """Every conflict, by kind, then in time order."""
+    pairs: set[frozenset[str]] = set()  # possible duplicates already named
     for kind, sql in (
         (ConflictKind.DUPLICATE_ENTRY, _DUPLICATES),
         (ConflictKind.REVOKED_SCAN, _REVOKED),
@@ -103,7 +106,15 @@ def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
         cur.row_factory = None
         for row in cur.execute(sql + " ORDER BY 1, 6"):
             t = ["" if v is None else str(v) for v in row]
+            pairs.add(frozenset((t[2], t[9])))
             yield Conflict(kind, t[0], t[1], t[2], t[3], t[4], t[5],
+                           None if row[6] is None else t[6], t[7], t[8], t[9])  # fmt: skip
+    from kiosk.storage.walkin_dupes import walk_in_duplicates
+
+    for row in walk_in_duplicates(store):
+        t = ["" if v is None else str(v) for v in row]
+        if frozenset((t[2], t[9])) not in pairs:
+            yield Conflict(ConflictKind.POSSIBLE_DUPLICATE, t[0], t[1], t[2], t[3], t[4], t[5],
                            None if row[6] is None else t[6], t[7], t[8], t[9])  # fmt: skip
 
 

@@ -234,6 +234,18 @@
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
+    <message>
+        <source>Matchmaking meetings, with their status (Excel)</source>
+        <translation>商务对接洽谈及状态（Excel）</translation>
+    </message>
+    <message>
+        <source>Matchmaking meetings, with their status (CSV)</source>
+        <translation>商务对接洽谈及状态（CSV）</translation>
+    </message>
+    <message>
+        <source>Meetings per company (Excel)</source>
+        <translation>各单位洽谈统计（Excel）</translation>
+    </message>
 </context>
 <context>
     <name>DeskActions</name>
@@ -306,6 +318,22 @@
         <location filename="../../ui/desk/actions.py" line="156" />
         <source>Walk-in registered: %1</source>
         <translation>现场注册完成：%1</translation>
+    </message>
+    <message>
+        <source>Over capacity: %1.</source>
+        <translation>已超出容量：%1。</translation>
+    </message>
+    <message>
+        <source>No schedule slip to print: select a person in the search results or check someone in first.</source>
+        <translation>没有可打印的洽谈日程：请先在搜索结果中选择人员，或先为某人签到。</translation>
+    </message>
+    <message>
+        <source>Printing is not available at this desk.</source>
+        <translation>本签到台无法打印。</translation>
+    </message>
+    <message>
+        <source>Preparing the schedule slip…</source>
+        <translation>正在准备洽谈日程…</translation>
     </message>
 </context>
 <context>
@@ -443,6 +471,14 @@
         <location filename="../../ui/app/shell.py" line="119" />
         <source>Settings: %1</source>
         <translation>设置：%1</translation>
+    </message>
+    <message>
+        <source>Close the desk?</source>
+        <translation>关闭签到台？</translation>
+    </message>
+    <message>
+        <source>Close Forum Check-in? While it is closed, this desk takes no scans.</source>
+        <translation>关闭论坛签到？关闭期间，本签到台无法扫码签到。</translation>
     </message>
 </context>
 <context>
@@ -710,6 +746,26 @@
         <source>✓ Checked in at %1 (%2)</source>
         <translation>✓ 已于 %1 签到（%2）</translation>
     </message>
+    <message>
+        <source>%1 is already registered: search for them instead.</source>
+        <translation>%1 已经注册：请搜索此人。</translation>
+    </message>
+    <message>
+        <source>The email address %1 is not valid.</source>
+        <translation>邮箱地址 %1 格式不正确。</translation>
+    </message>
+    <message>
+        <source>Walk-ins are not registered for %1.</source>
+        <translation>现场注册人员不能报名 %1。</translation>
+    </message>
+    <message>
+        <source>The event file opens no session to walk-ins.</source>
+        <translation>活动文件没有向现场注册开放任何场次。</translation>
+    </message>
+    <message>
+        <source>A name (English or Chinese) is required.</source>
+        <translation>必须填写姓名（英文或中文）。</translation>
+    </message>
 </context>
 <context>
     <name>SyncBar</name>
@@ -919,6 +975,26 @@
         <location filename="../../ui/desk/dialogs.py" line="129" />
         <source>A name (English or Chinese) is required.</source>
         <translation>请填写姓名（英文或中文）。</translation>
+    </message>
+    <message>
+        <source>Already registered? These people have the same name. Check one of them in instead of registering them twice.</source>
+        <translation>已经注册过？以下人员同名。请直接为其中一位签到，不要重复注册。</translation>
+    </message>
+    <message>
+        <source>Check in this person instead</source>
+        <translation>改为为此人签到</translation>
+    </message>
+    <message>
+        <source>(same organization)</source>
+        <translation>（同一单位）</translation>
+    </message>
+    <message>
+        <source>%1 is full: %2 registered for %3 places.</source>
+        <translation>%1已满：%3个名额，已报名%2人。</translation>
+    </message>
+    <message>
+        <source>Register as a new person anyway</source>
+        <translation>仍注册为新人员</translation>
     </message>
 </context>
 </TS>

@@ -175,11 +175,12 @@ def test_the_numbers_shown_are_the_store_s(
     )
     assert [r.seq for r in view.scan_model.rows] == [e.seq for e in newest[:30]]
     texts = [view.scan_model.index(i, 1).data() for i in range(view.scan_model.rowCount())]
-    assert "Forged code / 伪造二维码" in texts
-    assert "Unknown code / 无法识别" in texts
-    assert "Already in / 重复签到" in texts
-    assert "Outside hours / 不在签到时段" in texts
-    row = texts.index("Forged code / 伪造二维码")
+    # The words of the domain's one table (the report's and the exports' too).
+    assert "Forged or altered code / 伪造或被篡改的二维码" in texts
+    assert "Unknown code / 无法识别的二维码" in texts
+    assert "Already checked in / 重复签到" in texts
+    assert "Outside the check-in time / 不在签到时间内" in texts
+    row = texts.index("Forged or altered code / 伪造或被篡改的二维码")
     colour = view.scan_model.index(row, 1).data(Qt.ItemDataRole.ForegroundRole)
     assert isinstance(colour, QColor) and colour.name() == OUTCOMES[Outcome.FORGED_CODE][2]
 
@@ -462,6 +463,13 @@ def test_table_exports_write_what_the_store_holds(
             book = openpyxl.load_workbook(out, read_only=True)
             assert book.sheetnames
             book.close()
+    # The matchmaking's meetings are in the Export menu too (issue 20).
+    menu = [a.text() for a in view.export_button.menu().actions()]
+    assert "Matchmaking meetings, with their status (Excel)" in menu
+    for key, suffix in (("meetings", ".xlsx"), ("meetings", ".csv"), ("meeting-totals", ".xlsx")):
+        with qtbot.waitSignal(view.exports.finished, timeout=30_000) as done:
+            assert view.start_export(spec(key, suffix), tmp_path / f"{key}{suffix}")
+        assert done.args[0].rows > 0, (key, suffix)
     assert view.status_label.property("level") == "ok"
 
 

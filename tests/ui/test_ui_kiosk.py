@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QTableView
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QMessageBox, QTableView
 
 from kiosk.models.outcomes import Method, Outcome
 from tests.ui.conftest import badge_codes
@@ -73,7 +73,9 @@ def test_kiosk_refuses_to_quit_without_the_pin(qtbot: Any, make_shell: Any, demo
     with qtbot.waitSignal(win.mode_changed, timeout=3000):
         dlg.try_pin()
     assert not win.locked and win.mode == "staff"
-    assert win.close() is True
+    assert win.close() is False and win.close_dialog is not None  # the desk asks first
+    win.close_dialog.done(QMessageBox.StandardButton.Close.value)
+    assert not win.isVisible()
 
 
 def test_staff_gesture_opens_the_pin_dialog(qtbot: Any, make_shell: Any, demo_db: Path) -> None:

@@ -72,7 +72,9 @@ def test_desk_and_kiosk_show_the_next_meeting(
     assert box.isVisible()
     assert (box.next_en.text(), box.next_zh.text()) == (ZHOU_EN, ZHOU_ZH)
     assert not box.arrived.isVisible()  # James Harris is not here yet
-    assert box.later.isVisible() and "Later today" in box.later.text()
+    # The rest of the day, unless the screen is short (then the slip has it).
+    assert box.later.isVisible() == box.rest_of_day
+    assert not box.rest_of_day or "Later today" in box.later.text()
     # Staff print her schedule slip (no printer here: the PDF is saved, and said so).
     assert win.staff.print_slip.isVisible()  # "with the schedule slip", for badges
     assert box.slip_btn.isVisible() and box.slip_btn.text() == (
@@ -94,7 +96,9 @@ def test_desk_and_kiosk_show_the_next_meeting(
     assert box.arrived.isVisible()
     assert box.arrived.text() == "✓ already at the table · 对方已到"
     later = box.later.text().splitlines()  # in the UI language (Chinese here)
-    if box.compact:  # a short panel: times and tables on one line
+    if not box.rest_of_day:
+        assert not box.later.isVisible()
+    elif box.compact:  # a short panel: times and tables on one line
         assert later[0].startswith("今日其余洽谈 · Later today: ") and "号桌" in later[0]
     else:
         assert later[0] == "Later today · 今日其余洽谈" and all("号桌" in x for x in later[1:])

@@ -123,6 +123,9 @@ def _pick(db: Path, waiting: list[str], earlier: list[str]) -> dict[str, Any]:
             a for a in people if a and a.category == Category.DELEGATE and a.name and a.name_zh
         ]
         vips = [a for a in people if a and a.category == Category.VIP]
+        speakers = [a for a in people if a and a.category == Category.SPEAKER]
+        matchless = [a for a in plain if "matchmaking" not in a.sessions and a.sessions]
+        orgs = [a for a in plain[6:] if a.organization and len(a.organization.split()) >= 2]
         chinese = [a for a in plain[5:] if "·" not in a.name_zh and a.name_zh and a.organization_zh]
         american = [
             a for a in people if a and a.name and not a.name_zh and a.category == Category.DELEGATE
@@ -135,6 +138,11 @@ def _pick(db: Path, waiting: list[str], earlier: list[str]) -> dict[str, Any]:
             "american": code(american[0].attendee_id),
             "earlier": code(earlier[0]),
             "undo_person": plain[0],
+            "speaker": code(speakers[0].attendee_id) if speakers else code(vips[-1].attendee_id),
+            "vip2": code(vips[1].attendee_id),
+            "earlier2": code(earlier[1]),
+            "not_registered": code(matchless[0].attendee_id) if matchless else "",
+            "duplicate_of": orgs[0],
         }
     finally:
         store.close()

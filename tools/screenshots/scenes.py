@@ -101,6 +101,7 @@ class Scenes:
         self.scan(picks["vip"])
         self.shot("staff-vip")
         self._not_open(picks["plain"][2])
+        self._short_screen(picks, forge)
         self._search()
         self._dialogs(picks)
         self._database_down(picks["plain"][3])
@@ -124,6 +125,48 @@ class Scenes:
         self.scan(code, Method.HANDHELD)
         self.shot("staff-not-open")
         staff.session.setCurrentIndex(staff.session.findData("opening"))
+
+    def _short_screen(self, picks: dict[str, Any], forge: Any) -> None:
+        """Every result state on a 1366×768 laptop (the window less the window manager's
+        frame and panel), with four people in the search list; and a walk-in who is
+        already registered, offered before anyone is registered twice."""
+        from kiosk.models.sameperson import _initials, _org_words
+
+        win, staff = self.win, self.win.staff
+        win.resize(1366, 736)
+        staff.focus_search()
+        QTest.keyClicks(staff.search, "wang")
+        self.until(lambda: staff.results.count() > 1)
+        shots = [
+            ("admitted", picks["plain"][3], Method.CAMERA),
+            ("vip", picks["vip2"], Method.CAMERA),
+            ("speaker", picks["speaker"], Method.CAMERA),
+            ("already-checked-in", picks["earlier2"], Method.CAMERA),
+            ("refused-forged", forge(picks["plain"][2]), Method.HANDHELD),
+            ("refused-unknown", "CTF24-99999", Method.HANDHELD),
+        ]
+        for name, code, method in shots:
+            self.scan(code, method)
+            self.shot(f"staff-1366x768-{name}")
+        if picks["not_registered"]:
+            staff.session.setCurrentIndex(staff.session.findData("matchmaking"))
+            self.scan(picks["not_registered"], Method.HANDHELD)
+            self.shot("staff-1366x768-refused-not-open")
+            staff.session.setCurrentIndex(staff.session.findData("opening"))
+        staff.search.clear()
+        person = picks["duplicate_of"]
+        staff.actions.open_walk_in()
+        dlg = staff.actions.walk_in_dialog
+        if dlg is not None:
+            QTest.keyClicks(dlg.name, person.name)
+            QTest.keyClicks(dlg.org, _initials(_org_words(person.organization)).upper())
+            dlg.ok.click()
+            self.until(dlg.dups.isVisible)
+            self.pump(300)
+            self.shot("staff-walk-in-duplicate", dlg)
+            dlg.reject()
+        win.resize(1440, 900)
+        self.pump(300)
 
     def _search(self) -> None:
         staff = self.win.staff

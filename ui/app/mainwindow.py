@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QStatusBar,
@@ -77,6 +78,8 @@ class MainWindow(QWidget):
         self.translations = translations
         self.mode = DEFAULT
         self.locked = False  # kiosk lock-down: closing needs the PIN
+        self.may_close = False  # False: closing the window asks first (Alt+F4 at the desk)
+        self.close_dialog: QMessageBox | None = None
         self.pin_dialog: PinDialog | None = None
         self.pin_guard = PinGuard(ctx.settings.check_pin, ctx.clock)
         self._early: list[tuple[str, Method, float | None]] = []
@@ -122,7 +125,7 @@ class MainWindow(QWidget):
             ctx.printing.notice.connect(lambda text: self.status.showMessage(text, 20000))
         self.missing.create.connect(db.create_database)
         self.missing.open_other.connect(db.open_other)
-        self.missing.quit.connect(self.close)
+        self.missing.quit.connect(self.close_now)
         if ctx.camera is not None:
             cam = ctx.camera
             cam.frame_ready.connect(self._frame)
@@ -448,7 +451,39 @@ class MainWindow(QWidget):
             event.ignore()
             log.info("close refused: the kiosk is locked (staff PIN needed)")
             return
+        if not self.may_close:  # Alt+F4, the title bar's ×: the desk asks first
+            event.ignore()
+            self.ask_close()
+            return
         event.accept()
+
+    def ask_close(self) -> None:
+        """ "Close the check-in desk?": a closed desk takes no scans. Window-modal, the event
+        loop runs on (scans still recorded while it is asked)."""
+        if self.close_dialog is not None and self.close_dialog.isVisible():
+            self.close_dialog.raise_()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("CloseQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Close the desk?"))
+        box.setText(self.tr("Close Forum Check-in? While it is closed, this desk takes no scans."))
+        box.setStandardButtons(QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self._close_answered)
+        self.close_dialog = box
+        box.open()
+
+    def _close_answered(self, answer: int) -> None:
+        self.close_dialog = None
+        if answer == QMessageBox.StandardButton.Close.value:
+            self.close_now()
+
+    def close_now(self) -> None:
+        """Close without asking (the staff said so, or the app quits)."""
+        self.may_close = True
+        self.close()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -465,5 +500,6 @@ class MainWindow(QWidget):
         for s in SCREENS:
             self.mode_buttons[s.name].setText(s.text(lang))
         self.lang_btn.setText("English" if lang == "zh" else "中文")
+        self.status.clearMessage()  # a passing message in the old language goes
         self._show_fps()
         self._show_db_state()

@@ -194,7 +194,7 @@ class Shell:
 
     def quit(self) -> None:
         self.window.locked = False
-        self.window.close()
+        self.window.close_now()
         self.app.quit()
 
     def shutdown(self) -> None:
@@ -203,6 +203,7 @@ class Shell:
         if self._down:
             return
         self._down = True
+        self.window.may_close = True  # stopped: the window closes without asking
         self.app.removeEventFilter(self.handheld)
         if self.watchdog is not None:
             self.watchdog.stop()

@@ -56,8 +56,7 @@ class DashHeader(QFrame):
     def set_event(self, event: Event) -> None:
         self.title_label.setText(event.name)
         self.title_zh_label.setText(event.name_zh)
-        where = [event.venue, event.venue_zh, event.city, event.city_zh]
-        self.where_label.setText(" · ".join(x for x in where if x))
+        self.where_label.setText(" · ".join(x for x in event.place() if x))
 
     def retranslate(self, has_event: bool) -> None:
         # The context is the view's, where the titles were marked (QT_TRANSLATE_NOOP).

@@ -6,6 +6,7 @@ read the same screen. Operator controls go through `tr()` and the app's translat
 
 from __future__ import annotations
 
+from kiosk.models.outcome_text import OUTCOME_TEXTS
 from kiosk.models.outcomes import Outcome
 
 NAVY = "#0b2545"
@@ -22,19 +23,16 @@ BLUE = "#2563eb"
 GREY = "#6b7280"
 SELECTED = "#0e9f6e"
 
-# Outcome -> (English, Chinese, colour). Refused scans are red, repeats amber, entries green.
+# Outcome -> (English, Chinese, colour): the words from the domain's one table.
+# Refused scans are red, repeats amber, entries green.
+_COLOURS: dict[Outcome, str] = {
+    Outcome.ALREADY_CHECKED_IN: AMBER,
+    Outcome.NOT_INSIDE: AMBER,
+    Outcome.ADMITTED: GREEN,
+    Outcome.EXITED: BLUE,
+}
 OUTCOMES: dict[Outcome, tuple[str, str, str]] = {
-    Outcome.WRONG_EVENT: ("Other event", "非本活动胸卡", RED),
-    Outcome.FORGED_CODE: ("Forged code", "伪造二维码", RED),
-    Outcome.UNKNOWN_CODE: ("Unknown code", "无法识别", RED),
-    Outcome.REVOKED_BADGE: ("Revoked badge", "胸卡已作废", RED),
-    Outcome.OUTSIDE_TIME_WINDOW: ("Outside hours", "不在签到时段", RED),
-    Outcome.NOT_REGISTERED: ("Not registered", "未报名", RED),
-    Outcome.SESSION_FULL: ("Session full", "会场已满", RED),
-    Outcome.ALREADY_CHECKED_IN: ("Already in", "重复签到", AMBER),
-    Outcome.ADMITTED: ("Admitted", "已签到", GREEN),
-    Outcome.EXITED: ("Exited", "已离场", BLUE),
-    Outcome.NOT_INSIDE: ("Not inside", "不在场内", AMBER),
+    o: (t.label_en, t.label_zh, _COLOURS.get(o, RED)) for o, t in OUTCOME_TEXTS.items()
 }
 UNDONE = ("Undone", "已撤销", GREY)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -80,10 +80,50 @@ def undoable(e: LogEntry) -> bool:
     )
 
 
+def hit_lines(h: SearchHit, tz: ZoneInfo | None) -> list[str]:
+    """A person as the desk lists them: names, organisation and category, presence."""
+    a = h.attendee
+    names = "  ".join(x for x in (a.name, a.name_zh) if x)
+    org = a.organization or a.organization_zh
+    lines = [names, f"{org}  ·  {category_text(a.category)}" if org else category_text(a.category)]
+    if h.checked_in_at is not None:
+        at = h.checked_in_at.astimezone(tz) if tz else h.checked_in_at
+        lines.append(
+            QCoreApplication.translate("StaffView", "✓ Checked in at %1 (%2)")
+            .replace("%1", f"{at:%H:%M}")
+            .replace("%2", h.station)
+        )
+    return lines
+
+
 class HitList(QListWidget):
+    """The search's hits: two lines a person; on a short screen (`set_short`) one line
+    each, so that four people or more stay in view with a result up."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hits: list[SearchHit] = []
+        self.tz: ZoneInfo | None = None
+        self.short = False
+
+    def set_short(self, short: bool) -> None:
+        if short == self.short:
+            return
+        self.short = short
+        self.setWordWrap(not short)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.set_hits(self.hits, self.tz)
+
+    def rows_height(self, rows: int, lines: int = 1) -> int:
+        """The height `rows` people take, `lines` each (the list's minimum keeps four
+        one-line rows in view: the short screen's)."""
+        row = self.fontMetrics().lineSpacing() * lines + 14  # the theme's 6 px padding, a rule
+        return rows * row + 2 * self.frameWidth() + 2
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self.hits:
+            self.set_hits(self.hits, self.tz)  # "✓ Checked in at" in the new language
+        super().changeEvent(event)
 
     def selected_hit(self) -> SearchHit | None:
         item = self.currentItem()
@@ -95,26 +135,16 @@ class HitList(QListWidget):
     def set_hits(self, hits: list[SearchHit], tz: ZoneInfo | None) -> None:
         current = self.selected_hit()
         keep = current.attendee.attendee_id if current else None
-        self.hits = hits
+        self.hits, self.tz = hits, tz
         self.blockSignals(True)
         try:
             self.clear()
             for h in hits:
                 a = h.attendee
-                names = "  ".join(x for x in (a.name, a.name_zh) if x)
-                org = a.organization or a.organization_zh
-                lines = [
-                    names,
-                    f"{org}  ·  {category_text(a.category)}" if org else category_text(a.category),
-                ]
-                if h.checked_in_at is not None:
-                    at = h.checked_in_at.astimezone(tz) if tz else h.checked_in_at
-                    lines.append(
-                        QCoreApplication.translate("StaffView", "✓ Checked in at %1 (%2)")
-                        .replace("%1", f"{at:%H:%M}")
-                        .replace("%2", h.station)
-                    )
-                item = QListWidgetItem("\n".join(lines))
+                lines = hit_lines(h, tz)
+                if self.short:  # presence first: the end of a long line may be elided
+                    lines = [*lines[2:], *lines[:2]]
+                item = QListWidgetItem(("   " if self.short else "\n").join(lines))
                 item.setData(ROLE_ID, a.attendee_id)
                 if h.checked_in_at is not None:
                     item.setForeground(QBrush(QColor(CHECKED_IN)))

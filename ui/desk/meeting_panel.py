@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.models.event import Event
@@ -113,7 +113,8 @@ class DeskMeetingBox(QFrame):
         self.slip_btn.setToolTip(
             "The attendee's schedule for the day, on an A6 slip · 参会者当天的洽谈日程（A6）"
         )
-        self.slip_btn.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        # Ctrl+Shift+P is the desk's (ui.desk.actions.print_slip): it works after the box
+        # has gone too, for the person selected or the last one.
         self.slip_btn.clicked.connect(self._slip_clicked)
         for w in (self.next_en, self.next_zh):
             lay.addWidget(w)
@@ -128,6 +129,7 @@ class DeskMeetingBox(QFrame):
         self.attendee_id = ""
         self.line: MeetingLine | None = None
         self.compact = False
+        self.rest_of_day = True  # False on a short screen: the slip has the rest of the day
         self.clear()
 
     def set_compact(self, compact: bool) -> None:
@@ -136,7 +138,7 @@ class DeskMeetingBox(QFrame):
         length."""
         for w in (self.next_en, self.next_zh):
             f = w.font()
-            f.setPointSize(14 if compact else 17)
+            f.setPointSize(17 if not compact else 14 if self.rest_of_day else 13)
             w.setFont(f)
         self.compact = compact
         lay = self.layout()
@@ -167,7 +169,7 @@ class DeskMeetingBox(QFrame):
             self.arrived.setText(f"✓ {line.arrived_en} · {line.arrived_zh}")
             self.arrived.show()
         later = result.meetings[1:]
-        if later:
+        if later and self.rest_of_day:
             self.later.setText(later_text(later, zone, self.compact))
             self.later.show()
         self.show()

@@ -7,6 +7,7 @@ once by the next result: it never blocks a scan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
 
 
 COMPACT_BELOW = 470  # px: a shorter panel shows the next meeting compactly
+# Point sizes (normal, short): on a short screen (a 1366×768 laptop) the panel shares the
+# column with a search list that keeps four people in view, so its lines are smaller.
+FONT_SIZES = {
+    "title": (26, 20), "title_zh": (20, 16), "reason": (12, 11), "alert": (14, 12),
+    "name": (22, 18), "name_zh": (22, 18), "org": (13, 12), "category": (12, 11),
+    "notes": (12, 11), "prior": (11, 10),
+}  # fmt: skip
+NOTES_STYLE = "background: #FFF8E1; border: 1px solid #F0D58C; border-radius: 6px; padding: %dpx;"
+ALERT_STYLE = f"background: {ATTENTION_COLOUR}; color: white; border-radius: 6px; padding: %dpx;"
 
 
 def _label(name: str, size: int, bold: bool = False, wrap: bool = True) -> QLabel:
@@ -58,13 +68,15 @@ class ResultPanel(QFrame):
         self.program: Event | None = None
         self.result: CheckinResult | None = None
         self.error_shown = False
+        self.short = False  # a short screen: smaller lines (set_short)
+        self._notice_text: Callable[[], str] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear)
 
         self.banner = QFrame()
         self.banner.setObjectName("ResultBanner")
-        b = QVBoxLayout(self.banner)
+        self._banner_lay = b = QVBoxLayout(self.banner)
         b.setContentsMargins(24, 16, 24, 16)
         b.setSpacing(2)
         self.title = english_of_pair(_label("ResultTitle", 26, bold=True))
@@ -76,17 +88,13 @@ class ResultPanel(QFrame):
 
         self.alert = _label("ResultAlert", 14, bold=True)
         self.alert.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.alert.setStyleSheet(
-            f"background: {ATTENTION_COLOUR}; color: white; border-radius: 6px; padding: 8px;"
-        )
+        self.alert.setStyleSheet(ALERT_STYLE % 8)
         self.name = _label("ResultName", 22, bold=True)
         self.name_zh = _label("ResultNameZh", 22, bold=True)
         self.org = _label("ResultOrg", 13)
         self.category = _label("ResultCategory", 12, bold=True)
         self.notes = _label("ResultNotes", 12)
-        self.notes.setStyleSheet(
-            "background: #FFF8E1; border: 1px solid #F0D58C; border-radius: 6px; padding: 8px;"
-        )
+        self.notes.setStyleSheet(NOTES_STYLE % 8)
         self.prior = _label("ResultPrior", 11)
         self.hints = _label("ResultHints", 11)
         self.hints.setObjectName("Muted")
@@ -132,6 +140,26 @@ class ResultPanel(QFrame):
         outer.addWidget(self.banner)
         outer.addWidget(body, 1)
         self.clear()
+
+    def set_short(self, short: bool) -> None:
+        """A short screen: smaller lines and paddings, the title on one line, so that a
+        VIP with a desk note, or a meeting with its slip button, fits beside a search list
+        that keeps four people in view."""
+        if short == self.short:
+            return
+        self.short = short
+        k = 1 if short else 0
+        for attr, sizes in FONT_SIZES.items():
+            w: QLabel = getattr(self, attr)
+            f = w.font()
+            f.setPointSize(sizes[k])
+            w.setFont(f)
+        self.notes.setStyleSheet(NOTES_STYLE % (4 if short else 8))
+        self.alert.setStyleSheet(ALERT_STYLE % (4 if short else 8))
+        self._banner_lay.setContentsMargins(*((18, 8, 18, 8) if short else (24, 16, 24, 16)))
+        self._body.setSpacing(3 if short else 6)
+        if self.result is not None:
+            self.show_result(self.result)
 
     @property
     def state(self) -> str:
@@ -188,7 +216,15 @@ class ResultPanel(QFrame):
             self.prior.setText("")
         for w in self._details():
             w.setVisible(bool(w.text()))
-        compact = self.height() < COMPACT_BELOW
+        if self.short:  # one title line ("Welcome · 欢迎"); the alert names the category,
+            self.title.setText(f"{lk.title_en} · {lk.title_zh}")  # "Checked in." says no
+            self.title_zh.hide()  # more than the title, the first check-in's line no less
+            if needs_alert(result) and result.category in (Category.VIP, Category.SPEAKER):
+                self.category.hide()  # than "already checked in"
+            if (lk.tone is Tone.OK and not when_en) or result.prior is not None:
+                self.reason.hide()
+        compact = self.short or self.height() < COMPACT_BELOW
+        self.meeting.rest_of_day = not self.short
         self.meeting.set_compact(compact)
         self._body.setContentsMargins(*((24, 10, 24, 6) if compact else (24, 14, 24, 18)))
         self.meeting.show_result(result, self.program, self.tz)
@@ -229,14 +265,22 @@ class ResultPanel(QFrame):
             "Not recorded, use the paper list", "未记录，请使用纸质名单", f"{kept}\n{info.reason}"
         )
 
-    def show_notice(self, text: str, ms: int = 5000) -> None:
-        """A remark that does not replace the shown result ("Nothing to undo …")."""
-        self.notice.setText(text)
+    def show_notice(self, text: str | Callable[[], str], ms: int = 5000) -> None:
+        """A remark that does not replace the shown result ("Nothing to undo …"); given as
+        a function, it is made again in a new UI language while it is up."""
+        self._notice_text = text if callable(text) else None
+        self.notice.setText(text() if callable(text) else text)
         self.notice.show()
         self._notice_timer.start(ms)
 
     def retranslate(self) -> None:
-        """The panel's own texts are bilingual; nothing depends on the UI language."""
+        """The panel's own texts are bilingual; a remark is made again in the new language,
+        or taken down when it cannot be (it would stay in the old one)."""
+        if not self.notice.isHidden():
+            if self._notice_text is not None:
+                self.notice.setText(self._notice_text())
+            else:
+                self.notice.hide()
 
     def show_error(self, message: str) -> None:
         """The scan was refused by the service (an unknown session …): red, what and where."""

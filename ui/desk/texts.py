@@ -5,7 +5,9 @@ Translated in the StaffView context of resources/i18n (where the desk shows them
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+import re
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from kiosk.station.desk import DbState, DbStatus
 
@@ -54,3 +56,28 @@ def database_problem(state: DbState) -> str:
     paper = QCoreApplication.translate("StaffView", "Use the paper list meanwhile.")
     line = head.replace("%1", state.reason)
     return f"{line}\n{kept} {paper}"
+
+
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(.+) is already registered: search for them instead\.?"),
+     QT_TRANSLATE_NOOP("StaffView", "%1 is already registered: search for them instead.")),
+    (re.compile(r"malformed email '(.*)'"),
+     QT_TRANSLATE_NOOP("StaffView", "The email address %1 is not valid.")),
+    (re.compile(r"walk-ins are not registered for (.+?) \(.*"),
+     QT_TRANSLATE_NOOP("StaffView", "Walk-ins are not registered for %1.")),
+    (re.compile(r"the event file opens no session to walk-ins"),
+     QT_TRANSLATE_NOOP("StaffView", "The event file opens no session to walk-ins.")),
+    (re.compile(r"a name \(English or Chinese\) is required"),
+     QT_TRANSLATE_NOOP("StaffView", "A name (English or Chinese) is required.")),
+)  # fmt: skip
+
+
+def refusal_text(message: str) -> str:
+    """A walk-in's refusal by the domain (English, as the station host reports it) in the
+    UI language; a message not known here is shown as it came."""
+    for pattern, text in _REFUSALS:
+        m = pattern.fullmatch(message.strip())
+        if m:
+            out = QCoreApplication.translate("StaffView", text)
+            return out.replace("%1", m.group(1)) if m.groups() else out
+    return message

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,6 +51,7 @@ from ui.present.looks import needs_alert, result_look
 from ui.present.result_policy import ResultPolicy
 
 MIN_RESULT_S = 2.0
+SHORT_BELOW = 720  # px of desk height: a laptop's 768-line screen (the desk gets ~660)
 ASKED = Origin(Source.DESK)
 
 
@@ -65,6 +66,8 @@ class StaffView(QWidget):
         self.latencies: deque[float] = deque(maxlen=2000)  # capture -> panel, seconds
         self.policy = ResultPolicy(ctx.clock, hold_s=MIN_RESULT_S)
         self.db_state = DbState()
+        self.stats: list[SessionStats] = []  # the latest counts (the walk-in dialog's "full")
+        self.last_attendee = ""  # the last person a result here named (Ctrl+Shift+P's)
         self._camera = ("stopped", "")
         self._build()
         self.actions = DeskActions(self)
@@ -90,6 +93,7 @@ class StaffView(QWidget):
             ("Ctrl+Z", self.actions.undo_selected),
             ("Ctrl+N", self.actions.open_walk_in),
             ("Ctrl+P", self.actions.reprint_selected),
+            ("Ctrl+Shift+P", self.actions.print_slip),
             ("Ctrl+L", self.session.setFocus),
             ("Ctrl+R", lambda: self.tabs.setCurrentWidget(self.recent_page)),
         ):
@@ -162,7 +166,7 @@ class StaffView(QWidget):
         left.addWidget(self.counts_card, 2)
 
         self.panel = ResultPanel()
-        self.panel.setMinimumHeight(230)
+        self.panel.setMinimumHeight(200)
         self.panel.cleared.connect(self._panel_cleared)
         self.tabs = QTabWidget()
         self.search_page = QWidget()
@@ -182,7 +186,7 @@ class StaffView(QWidget):
         self.reprint_btn = QPushButton()
         self.walkin_btn = QPushButton()
         sl = QVBoxLayout(self.search_page)
-        sl.setContentsMargins(0, 8, 0, 0)
+        sl.setContentsMargins(0, 4, 0, 0)
         sl.addWidget(self.search)
         sl.addWidget(self.results, 1)
         row = QHBoxLayout()
@@ -206,6 +210,7 @@ class StaffView(QWidget):
         self.tabs.addTab(self.search_page, "")
         self.tabs.addTab(self.recent_page, "")
         self.lists_card = Card()
+        self.lists_card.outer.setContentsMargins(12, 6, 12, 8)  # room for four people
         self.lists_card.body().addWidget(self.tabs)
         right = QVBoxLayout()
         right.setSpacing(10)
@@ -213,8 +218,7 @@ class StaffView(QWidget):
         right.addWidget(self.lists_card, 3)
         self.panel.meeting.shown.connect(lambda on: right.setStretch(0, 3 if on else 2))
         self.panel.meeting.print_slip.connect(self._print_slip)
-        for lst in (self.results, self.recent):  # a short screen: the result panel first
-            lst.setMinimumHeight(36)
+        self.recent.setMinimumHeight(36)  # the search list keeps four rows (resizeEvent)
 
         cols = QHBoxLayout()
         cols.setSpacing(12)
@@ -352,6 +356,8 @@ class StaffView(QWidget):
         camera frame's echo is dropped; every other input is answered every time."""
         if origin is not None and origin.captured is not None:
             self.latencies.append(time.monotonic() - origin.captured)
+        if result.attendee_id:
+            self.last_attendee = result.attendee_id
         camera = origin is not None and origin.input is Input.CAMERA
         decision = self.policy.offer(result, camera=camera)
         if decision == "show":
@@ -544,6 +550,7 @@ class StaffView(QWidget):
 
     # -- counters, status, language -------------------------------------------------------
     def set_stats(self, stats: list[SessionStats]) -> None:
+        self.stats = stats
         self.counters.set_stats(stats)
 
     def set_camera_status(self, state: str, message: str) -> None:
@@ -559,6 +566,15 @@ class StaffView(QWidget):
         self.cam_status.set(level, text)
         if state in ("failed", "ended", "stopped"):
             self.preview.set_message(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A short screen (a 1366×768 laptop): a compact result panel and one line per
+        person in the search list, which keeps four people in view."""
+        short = self.height() < SHORT_BELOW
+        self.panel.set_short(short)
+        self.results.set_short(short)
+        self.results.setMinimumHeight(self.results.rows_height(4))
+        super().resizeEvent(event)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """The search field would take Ctrl+Z as its own text undo: at the desk it undoes

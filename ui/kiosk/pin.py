@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -111,6 +111,7 @@ class PinDialog(QDialog):
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._show_lockout)
+        self.wrong_shown = False  # "Wrong PIN …" is up (made again in a new language)
         self.retranslate()
         self._show_lockout()
 
@@ -119,6 +120,22 @@ class PinDialog(QDialog):
         self.prompt.setText(self.tr("Enter the staff PIN to leave the self check-in kiosk"))
         self.ok_key.setText(self.tr("OK"))
         self.cancel.setText(self.tr("Cancel"))
+        if self.guard.locked_for() > 0:
+            self._show_lockout()
+        elif self.wrong_shown:
+            self._show_wrong()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()  # the prompt, the keys and a shown warning
+        super().changeEvent(event)
+
+    def _show_wrong(self) -> None:
+        self.wrong_shown = True
+        self.error.setText(
+            self.tr("Wrong PIN. %n more tries before a 30-second lockout.", "",
+                    self.guard.tries_left)
+        )  # fmt: skip
 
     def _key(self, key: str) -> None:
         if key == "OK":
@@ -136,6 +153,7 @@ class PinDialog(QDialog):
             return
         self.attempted.emit(result == "ok")
         if result == "ok":
+            self.wrong_shown = False
             self.error.clear()
             self.unlocked.emit()
             self.accept()
@@ -143,10 +161,7 @@ class PinDialog(QDialog):
         if self.guard.locked_for() > 0:
             self._show_lockout()
         else:
-            self.error.setText(
-                self.tr("Wrong PIN. %n more tries before a 30-second lockout.", "",
-                        self.guard.tries_left)
-            )  # fmt: skip
+            self._show_wrong()
         self.adjustSize()  # the message may take two lines
         self.pin.setFocus()
 
@@ -156,6 +171,7 @@ class PinDialog(QDialog):
         for w in (self.pin, *self.keys):
             w.setEnabled(not locked)
         if locked:
+            self.wrong_shown = False
             secs = math.ceil(left)
             self.error.setText(
                 self.tr("Too many wrong PINs. Try again in %n s.", "", secs)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from kiosk.models.event import Event
+from kiosk.models.outcome_text import OUTCOME_TEXTS
 from kiosk.models.outcomes import CheckinResult, Outcome
 from kiosk.models.records import Category
 
@@ -49,82 +50,29 @@ class Look:
 
 _DESK = ("Please go to the front desk.", "请前往服务台。")
 
-LOOKS: dict[Outcome, Look] = {
-    Outcome.ADMITTED: Look(Tone.OK, "Welcome", "欢迎", "Checked in.", "签到成功。", "admitted"),
-    Outcome.EXITED: Look(Tone.OK, "Goodbye", "再见", "Exit recorded.", "已登记离场。", "admitted"),
-    Outcome.ALREADY_CHECKED_IN: Look(
-        Tone.WARN,
-        "Already checked in",
-        "已签到",
-        "This badge was already checked in for this session.",
-        "此胸卡已在本场次签到。",
-        "already",
-    ),
-    Outcome.WRONG_EVENT: Look(
-        Tone.REFUSE,
-        "Wrong event",
-        "非本活动胸卡",
-        "This badge belongs to another event.",
-        "此胸卡不属于本次活动。",
-        "refused",
-    ),
-    Outcome.FORGED_CODE: Look(
-        Tone.REFUSE,
-        "Invalid badge",
-        "胸卡无效",
-        "The badge code failed verification.",
-        "胸卡二维码验证失败。",
-        "refused",
-    ),
-    Outcome.UNKNOWN_CODE: Look(
-        Tone.REFUSE,
-        "Unknown code",
-        "无法识别",
-        "This code is not a badge or ticket of this forum.",
-        "此码不是本论坛的胸卡或门票。",
-        "refused",
-    ),
-    Outcome.REVOKED_BADGE: Look(
-        Tone.REFUSE,
-        "Badge replaced",
-        "胸卡已作废",
-        "This badge was replaced by a newer one.",
-        "此胸卡已被新胸卡取代。",
-        "refused",
-    ),
-    Outcome.OUTSIDE_TIME_WINDOW: Look(
-        Tone.REFUSE,
-        "Check-in not open",
-        "未到签到时间",
-        "Check-in for this session is not open now.",
-        "本场次当前不在签到时间内。",
-        "refused",
-    ),
-    Outcome.NOT_REGISTERED: Look(
-        Tone.REFUSE,
-        "Not registered",
-        "未报名",
-        "Not registered for this session.",
-        "未报名参加本场次。",
-        "refused",
-    ),
-    Outcome.SESSION_FULL: Look(
-        Tone.REFUSE,
-        "Session full",
-        "会场已满",
-        "This session has reached its capacity.",
-        "本场次人数已满。",
-        "refused",
-    ),
-    Outcome.NOT_INSIDE: Look(
-        Tone.WARN,
-        "Not checked in",
-        "未入场",
-        "No entry was recorded for this badge.",
-        "此胸卡没有入场记录。",
-        "already",
-    ),
+# What is heard and its colour; the words are the domain's one table (OUTCOME_TEXTS).
+_TONES: dict[Outcome, tuple[Tone, str]] = {
+    Outcome.ADMITTED: (Tone.OK, "admitted"),
+    Outcome.EXITED: (Tone.OK, "admitted"),
+    Outcome.ALREADY_CHECKED_IN: (Tone.WARN, "already"),
+    Outcome.NOT_INSIDE: (Tone.WARN, "already"),
+    Outcome.WRONG_EVENT: (Tone.REFUSE, "refused"),
+    Outcome.FORGED_CODE: (Tone.REFUSE, "refused"),
+    Outcome.UNKNOWN_CODE: (Tone.REFUSE, "refused"),
+    Outcome.REVOKED_BADGE: (Tone.REFUSE, "refused"),
+    Outcome.OUTSIDE_TIME_WINDOW: (Tone.REFUSE, "refused"),
+    Outcome.NOT_REGISTERED: (Tone.REFUSE, "refused"),
+    Outcome.SESSION_FULL: (Tone.REFUSE, "refused"),
 }
+
+
+def _look(outcome: Outcome) -> Look:
+    t = OUTCOME_TEXTS[outcome]
+    tone, sound = _TONES[outcome]
+    return Look(tone, t.title_en, t.title_zh, t.reason_en, t.reason_zh, sound)
+
+
+LOOKS: dict[Outcome, Look] = {o: _look(o) for o in Outcome}
 
 
 def look(outcome: Outcome) -> Look:

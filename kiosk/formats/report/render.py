@@ -12,6 +12,7 @@ from fpdf.fonts import FontFace
 from kiosk.badges.design import CATEGORY_STYLES, category_style
 from kiosk.badges.pdfdoc import FAMILY, long_date, new_pdf, pdf_bytes
 from kiosk.formats.report.data import BUCKET_MINUTES, OTHER, GroupRow, ReportData
+from kiosk.models.outcome_text import OUTCOME_TEXTS
 from kiosk.models.outcomes import Outcome
 
 A4 = (210.0, 297.0)
@@ -24,18 +25,8 @@ HEAD_FILL = (232, 238, 246)
 BAR = (21, 101, 192)
 
 OUTCOME_LABELS: dict[Outcome, tuple[str, str]] = {
-    Outcome.WRONG_EVENT: ("Badge of another event", "其他活动的胸卡"),
-    Outcome.FORGED_CODE: ("Forged or altered code", "伪造或被篡改的二维码"),
-    Outcome.UNKNOWN_CODE: ("Unknown code", "无法识别的二维码"),
-    Outcome.REVOKED_BADGE: ("Revoked badge (replaced by a reprint)", "已作废的胸卡（已补打）"),
-    Outcome.OUTSIDE_TIME_WINDOW: ("Outside the check-in time", "不在签到时间内"),
-    Outcome.NOT_REGISTERED: ("Not registered for the session", "未报名该场次"),
-    Outcome.SESSION_FULL: ("Session full", "场次已满"),
-    Outcome.ALREADY_CHECKED_IN: ("Already checked in", "已签到"),
-    Outcome.ADMITTED: ("Admitted", "准许入场"),
-    Outcome.EXITED: ("Exited", "已离场"),
-    Outcome.NOT_INSIDE: ("Exit scan without entry", "未入场即扫码离场"),
-}
+    o: (t.label_en, t.label_zh) for o, t in OUTCOME_TEXTS.items()
+}  # the domain's one table of outcome texts
 HEADINGS = FontFace(emphasis="BOLD", fill_color=HEAD_FILL, size_pt=8.5)
 
 
@@ -100,9 +91,8 @@ def _title(pdf: FPDF, data: ReportData) -> None:
     _text(pdf, "Attendance report · 签到报告", 18, bold=True, h=9)
     _text(pdf, ev.name, 12, bold=True, h=6)
     _text(pdf, ev.name_zh, 12, bold=True, h=6)
-    venue = ", ".join(p for p in (ev.venue, ev.city) if p)
-    venue_zh = "".join(p for p in (ev.city_zh, ev.venue_zh) if p)
-    _text(pdf, f"{day_en} · {day_zh}    {venue} · {venue_zh}", 9, color=GREY, h=5)
+    where = " · ".join(p for p in ev.place() if p)
+    _text(pdf, f"{day_en} · {day_zh}    {where}", 9, color=GREY, h=5)
     local = data.generated_at.astimezone(ev.tz)
     _text(pdf, f"Generated 生成时间: {local:%Y-%m-%d %H:%M} ({ev.timezone})", 9, color=GREY, h=5)
     pdf.ln(3)
