@@ -1,6 +1,6 @@
 """The public and private parts of an entry's payload, and the bytes that are signed.
 
-Private: the personal fields (kiosk.sync.privacy.PRIVATE_FIELDS) of walk_in / edit / import
+Private: the personal fields (PRIVATE_FIELDS below) of walk_in / edit / import
 entries, and a scanned badge code in our own format (a stolen kiosk could print copies of
 valid badges from them). The signature covers the public part and the SHA-256 of the private
 part, so a station (or a hub role) that never holds the private part still verifies:
@@ -13,9 +13,12 @@ import hashlib
 import json
 from typing import Any
 
-from kiosk.checkin.codes import PREFIX
 from kiosk.models.records import LogKind
-from kiosk.sync.privacy import PRIVATE_FIELDS
+
+#: Attendee fields that are private (a names-only station never receives them).
+PRIVATE_FIELDS = frozenset({"email", "phone", "notes", "external_id"})
+#: Badge codes in our own format start so (kiosk.checkin.codes.PREFIX).
+PREFIX = "FC1:"
 
 _PEOPLE = (LogKind.WALK_IN, LogKind.EDIT)
 _SCANS = (LogKind.ENTRY, LogKind.EXIT)

@@ -144,3 +144,12 @@ def test_split_survives_redaction_and_joins_back(case: tuple[str, dict[str, Any]
     names_only = redact(LogEntry(uuid="u", kind=kind, at=AT, data=data), Receive.NAMES, False)
     assert split(kind, names_only.data)[0] == pub
     assert split(kind, pub) == (pub, {})
+
+
+def test_split_agrees_with_the_badge_format_and_the_names_only_rule() -> None:
+    from kiosk.checkin import codes
+    from kiosk.sync import privacy
+    from kiosk.trust import split as split_mod
+
+    assert split_mod.PREFIX == codes.PREFIX
+    assert privacy.PRIVATE_FIELDS is split_mod.PRIVATE_FIELDS
