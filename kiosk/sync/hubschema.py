@@ -39,6 +39,26 @@ _MINE_OR_DESK = (
     "(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user "
     "AND (m.station_id = {table}.station_id OR m.role = 'desk')))"
 )
+#: The kinds of entries each role may store (the hub's own copy of kiosk.trust.roles, with
+#: walk-ins at doors allowed: the event's setting is checked by every receiver). A door's
+#: undo (`annul`) only of an entry of its own stream.
+DOOR_KINDS = ("entry", "exit", "meeting_mark", "pin_attempt", "walk_in", "badge_issue",
+              "badge_print")  # fmt: skip
+KIOSK_KINDS = ("entry", "pin_attempt")
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return "hub_entries.kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
+
+
+_MAY_INSERT = (
+    "(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user AND "
+    "(m.role = 'desk' OR (m.station_id = hub_entries.station_id AND ("
+    f"(m.role = 'kiosk' AND {_kinds(KIOSK_KINDS)}) OR "
+    f"(m.role = 'door' AND ({_kinds(DOOR_KINDS)} OR (hub_entries.kind = 'annul' AND "
+    "EXISTS (SELECT 1 FROM hub_entries r WHERE r.uuid = CAST(hub_entries.ref AS UUID) "
+    "AND r.station_id = hub_entries.station_id)))))))))"
+)
 
 
 def _policy(table: str, name: str, body: str) -> tuple[str, str]:
@@ -63,7 +83,7 @@ _SECURITY: tuple[str, ...] = (
     *_policy(
         "hub_entries",
         "fc_insert",
-        "FOR INSERT WITH CHECK " + _MINE_OR_DESK.format(table="hub_entries"),
+        "FOR INSERT WITH CHECK " + _MAY_INSERT,
     ),
     *_policy("hub_streams", "fc_read", "FOR SELECT USING (true)"),
     *_policy(
