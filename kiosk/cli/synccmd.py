@@ -85,6 +85,9 @@ def hub_publish(db_path: Path, server: str | None, server_file: Path | None) -> 
             refilled = "; the hub lacked them (new or restored): refilled" if t.refilled else ""
             click.echo(f"hub {h.server.shown}: event {store.event().id}: {t.pushed} entries "
                        f"uploaded, {t.waiting} waiting{refilled}")  # fmt: skip
+            if t.logins:
+                click.echo(f"hub {h.server.shown}: {t.logins} station logins recreated "
+                           "(the stations keep their enrollment files)")  # fmt: skip
     finally:
         store.close()
 
@@ -139,6 +142,10 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
     if refill is not None:
         click.echo(f"hub replaced: refilling ({refill.held:,} of {refill.of:,}) from "
                    f"{', '.join(refill.stations)}")  # fmt: skip
+    for r in rows:
+        if r.refused is not None:
+            click.echo(f"hub refuses entries of {r.name} ({roster.short_id(r.station_id)}): "
+                       f"{r.refused}")  # fmt: skip
     click.echo(f"{'station':<22}{'id':<10}{'last seen':>11}{'pushed':>9}{'waiting':>9}"
                f"{'lag':>8}{'skew':>9}   state")  # fmt: skip
     for r, state in zip(rows, states, strict=True):
@@ -162,6 +169,8 @@ def _skew(s: float) -> str:
 def _state(row: Any, seen: Any) -> str:
     from kiosk.sync.roster import Seen
 
+    if row.refused is not None:
+        return f"refused ({seen.value})"
     if row.refill is None:
         return str(seen.value)
     refilling = f"refilling ({row.refill[0]:,} of {row.refill[1]:,})"
@@ -180,6 +189,7 @@ def _row_json(r: Any, now: datetime, total: int, state: str) -> dict[str, object
         "skew_s": None if r.skew_ms is None else r.skew_ms / 1000,
         "receive": r.receive, "former_ids": list(r.former),
         "refill": None if r.refill is None else {"held": r.refill[0], "of": r.refill[1]},
+        "refused": r.refused,
     }  # fmt: skip
 
 

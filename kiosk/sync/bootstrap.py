@@ -16,6 +16,7 @@ database. A station meeting such a hub does the same at its next round.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError, NoEventError, StorageError
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
+from kiosk.sync import hubroles
 from kiosk.sync.engine import RoundResult, SyncEngine
 from kiosk.sync.hub import Hub, HubRefused
 from kiosk.sync.privacy import Receive
@@ -42,6 +44,7 @@ class Totals:
     skew_s: float
     refilled: bool = False  # the hub lacked entries it had held or never had (new, restored)
     caught_up: int = 0
+    logins: int = 0  # station logins `publish` recreated on a hub that lacked them
 
 
 def until_caught_up(engine: SyncEngine, *, pull: bool = True, push: bool = True) -> Totals:
@@ -70,7 +73,9 @@ def publish(store: Store, hub: Hub, clock: Clock) -> Totals:
     served = hub.claim_event(event_id, public)
     if served != (event_id, public):
         SyncEngine(store, hub, clock).check_event()  # names the difference
-    return until_caught_up(SyncEngine(store, hub, clock), pull=False)
+    logins = hubroles.keep_logins(store, hub)
+    totals = until_caught_up(SyncEngine(store, hub, clock), pull=False)
+    return dataclasses.replace(totals, logins=logins)
 
 
 def signing_key_of(path: Path, event_id: str, public_hex: str) -> bytes:

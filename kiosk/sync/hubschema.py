@@ -15,6 +15,11 @@ identity, so a hub they do not know (new, or a different one at the same address
 refilled from them. A backup restored keeps its identity, and a hub emptied in place
 keeps it too: stations see that the hub holds less than they know it held, and push it
 again.
+
+Version 3 locks the door (issue 18): each station has its own login (kiosk.sync.hubroles)
+and row-level security lets it write only under its own station id; only the hub owner
+(who bypasses it) updates or deletes. Upgrading a hub of version 2 moves the private part
+of the entries it holds into `data_private` (all of it kept: the station joins it again).
 """
 
 from __future__ import annotations
@@ -24,6 +29,58 @@ EVENT_KEY = "event_id"
 PUBLIC_KEY = "public_key"
 IDENTITY_KEY = "hub_id"
 IDENTITY_STEP = 2  # the identity is made before this version is recorded
+SPLIT_STEP = 3  # existing entries' private parts are moved to data_private before this
+
+# Row-level security (the hub owner bypasses it; station logins are kiosk.sync.hubroles'):
+# a login may write under a station id when hub_members names it for that id, or names it
+# a desk (the desk relays every station's entries).
+_MINE = "(SELECT m.station_id FROM hub_members m WHERE m.role_name = current_user)"
+_MINE_OR_DESK = (
+    "(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user "
+    "AND (m.station_id = {table}.station_id OR m.role = 'desk')))"
+)
+
+
+def _policy(table: str, name: str, body: str) -> tuple[str, str]:
+    """Drop and create (CREATE POLICY has no IF NOT EXISTS): the step may run again."""
+    return (f"DROP POLICY IF EXISTS {name} ON {table}", f"CREATE POLICY {name} ON {table} {body}")
+
+
+_SECURITY: tuple[str, ...] = (
+    *(
+        f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"
+        for t in (
+            "hub_meta",
+            "hub_entries",
+            "hub_streams",
+            "hub_stations",
+            "hub_forgotten",
+            "hub_members",
+        )
+    ),
+    # Everyone reads every entry (column grants keep data_private from kiosks) and head.
+    *_policy("hub_entries", "fc_read", "FOR SELECT USING (true)"),
+    *_policy(
+        "hub_entries",
+        "fc_insert",
+        "FOR INSERT WITH CHECK " + _MINE_OR_DESK.format(table="hub_entries"),
+    ),
+    *_policy("hub_streams", "fc_read", "FOR SELECT USING (true)"),
+    *_policy(
+        "hub_streams",
+        "fc_write",
+        "FOR ALL USING ({c}) WITH CHECK ({c})".format(c=_MINE_OR_DESK.format(table="hub_streams")),
+    ),
+    *_policy("hub_stations", "fc_read", "FOR SELECT USING (true)"),
+    *_policy(
+        "hub_stations",
+        "fc_write",
+        f"FOR ALL USING (station_id = {_MINE}) WITH CHECK (station_id = {_MINE})",
+    ),
+    *_policy("hub_meta", "fc_read", "FOR SELECT USING (true)"),
+    *_policy("hub_forgotten", "fc_read", "FOR SELECT USING (true)"),
+    *_policy("hub_members", "fc_own", "FOR SELECT USING (role_name = current_user)"),
+)
 
 STEPS: tuple[tuple[str, ...], ...] = (
     (
@@ -84,6 +141,29 @@ STEPS: tuple[tuple[str, ...], ...] = (
             station_id TEXT PRIMARY KEY,
             forgotten_at TIMESTAMPTZ NOT NULL
         )""",
+    ),
+    (
+        # Trusted stations (issue 18): `data` holds an entry's public part only, its
+        # private part (e-mails, phones, notes, badge codes: kiosk.trust.split) is in
+        # `data_private`, which kiosk logins cannot select; the signature covers both
+        # (the private part through `private_hash`).
+        "ALTER TABLE hub_entries ADD COLUMN IF NOT EXISTS data_private TEXT",
+        "ALTER TABLE hub_entries ADD COLUMN IF NOT EXISTS private_hash BYTEA",
+        "ALTER TABLE hub_entries ADD COLUMN IF NOT EXISTS sig BYTEA",
+        # The entries the hub refused a station, as that station last said (`hub status`).
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS refused TEXT",
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS refused_at TIMESTAMPTZ",
+        # Each station's own login (kiosk.sync.hubroles): the station id it writes under,
+        # its role, and the SCRAM verifier the desk recreates it from on a new hub.
+        """CREATE TABLE IF NOT EXISTS hub_members (
+            role_name TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            verifier TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            revoked_at TIMESTAMPTZ
+        )""",
+        *_SECURITY,
     ),
 )
 LATEST = len(STEPS)

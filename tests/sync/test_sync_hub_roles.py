@@ -1,0 +1,306 @@
+"""The hub is a locked door (issue 18): each station logs in with its own login, made by
+the desk (kiosk.sync.hubroles), and the hub's own rules (row-level security, column
+grants) refuse what that login may not do. The attacks go straight at the hub with the
+station's own credentials (psycopg), as a thief of a kiosk or door laptop would; genuine
+sync keeps working for the desk, a door and a kiosk."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import load_commands
+from kiosk.storage.store import Store
+from kiosk.sync import hubroles
+from kiosk.sync.bootstrap import init_from_hub, publish
+from kiosk.sync.hub import Hub
+from kiosk.sync.loop import SyncLoop
+from kiosk.sync.privacy import Receive
+from kiosk.sync.server import ServerConfig
+from tests.helpers.clocks import at
+from tests.helpers.syncing import codes, desk, service, station, sync, tables
+
+DENIED = psycopg.errors.InsufficientPrivilege
+
+
+def station_id(path: Path) -> str:
+    store = Store.open(path)
+    try:
+        return store.station.id
+    finally:
+        store.close()
+
+
+def login(server: ServerConfig, path: Path, role: str) -> ServerConfig:
+    """The station's own login on the hub, made by the desk with the owner's rights."""
+    user, password = hubroles.create_station_login(server.dsn, station_id(path), role)
+    return ServerConfig(hubroles.station_dsn(server.dsn, user, password), "enrollment")
+
+
+def personal(desk_path: Path) -> set[str]:
+    """Every e-mail and phone number the desk holds."""
+    store = Store.open(desk_path, readonly=True)
+    try:
+        out = set()
+        for a in store.attendees():
+            out |= {v for v in (a.email, a.phone) if v}
+        return out
+    finally:
+        store.close()
+
+
+class Event:
+    def __init__(self, tmp_path: Path, server: ServerConfig) -> None:
+        self.server = server
+        self.desk = desk(tmp_path, server)
+        self.door = station(tmp_path, "door-a", server)
+        self.kiosk = station(tmp_path, "kiosk-1", server, receive=Receive.NAMES)
+        self.door_login = login(server, self.door, "door")
+        self.kiosk_login = login(server, self.kiosk, "kiosk")
+        self.codes = list(codes(self.desk).values())
+
+
+@pytest.fixture
+def event(tmp_path: Path, server: ServerConfig) -> Event:
+    return Event(tmp_path, server)
+
+
+@pytest.fixture
+def kiosk_conn(event: Event) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(event.kiosk_login.dsn, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def door_conn(event: Event) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(event.door_login.dsn, autocommit=True) as conn:
+        yield conn
+
+
+def test_each_role_syncs_genuinely_with_its_own_login(event: Event) -> None:
+    with service(event.door) as s:
+        for code in event.codes[:5]:
+            s.check_in(code, "opening")
+    with service(event.kiosk) as s:
+        for code in event.codes[5:8]:
+            s.check_in(code, "opening")
+    assert sync(event.door, event.door_login).pushed == 5
+    assert sync(event.kiosk, event.kiosk_login).pushed == 3
+    sync(event.desk, event.server)
+    sync(event.door, event.door_login)
+    sync(event.kiosk, event.kiosk_login)
+    heads = [_heads(p) for p in (event.door, event.kiosk, event.desk)]
+    assert heads[0] == heads[1] == heads[2]
+    assert tables(event.door) == tables(event.desk)
+    # the kiosk's file holds no e-mail or phone number, although it pulled everything
+    assert not any(p.encode() in event.kiosk.read_bytes() for p in personal(event.desk))
+
+
+def test_a_station_inserts_only_under_its_own_station_id(
+    event: Event, door_conn: psycopg.Connection
+) -> None:
+    desk_id, door_id = station_id(event.desk), station_id(event.door)
+    row = door_conn.execute(
+        "SELECT station, at, kind, session_id, operator, data FROM hub_entries "
+        "WHERE station_id = %s ORDER BY station_seq LIMIT 1",
+        (desk_id,),
+    ).fetchone()
+    assert row is not None
+    forged = "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
+    forged += (
+        "session_id, operator, data) VALUES (gen_random_uuid(), %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with pytest.raises(DENIED, match="row-level security"):
+        door_conn.execute(forged, (desk_id, 10_000, *row))  # impersonate the desk
+    # its own id is accepted (the same statement: the refusal is about the id)
+    door_conn.execute(forged, (door_id, 10_000, "door-a", *row[1:]))
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE hub_entries SET data = '{}'",
+        "UPDATE hub_entries SET station = 'HACKED'",
+        "DELETE FROM hub_entries",
+        "TRUNCATE hub_entries",
+        "UPDATE hub_meta SET value = 'ab' || value WHERE key = 'public_key'",
+        "INSERT INTO hub_meta (key, value) VALUES ('x', 'y') ON CONFLICT DO NOTHING",
+        "DELETE FROM hub_meta",
+        "DELETE FROM hub_streams",
+        "DELETE FROM hub_stations",
+        "INSERT INTO hub_forgotten (station_id, forgotten_at) VALUES ('x', now()) "
+        "ON CONFLICT DO NOTHING",
+        "INSERT INTO hub_members (role_name, station_id, role, verifier) VALUES "
+        "(current_user, 'x', 'desk', 'v') ON CONFLICT DO NOTHING",
+        "UPDATE hub_members SET role = 'desk'",
+        "ALTER TABLE hub_entries DISABLE ROW LEVEL SECURITY",
+        "DROP POLICY fc_insert ON hub_entries",
+        "DROP TABLE hub_entries",
+    ],
+)
+@pytest.mark.parametrize("who", ["door", "kiosk"])
+def test_nobody_but_the_owner_changes_or_deletes_anything(event: Event, who: str, sql: str) -> None:
+    dsn = (event.door_login if who == "door" else event.kiosk_login).dsn
+    with psycopg.connect(event.server.dsn) as owner:
+        before = owner.execute("SELECT count(*), max(data) FROM hub_entries").fetchone()
+        key = owner.execute("SELECT value FROM hub_meta WHERE key = 'public_key'").fetchone()
+    with psycopg.connect(dsn, autocommit=True) as conn, pytest.raises(DENIED):
+        conn.execute(sql)
+    with psycopg.connect(event.server.dsn) as owner:
+        assert owner.execute("SELECT count(*), max(data) FROM hub_entries").fetchone() == before
+        assert (
+            owner.execute("SELECT value FROM hub_meta WHERE key = 'public_key'").fetchone() == key
+        )
+
+
+def test_a_station_cannot_move_another_stations_head(
+    event: Event, door_conn: psycopg.Connection
+) -> None:
+    desk_id = station_id(event.desk)
+    heads = "SELECT station_id, head FROM hub_streams ORDER BY station_id"
+    before = door_conn.execute(heads).fetchall()
+    # an UPDATE sees no row it may change; an upsert onto it and a new stream are refused
+    assert door_conn.execute(
+        "UPDATE hub_streams SET head = head + 5 WHERE station_id = %s", (desk_id,)
+    ).rowcount == 0  # fmt: skip
+    with pytest.raises(DENIED, match="row-level security"):
+        door_conn.execute(
+            "INSERT INTO hub_streams (station_id, head) VALUES (%s, 999999) ON CONFLICT "
+            "(station_id) DO UPDATE SET head = EXCLUDED.head",
+            (desk_id,),
+        )
+    with pytest.raises(DENIED, match="row-level security"):
+        door_conn.execute(
+            "INSERT INTO hub_streams (station_id, head) VALUES ('someone-else', 1) "
+            "ON CONFLICT DO NOTHING"
+        )
+    assert door_conn.execute(
+        "UPDATE hub_stations SET name = 'HACKED' WHERE station_id <> %s",
+        (station_id(event.door),),
+    ).rowcount == 0  # fmt: skip
+    assert door_conn.execute(heads).fetchall() == before
+
+
+def test_a_kiosk_login_selects_no_personal_field(
+    event: Event, kiosk_conn: psycopg.Connection
+) -> None:
+    secrets = personal(event.desk)
+    assert secrets, "the demo event holds e-mails and phone numbers"
+    for sql in ("SELECT data_private FROM hub_entries",
+                "SELECT * FROM hub_entries",
+                "SELECT verifier FROM hub_members"):  # fmt: skip
+        with pytest.raises(DENIED):
+            kiosk_conn.execute(sql)
+    # everything it may select, of every table, holds no e-mail or phone number
+    seen = []
+    for table, cols in (("hub_entries", "uuid, station_id, station, kind, data, sig"),
+                        ("hub_meta", "*"), ("hub_streams", "*"), ("hub_stations", "*"),
+                        ("hub_forgotten", "*"), ("hub_members", "role_name, station_id, role")):  # fmt: skip
+        seen += [
+            json.dumps(r, default=str) for r in kiosk_conn.execute(f"SELECT {cols} FROM {table}")
+        ]
+    text = "\n".join(seen)
+    assert '"import"' in text  # it did read the attendees' entries (names)
+    assert not [s for s in secrets if s in text]
+    # it sees only its own membership
+    assert kiosk_conn.execute("SELECT count(*) FROM hub_members").fetchone() == (1,)
+
+
+def test_a_door_login_reads_the_private_part_a_kiosk_cannot(
+    event: Event, door_conn: psycopg.Connection
+) -> None:
+    rows = door_conn.execute("SELECT data_private FROM hub_entries WHERE data_private IS NOT NULL")
+    assert any("@" in r[0] for r in rows)
+
+
+def test_a_kiosk_made_from_the_hub_with_its_own_login_holds_no_personal_field(
+    tmp_path: Path, event: Event
+) -> None:
+    user, password = hubroles.create_station_login(event.server.dsn, "kiosk-2-id", "kiosk")
+    own = ServerConfig(hubroles.station_dsn(event.server.dsn, user, password), "enrollment")
+    path = tmp_path / "kiosk-2.sqlite"
+    with Hub(own) as h:  # asks for everything: the hub's rule leaves the private part out
+        init_from_hub(path, h, at("08:00"), receive=Receive.ALL, station_name="kiosk-2")
+    with service(path) as s:
+        assert s.store.count_attendees() == 40
+    assert not any(p.encode() in path.read_bytes() for p in personal(event.desk))
+
+
+def test_a_refused_station_is_named_in_hub_status_and_at_the_desk(event: Event) -> None:
+    # the door's database gets a new station id (a fork repair, a copied database): its
+    # login writes under the old one, so the hub refuses its new entries
+    store = Store.open(event.door)
+    try:
+        with store.write() as c:
+            store.renew_station(c)
+    finally:
+        store.close()
+    with service(event.door) as s:
+        s.check_in(event.codes[0], "opening")
+    result = sync(event.door, event.door_login)
+    assert result.pushed == 0 and result.waiting == 1
+    out = CliRunner().invoke(load_commands(), ["hub", "status", "--server", event.server.dsn])
+    assert out.exit_code == 0, out.output
+    assert "hub refuses entries of door-a" in out.output
+    assert "refused (active)" in out.output
+    loop = SyncLoop(lambda: Store.open(event.desk), Hub(event.server), at("09:10"))
+    try:
+        status = loop.step()
+    finally:
+        loop.close()
+    assert [name for _, name, _ in status.refusals] == ["door-a"]
+    assert status.notices("en")[0].startswith("the hub refuses entries of door-a: 1 entries")
+    assert status.notices("zh")[0].startswith("中心服务器拒收 door-a 的记录")
+
+
+def test_revoked_login_can_no_longer_connect(event: Event) -> None:
+    assert hubroles.revoke_station_login(event.server.dsn, station_id(event.door)) == 1
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        psycopg.connect(event.door_login.dsn).close()
+
+
+def test_publish_recreates_the_station_logins_on_a_new_hub(
+    tmp_path: Path, event: Event, pg_cluster: object
+) -> None:
+    from tests.helpers.pgcluster import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    sync(event.desk, event.server)  # the desk keeps its copy of the logins
+    new = ServerConfig(pg_cluster.create_database(f"hub_new_{tmp_path.name[-20:].lower()}"), "t")
+    with Hub(new) as h:
+        h.init_schema()
+    store = Store.open(event.desk)
+    try:
+        with Hub(new) as h:
+            assert publish(store, h, at("10:00")).logins == 2
+    finally:
+        store.close()
+    # the door's enrollment, pointed at the new hub, works as it did
+    door_new = ServerConfig(
+        hubroles.station_dsn(new.dsn, *_user_password(event.door_login.dsn)), "enrollment"
+    )
+    with service(event.door) as s:
+        s.check_in(event.codes[3], "opening")
+    assert sync(event.door, door_new).pushed >= 1
+    with psycopg.connect(door_new.dsn, autocommit=True) as conn, pytest.raises(DENIED):
+        conn.execute("DELETE FROM hub_entries")
+
+
+def _user_password(dsn: str) -> tuple[str, str]:
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    return str(info["user"]), str(info["password"])
+
+
+def _heads(path: Path) -> dict[str, int]:
+    from kiosk.storage import syncstate
+
+    store = Store.open(path, readonly=True)
+    try:
+        return syncstate.local_heads(store.conn)
+    finally:
+        store.close()
