@@ -304,3 +304,29 @@ def _heads(path: Path) -> dict[str, int]:
         return syncstate.local_heads(store.conn)
     finally:
         store.close()
+
+
+def test_the_password_is_checked_by_a_hub_that_asks_for_one(tmp_path: Path) -> None:
+    """On a cluster that asks stations for a password (SCRAM), the login the desk made
+    from a verifier accepts the station's password and nothing else."""
+    from tests.helpers.pgcluster import USER, Cluster
+
+    cluster = Cluster()
+    try:
+        (cluster.data / "pg_hba.conf").write_text(
+            f"local all all trust\nhost all {USER} 127.0.0.1/32 trust\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+        )
+        cluster.start()
+        dsn = cluster.create_database("hub_scram")
+        with Hub(ServerConfig(dsn, "t")) as h:
+            h.init_schema()
+        user, password = hubroles.create_station_login(dsn, "door-x", "door")
+        with psycopg.connect(hubroles.station_dsn(dsn, user, password)) as conn:
+            assert conn.execute("SELECT station_id, role FROM hub_members").fetchall() == [
+                ("door-x", "door")
+            ]
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(hubroles.station_dsn(dsn, user, password[:-1] + "x")).close()
+    finally:
+        cluster.close()
