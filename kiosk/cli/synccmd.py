@@ -247,6 +247,9 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
         last[:] = [line]
 
     Store.open(db_path).close()  # a clear error now for a missing or damaged database
+    own = Path(str(db_path) + ".hub")  # an enrolled station's own login (kiosk.sync.enroll)
+    if server is None and server_file is None and own.exists():
+        server_file = own
     loop = SyncLoop(lambda: Store.open(db_path), make_hub(server, server_file), _clock(),
                     interval=interval, on_status=None if once else show)  # fmt: skip
     if once:

@@ -8,6 +8,9 @@ never errors. Three kinds:
   (the scanning station had not heard of the revocation yet).
 - `possible_duplicate`: two attendee records with the same email (walk-ins registered at
   two desks): an organizer merges them (a `merge` entry) or leaves them.
+- `held_entry`: a security alert: an entry kept aside, never applied (kiosk.storage.trust):
+  `station` is the station it claims, `other_station` that station's id, `other` the reason
+  (kiosk.trust.roles.Refusal).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class ConflictKind(enum.StrEnum):
     DUPLICATE_ENTRY = "duplicate_entry"
     REVOKED_SCAN = "revoked_scan"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    HELD_ENTRY = "held_entry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +99,21 @@ WHERE a.email != '' AND a.merged_into IS NULL
 """
 
 
+_HELD = f"""
+SELECT h.at, h.session_id, COALESCE(h.attendee_id, ''), {_NAME}, h.station, h.uuid,
+       NULL, '', h.station_id, h.reason
+FROM held h
+LEFT JOIN attendees a ON a.attendee_id = h.attendee_id
+"""
+
+
 def conflicts(store: Store) -> Iterator[Conflict]:
     """Every conflict, by kind, then in time order."""
     for kind, sql in (
         (ConflictKind.DUPLICATE_ENTRY, _DUPLICATES),
         (ConflictKind.REVOKED_SCAN, _REVOKED),
         (ConflictKind.POSSIBLE_DUPLICATE, _SAME_EMAIL),
+        (ConflictKind.HELD_ENTRY, _HELD),
     ):
         cur = store.conn.cursor()
         cur.row_factory = None

@@ -40,7 +40,7 @@ from kiosk.models.records import (
     Station,
     UpsertReport,
 )
-from kiosk.storage import imports, log, project, readviews, reports, tickets
+from kiosk.storage import imports, log, project, readviews, reports, tickets, trust
 from kiosk.storage import people as people_q
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.meetings import MeetingRows
@@ -80,6 +80,7 @@ class Store:
         self.db = Database(conn, execute_plugins=False)
         self._event: Event | None = None
         self._station: Station | None = None
+        self._gate: tuple[int, trust.Gate | None] | None = None  # (data_version, gate)
         self.meeting_rows = MeetingRows()  # every meeting, kept while unchanged
 
     # -- opening -------------------------------------------------------------------------
@@ -215,18 +216,40 @@ class Store:
     # -- the log -------------------------------------------------------------------------
     def append(self, c: sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any) -> LogEntry:
         """Write an entry of this station and fold it into the projections."""
-        entry = log.new_entry(c, self.station, at, kind, **kw)
+        gate = self.gate
+        sign = None if gate is None else gate.sign
+        entry = log.new_entry(c, self.station, at, kind, sign=sign, **kw)
         project.apply(c, entry, fresh=True)
+        if gate is not None:
+            gate.verifier.learn(entry)
         return entry
 
     def receive(self, c: sqlite3.Connection, entry: LogEntry) -> bool:
-        """Store and fold an entry written elsewhere; False when it was here already."""
+        """Verify, store and fold an entry written elsewhere; False when it was here already,
+        or kept aside (kiosk.storage.trust: not genuine, or not this station's to write)."""
+        gate = self.gate
+        if gate is not None and not gate.admit(c, entry):
+            return False
         if not log.insert(c, entry):
             return False
         project.apply(c, entry)
         if entry.kind == LogKind.EVENT:
             self._event = None
+        if gate is not None and gate.verifier.learn(entry):
+            for again in list(gate.released(c)):
+                self.receive(c, again)
         return True
+
+    @property
+    def gate(self) -> trust.Gate | None:
+        """This database's trust (None: off); read again when another connection wrote."""
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if self._gate is None or self._gate[0] != version:
+            self._gate = (version, trust.load_gate(self.conn, self.path, self.station.id))
+        return self._gate[1]
+
+    def forget_gate(self) -> None:
+        self._gate = None
 
     def log(
         self,

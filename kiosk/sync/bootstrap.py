@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,7 @@ def signing_key_of(path: Path, event_id: str, public_hex: str) -> bytes:
 def init_from_hub(
     path: Path, hub: Hub, clock: Clock, *, receive: Receive = Receive.ALL,
     signing_key_from: Path | None = None, station_name: str | None = None,
+    prepare: Callable[[sqlite3.Connection], None] | None = None,
 ) -> Totals:  # fmt: skip
     """A new station's database at `path`, filled from the hub (the program, attendees,
     badges, every scan so far). Built under a temporary name and renamed at the end: an
@@ -121,6 +124,9 @@ def init_from_hub(
             syncstate.set_setting(c, syncstate.HUB_KEY, hub.server.shown)
             if key is not None:
                 syncstate.install_signing_key(c, key)
+            if prepare is not None:  # an enrolled station: trust on before the first pull
+                prepare(c)
+        store.forget_gate()
         # no heartbeat: this temporary file's identity is not the station's (the final
         # path's is), and it must not show in `hub status` as a station of its own
         totals = until_caught_up(SyncEngine(store, hub, clock, beats=False), push=False)

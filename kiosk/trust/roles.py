@@ -52,7 +52,11 @@ class Refusal(enum.StrEnum):
     ROLE = "role"  # the station's role may not write this kind of entry
     NOT_OWN = "not_own"  # an undo of another station's entry
     KEY_CHANGE = "key_change"  # an entry that would change the event's verify key
+    ENROLLMENT = "enrollment"  # an enrollment used a second time, or malformed
 
+
+#: A station hands its own public key over (signed with its one-time enrollment key).
+STATION_KEY = "station_key"
 
 #: Kinds only the desk writes.
 DESK_ONLY = frozenset({LogKind.EVENT, *(str(k) for k in TrustKind)})

@@ -41,17 +41,23 @@ def _split_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any
     return pub, priv
 
 
+def _split_new(data: dict[str, Any], pub: dict[str, Any], priv: dict[str, Any]) -> None:
+    cols = list(data.get("cols", ()))
+    hidden = [i for i, c in enumerate(cols) if c in PRIVATE_FIELDS]
+    if not hidden:
+        return
+    keep = [i for i, c in enumerate(cols) if c not in PRIVATE_FIELDS]
+    pub["cols"] = [cols[i] for i in keep]
+    pub["new"] = [[row[0], *(row[i + 1] for i in keep)] for row in data["new"]]
+    priv["cols"] = cols
+    priv["new"] = [[row[i + 1] for i in hidden] for row in data["new"]]
+
+
 def _split_import(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     pub = dict(data)
     priv: dict[str, Any] = {}
-    cols = list(data.get("cols", ()))
-    hidden = [i for i, c in enumerate(cols) if c in PRIVATE_FIELDS]
-    if "new" in data and hidden:
-        keep = [i for i, c in enumerate(cols) if c not in PRIVATE_FIELDS]
-        pub["cols"] = [cols[i] for i in keep]
-        pub["new"] = [[row[0], *(row[i + 1] for i in keep)] for row in data["new"]]
-        priv["cols"] = cols
-        priv["new"] = [[row[i + 1] for i in hidden] for row in data["new"]]
+    if "new" in data:
+        _split_new(data, pub, priv)
     if "changed" in data:
         pairs = [(aid, _split_fields(dict(f))) for aid, f in data["changed"]]
         pub["changed"] = [[aid, p] for aid, (p, _) in pairs]
@@ -73,21 +79,24 @@ def split(kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return data, {}
 
 
+def _join_row(row: list[Any], secret: list[Any], cols: list[str]) -> list[Any]:
+    full: list[Any] = [None] * len(cols)
+    keep = [i for i, c in enumerate(cols) if c not in PRIVATE_FIELDS]
+    hidden = [i for i, c in enumerate(cols) if c in PRIVATE_FIELDS]
+    for pos, val in zip(keep, row[1:], strict=True):
+        full[pos] = val
+    for pos, val in zip(hidden, secret, strict=True):
+        full[pos] = val
+    return [row[0], *full]
+
+
 def _join_import(public: dict[str, Any], private: dict[str, Any]) -> dict[str, Any]:
     out = dict(public)
     if "new" in private:
         cols = list(private["cols"])
-        hidden = [i for i, c in enumerate(cols) if c in PRIVATE_FIELDS]
-        keep = [i for i, c in enumerate(cols) if c not in PRIVATE_FIELDS]
-        rows = []
-        for row, secret in zip(public["new"], private["new"], strict=True):
-            full: list[Any] = [None] * len(cols)
-            for pos, val in zip(keep, row[1:], strict=True):
-                full[pos] = val
-            for pos, val in zip(hidden, secret, strict=True):
-                full[pos] = val
-            rows.append([row[0], *full])
-        out["cols"], out["new"] = cols, rows
+        out["cols"] = cols
+        out["new"] = [_join_row(row, secret, cols)
+                      for row, secret in zip(public["new"], private["new"], strict=True)]  # fmt: skip
     if "changed" in private:
         changed = [[aid, dict(f)] for aid, f in public["changed"]]
         for i, fields in private["changed"]:
