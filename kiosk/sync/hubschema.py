@@ -42,9 +42,10 @@ _MINE_OR_DESK = (
 #: The kinds of entries each role may store (the hub's own copy of kiosk.trust.roles, with
 #: walk-ins at doors allowed: the event's setting is checked by every receiver). A door's
 #: undo (`annul`) only of an entry of its own stream.
+#: Both also hand their own public key over once (`station_key`, kiosk.sync.enroll).
 DOOR_KINDS = ("entry", "exit", "meeting_mark", "pin_attempt", "walk_in", "badge_issue",
-              "badge_print")  # fmt: skip
-KIOSK_KINDS = ("entry", "pin_attempt")
+              "badge_print", "station_key")  # fmt: skip
+KIOSK_KINDS = ("entry", "pin_attempt", "station_key")
 
 
 def _kinds(kinds: tuple[str, ...]) -> str:

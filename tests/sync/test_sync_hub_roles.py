@@ -24,7 +24,7 @@ from kiosk.sync.hub import Hub
 from kiosk.sync.loop import SyncLoop
 from kiosk.sync.privacy import Receive
 from kiosk.sync.server import ServerConfig
-from kiosk.trust.roles import Policy, Role, TrustKind, may_write
+from kiosk.trust.roles import STATION_KEY, Policy, Role, TrustKind, may_write
 from tests.helpers.clocks import at
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
@@ -340,7 +340,7 @@ def _insert(conn: psycopg.Connection, sid: str, kind: str, ref: str | None = Non
 
 KINDS = [("kiosk", "entry", True), ("kiosk", "pin_attempt", True), ("kiosk", "exit", False),
      ("kiosk", "event", False), ("kiosk", "walk_in", False), ("kiosk", "edit", False),
-     ("kiosk", "badge_issue", False), ("kiosk", "import", False), ("kiosk", "annul", False),
+     ("kiosk", "badge_issue", False), ("kiosk", "station_key", True), ("kiosk", "import", False), ("kiosk", "annul", False),
      ("door", "entry", True), ("door", "exit", True), ("door", "walk_in", True),
      ("door", "event", False), ("door", "edit", False), ("door", "import", False),
      ("door", "badge_revoke", False), ("door", "merge", False),
@@ -379,6 +379,8 @@ def test_the_hubs_kinds_are_what_each_role_may_write(role: Role) -> None:
     from datetime import UTC, datetime
 
     allowed = set(hubschema.DOOR_KINDS if role is Role.DOOR else hubschema.KIOSK_KINDS)
+    assert STATION_KEY in allowed  # its key handover at enrollment (checked by verify)
+    allowed.discard(STATION_KEY)
     if role is Role.DOOR:
         allowed.add("annul")  # of its own stream's entries only (checked above)
     kinds = {str(k) for k in LogKind} | {str(k) for k in TrustKind}
