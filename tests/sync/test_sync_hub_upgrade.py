@@ -1,6 +1,6 @@
 """A hub made by the previous release (schema 2: whole payloads in `data`, one shared
 login) converts at the new release's first `hub init`, losing nothing: the private parts
-move to `data_private`, a station made from it afterwards equals the desk, and a kiosk's
+move to `hub_private`, a station made from it afterwards equals the desk, and a kiosk's
 own login then reads no e-mail or phone number."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_a_hub_of_the_previous_release_converts_losing_nothing(
         assert conn.execute("SELECT count(*) FROM hub_entries").fetchone() == (held,)
         public = "\n".join(r[0] for r in conn.execute("SELECT data FROM hub_entries"))
         private = "\n".join(r[0] for r in conn.execute(
-            "SELECT data_private FROM hub_entries WHERE data_private IS NOT NULL"))  # fmt: skip
+            "SELECT data FROM hub_private"))  # fmt: skip
     assert not [s for s in secrets if s in public]
     assert not [s for s in secrets if s not in private]
     assert "FC1:" not in public  # no badge code in the public part either
