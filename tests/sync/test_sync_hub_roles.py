@@ -100,6 +100,9 @@ def test_each_role_syncs_genuinely_with_its_own_login(event: Event) -> None:
     heads = [_heads(p) for p in (event.door, event.kiosk, event.desk)]
     assert heads[0] == heads[1] == heads[2]
     assert tables(event.door) == tables(event.desk)
+    for own in (event.door_login, event.kiosk_login):  # a station may look at the hub too
+        out = CliRunner().invoke(load_commands(), ["hub", "status", "--server", own.dsn])
+        assert out.exit_code == 0 and "door-a" in out.output, out.output
     # the kiosk's file holds no e-mail or phone number, although it pulled everything
     assert not any(p.encode() in event.kiosk.read_bytes() for p in personal(event.desk))
 
