@@ -142,10 +142,7 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
     if refill is not None:
         click.echo(f"hub replaced: refilling ({refill.held:,} of {refill.of:,}) from "
                    f"{', '.join(refill.stations)}")  # fmt: skip
-    for r in rows:
-        if r.refused is not None:
-            click.echo(f"hub refuses entries of {r.name} ({roster.short_id(r.station_id)}): "
-                       f"{r.refused}")  # fmt: skip
+    _say_refusals(rows)
     click.echo(f"{'station':<22}{'id':<10}{'last seen':>11}{'pushed':>9}{'waiting':>9}"
                f"{'lag':>8}{'skew':>9}   state")  # fmt: skip
     for r, state in zip(rows, states, strict=True):
@@ -156,6 +153,15 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
                    f"{_ago(now, r.last_seen):>11}{r.pushed:>9}"
                    f"{'-' if r.waiting is None else r.waiting:>9}{lag:>8}{skew:>9}{warn}"
                    f"{state}")  # fmt: skip
+
+
+def _say_refusals(rows: list[Any]) -> None:
+    """One line per station whose entries the hub refuses (issue 18), named."""
+    from kiosk.sync.roster import short_id
+
+    for r in rows:
+        if r.refused is not None:
+            click.echo(f"hub refuses entries of {r.name} ({short_id(r.station_id)}): {r.refused}")
 
 
 def _skew(s: float) -> str:

@@ -262,26 +262,29 @@ class SyncEngine:
         moved = r.pushed or r.pulled or r.renumbered
         if self.beats and (moved or r.refused != self._said_refused
                            or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S):  # fmt: skip
-            station = self.store.station
-            member = self.hub.member()
-            beat_id = (
-                station.id if member is None or member.role is Role.DESK else member.station_id
-            )
-            try:
-                self.hub.heartbeat(Beat(
-                    beat_id, station.name, r.station_clock, round(r.skew_s * 1000), held,
-                    waiting, self.receive.value, syncstate.former_ids(c, station.id), refill,
-                    r.refused,
-                ))  # fmt: skip
-                self._said_refused = r.refused
-            except HubForbidden as exc:  # not this login's row: say it here at least
-                r.refused = r.refused or f"the hub refused this station's status: {exc}"
-            self._last_beat = self.clock.monotonic()
+            self._beat(r, held, waiting, refill)
         refusals = tuple(sorted((sid, name, what) for sid, (name, what)
                                 in r.state.refused.items()))  # fmt: skip
         return RoundResult(r.state.now, r.skew_s, r.pulled, r.pushed, waiting, behind,
                            r.renumbered, r.more, r.caught_up, refill, refilled,
                            hub_id, r.refused, refusals)  # fmt: skip
+
+    def _beat(self, r: _Round, held: int, waiting: int, refill: tuple[int, int] | None) -> None:
+        """Tell the hub how this station is, in the row its login may write (a station
+        login's own station id; the desk's and the owner's: this database's)."""
+        station = self.store.station
+        member = self.hub.member()
+        beat_id = station.id if member is None or member.role is Role.DESK else member.station_id
+        former = syncstate.former_ids(self.store.conn, station.id)
+        try:
+            self.hub.heartbeat(Beat(
+                beat_id, station.name, r.station_clock, round(r.skew_s * 1000), held, waiting,
+                self.receive.value, former, refill, r.refused,
+            ))  # fmt: skip
+            self._said_refused = r.refused
+        except HubForbidden as exc:  # not this login's row: say it here at least
+            r.refused = r.refused or f"the hub refused this station's status: {exc}"
+        self._last_beat = self.clock.monotonic()
 
     def check_event(self) -> None:
         """The hub serves this database's event, with the same verify key."""
