@@ -281,6 +281,7 @@ def test_publish_recreates_the_station_logins_on_a_new_hub(
     from tests.helpers.pgcluster import Cluster
 
     assert isinstance(pg_cluster, Cluster)
+    hubroles.revoke_station_login(event.server.dsn, station_id(event.kiosk))
     sync(event.desk, event.server)  # the desk keeps its copy of the logins
     new = ServerConfig(pg_cluster.create_database(f"hub_new_{tmp_path.name[-20:].lower()}"), "t")
     with Hub(new) as h:
@@ -300,6 +301,11 @@ def test_publish_recreates_the_station_logins_on_a_new_hub(
     assert sync(event.door, door_new).pushed >= 1
     with psycopg.connect(door_new.dsn, autocommit=True) as conn, pytest.raises(DENIED):
         conn.execute("DELETE FROM hub_entries")
+    with psycopg.connect(new.dsn) as owner:  # the revoked kiosk stays revoked there
+        rows = owner.execute("SELECT station_id FROM hub_members WHERE revoked_at IS NOT NULL")
+        assert [r[0] for r in rows] == [station_id(event.kiosk)]
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        psycopg.connect(hubroles.station_dsn(new.dsn, *_user_password(event.kiosk_login.dsn)))
 
 
 def _user_password(dsn: str) -> tuple[str, str]:
