@@ -49,6 +49,16 @@ CREATE TABLE IF NOT EXISTS held (
     reason TEXT NOT NULL, received_at REAL NOT NULL
 )
 """
+HELD_INDEX = "CREATE INDEX IF NOT EXISTS held_ref ON held (ref)"
+# The one exception to the append-only log besides renumbering: an entry a revoked station
+# wrote after its cut-off, applied here before the revocation arrived, moves to `held`
+# (kept whole there, with the reason) and leaves the log; the projections are rebuilt.
+QUARANTINE_TRIGGER = """
+CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log
+    WHEN NOT EXISTS (SELECT 1 FROM held h WHERE h.uuid = OLD.uuid AND h.reason = 'revoked'
+                     AND h.station_id = OLD.station_id AND h.station_seq = OLD.station_seq)
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END
+"""
 
 
 def migrate(c: sqlite3.Connection) -> None:
@@ -57,6 +67,9 @@ def migrate(c: sqlite3.Connection) -> None:
         if col not in cols:
             c.execute(f"ALTER TABLE log ADD COLUMN {col} BLOB")
     c.execute(HELD_SCHEMA)
+    c.execute(HELD_INDEX)
+    c.execute("DROP TRIGGER IF EXISTS log_append_only_delete")
+    c.execute(QUARANTINE_TRIGGER)
 
 
 # -- this station's key ------------------------------------------------------------------------
@@ -109,6 +122,28 @@ class Gate:
             return True  # here already (a replay): nothing to apply again
         hold(c, e, refusal)
         return False
+
+    def quarantine(self, c: sqlite3.Connection, e: LogEntry) -> int:
+        """After a revocation: move the revoked station's entries past its cut-off out of
+        the log into `held`. Returns how many (the caller then rebuilds the projections)."""
+        if e.kind != TrustKind.STATION_REVOKE:
+            return 0
+        sid = str(e.data.get("station_id", ""))
+        cut = self.verifier.revoked.get(sid)
+        if cut is None:
+            return 0
+        rows = c.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log WHERE station_id = ? "
+                         "AND station_seq > ?", (sid, cut)).fetchall()  # fmt: skip
+        for row in rows:
+            hold(c, log.signed_entry_of(row), Refusal.REVOKED)
+            c.execute("DELETE FROM log WHERE uuid = ?", (row[0],))
+        return len(rows)
+
+    def waiting_on(self, c: sqlite3.Connection, e: LogEntry) -> bool:
+        """Held entries refer to `e` (an undo that arrived before what it undoes)."""
+        return (
+            c.execute("SELECT 1 FROM held WHERE ref = ? LIMIT 1", (e.uuid,)).fetchone() is not None
+        )
 
     def released(self, c: sqlite3.Connection) -> Iterator[LogEntry]:
         """Held entries that verify now (new certificates arrived), taken out of `held`."""

@@ -125,6 +125,7 @@ class Verifier:
         elif kind == TrustKind.STATION_REVOKE:
             sid, after = str(e.data.get("station_id", "")), int(e.data.get("after_seq", 0))
             self.revoked[sid] = min(after, self.revoked.get(sid, after))
+            return True
         elif kind == TrustKind.TRUST_CUTOFF:
             for sid, seq in dict(e.data.get("seqs", {})).items():
                 self.cutoff[str(sid)] = max(int(seq), self.cutoff.get(str(sid), 0))
