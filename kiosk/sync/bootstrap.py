@@ -28,7 +28,7 @@ from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError, NoEventError, StorageError
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
-from kiosk.sync import hubroles
+from kiosk.sync import hubroles, hubschema
 from kiosk.sync.engine import RoundResult, SyncEngine
 from kiosk.sync.hub import Hub, HubRefused
 from kiosk.sync.privacy import Receive
@@ -67,6 +67,8 @@ def publish(store: Store, hub: Hub, clock: Clock) -> Totals:
     if not store.has_event():
         raise NoEventError(f"{store.path}: no event loaded (run `init` first)")
     hub.connect()
+    if 0 < hub.schema_version() < hubschema.LATEST:  # a hub of an earlier release: the
+        hub.init_schema()  # desk (the hub's owner) converts it, losing nothing
     hub.check_schema()
     event_id = store.event().id
     public = store.setting("public_key") or ""

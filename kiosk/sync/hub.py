@@ -39,7 +39,8 @@ CONNECT_TIMEOUT_S = 3
 STATEMENT_TIMEOUT = "15s"
 _COLS = log.COLUMNS
 _NCOLS = len(_COLS.split(","))
-_INSERT_COLS = f"{_COLS}, data_private, private_hash, sig"
+_INSERT_COLS = f"{_COLS}, private_hash, sig"
+_E_COLS = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
 _SPLIT_KINDS = ["walk_in", "edit", "import", "entry", "exit"]  # kinds with a private part
 _SPLIT_PAGE = 500
 _ENTRY_FIELDS = {f.name for f in dataclasses.fields(LogEntry)}
@@ -67,7 +68,7 @@ class HubNoSchema(HubRefused):
 
 
 class HubForbidden(HubRefused):
-    """The hub refused what this login may not do (row-level security, column grants):
+    """The hub refused what this login may not do (row-level security, grants):
     another station's entries, another's head, an update, a private column."""
 
 
@@ -253,27 +254,28 @@ class Hub:
 
     def _split_existing(self) -> None:
         """Upgrade to version 3: the private part of every entry the hub holds moves from
-        `data` to `data_private` (joined again, it is the same payload: nothing lost).
+        `data` to `hub_private` (joined again, it is the same payload: nothing lost).
         In pages by uuid, each its own transaction; a run stopped half way goes on."""
         last = uuidlib.UUID(int=0)
         while True:
             rows = self._run(
-                "SELECT uuid, kind, data FROM hub_entries WHERE data_private IS NULL "
-                "AND kind = ANY(%s) AND uuid > %s ORDER BY uuid LIMIT %s",
+                "SELECT uuid, station_id, kind, data FROM hub_entries WHERE kind = ANY(%s) "
+                "AND uuid > %s ORDER BY uuid LIMIT %s",
                 (_SPLIT_KINDS, last, _SPLIT_PAGE),
             ).fetchall()
             if not rows:
                 return
             with self._conn.transaction():
-                for u, kind, data in rows:
+                for u, sid, kind, data in rows:
                     public, private = trust_split.split(str(kind), from_json(data))
                     if private:
                         self._run(
-                            "UPDATE hub_entries SET data = %s, data_private = %s, "
-                            "private_hash = %s WHERE uuid = %s AND data_private IS NULL",
-                            (to_json(public), to_json(private),
-                             trust_split.private_hash(private), u),
-                        )  # fmt: skip
+                            "INSERT INTO hub_private (uuid, station_id, data) VALUES "
+                            "(%s, %s, %s) ON CONFLICT DO NOTHING", (u, sid, to_json(private)))  # fmt: skip
+                        self._run(
+                            "UPDATE hub_entries SET data = %s, private_hash = %s WHERE uuid = %s",
+                            (to_json(public), trust_split.private_hash(private), u),
+                        )
             last = rows[-1][0]
 
     def check_schema(self) -> None:
@@ -325,12 +327,16 @@ class Hub:
                              *(() if m.revoked else hubroles.grants(m))):  # fmt: skip
                     self._run(stmt)
                 self._run(
-                    "INSERT INTO hub_members (role_name, station_id, role, verifier, "
-                    "revoked_at) VALUES (%s, %s, %s, %s, "
-                    "CASE WHEN %s THEN CURRENT_TIMESTAMP END) ON CONFLICT (role_name) DO "
-                    "UPDATE SET station_id = EXCLUDED.station_id, role = EXCLUDED.role, "
-                    "verifier = EXCLUDED.verifier, revoked_at = EXCLUDED.revoked_at",
-                    (m.role_name, m.station_id, m.role, m.verifier, m.revoked),
+                    "INSERT INTO hub_members (role_name, station_id, role, revoked_at) "
+                    "VALUES (%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP END) "
+                    "ON CONFLICT (role_name) DO UPDATE SET station_id = EXCLUDED.station_id, "
+                    "role = EXCLUDED.role, revoked_at = EXCLUDED.revoked_at",
+                    (m.role_name, m.station_id, m.role, m.revoked),
+                )
+                self._run(
+                    "INSERT INTO hub_logins (role_name, verifier) VALUES (%s, %s) "
+                    "ON CONFLICT (role_name) DO UPDATE SET verifier = EXCLUDED.verifier",
+                    (m.role_name, m.verifier),
                 )
 
     def revoke_logins(self, station_id: str) -> int:
@@ -347,8 +353,9 @@ class Hub:
     def members(self) -> list[hubroles.Member]:
         """Every station login the hub holds (the owner's view)."""
         return [hubroles.Member(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4] is not None)
-                for r in self._rows("SELECT role_name, station_id, role, verifier, revoked_at "
-                                    "FROM hub_members")]  # fmt: skip
+                for r in self._rows(
+                    "SELECT m.role_name, m.station_id, m.role, l.verifier, m.revoked_at "
+                    "FROM hub_members m JOIN hub_logins l ON l.role_name = m.role_name")]  # fmt: skip
 
     def identity(self) -> str:
         """The hub's identity, made by `hub init` ("" before the schema has one)."""
@@ -421,13 +428,15 @@ class Hub:
         """`station_id`'s entries numbered after `after`, in order: at most `limit` and
         about `budget` bytes of payload (at least one). Their private parts joined in only
         with `private` and when this login may read them (never a kiosk's): a names-only
-        pull never selects `data_private`."""
+        pull never reads `hub_private`."""
         private = private and self.may_read_private()
-        size = ("octet_length(data) + COALESCE(octet_length(data_private), 0)" if private
-                else "octet_length(data)")  # fmt: skip
+        size, join = "octet_length(e.data)", ""
+        if private:
+            size += " + COALESCE(octet_length(p.data), 0)"
+            join = " LEFT JOIN hub_private p ON p.uuid = e.uuid"
         sizes = self._rows(
-            f"SELECT station_seq, {size} FROM hub_entries WHERE station_id = %s "
-            "AND station_seq > %s ORDER BY station_seq LIMIT %s",
+            f"SELECT e.station_seq, {size} FROM hub_entries e{join} WHERE e.station_id = %s "
+            "AND e.station_seq > %s ORDER BY e.station_seq LIMIT %s",
             (station_id, after, limit),
         )
         if not sizes:
@@ -437,11 +446,11 @@ class Hub:
             if total and total + int(size) > budget:
                 break
             upto, total = int(seq), total + int(size)
-        secret = "data_private" if private else "CAST(NULL AS TEXT)"
+        secret = "p.data" if private else "CAST(NULL AS TEXT)"
         rows = self._rows(
-            f"SELECT {_COLS}, received_at, {secret}, private_hash, sig FROM hub_entries "
-            "WHERE station_id = %s AND station_seq > %s AND station_seq <= %s "
-            "ORDER BY station_seq",
+            f"SELECT {_E_COLS}, e.received_at, {secret}, e.private_hash, e.sig "
+            f"FROM hub_entries e{join} WHERE e.station_id = %s AND e.station_seq > %s "
+            "AND e.station_seq <= %s ORDER BY e.station_seq",
             (station_id, after, upto),
         )
         return [(_entry_of(r), r[_NCOLS]) for r in rows]
@@ -452,7 +461,12 @@ class Hub:
         entry stores nothing (`conflict`); a batch that would leave a gap neither."""
         if not entries:
             return Pushed({})
-        params = [_params_of(e) for e in entries]
+        params, secrets = [], []
+        for e in entries:
+            row, secret = _params_of(e)
+            params.append(row)
+            if secret is not None:
+                secrets.append((row[0], e.station_id, secret))
         firsts: dict[str, int] = {}
         lasts: dict[str, int] = {}
         for e in entries:
@@ -464,6 +478,7 @@ class Hub:
                     self._no_gap(firsts)
                     done = self._insert(params)
                     done.update(self._held_alike([e for e in entries if e.uuid not in done]))
+                    self._insert_private(secrets)
                     self._move_heads(lasts)
             except _Conflict:
                 return Pushed({}, conflict=True)
@@ -504,7 +519,7 @@ class Hub:
     def _insert(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
         """One INSERT per entry, sent together (libpq's pipeline: one round trip)."""
         sql = (f"INSERT INTO hub_entries ({_INSERT_COLS}) "
-               f"VALUES ({', '.join(['%s'] * (_NCOLS + 3))}) "
+               f"VALUES ({', '.join(['%s'] * (_NCOLS + 2))}) "
                "ON CONFLICT DO NOTHING RETURNING uuid, received_at")  # fmt: skip
         if self.on_sql is not None:
             self.on_sql(sql)
@@ -517,6 +532,16 @@ class Hub:
             if not cur.nextset():
                 break
         return done
+
+    def _insert_private(self, rows: list[tuple[Any, ...]]) -> None:
+        """The entries' private parts, beside them (a kiosk may write, never read them)."""
+        if not rows:
+            return
+        sql = ("INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, %s) "
+               "ON CONFLICT DO NOTHING")  # fmt: skip
+        if self.on_sql is not None:
+            self.on_sql(sql)
+        self._conn.cursor().executemany(sql, rows)
 
     # -- stations ---------------------------------------------------------------------------
     def heartbeat(self, beat: Beat) -> None:
@@ -596,19 +621,19 @@ class _Conflict(Exception):
     """Raised inside a push transaction to roll it back."""
 
 
-def _params_of(e: LogEntry) -> tuple[Any, ...]:
-    """An entry as the hub stores it: the public part in `data`, the private part (if
-    any) in `data_private`, with its hash and the station's signature."""
+def _params_of(e: LogEntry) -> tuple[tuple[Any, ...], str | None]:
+    """An entry as the hub stores it: the public part in `data`, with the private part's
+    hash and the station's signature; and the private part (JSON) for `hub_private`."""
     row = log.row_of(e)
     public, private = trust_split.split(str(e.kind), e.data)
     phash = getattr(e, "private_hash", None) or (trust_split.private_hash(private)
                                                  if private else None)  # fmt: skip
-    return (uuidlib.UUID(row[0]), *row[1:-1], to_json(public),
-            to_json(private) if private else None, phash, getattr(e, "sig", None))  # fmt: skip
+    return ((uuidlib.UUID(row[0]), *row[1:-1], to_json(public), phash, getattr(e, "sig", None)),
+            to_json(private) if private else None)  # fmt: skip
 
 
 def _entry_of(r: tuple[Any, ...]) -> LogEntry:
-    """An entry from a fetched row: COLUMNS, received_at, data_private (NULL when not
+    """An entry from a fetched row: COLUMNS, received_at, its private part (NULL when not
     selected), private_hash, sig. The private part is joined back when it was selected."""
     entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
     secret, phash, sig = r[_NCOLS + 1 : _NCOLS + 4]

@@ -8,26 +8,29 @@ name and password, which go into the station's enrollment file and nowhere else.
   verifier itself and sends that (`CREATE ROLE … PASSWORD 'SCRAM-SHA-256$…'`), so not
   even a server logging every statement sees the password. PostgreSQL, CockroachDB and
   YugabyteDB all accept a verifier in place of a password.
-- `hub_members(role_name, station_id, role, verifier, revoked_at)` maps the login to the
-  station id it may write under, and its role. Stations read only their own row, and
-  never the verifier column. The verifier cannot log in (SCRAM's stored key is a hash of
-  the client key); it lets the desk recreate the same login on a new hub.
-- `hub publish` from the desk copies hub_members into the desk's database (setting
+- `hub_members(role_name, station_id, role, revoked_at)` maps the login to the station id
+  it may write under, and its role; each login reads its own row. `hub_logins(role_name,
+  verifier)` is the owner's only. The verifier cannot log in (SCRAM's stored key is a hash
+  of the client key); it lets the desk recreate the same login on a new hub.
+- `hub publish` from the desk copies the logins into the desk's database (setting
   `hub_members`, the database file is private to its owner) and recreates on a new hub
   every login it knows there: a station keeps its enrollment file when the hub is
-  replaced (`ensure_logins`).
+  replaced (`keep_logins`; the desk's sync does it too, every minute).
 
-What each login may do (column grants here, row-level security in kiosk.sync.hubschema):
+What each login may do (table grants here, row-level security in kiosk.sync.hubschema;
+table grants only, as CockroachDB has no column privileges):
 
 | table          | desk                    | door                    | kiosk                  |
 |----------------|-------------------------|-------------------------|------------------------|
-| hub_entries    | read all; insert any    | read all; insert own id | read all but           |
-|                | station's (it relays)   |                         | data_private; insert   |
-|                |                         |                         | own id                 |
+| hub_entries    | read; insert any        | read; insert its own    | read; insert its own   |
+|                | station's (it relays)   | scans, walk-ins, undo   | check-ins, PIN attempts|
+| hub_private    | read; insert            | read; insert its own    | insert its own, never  |
+|                |                         |                         | read                   |
 | hub_streams    | read; move any head     | read; move its own head | read; its own head     |
 | hub_stations   | read; write its own row | read; write its own row | read; its own row      |
 | hub_meta, hub_forgotten | read only      | read only               | read only              |
-| hub_members    | its own row, no verifier| same                    | same                   |
+| hub_members    | its own row             | its own row             | its own row            |
+| hub_logins     | nothing                 | nothing                 | nothing                |
 
 Nobody but the hub owner updates or deletes an entry, changes hub_meta, or forgets a
 station. A revoked station's login can no longer log in (NOLOGIN) and loses its grants.
@@ -56,11 +59,6 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's default (scram_iterations)
 MEMBERS_SETTING = "hub_members"  # the desk's copy (a JSON list of Member)
 
 _TABLES_READ = ("hub_meta", "hub_streams", "hub_stations", "hub_forgotten")
-_ENTRY_PUBLIC = (
-    "uuid", "station_id", "station_seq", "station", "at", "kind", "session_id",
-    "attendee_id", "badge_id", "operator", "outcome", "ref", "batch", "data",
-    "received_at", "private_hash", "sig",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,25 +150,23 @@ def revoke_station_login(owner_dsn: str, station_id: str) -> int:
 
 
 def grants(member: Member) -> list[str]:
-    """The GRANT statements for one login (its name already checked by `login_name`)."""
+    """The GRANT statements for one login (its name already checked by `login_name`).
+    Table grants only (CockroachDB has no column privileges): what a kiosk may not read
+    is in a table it is granted nothing of (`hub_private`, `hub_logins`)."""
     who = _ident(member.role_name)
-    cols = list(_ENTRY_PUBLIC)
+    read = [*_TABLES_READ, "hub_entries", "hub_members"]
     if parse_role(member.role) is not Role.KIOSK:
-        cols.append("data_private")
-    out = [f"GRANT SELECT ON {t} TO {who}" for t in _TABLES_READ]
-    out += [
-        f"GRANT SELECT ({', '.join(cols)}) ON hub_entries TO {who}",
-        f"GRANT INSERT ON hub_entries TO {who}",
-        f"GRANT INSERT, UPDATE ON hub_streams TO {who}",
-        f"GRANT INSERT, UPDATE ON hub_stations TO {who}",
-        f"GRANT SELECT (role_name, station_id, role) ON hub_members TO {who}",
+        read.append("hub_private")
+    return [
+        f"GRANT SELECT ON {', '.join(read)} TO {who}",
+        f"GRANT INSERT ON hub_entries, hub_private TO {who}",
+        f"GRANT INSERT, UPDATE ON hub_streams, hub_stations TO {who}",
     ]
-    return out
 
 
 def revokes(role_name: str) -> list[str]:
     who = _ident(role_name)
-    tables = ("hub_entries", "hub_members", *_TABLES_READ)
+    tables = ("hub_entries", "hub_private", "hub_members", "hub_logins", *_TABLES_READ)
     return [f"REVOKE ALL ON {', '.join(tables)} FROM {who}", f"ALTER ROLE {who} NOLOGIN"]
 
 

@@ -7,6 +7,7 @@ sync keeps working for the desk, a door and a kiosk."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,13 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import load_commands
+from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage.store import Store
-from kiosk.sync import hubroles
+from kiosk.sync import hubroles, hubschema
 from kiosk.sync.bootstrap import init_from_hub, publish
 from kiosk.sync.hub import Hub
 from kiosk.sync.loop import SyncLoop
 from kiosk.sync.privacy import Receive
 from kiosk.sync.server import ServerConfig
+from kiosk.trust.roles import STATION_KEY, Policy, Role, TrustKind, may_write
 from tests.helpers.clocks import at
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
@@ -102,55 +105,60 @@ def test_each_role_syncs_genuinely_with_its_own_login(event: Event) -> None:
 
 
 def test_a_station_inserts_only_under_its_own_station_id(
-    event: Event, door_conn: psycopg.Connection
+    event: Event, door_conn: psycopg.Connection, kiosk_conn: psycopg.Connection
 ) -> None:
-    desk_id, door_id = station_id(event.desk), station_id(event.door)
-    row = door_conn.execute(
-        "SELECT station, at, kind, session_id, operator, data FROM hub_entries "
-        "WHERE station_id = %s ORDER BY station_seq LIMIT 1",
-        (desk_id,),
-    ).fetchone()
-    assert row is not None
-    forged = "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
-    forged += (
-        "session_id, operator, data) VALUES (gen_random_uuid(), %s, %s, %s, %s, %s, %s, %s, %s)"
-    )
-    with pytest.raises(DENIED, match="row-level security"):
-        door_conn.execute(forged, (desk_id, 10_000, *row))  # impersonate the desk
+    desk_id, door_id, kiosk_id = (station_id(p) for p in (event.desk, event.door, event.kiosk))
+    for conn, other in ((door_conn, desk_id), (door_conn, kiosk_id), (kiosk_conn, door_id)):
+        with pytest.raises(DENIED, match="row-level security"):
+            _insert(conn, other, "entry")  # impersonate another station
     # its own id is accepted (the same statement: the refusal is about the id)
-    door_conn.execute(forged, (door_id, 10_000, "door-a", *row[1:]))
+    _insert(door_conn, door_id, "entry")
+    mine = _insert(kiosk_conn, kiosk_id, "entry")
+    # a private part only beside an entry of its own (written, never read, by a kiosk)
+    private = "INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, '{}') "
+    private += "ON CONFLICT DO NOTHING"
+    kiosk_conn.execute(private, (mine, kiosk_id))
+    desks = kiosk_conn.execute("SELECT uuid FROM hub_entries WHERE station_id = %s LIMIT 1",
+                               (desk_id,)).fetchone()  # fmt: skip
+    assert desks is not None
+    for sid in (desk_id, kiosk_id):
+        with pytest.raises(DENIED, match="row-level security"):
+            kiosk_conn.execute(private, (desks[0], sid))
 
 
-@pytest.mark.parametrize(
-    "sql",
-    [
-        "UPDATE hub_entries SET data = '{}'",
-        "UPDATE hub_entries SET station = 'HACKED'",
-        "DELETE FROM hub_entries",
-        "TRUNCATE hub_entries",
-        "UPDATE hub_meta SET value = 'ab' || value WHERE key = 'public_key'",
-        "INSERT INTO hub_meta (key, value) VALUES ('x', 'y') ON CONFLICT DO NOTHING",
-        "DELETE FROM hub_meta",
-        "DELETE FROM hub_streams",
-        "DELETE FROM hub_stations",
-        "INSERT INTO hub_forgotten (station_id, forgotten_at) VALUES ('x', now()) "
-        "ON CONFLICT DO NOTHING",
-        "INSERT INTO hub_members (role_name, station_id, role, verifier) VALUES "
-        "(current_user, 'x', 'desk', 'v') ON CONFLICT DO NOTHING",
-        "UPDATE hub_members SET role = 'desk'",
-        "ALTER TABLE hub_entries DISABLE ROW LEVEL SECURITY",
-        "DROP POLICY fc_insert ON hub_entries",
-        "DROP TABLE hub_entries",
-    ],
-)
-@pytest.mark.parametrize("who", ["door", "kiosk"])
-def test_nobody_but_the_owner_changes_or_deletes_anything(event: Event, who: str, sql: str) -> None:
-    dsn = (event.door_login if who == "door" else event.kiosk_login).dsn
+CHANGES = [
+    "UPDATE hub_entries SET data = '{}'",
+    "UPDATE hub_entries SET station = 'HACKED'",
+    "DELETE FROM hub_entries",
+    "TRUNCATE hub_entries",
+    "UPDATE hub_meta SET value = 'ab' || value WHERE key = 'public_key'",
+    "INSERT INTO hub_meta (key, value) VALUES ('x', 'y') ON CONFLICT DO NOTHING",
+    "DELETE FROM hub_meta",
+    "DELETE FROM hub_streams",
+    "DELETE FROM hub_stations",
+    "INSERT INTO hub_forgotten (station_id, forgotten_at) VALUES ('x', now()) "
+    "ON CONFLICT DO NOTHING",
+    "INSERT INTO hub_members (role_name, station_id, role) VALUES "
+    "(current_user, 'x', 'desk') ON CONFLICT DO NOTHING",
+    "INSERT INTO hub_logins (role_name, verifier) VALUES ('x', 'v') ON CONFLICT DO NOTHING",
+    "UPDATE hub_private SET data = '{}'",
+    "DELETE FROM hub_private",
+    "UPDATE hub_members SET role = 'desk'",
+    "ALTER TABLE hub_entries DISABLE ROW LEVEL SECURITY",
+    "DROP POLICY fc_insert ON hub_entries",
+    "DROP TABLE hub_entries",
+]
+
+
+def test_nobody_but_the_owner_changes_or_deletes_anything(event: Event) -> None:
     with psycopg.connect(event.server.dsn) as owner:
         before = owner.execute("SELECT count(*), max(data) FROM hub_entries").fetchone()
         key = owner.execute("SELECT value FROM hub_meta WHERE key = 'public_key'").fetchone()
-    with psycopg.connect(dsn, autocommit=True) as conn, pytest.raises(DENIED):
-        conn.execute(sql)
+    for own in (event.door_login, event.kiosk_login):
+        with psycopg.connect(own.dsn, autocommit=True) as conn:
+            for sql in CHANGES:
+                with pytest.raises(DENIED):
+                    conn.execute(sql)
     with psycopg.connect(event.server.dsn) as owner:
         assert owner.execute("SELECT count(*), max(data) FROM hub_entries").fetchone() == before
         assert (
@@ -191,16 +199,16 @@ def test_a_kiosk_login_selects_no_personal_field(
 ) -> None:
     secrets = personal(event.desk)
     assert secrets, "the demo event holds e-mails and phone numbers"
-    for sql in ("SELECT data_private FROM hub_entries",
-                "SELECT * FROM hub_entries",
-                "SELECT verifier FROM hub_members"):  # fmt: skip
+    for sql in ("SELECT data FROM hub_private",
+                "SELECT count(*) FROM hub_private",
+                "SELECT verifier FROM hub_logins"):  # fmt: skip
         with pytest.raises(DENIED):
             kiosk_conn.execute(sql)
     # everything it may select, of every table, holds no e-mail or phone number
     seen = []
-    for table, cols in (("hub_entries", "uuid, station_id, station, kind, data, sig"),
-                        ("hub_meta", "*"), ("hub_streams", "*"), ("hub_stations", "*"),
-                        ("hub_forgotten", "*"), ("hub_members", "role_name, station_id, role")):  # fmt: skip
+    for table in ("hub_entries", "hub_meta", "hub_streams", "hub_stations", "hub_forgotten",
+                  "hub_members"):  # fmt: skip
+        cols = "*"
         seen += [
             json.dumps(r, default=str) for r in kiosk_conn.execute(f"SELECT {cols} FROM {table}")
         ]
@@ -214,7 +222,7 @@ def test_a_kiosk_login_selects_no_personal_field(
 def test_a_door_login_reads_the_private_part_a_kiosk_cannot(
     event: Event, door_conn: psycopg.Connection
 ) -> None:
-    rows = door_conn.execute("SELECT data_private FROM hub_entries WHERE data_private IS NOT NULL")
+    rows = door_conn.execute("SELECT data FROM hub_private")
     assert any("@" in r[0] for r in rows)
 
 
@@ -330,3 +338,66 @@ def test_the_password_is_checked_by_a_hub_that_asks_for_one(tmp_path: Path) -> N
             psycopg.connect(hubroles.station_dsn(dsn, user, password[:-1] + "x")).close()
     finally:
         cluster.close()
+
+
+def _insert(conn: psycopg.Connection, sid: str, kind: str, ref: str | None = None) -> str:
+    u = uuid.uuid4()
+    conn.execute(
+        "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
+        "session_id, operator, ref, data) VALUES (%s, %s, %s, 'x', '2026-05-20T09:00:00', "
+        "%s, '', '', %s, '{}') ON CONFLICT DO NOTHING",
+        (u, sid, 100_000 + u.int % 100_000, kind, ref),
+    )
+    return str(u)
+
+
+KINDS = [("kiosk", "entry", True), ("kiosk", "pin_attempt", True), ("kiosk", "exit", False),
+     ("kiosk", "event", False), ("kiosk", "walk_in", False), ("kiosk", "edit", False),
+     ("kiosk", "badge_issue", False), ("kiosk", "station_key", True), ("kiosk", "import", False), ("kiosk", "annul", False),
+     ("door", "entry", True), ("door", "exit", True), ("door", "walk_in", True),
+     ("door", "event", False), ("door", "edit", False), ("door", "import", False),
+     ("door", "badge_revoke", False), ("door", "merge", False),
+     ("door", "station_cert", False), ("door", "key_rotation", False)]  # fmt: skip
+
+
+def test_a_station_stores_only_the_kinds_its_role_may_write(event: Event) -> None:
+    for who, kind, stored in KINDS:
+        path, own = (event.door, event.door_login) if who == "door" else (event.kiosk,
+                                                                         event.kiosk_login)  # fmt: skip
+        with psycopg.connect(own.dsn, autocommit=True) as conn:
+            if stored:
+                _insert(conn, station_id(path), kind)
+            else:
+                with pytest.raises(DENIED, match="row-level security"):
+                    _insert(conn, station_id(path), kind)
+
+
+def test_a_door_undoes_only_its_own_entries_on_the_hub(
+    event: Event, door_conn: psycopg.Connection
+) -> None:
+    desks = door_conn.execute(
+        "SELECT uuid FROM hub_entries WHERE station_id = %s LIMIT 1", (station_id(event.desk),)
+    ).fetchone()
+    assert desks is not None
+    with pytest.raises(DENIED, match="row-level security"):
+        _insert(door_conn, station_id(event.door), "annul", str(desks[0]))
+    mine = _insert(door_conn, station_id(event.door), "entry")
+    _insert(door_conn, station_id(event.door), "annul", mine)
+
+
+@pytest.mark.parametrize("role", [Role.DOOR, Role.KIOSK])
+def test_the_hubs_kinds_are_what_each_role_may_write(role: Role) -> None:
+    """The hub's rule (kiosk.sync.hubschema) is the stations' (kiosk.trust.roles), with
+    walk-ins at doors allowed (the event's setting is checked by every receiver)."""
+    from datetime import UTC, datetime
+
+    allowed = set(hubschema.DOOR_KINDS if role is Role.DOOR else hubschema.KIOSK_KINDS)
+    assert STATION_KEY in allowed  # its key handover at enrollment (checked by verify)
+    allowed.discard(STATION_KEY)
+    if role is Role.DOOR:
+        allowed.add("annul")  # of its own stream's entries only (checked above)
+    kinds = {str(k) for k in LogKind} | {str(k) for k in TrustKind}
+    for kind in kinds:
+        entry = LogEntry(uuid="u", kind=kind, at=datetime(2026, 5, 20, tzinfo=UTC), station_id="s")
+        trust_says = may_write(role, kind, entry, Policy(walk_ins_at_doors=True), "s") is None
+        assert trust_says == (kind in allowed), kind

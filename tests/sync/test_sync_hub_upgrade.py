@@ -1,6 +1,6 @@
 """A hub made by the previous release (schema 2: whole payloads in `data`, one shared
 login) converts at the new release's first `hub init`, losing nothing: the private parts
-move to `data_private`, a station made from it afterwards equals the desk, and a kiosk's
+move to `hub_private`, a station made from it afterwards equals the desk, and a kiosk's
 own login then reads no e-mail or phone number."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_a_hub_of_the_previous_release_converts_losing_nothing(
         assert conn.execute("SELECT count(*) FROM hub_entries").fetchone() == (held,)
         public = "\n".join(r[0] for r in conn.execute("SELECT data FROM hub_entries"))
         private = "\n".join(r[0] for r in conn.execute(
-            "SELECT data_private FROM hub_entries WHERE data_private IS NOT NULL"))  # fmt: skip
+            "SELECT data FROM hub_private"))  # fmt: skip
     assert not [s for s in secrets if s in public]
     assert not [s for s in secrets if s not in private]
     assert "FC1:" not in public  # no badge code in the public part either
@@ -87,3 +87,22 @@ def test_a_hub_of_the_previous_release_converts_losing_nothing(
     with psycopg.connect(hubroles.station_dsn(hub_dsn, user, password)) as conn:
         seen = "\n".join(r[0] for r in conn.execute("SELECT data FROM hub_entries"))
     assert seen == public
+
+
+def test_the_desks_publish_converts_a_hub_of_the_previous_release(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    desk = build_demo(tmp_path / "desk.sqlite", attendees=10, day=EVENT_DAY, seed=3)
+    held = old_hub(hub_dsn, desk)
+    server = ServerConfig(hub_dsn, "test")
+    result = CliRunner().invoke(
+        load_commands(), ["hub", "publish", "--db", str(desk), "--server", hub_dsn]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 entries uploaded" in result.output
+    with psycopg.connect(hub_dsn) as conn:
+        assert conn.execute(
+            "SELECT value FROM hub_meta WHERE key = 'schema_version'"
+        ).fetchone() == ("3",)
+        assert conn.execute("SELECT count(*) FROM hub_entries").fetchone() == (held,)
+    assert tables(station(tmp_path, "door-a", server)) == tables(desk)

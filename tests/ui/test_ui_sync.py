@@ -153,3 +153,22 @@ def test_a_refilling_hub_and_entries_behind_are_said_in_the_ui_language(
     text, tip, _level = describe(update, True, tz)
     assert "中心服务器已更换：正在补传（4,000 / 12,000）" in text
     assert "落后：还有 1,200 条记录待接收和应用" in tip
+
+
+def test_a_station_the_hub_refuses_is_named_in_the_status_bar_in_the_ui_language(
+    qtbot: Any, make_shell: Any, demo_db: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    what = "1 entries under station id 0190abcd… refused: not this login's station"
+    status = SyncStatus(Link.ONLINE, 0, at("09:00").now(), 0.0,
+                        refusals=(("0190abcd-x", "door-a", what),))  # fmt: skip
+    update = SyncUpdate(5, status, True, "postgresql://hub/x")
+    shell = make_shell(demo_db, lang="en")
+    text, _tip, level = describe(update, True, tz)
+    assert text.startswith(f"Hub: online · ⚠ the hub refuses entries of door-a: {what}")
+    assert level == "bad"
+    shell.translations.switch("zh")
+    text, _tip, _level = describe(update, True, tz)
+    assert "⚠ 中心服务器拒收 door-a 的记录：" in text
