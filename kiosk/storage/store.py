@@ -299,8 +299,10 @@ class Store:
         from kiosk.storage.rebuild import rebuild
 
         with self.write() as c:
+            trust.recheck_log(c)  # entries that are not genuine move to `held`
             n = rebuild(c, progress)
         self._event = None
+        self._gate = None
         return n
 
     # -- the station ---------------------------------------------------------------------

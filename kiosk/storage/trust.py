@@ -50,13 +50,15 @@ CREATE TABLE IF NOT EXISTS held (
 )
 """
 HELD_INDEX = "CREATE INDEX IF NOT EXISTS held_ref ON held (ref)"
-# The one exception to the append-only log besides renumbering: an entry a revoked station
-# wrote after its cut-off, applied here before the revocation arrived, moves to `held`
-# (kept whole there, with the reason) and leaves the log; the projections are rebuilt.
+# The one exception to the append-only log besides renumbering: an entry that fails
+# verification after it was applied (a revoked station's entries past its cut-off, heard
+# of late; an entry a rebuild finds not genuine) moves to `held`, kept whole there with the
+# reason, and leaves the log; the projections are rebuilt.
 QUARANTINE_TRIGGER = """
 CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log
-    WHEN NOT EXISTS (SELECT 1 FROM held h WHERE h.uuid = OLD.uuid AND h.reason = 'revoked'
-                     AND h.station_id = OLD.station_id AND h.station_seq = OLD.station_seq)
+    WHEN NOT EXISTS (SELECT 1 FROM held h WHERE h.uuid = OLD.uuid
+                     AND h.station_id = OLD.station_id AND h.station_seq = OLD.station_seq
+                     AND h.sig IS OLD.sig AND h.data = OLD.data)
     BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END
 """
 
@@ -165,8 +167,8 @@ def setting(c: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | None:
-    """The gate of this database; None while trust is off here."""
+def _fresh_verifier(c: sqlite3.Connection) -> Verifier | None:
+    """A verifier knowing only what was pinned here (None: trust off in this database)."""
     event_hex = setting(c, EVENT_PUBLIC)
     if event_hex is None:
         return None
@@ -175,6 +177,36 @@ def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | No
     if seed:  # what the enrollment file told (the desk's certificate, the cut-offs)
         for entry in _seed_entries(from_json(seed)):
             verifier.learn(entry)
+    return verifier
+
+
+def recheck_log(c: sqlite3.Connection) -> int:
+    """Verify every entry of the log again, in arrival order (a rebuild is a receiver too):
+    those that fail move to `held`. Returns how many moved (the caller rebuilds)."""
+    verifier = _learned_verifier(c)
+    if verifier is None:
+        return 0
+    bad: list[tuple[LogEntry, Refusal]] = []
+    cur = c.cursor()
+    cur.row_factory = None
+    for row in cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq").fetchall():
+        e = log.signed_entry_of(row)
+        refusal = verifier.check(e, _ref_station(c, e))
+        if refusal is None:
+            verifier.learn(e)
+        else:
+            bad.append((e, refusal))
+    for e, refusal in bad:
+        hold(c, e, refusal)
+        c.execute("DELETE FROM log WHERE uuid = ?", (e.uuid,))
+    return len(bad)
+
+
+def _learned_verifier(c: sqlite3.Connection) -> Verifier | None:
+    """A verifier knowing what was pinned here and every genuine trust entry of the log."""
+    verifier = _fresh_verifier(c)
+    if verifier is None:
+        return None
     marks = ",".join("?" * len(LEARNED))
     cur = c.cursor()
     cur.row_factory = None
@@ -184,6 +216,14 @@ def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | No
         e = log.signed_entry_of(row)
         if e.kind == LogKind.EVENT or verifier.check(e) is None:
             verifier.learn(e)
+    return verifier
+
+
+def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | None:
+    """The gate of this database; None while trust is off here."""
+    verifier = _learned_verifier(c)
+    if verifier is None:
+        return None
     key = None if db_path == ":memory:" else read_key(db_path)
     signer = Signer(key[1]) if key is not None and key[0] == station_id else None
     version = int(c.execute("PRAGMA data_version").fetchone()[0])

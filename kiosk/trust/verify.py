@@ -102,8 +102,8 @@ class Verifier:
             return Refusal.UNKNOWN_STATION
         enroll = _key_hex(cert.enroll_key)
         new = _key_hex(e.data.get("key", ""))
-        if enroll is None or new is None or e.station_id in self.keys:
-            return Refusal.ENROLLMENT
+        if enroll is None or new is None or self.keys.get(e.station_id, new) != new:
+            return Refusal.ENROLLMENT  # malformed, or a second handover with another key
         if not entry_verifies(e, enroll):
             return Refusal.BAD_SIGNATURE
         if _at(e) > cert.expires:

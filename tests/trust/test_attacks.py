@@ -235,3 +235,29 @@ def test_signing_never_changes_what_the_entry_says(site: Site) -> None:
     assert e is not None
     assert dataclasses.replace(e, seq=0).outcome is Outcome.ADMITTED
     door.close()
+
+
+def test_a_rebuild_verifies_the_log_again(site: Site) -> None:
+    """An entry slipped into the desk's file behind its back (not through receive) is found
+    by the next rebuild: kept aside, not in the projections."""
+    kiosk = site.station("Kiosk 1", Role.KIOSK)
+    transfer(kiosk, site.desk)
+    key = tstore.read_key(kiosk.path)
+    assert key is not None
+    with site.desk.write() as c:
+        e = LogEntry(uuid=new_uuid(), kind=LogKind.EDIT, at=site.clock.now(),
+                     station_id=kiosk.station.id, station_seq=99, station="Kiosk 1",
+                     attendee_id=site.ann_id, data={"fields": {"name": "HACKED"}})  # fmt: skip
+        log.insert(c, sign_entry(e, Signer(key[1])))
+    site.desk.rebuild_projections()
+    assert held_reasons(site.desk) == {e.uuid: Refusal.ROLE}
+    ann = site.desk.attendee(site.ann_id)
+    assert ann is not None and ann.name == "Ann Genuine"
+    with site.desk.write() as c:  # the log stays append-only for everything else
+        import sqlite3
+
+        import pytest
+
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            c.execute("DELETE FROM log WHERE kind = 'walk_in'")
+    kiosk.close()
