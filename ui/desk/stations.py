@@ -6,6 +6,7 @@ ui.present.trust_text in the window's language."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,8 @@ class StationsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection)
-        lay.addWidget(self.table)
+        self.table.setMinimumHeight(150)
+        lay.addWidget(self.table, 1)
         form = QFormLayout()
         self.name = QLineEdit()
         self.name.setObjectName("StationName")
@@ -90,11 +92,14 @@ class StationsDialog(QDialog):
         self.note.setObjectName("StationsNote")
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.note)
         self.qr = QLabel()
+        self.qr.setObjectName("EnrollmentCode")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr.setVisible(False)
-        lay.addWidget(self.qr)
+        shown = QHBoxLayout()
+        shown.addWidget(self.note, 1)
+        shown.addWidget(self.qr)
+        lay.addLayout(shown)
         row = QHBoxLayout()
         self.enroll = QPushButton()
         self.enroll.setDefault(True)
@@ -110,7 +115,7 @@ class StationsDialog(QDialog):
         row.addWidget(self.close_button)
         lay.addLayout(row)
         self.question: QMessageBox | None = None
-        self.resize(720, 560)
+        self.resize(760, 600)
         self.retranslate()
         self.refresh()
 
@@ -187,13 +192,16 @@ class StationsDialog(QDialog):
 
     def _show_qr(self, text: str) -> None:
         buf = io.BytesIO()
-        segno.make_qr(text, error="l").save(buf, kind="png", scale=3, border=2)
+        compact = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+        segno.make_qr(compact, error="l").save(buf, kind="png", scale=2, border=2)
         pix = QPixmap()
         pix.loadFromData(buf.getvalue(), "PNG")
         self.qr.setPixmap(pix)
         self.qr.setVisible(True)
 
     def _suggest_file(self, name: str) -> None:
+        if not name.strip():
+            return
         slug = "".join(ch if ch.isalnum() else "-" for ch in name.strip().lower()).strip("-")
         self.file.setText(str(self.folder / f"{slug or 'station'}.enroll"))
 
