@@ -213,12 +213,13 @@ def keep_logins(store: Store, hub: Hub) -> int:
     if hub.member() is not None:
         return 0
     on_hub = {m.role_name: m for m in hub.members()}
-    desk = members_of(store.setting(MEMBERS_SETTING))
+    desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
     known = merged(desk, on_hub.values())
     missing = [m for name, m in sorted(known.items()) if name not in on_hub]
     for m in missing:
         hub.ensure_login(m)
     if known != desk:
-        with store.write() as c:
-            syncstate.set_setting(c, MEMBERS_SETTING, members_text(known.values()))
+        with store.write() as w:  # a connection, or a transaction holding one
+            syncstate.set_setting(getattr(w, "conn", w), MEMBERS_SETTING,
+                                  members_text(known.values()))  # fmt: skip
     return len(missing)

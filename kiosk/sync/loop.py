@@ -52,6 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
                   "已应用中断的同步留下的 {n} 条记录"),
     "refused": ("the hub refuses entries of {station}: {what}",
                 "中心服务器拒收 {station} 的记录：{what}"),
+    "refused_short": ("hub refuses {station}", "中心服务器拒收 {station}"),
 }  # fmt: skip
 
 
