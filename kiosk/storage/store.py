@@ -235,9 +235,13 @@ class Store:
         project.apply(c, entry)
         if entry.kind == LogKind.EVENT:
             self._event = None
-        if gate is not None and gate.verifier.learn(entry):
+        if gate is not None and (gate.verifier.learn(entry) or gate.waiting_on(c, entry)):
             for again in list(gate.released(c)):
                 self.receive(c, again)
+            if gate.quarantine(c, entry):
+                from kiosk.storage.rebuild import rebuild
+
+                rebuild(c)
         return True
 
     @property
@@ -295,8 +299,10 @@ class Store:
         from kiosk.storage.rebuild import rebuild
 
         with self.write() as c:
+            trust.recheck_log(c)  # entries that are not genuine move to `held`
             n = rebuild(c, progress)
         self._event = None
+        self._gate = None
         return n
 
     # -- the station ---------------------------------------------------------------------

@@ -49,6 +49,18 @@ CREATE TABLE IF NOT EXISTS held (
     reason TEXT NOT NULL, received_at REAL NOT NULL
 )
 """
+HELD_INDEX = "CREATE INDEX IF NOT EXISTS held_ref ON held (ref)"
+# The one exception to the append-only log besides renumbering: an entry that fails
+# verification after it was applied (a revoked station's entries past its cut-off, heard
+# of late; an entry a rebuild finds not genuine) moves to `held`, kept whole there with the
+# reason, and leaves the log; the projections are rebuilt.
+QUARANTINE_TRIGGER = """
+CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log
+    WHEN NOT EXISTS (SELECT 1 FROM held h WHERE h.uuid = OLD.uuid
+                     AND h.station_id = OLD.station_id AND h.station_seq = OLD.station_seq
+                     AND h.sig IS OLD.sig AND h.data = OLD.data)
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END
+"""
 
 
 def migrate(c: sqlite3.Connection) -> None:
@@ -57,6 +69,9 @@ def migrate(c: sqlite3.Connection) -> None:
         if col not in cols:
             c.execute(f"ALTER TABLE log ADD COLUMN {col} BLOB")
     c.execute(HELD_SCHEMA)
+    c.execute(HELD_INDEX)
+    c.execute("DROP TRIGGER IF EXISTS log_append_only_delete")
+    c.execute(QUARANTINE_TRIGGER)
 
 
 # -- this station's key ------------------------------------------------------------------------
@@ -110,6 +125,28 @@ class Gate:
         hold(c, e, refusal)
         return False
 
+    def quarantine(self, c: sqlite3.Connection, e: LogEntry) -> int:
+        """After a revocation: move the revoked station's entries past its cut-off out of
+        the log into `held`. Returns how many (the caller then rebuilds the projections)."""
+        if e.kind != TrustKind.STATION_REVOKE:
+            return 0
+        sid = str(e.data.get("station_id", ""))
+        cut = self.verifier.revoked.get(sid)
+        if cut is None:
+            return 0
+        rows = c.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log WHERE station_id = ? "
+                         "AND station_seq > ?", (sid, cut)).fetchall()  # fmt: skip
+        for row in rows:
+            hold(c, log.signed_entry_of(row), Refusal.REVOKED)
+            c.execute("DELETE FROM log WHERE uuid = ?", (row[0],))
+        return len(rows)
+
+    def waiting_on(self, c: sqlite3.Connection, e: LogEntry) -> bool:
+        """Held entries refer to `e` (an undo that arrived before what it undoes)."""
+        return (
+            c.execute("SELECT 1 FROM held WHERE ref = ? LIMIT 1", (e.uuid,)).fetchone() is not None
+        )
+
     def released(self, c: sqlite3.Connection) -> Iterator[LogEntry]:
         """Held entries that verify now (new certificates arrived), taken out of `held`."""
         for e, _ in held(c):
@@ -130,8 +167,8 @@ def setting(c: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | None:
-    """The gate of this database; None while trust is off here."""
+def _fresh_verifier(c: sqlite3.Connection) -> Verifier | None:
+    """A verifier knowing only what was pinned here (None: trust off in this database)."""
     event_hex = setting(c, EVENT_PUBLIC)
     if event_hex is None:
         return None
@@ -140,6 +177,36 @@ def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | No
     if seed:  # what the enrollment file told (the desk's certificate, the cut-offs)
         for entry in _seed_entries(from_json(seed)):
             verifier.learn(entry)
+    return verifier
+
+
+def recheck_log(c: sqlite3.Connection) -> int:
+    """Verify every entry of the log again, in arrival order (a rebuild is a receiver too):
+    those that fail move to `held`. Returns how many moved (the caller rebuilds)."""
+    verifier = _learned_verifier(c)
+    if verifier is None:
+        return 0
+    bad: list[tuple[LogEntry, Refusal]] = []
+    cur = c.cursor()
+    cur.row_factory = None
+    for row in cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq").fetchall():
+        e = log.signed_entry_of(row)
+        refusal = verifier.check(e, _ref_station(c, e))
+        if refusal is None:
+            verifier.learn(e)
+        else:
+            bad.append((e, refusal))
+    for e, refusal in bad:
+        hold(c, e, refusal)
+        c.execute("DELETE FROM log WHERE uuid = ?", (e.uuid,))
+    return len(bad)
+
+
+def _learned_verifier(c: sqlite3.Connection) -> Verifier | None:
+    """A verifier knowing what was pinned here and every genuine trust entry of the log."""
+    verifier = _fresh_verifier(c)
+    if verifier is None:
+        return None
     marks = ",".join("?" * len(LEARNED))
     cur = c.cursor()
     cur.row_factory = None
@@ -149,6 +216,14 @@ def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | No
         e = log.signed_entry_of(row)
         if e.kind == LogKind.EVENT or verifier.check(e) is None:
             verifier.learn(e)
+    return verifier
+
+
+def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | None:
+    """The gate of this database; None while trust is off here."""
+    verifier = _learned_verifier(c)
+    if verifier is None:
+        return None
     key = None if db_path == ":memory:" else read_key(db_path)
     signer = Signer(key[1]) if key is not None and key[0] == station_id else None
     version = int(c.execute("PRAGMA data_version").fetchone()[0])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,24 +48,23 @@ def hub_file(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".hub")
 
 
-def _station_login(owner_dsn: str, station_id: str, role: Role) -> str:
-    """The hub's connection string with the station's own login (hubsec's per-station
-    roles); the owner's string itself while the hub has no per-station logins yet."""
-    try:
-        from kiosk.sync import hubroles  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return owner_dsn
+Login = Callable[[str, str, Role], str]
+
+
+def station_login(owner_dsn: str, station_id: str, role: Role) -> str:
+    """The hub's connection string with the station's own login (kiosk.sync.hubroles: a
+    PostgreSQL role that writes only under this station's id)."""
     from psycopg.conninfo import make_conninfo
+
+    from kiosk.sync import hubroles
 
     user, password = hubroles.create_station_login(owner_dsn, station_id, str(role))
     return make_conninfo(owner_dsn, user=user, password=password)
 
 
 def _revoke_login(owner_dsn: str, station_id: str) -> None:
-    try:
-        from kiosk.sync import hubroles  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
+    from kiosk.sync import hubroles
+
     hubroles.revoke_station_login(owner_dsn, station_id)
 
 
@@ -102,14 +102,15 @@ class Enrolled:
 
 
 def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: datetime,
-           days: int = DEFAULT_DAYS) -> Enrolled:  # fmt: skip
-    """Enroll a new station: its certificate in the log, its enrollment file at `out`."""
+           days: int = DEFAULT_DAYS, login: Login = station_login) -> Enrolled:  # fmt: skip
+    """Enroll a new station: its certificate in the log, its enrollment file at `out`
+    (with the hub login `login` makes for it)."""
     become_desk(store, at)
     with store.write() as c:
         cert, secret = tstore.new_station_cert(c, name, role, at, days)
         desk = tstore.certs(c)[store.station.id]
         seqs = tstore.cutoff_seqs(c)
-    dsn = _station_login(owner_dsn, cert.station_id, role)
+    dsn = login(owner_dsn, cert.station_id, role)
     body = {
         "format": FORMAT, "event_id": store.event().id,
         "event_key": tstore.setting(store.conn, tstore.EVENT_PUBLIC),

@@ -102,8 +102,8 @@ class Verifier:
             return Refusal.UNKNOWN_STATION
         enroll = _key_hex(cert.enroll_key)
         new = _key_hex(e.data.get("key", ""))
-        if enroll is None or new is None or e.station_id in self.keys:
-            return Refusal.ENROLLMENT
+        if enroll is None or new is None or self.keys.get(e.station_id, new) != new:
+            return Refusal.ENROLLMENT  # malformed, or a second handover with another key
         if not entry_verifies(e, enroll):
             return Refusal.BAD_SIGNATURE
         if _at(e) > cert.expires:
@@ -125,6 +125,7 @@ class Verifier:
         elif kind == TrustKind.STATION_REVOKE:
             sid, after = str(e.data.get("station_id", "")), int(e.data.get("after_seq", 0))
             self.revoked[sid] = min(after, self.revoked.get(sid, after))
+            return True
         elif kind == TrustKind.TRUST_CUTOFF:
             for sid, seq in dict(e.data.get("seqs", {})).items():
                 self.cutoff[str(sid)] = max(int(seq), self.cutoff.get(str(sid), 0))

@@ -25,6 +25,10 @@ from tests.helpers.clocks import at
 OWNER_DSN = "postgresql://owner@hub.invalid/event"
 
 
+def no_hub_login(dsn: str, station_id: str, role: Role) -> str:
+    return f"{dsn}?station={station_id}"
+
+
 def transfer(src: Store, dst: Store, receive: Receive = Receive.ALL) -> int:
     """Every entry of `src` into `dst`, stream by stream in number order (as sync pulls)."""
     n = 0
@@ -52,7 +56,7 @@ class Site:
     def station(self, name: str, role: Role, *, machine: str | None = None) -> Store:
         """A station enrolled at the desk and built from the desk's entries."""
         file = self.tmp / f"{name}.enroll"
-        enr.enroll(self.desk, OWNER_DSN, role, name, file, self.clock.now())
+        enr.enroll(self.desk, OWNER_DSN, role, name, file, self.clock.now(), login=no_hub_login)
         return self.build(name, file)
 
     def build(self, name: str, file: Path) -> Store:

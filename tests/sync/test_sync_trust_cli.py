@@ -59,25 +59,43 @@ def test_enrolled_stations_sync_signed_and_a_kiosk_forgery_is_kept_aside(
               "--now", "2024-11-04T09:05").output  # fmt: skip
     assert "admitted" in out.lower()
     run("sync", "--db", door, "--once")  # no --server: the station's own login
-    # the kiosk forges an edit of someone else through its own files and its own login
+    # the kiosk forges through its own files and its own login: an admission under its own
+    # id but not signed by it (the hub cannot tell; every station can), then an edit of
+    # someone else (the hub's rules refuse it already)
     k = Store.open(kiosk)
     victim = next(iter(k.attendees())).attendee_id
     key = tstore.read_key(kiosk)
     assert key is not None
-    with k.write() as c:
-        e = LogEntry(uuid=new_uuid(), kind=LogKind.EDIT, at=k.last_entry_at() or
-                     next(log.entries(k.conn)).at, station_id=k.station.id,
-                     station_seq=log.next_seq(c, k.station.id), station=k.station.name,
-                     attendee_id=victim, data={"fields": {"name": "HACKED BY KIOSK"}})  # fmt: skip
-        forged = sign_entry(e, Signer(key[1]))
-        log.insert(c, forged)
-    k.close()
+
+    def forge(kind: LogKind, signed: bool, **kw: object) -> LogEntry:
+        with k.write() as c:
+            e = LogEntry(
+                uuid=new_uuid(),
+                kind=kind,
+                at=next(log.entries(k.conn)).at,
+                station_id=k.station.id,
+                station_seq=log.next_seq(c, k.station.id),
+                station=k.station.name,
+                attendee_id=victim,
+                **kw,
+            )  # type: ignore[arg-type]
+            if signed:
+                e = sign_entry(e, Signer(key[1]))
+            log.insert(c, e)
+        return e
+
+    unsigned = forge(LogKind.ENTRY, False, session_id="opening")
     run("sync", "--db", kiosk, "--once")
+    edit = forge(LogKind.EDIT, True, data={"fields": {"name": "HACKED BY KIOSK"}})
+    out = run("sync", "--db", kiosk, "--once").output  # the hub refuses the edit
+    assert "waiting 1" in out
+    k.close()
     run("sync", "--db", desk, "--server", hub_dsn, "--once")
     d = Store.open(desk)
     try:
         held = {e.uuid: r for e, r in tstore.held(d.conn)}
-        assert held == {forged.uuid: Refusal.ROLE}
+        assert held == {unsigned.uuid: Refusal.UNSIGNED}
+        assert d.log_entry(edit.uuid) is None and d.log_entry(unsigned.uuid) is None
         victim_now = d.attendee(victim)
         assert victim_now is not None and victim_now.name != "HACKED BY KIOSK"
         scans = [x for x in log.entries(d.conn, kinds=("entry",)) if x.station == "Door A"]

@@ -19,7 +19,7 @@ from kiosk.storage.store import Store
 from kiosk.sync import enroll as enr
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal, Role
-from tests.helpers.trusted import Site, transfer
+from tests.helpers.trusted import Site, no_hub_login, transfer
 
 
 def forge(s: Store, kind: str, *, station_id: str | None = None, station: str | None = None,
@@ -130,7 +130,7 @@ def test_a_door_undoes_only_its_own_scans(site: Site) -> None:
 def test_enrollment_file_used_again_on_another_machine_cannot_write(site: Site) -> None:
     file = site.tmp / "door.enroll"
     enr.enroll(site.desk, "postgresql://owner@hub.invalid/e", Role.DOOR, "Door A", file,
-               site.clock.now())  # fmt: skip
+               site.clock.now(), login=no_hub_login)  # fmt: skip
     stolen = file.read_bytes()
     door = site.build("Door A", file)
     transfer(door, site.desk)
@@ -152,7 +152,15 @@ def test_used_enrollment_file_is_refused(site: Site) -> None:
     import pytest
 
     file = site.tmp / "k.enroll"
-    enr.enroll(site.desk, "postgresql://o@h.invalid/e", Role.KIOSK, "K", file, site.clock.now())
+    enr.enroll(
+        site.desk,
+        "postgresql://o@h.invalid/e",
+        Role.KIOSK,
+        "K",
+        file,
+        site.clock.now(),
+        login=no_hub_login,
+    )
     assert oct(file.stat().st_mode & 0o777) == "0o600"
     site.build("K", file).close()
     with pytest.raises(enr.EnrollmentError, match="used already"):
@@ -200,7 +208,7 @@ def test_entries_of_a_station_not_yet_known_wait_and_are_applied_when_its_cert_a
     b_file = site.tmp / "b.enroll"
     # Door B was built before Door A was enrolled? No: B learns A only from the desk's log.
     enr.enroll(site.desk, "postgresql://o@h.invalid/e", Role.DOOR, "Door B", b_file,
-               site.clock.now())  # fmt: skip
+               site.clock.now(), login=no_hub_login)  # fmt: skip
     b = site.build("Door B", b_file)
     r = site.service(a).check_in(site.ann_code, site.session)
     # B gets A's entries first (through the hub, A's stream before the desk's)
@@ -227,3 +235,29 @@ def test_signing_never_changes_what_the_entry_says(site: Site) -> None:
     assert e is not None
     assert dataclasses.replace(e, seq=0).outcome is Outcome.ADMITTED
     door.close()
+
+
+def test_a_rebuild_verifies_the_log_again(site: Site) -> None:
+    """An entry slipped into the desk's file behind its back (not through receive) is found
+    by the next rebuild: kept aside, not in the projections."""
+    kiosk = site.station("Kiosk 1", Role.KIOSK)
+    transfer(kiosk, site.desk)
+    key = tstore.read_key(kiosk.path)
+    assert key is not None
+    with site.desk.write() as c:
+        e = LogEntry(uuid=new_uuid(), kind=LogKind.EDIT, at=site.clock.now(),
+                     station_id=kiosk.station.id, station_seq=99, station="Kiosk 1",
+                     attendee_id=site.ann_id, data={"fields": {"name": "HACKED"}})  # fmt: skip
+        log.insert(c, sign_entry(e, Signer(key[1])))
+    site.desk.rebuild_projections()
+    assert held_reasons(site.desk) == {e.uuid: Refusal.ROLE}
+    ann = site.desk.attendee(site.ann_id)
+    assert ann is not None and ann.name == "Ann Genuine"
+    with site.desk.write() as c:  # the log stays append-only for everything else
+        import sqlite3
+
+        import pytest
+
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            c.execute("DELETE FROM log WHERE kind = 'walk_in'")
+    kiosk.close()
