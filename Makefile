@@ -65,6 +65,7 @@ bench: setup-test
 	$(PY) bench/meetings_import.py
 	$(PY) bench/meetings_status.py
 	$(PY) bench/station.py
+	$(PY) bench/trust.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_startup.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_scan.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_dashboard.py

@@ -385,11 +385,11 @@ class CheckinService:
             if session is not None:
                 result = self._enter(tx, session, now, Method.MANUAL, operator, attendee, badge_id,
                                      None, "")  # fmt: skip
-        full = tuple(
-            st.session_id for st in self.store.stats()
-            if st.capacity is not None and st.session_id in attendee.sessions
-            and st.registered >= st.capacity
-        )  # fmt: skip
+            full = tuple(
+                st.session_id for st in tx.presence.stats()
+                if st.capacity is not None and st.session_id in attendee.sessions
+                and st.registered >= st.capacity
+            )  # fmt: skip
         return WalkIn(attendee, signer.sign(BadgeRef(badge_id, 1)), result, full)
 
     def _walk_in_sessions(self, person: AttendeeInput) -> AttendeeInput:

@@ -12,7 +12,15 @@ from kiosk.cli.common import cli
 
 def load_commands() -> click.Group:
     # Imported for their side effect: each module adds its commands to `cli`.
-    from kiosk.cli import core, datacmd, meetingcmd, printcmd, scancmd, synccmd  # noqa: F401
+    from kiosk.cli import (  # noqa: F401
+        core,
+        datacmd,
+        meetingcmd,
+        printcmd,
+        scancmd,
+        stationcmd,
+        synccmd,
+    )
 
     return cli
 

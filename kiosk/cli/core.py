@@ -51,11 +51,17 @@ from kiosk.models.records import AttendeeInput, Category
     help="With --from-hub: names = a self-service kiosk that receives names, organization "
     "and registrations only, never emails, phones or notes.",
 )  # fmt: skip
+@click.option(
+    "--enrollment", default=None, type=click.Path(dir_okay=False, path_type=Path),
+    help="Make an enrolled station's database from the hub, with the one-time file made "
+    "by `station enroll` at the desk (its own key is made here).",
+)  # fmt: skip
 @station_option
 @handle_errors
 def init(
     db_path: Path, event_file: Path | None, from_hub: str | None, server_file: Path | None,
     signing_key_from: Path | None, receive: str, station: str | None,
+    enrollment: Path | None,
 ) -> None:  # fmt: skip
     """Create an event database and load an event exactly as written.
 
@@ -63,6 +69,13 @@ def init(
     event updates the program and keeps the key. With --from-hub, makes a new station's
     database from the hub instead.
     """
+    if enrollment is not None:
+        from kiosk.cli.stationcmd import init_from_enrollment
+
+        if event_file is not None or from_hub is not None:
+            raise UserError("--enrollment makes the station from the hub alone", 2)
+        init_from_enrollment(db_path, enrollment)
+        return
     if from_hub is not None:
         from kiosk.cli.synccmd import init_from_hub
 

@@ -85,6 +85,9 @@ def hub_publish(db_path: Path, server: str | None, server_file: Path | None) -> 
             refilled = "; the hub lacked them (new or restored): refilled" if t.refilled else ""
             click.echo(f"hub {h.server.shown}: event {store.event().id}: {t.pushed} entries "
                        f"uploaded, {t.waiting} waiting{refilled}")  # fmt: skip
+            if t.logins:
+                click.echo(f"hub {h.server.shown}: {t.logins} station logins recreated "
+                           "(the stations keep their enrollment files)")  # fmt: skip
     finally:
         store.close()
 
@@ -139,6 +142,7 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
     if refill is not None:
         click.echo(f"hub replaced: refilling ({refill.held:,} of {refill.of:,}) from "
                    f"{', '.join(refill.stations)}")  # fmt: skip
+    _say_refusals(rows)
     click.echo(f"{'station':<22}{'id':<10}{'last seen':>11}{'pushed':>9}{'waiting':>9}"
                f"{'lag':>8}{'skew':>9}   state")  # fmt: skip
     for r, state in zip(rows, states, strict=True):
@@ -149,6 +153,15 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
                    f"{_ago(now, r.last_seen):>11}{r.pushed:>9}"
                    f"{'-' if r.waiting is None else r.waiting:>9}{lag:>8}{skew:>9}{warn}"
                    f"{state}")  # fmt: skip
+
+
+def _say_refusals(rows: list[Any]) -> None:
+    """One line per station whose entries the hub refuses (issue 18), named."""
+    from kiosk.sync.roster import short_id
+
+    for r in rows:
+        if r.refused is not None:
+            click.echo(f"hub refuses entries of {r.name} ({short_id(r.station_id)}): {r.refused}")
 
 
 def _skew(s: float) -> str:
@@ -162,6 +175,8 @@ def _skew(s: float) -> str:
 def _state(row: Any, seen: Any) -> str:
     from kiosk.sync.roster import Seen
 
+    if row.refused is not None:
+        return f"refused ({seen.value})"
     if row.refill is None:
         return str(seen.value)
     refilling = f"refilling ({row.refill[0]:,} of {row.refill[1]:,})"
@@ -180,6 +195,7 @@ def _row_json(r: Any, now: datetime, total: int, state: str) -> dict[str, object
         "skew_s": None if r.skew_ms is None else r.skew_ms / 1000,
         "receive": r.receive, "former_ids": list(r.former),
         "refill": None if r.refill is None else {"held": r.refill[0], "of": r.refill[1]},
+        "refused": r.refused,
     }  # fmt: skip
 
 
@@ -237,6 +253,9 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
         last[:] = [line]
 
     Store.open(db_path).close()  # a clear error now for a missing or damaged database
+    own = Path(str(db_path) + ".hub")  # an enrolled station's own login (kiosk.sync.enroll)
+    if server is None and server_file is None and own.exists():
+        server_file = own
     loop = SyncLoop(lambda: Store.open(db_path), make_hub(server, server_file), _clock(),
                     interval=interval, on_status=None if once else show)  # fmt: skip
     if once:

@@ -22,11 +22,9 @@ from zoneinfo import ZoneInfo
 
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
-from kiosk.models.outcomes import Outcome
 from kiosk.models.outcome_text import OUTCOME_TEXTS
+from kiosk.models.outcomes import Outcome
 from kiosk.storage.atomic import atomic_output
-from kiosk.storage.conflicts import conflicts
-from kiosk.storage.conflicts import count as conflict_count
 from kiosk.storage.exports import ATTENDANCE_FIELDS, ExportQueries
 from kiosk.storage.store import Store
 from kiosk.storage.tx import Tx

@@ -163,6 +163,8 @@ class LogEntry:
     data: dict[str, Any] = field(default_factory=dict)
     seq: int = 0  # arrival order in this database only
     annulled: bool = False
+    private_hash: bytes | None = None  # SHA-256 of the private part (kiosk.trust.split)
+    sig: bytes | None = None  # Ed25519 by the writing station (None: from before signing)
 
     @property
     def method(self) -> Method | None:

@@ -380,3 +380,39 @@ def _(r: p.Export, lane: Lane, progress: ProgressFn) -> p.ExportDone:
         store, r.what, r.fmt, r.out, now=r.now, session_id=r.session_id, progress=progress
     )
     return p.ExportDone(str(summary.path), rows=summary.rows)
+
+
+# -- trusted stations (kiosk.station.trustproto) -------------------------------------------------
+def _register_trust() -> None:
+    from kiosk.station import trustproto as t
+
+    @handle.register(t.ListStations)
+    def _(r: t.ListStations, lane: Lane, progress: ProgressFn) -> t.StationsView:
+        from kiosk.storage import trust as tstore
+
+        store = lane.open_store()
+        gate = store.gate
+        rows = () if gate is None else tuple(tstore.stations(store.conn, gate.verifier))
+        return t.StationsView(tstore.setting(store.conn, tstore.EVENT_PRIVATE) is not None, rows)
+
+    @handle.register(t.EnrollStation)
+    def _(r: t.EnrollStation, lane: Lane, progress: ProgressFn) -> t.EnrolledFile:
+        from kiosk.sync.enroll import enroll
+        from kiosk.trust.roles import Role
+
+        if r.out.exists():
+            raise ValidationError(f"{r.out}: already exists (an enrollment file is made once)")
+        if not r.out.parent.is_dir():
+            raise ValidationError(f"{r.out}: the folder {r.out.parent} does not exist")
+        done = enroll(lane.open_store(), r.owner_dsn, Role(r.role), r.name, r.out, r.now, r.days)
+        text = done.path.read_text(encoding="utf-8")
+        return t.EnrolledFile(r.name, r.role, done.cert.expires, str(done.path), text)
+
+    @handle.register(t.RevokeStation)
+    def _(r: t.RevokeStation, lane: Lane, progress: ProgressFn) -> int:
+        from kiosk.sync.enroll import revoke
+
+        return revoke(lane.open_store(), r.name, r.now, r.owner_dsn or None)[1]
+
+
+_register_trust()

@@ -10,6 +10,9 @@ never errors. Three kinds:
   two desks), or a walk-in whose name (and organisation, when both give one) matches
   someone registered before it (`walkin_dupes`): an organizer merges them (a `merge`
   entry) or leaves them.
+- `held_entry`: a security alert: an entry kept aside, never applied (kiosk.storage.trust):
+  `station` is the station it claims, `other_station` that station's id, `other` the reason
+  (kiosk.trust.roles.Refusal).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class ConflictKind(enum.StrEnum):
     DUPLICATE_ENTRY = "duplicate_entry"
     REVOKED_SCAN = "revoked_scan"
     POSSIBLE_DUPLICATE = "possible_duplicate"
+    HELD_ENTRY = "held_entry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,14 @@ WHERE a.email != '' AND a.merged_into IS NULL
 """
 
 
+_HELD = f"""
+SELECT h.at, h.session_id, COALESCE(h.attendee_id, ''), {_NAME}, h.station, h.uuid,
+       NULL, '', h.station_id, h.reason
+FROM held h
+LEFT JOIN attendees a ON a.attendee_id = h.attendee_id
+"""
+
+
 def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
     """Every conflict, by kind, then in time order."""
     pairs: set[frozenset[str]] = set()  # possible duplicates already named
@@ -101,6 +113,7 @@ def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
         (ConflictKind.DUPLICATE_ENTRY, _DUPLICATES),
         (ConflictKind.REVOKED_SCAN, _REVOKED),
         (ConflictKind.POSSIBLE_DUPLICATE, _SAME_EMAIL),
+        (ConflictKind.HELD_ENTRY, _HELD),
     ):
         cur = c.cursor()
         cur.row_factory = None
@@ -111,7 +124,7 @@ def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
                            None if row[6] is None else t[6], t[7], t[8], t[9])  # fmt: skip
     from kiosk.storage.walkin_dupes import walk_in_duplicates
 
-    for row in walk_in_duplicates(store):
+    for row in walk_in_duplicates(c):
         t = ["" if v is None else str(v) for v in row]
         if frozenset((t[2], t[9])) not in pairs:
             yield Conflict(ConflictKind.POSSIBLE_DUPLICATE, t[0], t[1], t[2], t[3], t[4], t[5],

@@ -4,7 +4,8 @@ reading them back."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,9 @@ COLUMNS = (
     "uuid, station_id, station_seq, station, at, kind, session_id, attendee_id, badge_id, "
     "operator, outcome, ref, batch, data"
 )
-_INSERT = f"INSERT OR IGNORE INTO log ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#: The columns and the signature (kiosk.trust): what a signed copy of an entry carries.
+SIGNED_COLUMNS = COLUMNS + ", private_hash, sig"
+_INSERT = f"INSERT OR IGNORE INTO log ({SIGNED_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 MAX_CODE = 512  # scanned text kept per entry (a poster's URL, not a megabyte of junk)
 
 
@@ -31,7 +34,7 @@ def new_entry(
     c: sqlite3.Connection,
     station: Station,
     at: datetime,
-    kind: LogKind,
+    kind: LogKind | str,
     *,
     session_id: str = "",
     attendee_id: str | None = None,
@@ -41,8 +44,10 @@ def new_entry(
     ref: str | None = None,
     batch: str | None = None,
     data: dict[str, Any] | None = None,
+    sign: Callable[[LogEntry], LogEntry] | None = None,
 ) -> LogEntry:
-    """Append an entry written by this station (inside the caller's write transaction)."""
+    """Append an entry written by this station (inside the caller's write transaction),
+    signed by `sign` when this station signs its entries (kiosk.trust)."""
     payload = dict(data or {})
     if "code" in payload:
         payload["code"] = str(payload["code"])[:MAX_CODE]
@@ -52,6 +57,8 @@ def new_entry(
         operator=operator, outcome=outcome, attendee_id=attendee_id, badge_id=badge_id,
         ref=ref, batch=batch, data=payload,
     )  # fmt: skip
+    if sign is not None:
+        entry = sign(entry)
     insert(c, entry)
     return entry
 
@@ -59,8 +66,21 @@ def new_entry(
 def insert(c: sqlite3.Connection, e: LogEntry) -> bool:
     """Store an entry as it is (ours, or received from another station); False when the
     log already holds its uuid (a replay is harmless)."""
-    cur = c.execute(_INSERT, row_of(e))
+    cur = c.execute(_INSERT, signed_row_of(e))
     return cur.rowcount > 0
+
+
+def signed_row_of(e: LogEntry) -> tuple[Any, ...]:
+    """An entry's row in SIGNED_COLUMNS order."""
+    return (*row_of(e), e.private_hash, e.sig)
+
+
+def signed_entry_of(row: sqlite3.Row | tuple[Any, ...]) -> LogEntry:
+    """A LogEntry from a row in SIGNED_COLUMNS order."""
+    t = tuple(row)
+    ph, sig = t[14], t[15]
+    return replace(entry_of(t[:14]), private_hash=None if ph is None else bytes(ph),
+                   sig=None if sig is None else bytes(sig))  # fmt: skip
 
 
 def row_of(e: LogEntry) -> tuple[Any, ...]:

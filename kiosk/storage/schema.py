@@ -359,3 +359,12 @@ def m004_positions_per_hub(db: Database) -> None:
     from kiosk.storage.syncstate import migrate_v4
 
     migrate_v4(db.conn)
+
+
+# -- trusted stations (issue 18): signatures in the log, entries kept aside ------------------
+@migrations()
+def m005_trust_signed_log(db: Database) -> None:
+    """Each entry's signature and the hash of its private part; the `held` entries."""
+    from kiosk.storage.trust import migrate
+
+    migrate(db.conn)

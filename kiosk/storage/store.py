@@ -33,7 +33,7 @@ from sqlite_utils import Database
 from kiosk.models.errors import NoEventError, StorageError
 from kiosk.models.event import Event, event_from_dict
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind, Station, UpsertReport
-from kiosk.storage import imports, log
+from kiosk.storage import imports, log, trust
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.meetings import MeetingRows
 from kiosk.storage.projections import drivers as projections
@@ -79,6 +79,7 @@ class Store:
         self.db = Database(conn, execute_plugins=False)
         self._event: Event | None = None
         self._station: Station | None = None
+        self._gate: tuple[int, trust.Gate | None] | None = None  # (data_version, gate)
         self.meeting_rows = MeetingRows()  # every meeting, kept while unchanged
 
     # -- opening -------------------------------------------------------------------------
@@ -227,22 +228,47 @@ class Store:
     def append(
         self, tx: Tx | sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any
     ) -> LogEntry:
-        """Write an entry of this station and fold it into the projections (in `tx`, a
-        write transaction; storage's own modules may pass its connection)."""
+        """Write an entry of this station, signed when trust is on, and fold it into the
+        projections (in `tx`, a write transaction; storage's own modules may pass its
+        connection)."""
         c = tx.conn if isinstance(tx, Tx) else tx
-        entry = log.new_entry(c, self.station, at, kind, **kw)
+        gate = self.gate
+        sign = None if gate is None else gate.sign
+        entry = log.new_entry(c, self.station, at, kind, sign=sign, **kw)
         projections.apply(c, entry, fresh=True)
+        if gate is not None:
+            gate.verifier.learn(entry)
         return entry
 
     def receive(self, tx: Tx | sqlite3.Connection, entry: LogEntry) -> bool:
-        """Store and fold an entry written elsewhere; False when it was here already."""
+        """Verify, store and fold an entry written elsewhere; False when it was here already,
+        or kept aside (kiosk.storage.trust: not genuine, or not this station's to write)."""
         c = tx.conn if isinstance(tx, Tx) else tx
+        gate = self.gate
+        if gate is not None and not gate.admit(c, entry):
+            return False
         if not log.insert(c, entry):
             return False
         projections.apply(c, entry)
         if entry.kind == LogKind.EVENT:
             self._event = None
+        if gate is not None and (gate.verifier.learn(entry) or gate.waiting_on(c, entry)):
+            for again in list(gate.released(c)):
+                self.receive(c, again)
+            if gate.quarantine(c, entry):
+                projections.rebuild(c)
         return True
+
+    @property
+    def gate(self) -> trust.Gate | None:
+        """This database's trust (None: off); read again when another connection wrote."""
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if self._gate is None or self._gate[0] != version:
+            self._gate = (version, trust.load_gate(self.conn, self.path, self.station.id))
+        return self._gate[1]
+
+    def forget_gate(self) -> None:
+        self._gate = None
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply committed import chunks still pending, one transaction each (~1,000 rows:
@@ -265,8 +291,10 @@ class Store:
 
     def rebuild_projections(self, progress: Callable[[int, int], None] | None = None) -> int:
         with self.write() as tx:
+            trust.recheck_log(tx.conn)  # entries that are not genuine move to `held`
             n = projections.rebuild(tx.conn, progress)
         self._event = None
+        self._gate = None
         return n
 
     # -- the station ---------------------------------------------------------------------

@@ -104,11 +104,11 @@ def outbox(
     out: list[LogEntry] = []
     size = 0
     for row in cur.execute(
-        f"SELECT {log.COLUMNS} FROM log WHERE station_id = ? AND station_seq > ? "
+        f"SELECT {log.SIGNED_COLUMNS} FROM log WHERE station_id = ? AND station_seq > ? "
         "ORDER BY station_seq LIMIT ?",
         (station_id, after, limit),
     ):
-        out.append(log.entry_of(row))
+        out.append(log.signed_entry_of(row))
         size += len(row[13])
         if size >= budget:
             break
@@ -141,7 +141,12 @@ def entries_from(c: sqlite3.Connection, station_id: str, first: int) -> list[tup
 
 
 def has_entry(c: sqlite3.Connection, entry_uuid: str) -> bool:
-    return c.execute("SELECT 1 FROM log WHERE uuid = ?", (entry_uuid,)).fetchone() is not None
+    """The log holds the entry, or it was received and kept aside (kiosk.storage.trust)."""
+    row = c.execute(
+        "SELECT 1 FROM log WHERE uuid = ? UNION ALL SELECT 1 FROM held WHERE uuid = ?",
+        (entry_uuid, entry_uuid),
+    ).fetchone()
+    return row is not None
 
 
 def record_receipts(c: sqlite3.Connection, rows: Iterable[tuple[str, datetime]]) -> None:

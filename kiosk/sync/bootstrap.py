@@ -16,7 +16,10 @@ database. A station meeting such a hub does the same at its next round.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError, NoEventError, StorageError
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
+from kiosk.sync import hubroles, hubschema
 from kiosk.sync.engine import RoundResult, SyncEngine
 from kiosk.sync.hub import Hub, HubRefused
 from kiosk.sync.privacy import Receive
@@ -40,6 +44,7 @@ class Totals:
     skew_s: float
     refilled: bool = False  # the hub lacked entries it had held or never had (new, restored)
     caught_up: int = 0
+    logins: int = 0  # station logins `publish` recreated on a hub that lacked them
 
 
 def until_caught_up(engine: SyncEngine, *, pull: bool = True, push: bool = True) -> Totals:
@@ -62,13 +67,17 @@ def publish(store: Store, hub: Hub, clock: Clock) -> Totals:
     if syncstate.setting(store.conn, "event") is None:
         raise NoEventError(f"{store.path}: no event loaded (run `init` first)")
     hub.connect()
+    if 0 < hub.schema_version() < hubschema.LATEST:  # a hub of an earlier release: the
+        hub.init_schema()  # desk (the hub's owner) converts it, losing nothing
     hub.check_schema()
     event_id = store.event().id
     public = syncstate.setting(store.conn, "public_key") or ""
     served = hub.claim_event(event_id, public)
     if served != (event_id, public):
         SyncEngine(store, hub, clock).check_event()  # names the difference
-    return until_caught_up(SyncEngine(store, hub, clock), pull=False)
+    logins = hubroles.keep_logins(store, hub)
+    totals = until_caught_up(SyncEngine(store, hub, clock), pull=False)
+    return dataclasses.replace(totals, logins=logins)
 
 
 def signing_key_of(path: Path, event_id: str, public_hex: str) -> bytes:
@@ -92,6 +101,7 @@ def signing_key_of(path: Path, event_id: str, public_hex: str) -> bytes:
 def init_from_hub(
     path: Path, hub: Hub, clock: Clock, *, receive: Receive = Receive.ALL,
     signing_key_from: Path | None = None, station_name: str | None = None,
+    prepare: Callable[[sqlite3.Connection], None] | None = None,
 ) -> Totals:  # fmt: skip
     """A new station's database at `path`, filled from the hub (the program, attendees,
     badges, every scan so far). Built under a temporary name and renamed at the end: an
@@ -115,6 +125,9 @@ def init_from_hub(
             syncstate.set_setting(c.conn, syncstate.HUB_KEY, hub.server.shown)
             if key is not None:
                 syncstate.install_signing_key(c.conn, key)
+            if prepare is not None:  # an enrolled station: trust on before the first pull
+                prepare(c.conn)
+        store.forget_gate()
         # no heartbeat: this temporary file's identity is not the station's (the final
         # path's is), and it must not show in `hub status` as a station of its own
         totals = until_caught_up(SyncEngine(store, hub, clock, beats=False), push=False)

@@ -39,9 +39,11 @@ from kiosk.models.records import LogEntry
 from kiosk.storage import syncstate
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
+from kiosk.sync import hubroles
 from kiosk.sync.arrivals import Arrival, arrival_of
-from kiosk.sync.hub import Beat, Hub, HubRefused, HubState
+from kiosk.sync.hub import Beat, Hub, HubForbidden, HubRefused, HubState
 from kiosk.sync.privacy import Receive, parse_receive, redact
+from kiosk.trust.roles import Role
 
 PULL_LIMIT = 2000  # entries per fetched page
 PAGE_BUDGET = 4 << 20  # bytes of payload per page (import chunks are large)
@@ -50,6 +52,7 @@ APPLY_SLICE_S = 0.02  # longest local write transaction while applying pulled en
 ROUND_BUDGET_S = 1.0  # a round stops after about this long and says there is more
 RECONCILE_PAGE = 10_000
 HEARTBEAT_S = 5.0
+LOGINS_S = 60.0  # how often the desk refreshes its copy of the hub's station logins
 REPAIR_REASON = (
     "the hub holds other entries under these numbers (a database restored from an older "
     "backup, or a copied machine)"
@@ -71,6 +74,9 @@ class RoundResult:
     refilled: bool = False  # this round ended a refill: the hub holds all this database does
     hub_id: str = ""
     arrivals: tuple[Arrival, ...] = ()  # VIPs and others to meet, admitted at a kiosk
+    refused: str | None = None  # what the hub refused this station in this round
+    # every station the hub refused entries of, as each last said: id -> (name, what)
+    refusals: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -89,6 +95,7 @@ class _Round:
     more: bool = False
     streams: set[str] = field(default_factory=set)
     arrivals: list[Arrival] = field(default_factory=list)
+    refused: str | None = None
 
     def spent(self) -> bool:
         self.more = self.more or time.monotonic() - self.start > ROUND_BUDGET_S
@@ -111,6 +118,8 @@ class SyncEngine:
         self._last_beat = -1e18
         self._recheck: set[str] = set()
         self.caught_up = 0  # entries the last round applied before it reached the hub
+        self._said_refused: str | None = None  # the refusal the hub was last told
+        self._logins_kept = -1e18
 
     @property
     def receive(self) -> Receive:
@@ -136,7 +145,17 @@ class SyncEngine:
             r.caught_up += self.catch_up()
         if push:
             self._push_all(r)
+            self._keep_logins()
         return self._finish(r, push)
+
+    def _keep_logins(self) -> None:
+        """The desk (the hub owner's connection, the signing key) keeps its copy of the
+        hub's station logins fresh, to recreate them on a new hub (kiosk.sync.hubroles)."""
+        if not self.can_sign or self.clock.monotonic() - self._logins_kept < LOGINS_S:
+            return
+        self._logins_kept = self.clock.monotonic()
+        if self.hub.member() is None:
+            hubroles.keep_logins(self.store, self.hub)
 
     def catch_up(self) -> int:
         """Apply received entries left pending although their batch is committed (a sync
@@ -204,10 +223,24 @@ class SyncEngine:
                 r.spent()
 
     def _push_all(self, r: _Round) -> None:
+        """Push every stream this login may write (a station's own login: its own stream
+        only; the desk and the hub owner relay every station's)."""
         c = self.store.conn
+        own = self.store.station.id
         for sid in sorted(r.streams):
+            if not self.hub.may_push(sid):
+                left = syncstate.local_head(c, sid) - r.pos.get(sid, 0)
+                if sid == own and left > 0:  # a copied database, a fork repair's new id
+                    r.refused = refusal_text(sid, left, "this station's hub login writes "
+                                             "under another station id")  # fmt: skip
+                continue
             while syncstate.local_head(c, sid) > r.pos.get(sid, 0) and not r.more:
-                n = self._push_batch(sid, r)
+                try:
+                    n = self._push_batch(sid, r)
+                except HubForbidden as exc:
+                    r.refused = refusal_text(sid, syncstate.local_head(c, sid) - r.pos.get(sid, 0),
+                                             str(exc))  # fmt: skip
+                    break
                 if n == 0:
                     break
                 r.pushed += n
@@ -230,16 +263,31 @@ class SyncEngine:
             else:
                 refill = (held, held + waiting)
         moved = r.pushed or r.pulled or r.renumbered
-        if self.beats and (moved or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S):
-            station = self.store.station
-            self.hub.heartbeat(Beat(
-                station.id, station.name, r.station_clock, round(r.skew_s * 1000), held,
-                waiting, self.receive.value, syncstate.former_ids(c, station.id), refill,
-            ))  # fmt: skip
-            self._last_beat = self.clock.monotonic()
+        if self.beats and (moved or r.refused != self._said_refused
+                           or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S):  # fmt: skip
+            self._beat(r, held, waiting, refill)
+        refusals = tuple(sorted((sid, name, what) for sid, (name, what)
+                                in r.state.refused.items()))  # fmt: skip
         return RoundResult(r.state.now, r.skew_s, r.pulled, r.pushed, waiting, behind,
                            r.renumbered, r.more, r.caught_up, refill, refilled,
-                           hub_id, tuple(r.arrivals))  # fmt: skip
+                           hub_id, tuple(r.arrivals), r.refused, refusals)  # fmt: skip
+
+    def _beat(self, r: _Round, held: int, waiting: int, refill: tuple[int, int] | None) -> None:
+        """Tell the hub how this station is, in the row its login may write (a station
+        login's own station id; the desk's and the owner's: this database's)."""
+        station = self.store.station
+        member = self.hub.member()
+        beat_id = station.id if member is None or member.role is Role.DESK else member.station_id
+        former = syncstate.former_ids(self.store.conn, station.id)
+        try:
+            self.hub.heartbeat(Beat(
+                beat_id, station.name, r.station_clock, round(r.skew_s * 1000), held, waiting,
+                self.receive.value, former, refill, r.refused,
+            ))  # fmt: skip
+            self._said_refused = r.refused
+        except HubForbidden as exc:  # not this login's row: say it here at least
+            r.refused = r.refused or f"the hub refused this station's status: {exc}"
+        self._last_beat = self.clock.monotonic()
 
     def check_event(self) -> None:
         """The hub serves this database's event, with the same verify key."""
@@ -316,7 +364,8 @@ class SyncEngine:
         """Fetch and apply one page of `sid`; (entries applied, whether to go on)."""
         pos = r.pos
         p = pos.get(sid, 0)
-        page = self.hub.fetch(sid, p, PULL_LIMIT, PAGE_BUDGET)
+        page = self.hub.fetch(sid, p, PULL_LIMIT, PAGE_BUDGET,
+                              private=self.receive is Receive.ALL)  # fmt: skip
         if not page:
             return 0, False
         receive, can_sign = self.receive, self.can_sign
@@ -365,3 +414,10 @@ class SyncEngine:
             syncstate.set_positions(c.conn, r.state.identity, {sid: batch[-1].station_seq})
         pos[sid] = batch[-1].station_seq
         return len(batch)
+
+
+def refusal_text(station_id: str, count: int, error: str) -> str:
+    """One line for `hub status` and the desk: how many entries of which stream the hub
+    refused, and why (the hub's own words, without its address)."""
+    why = error.split(": ", 1)[-1] if error.startswith("hub ") else error
+    return f"{count} entries under station id {station_id[:8]}… refused: {why}"

@@ -10,6 +10,7 @@ station is offline and tries again) or `HubRefused` (it answers, and says no).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import uuid as uuidlib
@@ -23,8 +24,11 @@ from kiosk import __version__
 from kiosk.models.errors import KioskError
 from kiosk.models.records import LogEntry
 from kiosk.storage import log
-from kiosk.sync import hubschema
+from kiosk.storage.base import from_json, to_json
+from kiosk.sync import hubroles, hubschema
 from kiosk.sync.server import ServerConfig
+from kiosk.trust import split as trust_split
+from kiosk.trust.roles import Role, parse_role
 
 # psycopg logs a rollback it could not send on a connection that died mid-push (a hub
 # killed, a failover) before raising the error this module reports in one line: to the
@@ -35,6 +39,11 @@ CONNECT_TIMEOUT_S = 3
 STATEMENT_TIMEOUT = "15s"
 _COLS = log.COLUMNS
 _NCOLS = len(_COLS.split(","))
+_INSERT_COLS = f"{_COLS}, private_hash, sig"
+_E_COLS = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
+_SPLIT_KINDS = ["walk_in", "edit", "import", "entry", "exit"]  # kinds with a private part
+_SPLIT_PAGE = 500
+_ENTRY_FIELDS = {f.name for f in dataclasses.fields(LogEntry)}
 _DEFAULTS = {  # unless the connection string says otherwise
     "connect_timeout": str(CONNECT_TIMEOUT_S), "application_name": "forum-checkin",
     "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2",
@@ -58,6 +67,19 @@ class HubNoSchema(HubRefused):
     """The database has no hub tables (yet): `hub init` makes them."""
 
 
+class HubForbidden(HubRefused):
+    """The hub refused what this login may not do (row-level security, grants):
+    another station's entries, another's head, an update, a private column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """What the hub says this login is (kiosk.sync.hubroles): None for the hub owner."""
+
+    station_id: str
+    role: Role
+
+
 @dataclass(frozen=True, slots=True)
 class Pushed:
     """What a push achieved: the entries the hub now holds (uuid -> the hub's receive
@@ -76,6 +98,8 @@ class HubState:
     now: datetime
     identity: str
     heads: dict[str, int]
+    refused: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    # station id -> (its name, what the hub refused it, as that station last said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +115,7 @@ class Beat:
     receive: str
     former: tuple[str, ...] = ()  # ids this station had before a fork repair
     refill: tuple[int, int] | None = None  # (held, of) while refilling a hub that lacked them
+    refused: str | None = None  # what the hub refused this station in this round
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +130,7 @@ class StationRow:
     receive: str
     former: tuple[str, ...] = ()
     refill: tuple[int, int] | None = None
+    refused: str | None = None  # what the hub refused it, as it last said
 
 
 class Hub:
@@ -112,6 +138,7 @@ class Hub:
         self.server = server
         self.on_sql = on_sql
         self._conn: Any = None
+        self._member: tuple[Membership | None] | None = None  # per connection
 
     # -- connection ------------------------------------------------------------------------
     @property
@@ -138,6 +165,7 @@ class Hub:
             self._run(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
 
     def close(self) -> None:
+        self._member = None
         if self._conn is not None:
             try:
                 self._conn.close()
@@ -157,6 +185,8 @@ class Hub:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         text = self.server.scrub(text.removeprefix("connection failed: "))
         msg = f"hub {self.server.shown}: {text}"
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            return HubForbidden(msg)
         if isinstance(exc, psycopg.errors.UndefinedTable):
             return HubNoSchema(f"hub {self.server.shown}: holds no Forum Check-in schema "
                                "(run `hub init` first)")  # fmt: skip
@@ -206,8 +236,11 @@ class Hub:
                              f"(schema {before}); update this station")  # fmt: skip
         for version in range(before + 1, hubschema.LATEST + 1):
             with self._guard():
-                for stmt in hubschema.STEPS[version - 1]:
-                    self._run(stmt)
+                with self._conn.transaction():
+                    for stmt in hubschema.STEPS[version - 1]:
+                        self._run(stmt)
+                if version == hubschema.SPLIT_STEP:
+                    self._split_existing()
                 if version == hubschema.IDENTITY_STEP:
                     self._run("INSERT INTO hub_meta (key, value) VALUES (%s, %s) "
                               "ON CONFLICT (key) DO NOTHING",
@@ -218,6 +251,32 @@ class Hub:
                     (hubschema.VERSION_KEY, str(version)),
                 )
         return before, hubschema.LATEST
+
+    def _split_existing(self) -> None:
+        """Upgrade to version 3: the private part of every entry the hub holds moves from
+        `data` to `hub_private` (joined again, it is the same payload: nothing lost).
+        In pages by uuid, each its own transaction; a run stopped half way goes on."""
+        last = uuidlib.UUID(int=0)
+        while True:
+            rows = self._run(
+                "SELECT uuid, station_id, kind, data FROM hub_entries WHERE kind = ANY(%s) "
+                "AND uuid > %s ORDER BY uuid LIMIT %s",
+                (_SPLIT_KINDS, last, _SPLIT_PAGE),
+            ).fetchall()
+            if not rows:
+                return
+            with self._conn.transaction():
+                for u, sid, kind, data in rows:
+                    public, private = trust_split.split(str(kind), from_json(data))
+                    if private:
+                        self._run(
+                            "INSERT INTO hub_private (uuid, station_id, data) VALUES "
+                            "(%s, %s, %s) ON CONFLICT DO NOTHING", (u, sid, to_json(private)))  # fmt: skip
+                        self._run(
+                            "UPDATE hub_entries SET data = %s, private_hash = %s WHERE uuid = %s",
+                            (to_json(public), trust_split.private_hash(private), u),
+                        )
+            last = rows[-1][0]
 
     def check_schema(self) -> None:
         version = self.schema_version()
@@ -230,6 +289,73 @@ class Hub:
                 f"hub {self.server.shown}: schema {version}, this release knows "
                 f"{hubschema.LATEST}: " + ("update this station" if newer else "run `hub init`")
             )
+
+    def member(self) -> Membership | None:
+        """What this login is on the hub: a station's (its id and role), or None for the
+        hub owner (or a login the desk did not make, which may only read)."""
+        if self._member is None:
+            rows = self._rows("SELECT station_id, role FROM hub_members "
+                              "WHERE role_name = current_user")  # fmt: skip
+            role = parse_role(str(rows[0][1])) if rows else None
+            self._member = (Membership(str(rows[0][0]), role) if rows and role else None,)
+        return self._member[0]
+
+    def may_read_private(self) -> bool:
+        member = self.member()
+        return member is None or member.role is not Role.KIOSK
+
+    def may_push(self, station_id: str) -> bool:
+        """Whether this login may store entries under `station_id` (the hub's rule)."""
+        member = self.member()
+        return member is None or member.role is Role.DESK or member.station_id == station_id
+
+    # -- station logins (with the owner's rights; kiosk.sync.hubroles) ----------------------
+    def ensure_login(self, m: hubroles.Member) -> None:
+        """Create (or update) a station's login from its verifier, grant what its role may
+        do, and record it in hub_members."""
+        import psycopg
+
+        who, secret = hubroles._ident(m.role_name), hubroles.verifier_literal(m.verifier)
+        login = "NOLOGIN" if m.revoked else "LOGIN"
+        with self._guard():
+            try:
+                self._run(f"CREATE ROLE {who} {login} PASSWORD {secret}")
+            except psycopg.errors.DuplicateObject:  # made for an earlier hub of the event
+                self._run(f"ALTER ROLE {who} {login} PASSWORD {secret}")
+            with self._conn.transaction():
+                for stmt in (hubroles.revokes(m.role_name)[0],
+                             *(() if m.revoked else hubroles.grants(m))):  # fmt: skip
+                    self._run(stmt)
+                self._run(
+                    "INSERT INTO hub_members (role_name, station_id, role, revoked_at) "
+                    "VALUES (%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP END) "
+                    "ON CONFLICT (role_name) DO UPDATE SET station_id = EXCLUDED.station_id, "
+                    "role = EXCLUDED.role, revoked_at = EXCLUDED.revoked_at",
+                    (m.role_name, m.station_id, m.role, m.revoked),
+                )
+                self._run(
+                    "INSERT INTO hub_logins (role_name, verifier) VALUES (%s, %s) "
+                    "ON CONFLICT (role_name) DO UPDATE SET verifier = EXCLUDED.verifier",
+                    (m.role_name, m.verifier),
+                )
+
+    def revoke_logins(self, station_id: str) -> int:
+        names = [str(r[0]) for r in self._rows(
+            "SELECT role_name FROM hub_members WHERE station_id = %s", (station_id,))]  # fmt: skip
+        with self._guard():
+            for name in names:
+                for stmt in hubroles.revokes(name):
+                    self._run(stmt)
+                self._run("UPDATE hub_members SET revoked_at = CURRENT_TIMESTAMP "
+                          "WHERE role_name = %s AND revoked_at IS NULL", (name,))  # fmt: skip
+        return len(names)
+
+    def members(self) -> list[hubroles.Member]:
+        """Every station login the hub holds (the owner's view)."""
+        return [hubroles.Member(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4] is not None)
+                for r in self._rows(
+                    "SELECT m.role_name, m.station_id, m.role, l.verifier, m.revoked_at "
+                    "FROM hub_members m JOIN hub_logins l ON l.role_name = m.role_name")]  # fmt: skip
 
     def identity(self) -> str:
         """The hub's identity, made by `hub init` ("" before the schema has one)."""
@@ -259,13 +385,18 @@ class Hub:
     def state(self) -> HubState:
         """The hub's clock, identity and heads, in one query (the whole of an idle round)."""
         rows = self._rows(
-            "SELECT station_id, head, CURRENT_TIMESTAMP FROM hub_streams UNION ALL "
-            "SELECT (SELECT value FROM hub_meta WHERE key = %s), -1, CURRENT_TIMESTAMP",
-            (hubschema.IDENTITY_KEY,),
+            "SELECT station_id, head, CURRENT_TIMESTAMP, CAST(NULL AS TEXT) FROM hub_streams "
+            "UNION ALL SELECT (SELECT value FROM hub_meta WHERE key = %s), -1, "
+            "CURRENT_TIMESTAMP, CAST(NULL AS TEXT) UNION ALL "
+            "SELECT station_id, -2, CURRENT_TIMESTAMP, name || %s || refused "
+            "FROM hub_stations WHERE refused IS NOT NULL",
+            (hubschema.IDENTITY_KEY, "\n"),
         )
-        meta = next(r for r in rows if int(r[1]) < 0)
+        meta = next(r for r in rows if int(r[1]) == -1)
+        refused = {str(r[0]): tuple(str(r[3]).split("\n", 1)) for r in rows if int(r[1]) == -2}
         return HubState(meta[2], str(meta[0] or ""),
-                        {str(r[0]): int(r[1]) for r in rows if int(r[1]) >= 0})  # fmt: skip
+                        {str(r[0]): int(r[1]) for r in rows if int(r[1]) >= 0},
+                        {k: (v[0], v[-1]) for k, v in refused.items()})  # fmt: skip
 
     def heads(self) -> tuple[datetime, dict[str, int]]:
         """The hub's clock and, per station id, the highest number it holds (one query)."""
@@ -292,13 +423,20 @@ class Hub:
         return {str(r[0]): (str(r[1]), int(r[2]), r[3]) for r in rows}
 
     def fetch(
-        self, station_id: str, after: int, limit: int, budget: int
+        self, station_id: str, after: int, limit: int, budget: int, private: bool = True
     ) -> list[tuple[LogEntry, datetime]]:
         """`station_id`'s entries numbered after `after`, in order: at most `limit` and
-        about `budget` bytes of payload (at least one)."""
+        about `budget` bytes of payload (at least one). Their private parts joined in only
+        with `private` and when this login may read them (never a kiosk's): a names-only
+        pull never reads `hub_private`."""
+        private = private and self.may_read_private()
+        size, join = "octet_length(e.data)", ""
+        if private:
+            size += " + COALESCE(octet_length(p.data), 0)"
+            join = " LEFT JOIN hub_private p ON p.uuid = e.uuid"
         sizes = self._rows(
-            "SELECT station_seq, octet_length(data) FROM hub_entries WHERE station_id = %s "
-            "AND station_seq > %s ORDER BY station_seq LIMIT %s",
+            f"SELECT e.station_seq, {size} FROM hub_entries e{join} WHERE e.station_id = %s "
+            "AND e.station_seq > %s ORDER BY e.station_seq LIMIT %s",
             (station_id, after, limit),
         )
         if not sizes:
@@ -308,12 +446,14 @@ class Hub:
             if total and total + int(size) > budget:
                 break
             upto, total = int(seq), total + int(size)
+        secret = "p.data" if private else "CAST(NULL AS TEXT)"
         rows = self._rows(
-            f"SELECT {_COLS}, received_at FROM hub_entries WHERE station_id = %s "
-            "AND station_seq > %s AND station_seq <= %s ORDER BY station_seq",
+            f"SELECT {_E_COLS}, e.received_at, {secret}, e.private_hash, e.sig "
+            f"FROM hub_entries e{join} WHERE e.station_id = %s AND e.station_seq > %s "
+            "AND e.station_seq <= %s ORDER BY e.station_seq",
             (station_id, after, upto),
         )
-        return [(log.entry_of((str(r[0]), *r[1:_NCOLS])), r[_NCOLS]) for r in rows]
+        return [(_entry_of(r), r[_NCOLS]) for r in rows]
 
     def push(self, entries: Sequence[LogEntry]) -> Pushed:
         """Store entries (idempotent by uuid) in one transaction, and move the streams'
@@ -321,7 +461,12 @@ class Hub:
         entry stores nothing (`conflict`); a batch that would leave a gap neither."""
         if not entries:
             return Pushed({})
-        params = [(uuidlib.UUID(r[0]), *r[1:]) for r in map(log.row_of, entries)]
+        params, secrets = [], []
+        for e in entries:
+            row, secret = _params_of(e)
+            params.append(row)
+            if secret is not None:
+                secrets.append((row[0], e.station_id, secret))
         firsts: dict[str, int] = {}
         lasts: dict[str, int] = {}
         for e in entries:
@@ -333,6 +478,7 @@ class Hub:
                     self._no_gap(firsts)
                     done = self._insert(params)
                     done.update(self._held_alike([e for e in entries if e.uuid not in done]))
+                    self._insert_private(secrets)
                     self._move_heads(lasts)
             except _Conflict:
                 return Pushed({}, conflict=True)
@@ -372,7 +518,8 @@ class Hub:
 
     def _insert(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
         """One INSERT per entry, sent together (libpq's pipeline: one round trip)."""
-        sql = (f"INSERT INTO hub_entries ({_COLS}) VALUES ({', '.join(['%s'] * _NCOLS)}) "
+        sql = (f"INSERT INTO hub_entries ({_INSERT_COLS}) "
+               f"VALUES ({', '.join(['%s'] * (_NCOLS + 2))}) "
                "ON CONFLICT DO NOTHING RETURNING uuid, received_at")  # fmt: skip
         if self.on_sql is not None:
             self.on_sql(sql)
@@ -386,6 +533,16 @@ class Hub:
                 break
         return done
 
+    def _insert_private(self, rows: list[tuple[Any, ...]]) -> None:
+        """The entries' private parts, beside them (a kiosk may write, never read them)."""
+        if not rows:
+            return
+        sql = ("INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, %s) "
+               "ON CONFLICT DO NOTHING")  # fmt: skip
+        if self.on_sql is not None:
+            self.on_sql(sql)
+        self._conn.cursor().executemany(sql, rows)
+
     # -- stations ---------------------------------------------------------------------------
     def heartbeat(self, beat: Beat) -> None:
         """What the station said at this contact: one row per station id, its own."""
@@ -393,17 +550,21 @@ class Hub:
         with self._guard():
             self._run(
                 "INSERT INTO hub_stations (station_id, name, last_seen, station_clock, skew_ms, "
-                "held, waiting, receive, release, former, refill_done, refill_total) VALUES "
-                "(%s, %s, CURRENT_TIMESTAMP, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "held, waiting, receive, release, former, refill_done, refill_total, refused, "
+                "refused_at) VALUES (%s, %s, CURRENT_TIMESTAMP, %s, %s, %s, %s, %s, %s, %s, "
+                "%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP END) "
                 "ON CONFLICT (station_id) DO UPDATE SET name = EXCLUDED.name, "
                 "last_seen = EXCLUDED.last_seen, station_clock = EXCLUDED.station_clock, "
                 "skew_ms = EXCLUDED.skew_ms, held = EXCLUDED.held, waiting = EXCLUDED.waiting, "
                 "receive = EXCLUDED.receive, release = EXCLUDED.release, "
                 "former = EXCLUDED.former, refill_done = EXCLUDED.refill_done, "
-                "refill_total = EXCLUDED.refill_total",
+                "refill_total = EXCLUDED.refill_total, refused = EXCLUDED.refused, "
+                "refused_at = CASE WHEN EXCLUDED.refused IS NULL THEN NULL "
+                "WHEN hub_stations.refused IS NULL THEN EXCLUDED.refused_at "
+                "ELSE hub_stations.refused_at END",
                 (beat.station_id, beat.name, beat.station_clock, beat.skew_ms, beat.held,
                  beat.waiting, beat.receive, __version__, json.dumps(list(beat.former)),
-                 refill[0], refill[1]),
+                 refill[0], refill[1], beat.refused, beat.refused is not None),
             )  # fmt: skip
 
     def stations(self) -> tuple[datetime, int, list[StationRow]]:
@@ -415,7 +576,7 @@ class Hub:
         now, heads = self.heads()
         seen = {str(r[0]): r for r in self._rows(
             "SELECT station_id, name, last_seen, skew_ms, held, waiting, receive, former, "
-            "refill_done, refill_total FROM hub_stations")}  # fmt: skip
+            "refill_done, refill_total, refused FROM hub_stations")}  # fmt: skip
         forgotten = {str(r[0]): r[1] for r in self._rows(
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
         former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]")) for sid, r in seen.items()}
@@ -437,7 +598,8 @@ class Hub:
                               None, None, "")  # fmt: skip
         refill = None if r[8] is None else (int(r[8]), int(r[9]))
         return StationRow(sid, str(r[1]), pushed, r[2], None if r[3] is None else int(r[3]),
-                          int(r[4]), int(r[5]), str(r[6]), former, refill)  # fmt: skip
+                          int(r[4]), int(r[5]), str(r[6]), former, refill,
+                          None if r[10] is None else str(r[10]))  # fmt: skip
 
     def _last_name(self, station_id: str, head: int) -> str:
         rows = self._rows("SELECT station FROM hub_entries WHERE station_id = %s "
@@ -457,3 +619,28 @@ class Hub:
 
 class _Conflict(Exception):
     """Raised inside a push transaction to roll it back."""
+
+
+def _params_of(e: LogEntry) -> tuple[tuple[Any, ...], str | None]:
+    """An entry as the hub stores it: the public part in `data`, with the private part's
+    hash and the station's signature; and the private part (JSON) for `hub_private`."""
+    row = log.row_of(e)
+    public, private = trust_split.split(str(e.kind), e.data)
+    phash = getattr(e, "private_hash", None) or (trust_split.private_hash(private)
+                                                 if private else None)  # fmt: skip
+    return ((uuidlib.UUID(row[0]), *row[1:-1], to_json(public), phash, getattr(e, "sig", None)),
+            to_json(private) if private else None)  # fmt: skip
+
+
+def _entry_of(r: tuple[Any, ...]) -> LogEntry:
+    """An entry from a fetched row: COLUMNS, received_at, its private part (NULL when not
+    selected), private_hash, sig. The private part is joined back when it was selected."""
+    entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
+    secret, phash, sig = r[_NCOLS + 1 : _NCOLS + 4]
+    if secret is not None:
+        entry = dataclasses.replace(
+            entry, data=trust_split.join(str(entry.kind), entry.data, from_json(secret))
+        )
+    extra: dict[str, Any] = {k: bytes(v) for k, v in (("private_hash", phash), ("sig", sig))
+             if v is not None and k in _ENTRY_FIELDS}  # fmt: skip
+    return dataclasses.replace(entry, **extra) if extra else entry

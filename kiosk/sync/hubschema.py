@@ -15,6 +15,11 @@ identity, so a hub they do not know (new, or a different one at the same address
 refilled from them. A backup restored keeps its identity, and a hub emptied in place
 keeps it too: stations see that the hub holds less than they know it held, and push it
 again.
+
+Version 3 locks the door (issue 18): each station has its own login (kiosk.sync.hubroles)
+and row-level security lets it write only under its own station id; only the hub owner
+(who bypasses it) updates or deletes. Upgrading a hub of version 2 moves the private part
+of the entries it holds into `hub_private` (all of it kept: the station joins it again).
 """
 
 from __future__ import annotations
@@ -24,6 +29,91 @@ EVENT_KEY = "event_id"
 PUBLIC_KEY = "public_key"
 IDENTITY_KEY = "hub_id"
 IDENTITY_STEP = 2  # the identity is made before this version is recorded
+SPLIT_STEP = 3  # existing entries' private parts are moved to hub_private before this
+
+# Row-level security (the hub owner bypasses it; station logins are kiosk.sync.hubroles'):
+# a login may write under a station id when hub_members names it for that id, or names it
+# a desk (the desk relays every station's entries).
+_MINE = "(SELECT m.station_id FROM hub_members m WHERE m.role_name = current_user)"
+_MINE_OR_DESK = (
+    "(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user "
+    "AND (m.station_id = {table}.station_id OR m.role = 'desk')))"
+)
+#: The kinds of entries each role may store (the hub's own copy of kiosk.trust.roles, with
+#: walk-ins at doors allowed: the event's setting is checked by every receiver). A door's
+#: undo (`annul`) only of an entry of its own stream.
+#: Both also hand their own public key over once (`station_key`, kiosk.sync.enroll).
+DOOR_KINDS = ("entry", "exit", "meeting_mark", "pin_attempt", "walk_in", "badge_issue",
+              "badge_print", "station_key")  # fmt: skip
+KIOSK_KINDS = ("entry", "pin_attempt", "station_key")
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return "hub_entries.kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
+
+
+_MAY_INSERT = (
+    "(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user AND "
+    "(m.role = 'desk' OR (m.station_id = hub_entries.station_id AND ("
+    f"(m.role = 'kiosk' AND {_kinds(KIOSK_KINDS)}) OR "
+    f"(m.role = 'door' AND ({_kinds(DOOR_KINDS)} OR (hub_entries.kind = 'annul' AND "
+    "EXISTS (SELECT 1 FROM hub_entries r WHERE r.uuid = CAST(hub_entries.ref AS UUID) "
+    "AND r.station_id = hub_entries.station_id)))))))))"
+)
+
+
+def _policy(table: str, name: str, body: str) -> tuple[str, str]:
+    """Drop and create (CREATE POLICY has no IF NOT EXISTS): the step may run again."""
+    return (f"DROP POLICY IF EXISTS {name} ON {table}", f"CREATE POLICY {name} ON {table} {body}")
+
+
+_SECURITY: tuple[str, ...] = (
+    *(
+        f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"
+        for t in (
+            "hub_meta",
+            "hub_entries",
+            "hub_streams",
+            "hub_stations",
+            "hub_forgotten",
+            "hub_members",
+            "hub_private",
+            "hub_logins",  # no policy, no grant: the owner's only
+        )
+    ),
+    # Everyone reads every entry and head (kiosks are granted no hub_private at all).
+    *_policy("hub_entries", "fc_read", "FOR SELECT USING (true)"),
+    *_policy("hub_private", "fc_read", "FOR SELECT USING (true)"),
+    # a private part only for an entry of the same station id, that the login may write
+    *_policy(
+        "hub_private",
+        "fc_insert",
+        "FOR INSERT WITH CHECK (EXISTS (SELECT 1 FROM hub_entries e WHERE e.uuid = "
+        "hub_private.uuid AND e.station_id = hub_private.station_id) AND "
+        + _MINE_OR_DESK.format(table="hub_private")
+        + ")",
+    ),
+    *_policy(
+        "hub_entries",
+        "fc_insert",
+        "FOR INSERT WITH CHECK " + _MAY_INSERT,
+    ),
+    *_policy("hub_streams", "fc_read", "FOR SELECT USING (true)"),
+    *_policy(
+        "hub_streams",
+        "fc_write",
+        "FOR ALL USING ({c}) WITH CHECK ({c})".format(c=_MINE_OR_DESK.format(table="hub_streams")),
+    ),
+    *_policy("hub_stations", "fc_read", "FOR SELECT USING (true)"),
+    *_policy(
+        "hub_stations",
+        "fc_write",
+        f"FOR ALL USING (station_id = {_MINE}) WITH CHECK (station_id = {_MINE})",
+    ),
+    *_policy("hub_meta", "fc_read", "FOR SELECT USING (true)"),
+    *_policy("hub_forgotten", "fc_read", "FOR SELECT USING (true)"),
+    *_policy("hub_members", "fc_own", "FOR SELECT USING (role_name = current_user)"),
+)
 
 STEPS: tuple[tuple[str, ...], ...] = (
     (
@@ -84,6 +174,38 @@ STEPS: tuple[tuple[str, ...], ...] = (
             station_id TEXT PRIMARY KEY,
             forgotten_at TIMESTAMPTZ NOT NULL
         )""",
+    ),
+    (
+        # Trusted stations (issue 18): `data` holds an entry's public part only, its
+        # private part (e-mails, phones, notes, badge codes: kiosk.trust.split) is in
+        # `hub_private`, a table kiosk logins are granted nothing of (a table, not a
+        # column grant: CockroachDB has no column privileges); the signature covers both
+        # (the private part through `private_hash`).
+        "ALTER TABLE hub_entries ADD COLUMN IF NOT EXISTS private_hash BYTEA",
+        "ALTER TABLE hub_entries ADD COLUMN IF NOT EXISTS sig BYTEA",
+        """CREATE TABLE IF NOT EXISTS hub_private (
+            uuid UUID PRIMARY KEY,
+            station_id TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        # The entries the hub refused a station, as that station last said (`hub status`).
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS refused TEXT",
+        "ALTER TABLE hub_stations ADD COLUMN IF NOT EXISTS refused_at TIMESTAMPTZ",
+        # Each station's own login (kiosk.sync.hubroles): the station id it writes under
+        # and its role (each login reads its own row) ...
+        """CREATE TABLE IF NOT EXISTS hub_members (
+            role_name TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            revoked_at TIMESTAMPTZ
+        )""",
+        # ... and the SCRAM verifier the desk recreates it from on a new hub (the owner's).
+        """CREATE TABLE IF NOT EXISTS hub_logins (
+            role_name TEXT PRIMARY KEY,
+            verifier TEXT NOT NULL
+        )""",
+        *_SECURITY,
     ),
 )
 LATEST = len(STEPS)

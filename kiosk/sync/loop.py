@@ -33,7 +33,7 @@ from kiosk.models.errors import KioskError
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
 from kiosk.sync.arrivals import Arrival
-from kiosk.sync.engine import SyncEngine
+from kiosk.sync.engine import RoundResult, SyncEngine
 from kiosk.sync.hub import Hub, HubRefused
 
 log = logging.getLogger("forum_checkin.sync")
@@ -51,13 +51,18 @@ TEXT: dict[str, tuple[str, str]] = {
                "落后：还有 {n} 条记录待接收和应用"),
     "caught_up": ("{n} entries left by an interrupted sync applied",
                   "已应用中断的同步留下的 {n} 条记录"),
+    "refused": ("the hub refuses entries of {station}: {what}",
+                "中心服务器拒收 {station} 的记录：{what}"),
+    "refused_short": ("hub refuses {station}", "中心服务器拒收 {station}"),
 }  # fmt: skip
 
 
-def text(key: str, lang: str = "en", **values: int) -> str:
+def text(key: str, lang: str = "en", **values: int | str) -> str:
     """One notice in English (`en`) or Simplified Chinese (`zh`)."""
     en, zh = TEXT[key]
-    return (zh if lang == "zh" else en).format(**{k: f"{v:,}" for k, v in values.items()})
+    return (zh if lang == "zh" else en).format(
+        **{k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()}
+    )
 
 
 class Link(enum.StrEnum):
@@ -84,10 +89,12 @@ class SyncStatus:
     refill: tuple[int, int] | None = None  # refilling a new or emptied hub: (held, of)
     caught_up: int = 0  # entries an interrupted sync had left unapplied, applied now
     arrivals: tuple[Arrival, ...] = ()  # VIPs and others to meet, admitted at a kiosk
+    # stations whose entries the hub refuses (this one's included): (id, name, what)
+    refusals: tuple[tuple[str, str, str], ...] = ()
 
     def notices(self, lang: str = "en") -> list[str]:
         """What a status bar says beyond the link, in `lang` (en | zh), most urgent first."""
-        out = []
+        out = [text("refused", lang, station=name, what=what) for _, name, what in self.refusals]
         if self.refill is not None:
             out.append(text("refilling", lang, done=self.refill[0], total=self.refill[1]))
         if self.behind:
@@ -116,6 +123,8 @@ class SyncStatus:
             "refill": None if self.refill is None else {"held": self.refill[0],
                                                          "of": self.refill[1]},
             "caught_up": self.caught_up,
+            "refusals": [{"station_id": sid, "station": name, "refused": what}
+                         for sid, name, what in self.refusals],
         }  # fmt: skip
 
 
@@ -191,7 +200,7 @@ class SyncLoop:
                 Link.ONLINE, r.waiting, self.clock.now(), r.skew_s, "", r.pulled, r.pushed,
                 r.behind, r.renumbered, self.store.station.id,
                 0.0 if r.more else self.interval * self.rng.uniform(0.9, 1.1),
-                r.refill, r.caught_up, r.arrivals,
+                r.refill, r.caught_up, r.arrivals, _refusals(r, self.store),
             )  # fmt: skip
         if status.link is not prev.link or status.message != prev.message:
             log.info("sync: %s %s", status.link.value, status.message)
@@ -216,7 +225,8 @@ class SyncLoop:
         caught_up = self.engine.caught_up if self.engine is not None else 0
         return SyncStatus(link, waiting, prev.last_sync, prev.skew_s, message.splitlines()[0],
                           behind=behind, station_id=station_id, next_in=delay,
-                          refill=prev.refill, caught_up=caught_up)  # fmt: skip
+                          refill=prev.refill, caught_up=caught_up,
+                          refusals=prev.refusals)  # fmt: skip
 
     @staticmethod
     def _waiting(store: Store) -> int:
@@ -246,3 +256,13 @@ class SyncLoop:
             self.store.close()
             self.store = None
             self.engine = None
+
+
+def _refusals(r: RoundResult, store: Store) -> tuple[tuple[str, str, str], ...]:
+    """Every station the hub refuses entries of: as each last told the hub, and this
+    station's own refusal of this round first (its row may lag a round behind)."""
+    own = store.station
+    out = [(sid, name, what) for sid, name, what in r.refusals if sid != own.id]
+    if r.refused is not None:
+        out.insert(0, (own.id, own.name, r.refused))
+    return tuple(out)

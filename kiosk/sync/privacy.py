@@ -18,6 +18,7 @@ from typing import Any
 
 from kiosk.checkin.codes import PREFIX
 from kiosk.models.records import LogEntry, LogKind
+from kiosk.trust.split import PRIVATE_FIELDS
 
 
 class Receive(enum.StrEnum):
@@ -25,8 +26,6 @@ class Receive(enum.StrEnum):
     NAMES = "names"
 
 
-#: Attendee fields a `names` station never receives.
-PRIVATE_FIELDS = frozenset({"email", "phone", "notes", "external_id"})
 _PEOPLE_KINDS = (LogKind.WALK_IN, LogKind.EDIT)
 _SCAN_KINDS = (LogKind.ENTRY, LogKind.EXIT)
 

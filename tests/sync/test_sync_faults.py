@@ -148,11 +148,11 @@ def test_the_hub_killed_mid_sync_loses_and_doubles_nothing(
     fetched = [0]
     real_fetch = hub.fetch
 
-    def fetch(*args: object) -> list:  # type: ignore[type-arg]
+    def fetch(*args: object, **kwargs: bool) -> list:  # type: ignore[type-arg]
         fetched[0] += 1
         if fetched[0] == 3:
             own_cluster.kill()
-        return real_fetch(*args)  # type: ignore[arg-type]
+        return real_fetch(*args, **kwargs)  # type: ignore[arg-type]
 
     hub.fetch = fetch  # type: ignore[method-assign]
     import kiosk.sync.engine as engine

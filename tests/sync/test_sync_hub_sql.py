@@ -15,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import load_commands
+from kiosk.storage.store import Store
+from kiosk.sync import hubroles
 from kiosk.sync.hub import Hub
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
@@ -130,12 +132,23 @@ def test_every_statement_the_hub_code_sends_is_portable(
         _, _, rows = h.stations()
         h.forget(rows[0].station_id)
         h.identity()
+    # stations with their own logins (issue 18): made, synced, revoked
+    b_id = _station_id(b)
+    user, password = hubroles.create_station_login(hub_dsn, b_id, "door")
+    own = ServerConfig(hubroles.station_dsn(hub_dsn, user, password), "enrollment")
+    with service(b) as s:
+        s.check_in(all_codes[30], "opening")
+    assert sync(b, own).pushed == 1
+    sync(d, server)  # the desk keeps its copy of the logins
+    hubroles.revoke_station_login(hub_dsn, b_id)
     statements = logged(pg_cluster, start)
     text = "\n".join(statements)
     for needed in ("INSERT INTO hub_entries", "FROM hub_streams", "CREATE TABLE IF NOT EXISTS",
                    "INSERT INTO hub_stations", "WHERE uuid = ANY", "INSERT INTO hub_forgotten",
-                   "ADD COLUMN IF NOT EXISTS"):  # fmt: skip
+                   "ADD COLUMN IF NOT EXISTS", "CREATE POLICY", "ENABLE ROW LEVEL SECURITY",
+                   "CREATE ROLE", "GRANT SELECT ON", "NOLOGIN", "INSERT INTO hub_private"):  # fmt: skip
         assert needed in text, f"the log holds no {needed!r}: is the server logging?"
+    assert password not in pg_cluster.log()  # only its SCRAM verifier reached the hub
     assert client and all(as_sent(c) in " ".join(text.split()) for c in client)
     assert problems(statements) == []
 
@@ -148,3 +161,11 @@ def test_a_forbidden_statement_sent_would_be_caught(
     with psycopg.connect(hub_dsn, autocommit=True) as conn:
         conn.execute(sql)
     assert problems(logged(pg_cluster, start))
+
+
+def _station_id(path: Path) -> str:
+    store = Store.open(path)
+    try:
+        return store.station.id
+    finally:
+        store.close()

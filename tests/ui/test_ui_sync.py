@@ -154,3 +154,52 @@ def test_a_refilling_hub_and_entries_behind_are_said_in_the_ui_language(
     text, tip, _level = describe(update, True, tz)
     assert "中心服务器已更换：正在补传（4,000 / 12,000）" in text
     assert "落后：还有 1,200 条记录待接收和应用" in tip
+
+
+def test_a_station_the_hub_refuses_is_named_in_the_status_bar_in_the_ui_language(
+    qtbot: Any, make_shell: Any, demo_db: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    what = "1 entries under station id 0190abcd… refused: not this login's station"
+    status = SyncStatus(Link.ONLINE, 0, at("09:00").now(), 0.0,
+                        refusals=(("0190abcd-x", "door-a", what),))  # fmt: skip
+    update = SyncUpdate(5, status, True, "postgresql://hub/x")
+    shell = make_shell(demo_db, lang="en")
+    text, tip, level = describe(update, True, tz)
+    assert text.startswith("Hub: online · ⚠ hub refuses door-a · ")
+    assert f"the hub refuses entries of door-a: {what}" in tip
+    assert level == "bad"
+    shell.translations.switch("zh")
+    text, tip, _level = describe(update, True, tz)
+    assert "⚠ 中心服务器拒收 door-a" in text
+    assert "中心服务器拒收 door-a 的记录：" in tip
+
+
+def test_the_desk_window_names_a_station_the_hub_refuses(
+    qtbot: Any, make_shell: Any, tmp_path: Path, hub: tuple[Cluster, ServerConfig]
+) -> None:
+    """Issue 18: a door whose hub login writes under another station id (its database got
+    a new one) is refused by the hub; the desk's window says so, naming the door."""
+    from kiosk.storage.store import Store
+    from kiosk.sync import hubroles
+
+    _cluster, server = hub
+    front = desk(tmp_path, server, attendees=10)
+    door = station(tmp_path, "door-a", server)
+    store = Store.open(door)
+    try:
+        user, password = hubroles.create_station_login(server.dsn, store.station.id, "door")
+        with store.write() as c:
+            store.renew_station(c)
+    finally:
+        store.close()
+    with service(door) as s:
+        s.check_in(next(iter(codes(front).values())), "opening")
+    own = ServerConfig(hubroles.station_dsn(server.dsn, user, password), "enrollment")
+    assert sync(door, own).waiting == 1
+    shell = make_shell(front, clock=at("09:05"), server=server, sync_interval=0.3)
+    qtbot.waitUntil(lambda: "hub refuses door-a" in _label(shell), timeout=15000)
+    assert shell.sync.label.level == "bad"
+    assert "the hub refuses entries of door-a: 1 entries" in shell.sync.label.toolTip()

@@ -38,6 +38,7 @@ from kiosk.station.wire import Origin, Source
 from kiosk.storage.base import from_ts
 from kiosk.storage.conflicts import Conflict, ConflictKind
 from ui.bridge.desk import DeskLink
+from ui.present.trust_text import refusal, say, security_alert
 
 SCOPE_EVENT, SCOPE_STATION = "event", "station"
 
@@ -188,6 +189,7 @@ class ConflictsDialog(QDialog):
             ConflictKind.DUPLICATE_ENTRY: self.tr("Duplicate entry"),
             ConflictKind.REVOKED_SCAN: self.tr("Scan of a revoked badge"),
             ConflictKind.POSSIBLE_DUPLICATE: self.tr("Possible duplicate person"),
+            ConflictKind.HELD_ENTRY: say("held_kind", self._zh()),
         }[kind]
 
     def _session(self, sid: str) -> str:
@@ -207,7 +209,9 @@ class ConflictsDialog(QDialog):
             )
             there = self.tr("%1 at %2").replace("%1", _when(c.other_at, self.tz))
             there = there.replace("%2", c.other_station or "—")
-            if c.kind is ConflictKind.POSSIBLE_DUPLICATE:
+            if c.kind is ConflictKind.HELD_ENTRY:
+                what = say("claimed", self._zh(), c.station or "?", refusal(c.other, self._zh()))
+            elif c.kind is ConflictKind.POSSIBLE_DUPLICATE:
                 what = self.tr("same e-mail as record %1").replace("%1", c.other)
             elif c.kind is ConflictKind.REVOKED_SCAN:
                 what = self.tr("badge %1 revoked %2").replace("%1", c.other).replace("%2", there)
@@ -307,6 +311,19 @@ def sessions_of(snapshot: Any) -> dict[str, tuple[str, str]]:
     return {s.id: (s.title, s.title_zh or s.title) for s in snapshot.event.sessions}
 
 
+class AlertLabel(QLabel):
+    """The dashboard's security alert; says it again in the new language."""
+
+    def __init__(self, sync: DashboardSync) -> None:
+        super().__init__()
+        self.sync = sync
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.sync.show_alert()
+        super().changeEvent(event)
+
+
 class DashboardSync(QObject):
     """Hooks the controls into a DashboardView: the scope goes to its source, each
     snapshot's conflicts to the button and the open dialog."""
@@ -318,14 +335,34 @@ class DashboardSync(QObject):
         strip.addWidget(self.controls)  # the bottom strip: neither the header nor the cards shrink
         view.status_label.setMinimumWidth(80)  # a long path gives way, clipped
         self.dialog: ConflictsDialog | None = None
+        self.alert = AlertLabel(
+            self
+        )  # the security alert: entries kept aside (kiosk.storage.trust)
+        self.alert.setObjectName("SecurityAlert")
+        self.alert.setStyleSheet("QLabel { background: #FDECEA; color: #B42318; "
+                                 "border: 1px solid #B42318; padding: 2px 8px; font-weight: 600; }")  # fmt: skip
+        self.alert.setVisible(False)
+        strip.addWidget(self.alert)
+        self.held: list[Any] = []
         self.controls.scope_changed.connect(view.source.set_scope)
         self.controls.conflicts_clicked.connect(self.show_conflicts)
         view.source.snapshot_ready.connect(self.on_snapshot)
 
     def on_snapshot(self, snap: Any) -> None:
         self.controls.set_count(len(snap.conflicts))
+        self.held = [c for c in snap.conflicts if c.kind is ConflictKind.HELD_ENTRY]
+        self.show_alert()
         if self.dialog is not None:
             self.dialog.set_conflicts(snap.conflicts, sessions_of(snap), snap.event.tz)
+
+    def show_alert(self) -> None:
+        """A red line naming the stations whose entries were refused, and why."""
+        from ui.desk.stations import window_is_chinese
+
+        text = security_alert(self.held, window_is_chinese())
+        self.alert.setText(text)
+        self.alert.setToolTip(text)
+        self.alert.setVisible(bool(text))
 
     def show_conflicts(self) -> None:
         if self.dialog is None:

@@ -9,15 +9,19 @@ arrive from other stations (the dashboard notices by itself: SQLite's data versi
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from kiosk.models.clock import SystemClock
 from kiosk.station.syncproto import SyncUpdate
 from kiosk.sync.loop import INTERVAL_S
 from kiosk.sync.server import ServerConfig
 from ui.app.settings import Settings
 from ui.bridge.desk import DeskLink
+from ui.desk.stations import StationsDialog, window_is_chinese
+from ui.present.trust_text import say
 from ui.sync.hub_dialog import HubDialog, store_server, stored_server
 from ui.sync.status import SyncFollower, SyncLabel
 
@@ -44,11 +48,19 @@ class SyncBar(QObject):
         self.button.setFlat(True)
         self.button.clicked.connect(self.edit_hub)
         self.dialog: HubDialog | None = None
+        self.stations_button = QPushButton()
+        self.stations_button.setObjectName("StationsButton")
+        self.stations_button.setFlat(True)
+        self.stations_button.clicked.connect(self.show_stations)
+        self.stations: StationsDialog | None = None
+        self.db = db
+        self.db_path = ""
         self._opened = False
         self._refreshed = 0.0
         status = window.status  # type: ignore[attr-defined]
         status.addPermanentWidget(self.label)
         status.addPermanentWidget(self.button)
+        status.addPermanentWidget(self.stations_button)
         db.opened.connect(self._db_opened)
         self.follower.updated.connect(self._updated)
         self.follower.updated.connect(self.follower._on_update)
@@ -63,11 +75,19 @@ class SyncBar(QObject):
     def retranslate(self) -> None:
         self.button.setText(self.tr("Hub…"))
         self.button.setToolTip(self.tr("Set or clear the hub this station syncs with"))
+        zh = window_is_chinese()
+        self.stations_button.setText(say("button", zh))
+        self.stations_button.setToolTip(say("button_tip", zh))
 
     def _db_opened(self, opened: object) -> None:
         event = getattr(opened, "event", None)
         if event is not None:
             self.label.set_time_zone(event.tz)
+        self.db_path = str(getattr(opened, "path", "") or "")
+        own = Path(self.db_path + ".hub")  # an enrolled station's own login (init --enrollment)
+        if self.server is None and self.db_path and own.is_file():
+            self.override = ServerConfig(own.read_text(encoding="utf-8").strip(), f"file {own}")
+            self.label.set_configured(True)
         if not self._opened:
             self._opened = True
             if self.server is not None:
@@ -100,6 +120,17 @@ class SyncBar(QObject):
         self.label.set_configured(server is not None)
         if self._opened or server is None:
             self.follower.set_server(server)
+
+    def show_stations(self) -> None:
+        """The desk's Stations… dialog (enroll, list, revoke)."""
+        if self.stations is None:
+            folder = Path(self.db_path).parent if self.db_path else Path.home()
+            owner = self.server.dsn if self.server is not None else ""
+            clock = getattr(getattr(self.window, "ctx", None), "clock", None) or SystemClock()
+            self.stations = StationsDialog(self.db, clock, folder, owner, self.window)
+        self.stations.refresh()
+        self.stations.show()
+        self.stations.raise_()
 
     def stop(self) -> None:
         self.follower.stop()

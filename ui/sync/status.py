@@ -188,6 +188,10 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         done, total = status.refill
         parts.insert(1, sync_text("refilling", lang, done=done, total=total))
         level = "warn" if level == "ok" else level
+    for _, name, what in status.refusals:  # the hub refused a station's entries
+        parts.insert(1, "⚠ " + sync_text("refused_short", lang, station=name))
+        tips.insert(0, sync_text("refused", lang, station=name, what=what))
+        level = "bad"
     if status.behind:
         tips.append(sync_text("behind", lang, n=status.behind))
     if status.caught_up:

@@ -15,6 +15,7 @@ KIND_LABELS: dict[ConflictKind, tuple[str, str]] = {
     ConflictKind.DUPLICATE_ENTRY: ("Admitted twice (counted once)", "重复入场（只计一次）"),
     ConflictKind.REVOKED_SCAN: ("Revoked badge accepted", "已作废胸卡被接受"),
     ConflictKind.POSSIBLE_DUPLICATE: ("Possible duplicate record", "疑似重复登记"),
+    ConflictKind.HELD_ENTRY: ("Entry refused (security)", "条目被拒（安全）"),
 }
 
 

@@ -1,0 +1,225 @@
+"""Each enrolled station's own login on the hub, and what that login may do there.
+
+The registration desk creates them with the hub owner's rights (the owner needs
+CREATEROLE): `create_station_login(owner_dsn, station_id, role)` returns the login's
+name and password, which go into the station's enrollment file and nowhere else.
+
+- The password never reaches the hub in clear text: the desk computes its SCRAM-SHA-256
+  verifier itself and sends that (`CREATE ROLE … PASSWORD 'SCRAM-SHA-256$…'`), so not
+  even a server logging every statement sees the password. PostgreSQL, CockroachDB and
+  YugabyteDB all accept a verifier in place of a password.
+- `hub_members(role_name, station_id, role, revoked_at)` maps the login to the station id
+  it may write under, and its role; each login reads its own row. `hub_logins(role_name,
+  verifier)` is the owner's only. The verifier cannot log in (SCRAM's stored key is a hash
+  of the client key); it lets the desk recreate the same login on a new hub.
+- `hub publish` from the desk copies the logins into the desk's database (setting
+  `hub_members`, the database file is private to its owner) and recreates on a new hub
+  every login it knows there: a station keeps its enrollment file when the hub is
+  replaced (`keep_logins`; the desk's sync does it too, every minute).
+
+What each login may do (table grants here, row-level security in kiosk.sync.hubschema;
+table grants only, as CockroachDB has no column privileges):
+
+| table          | desk                    | door                    | kiosk                  |
+|----------------|-------------------------|-------------------------|------------------------|
+| hub_entries    | read; insert any        | read; insert its own    | read; insert its own   |
+|                | station's (it relays)   | scans, walk-ins, undo   | check-ins, PIN attempts|
+| hub_private    | read; insert            | read; insert its own    | insert its own, never  |
+|                |                         |                         | read                   |
+| hub_streams    | read; move any head     | read; move its own head | read; its own head     |
+| hub_stations   | read; write its own row | read; write its own row | read; its own row      |
+| hub_meta, hub_forgotten | read only      | read only               | read only              |
+| hub_members    | its own row             | its own row             | its own row            |
+| hub_logins     | nothing                 | nothing                 | nothing                |
+
+Nobody but the hub owner updates or deletes an entry, changes hub_meta, or forgets a
+station. A revoked station's login can no longer log in (NOLOGIN) and loses its grants.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from kiosk.storage import syncstate
+from kiosk.trust.roles import Role, parse_role
+
+if TYPE_CHECKING:
+    from kiosk.storage.store import Store
+    from kiosk.sync.hub import Hub
+
+SCRAM_ITERATIONS = 4096  # PostgreSQL's default (scram_iterations)
+MEMBERS_SETTING = "hub_members"  # the desk's copy (a JSON list of Member)
+
+_TABLES_READ = ("hub_meta", "hub_streams", "hub_stations", "hub_forgotten")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A station's login on the hub (the verifier, never the password)."""
+
+    role_name: str
+    station_id: str
+    role: str
+    verifier: str
+    revoked: bool = False
+
+
+def login_name(station_id: str) -> str:
+    """The login of a station: the same on every hub of the event (a replaced hub gets the
+    same logins back), unique per station (station ids are uuids)."""
+    clean = re.sub(r"[^a-z0-9]", "", station_id.lower())
+    if not clean:
+        raise ValueError(f"station id {station_id!r} has no letters or digits")
+    return f"fcs_{clean}"[:63]
+
+
+def scram_verifier(password: str, salt: bytes | None = None,
+                   iterations: int = SCRAM_ITERATIONS) -> str:  # fmt: skip
+    """The SCRAM-SHA-256 verifier PostgreSQL keeps for `password` (RFC 5802/7677), in its
+    `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` form. Passwords made here
+    are ASCII, so SASLprep leaves them unchanged."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+
+    def b64(b: bytes) -> str:
+        return base64.b64encode(b).decode("ascii")
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def station_dsn(owner_dsn: str, user: str, password: str) -> str:
+    """The hub's connection string with a station's own login in place of the owner's."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    given = conninfo_to_dict(owner_dsn)
+    given.pop("passfile", None)
+    given["user"], given["password"] = user, password
+    return make_conninfo("", **{k: str(v) for k, v in given.items() if v is not None})
+
+
+# -- on the hub, with the owner's connection ------------------------------------------------
+def _connect(owner_dsn: str) -> Any:
+    from kiosk.sync.hub import Hub
+    from kiosk.sync.server import ServerConfig
+
+    hub = Hub(ServerConfig(owner_dsn, "owner"))
+    hub.connect()
+    hub.check_schema()
+    return hub
+
+
+def create_station_login(
+    owner_dsn: str, station_id: str, role: str, desk: Store | None = None
+) -> tuple[str, str]:
+    """A new login for this station on the hub (a fresh password if it had one): returns
+    (user, password). Needs the hub owner's connection string. With the desk's database,
+    the desk keeps its copy of the logins at once (else at its next sync or publish)."""
+    if parse_role(role) is None:
+        raise ValueError(f"unknown station role {role!r} (desk, door or kiosk)")
+    user, password = login_name(station_id), secrets.token_urlsafe(32)
+    member = Member(user, station_id, str(role), scram_verifier(password))
+    hub = _connect(owner_dsn)
+    try:
+        hub.ensure_login(member)
+        if desk is not None:
+            keep_logins(desk, hub)
+    finally:
+        hub.close()
+    return user, password
+
+
+def revoke_station_login(owner_dsn: str, station_id: str) -> int:
+    """The station's logins can no longer log in nor do anything on this hub; its
+    entries stay. Returns how many logins were revoked."""
+    hub = _connect(owner_dsn)
+    try:
+        return int(hub.revoke_logins(station_id))
+    finally:
+        hub.close()
+
+
+def grants(member: Member) -> list[str]:
+    """The GRANT statements for one login (its name already checked by `login_name`).
+    Table grants only (CockroachDB has no column privileges): what a kiosk may not read
+    is in a table it is granted nothing of (`hub_private`, `hub_logins`)."""
+    who = _ident(member.role_name)
+    read = [*_TABLES_READ, "hub_entries", "hub_members"]
+    if parse_role(member.role) is not Role.KIOSK:
+        read.append("hub_private")
+    return [
+        f"GRANT SELECT ON {', '.join(read)} TO {who}",
+        f"GRANT INSERT ON hub_entries, hub_private TO {who}",
+        f"GRANT INSERT, UPDATE ON hub_streams, hub_stations TO {who}",
+    ]
+
+
+def revokes(role_name: str) -> list[str]:
+    who = _ident(role_name)
+    tables = ("hub_entries", "hub_private", "hub_members", "hub_logins", *_TABLES_READ)
+    return [f"REVOKE ALL ON {', '.join(tables)} FROM {who}", f"ALTER ROLE {who} NOLOGIN"]
+
+
+def _ident(name: str) -> str:
+    if not re.fullmatch(r"[a-z0-9_]{1,63}", name):
+        raise ValueError(f"not a station login: {name!r}")
+    return f'"{name}"'
+
+
+def verifier_literal(verifier: str) -> str:
+    """A verifier as an SQL string literal (CREATE/ALTER ROLE take no parameters)."""
+    if not re.fullmatch(r"SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+",
+                        verifier):  # fmt: skip
+        raise ValueError("not a SCRAM-SHA-256 verifier")
+    return f"'{verifier}'"
+
+
+# -- the desk's copy ------------------------------------------------------------------------
+def members_of(text: str | None) -> dict[str, Member]:
+    """The desk's copy, from its setting (empty when it has none or it is unreadable)."""
+    try:
+        rows = json.loads(text or "[]")
+        return {r["role_name"]: Member(**r) for r in rows}
+    except (ValueError, TypeError, KeyError):
+        return {}
+
+
+def members_text(members: Iterable[Member]) -> str:
+    return json.dumps([asdict(m) for m in sorted(members, key=lambda m: m.role_name)])
+
+
+def merged(desk: dict[str, Member], hub: Iterable[Member]) -> dict[str, Member]:
+    """The desk's copy updated with what the hub holds (the live hub is the authority:
+    a re-enrollment or a revocation there wins)."""
+    return {**desk, **{m.role_name: m for m in hub}}
+
+
+def keep_logins(store: Store, hub: Hub) -> int:
+    """The desk keeps a copy of the hub's station logins (name, station, role, SCRAM
+    verifier: never a password) in its database, and recreates on a hub that lacks them
+    (a new hub replacing a lost one) every login it knows: no station is enrolled again.
+    Only the hub owner may: with a station's own login this does nothing. Returns how
+    many logins were recreated."""
+    if hub.member() is not None:
+        return 0
+    on_hub = {m.role_name: m for m in hub.members()}
+    desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
+    known = merged(desk, on_hub.values())
+    missing = [m for name, m in sorted(known.items()) if name not in on_hub]
+    for m in missing:
+        hub.ensure_login(m)
+    if known != desk:
+        with store.write() as w:
+            syncstate.set_setting(w.conn, MEMBERS_SETTING,
+                                  members_text(known.values()))  # fmt: skip
+    return len(missing)

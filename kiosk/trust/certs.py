@@ -1,0 +1,66 @@
+"""Station certificates: signed by the event key, carried in `station_cert` log entries.
+
+A certificate names the station (id, name), its role, its public key (or, for a station
+enrolled with a one-time file, the public half of the enrollment key: the station then
+hands its own key over in a `station_key` entry signed with the enrollment key), when it
+was issued and when it expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from kiosk.trust.keys import Signer, verify
+from kiosk.trust.roles import Role
+from kiosk.trust.split import canonical
+
+_CERT_TAG = b"FC-CERT-1\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Cert:
+    station_id: str
+    name: str
+    role: Role
+    key: str  # the station's public key (hex); "" until handed over
+    enroll_key: str  # the one-time enrollment key's public half (hex); "" for none
+    issued_at: str  # UTC ISO text
+    expires: str  # UTC ISO text: entries written after it are refused
+    serial: int
+    sig: str = ""  # Ed25519 by the event key over everything else (hex)
+
+    def body(self) -> bytes:
+        d = asdict(self)
+        d.pop("sig")
+        d["role"] = str(self.role)
+        return _CERT_TAG + canonical(d)
+
+    def to_data(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["role"] = str(self.role)
+        return d
+
+    def signed_by(self, event_key: bytes) -> bool:
+        try:
+            return verify(event_key, bytes.fromhex(self.sig), self.body())
+        except ValueError:
+            return False
+
+
+def issue(event: Signer, **fields: Any) -> Cert:
+    cert = Cert(**fields)
+    return replace(cert, sig=event.sign(cert.body()).hex())
+
+
+def cert_of(data: dict[str, Any]) -> Cert | None:
+    """The certificate in an entry's payload; None when it is malformed."""
+    try:
+        return Cert(
+            station_id=str(data["station_id"]), name=str(data["name"]), role=Role(data["role"]),
+            key=str(data.get("key", "")), enroll_key=str(data.get("enroll_key", "")),
+            issued_at=str(data["issued_at"]), expires=str(data["expires"]),
+            serial=int(data["serial"]), sig=str(data["sig"]),
+        )  # fmt: skip
+    except (KeyError, ValueError, TypeError):
+        return None

@@ -1,0 +1,84 @@
+"""Ed25519 keys and the signature of a log entry.
+
+A station signs `signed_bytes(envelope, public part, sha256(private part))` (kiosk.trust.split):
+a station or hub role that holds only the public part still verifies the entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from kiosk.models.records import LogEntry
+from kiosk.trust.split import private_hash, signed_bytes, split
+
+
+def new_private() -> bytes:
+    """A fresh Ed25519 private key (32 raw bytes), made on this machine."""
+    return Ed25519PrivateKey.generate().private_bytes_raw()
+
+
+def public_of(private: bytes) -> bytes:
+    pk = Ed25519PrivateKey.from_private_bytes(private).public_key()
+    return pk.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+class Signer:
+    """Signs with one private key (kept in memory only while the station runs)."""
+
+    __slots__ = ("_key", "public")
+
+    def __init__(self, private: bytes) -> None:
+        self._key = Ed25519PrivateKey.from_private_bytes(private)
+        self.public = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message)
+
+
+@lru_cache(maxsize=1024)
+def _public(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def verify(public: bytes, sig: bytes, message: bytes) -> bool:
+    try:
+        _public(bytes(public)).verify(bytes(sig), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def envelope(e: LogEntry) -> dict[str, Any]:
+    """Everything of an entry but its payload (and its local arrival order)."""
+    return {
+        "uuid": e.uuid, "station_id": e.station_id, "station_seq": e.station_seq,
+        "station": e.station, "at": e.at.isoformat(timespec="microseconds"),
+        "kind": str(e.kind), "session_id": e.session_id, "attendee_id": e.attendee_id,
+        "badge_id": e.badge_id, "operator": e.operator,
+        "outcome": e.outcome.value if e.outcome else None, "ref": e.ref, "batch": e.batch,
+    }  # fmt: skip
+
+
+def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
+    """The entry with its private hash and signature."""
+    public, private = split(str(e.kind), e.data)
+    ph = private_hash(private)
+    sig = signer.sign(signed_bytes(envelope(e), public, ph))
+    return dataclasses.replace(e, private_hash=ph, sig=sig)
+
+
+def entry_verifies(e: LogEntry, public_key: bytes) -> bool:
+    """The signature verifies with `public_key`, and the private part held (if any) is the
+    one signed over. A copy without its private part (a names-only station) verifies too."""
+    if e.sig is None or e.private_hash is None:
+        return False
+    public, private = split(str(e.kind), e.data)
+    if private and private_hash(private) != e.private_hash:
+        return False
+    return verify(public_key, e.sig, signed_bytes(envelope(e), public, e.private_hash))

@@ -1,0 +1,86 @@
+"""Trusted stations without a hub: entries travel between real SQLite databases the way sync
+carries them (outbox of one, redact, `Store.receive` of the other)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.checkin.bootstrap import init_database
+from kiosk.checkin.service import CheckinService
+from kiosk.models.clock import ManualClock
+from kiosk.models.event import load_event
+from kiosk.models.records import AttendeeInput
+from kiosk.storage import syncstate
+from kiosk.storage.store import Store
+from kiosk.sync import enroll as enr
+from kiosk.sync.privacy import Receive, redact
+from kiosk.trust.roles import Role
+from tests.helpers.clocks import at
+
+OWNER_DSN = "postgresql://owner@hub.invalid/event"
+
+
+def no_hub_login(dsn: str, station_id: str, role: Role) -> str:
+    return f"{dsn}?station={station_id}"
+
+
+def transfer(src: Store, dst: Store, receive: Receive = Receive.ALL) -> int:
+    """Every entry of `src` into `dst`, stream by stream in number order (as sync pulls)."""
+    n = 0
+    sids = [str(r[0]) for r in src.conn.execute("SELECT DISTINCT station_id FROM log")]
+    can_sign = dst.setting("private_key") is not None
+    for sid in sids:
+        batch = syncstate.outbox(src.conn, sid, 0, 10**9, 10**12)
+        with dst.write() as c:
+            for e in batch:
+                n += dst.receive(c, redact(e, receive, can_sign))
+    dst.catch_up()
+    return n
+
+
+@dataclass
+class Site:
+    tmp: Path
+    clock: ManualClock
+    desk: Store
+    desk_service: CheckinService
+    ann_code: str
+    ann_id: str
+    session: str
+
+    def station(self, name: str, role: Role, *, machine: str | None = None) -> Store:
+        """A station enrolled at the desk and built from the desk's entries."""
+        file = self.tmp / f"{name}.enroll"
+        enr.enroll(self.desk, OWNER_DSN, role, name, file, self.clock.now(), login=no_hub_login)
+        return self.build(name, file)
+
+    def build(self, name: str, file: Path) -> Store:
+        data = enr.read_enrollment(file)
+        path = self.tmp / f"{name}.sqlite"
+        s = Store.open(path, create=True)
+        with s.write() as c:
+            enr.prepare(c, data)
+        s.forget_gate()
+        transfer(self.desk, s, Receive(data["receive"]))
+        s.close()
+        return enr.adopt(path, data, file, self.clock)
+
+    def service(self, s: Store) -> CheckinService:
+        return CheckinService(s, self.clock, rng=random.Random(2))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    clock = at("09:05")
+    desk = init_database(tmp_path / "desk.sqlite", load_event(), at=at("07:00").now())
+    svc = CheckinService(desk, clock, rng=random.Random(1))
+    ann = svc.walk_in(AttendeeInput(name="Ann Genuine", email="ann@example.org", phone="123"))
+    session = svc.event.current_session(clock.now()).id
+    enr.become_desk(desk, clock.now())
+    yield Site(tmp_path, clock, desk, svc, ann.code, ann.attendee.attendee_id, session)
+    desk.close()

@@ -1,0 +1,1 @@
+from tests.helpers.trusted import site  # noqa: F401  (the fixture)

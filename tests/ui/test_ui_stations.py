@@ -1,0 +1,87 @@
+"""The desk's Stations… dialog and the dashboard's security alert, on real widgets with
+real keystrokes, in Chinese, against a real database (and a real hub for the logins)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage import log
+from kiosk.storage import trust as tstore
+from kiosk.storage.base import new_uuid
+from kiosk.sync.server import ServerConfig
+from kiosk.trust.keys import Signer, sign_entry
+from kiosk.trust.roles import Role
+from tests.helpers.trusted import Site, site, transfer
+from tests.sync.conftest import hub_dsn, pg_cluster, server
+
+
+def _type(widget: Any, text: str) -> None:
+    for ch in text:  # a person typing, 40 ms a key
+        QTest.keyClicks(widget, ch, Qt.KeyboardModifier.NoModifier, 40)
+
+
+def _forged_edit(site: Site) -> None:
+    """An enrolled kiosk edits someone through its own files; the desk receives it."""
+    kiosk = site.station("Kiosk 1", Role.KIOSK)
+    key = tstore.read_key(kiosk.path)
+    assert key is not None
+    with kiosk.write() as c:
+        e = LogEntry(uuid=new_uuid(), kind=LogKind.EDIT, at=site.clock.now(),
+                     station_id=kiosk.station.id, station_seq=log.next_seq(c, kiosk.station.id),
+                     station="Kiosk 1", attendee_id=site.ann_id,
+                     data={"fields": {"name": "HACKED BY KIOSK"}})  # fmt: skip
+        log.insert(c, sign_entry(e, Signer(key[1])))
+    transfer(kiosk, site.desk)
+    kiosk.close()
+
+
+def test_security_alert_and_stations_dialog_in_chinese(
+    qtbot: Any, make_shell: Any, site: Site, server: ServerConfig
+) -> None:
+    _forged_edit(site)
+    shell = make_shell(Path(site.desk.path), lang="zh")
+    win = shell.window
+    qtbot.waitUntil(lambda: win.ctx.event is not None, timeout=10000)
+    win.set_mode("dashboard")
+    alert = win.dashboard.sync.alert
+    qtbot.waitUntil(lambda: alert.isVisible(), timeout=15000)
+    assert "安全警报" in alert.text() and "Kiosk 1" in alert.text()
+    assert "该站点角色无权写入" in alert.text()
+    # Stations…: list, enroll a door with a file (and its QR code), revoke the kiosk
+    bar = shell.sync
+    assert bar.stations_button.text() == "站点…"
+    bar.show_stations()
+    dialog = bar.stations
+    assert dialog is not None and dialog.windowTitle() == "站点"
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)  # desk, kiosk
+    names = {dialog.table.item(i, 0).text() for i in range(2)}
+    assert "Kiosk 1" in names
+    dialog.hub.clear()
+    _type(dialog.hub, server.dsn)
+    dialog.name.setFocus()
+    _type(dialog.name, "Door C")
+    assert dialog.file.text().endswith("door-c.enroll")
+    QTest.mouseClick(dialog.enroll, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已登记 Door C" in dialog.note.text(), timeout=30000)
+    out = Path(site.desk.path).parent / "door-c.enroll"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert json.loads(out.read_text())["role"] == "door" and dialog.qr.isVisible()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10000)
+    row = next(i for i in range(3) if dialog.table.item(i, 0).text() == "Kiosk 1")
+    dialog.table.selectRow(row)
+    assert dialog.revoke.isEnabled() and dialog.revoke.text() == "吊销"
+    dialog.revoke_now("Kiosk 1")
+    qtbot.waitUntil(lambda: dialog.note.text() == "已吊销 Kiosk 1。", timeout=30000)
+    qtbot.waitUntil(
+        lambda: any("已吊销" in (dialog.table.item(i, 3).text() or "")
+                    for i in range(dialog.table.rowCount())), timeout=10000)  # fmt: skip
+
+
+__all__ = ["hub_dsn", "pg_cluster", "server", "site"]  # fixtures used here
