@@ -267,9 +267,6 @@ class Store:
             self._gate = (version, trust.load_gate(self.conn, self.path, self.station.id))
         return self._gate[1]
 
-    def forget_gate(self) -> None:
-        self._gate = None
-
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply committed import chunks still pending, one transaction each (~1,000 rows:
         a desk's scan never waits long). Returns how many were applied."""
@@ -329,8 +326,10 @@ class Store:
         return new_id
 
     def reload_station(self) -> Station:
-        """Read this station's identity again (another connection may have renewed it)."""
+        """Read this station's identity and its trust again (another connection may have
+        renewed them, or this one enrolled it)."""
         self._station = None
+        self._gate = None
         return self.station
 
     def set_station_name(self, name: str) -> Station:

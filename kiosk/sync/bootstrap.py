@@ -127,7 +127,7 @@ def init_from_hub(
                 syncstate.install_signing_key(c.conn, key)
             if prepare is not None:  # an enrolled station: trust on before the first pull
                 prepare(c.conn)
-        store.forget_gate()
+        store.reload_station()
         # no heartbeat: this temporary file's identity is not the station's (the final
         # path's is), and it must not show in `hub status` as a station of its own
         totals = until_caught_up(SyncEngine(store, hub, clock, beats=False), push=False)

@@ -79,7 +79,7 @@ def become_desk(store: Store, at: datetime) -> bool:
         c = tx.conn
         if not tstore.enable_desk(c, store.path, st.id, st.name, at):
             return False
-    store.forget_gate()
+    store.reload_station()
     with store.write() as tx:
         c = tx.conn
         seqs = tstore.cutoff_seqs(c)
@@ -195,7 +195,7 @@ def adopt(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> S
             e = log.new_entry(c, store.station, clock.now(), STATION_KEY,
                               data={"key": public.hex()},
                               sign=lambda e: sign_entry(e, enroll_signer))  # fmt: skip
-        store.forget_gate()
+        store.reload_station()
         gate = store.gate
         if gate is not None:
             gate.verifier.learn(e)

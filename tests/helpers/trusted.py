@@ -65,7 +65,7 @@ class Site:
         s = Store.open(path, create=True)
         with s.write() as c:
             enr.prepare(c, data)
-        s.forget_gate()
+        s.reload_station()
         transfer(self.desk, s, Receive(data["receive"]))
         s.close()
         return enr.adopt(path, data, file, self.clock)

@@ -104,7 +104,7 @@ def _receiver(seed: dict[str, Any]) -> Store:
         c.execute("INSERT INTO settings VALUES (?, ?)", (tstore.EVENT_PUBLIC, seed["event_key"]))
         c.execute("INSERT INTO settings VALUES ('trust_seed', ?)",
                   (__import__("json").dumps({"certs": [seed["desk_cert"]], "cutoff": {}}),))  # fmt: skip
-    s.forget_gate()
+    s.reload_station()
     return s
 
 
