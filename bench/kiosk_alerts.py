@@ -29,6 +29,7 @@ from kiosk.models.records import Category
 from kiosk.storage.store import Store
 from kiosk.sync.host import serve
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes
 
 
@@ -98,7 +99,9 @@ def main() -> None:
         badges = codes(d)
         store = Store.open(d)
         try:
-            vips = [a.attendee_id for a in store.attendees() if a.category == Category.VIP]
+            vips = [
+                a.attendee_id for a in reads(store).people.everyone() if a.category == Category.VIP
+            ]
             sessions = [s.id for s in store.event().sessions if not s.restricted]
         finally:
             store.close()

@@ -38,6 +38,7 @@ from kiosk.storage.store import Store
 from kiosk.sync import enroll as enr
 from kiosk.trust.keys import Signer, new_private, sign_entry, verify
 from kiosk.trust.roles import Role
+from tests.helpers.reads import reads
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -107,7 +108,7 @@ def receive_rate(tmp: Path, n: int, verified: bool) -> float:
     data = enr.read_enrollment(out)
     door_id = str(data["station_id"])
     door_key = Signer(new_private())
-    ids = [a.attendee_id for a in desk.attendees()]
+    ids = [a.attendee_id for a in reads(desk).people.everyone()]
     entries = []
     for i in range(n):
         clock.advance(0.2)
@@ -126,7 +127,7 @@ def receive_rate(tmp: Path, n: int, verified: bool) -> float:
     if verified:
         with rx.write() as c:
             enr.prepare(c, data)
-        rx.forget_gate()
+        rx.reload_station()
     for sid in [str(r[0]) for r in desk.conn.execute("SELECT DISTINCT station_id FROM log")]:
         with rx.write() as c:
             for e in syncstate.outbox(desk.conn, sid, 0, 10**9, 10**12):

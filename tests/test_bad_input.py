@@ -21,6 +21,7 @@ from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind
 from kiosk.scan.sources import MAX_IMAGE_PIXELS, FolderSource, ImageRefused, load_image
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +52,7 @@ def test_checkin_of_any_bytes_is_logged_and_answered(
     assert json.loads(done.stdout)["outcome"] == "unknown_code"
     store = Store.open(demo_db)
     try:
-        (last,) = [e for e in store.log() if e.kind is LogKind.ENTRY][-1:]
+        (last,) = [e for e in reads(store).log.entries() if e.kind is LogKind.ENTRY][-1:]
     finally:
         store.close()
     assert last.outcome is Outcome.UNKNOWN_CODE

@@ -28,6 +28,7 @@ from kiosk.storage.store import Store
 from tests.e2e.test_e2e_xvfb import Screen, wait_for, wait_open
 from tests.helpers.clocks import at
 from tests.helpers.pretix import import_pretix
+from tests.helpers.reads import reads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 App = Callable[..., subprocess.Popen[str]]
@@ -56,7 +57,7 @@ def share(img: Image.Image, colour: tuple[int, int, int], tol: int = 12) -> floa
 def entries(db: Path) -> list[Any]:
     store = Store.open(db)
     try:
-        return [e for e in store.log() if e.kind is LogKind.ENTRY]
+        return [e for e in reads(store).log.entries() if e.kind is LogKind.ENTRY]
     finally:
         store.close()
 
@@ -65,7 +66,7 @@ def badge(db: Path, i: int) -> tuple[str, str]:
     store = Store.open(db)
     try:
         svc = CheckinService(store, at("07:30"), rng=random.Random(3))
-        person = list(store.attendees())[i]
+        person = list(reads(store).people.everyone())[i]
         return person.attendee_id, svc.badge_code(person.attendee_id)
     finally:
         store.close()

@@ -21,6 +21,7 @@ from kiosk.sync import enroll as enr
 from kiosk.sync.privacy import Receive, redact
 from kiosk.trust.roles import Role
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 OWNER_DSN = "postgresql://owner@hub.invalid/event"
 
@@ -33,7 +34,7 @@ def transfer(src: Store, dst: Store, receive: Receive = Receive.ALL) -> int:
     """Every entry of `src` into `dst`, stream by stream in number order (as sync pulls)."""
     n = 0
     sids = [str(r[0]) for r in src.conn.execute("SELECT DISTINCT station_id FROM log")]
-    can_sign = dst.setting("private_key") is not None
+    can_sign = reads(dst).setting("private_key") is not None
     for sid in sids:
         batch = syncstate.outbox(src.conn, sid, 0, 10**9, 10**12)
         with dst.write() as c:

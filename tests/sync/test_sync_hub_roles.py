@@ -26,6 +26,7 @@ from kiosk.sync.privacy import Receive
 from kiosk.sync.server import ServerConfig
 from kiosk.trust.roles import STATION_KEY, Policy, Role, TrustKind, may_write
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
 DENIED = psycopg.errors.InsufficientPrivilege
@@ -50,7 +51,7 @@ def personal(desk_path: Path) -> set[str]:
     store = Store.open(desk_path, readonly=True)
     try:
         out = set()
-        for a in store.attendees():
+        for a in reads(store).people.everyone():
             out |= {v for v in (a.email, a.phone) if v}
         return out
     finally:
@@ -238,7 +239,7 @@ def test_a_kiosk_made_from_the_hub_with_its_own_login_holds_no_personal_field(
     with Hub(own) as h:  # asks for everything: the hub's rule leaves the private part out
         init_from_hub(path, h, at("08:00"), receive=Receive.ALL, station_name="kiosk-2")
     with service(path) as s:
-        assert s.store.count_attendees() == 40
+        assert reads(s.store).people.count() == 40
     assert not any(p.encode() in path.read_bytes() for p in personal(event.desk))
 
 

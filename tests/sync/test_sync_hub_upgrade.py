@@ -18,6 +18,7 @@ from kiosk.storage.store import Store
 from kiosk.sync import hubroles, hubschema
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import EVENT_DAY
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, service, station, sync, tables
 
 
@@ -25,7 +26,7 @@ def old_hub(dsn: str, desk_path: Path) -> int:
     """The hub as release 2 left it, holding the desk's whole log; returns its entries."""
     store = Store.open(desk_path)
     try:
-        event_id, public = store.event().id, store.setting("public_key") or ""
+        event_id, public = store.event().id, reads(store).setting("public_key") or ""
         heads = syncstate.local_heads(store.conn)
         entries = [e for sid in heads for e in syncstate.outbox(store.conn, sid, 0, 10**6, 10**12)]
     finally:
@@ -56,7 +57,7 @@ def test_a_hub_of_the_previous_release_converts_losing_nothing(
     held = old_hub(hub_dsn, desk)
     store = Store.open(desk, readonly=True)
     try:
-        secrets = {v for a in store.attendees() for v in (a.email, a.phone) if v}
+        secrets = {v for a in reads(store).people.everyone() for v in (a.email, a.phone) if v}
     finally:
         store.close()
     with psycopg.connect(hub_dsn) as conn:

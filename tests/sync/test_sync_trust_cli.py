@@ -19,6 +19,7 @@ from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes
 
 CLI = load_commands()
@@ -63,7 +64,7 @@ def test_enrolled_stations_sync_signed_and_a_kiosk_forgery_is_kept_aside(
     # id but not signed by it (the hub cannot tell; every station can), then an edit of
     # someone else (the hub's rules refuse it already)
     k = Store.open(kiosk)
-    victim = next(iter(k.attendees())).attendee_id
+    victim = next(iter(reads(k).people.everyone())).attendee_id
     key = tstore.read_key(kiosk)
     assert key is not None
 
@@ -95,8 +96,8 @@ def test_enrolled_stations_sync_signed_and_a_kiosk_forgery_is_kept_aside(
     try:
         held = {e.uuid: r for e, r in tstore.held(d.conn)}
         assert held == {unsigned.uuid: Refusal.UNSIGNED}
-        assert d.log_entry(edit.uuid) is None and d.log_entry(unsigned.uuid) is None
-        victim_now = d.attendee(victim)
+        assert reads(d).log.entry(edit.uuid) is None and reads(d).log.entry(unsigned.uuid) is None
+        victim_now = reads(d).people.attendee(victim)
         assert victim_now is not None and victim_now.name != "HACKED BY KIOSK"
         scans = [x for x in log.entries(d.conn, kinds=("entry",)) if x.station == "Door A"]
         assert len(scans) == 1

@@ -19,6 +19,7 @@ from kiosk.storage.store import Store
 from kiosk.sync import enroll as enr
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal, Role
+from tests.helpers.reads import reads
 from tests.helpers.trusted import Site, no_hub_login, transfer
 
 
@@ -38,7 +39,9 @@ def forge(s: Store, kind: str, *, station_id: str | None = None, station: str | 
 
 
 def _now(s: Store) -> Any:
-    return s.log_entry(next(iter(s.log(limit=1, newest_first=True))).uuid).at + timedelta(seconds=1)  # type: ignore[union-attr]
+    return reads(s).log.entry(
+        next(iter(reads(s).log.entries(limit=1, newest_first=True))).uuid
+    ).at + timedelta(seconds=1)  # type: ignore[union-attr]
 
 
 def held_reasons(s: Store) -> dict[str, Refusal]:
@@ -49,13 +52,13 @@ def test_genuine_door_scans_are_signed_verified_and_applied(site: Site) -> None:
     door = site.station("Door A", Role.DOOR)
     r = site.service(door).check_in(site.ann_code, site.session)
     assert r.outcome is Outcome.ADMITTED
-    mine = door.log_entry(r.log_uuid)
+    mine = reads(door).log.entry(r.log_uuid)
     assert mine is not None
     signed = [e for e in log.entries(door.conn) if e.station_id == door.station.id]
     assert signed  # the handover and the scan
     transfer(door, site.desk)
     assert held_reasons(site.desk) == {}
-    assert site.desk.presence(site.session, site.ann_id) is not None
+    assert reads(site.desk).presence.of(site.session, site.ann_id) is not None
     assert tstore.read_key(door.path) is not None
     assert oct(os.stat(door.path + ".key").st_mode & 0o777) == "0o600"
     door.close()
@@ -90,11 +93,11 @@ def test_a_kiosk_cannot_swap_the_badge_key_forge_people_or_undo_others(site: Sit
     transfer(kiosk, site.desk)
     assert held_reasons(site.desk) == attacks
     # nothing of it applied: the badge key, Ann's record, no Mallory, the admission stands
-    assert site.desk.setting("public_key") != forged_pub
-    ann = site.desk.attendee(site.ann_id)
+    assert reads(site.desk).setting("public_key") != forged_pub
+    ann = reads(site.desk).people.attendee(site.ann_id)
     assert ann is not None and ann.name == "Ann Genuine" and ann.email == "ann@example.org"
-    assert site.desk.attendee("MALLORY") is None
-    undone = site.desk.log_entry(admitted.log_uuid)
+    assert reads(site.desk).people.attendee("MALLORY") is None
+    undone = reads(site.desk).log.entry(admitted.log_uuid)
     assert undone is not None and not undone.annulled
     # genuine badges keep being admitted, the forged one is not
     r = site.desk_service.check_in(site.ann_code, site.session, Method.CAMERA)
@@ -117,12 +120,12 @@ def test_a_door_undoes_only_its_own_scans(site: Site) -> None:
     transfer(b, site.desk)
     transfer(a, site.desk)
     assert held_reasons(site.desk) == {undo.uuid: Refusal.NOT_OWN}
-    e = site.desk.log_entry(admitted.log_uuid)
+    e = reads(site.desk).log.entry(admitted.log_uuid)
     assert e is not None and not e.annulled
     own = site.service(a).undo(admitted.log_uuid, "alice", "wrong person")
     transfer(a, site.desk)
-    e = site.desk.log_entry(admitted.log_uuid)
-    assert e is not None and e.annulled and site.desk.log_entry(own.uuid) is not None
+    e = reads(site.desk).log.entry(admitted.log_uuid)
+    assert e is not None and e.annulled and reads(site.desk).log.entry(own.uuid) is not None
     a.close()
     b.close()
 
@@ -191,7 +194,7 @@ def test_revocation_refuses_what_the_door_writes_afterwards_only(site: Site) -> 
     site.clock.advance(60)
     after = site.service(door).check_in(site.ann_code, site.session)
     transfer(door, site.desk)
-    assert site.desk.log_entry(before.log_uuid) is not None
+    assert reads(site.desk).log.entry(before.log_uuid) is not None
     assert held_reasons(site.desk) == {after.log_uuid: Refusal.REVOKED}
     # another station hears of the revocation from the desk, and refuses the same
     other = site.station("Door B", Role.DOOR)
@@ -220,10 +223,10 @@ def test_entries_of_a_station_not_yet_known_wait_and_are_applied_when_its_cert_a
             with b.write() as c:
                 n += b.receive(c, full)
     only_a.close()
-    assert r.log_uuid in held_reasons(b) or b.log_entry(r.log_uuid) is not None
+    assert r.log_uuid in held_reasons(b) or reads(b).log.entry(r.log_uuid) is not None
     transfer(site.desk, b)
     assert held_reasons(b) == {}
-    assert b.log_entry(r.log_uuid) is not None
+    assert reads(b).log.entry(r.log_uuid) is not None
     a.close()
     b.close()
 
@@ -231,7 +234,7 @@ def test_entries_of_a_station_not_yet_known_wait_and_are_applied_when_its_cert_a
 def test_signing_never_changes_what_the_entry_says(site: Site) -> None:
     door = site.station("Door A", Role.DOOR)
     r = site.service(door).check_in(site.ann_code, site.session)
-    e = door.log_entry(r.log_uuid)
+    e = reads(door).log.entry(r.log_uuid)
     assert e is not None
     assert dataclasses.replace(e, seq=0).outcome is Outcome.ADMITTED
     door.close()
@@ -251,7 +254,7 @@ def test_a_rebuild_verifies_the_log_again(site: Site) -> None:
         log.insert(c, sign_entry(e, Signer(key[1])))
     site.desk.rebuild_projections()
     assert held_reasons(site.desk) == {e.uuid: Refusal.ROLE}
-    ann = site.desk.attendee(site.ann_id)
+    ann = reads(site.desk).people.attendee(site.ann_id)
     assert ann is not None and ann.name == "Ann Genuine"
     with site.desk.write() as c:  # the log stays append-only for everything else
         import sqlite3
@@ -259,5 +262,5 @@ def test_a_rebuild_verifies_the_log_again(site: Site) -> None:
         import pytest
 
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            c.execute("DELETE FROM log WHERE kind = 'walk_in'")
+            c.conn.execute("DELETE FROM log WHERE kind = 'walk_in'")
     kiosk.close()

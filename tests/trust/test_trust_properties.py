@@ -101,8 +101,10 @@ def _world(site: Site) -> tuple[dict[str, Any], Streams]:
 def _receiver(seed: dict[str, Any]) -> Store:
     s = Store.memory()
     with s.write() as c:
-        c.execute("INSERT INTO settings VALUES (?, ?)", (tstore.EVENT_PUBLIC, seed["event_key"]))
-        c.execute("INSERT INTO settings VALUES ('trust_seed', ?)",
+        c.conn.execute(
+            "INSERT INTO settings VALUES (?, ?)", (tstore.EVENT_PUBLIC, seed["event_key"])
+        )
+        c.conn.execute("INSERT INTO settings VALUES ('trust_seed', ?)",
                   (__import__("json").dumps({"certs": [seed["desk_cert"]], "cutoff": {}}),))  # fmt: skip
     s.reload_station()
     return s

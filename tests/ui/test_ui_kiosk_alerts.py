@@ -17,6 +17,7 @@ from kiosk.sync.hub import Hub
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync
 
 
@@ -41,7 +42,7 @@ def test_a_vip_at_a_kiosk_alerts_the_desk_and_the_dashboard(
     k = station(tmp_path, "kiosk-1", hub)
     badges = codes(front)
     with service(front) as s:
-        people = list(s.store.attendees())
+        people = list(reads(s.store).people.everyone())
     vip, vip_at_desk = [p for p in people if p.category == Category.VIP][:2]
     others = [p for p in people if p.category == Category.DELEGATE and not p.attention]
     shell = make_shell(a, clock=at("09:05"), server=hub)
