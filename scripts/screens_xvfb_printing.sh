@@ -75,13 +75,13 @@ for size in 1366x768 1920x1080; do
     shot "xvfb-printer-picker-$w$s"
     xdotool key Escape; sleep 0.5
     xdotool type --delay 5 "${C[$i]}"; xdotool key --delay 5 Return; i=$((i + 1))
-    sleep 4
+    sleep 6
     shot "xvfb-printer-printing-$w$s"                          # printing on the dead printer
     sleep 12
     shot "xvfb-printer-problem-$w$s"                           # offline: Retry, Another printer, Save as PDF
     xdotool key Tab space; sleep 1.5                           # "Another printer…"
     xdotool type --delay 80 "P"; sleep 0.3; xdotool key Return   # PDF
-    sleep 4
+    sleep 6
     shot "xvfb-printer-printed-$w$s"
     stop
   done
