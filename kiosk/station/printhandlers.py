@@ -105,10 +105,10 @@ def _(r: pp.PrintSample, lane: Lane, progress: ProgressFn) -> pp.PrintDone:
     from kiosk.badges.design import BadgeData, LabelTooSmall
     from kiosk.badges.printstate import PrintProblem, failed
     from kiosk.badges.render import SAMPLE_CODE, badge_pdf
-    from kiosk.models.records import Attendee
+    from kiosk.models.records import Attendee, Category
 
     sample = Attendee("TEST", name="Test Badge", name_zh="测试胸卡",
-                      organization="Printer check · 打印测试", category="delegate")  # fmt: skip
+                      organization="Printer check · 打印测试", category=Category.DELEGATE)  # fmt: skip
     renderer = lane.desk().renderer_for(r.label)
     try:
         drawing = renderer.drawing(BadgeData(sample, SAMPLE_CODE))

@@ -20,6 +20,7 @@ from PySide6.QtTest import QTest
 from kiosk.badges.printstate import PrintProblem, PrintStatus
 from kiosk.models.outcomes import Outcome
 from tests.helpers.cupsd import PrintLab
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import read, ready, scan
 
@@ -32,12 +33,12 @@ def lab(print_lab: PrintLab, monkeypatch: pytest.MonkeyPatch) -> PrintLab:
 
 
 def prints_of(db: Path, aid: str) -> list[Any]:
-    return read(db, lambda s: list(s.prints(aid)))
+    return read(db, lambda s: list(reads(s).people.prints(aid)))
 
 
 def print_entries(db: Path) -> list[dict[str, Any]]:
     return read(db, lambda s: [json.loads(e.data) if isinstance(e.data, str) else e.data
-                               for e in s.log() if e.kind == "badge_print"])  # fmt: skip
+                               for e in reads(s).log.entries() if e.kind == "badge_print"])  # fmt: skip
 
 
 def finished(qtbot: Any, shell: Any, timeout: int = 30000) -> Any:
