@@ -34,7 +34,8 @@ from kiosk.storage.store import Store
 from tests.helpers.clocks import at
 store = Store.open(sys.argv[1])
 svc = CheckinService(store, at("07:30"), rng=random.Random(3))
-people = [a for a in store.attendees() if a.name and a.name_zh and "·" not in a.name_zh][10:20]
+from tests.helpers.reads import reads
+people = [a for a in reads(store).people.everyone() if a.name and a.name_zh and "·" not in a.name_zh][10:20]
 print("\n".join(svc.badge_code(a.attendee_id) for a in people))
 store.close()
 PYEOF
@@ -75,13 +76,13 @@ for size in 1366x768 1920x1080; do
     shot "xvfb-printer-picker-$w$s"
     xdotool key Escape; sleep 0.5
     xdotool type --delay 5 "${C[$i]}"; xdotool key --delay 5 Return; i=$((i + 1))
-    sleep 4
+    sleep 6
     shot "xvfb-printer-printing-$w$s"                          # printing on the dead printer
     sleep 12
     shot "xvfb-printer-problem-$w$s"                           # offline: Retry, Another printer, Save as PDF
     xdotool key Tab space; sleep 1.5                           # "Another printer…"
     xdotool type --delay 80 "P"; sleep 0.3; xdotool key Return   # PDF
-    sleep 4
+    sleep 6
     shot "xvfb-printer-printed-$w$s"
     stop
   done

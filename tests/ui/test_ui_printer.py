@@ -213,6 +213,13 @@ def test_out_of_labels_then_save_as_pdf_writes_a_private_file(
     assert out.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert str(out) in box.said.text()
+    # The reprint guard does not lock the failed badge out: "print at first check-in" (or
+    # any print) on a working printer prints it, and only then is it logged.
+    shell.printing.set_choice("PDF", "4x3in")
+    shell.printing.print_badge(aid, "amy", "first check-in", only_first=True)
+    again = finished(qtbot, shell)
+    assert again.status is PrintStatus.PRINTED and again.job.badge_id == item.job.badge_id
+    assert len(prints_of(demo_db, aid)) == 1
 
 
 def test_a_printer_that_never_answers_times_out_and_the_scan_never_waits(

@@ -134,6 +134,7 @@ class PrintDesk(QObject):
         self.last: DeskPrint | None = None
         self._in_flight: dict[int, DeskPrint] = {}
         self._asking = False
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setInterval(int(REFRESH_S * 1000))
         self._timer.timeout.connect(self.refresh)
@@ -147,6 +148,7 @@ class PrintDesk(QObject):
     def stop(self) -> None:
         """Nothing to wait for here: a print being followed ends in the host, which
         logs it if it printed (the client finishes every request before closing)."""
+        self._stopped = True
         self._timer.stop()
 
     # -- the choice ------------------------------------------------------------------------
@@ -172,7 +174,7 @@ class PrintDesk(QObject):
 
     def refresh(self) -> None:
         """Ask the printers' state (not while the last question is unanswered)."""
-        if self._asking:
+        if self._asking or self._stopped:
             return
         self._asking = True
         self.db.submit(Printers(self.printer), ASKED, then=self._got_printers,

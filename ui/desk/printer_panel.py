@@ -11,6 +11,7 @@ language.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -339,6 +340,7 @@ class ProblemBox(QDialog):
         self.close()
 
     def another(self) -> None:
+        self.panel.drop_picker()
         dlg = PrinterDialog(self.panel.printing, self, printer_only=True)
         dlg.select_printer(self.item.printer)
         dlg.accepted.connect(lambda: self._another(dlg.chosen_printer()))
@@ -424,11 +426,20 @@ class PrinterPanel(QObject):
         if self.picker is not None and self.picker.isVisible():
             self.picker.raise_()
             return
+        self.drop_picker()
         dlg = PrinterDialog(self.printing, self.window)
         dlg.accepted.connect(lambda: self.printing.set_choice(dlg.chosen_printer(),
                                                               dlg.chosen_label()))  # fmt: skip
         self.picker = dlg
         dlg.open()
+
+    def drop_picker(self) -> None:
+        """The last picker, closed, goes (it listens to the printers' state)."""
+        old, self.picker = self.picker, None
+        if old is not None:
+            with contextlib.suppress(RuntimeError):  # gone with the box that opened it
+                old.printing.printers_changed.disconnect(old._fill_printers)
+                old.deleteLater()
 
     # -- the line ------------------------------------------------------------------------------
     def _show_printer(self) -> None:
@@ -475,6 +486,7 @@ class PrinterPanel(QObject):
         old = self.problem
         if old is not None:
             old.close()
+            old.deleteLater()
         box = ProblemBox(self, item, self.window)
         self.problem = box
         box.show()
