@@ -24,6 +24,7 @@ from kiosk.models.outcomes import Method, Outcome
 from kiosk.models.records import AttendeeInput, LogEntry
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.tables import projection_tables
 
 PEOPLE = [
@@ -88,7 +89,7 @@ def run_ops(
     ops: list[tuple[str, int, str, int, bool]], a: Store, b: Store, clock: ManualClock
 ) -> None:
     services = [CheckinService(x, clock, rng=random.Random(i)) for i, x in enumerate((a, b))]
-    ids = [p.attendee_id for p in a.attendees()]
+    ids = [p.attendee_id for p in reads(a).people.everyone()]
     ids.sort()
     walk_ins = 0
     for kind, who, session, step, second in ops:
@@ -135,7 +136,7 @@ def feed(store: Store, entries: list[LogEntry]) -> None:
 def all_entries(*stores: Store) -> list[LogEntry]:
     seen: dict[str, LogEntry] = {}
     for s in stores:
-        for e in s.log():
+        for e in reads(s).log.entries():
             seen.setdefault(e.uuid, e)
     return list(seen.values())
 
@@ -160,7 +161,7 @@ def test_any_order_and_any_split_give_the_same_projections(
     y, z = fresh(tmp, "y.sqlite"), fresh(tmp, "z.sqlite")
     feed(y, shuffled[:split])
     feed(z, shuffled[split:])
-    feed(y, [e for e in z.log()])  # the two halves meet
+    feed(y, [e for e in reads(z).log.entries()])  # the two halves meet
     px = projection_tables(x)
     assert px == projection_tables(y)
     x.rebuild_projections()
@@ -176,7 +177,7 @@ def test_entry_by_entry_equals_a_rebuild_at_every_station(tmp_path_factory, ops)
     src = template(tmp)
     a, b = station_copy(src, tmp / "a.sqlite"), station_copy(src, tmp / "b.sqlite")
     run_ops(ops, a, b, at("09:00"))
-    feed(a, list(b.log()))  # A also learns what B did (late, in B's order)
+    feed(a, list(reads(b).log.entries()))  # A also learns what B did (late, in B's order)
     for s in (a, b):
         before = projection_tables(s)
         s.rebuild_projections()
@@ -192,7 +193,7 @@ def test_never_a_revoked_badge_and_never_twice_without_leaving(tmp_path_factory,
     store = station_copy(src, tmp / "a.sqlite")
     clock = at("09:00")
     svc = CheckinService(store, clock, rng=random.Random(2))
-    ids = sorted(p.attendee_id for p in store.attendees())
+    ids = sorted(p.attendee_id for p in reads(store).people.everyone())
     codes: dict[str, list[str]] = {aid: [svc.badge_code(aid)] for aid in ids}
     for kind, who, session, step, old_code in ops:
         clock.advance(step)

@@ -155,6 +155,25 @@ class GroupTotals:
 _COUNTED = tuple(f for f in GroupTotals.__dataclass_fields__ if f != "key")
 
 
+def _name(known: list[str], p: Party, by: str) -> None:
+    """Complete a group's [English, Chinese] name from one of its parties."""
+    en, zh = (p.organization, p.organization_zh) if by == "company" else (p.delegation, "")
+    known[0], known[1] = known[0] or en, known[1] or zh
+    if not (known[0] or known[1]) and by == "company":
+        known[0] = p.display_name
+
+
+def _count(n: dict[str, int], s: MeetingState, came: bool) -> None:
+    """Count one meeting for one group (`came`: one of the group's parties arrived)."""
+    if s.outcome is MeetingOutcome.CANCELLED:
+        n["cancelled"] += 1
+        return
+    n["meetings"] += 1
+    n[s.outcome.value] += 1
+    if s.outcome is MeetingOutcome.NO_SHOW and not came:
+        n["absent"] += 1
+
+
 def totals(states: Sequence[MeetingState], by: str = "company") -> list[GroupTotals]:
     """Each meeting counted once for each company (`by="company"`) or delegation
     (`by="delegation"`) in it, by its outcome; `absent` counts the no-shows where none of
@@ -174,19 +193,8 @@ def totals(states: Sequence[MeetingState], by: str = "company") -> list[GroupTot
         for p in s.meeting.parties:
             k = key(p)
             groups.setdefault(k)
-            en, zh = (p.organization, p.organization_zh) if by == "company" else (p.delegation, "")
-            known = names.setdefault(k, ["", ""])
-            known[0], known[1] = known[0] or en, known[1] or zh
-            if not (known[0] or known[1]) and by == "company":
-                known[0] = p.display_name
+            _name(names.setdefault(k, ["", ""]), p, by)
         for k in groups:
-            n = rows.setdefault(k, dict.fromkeys(_COUNTED, 0))
-            if s.outcome is MeetingOutcome.CANCELLED:
-                n["cancelled"] += 1
-                continue
-            n["meetings"] += 1
-            n[s.outcome.value] += 1
-            if s.outcome is MeetingOutcome.NO_SHOW and k not in here:
-                n["absent"] += 1
+            _count(rows.setdefault(k, dict.fromkeys(_COUNTED, 0)), s, k in here)
     out = [GroupTotals(" / ".join(x for x in names[k] if x), **n) for k, n in rows.items()]
     return sorted(out, key=lambda g: (-g.meetings, g.key.casefold()))

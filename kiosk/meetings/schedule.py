@@ -165,36 +165,7 @@ def check_schedule(
     booked: list[_Booked] = []
     seen: dict[str, int] = {}
     for r in rows:
-        problems: list[Problem] = []
-        if r.meeting_id in seen:
-            problems.append(Problem(r.row, r.column("meeting_id"),
-                                    f"meeting id {r.meeting_id!r} is also on row {seen[r.meeting_id]}"))  # fmt: skip
-        else:
-            seen[r.meeting_id] = r.row
-        times = _times(r, event, session, problems)
-        table = table_name(r.table, event.matchmaking.tables)
-        if table is None:
-            problems.append(Problem(r.row, r.column("table"), f"unknown table {r.table!r} "
-                                    f"(tables: {describe_tables(event.matchmaking.tables)})"))  # fmt: skip
-        people, parties = _parties(r, directory, problems)
-        interp_id = directory.find(r.interpreter) if r.interpreter else None
-        if interp_id is not None and interp_id in {p for p, _ in people}:
-            problems.append(Problem(r.row, r.column("interpreter"),
-                                    f"{directory.name(interp_id)} is a party of this meeting"))  # fmt: skip
-        if problems or times is None or table is None:
-            out.problems.extend(problems)
-            continue
-        start, end = times
-        with_interp = people + ([(interp_id, r.column("interpreter"))] if interp_id else [])
-        booked.append(_Booked(r.meeting_id, r.row, start, end, table, with_interp,
-                              r.column("table")))  # fmt: skip
-        out.rows[r.meeting_id] = r.row
-        out.meetings.append({
-            "id": r.meeting_id, "start": ts(start), "end": ts(end), "table": table,
-            "slot": r.slot, "parties": parties,
-            "interpreter": [interp_id or "", "" if interp_id else r.interpreter],
-            "languages": r.languages, "source": source,
-        })  # fmt: skip
+        _check_row(r, event, session, directory, source, seen, booked, out)
     for mid, start, end, table, people_ids in kept:
         if mid not in seen:
             booked.append(_Booked(mid, 0, start, end, table, [(p, "") for p in people_ids]))
@@ -205,6 +176,44 @@ def check_schedule(
         out.meetings = [m for m in out.meetings if out.rows[m["id"]] not in bad]
     out.problems.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+def _check_row(
+    r: ScheduleRow, event: Event, session: Session, directory: Directory, source: str,
+    seen: dict[str, int], booked: list[_Booked], out: ScheduleCheck,
+) -> None:  # fmt: skip
+    """Resolve and check one row: its meeting goes to `out.meetings` and `booked`, or its
+    problems to `out.problems`."""
+    problems: list[Problem] = []
+    if r.meeting_id in seen:
+        problems.append(Problem(r.row, r.column("meeting_id"),
+                                f"meeting id {r.meeting_id!r} is also on row {seen[r.meeting_id]}"))  # fmt: skip
+    else:
+        seen[r.meeting_id] = r.row
+    times = _times(r, event, session, problems)
+    table = table_name(r.table, event.matchmaking.tables)
+    if table is None:
+        problems.append(Problem(r.row, r.column("table"), f"unknown table {r.table!r} "
+                                f"(tables: {describe_tables(event.matchmaking.tables)})"))  # fmt: skip
+    people, parties = _parties(r, directory, problems)
+    interp_id = directory.find(r.interpreter) if r.interpreter else None
+    if interp_id is not None and interp_id in {p for p, _ in people}:
+        problems.append(Problem(r.row, r.column("interpreter"),
+                                f"{directory.name(interp_id)} is a party of this meeting"))  # fmt: skip
+    if problems or times is None or table is None:
+        out.problems.extend(problems)
+        return
+    start, end = times
+    with_interp = people + ([(interp_id, r.column("interpreter"))] if interp_id else [])
+    booked.append(_Booked(r.meeting_id, r.row, start, end, table, with_interp,
+                          r.column("table")))  # fmt: skip
+    out.rows[r.meeting_id] = r.row
+    out.meetings.append({
+        "id": r.meeting_id, "start": ts(start), "end": ts(end), "table": table,
+        "slot": r.slot, "parties": parties,
+        "interpreter": [interp_id or "", "" if interp_id else r.interpreter],
+        "languages": r.languages, "source": source,
+    })  # fmt: skip
 
 
 def _times(r: ScheduleRow, event: Event, session: Session,

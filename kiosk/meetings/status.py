@@ -204,6 +204,17 @@ class MeetingStatusRow(NamedTuple):
         return from_ts(self.waiting_since_at) if self.waiting_since_at else None
 
 
+def _arrived(arrivals: Iterable[str | None], end: str) -> tuple[int, str]:
+    """How many of a meeting's parties arrived before its end, and the first arrival."""
+    here, first = 0, ""
+    for a in arrivals:
+        if a is not None and a < end:
+            here += 1
+            if not first or a < first:
+                first = a
+    return here, first
+
+
 def status_rows(
     meetings: Iterable[MeetingRow], arrivals: Mapping[str, str], now: datetime,
     rules: Matchmaking, companies_here: Callable[[list[str]], set[str]],
@@ -226,12 +237,7 @@ def status_rows(
     get, row, waiting, partly = (arrivals.get, MeetingStatusRow, MeetingStatus.WAITING,
                                  MeetingOutcome.PARTLY_HELD)  # fmt: skip
     for mid, start, end, table, cancelled, mark, rematched_to, ids in meetings:
-        here, first = 0, ""
-        for a in map(get, ids):
-            if a is not None and a < end:
-                here += 1
-                if not first or a < first:
-                    first = a
+        here, first = _arrived(map(get, ids), end)
         n = len(ids)
         key = (cancelled, mark, n, here, start)
         rule = decided.get(key)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from kiosk.models.records import AttendeeInput
 from kiosk.models.sameperson import matches
 from kiosk.people.hits import DuplicateHit
-from kiosk.people.search import _Searchable, search_people
+from kiosk.people.search import search_people
+from kiosk.storage.store import Store
 
 SHOWN = 8
 
 
-def likely_duplicates(
-    store: _Searchable, person: AttendeeInput, session_id: str
-) -> list[DuplicateHit]:
+def likely_duplicates(store: Store, person: AttendeeInput, session_id: str) -> list[DuplicateHit]:
     """Registered people with `person`'s email, then those whose name (English, Chinese or
     pinyin) matches `person`'s, with
     their presence in `session_id`: the same organisation first, then one not given, then

@@ -15,12 +15,9 @@ never errors. Three kinds:
 from __future__ import annotations
 
 import enum
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
 
 
 class ConflictKind(enum.StrEnum):
@@ -97,7 +94,7 @@ WHERE a.email != '' AND a.merged_into IS NULL
 """
 
 
-def conflicts(store: Store) -> Iterator[Conflict]:
+def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
     """Every conflict, by kind, then in time order."""
     pairs: set[frozenset[str]] = set()  # possible duplicates already named
     for kind, sql in (
@@ -105,7 +102,7 @@ def conflicts(store: Store) -> Iterator[Conflict]:
         (ConflictKind.REVOKED_SCAN, _REVOKED),
         (ConflictKind.POSSIBLE_DUPLICATE, _SAME_EMAIL),
     ):
-        cur = store.conn.cursor()
+        cur = c.cursor()
         cur.row_factory = None
         for row in cur.execute(sql + " ORDER BY 1, 6"):
             t = ["" if v is None else str(v) for v in row]
@@ -114,15 +111,15 @@ def conflicts(store: Store) -> Iterator[Conflict]:
                            None if row[6] is None else t[6], t[7], t[8], t[9])  # fmt: skip
     from kiosk.storage.walkin_dupes import walk_in_duplicates
 
-    for row in walk_in_duplicates(store):
+    for row in walk_in_duplicates(c):
         t = ["" if v is None else str(v) for v in row]
         if frozenset((t[2], t[9])) not in pairs:
             yield Conflict(ConflictKind.POSSIBLE_DUPLICATE, t[0], t[1], t[2], t[3], t[4], t[5],
                            None if row[6] is None else t[6], t[7], t[8], t[9])  # fmt: skip
 
 
-def count(store: Store) -> dict[ConflictKind, int]:
+def count(c: sqlite3.Connection) -> dict[ConflictKind, int]:
     out = {k: 0 for k in ConflictKind}
-    for c in conflicts(store):
-        out[c.kind] += 1
+    for found in conflicts(c):
+        out[found.kind] += 1
     return out

@@ -58,7 +58,7 @@ def convert_v1(c: sqlite3.Connection, schema_v2: str) -> None:
         c.execute(stmt)
     before = _counts(c, old=True)
     _Converter(c).run()
-    from kiosk.storage.rebuild import rebuild
+    from kiosk.storage.projections.drivers import rebuild
 
     rebuild(c)
     after = _counts(c, old=False)

@@ -1,5 +1,5 @@
-"""The projections' rules as pure functions, shared by the entry-by-entry path
-(kiosk.storage.project) and the rebuild from the log (kiosk.storage.rebuild), so that both
+"""The attendee and presence rules as pure functions, shared by the two drivers of
+kiosk.storage.projections (entry by entry, and the rebuild from the log), so that both
 give the same tables. Every rule folds entries in (time, uuid) order, or is commutative:
 two databases holding the same entries build the same projections, whatever the order
 in which the entries arrived.
@@ -67,6 +67,18 @@ def resolve_merges(
         del latest[min(cycle, key=lambda g: latest[g][0])]
 
 
+def chain_end(aid: str, into: Callable[[str], str | None]) -> str:
+    """The record a (possibly merged) attendee id stands for: the end of its merge chain,
+    `into(id)` giving the record an id is merged into (None: not merged)."""
+    seen = {aid}
+    while True:
+        nxt = into(aid)
+        if not nxt or nxt in seen:
+            return aid
+        aid = nxt
+        seen.add(aid)
+
+
 def _cycle(into: dict[str, tuple[str, str]]) -> list[str]:
     done: set[str] = set()
     for start in sorted(into):
@@ -98,6 +110,8 @@ class PersonState:
     updated_at: str = ""
     walk_in: bool = False
     merged_into: str | None = None
+    rowid: int = 0  # its row in the attendees table (0: not stored yet)
+    merge_ver: str | None = None  # the merge that hides it (its row's fver "merged_into")
 
     @classmethod
     def empty(cls) -> PersonState:
@@ -105,29 +119,47 @@ class PersonState:
 
     def apply(self, fields: Mapping[str, Any], ver: str, at: str, full: bool) -> bool:
         """Fold one entry's fields in; True when a value changed."""
+        if full and not self.ver and not self.fver:  # a new record (most of an import)
+            self.values = {n: stored(n, fields[n]) if n in fields else DEFAULTS[n]
+                           for n in PERSON_FIELDS}  # fmt: skip
+            self.ver = ver
+            self._times(at)
+            return True
+        changed = self._fields(fields, ver)
+        if full and ver > self.ver:
+            changed = self._full(fields, ver) or changed
+        self.fver = {k: v for k, v in self.fver.items() if v > self.ver}
+        self._times(at)
+        return changed
+
+    def _fields(self, fields: Mapping[str, Any], ver: str) -> bool:
         changed = False
         for name, value in fields.items():
-            if name not in DEFAULTS:
+            if name not in DEFAULTS or ver <= self.fver.get(name, self.ver):
                 continue
-            if ver > self.fver.get(name, self.ver):
-                new = stored(name, value)
-                if self.values.get(name) != new:
-                    self.values[name] = new
-                    changed = True
-                self.fver[name] = ver
-        if full and ver > self.ver:
-            for name in PERSON_FIELDS:  # a full record sets every field it leaves out too
-                stale = name not in fields and ver > self.fver.get(name, self.ver)
-                if stale and self.values.get(name) != DEFAULTS[name]:
-                    self.values[name] = DEFAULTS[name]
-                    changed = True
-            self.ver = ver
-        self.fver = {k: v for k, v in self.fver.items() if v > self.ver}
+            new = stored(name, value)
+            if self.values.get(name) != new:
+                self.values[name] = new
+                changed = True
+            self.fver[name] = ver
+        return changed
+
+    def _full(self, fields: Mapping[str, Any], ver: str) -> bool:
+        """A full record sets every field it leaves out too (to its default)."""
+        changed = False
+        for name in PERSON_FIELDS:
+            stale = name not in fields and ver > self.fver.get(name, self.ver)
+            if stale and self.values.get(name) != DEFAULTS[name]:
+                self.values[name] = DEFAULTS[name]
+                changed = True
+        self.ver = ver
+        return changed
+
+    def _times(self, at: str) -> None:
         if not self.created_at or at < self.created_at:
             self.created_at = at
         if at > self.updated_at:
             self.updated_at = at
-        return changed
 
 
 @dataclass(slots=True)

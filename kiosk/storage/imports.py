@@ -15,19 +15,18 @@ import contextlib
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogEntry, LogKind, UpsertReport
-from kiosk.storage import log, project
-from kiosk.storage.base import from_json, new_uuid
+from kiosk.storage import log
+from kiosk.storage.base import new_uuid
 from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS, stored
+from kiosk.storage.projections import drivers as projections
 from kiosk.storage.tickets import ticket_key
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 CHUNK = 2000  # rows per chunk: ~50 ms of write lock (bench/import_log.py)
 KEEP_IN_MEMORY = 20_000  # rows: up to this, chunks are applied from memory, not re-read
@@ -38,6 +37,17 @@ _ATTENTION = _COMPARED.index("attention")
 _SESSIONS = _COMPARED.index("sessions")
 _TICKET = _COMPARED.index("ticket")
 _DEFAULTS = tuple(DEFAULTS[k] for k in _COMPARED)
+
+
+class Store(Protocol):
+    """What an import needs of the store (kiosk.storage.store.Store): its connection,
+    write transactions and appending entries."""
+
+    conn: sqlite3.Connection
+
+    def write(self, durable: bool = True) -> AbstractContextManager[Tx]: ...
+
+    def append(self, tx: Tx, kind: LogKind, at: datetime, **kw: Any) -> LogEntry: ...
 
 
 def fields_of(r: AttendeeInput) -> dict[str, Any]:
@@ -124,52 +134,64 @@ def _write_batch(
         # page of it (random ids made each chunk's transaction rewrite the whole index:
         # 0.5 s of a 100,000-row import). A smaller import keeps fully random ids.
         prefix = new_id()[:2] if len(chunk) == CHUNK else ""
-        new: list[list[Any]] = []
-        changed: list[list[Any]] = []
-        for r in chunk:
-            plain = _plain(_values(r))
-            aid, old = index.match(r)
-            if aid is None:
-                aid = index.add(new_id, prefix)
-                new.append([aid, *plain])
-                inserted += 1
-            else:
-                now_vals = _stored(plain)
-                diff = {k: plain[i] for i, k in enumerate(_COMPARED) if now_vals[i] != old[i]}
-                if not plain[_TICKET]:  # a file without tickets leaves the ticket alone
-                    diff.pop("ticket", None)
-                    now_vals = (*now_vals[:_TICKET], old[_TICKET], *now_vals[_TICKET + 1 :])
-                if diff:
-                    changed.append([aid, diff])
-                    index.update(aid, now_vals)
-                    updated += 1
-                else:
-                    unchanged += 1
-            if keep_ids:
-                ids.append(aid)
+        new, changed, same = _sort_chunk(chunk, index, new_id, prefix, ids if keep_ids else None)
+        inserted += len(new)
+        updated += len(changed)
+        unchanged += same
         if new or changed:
             data: dict[str, Any] = {"cols": list(_COMPARED)} if new else {}
             if new:
                 data["new"] = new
             if changed:
                 data["changed"] = changed
-            with store.write(durable=False) as c:  # pending until the commit entry
-                e = store.append(c, LogKind.IMPORT, now, batch=batch, data=data)
+            with store.write(durable=False) as tx:  # pending until the commit entry
+                e = store.append(tx, LogKind.IMPORT, now, batch=batch, data=data)
             if len(written) * CHUNK < KEEP_IN_MEMORY:
                 written.append(e)
         done += len(chunk)
         if progress is not None:
             progress(done, max(total or done, done))
     if inserted or updated:
-        with store.write() as c:
-            store.append(c, LogKind.IMPORT_COMMIT, now, batch=batch,
+        with store.write() as tx:
+            store.append(tx, LogKind.IMPORT_COMMIT, now, batch=batch,
                          data={"source": source, "rows": done, "inserted": inserted,
                                "updated": updated})  # fmt: skip
         for e in written:  # the batch took effect: fold its chunks, one short write each
-            with store.write(durable=False) as c:  # redone by catch_up if lost
-                project.apply_pending(c, e)
+            with store.write(durable=False) as tx:  # redone by catch_up if lost
+                projections.apply_pending(tx.conn, e)
         catch_up(store)  # chunks not kept in memory (a very large import), and any left over
     return UpsertReport(inserted, updated, unchanged, tuple(ids))
+
+
+def _sort_chunk(
+    chunk: list[AttendeeInput], index: _Index, new_id: Callable[[], str], prefix: str,
+    ids: list[str] | None,
+) -> tuple[list[list[Any]], list[list[Any]], int]:  # fmt: skip
+    """One chunk's rows as (new records, changes of known ones, how many unchanged);
+    `ids` receives every row's attendee id when given."""
+    new: list[list[Any]] = []
+    changed: list[list[Any]] = []
+    unchanged = 0
+    for r in chunk:
+        plain = _plain(_values(r))
+        aid, old = index.match(r)
+        if aid is None:
+            aid = index.add(new_id, prefix)
+            new.append([aid, *plain])
+        else:
+            now_vals = _stored(plain)
+            diff = {k: plain[i] for i, k in enumerate(_COMPARED) if now_vals[i] != old[i]}
+            if not plain[_TICKET]:  # a file without tickets leaves the ticket alone
+                diff.pop("ticket", None)
+                now_vals = (*now_vals[:_TICKET], old[_TICKET], *now_vals[_TICKET + 1 :])
+            if diff:
+                changed.append([aid, diff])
+                index.update(aid, now_vals)
+            else:
+                unchanged += 1
+        if ids is not None:
+            ids.append(aid)
+    return new, changed, unchanged
 
 
 class _Index:
@@ -232,7 +254,8 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
     applied = 0
     total = int(store.conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0])
     while True:
-        with store.write(durable=False) as c:
+        with store.write(durable=False) as tx:
+            c = tx.conn
             row = c.execute(
                 "SELECT p.uuid FROM pending p WHERE EXISTS (SELECT 1 FROM log l "
                 "WHERE l.batch = p.batch AND l.kind = 'import_commit') LIMIT 1"
@@ -241,19 +264,8 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
                 break
             entry = log.entry(c, row[0])
             assert entry is not None
-            project.apply_pending(c, entry)
+            projections.apply_pending(c, entry)
         applied += 1
         if progress is not None:
             progress(applied, max(total, applied))
     return applied
-
-
-def batch_rows(store: Store, batch: str) -> int:
-    """How many rows the entries of one batch carry (for reports)."""
-    n = 0
-    for (data,) in store.conn.execute(
-        "SELECT data FROM log WHERE batch = ? AND kind = 'import'", (batch,)
-    ):
-        payload = from_json(data)
-        n += len(payload.get("new", ())) + len(payload.get("changed", ()))
-    return n

@@ -1,5 +1,6 @@
-"""The meetings projection's rules as pure functions, shared by the entry-by-entry path and
-the rebuild (kiosk.storage.meetings), so that both give the same tables.
+"""The meetings projection's rules as pure functions: its state (`MeetingFold`) and the steps
+of the four meeting kinds, registered with every other step in
+kiosk.storage.projections.steps and run by both drivers.
 
 Every attribute of a meeting is the latest by version (entry time, then uuid), each kept
 with its own version: the fields come from the latest schedule (or re-match) entry; the
@@ -40,9 +41,23 @@ def clean_fields(raw: object) -> dict[str, Any] | None:
     generators: a 10,000-meeting import runs this 10,000 times."""
     if type(raw) is not dict:
         return None
-    mid, start, end, parties = raw.get("id"), raw.get("start"), raw.get("end"), raw.get("parties")
+    mid, start, end = raw.get("id"), raw.get("start"), raw.get("end")
     if type(mid) is not str or not mid or type(start) is not str or type(end) is not str:
         return None
+    parties = _parties(raw.get("parties"))
+    interp = _interpreter(raw.get("interpreter") or ["", ""])
+    if parties is None or interp is None:
+        return None
+    slot = raw.get("slot")
+    return {
+        "id": mid, "start": start, "end": end, "table": str(raw.get("table", "")),
+        "slot": slot if type(slot) is int else None, "parties": parties,
+        "interpreter": interp, "languages": str(raw.get("languages", "")),
+        "source": str(raw.get("source", "")),
+    }  # fmt: skip
+
+
+def _parties(parties: object) -> list[list[str]] | None:
     if type(parties) is not list:
         return None
     clean: list[list[str]] = []
@@ -53,19 +68,16 @@ def clean_fields(raw: object) -> dict[str, Any] | None:
         if type(a) is not str or type(b) is not str or type(c) is not str:
             return None
         clean.append([a, b, c])
-    interp = raw.get("interpreter") or ["", ""]
+    return clean
+
+
+def _interpreter(interp: object) -> list[str] | None:
     if type(interp) is not list or len(interp) != 2:
         return None
     i_id, i_name = interp
     if type(i_id) is not str or type(i_name) is not str:
         return None
-    slot = raw.get("slot")
-    return {
-        "id": mid, "start": start, "end": end, "table": str(raw.get("table", "")),
-        "slot": slot if type(slot) is int else None, "parties": clean,
-        "interpreter": [i_id, i_name], "languages": str(raw.get("languages", "")),
-        "source": str(raw.get("source", "")),
-    }  # fmt: skip
+    return [i_id, i_name]
 
 
 @dataclass(slots=True)
@@ -139,30 +151,43 @@ class MeetingFold:
         return rows
 
 
-def fold_entry(
-    get: Callable[[str], MeetingFold], kind: str, data: Mapping[str, Any], ver: str, at: str,
-    operator: str,
-) -> None:  # fmt: skip
-    """Fold one meeting entry into the states `get(meeting id)` returns."""
-    if kind == "meeting_schedule":
-        for raw in data.get("meetings", ()) or ():
-            fields = clean_fields(raw)
-            if fields is not None:
-                get(fields["id"]).schedule(fields, ver)
-    elif kind == "meeting_cancel":
-        reason = str(data.get("reason", ""))
-        for mid in data.get("meetings", ()) or ():
-            if isinstance(mid, str) and mid:
-                get(mid).cancel(ver, reason)
-    elif kind == "meeting_mark":
-        mid, mark = data.get("meeting"), data.get("mark")
-        if isinstance(mid, str) and mid and (mark is None or mark in MARKS):
-            get(mid).set_mark(mark, at, operator, ver)
-    elif kind == "meeting_rematch":
-        fields, old = clean_fields(data.get("meeting")), data.get("from")
-        if fields is not None and isinstance(old, str) and old and old != fields["id"]:
-            get(fields["id"]).schedule(fields, ver, rematch_of=old)
-            get(old).rematched(fields["id"], ver)
+Get = Callable[[str], MeetingFold]
 
 
-MEETING_KINDS = ("meeting_schedule", "meeting_cancel", "meeting_mark", "meeting_rematch")
+def touched(data: Mapping[str, Any]) -> list[str]:
+    """The meeting ids an entry's payload names (malformed parts are left to the steps)."""
+    out: list[Any] = []
+    for m in data.get("meetings", ()) or ():
+        out.append(m.get("id") if isinstance(m, dict) else m)
+    meeting = data.get("meeting")
+    out.append(meeting.get("id") if isinstance(meeting, dict) else meeting)
+    out.append(data.get("from"))
+    return list(dict.fromkeys(x for x in out if isinstance(x, str) and x))
+
+
+# The steps of the four meeting kinds, on the states `get(meeting id)` returns.
+def schedule(get: Get, data: Mapping[str, Any], ver: str) -> None:
+    for raw in data.get("meetings", ()) or ():
+        fields = clean_fields(raw)
+        if fields is not None:
+            get(fields["id"]).schedule(fields, ver)
+
+
+def cancel(get: Get, data: Mapping[str, Any], ver: str) -> None:
+    reason = str(data.get("reason", ""))
+    for mid in data.get("meetings", ()) or ():
+        if isinstance(mid, str) and mid:
+            get(mid).cancel(ver, reason)
+
+
+def mark(get: Get, data: Mapping[str, Any], ver: str, at: str, operator: str) -> None:
+    mid, value = data.get("meeting"), data.get("mark")
+    if isinstance(mid, str) and mid and (value is None or value in MARKS):
+        get(mid).set_mark(value, at, operator, ver)
+
+
+def rematch(get: Get, data: Mapping[str, Any], ver: str) -> None:
+    fields, old = clean_fields(data.get("meeting")), data.get("from")
+    if fields is not None and isinstance(old, str) and old and old != fields["id"]:
+        get(fields["id"]).schedule(fields, ver, rematch_of=old)
+        get(old).rematched(fields["id"], ver)

@@ -20,9 +20,8 @@ from kiosk.models.meetings import (
     Party,
     UpcomingMeeting,
 )
-from kiosk.models.records import LogEntry
 from kiosk.storage.base import from_ts, ts
-from kiosk.storage.meeting_fold import PARTY_SEP, MeetingFold, fold_entry
+from kiosk.storage.meeting_fold import PARTY_SEP, MeetingFold
 
 _ROW_MARKS = ", ".join("?" * 20)
 _STATE_COLS = ("life_ver", "cancelled", "cancel_reason", "mark", "mark_at", "mark_by", "mark_ver",
@@ -30,27 +29,25 @@ _STATE_COLS = ("life_ver", "cancelled", "cancel_reason", "mark", "mark_at", "mar
 _UPDATE = f"UPDATE meetings SET {', '.join(c + ' = ?' for c in _STATE_COLS)} WHERE meeting_id = ?"
 
 
-# -- folding -----------------------------------------------------------------------------------
-def apply(c: sqlite3.Connection, e: LogEntry, ver: str) -> None:
-    """Fold one meeting entry in (the entry-by-entry path): read the versions of the
-    meetings it touches (one query per 500), fold, write back what changed in bulk."""
-    states = _load(c, _touched(e.data))
-
-    def get(mid: str) -> MeetingFold:
-        state = states.get(mid)
-        if state is None:
-            state = states[mid] = MeetingFold(mid, fields_changed=True)  # a new row
-        return state
-
-    fold_entry(get, str(e.kind), e.data, ver, ts(e.at), e.operator)
-    new = [s for s in states.values() if s.fields_changed]
+# -- folding (kiosk.storage.projections runs the steps; these read and write the rows) ----------
+def save(c: sqlite3.Connection, states: list[MeetingFold]) -> None:
+    """Write back the meetings one entry touched: what changed, in bulk."""
+    new = [s for s in states if s.fields_changed]
     c.executemany(f"INSERT OR REPLACE INTO meetings VALUES ({_ROW_MARKS})", [s.row() for s in new])
     for part in _chunks([s.meeting_id for s in new if s.stored]):
         c.execute(f"DELETE FROM meeting_parties WHERE meeting_id IN ({_marks(part)})", part)
     c.executemany("INSERT INTO meeting_parties VALUES (?, ?, ?, ?, ?, ?)",
                   [p for s in new for p in s.party_rows()])  # fmt: skip
-    c.executemany(_UPDATE, [(*s.state_row(), s.meeting_id) for s in states.values()
+    c.executemany(_UPDATE, [(*s.state_row(), s.meeting_id) for s in states
                             if not s.fields_changed])  # fmt: skip
+    _bump(c)
+
+
+def write_all(c: sqlite3.Connection, states: list[MeetingFold]) -> None:
+    """Every meeting, into the emptied tables (the rebuild)."""
+    c.executemany(f"INSERT INTO meetings VALUES ({_ROW_MARKS})", [s.row() for s in states])
+    c.executemany("INSERT INTO meeting_parties VALUES (?, ?, ?, ?, ?, ?)",
+                  [p for s in states for p in s.party_rows()])  # fmt: skip
     _bump(c)
 
 
@@ -73,17 +70,6 @@ def generation(c: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _touched(data: dict[str, Any]) -> list[str]:
-    """The meeting ids an entry's payload names (malformed parts are left to the fold)."""
-    out: list[Any] = []
-    for m in data.get("meetings", ()) or ():
-        out.append(m.get("id") if isinstance(m, dict) else m)
-    meeting = data.get("meeting")
-    out.append(meeting.get("id") if isinstance(meeting, dict) else meeting)
-    out.append(data.get("from"))
-    return list(dict.fromkeys(x for x in out if isinstance(x, str) and x))
-
-
 def _marks(part: list[str]) -> str:
     return ", ".join("?" * len(part))
 
@@ -93,7 +79,8 @@ def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
         yield ids[i : i + size]
 
 
-def _load(c: sqlite3.Connection, ids: list[str]) -> dict[str, MeetingFold]:
+def load(c: sqlite3.Connection, ids: list[str]) -> dict[str, MeetingFold]:
+    """The stored meetings among `ids`, their versions only (not their fields)."""
     out: dict[str, MeetingFold] = {}
     for part in _chunks(ids):
         for r in c.execute(
@@ -104,32 +91,6 @@ def _load(c: sqlite3.Connection, ids: list[str]) -> dict[str, MeetingFold]:
             out[r[0]] = MeetingFold(r[0], None, r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7],
                                     r[8], r[9], r[10], r[11], stored=True)  # fmt: skip
     return out
-
-
-class Rebuild:
-    """The meeting entries of a rebuild, folded in memory, then written in bulk."""
-
-    def __init__(self) -> None:
-        self.states: dict[str, MeetingFold] = {}
-
-    def get(self, mid: str) -> MeetingFold:
-        state = self.states.get(mid)
-        if state is None:
-            state = self.states[mid] = MeetingFold(mid)
-        return state
-
-    def fold(self, kind: str, data: dict[str, Any], ver: str, at: str, operator: str) -> None:
-        fold_entry(self.get, kind, data, ver, at, operator)
-
-    def write(self, c: sqlite3.Connection) -> None:
-        c.executemany(
-            f"INSERT INTO meetings VALUES ({_ROW_MARKS})", [s.row() for s in self.states.values()]
-        )
-        c.executemany(
-            "INSERT INTO meeting_parties VALUES (?, ?, ?, ?, ?, ?)",
-            [p for s in self.states.values() for p in s.party_rows()],
-        )
-        _bump(c)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -363,3 +324,39 @@ def people_index(c: sqlite3.Connection) -> list[tuple[str, str, str, str, str, s
         "SELECT attendee_id, external_id, email, name, name_zh, sessions, merged_into "
         "FROM attendees"
     ))  # fmt: skip
+
+
+class Meetings:
+    """The meetings projection (`tx.meetings`), read through one connection."""
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self.c = c
+
+    def all(self) -> list[Meeting]:
+        return all_meetings(self.c)
+
+    def by_id(self, ids: Iterable[str]) -> dict[str, Meeting]:
+        return meetings_by_id(self.c, ids)
+
+    def of(self, attendee_id: str) -> list[Meeting]:
+        return meetings_of(self.c, attendee_id)
+
+    def rematch_ids(self) -> list[str]:
+        return rematch_ids(self.c)
+
+    def scheduled_fields(self) -> dict[str, tuple[dict[str, Any], bool, str | None]]:
+        return scheduled_fields(self.c)
+
+    def upcoming(
+        self, attendee_id: str, session_id: str, now: datetime
+    ) -> tuple[UpcomingMeeting, ...]:
+        return upcoming(self.c, attendee_id, session_id, now)
+
+    def arrivals(self, session_id: str) -> dict[str, datetime]:
+        return arrivals(self.c, session_id)
+
+    def arrival_times(self, session_id: str) -> dict[str, str]:
+        return arrival_times(self.c, session_id)
+
+    def people_index(self) -> list[tuple[str, str, str, str, str, str, str | None]]:
+        return people_index(self.c)

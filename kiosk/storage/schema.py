@@ -7,6 +7,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from kiosk.storage.tables import PROJECTIONS as TABLES
+
 migrations = Migrations("forum-checkin")
 
 
@@ -112,7 +114,7 @@ def m001_initial(db: Database) -> None:
 # -- version 2: the log is the record ------------------------------------------------------
 # Every change is a log entry (uuid, station id, the station's own sequence number, the
 # station's clock, a payload); the other tables are projections of it, kept in the same
-# transaction and rebuildable from the log alone (kiosk.storage.project).
+# transaction and rebuildable from the log alone (kiosk.storage.projections).
 SCHEMA_V2 = """
 CREATE TABLE log (
     seq INTEGER PRIMARY KEY,            -- arrival order in this database only
@@ -281,12 +283,8 @@ CREATE TABLE meeting_parties (
 CREATE INDEX meeting_parties_attendee ON meeting_parties(attendee_id);
 """
 
-# The projection tables, in the order a rebuild empties them.
-PROJECTIONS = (
-    "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence",
-    "session_counts", "duplicates", "scan_counts", "prints", "pending", "meetings",
-    "meeting_parties",
-)  # fmt: skip
+# The projection tables, in the order a rebuild empties them (kiosk.storage.tables).
+PROJECTIONS = TABLES
 
 
 @migrations()

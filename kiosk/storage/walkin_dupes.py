@@ -9,13 +9,11 @@ not given are reported as `possible_duplicate`, the walk-in against the earlier 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from kiosk.models.sameperson import matches
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
+from kiosk.storage.people import People
 
 _WALK_INS = """
 SELECT a.attendee_id, a.created_at, COALESCE(w.at, a.created_at), COALESCE(w.station, ''),
@@ -34,22 +32,23 @@ FROM attendees a WHERE a.attendee_id = ?
 """
 
 
-def walk_in_duplicates(store: Store) -> Iterator[tuple[str, ...]]:
+def walk_in_duplicates(c: sqlite3.Connection) -> Iterator[tuple[str, ...]]:
     """Rows in `conflicts`' column order: (at, session, attendee_id, name, station, uuid,
     received_at, other_at, other_station, other); `received_at` may be None."""
+    people = People(c)
     seen: set[tuple[str, str]] = set()
-    for aid, created, at, station, uuid, received in store.conn.execute(_WALK_INS).fetchall():
-        person = store.attendee(aid)
+    for aid, created, at, station, uuid, received in c.execute(_WALK_INS).fetchall():
+        person = people.attendee(aid)
         if person is None:
             continue
         candidates = []
         for text in {person.name, person.name_zh} - {""}:
-            candidates += store.search(text, limit=50)
+            candidates += people.search(text, limit=50)
         others = [c for c in {c.attendee_id: c for c in candidates}.values()
                   if c.attendee_id != aid]  # fmt: skip
         for m in matches(person, others):
             other = others[m.index]
-            row = store.conn.execute(_FIRST, (other.attendee_id,)).fetchone()
+            row = c.execute(_FIRST, (other.attendee_id,)).fetchone()
             if not m.likely or row is None or (row[0], other.attendee_id) >= (created, aid):
                 continue  # another organisation, or registered after this walk-in
             key = tuple(sorted((aid, other.attendee_id)))

@@ -26,6 +26,7 @@ from tests.e2e.test_e2e_xvfb import (  # noqa: F401  (the fixtures)
     wait_open,
 )
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 CLARK = AttendeeInput(name="Andrew Clark", organization="Pacific Northwest National Laboratory",
                       email="andrew.clark@pnnl.example")  # fmt: skip
@@ -72,7 +73,11 @@ def test_a_walk_in_duplicate_is_offered_and_checked_in_instead(
     def entries() -> list[object]:
         store = Store.open(demo_db, readonly=True)
         try:
-            return [e for e in store.log() if e.attendee_id == aid and e.kind is LogKind.ENTRY]
+            return [
+                e
+                for e in reads(store).log.entries()
+                if e.attendee_id == aid and e.kind is LogKind.ENTRY
+            ]
         finally:
             store.close()
 
@@ -86,11 +91,11 @@ def test_a_walk_in_duplicate_is_offered_and_checked_in_instead(
     try:
         assert [e.outcome for e in entries()] == [  # type: ignore[attr-defined]
             Outcome.ADMITTED, Outcome.ALREADY_CHECKED_IN]  # fmt: skip
-        clarks = [a for a in store.attendees() if "clark" in a.name.lower()]
+        clarks = [a for a in reads(store).people.everyone() if "clark" in a.name.lower()]
         assert [a.attendee_id for a in clarks if a.name == "Andrew Clark"] == [aid]
-        assert not [e for e in store.log() if e.kind is LogKind.WALK_IN
+        assert not [e for e in reads(store).log.entries() if e.kind is LogKind.WALK_IN
                     and e.at > at("09:00").now()]  # fmt: skip
-        assert list(conflicts(store)) == []
+        assert list(conflicts(store.conn)) == []
     finally:
         store.close()
     assert log.exists()

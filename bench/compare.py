@@ -1,0 +1,247 @@
+"""The benchmarks of issue 17, for the commit before and for this tree, side by side in one
+table from one run: check-in p99 (with the raw fdatasync p50/p99 of the same disk, same
+run), a rebuild of 1,000,000 log entries, a 100,000-row import, and sync throughput.
+
+The commit before is checked out with `git worktree add --detach` in a temporary folder.
+Every figure is measured in a child process that imports `kiosk` from one tree (this
+file's measuring code is the same for both); the databases are built once and copied, so
+both trees work on the same bytes.
+
+    .venv/bin/python bench/compare.py [--base main] [--entries 1000000] [--attendees 100000]
+        [--rows 100000] [--sync 20000] [--scans 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+# -- in the child: one measure with one tree's kiosk ------------------------------------------
+def _pin(tree: str) -> None:
+    """Import kiosk from `tree`: the bench modules put this tree first on sys.path, but a
+    package already imported keeps its own folder. (The sync helpers in tests/ are this
+    tree's: they set up the hub, they are not measured.)"""
+    sys.path[:0] = [tree, str(HERE)]
+    import kiosk
+
+    assert kiosk.__file__ and Path(kiosk.__file__).is_relative_to(tree), kiosk.__file__
+
+
+def _pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def child_checkin(db: str, codes_file: str) -> dict[str, float]:
+    import checkin
+
+    codes = json.loads(Path(codes_file).read_text())
+    half = len(codes) // 2
+    m = checkin.measure(Path(db), codes[:half], "FULL")["check_in"]
+    sync = checkin.fdatasync_ms(Path(db).parent)
+    normal = checkin.measure(Path(db), codes[half:], "NORMAL")["check_in"]
+    return {"p50": statistics.median(m), "p99": _pct(m, 0.99),
+            "fsync_p50": statistics.median(sync), "fsync_p99": _pct(sync, 0.99),
+            "normal_p50": statistics.median(normal), "normal_p99": _pct(normal, 0.99)}  # fmt: skip
+
+
+def child_rebuild(db: str) -> dict[str, float]:
+    import resource
+
+    from kiosk.formats.importer import paused_gc
+    from kiosk.storage.store import Store
+
+    store = Store.open(Path(db))
+    t = time.perf_counter()
+    with paused_gc():
+        n = store.rebuild_projections()
+    took = time.perf_counter() - t
+    store.close()
+    return {
+        "s": took,
+        "entries": n,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def child_import(folder: str, csv_file: str) -> dict[str, float]:
+    from datetime import UTC, datetime
+
+    from kiosk.checkin.bootstrap import init_database
+    from kiosk.checkin.service import CheckinService
+    from kiosk.formats.importer import import_attendees
+    from kiosk.models.clock import FixedClock
+    from kiosk.models.event import load_event
+
+    store = init_database(Path(folder) / "import.sqlite", load_event())
+    service = CheckinService(store, FixedClock(datetime.now(UTC)))
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = import_attendees(service, Path(csv_file))
+    out = {"s": time.perf_counter() - t0, "cpu": time.process_time() - c0,
+           "rows": result.inserted}  # fmt: skip
+    store.close()
+    return out
+
+
+def child_sync(entries: str) -> dict[str, float]:
+    import sync_throughput as st
+    from synclib import add_scans, hub_and_desk, make_station
+
+    from kiosk.sync.privacy import Receive
+
+    n = int(entries)
+    with hub_and_desk("compare", attendees=1000) as (_, folder, server, _desk):
+        a = make_station(folder, "door-a", server)
+        b = make_station(folder, "door-b", server)
+        kiosk = make_station(folder, "kiosk", server, receive=Receive.NAMES)
+        add_scans(a, n)
+        push, pushed, _ = st.timed_sync(a, server)
+        pull, _, pulled = st.timed_sync(b, server)
+        names, _, got = st.timed_sync(kiosk, server)
+    return {"push": pushed / push, "pull": pulled / pull, "names": got / names}
+
+
+CHILDREN = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_import,
+            "sync": child_sync}  # fmt: skip
+
+
+# -- in the parent ----------------------------------------------------------------------------
+def run(tree: Path, what: str, *args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(tree), what, *args],
+        check=True, capture_output=True, text=True, cwd=tree,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
+    """The inputs, built once with the base tree's code: a database with `attendees`
+    badged attendees and sampled codes, a log of `entries` entries, a CSV of `rows` rows."""
+    script = (
+        "import json, sys; from pathlib import Path; sys.argv=['x'];\n"
+        f"import checkin, rebuild, import_rows\n"
+        f"codes = checkin.build(Path({str(tmp / 'checkin.sqlite')!r}), {args.attendees}, {args.scans})\n"
+        f"Path({str(tmp / 'codes.json')!r}).write_text(json.dumps(codes))\n"
+        f"rebuild.build(Path({str(tmp / 'rebuild.sqlite')!r}), {args.entries}, 50000)\n"
+        f"csv, _x, _r = import_rows.write_files(Path({str(tmp)!r}), {args.rows})\n"
+        f"print(csv)\n"
+    )  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(tree), "exec", script],
+        check=True, capture_output=True, text=True, cwd=tree,
+    )  # fmt: skip
+    csv = Path(out.stdout.strip().splitlines()[-2 if out.stdout.strip().endswith("}") else -1])
+    return {"checkin": tmp / "checkin.sqlite", "codes": tmp / "codes.json",
+            "rebuild": tmp / "rebuild.sqlite", "csv": csv}  # fmt: skip
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        s = Path(str(src) + suffix)
+        if s.exists():
+            shutil.copyfile(s, str(dst) + suffix)
+    return dst
+
+
+def measure_tree(tree: Path, inputs: dict[str, Path], tmp: Path, args: argparse.Namespace,
+                 label: str) -> dict[str, float]:  # fmt: skip
+    out: dict[str, float] = {}
+    folder = tmp / label
+    folder.mkdir()
+    db = copy_db(inputs["checkin"], folder / "checkin.sqlite")
+    for k, v in run(tree, "checkin", str(db), str(inputs["codes"])).items():
+        out["checkin_" + k] = v
+    db.unlink()
+    db = copy_db(inputs["rebuild"], folder / "rebuild.sqlite")
+    for k, v in run(tree, "rebuild", str(db)).items():
+        out["rebuild_" + k] = v
+    db.unlink()
+    for k, v in run(tree, "import", str(folder), str(inputs["csv"])).items():
+        out["import_" + k] = v
+    if args.sync:
+        for k, v in run(tree, "sync", str(args.sync)).items():
+            out["sync_" + k] = v
+    return out
+
+
+ROWS = [
+    ("check-in p50, synchronous=FULL (ms)", "checkin_p50", "{:.3f}"),
+    ("check-in p99, synchronous=FULL (ms)", "checkin_p99", "{:.3f}"),
+    ("check-in p50, synchronous=NORMAL (ms)", "checkin_normal_p50", "{:.3f}"),
+    ("check-in p99, synchronous=NORMAL (ms)", "checkin_normal_p99", "{:.3f}"),
+    ("raw fdatasync p50, same disk (ms)", "checkin_fsync_p50", "{:.3f}"),
+    ("raw fdatasync p99, same disk (ms)", "checkin_fsync_p99", "{:.3f}"),
+    ("rebuild: seconds", "rebuild_s", "{:.2f}"),
+    ("rebuild: peak RSS (MB)", "rebuild_rss_mb", "{:.0f}"),
+    ("import: wall seconds", "import_s", "{:.2f}"),
+    ("import: CPU seconds", "import_cpu", "{:.2f}"),
+    ("sync push (entries/s)", "sync_push", "{:,.0f}"),
+    ("sync pull (entries/s)", "sync_pull", "{:,.0f}"),
+    ("sync pull, names-only kiosk (entries/s)", "sync_names", "{:,.0f}"),
+]
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        tree, what, *rest = sys.argv[2:]
+        _pin(tree)
+        if what == "exec":
+            exec(rest[0], {"__name__": "__bench__"})
+            return
+        print(json.dumps(CHILDREN[what](*rest)))
+        return
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--base", default="main", help="the commit before (default: main)")
+    ap.add_argument("--entries", type=int, default=1_000_000)
+    ap.add_argument("--attendees", type=int, default=100_000)
+    ap.add_argument("--scans", type=int, default=4000)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--sync", type=int, default=20_000, help="entries (0: no sync figures)")
+    args = ap.parse_args()
+    base_rev = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+    here_rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        base = tmp / "base"
+        subprocess.run(["git", "worktree", "add", "--detach", str(base), base_rev], cwd=ROOT,
+                       check=True, capture_output=True)  # fmt: skip
+        try:
+            t0 = time.perf_counter()
+            inputs = prepare(base, tmp, args)
+            built = time.perf_counter() - t0
+            before = measure_tree(base, inputs, tmp, args, "before")
+            after = measure_tree(ROOT, inputs, tmp, args, "after")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT,
+                           check=False, capture_output=True)  # fmt: skip
+    print(f"\nIssue 17 benchmarks, one run ({os.cpu_count()} cores, load "
+          f"{os.getloadavg()[0]:.1f}; inputs built in {built:.0f} s): "
+          f"{args.attendees:,} badged attendees, {int(after.get('rebuild_entries', 0)):,} log "
+          f"entries, {args.rows:,} import rows, {args.sync:,} sync entries\n")  # fmt: skip
+    hdr = f"{'figure':<42} {'before ' + base_rev:>16} {'after ' + here_rev:>16} {'change':>8}"
+    print(hdr)
+    print("-" * len(hdr))
+    for label, key, fmt in ROWS:
+        if key not in after:
+            continue
+        b, a = before[key], after[key]
+        change = f"{(a - b) / b * 100:+.0f}%" if b else ""
+        print(f"{label:<42} {fmt.format(b):>16} {fmt.format(a):>16} {change:>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The two drivers that run the step functions (kiosk.storage.projections.steps):
+
+- `apply`: one entry, in the transaction that wrote (or received) it. The states read the
+  keys the step touches from the tables, the step folds the entry in, and what it touched
+  is written back; a key where the entry lands in its past (a station that was offline
+  syncs later) is folded again from the log.
+- `rebuild`: the whole log in (time, uuid) order, every state in memory, written in bulk
+  (a log of 1,000,000 entries rebuilds in seconds: bench/rebuild.py).
+
+Both give the same tables (tests/test_log_properties.py checks it over every kind).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage.base import ts, version
+from kiosk.storage.log import COLUMNS, entry_of
+from kiosk.storage.projections import tables
+from kiosk.storage.projections.state import Folds
+from kiosk.storage.projections.steps import BATCHED, STEPS
+from kiosk.storage.tables import PROJECTIONS
+
+Progress = Callable[[int, int], None]
+
+
+def apply(c: sqlite3.Connection, entry: LogEntry, fresh: bool = False) -> None:
+    """Fold `entry` into the projections (it is already in the log). `fresh`: written just
+    now by this station, so nothing in the log can refer to it yet."""
+    if entry.batch and entry.kind in BATCHED and not batch_committed(c, entry.batch):
+        c.execute("INSERT OR IGNORE INTO pending VALUES (?, ?)", (entry.uuid, entry.batch))
+        return
+    _fold(c, entry, fresh and entry.kind == LogKind.ENTRY)
+
+
+def apply_pending(c: sqlite3.Connection, entry: LogEntry) -> None:
+    """Fold an entry whose batch is committed (kiosk.storage.imports.catch_up)."""
+    _fold(c, entry, fresh=False)
+    c.execute("DELETE FROM pending WHERE uuid = ?", (entry.uuid,))
+
+
+def _fold(c: sqlite3.Connection, entry: LogEntry, fresh: bool) -> None:
+    step = STEPS.get(str(entry.kind))
+    if step is None:  # a kind from a newer release is kept in the log and ignored here
+        return
+    at = ts(entry.at)
+    folds = tables.loaded(c)
+    step(folds, entry, version(at, entry.uuid), at)
+    tables.save(c, folds, fresh)
+
+
+def batch_committed(c: sqlite3.Connection, batch: str) -> bool:
+    row = c.execute(
+        "SELECT 1 FROM log WHERE batch = ? AND kind = ? LIMIT 1", (batch, LogKind.IMPORT_COMMIT)
+    ).fetchone()
+    return row is not None
+
+
+def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
+    """Empty the projections and fold the whole log again; returns the entries read.
+    Runs inside the caller's write transaction."""
+    for table in PROJECTIONS:
+        c.execute(f"DELETE FROM {table}")
+    c.execute("DELETE FROM settings WHERE key IN ('event', 'public_key', 'event_ver')")
+    committed = {r[0] for r in c.execute("SELECT batch FROM log WHERE kind = 'import_commit'")}
+    total = int(c.execute("SELECT COUNT(*) FROM log").fetchone()[0])
+    folds = Folds()
+    pending: list[tuple[str, str]] = []
+    cur = c.cursor()
+    cur.row_factory = None
+    for n, row in enumerate(cur.execute(f"SELECT {COLUMNS} FROM log ORDER BY at, uuid")):
+        if progress is not None and n % 50_000 == 0:
+            progress(n, total)
+        e = entry_of(row)
+        if e.batch and e.kind in BATCHED and e.batch not in committed:
+            pending.append((e.uuid, e.batch))
+            continue
+        step = STEPS.get(str(e.kind))
+        if step is not None:
+            step(folds, e, version(row[4], e.uuid), row[4])
+    tables.write_all(c, folds)
+    c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
+    if progress is not None:
+        progress(total, total)
+    return total
+
+
+def table_rows(c: sqlite3.Connection) -> dict[str, int]:
+    """How many rows each projection table holds (the figures a rebuild reports)."""
+    return {t: int(c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in PROJECTIONS}

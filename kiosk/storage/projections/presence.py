@@ -1,0 +1,235 @@
+"""The presence projection's tables (`presence`, `duplicates`, `session_counts`,
+`scan_counts`): reading and writing them for both drivers. The rule is
+kiosk.storage.fold.fold_step / fold_presence; the merge roots are fold.chain_end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Mapping
+
+from kiosk.storage.base import version
+from kiosk.storage.fold import PresenceState, Step, chain_end, fold_presence, fold_step
+from kiosk.storage.projections.state import Presence
+
+_MOVES = (
+    "((l.kind = 'entry' AND l.outcome = 'admitted') OR (l.kind = 'exit' AND l.outcome = 'exited'))"
+)
+_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')"
+
+
+# -- merge roots --------------------------------------------------------------------------
+def root_of(c: sqlite3.Connection, aid: str) -> str:
+    """The record a (possibly merged) attendee id stands for now: its merge chain's end."""
+
+    def into(a: str) -> str | None:
+        row = c.execute("SELECT merged_into FROM attendees WHERE attendee_id = ?", (a,)).fetchone()
+        return None if row is None else row[0]
+
+    return chain_end(aid, into)
+
+
+def members(c: sqlite3.Connection, aid: str) -> list[str]:
+    """Every id standing for the same person as `aid` (its root and all merged into it)."""
+    root = root_of(c, aid)
+    rows = c.execute(
+        "WITH RECURSIVE m(id) AS (SELECT ? UNION SELECT a.attendee_id FROM attendees a "
+        "JOIN m ON a.merged_into = m.id) SELECT id FROM m",
+        (root,),
+    ).fetchall()
+    return [root, *sorted(r[0] for r in rows if r[0] != root)]
+
+
+# -- the incremental driver ---------------------------------------------------------------
+def save(c: sqlite3.Connection, p: Presence, fresh: bool) -> None:
+    """Write back what one entry folded: a scan count, a move (folded on the stored state,
+    or the key folded again from the log when the move lands in its past), an undo."""
+    for key, n in p.scans.items():
+        c.execute(
+            "INSERT INTO scan_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + ?",
+            (*key, n, n),
+        )
+    for (session_id, aid), steps in p.moves.items():
+        for step in steps:
+            _move(c, session_id, aid, step, fresh)
+    for session_id, aid in sorted(p.undone):
+        recompute(c, session_id, aid)
+
+
+def _move(c: sqlite3.Connection, session_id: str, aid: str, step: Step, fresh: bool) -> None:
+    """`fresh`: written just now by this station, so nothing in the log refers to it yet."""
+    if not fresh:
+        key = root_of(c, aid)
+        if (
+            key != aid
+            or c.execute("SELECT 1 FROM attendees WHERE merged_into = ? LIMIT 1", (key,)).fetchone()
+        ):
+            recompute(c, session_id, key)  # one of several records of a person
+            return
+        if c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1",
+                     (step.uuid,)).fetchone():  # fmt: skip
+            return  # undone before it arrived here
+    row = _row(c, session_id, aid)
+    if _in_the_past(c, row, step, session_id, aid):
+        recompute(c, session_id, aid)
+        return
+    old = None if row is None else _copy(row)
+    state, dup = fold_step(row, step, _reentry(c, session_id))
+    if dup:
+        assert state is not None
+        c.execute(
+            "INSERT OR IGNORE INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (step.uuid, session_id, aid, step.at, step.station_id, step.station,
+             state.entry_uuid),
+        )  # fmt: skip
+    _store(c, session_id, aid, old, state)
+
+
+def _in_the_past(
+    c: sqlite3.Connection, row: PresenceState | None, step: Step, session_id: str, aid: str
+) -> bool:
+    """Whether `step` lands before what the key already folded (then it is folded again)."""
+    if row is not None:
+        return row.last_ver > step.ver
+    return (
+        step.kind == "entry"
+        and c.execute(
+            "SELECT 1 FROM log WHERE attendee_id = ? AND session_id = ? AND kind = 'exit' "
+            "AND outcome = 'exited' LIMIT 1",
+            (aid, session_id),
+        ).fetchone()
+        is not None
+    )
+
+
+def recompute(c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
+    """Fold one person's admissions and exits of one session again, from the log (all the
+    records merged into one person count as that person)."""
+    ids = members(c, attendee_id)
+    attendee_id = ids[0]
+    marks = ", ".join("?" * len(ids))
+    rows = c.execute(
+        "SELECT l.uuid, l.kind, l.at, l.station_id, l.station FROM log l "
+        f"WHERE l.attendee_id IN ({marks}) AND l.session_id = ? AND {_MOVES} AND {_NOT_UNDONE}",
+        (*ids, session_id),
+    ).fetchall()
+    steps = [Step(version(r[2], r[0]), r[1], r[0], r[2], r[3], r[4]) for r in rows]
+    old = _row(c, session_id, attendee_id)
+    state, dups = fold_presence(steps, _reentry(c, session_id))
+    c.execute(
+        "DELETE FROM duplicates WHERE session_id = ? AND attendee_id = ?",
+        (session_id, attendee_id),
+    )
+    c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  _dup_rows(session_id, attendee_id, state, dups))  # fmt: skip
+    _store(c, session_id, attendee_id, old, state)
+
+
+def forget(c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
+    """Drop one record's presence and duplicates (before a merge folds it again)."""
+    _store(c, session_id, attendee_id, _row(c, session_id, attendee_id), None)
+    c.execute("DELETE FROM duplicates WHERE session_id = ? AND attendee_id = ?",
+              (session_id, attendee_id))  # fmt: skip
+
+
+def sessions_of(c: sqlite3.Connection, ids: list[str]) -> list[str]:
+    marks = ", ".join("?" * len(ids))
+    return sorted({r[0] for r in c.execute(
+        f"SELECT DISTINCT session_id FROM log WHERE attendee_id IN ({marks}) "
+        "AND kind IN ('entry', 'exit')", ids)})  # fmt: skip
+
+
+def _dup_rows(
+    session_id: str, aid: str, state: PresenceState | None, dups: list[Step]
+) -> list[tuple[str, ...]]:
+    first = state.entry_uuid if state is not None else ""
+    return [(d.uuid, session_id, aid, d.at, d.station_id, d.station, first) for d in dups]
+
+
+def _row(c: sqlite3.Connection, session_id: str, aid: str) -> PresenceState | None:
+    r = c.execute(
+        "SELECT entry_uuid, first_at, station_id, station, inside, exits, last_ver "
+        "FROM presence WHERE session_id = ? AND attendee_id = ?",
+        (session_id, aid),
+    ).fetchone()
+    if r is None:
+        return None
+    return PresenceState(r[0], r[1], r[2], r[3], bool(r[4]), int(r[5]), r[6])
+
+
+def _copy(s: PresenceState) -> PresenceState:
+    return PresenceState(s.entry_uuid, s.first_at, s.station_id, s.station, s.inside, s.exits,
+                         s.last_ver)  # fmt: skip
+
+
+def _store(
+    c: sqlite3.Connection, session_id: str, aid: str, old: PresenceState | None,
+    new: PresenceState | None,
+) -> None:  # fmt: skip
+    if new is None:
+        c.execute("DELETE FROM presence WHERE session_id = ? AND attendee_id = ?",
+                  (session_id, aid))  # fmt: skip
+    else:
+        c.execute("INSERT OR REPLACE INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  _presence_row(session_id, aid, new))  # fmt: skip
+    d = [b - a for a, b in zip(_tally(old), _tally(new), strict=True)]
+    if any(d):
+        c.execute(  # an upsert: the program may arrive after the check-ins (sync)
+            "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "admitted = admitted + excluded.admitted, inside = inside + excluded.inside, "
+            "exits = exits + excluded.exits",
+            (session_id, *d),
+        )
+
+
+def _tally(s: PresenceState | None) -> tuple[int, int, int]:
+    """What one key adds to its session's counts: (admitted, inside, exits)."""
+    return (0, 0, 0) if s is None else (1, int(s.inside), s.exits)
+
+
+def _presence_row(session_id: str, aid: str, s: PresenceState) -> tuple[object, ...]:
+    return (session_id, aid, s.entry_uuid, s.first_at, s.station_id, s.station, int(s.inside),
+            s.exits, s.last_ver)  # fmt: skip
+
+
+def _reentry(c: sqlite3.Connection, session_id: str) -> bool:
+    row = c.execute("SELECT reentry FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+    return bool(row[0]) if row else True
+
+
+# -- the rebuild ----------------------------------------------------------------------------
+def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> None:
+    """Every key's moves (undone ones left out), under the person they stand for now,
+    folded with the same rule; then the counts, in bulk."""
+    reentry = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
+    by_person: dict[tuple[str, str], list[Step]] = {}
+    for (session_id, aid), steps in p.moves.items():
+        kept = [s for s in steps if s.uuid not in p.annulled]
+        if kept:
+            root = chain_end(aid, into.get) if into else aid
+            by_person.setdefault((session_id, root), []).extend(kept)
+    presence = []
+    dups: list[tuple[str, ...]] = []
+    counts: dict[str, list[int]] = {}
+    for (session_id, aid), steps in by_person.items():
+        state, dup = fold_presence(steps, reentry.get(session_id, True))
+        if state is None:
+            continue
+        dups.extend(_dup_rows(session_id, aid, state, dup))
+        presence.append(_presence_row(session_id, aid, state))
+        tally = counts.setdefault(session_id, [0, 0, 0])
+        for i, n in enumerate(_tally(state)):
+            tally[i] += n
+    c.executemany("INSERT INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", presence)
+    c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)
+    c.executemany(
+        "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+        "admitted = excluded.admitted, inside = excluded.inside, exits = excluded.exits",
+        [(s, *t) for s, t in counts.items()],
+    )
+    c.executemany("INSERT INTO scan_counts VALUES (?, ?, ?, ?)", _scan_rows(p.scans))
+
+
+def _scan_rows(scans: Counter[tuple[str, str, str]]) -> list[tuple[object, ...]]:
+    return [(*k, n) for k, n in scans.items()]

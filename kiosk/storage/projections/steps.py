@@ -1,0 +1,145 @@
+"""One step function per kind of log entry, and the one registry of them (`STEPS`).
+
+A step folds one entry into the projections' states (kiosk.storage.projections.state) and
+does nothing else: no SQL, no clock. Both drivers run these same steps — the incremental
+driver on the keys an entry touches, the rebuild on every key at once
+(kiosk.storage.projections.drivers). A new kind of entry is one function here and one line
+in `STEPS`; a kind missing here (from a newer release) is kept in the log and ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.models.outcomes import Outcome
+from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage import meeting_fold
+from kiosk.storage.fold import Step as Move
+from kiosk.storage.fold import import_rows
+from kiosk.storage.projections.state import Folds
+
+#: (the states, the entry, its version, its time as stored text)
+StepFn = Callable[[Folds, LogEntry, str, str], None]
+
+
+def event(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    f.event.offer(ver, e.data)
+
+
+def import_chunk(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    rows = list(import_rows(e.data))
+    f.people.want(aid for aid, _full, _fields in rows)
+    for aid, full, fields in rows:
+        f.people.apply(aid, fields, ver, at, full)
+        _ticket(f, aid, fields, ver, at)
+
+
+def walk_in(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    if e.attendee_id:
+        fields = e.data.get("fields", {})
+        f.people.apply(e.attendee_id, fields, ver, at, full=True, walk_in=True)
+        _ticket(f, e.attendee_id, fields, ver, at)
+
+
+def edit(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    if e.attendee_id:
+        fields = e.data.get("fields", {})
+        f.people.apply(e.attendee_id, fields, ver, at, full=False)
+        _ticket(f, e.attendee_id, fields, ver, at)
+
+
+def _ticket(f: Folds, aid: str, fields: dict[str, object], ver: str, at: str) -> None:
+    if fields.get("ticket"):
+        f.tickets.get(str(fields["ticket"])).give(aid, ver, at)
+
+
+def merge(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    """`attendee_id` is merged into `data.into`: the merged record is hidden, its badges and
+    check-ins count for the one kept (kiosk.storage.fold.resolve_merges)."""
+    f.merges.append((ver, e.attendee_id or "", str(e.data.get("into", ""))))
+
+
+def badge_issue(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    for badge_id, aid, badge_version in e.data.get("badges", ()):
+        f.badges.get(badge_id).issue(aid, badge_version, at)
+
+
+def badge_revoke(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    if e.badge_id is not None:
+        f.badges.get(e.badge_id).revoke(at, ver, e.reason)
+
+
+def ticket_revoke(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    key = str(e.data.get("ticket", ""))
+    if key and e.attendee_id:
+        f.tickets.get(key).revoke(e.attendee_id, at, ver, e.reason)
+
+
+def badge_print(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    f.prints[e.uuid] = (e.uuid, e.attendee_id or "", e.badge_id or 0, at, e.station_id,
+                        e.station, e.operator, e.reason)  # fmt: skip
+
+
+def scan(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    """An entry or exit scan: an admission or exit moves the person (presence); any other
+    outcome is counted per session, kind and outcome."""
+    kind = str(e.kind)
+    moves = e.outcome is (Outcome.ADMITTED if kind == "entry" else Outcome.EXITED)
+    if not moves:
+        f.presence.scan(e.session_id, kind, e.outcome.value if e.outcome else "")
+    elif e.attendee_id:
+        f.presence.move(e.session_id, e.attendee_id,
+                        Move(ver, kind, e.uuid, at, e.station_id, e.station))  # fmt: skip
+
+
+def annul(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    f.presence.annul(e.session_id, e.attendee_id, e.ref)
+
+
+def meeting_schedule(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    f.meetings.want(meeting_fold.touched(e.data))
+    meeting_fold.schedule(f.meetings.get, e.data, ver)
+
+
+def meeting_cancel(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    f.meetings.want(meeting_fold.touched(e.data))
+    meeting_fold.cancel(f.meetings.get, e.data, ver)
+
+
+def meeting_mark(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    meeting_fold.mark(f.meetings.get, e.data, ver, at, e.operator)
+
+
+def meeting_rematch(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    f.meetings.want(meeting_fold.touched(e.data))
+    meeting_fold.rematch(f.meetings.get, e.data, ver)
+
+
+def nothing(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+    """Kept in the log only (an import commit lets its batch's chunks be folded; PIN
+    attempts are an audit trail)."""
+
+
+STEPS: dict[str, StepFn] = {
+    LogKind.EVENT: event,
+    LogKind.IMPORT: import_chunk,
+    LogKind.IMPORT_COMMIT: nothing,
+    LogKind.WALK_IN: walk_in,
+    LogKind.EDIT: edit,
+    LogKind.MERGE: merge,
+    LogKind.BADGE_ISSUE: badge_issue,
+    LogKind.BADGE_REVOKE: badge_revoke,
+    LogKind.BADGE_PRINT: badge_print,
+    LogKind.TICKET_REVOKE: ticket_revoke,
+    LogKind.ENTRY: scan,
+    LogKind.EXIT: scan,
+    LogKind.ANNUL: annul,
+    LogKind.PIN_ATTEMPT: nothing,
+    LogKind.MEETING_SCHEDULE: meeting_schedule,
+    LogKind.MEETING_CANCEL: meeting_cancel,
+    LogKind.MEETING_MARK: meeting_mark,
+    LogKind.MEETING_REMATCH: meeting_rematch,
+}
+
+#: Kinds whose entries may belong to an import batch: kept pending until it is committed.
+BATCHED = frozenset({LogKind.IMPORT, LogKind.MEETING_SCHEDULE, LogKind.MEETING_CANCEL})
