@@ -104,16 +104,16 @@ def test_a_walk_in_matching_someone_registered_is_a_possible_duplicate(
     service: CheckinService,
 ) -> None:
     real = service.walk_in(CLARK)
-    assert list(conflicts(service.store)) == []
+    assert list(conflicts(service.store.conn)) == []
     service.clock.advance(120)  # type: ignore[attr-defined]
     again = service.walk_in(p("Andrew Clark", org="PNNL"), "desk-2", admit_to="opening")
     service.walk_in(p("Andrew Clark", org="Argonne National Laboratory"))  # another man
-    (c,) = conflicts(service.store)
+    (c,) = conflicts(service.store.conn)
     assert c.kind is ConflictKind.POSSIBLE_DUPLICATE
     assert (c.attendee_id, c.other) == (again.attendee.attendee_id, real.attendee.attendee_id)
     assert c.name == "Andrew Clark" and c.entry_uuid
     service.merge_attendees(again.attendee.attendee_id, real.attendee.attendee_id, "amy")
-    assert list(conflicts(service.store)) == []
+    assert list(conflicts(service.store.conn)) == []
 
 
 def test_same_email_and_same_name_is_one_conflict(service: CheckinService) -> None:
@@ -121,7 +121,7 @@ def test_same_email_and_same_name_is_one_conflict(service: CheckinService) -> No
     with pytest.raises(ValidationError):  # the same email is refused at once
         service.walk_in(replace(CLARK, email="a@x.example"))
     service.walk_in(p(zh="克拉克", org="PNNL"))  # no name form in common: not a match
-    assert list(conflicts(service.store)) == []
+    assert list(conflicts(service.store.conn)) == []
 
 
 def test_walk_ins_are_registered_only_for_sessions_open_to_walk_ins(

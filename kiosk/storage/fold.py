@@ -27,8 +27,8 @@ def stored(fieldname: str, value: Any) -> Any:
     if fieldname == "attention":
         return int(bool(value))
     if fieldname == "sessions":
-        if isinstance(value, str):
-            return value
+        if isinstance(value, str):  # stored JSON; "" (an edit that cleared them): none
+            return value or "[]"
         # Session ids are [a-z0-9-] (checked when the event loads): a JSON array as is.
         ids = list(dict.fromkeys(value))
         return '["' + '","'.join(ids) + '"]' if ids else "[]"

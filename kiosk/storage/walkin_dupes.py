@@ -35,8 +35,8 @@ FROM attendees a WHERE a.attendee_id = ?
 def walk_in_duplicates(c: sqlite3.Connection) -> Iterator[tuple[str, ...]]:
     """Rows in `conflicts`' column order: (at, session, attendee_id, name, station, uuid,
     received_at, other_at, other_station, other); `received_at` may be None."""
-    seen: set[tuple[str, str]] = set()
     people = People(c)
+    seen: set[tuple[str, str]] = set()
     for aid, created, at, station, uuid, received in c.execute(_WALK_INS).fetchall():
         person = people.attendee(aid)
         if person is None:

@@ -95,7 +95,7 @@ def test_a_walk_in_duplicate_is_offered_and_checked_in_instead(
         assert [a.attendee_id for a in clarks if a.name == "Andrew Clark"] == [aid]
         assert not [e for e in reads(store).log.entries() if e.kind is LogKind.WALK_IN
                     and e.at > at("09:00").now()]  # fmt: skip
-        assert list(conflicts(store)) == []
+        assert list(conflicts(store.conn)) == []
     finally:
         store.close()
     assert log.exists()

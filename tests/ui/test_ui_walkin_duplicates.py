@@ -91,7 +91,7 @@ def test_registered_anyway_is_a_possible_duplicate(
     with replied(qtbot, shell, WalkIn) as done:  # the second, deliberate press
         QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     new = done.args[0].value.attendee.attendee_id
-    found = read(demo_db, lambda s: [c for c in conflicts(s)
+    found = read(demo_db, lambda s: [c for c in conflicts(s.conn)
                                      if c.kind is ConflictKind.POSSIBLE_DUPLICATE])  # fmt: skip
     assert [(c.attendee_id, c.other) for c in found] == [(new, aid)]
 
