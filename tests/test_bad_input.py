@@ -109,3 +109,21 @@ def test_a_folder_source_skips_a_huge_image_with_the_reason(tmp_path: Path) -> N
     first = src.read()
     assert first.ok and first.frame is not None and first.frame.shape == (40, 60, 3)
     assert len(src.problems) == 1 and "a-bomb.png: 12000x12000 is too large" in src.problems[0]
+
+
+def test_a_video_whose_frames_are_above_the_limit_is_refused_from_its_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frame size comes from the container's header: no frame is decoded (the limit
+    lowered here, so that a small video stands for a huge one)."""
+    from kiosk.scan import sources
+
+    path = tmp_path / "cam.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (320, 240))
+    for _ in range(3):
+        writer.write(np.zeros((240, 320, 3), np.uint8))
+    writer.release()
+    assert sources.open_source(str(path)).read().ok  # under the limit: frames
+    monkeypatch.setattr(sources, "MAX_IMAGE_PIXELS", 320 * 240 - 1)
+    with pytest.raises(ImageRefused, match="320x240 is too large"):
+        sources.open_source(str(path))

@@ -29,10 +29,12 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".
 STREAM_PREFIXES = ("rtsp://", "rtsps://", "http://", "https://", "rtmp://", "udp://", "tcp://")
 
 
-# The most pixels a still image or a frame may have: an 8000x5000 photo (120 MB as BGR,
-# the pipeline's copies included well under 500 MB). Checked on the file's header, before
-# anything is decoded: a 30000x30000 PNG of 875 KB would take 2.7 GB once decoded.
-MAX_IMAGE_PIXELS = 40_000_000
+# The most pixels a still image or a frame may have: a 24 Mpx camera's 6000x4000 photo
+# passes. Decoding one and every pass of the pipeline take about 7 bytes a pixel (an
+# 8000x5000 noise image: 430 MB peak for `decode`, the process's 150 MB included), so an
+# image stays well under 500 MB. Checked on the file's header, before anything is
+# decoded: a 30000x30000 PNG of 875 KB would take 2.7 GB once decoded.
+MAX_IMAGE_PIXELS = 30_000_000
 MAX_IMAGE_BYTES = 200 * 1024 * 1024  # a larger file is no photo of a badge
 
 

@@ -253,7 +253,9 @@ class Scenes:
             self.shot("kiosk-pin-locked", pin)
             pin.reject()
         win.kiosk.set_camera_status("failed", "0: no camera")
+        win.kiosk.set_handheld_ok(False)  # no input works: out of order
         self.shot("kiosk-out-of-order")
+        win.kiosk.set_handheld_ok(True)
         win.kiosk.set_camera_status("running", "")
         win.pin_guard.failures = 0
         win.pin_guard._locked_until = 0.0

@@ -6,7 +6,7 @@ focus. A person typing fast into a form is not a scanner, so:
 
 - In a text field (search, the walk-in form, a reason, the PIN) keys belong to the field,
   unless they are a scanner's burst: at least `min_length` keys, each within `max_gap`
-  (30 ms) of the one before, ending in Enter. Its shape does not matter (our `FC1:` codes,
+  (30 ms) of the one before, ending in Enter (Tab there moves to the next field). Its shape does not matter (our `FC1:` codes,
   pretix secrets, Eventbrite barcodes, a code nobody knows: the check-in answers each).
   While keys come at a scanner's pace they are held back; the moment they cannot be a
   burst (a pause, no Enter, a key typed 40 ms or more after the last) the held keys are
@@ -138,8 +138,11 @@ class HandheldFilter(QObject):
             # a person's. The window system stamps every real key.
             paced = t is not None or gap > 0
             if text in TERMINATORS:
+                # In a field only Enter ends a scan: Tab is how a person moves on to the
+                # next field, and a loaded X server can stamp a person's keys close together.
                 if (
-                    paced
+                    text != "\t"
+                    and paced
                     and gap <= self.decoder.max_terminator_gap
                     and self._is_burst(self._held_text)
                 ):
