@@ -37,7 +37,8 @@ def transfer(src: Store, dst: Store, receive: Receive = Receive.ALL) -> int:
     can_sign = reads(dst).setting("private_key") is not None
     for sid in sids:
         batch = syncstate.outbox(src.conn, sid, 0, 10**9, 10**12)
-        with dst.write() as c:
+        with dst.write() as tx:
+            c = tx.conn
             for e in batch:
                 n += dst.receive(c, redact(e, receive, can_sign))
     dst.catch_up()
@@ -64,7 +65,8 @@ class Site:
         data = enr.read_enrollment(file)
         path = self.tmp / f"{name}.sqlite"
         s = Store.open(path, create=True)
-        with s.write() as c:
+        with s.write() as tx:
+            c = tx.conn
             enr.prepare(c, data)
         s.reload_station()
         transfer(self.desk, s, Receive(data["receive"]))

@@ -69,7 +69,8 @@ def test_enrolled_stations_sync_signed_and_a_kiosk_forgery_is_kept_aside(
     assert key is not None
 
     def forge(kind: LogKind, signed: bool, **kw: object) -> LogEntry:
-        with k.write() as c:
+        with k.write() as tx:
+            c = tx.conn
             e = LogEntry(
                 uuid=new_uuid(),
                 kind=kind,

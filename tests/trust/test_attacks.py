@@ -27,7 +27,8 @@ def forge(s: Store, kind: str, *, station_id: str | None = None, station: str | 
           sign: bool = True, **kw: Any) -> LogEntry:  # fmt: skip
     """An entry written straight into the attacker's own log, signed with its own key."""
     sid = station_id or s.station.id
-    with s.write() as c:
+    with s.write() as tx:
+        c = tx.conn
         e = LogEntry(uuid=new_uuid(), kind=kind, at=_now(s), station_id=sid,
                      station_seq=log.next_seq(c, sid), station=station or s.station.name, **kw)  # fmt: skip
         if sign:
@@ -220,7 +221,8 @@ def test_entries_of_a_station_not_yet_known_wait_and_are_applied_when_its_cert_a
     for e in list(log.entries(only_a.conn)):
         if e.station_id == a.station.id:
             full = syncstate.outbox(a.conn, a.station.id, e.station_seq - 1, 1, 10**9)[0]
-            with b.write() as c:
+            with b.write() as tx:
+                c = tx.conn
                 n += b.receive(c, full)
     only_a.close()
     assert r.log_uuid in held_reasons(b) or reads(b).log.entry(r.log_uuid) is not None
@@ -247,7 +249,8 @@ def test_a_rebuild_verifies_the_log_again(site: Site) -> None:
     transfer(kiosk, site.desk)
     key = tstore.read_key(kiosk.path)
     assert key is not None
-    with site.desk.write() as c:
+    with site.desk.write() as tx:
+        c = tx.conn
         e = LogEntry(uuid=new_uuid(), kind=LogKind.EDIT, at=site.clock.now(),
                      station_id=kiosk.station.id, station_seq=99, station="Kiosk 1",
                      attendee_id=site.ann_id, data={"fields": {"name": "HACKED"}})  # fmt: skip
@@ -256,11 +259,12 @@ def test_a_rebuild_verifies_the_log_again(site: Site) -> None:
     assert held_reasons(site.desk) == {e.uuid: Refusal.ROLE}
     ann = reads(site.desk).people.attendee(site.ann_id)
     assert ann is not None and ann.name == "Ann Genuine"
-    with site.desk.write() as c:  # the log stays append-only for everything else
+    with site.desk.write() as tx:  # the log stays append-only for everything else
+        c = tx.conn
         import sqlite3
 
         import pytest
 
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            c.conn.execute("DELETE FROM log WHERE kind = 'walk_in'")
+            c.execute("DELETE FROM log WHERE kind = 'walk_in'")
     kiosk.close()

@@ -67,7 +67,8 @@ def _world(site: Site) -> tuple[dict[str, Any], Streams]:
     site.service(e).check_in(codes[2], site.session)
     site.service(a).check_in(codes[0], site.session)  # honest: A again
     victim = site.ann_id
-    with kiosk.write() as c:
+    with kiosk.write() as tx:
+        c = tx.conn
         base = dict(at=site.clock.now(), station=kiosk.station.name)
         seq = log.next_seq(c, kiosk.station.id)
     forged_kiosk = [
@@ -100,11 +101,10 @@ def _world(site: Site) -> tuple[dict[str, Any], Streams]:
 
 def _receiver(seed: dict[str, Any]) -> Store:
     s = Store.memory()
-    with s.write() as c:
-        c.conn.execute(
-            "INSERT INTO settings VALUES (?, ?)", (tstore.EVENT_PUBLIC, seed["event_key"])
-        )
-        c.conn.execute("INSERT INTO settings VALUES ('trust_seed', ?)",
+    with s.write() as tx:
+        c = tx.conn
+        c.execute("INSERT INTO settings VALUES (?, ?)", (tstore.EVENT_PUBLIC, seed["event_key"]))
+        c.execute("INSERT INTO settings VALUES ('trust_seed', ?)",
                   (__import__("json").dumps({"certs": [seed["desk_cert"]], "cutoff": {}}),))  # fmt: skip
     s.reload_station()
     return s
@@ -112,7 +112,8 @@ def _receiver(seed: dict[str, Any]) -> Store:
 
 def _feed(s: Store, entries: list[LogEntry]) -> None:
     for e in entries:
-        with s.write() as c:
+        with s.write() as tx:
+            c = tx.conn
             s.receive(c, e)
     s.catch_up()
 

@@ -32,7 +32,8 @@ def _forged_edit(site: Site) -> None:
     kiosk = site.station("Kiosk 1", Role.KIOSK)
     key = tstore.read_key(kiosk.path)
     assert key is not None
-    with kiosk.write() as c:
+    with kiosk.write() as tx:
+        c = tx.conn
         e = LogEntry(uuid=new_uuid(), kind=LogKind.EDIT, at=site.clock.now(),
                      station_id=kiosk.station.id, station_seq=log.next_seq(c, kiosk.station.id),
                      station="Kiosk 1", attendee_id=site.ann_id,
@@ -65,9 +66,10 @@ def test_security_alert_and_stations_dialog_in_chinese(
     assert "Kiosk 1" in names
     dialog.hub.clear()
     _type(dialog.hub, server.dsn)
+    qtbot.waitUntil(lambda: dialog.hub.text() == server.dsn, timeout=3000)
     dialog.name.setFocus()
-    _type(dialog.name, "Door C")
-    assert dialog.file.text().endswith("door-c.enroll")
+    _type(dialog.name, "Door C")  # keys held a moment by the scanner filter reach the field
+    qtbot.waitUntil(lambda: dialog.file.text().endswith("door-c.enroll"), timeout=3000)
     QTest.mouseClick(dialog.enroll, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已登记 Door C" in dialog.note.text(), timeout=30000)
     out = Path(site.desk.path).parent / "door-c.enroll"
