@@ -208,3 +208,24 @@ def test_a_code_typed_slowly_into_the_search_box_is_a_scan(
     qtbot.waitUntil(lambda: bool(results), timeout=10000)
     assert [(r.attendee_id, r.outcome) for r in results] == [(aid, Outcome.ADMITTED)]
     assert win.staff.search.text() == ""
+
+
+def test_a_persons_typing_stamped_close_together_at_its_end_stays_in_the_field(
+    qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: ManualClock
+) -> None:
+    """A loaded X server may stamp the tail of a person's typing (and the Enter) a few ms
+    apart: a burst that did not start after a pause is the person's, not a scanner's."""
+    shell = make_shell(demo_db)
+    win = ready(qtbot, shell)
+    press(Qt.Key.Key_N, CTRL)
+    dlg = win.staff.actions.walk_in_dialog
+    qtbot.waitUntil(lambda: dlg is not None and dlg.name.hasFocus(), timeout=3000)
+    dlg.phone.setFocus()
+    qtbot.waitUntil(dlg.phone.hasFocus, timeout=2000)
+    before = len(log_of(demo_db))
+    type_text(ui_clock, "+1 415 ", 0.04)
+    type_text(ui_clock, "555 0100", 0.004)  # bunched: 8 keys within 30 ms of each other
+    enter(ui_clock, 0.004)
+    ui_clock.advance(0.2)
+    qtbot.waitUntil(lambda: dlg.phone.text() == "+1 415 555 0100", timeout=2000)
+    assert not [e for e in log_of(demo_db)[before:] if e.kind is LogKind.ENTRY]  # no scan

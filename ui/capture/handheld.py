@@ -6,7 +6,9 @@ focus. A person typing fast into a form is not a scanner, so:
 
 - In a text field (search, the walk-in form, a reason, the PIN) keys belong to the field,
   unless they are a scanner's burst: at least `min_length` keys, each within `max_gap`
-  (30 ms) of the one before, ending in Enter (Tab there moves to the next field). Its shape does not matter (our `FC1:` codes,
+  (30 ms) of the one before, ending in Enter (Tab there moves to the next field), and
+  starting after a pause (`LEAD_PAUSE`: a scanner is picked up after typing stops, while a
+  loaded X server may stamp the tail of a person's typing close together). Its shape does not matter (our `FC1:` codes,
   pretix secrets, Eventbrite barcodes, a code nobody knows: the check-in answers each).
   While keys come at a scanner's pace they are held back; the moment they cannot be a
   burst (a pause, no Enter, a key typed 40 ms or more after the last) the held keys are
@@ -39,6 +41,7 @@ from kiosk.models.clock import Clock
 from kiosk.scan.handheld import TERMINATORS, KeyBurstDecoder
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+LEAD_PAUSE = 0.15  # s without a key in a text field before a scanner burst there (a person types at 40-120 ms a key)
 _TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
 _MODIFIERS = (
     Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
@@ -87,6 +90,9 @@ class HandheldFilter(QObject):
         self._held_target: QWidget | None = None
         self._held_t: float | None = None
         self._held_clock = 0.0
+        self._lead: float | None = None  # the pause before the first held key (None: none)
+        self._prev_t: float | None = None  # the last key in a text field: its timestamp,
+        self._prev_clock: float | None = None  # and the injected clock then
         self._give_back_timer = QTimer(self)
         self._give_back_timer.setSingleShot(True)
         self._give_back_timer.setInterval(int(self.decoder.max_terminator_gap * 1000) + 15)
@@ -127,10 +133,25 @@ class HandheldFilter(QObject):
             return t - self._held_t
         return self.clock.monotonic() - self._held_clock
 
+    def _since_prev(self, t: float | None) -> float | None:
+        """The pause since the last key typed in a text field (None: no key before)."""
+        if t is not None and self._prev_t is not None:
+            return t - self._prev_t
+        if self._prev_clock is None:
+            return None
+        return self.clock.monotonic() - self._prev_clock
+
     def _in_text_field(self, focus: QWidget, event: QKeyEvent, text: str) -> bool:
         t = key_time(event)
         if not text and event.key() in _MODIFIERS:
             return False  # Shift for ":" or "$" of a code: neither a key of it nor a break
+        since = self._since_prev(t)
+        self._prev_t, self._prev_clock = t, self.clock.monotonic()
+        return self._text_key(focus, event, text, t, since)
+
+    def _text_key(
+        self, focus: QWidget, event: QKeyEvent, text: str, t: float | None, since: float | None
+    ) -> bool:
         if self._held:
             gap = self._gap(t)
             # A key without a timestamp while the injected clock stood still (keys a
@@ -145,6 +166,7 @@ class HandheldFilter(QObject):
                     and paced
                     and gap <= self.decoder.max_terminator_gap
                     and self._is_burst(self._held_text)
+                    and (self._lead is None or self._lead >= LEAD_PAUSE)
                 ):
                     code = self._held_text
                     self._drop_held()
@@ -157,6 +179,7 @@ class HandheldFilter(QObject):
                 return True
             self.give_back()
         if _printable(text):
+            self._lead = since
             self._hold(focus, event, text, t)
             return True
         return False
