@@ -126,7 +126,7 @@ def receive_rate(tmp: Path, n: int, verified: bool) -> float:
     rx = Store.open(tmp / f"rx{verified}.sqlite", create=True)
     if verified:
         with rx.write() as c:
-            enr.prepare(c, data)
+            enr.prepare(c.conn, data)
         rx.reload_station()
     for sid in [str(r[0]) for r in desk.conn.execute("SELECT DISTINCT station_id FROM log")]:
         with rx.write() as c:

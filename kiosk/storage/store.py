@@ -80,6 +80,8 @@ class Store:
         self._event: Event | None = None
         self._station: Station | None = None
         self._gate: tuple[int, trust.Gate | None] | None = None  # (data_version, gate)
+        self._writing = False  # inside `write()`: nobody else can commit
+        self._gate_sure = False  # `_gate` is current till this write transaction ends
         self.meeting_rows = MeetingRows()  # every meeting, kept while unchanged
 
     # -- opening -------------------------------------------------------------------------
@@ -174,6 +176,7 @@ class Store:
         except sqlite3.Error as exc:
             self._durable()
             raise StorageError(describe_db_error(self.path, exc)) from None
+        self._writing, self._gate_sure = True, False
         try:
             yield Tx(self.conn, self.event)
             self.conn.execute("COMMIT")
@@ -184,6 +187,7 @@ class Store:
             self._rollback()
             raise
         finally:
+            self._writing = self._gate_sure = False
             if not durable:
                 self._durable()
 
@@ -261,10 +265,14 @@ class Store:
 
     @property
     def gate(self) -> trust.Gate | None:
-        """This database's trust (None: off); read again when another connection wrote."""
+        """This database's trust (None: off); read again when another connection wrote.
+        Inside a `write()` transaction nobody else can commit: asked once there."""
+        if self._gate is not None and self._gate_sure:
+            return self._gate[1]
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         if self._gate is None or self._gate[0] != version:
             self._gate = (version, trust.load_gate(self.conn, self.path, self.station.id))
+        self._gate_sure = self._writing
         return self._gate[1]
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:

@@ -109,6 +109,10 @@ class Gate:
     signer: Signer | None
     station_id: str
     data_version: int = -1
+    # Whether `held` may hold an entry (False: it was empty when this gate was loaded and
+    # this gate held nothing since), so that an entry received needs no look-up there. Only
+    # this module writes `held`; another connection's writes make the Store load a new gate.
+    any_held: bool = True
 
     def sign(self, e: LogEntry) -> LogEntry:
         if self.signer is None or e.station_id != self.station_id:
@@ -122,8 +126,12 @@ class Gate:
             return True
         if c.execute("SELECT 1 FROM log WHERE uuid = ?", (e.uuid,)).fetchone():
             return True  # here already (a replay): nothing to apply again
-        hold(c, e, refusal)
+        self.hold(c, e, refusal)
         return False
+
+    def hold(self, c: sqlite3.Connection, e: LogEntry, reason: Refusal) -> None:
+        self.any_held = True
+        hold(c, e, reason)
 
     def quarantine(self, c: sqlite3.Connection, e: LogEntry) -> int:
         """After a revocation: move the revoked station's entries past its cut-off out of
@@ -137,18 +145,22 @@ class Gate:
         rows = c.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log WHERE station_id = ? "
                          "AND station_seq > ?", (sid, cut)).fetchall()  # fmt: skip
         for row in rows:
-            hold(c, log.signed_entry_of(row), Refusal.REVOKED)
+            self.hold(c, log.signed_entry_of(row), Refusal.REVOKED)
             c.execute("DELETE FROM log WHERE uuid = ?", (row[0],))
         return len(rows)
 
     def waiting_on(self, c: sqlite3.Connection, e: LogEntry) -> bool:
         """Held entries refer to `e` (an undo that arrived before what it undoes)."""
+        if not self.any_held:
+            return False
         return (
             c.execute("SELECT 1 FROM held WHERE ref = ? LIMIT 1", (e.uuid,)).fetchone() is not None
         )
 
     def released(self, c: sqlite3.Connection) -> Iterator[LogEntry]:
         """Held entries that verify now (new certificates arrived), taken out of `held`."""
+        if not self.any_held:
+            return
         for e, _ in held(c):
             if self.verifier.check(e, _ref_station(c, e)) is None:
                 c.execute("DELETE FROM held WHERE uuid = ?", (e.uuid,))
@@ -227,7 +239,8 @@ def load_gate(c: sqlite3.Connection, db_path: str, station_id: str) -> Gate | No
     key = None if db_path == ":memory:" else read_key(db_path)
     signer = Signer(key[1]) if key is not None and key[0] == station_id else None
     version = int(c.execute("PRAGMA data_version").fetchone()[0])
-    return Gate(verifier, signer, station_id, version)
+    any_held = c.execute("SELECT 1 FROM held LIMIT 1").fetchone() is not None
+    return Gate(verifier, signer, station_id, version, any_held)
 
 
 def _seed_entries(seed: dict[str, Any]) -> Iterator[LogEntry]:

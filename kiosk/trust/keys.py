@@ -46,19 +46,34 @@ def _public(raw: bytes) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def verify(public: bytes, sig: bytes, message: bytes) -> bool:
+def public_key(raw: bytes) -> Ed25519PublicKey | None:
+    """The parsed public key (kept: parsing is not free); None when `raw` is not one."""
     try:
-        _public(bytes(public)).verify(bytes(sig), message)
+        return _public(bytes(raw))
+    except ValueError:
+        return None
+
+
+def verify(public: bytes | Ed25519PublicKey, sig: bytes, message: bytes) -> bool:
+    try:
+        key = public if isinstance(public, Ed25519PublicKey) else _public(bytes(public))
+        key.verify(bytes(sig), message)
     except (InvalidSignature, ValueError):
         return False
     return True
 
 
-def envelope(e: LogEntry) -> dict[str, Any]:
-    """Everything of an entry but its payload (and its local arrival order)."""
+def at_text(e: LogEntry) -> str:
+    """An entry's time as signed (and compared with a certificate's expiry)."""
+    return e.at.isoformat(timespec="microseconds")
+
+
+def envelope(e: LogEntry, at: str | None = None) -> dict[str, Any]:
+    """Everything of an entry but its payload (and its local arrival order); `at` is
+    `at_text(e)` when the caller has it already."""
     return {
         "uuid": e.uuid, "station_id": e.station_id, "station_seq": e.station_seq,
-        "station": e.station, "at": e.at.isoformat(timespec="microseconds"),
+        "station": e.station, "at": at_text(e) if at is None else at,
         "kind": str(e.kind), "session_id": e.session_id, "attendee_id": e.attendee_id,
         "badge_id": e.badge_id, "operator": e.operator,
         "outcome": e.outcome.value if e.outcome else None, "ref": e.ref, "batch": e.batch,
@@ -73,12 +88,12 @@ def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
     return dataclasses.replace(e, private_hash=ph, sig=sig)
 
 
-def entry_verifies(e: LogEntry, public_key: bytes) -> bool:
-    """The signature verifies with `public_key`, and the private part held (if any) is the
+def entry_verifies(e: LogEntry, key: bytes | Ed25519PublicKey, at: str | None = None) -> bool:
+    """The signature verifies with `key`, and the private part held (if any) is the
     one signed over. A copy without its private part (a names-only station) verifies too."""
     if e.sig is None or e.private_hash is None:
         return False
     public, private = split(str(e.kind), e.data)
     if private and private_hash(private) != e.private_hash:
         return False
-    return verify(public_key, e.sig, signed_bytes(envelope(e), public, e.private_hash))
+    return verify(key, e.sig, signed_bytes(envelope(e, at), public, e.private_hash))

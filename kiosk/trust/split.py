@@ -24,6 +24,7 @@ _PEOPLE = (LogKind.WALK_IN, LogKind.EDIT)
 _SCANS = (LogKind.ENTRY, LogKind.EXIT)
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_EMPTY_HASH = hashlib.sha256(b"{}").digest()
 
 
 def canonical(value: Any) -> bytes:
@@ -32,6 +33,8 @@ def canonical(value: Any) -> bytes:
 
 
 def private_hash(private: dict[str, Any]) -> bytes:
+    if not private:
+        return _EMPTY_HASH  # most entries: nothing private
     return hashlib.sha256(canonical(private)).digest()
 
 

@@ -14,17 +14,13 @@ from dataclasses import dataclass, field
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.trust.certs import Cert, cert_of
-from kiosk.trust.keys import entry_verifies
+from kiosk.trust.keys import at_text, entry_verifies
 from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may_write
 
 #: Kinds that change what a verifier knows.
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
            str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT))  # fmt: skip
 _NEVER_UNSIGNED = frozenset({*(str(k) for k in TrustKind), STATION_KEY})
-
-
-def _at(e: LogEntry) -> str:
-    return e.at.isoformat(timespec="microseconds")
 
 
 def _key_hex(value: object) -> bytes | None:
@@ -60,9 +56,10 @@ class Verifier:
             key = _key_hex(cert.key)
         if cert is None or key is None:
             return Refusal.UNKNOWN_STATION
-        if not entry_verifies(e, key):
+        at = at_text(e)
+        if not entry_verifies(e, key, at):
             return Refusal.BAD_SIGNATURE
-        return self._check_rights(e, cert, ref_station)
+        return self._check_rights(e, at, cert, ref_station)
 
     def _introduced(self, e: LogEntry) -> Cert | None:
         """A desk's own certificate, carried by its first signed entry (it introduces itself)."""
@@ -73,8 +70,10 @@ class Verifier:
             return None
         return cert if cert.signed_by(self.event_key) else None
 
-    def _check_rights(self, e: LogEntry, cert: Cert, ref_station: str | None) -> Refusal | None:
-        if _at(e) > cert.expires:
+    def _check_rights(
+        self, e: LogEntry, at: str, cert: Cert, ref_station: str | None
+    ) -> Refusal | None:
+        if at > cert.expires:
             return Refusal.EXPIRED
         cut = self.revoked.get(e.station_id)
         if cut is not None and e.station_seq > cut:
@@ -104,9 +103,10 @@ class Verifier:
         new = _key_hex(e.data.get("key", ""))
         if enroll is None or new is None or self.keys.get(e.station_id, new) != new:
             return Refusal.ENROLLMENT  # malformed, or a second handover with another key
-        if not entry_verifies(e, enroll):
+        at = at_text(e)
+        if not entry_verifies(e, enroll, at):
             return Refusal.BAD_SIGNATURE
-        if _at(e) > cert.expires:
+        if at > cert.expires:
             return Refusal.EXPIRED
         cut = self.revoked.get(e.station_id)
         return Refusal.REVOKED if cut is not None and e.station_seq > cut else None

@@ -233,6 +233,29 @@ def test_entries_of_a_station_not_yet_known_wait_and_are_applied_when_its_cert_a
     b.close()
 
 
+def test_entries_kept_aside_by_another_connection_are_released_here(site: Site) -> None:
+    """A receiver skips the look-up in `held` while nothing is held there; entries kept
+    aside meanwhile by another connection to the same file (another process) still wait
+    for their certificate and are applied when it arrives through this connection."""
+    b = site.station("Door B", Role.DOOR)  # made before Door A was enrolled
+    assert b.gate is not None and held_reasons(b) == {}  # this connection: nothing held
+    a = site.station("Door A", Role.DOOR)
+    r = site.service(a).check_in(site.ann_code, site.session)
+    other = Store.open(b.path)  # a second connection to Door B's file
+    mine = [e for e in log.entries(a.conn) if e.station_id == a.station.id]
+    for e in mine:
+        full = syncstate.outbox(a.conn, a.station.id, e.station_seq - 1, 1, 10**9)[0]
+        with other.write() as tx:
+            assert not other.receive(tx, full)  # Door A is not known at Door B yet
+    other.close()
+    assert r.log_uuid in held_reasons(b)
+    transfer(site.desk, b)  # A's certificate, through the first connection
+    assert held_reasons(b) == {}
+    assert reads(b).log.entry(r.log_uuid) is not None
+    a.close()
+    b.close()
+
+
 def test_signing_never_changes_what_the_entry_says(site: Site) -> None:
     door = site.station("Door A", Role.DOOR)
     r = site.service(door).check_in(site.ann_code, site.session)
