@@ -7,8 +7,10 @@ focus. A person typing fast into a form is not a scanner, so:
 - In a text field (search, the walk-in form, a reason, the PIN) keys belong to the field,
   unless they are a scanner's burst: at least `min_length` keys, each within `max_gap`
   (30 ms) of the one before, ending in Enter (Tab there moves to the next field), and
-  starting after a pause (`LEAD_PAUSE`: a scanner is picked up after typing stops, while a
-  loaded X server may stamp the tail of a person's typing close together). Its shape does not matter (our `FC1:` codes,
+  in a dialog's field (the walk-in form, a reason, the PIN) starting after a pause
+  (`LEAD_PAUSE`, 100 ms: a scanner is used after typing stops, while a loaded X server may
+  stamp the tail of a person's typing close together; in the desk's search box a scan
+  straight after typing a name is still a scan). Its shape does not matter (our `FC1:` codes,
   pretix secrets, Eventbrite barcodes, a code nobody knows: the check-in answers each).
   While keys come at a scanner's pace they are held back; the moment they cannot be a
   burst (a pause, no Enter, a key typed 40 ms or more after the last) the held keys are
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDialog,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -41,7 +44,7 @@ from kiosk.models.clock import Clock
 from kiosk.scan.handheld import TERMINATORS, KeyBurstDecoder
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-LEAD_PAUSE = 0.15  # s without a key in a text field before a scanner burst there (a person types at 40-120 ms a key)
+LEAD_PAUSE = 0.1  # s without a key in a text field before a scanner burst there
 _TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
 _MODIFIERS = (
     Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
@@ -166,7 +169,7 @@ class HandheldFilter(QObject):
                     and paced
                     and gap <= self.decoder.max_terminator_gap
                     and self._is_burst(self._held_text)
-                    and (self._lead is None or self._lead >= LEAD_PAUSE)
+                    and self._after_pause(focus)
                 ):
                     code = self._held_text
                     self._drop_held()
@@ -183,6 +186,11 @@ class HandheldFilter(QObject):
             self._hold(focus, event, text, t)
             return True
         return False
+
+    def _after_pause(self, focus: QWidget) -> bool:
+        """The burst started after a pause, or needs not (a field outside a dialog)."""
+        in_dialog = isinstance(focus.window(), QDialog)
+        return not in_dialog or self._lead is None or self._lead >= LEAD_PAUSE
 
     def _is_burst(self, text: str) -> bool:
         """A scanner's code: long enough, and not one key held down (auto-repeat)."""
