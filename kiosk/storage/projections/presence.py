@@ -53,7 +53,15 @@ def save(c: sqlite3.Connection, p: Presence, fresh: bool) -> None:
     for (session_id, aid), steps in p.moves.items():
         for step in steps:
             _move(c, session_id, aid, step, fresh)
-    for session_id, aid in sorted(p.undone):
+    undone = set(p.undone)
+    for ref in p.annulled:  # the undone entry's own key, whatever the undo names
+        row = c.execute(
+            "SELECT session_id, attendee_id FROM log WHERE uuid = ? AND attendee_id IS NOT NULL",
+            (ref,),
+        ).fetchone()
+        if row is not None:
+            undone.add((row[0], row[1]))
+    for session_id, aid in sorted(undone):
         recompute(c, session_id, aid)
 
 
