@@ -111,9 +111,6 @@ def probe_write(store: Store) -> None:
         raise StorageError(f"{store.path}: cannot write ({exc})") from None
 
 
-_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')"
-
-
 @dataclass(frozen=True, slots=True)
 class StationActivity:
     """What one station itself recorded (undone entries left out)."""
@@ -124,18 +121,14 @@ class StationActivity:
 
 
 def station_activity(store: Store, station_id: str) -> StationActivity:
+    """Read from the per-station projection (kiosk.storage.projections.stations)."""
     c = store.conn
     admissions = c.execute(
-        "SELECT l.session_id, l.attendee_id, MIN(l.at) FROM log l "
-        "WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome = 'admitted' "
-        f"AND l.attendee_id IS NOT NULL AND {_NOT_UNDONE} GROUP BY l.session_id, l.attendee_id",
+        "SELECT session_id, attendee_id, first_at FROM station_admissions WHERE station_id = ?",
         (station_id,),
     ).fetchall()
     outcomes = c.execute(
-        "SELECT l.session_id, l.outcome, COUNT(*) FROM log l "
-        "WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome != 'admitted' "
-        f"AND {_NOT_UNDONE} GROUP BY l.session_id, l.outcome",
-        (station_id,),
+        "SELECT session_id, outcome, n FROM station_outcomes WHERE station_id = ?", (station_id,)
     ).fetchall()
     inside = c.execute(
         "SELECT session_id, COUNT(*) FROM presence WHERE station_id = ? AND inside = 1 "

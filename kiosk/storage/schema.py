@@ -285,7 +285,7 @@ CREATE INDEX meeting_parties_attendee ON meeting_parties(attendee_id);
 PROJECTIONS = (
     "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence",
     "session_counts", "duplicates", "scan_counts", "prints", "pending", "meetings",
-    "meeting_parties",
+    "meeting_parties", "station_admissions", "station_outcomes",
 )  # fmt: skip
 
 
@@ -361,3 +361,24 @@ def m004_positions_per_hub(db: Database) -> None:
     from kiosk.storage.syncstate import migrate_v4
 
     migrate_v4(db.conn)
+
+
+# -- per-station figures, folded like every projection (kiosk.storage.projections.stations) --
+@migrations()
+def m005_fold_station_figures(db: Database) -> None:
+    """What each station itself recorded (the dashboard's "this station only"), as a
+    projection of the log instead of a count over it at every read; filled by a rebuild."""
+    from kiosk.storage.projections.drivers import rebuild
+
+    db.conn.execute(
+        "CREATE TABLE station_admissions (station_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+        "attendee_id TEXT NOT NULL, first_at TEXT NOT NULL, "
+        "PRIMARY KEY (station_id, session_id, attendee_id)) WITHOUT ROWID"
+    )
+    db.conn.execute(
+        "CREATE TABLE station_outcomes (station_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (station_id, session_id, outcome)) WITHOUT ROWID"
+    )
+    if db.conn.execute("SELECT 1 FROM log LIMIT 1").fetchone() is not None:
+        rebuild(db.conn)

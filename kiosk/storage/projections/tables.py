@@ -13,7 +13,7 @@ from kiosk.storage import meetings
 from kiosk.storage.base import to_json, ts, version
 from kiosk.storage.log import COLUMNS, entry_of
 from kiosk.storage.meeting_fold import MeetingFold
-from kiosk.storage.projections import people, presence
+from kiosk.storage.projections import people, presence, stations
 from kiosk.storage.projections.people import chunks, marks
 from kiosk.storage.projections.state import (
     BadgeState,
@@ -52,6 +52,7 @@ def save(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
     c.executemany("INSERT OR IGNORE INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   list(f.prints.values()))  # fmt: skip
     presence.save(c, f.presence, fresh)
+    stations.save(c, f.stations)
     if f.meetings.states:
         meetings.save(c, list(f.meetings.states.values()))
 
@@ -68,6 +69,13 @@ def write_all(c: sqlite3.Connection, f: Folds) -> None:
                   [t.row() for t in f.tickets.states.values()])  # fmt: skip
     presence.write_all(c, f.presence, into)
     meetings.write_all(c, list(f.meetings.states.values()))
+    if _exists(c, "station_admissions"):  # not yet during the release-0.1 conversion (m002)
+        stations.write_all(c, f.stations)
+
+
+def _exists(c: sqlite3.Connection, table: str) -> bool:
+    row = c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    return row.fetchone() is not None
 
 
 # -- the program ------------------------------------------------------------------------------
