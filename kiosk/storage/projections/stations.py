@@ -17,19 +17,19 @@ _COLS = ", ".join("l." + col.strip() for col in COLUMNS.split(","))
 _KNOWN = frozenset(o.value for o in Outcome)  # an outcome of a newer release is not counted
 
 
-def save(c: sqlite3.Connection, s: StationFigures) -> None:
+def save(c: sqlite3.Connection, s: StationFigures, fresh: bool = False) -> None:
     """Write back one entry: an admission (the first per key counts), an outcome counted,
     or an undo (the key of the entry it undoes is counted again from the log). An entry
-    undone before it arrived here is left out."""
+    undone before it arrived here is left out (`fresh`: written just now, undone by none)."""
     for uuid, (station_id, session_id, aid, at) in s.admissions.items():
-        if not _undone(c, uuid):
+        if fresh or not _undone(c, uuid):
             c.execute(
                 "INSERT INTO station_admissions VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
                 "first_at = MIN(first_at, excluded.first_at)",
                 (station_id, session_id, aid, at),
             )
     for uuid, key in s.outcomes.items():
-        if not _undone(c, uuid):
+        if fresh or not _undone(c, uuid):
             c.execute(
                 "INSERT INTO station_outcomes VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET "
                 "n = n + 1",

@@ -52,7 +52,7 @@ def save(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
     c.executemany("INSERT OR IGNORE INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   list(f.prints.values()))  # fmt: skip
     presence.save(c, f.presence, fresh)
-    stations.save(c, f.stations)
+    stations.save(c, f.stations, fresh)
     if f.meetings.states:
         meetings.save(c, list(f.meetings.states.values()))
 
