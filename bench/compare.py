@@ -118,12 +118,16 @@ CHILDREN = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_
 
 
 # -- in the parent ----------------------------------------------------------------------------
+def _child(tree: Path, what: str, *args: str) -> str:
+    out = subprocess.run([sys.executable, __file__, "--child", str(tree), what, *args],
+                         capture_output=True, text=True, cwd=tree)  # fmt: skip
+    if out.returncode != 0:
+        sys.exit(f"{what} with {tree} failed:\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
 def run(tree: Path, what: str, *args: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(tree), what, *args],
-        check=True, capture_output=True, text=True, cwd=tree,
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(_child(tree, what, *args).strip().splitlines()[-1])
 
 
 def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
@@ -138,11 +142,7 @@ def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
         f"csv, _x, _r = import_rows.write_files(Path({str(tmp)!r}), {args.rows})\n"
         f"print(csv)\n"
     )  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(tree), "exec", script],
-        check=True, capture_output=True, text=True, cwd=tree,
-    )  # fmt: skip
-    csv = Path(out.stdout.strip().splitlines()[-2 if out.stdout.strip().endswith("}") else -1])
+    csv = Path(_child(tree, "exec", script).strip().splitlines()[-1])
     return {"checkin": tmp / "checkin.sqlite", "codes": tmp / "codes.json",
             "rebuild": tmp / "rebuild.sqlite", "csv": csv}  # fmt: skip
 

@@ -7,12 +7,8 @@ from __future__ import annotations
 import sqlite3
 
 from kiosk.models.outcomes import Outcome
-from kiosk.storage.base import version
-from kiosk.storage.log import COLUMNS, entry_of
-from kiosk.storage.projections.state import Folds, StationFigures
-from kiosk.storage.projections.steps import scan
-
-_COLS = ", ".join("l." + col.strip() for col in COLUMNS.split(","))
+from kiosk.storage.projections.history import history
+from kiosk.storage.projections.state import StationFigures
 
 _KNOWN = frozenset(o.value for o in Outcome)  # an outcome of a newer release is not counted
 
@@ -81,11 +77,7 @@ def _from_log(
     c: sqlite3.Connection, where: str, params: tuple[str, ...] | list[str]
 ) -> StationFigures:
     """The figures of the entry scans `where` selects, folded by the same step as always."""
-    f = Folds()
-    for row in c.execute(f"SELECT {_COLS} FROM log l WHERE l.kind = 'entry' AND {where}",
-                         params).fetchall():  # fmt: skip
-        e = entry_of(row)
-        scan(f, e, version(row[4], e.uuid), row[4])
+    f = history(c, f"l.kind = 'entry' AND {where}", params)
     uuids = [*f.stations.admissions, *f.stations.outcomes]
     for i in range(0, len(uuids), 500):
         part = uuids[i : i + 500]

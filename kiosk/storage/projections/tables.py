@@ -10,10 +10,10 @@ from typing import Any
 
 from kiosk.models.event import event_from_dict
 from kiosk.storage import meetings
-from kiosk.storage.base import to_json, ts, version
-from kiosk.storage.log import COLUMNS, entry_of
+from kiosk.storage.base import to_json, ts
 from kiosk.storage.meeting_fold import MeetingFold
 from kiosk.storage.projections import people, presence, stations
+from kiosk.storage.projections.history import history
 from kiosk.storage.projections.people import chunks, marks
 from kiosk.storage.projections.state import (
     BadgeState,
@@ -23,7 +23,6 @@ from kiosk.storage.projections.state import (
     People,
     TicketState,
 )
-from kiosk.storage.projections.steps import badge_revoke
 
 
 def loaded(c: sqlite3.Connection) -> Folds:
@@ -129,13 +128,8 @@ def _save_badges(c: sqlite3.Connection, f: Folds) -> None:
         if b.attendee_id is None:
             continue
         if not b.stored:
-            for row in c.execute(
-                f"SELECT {COLUMNS} FROM log WHERE attendee_id = ? AND badge_id = ? "
-                "AND kind = 'badge_revoke'",
-                (b.attendee_id, b.badge_id),
-            ).fetchall():
-                e = entry_of(row)
-                badge_revoke(f, e, version(row[4], e.uuid), row[4])
+            history(c, "l.attendee_id = ? AND l.badge_id = ? AND l.kind = 'badge_revoke'",
+                    (b.attendee_id, b.badge_id), into=f)  # fmt: skip
         c.execute("INSERT OR REPLACE INTO badges VALUES (?, ?, ?, ?, ?, ?, ?)", b.row())
 
 
