@@ -34,6 +34,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.demo import build_demo
 from kiosk.models.clock import SystemClock
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 COUNT = 1000
 GOAL_S = 20.0
@@ -44,7 +45,10 @@ def badges(folder: Path) -> tuple[list[BadgeData], CheckinService]:
     build_demo(db, attendees=COUNT, seed=7)
     store = Store.open(db)
     svc = CheckinService(store, SystemClock())
-    return [BadgeData(a, svc.badge_code(a.attendee_id)) for a in store.attendees()], svc
+    return [
+        BadgeData(a, svc.badge_code(a.attendee_id))
+        for a in Tx(store.conn, store.event).people.everyone()
+    ], svc
 
 
 def qr_rows(codes: list[str]) -> list[tuple[str, float]]:

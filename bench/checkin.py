@@ -31,6 +31,7 @@ from kiosk.demo import demo_attendees
 from kiosk.models.clock import ManualClock, parse_instant
 from kiosk.models.event import load_event
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 
 def build(path: Path, n: int, sample: int) -> list[str]:
@@ -86,10 +87,11 @@ def measure(path: Path, codes: list[str], synchronous: str) -> dict[str, list[fl
         ref = service.verifier.verify(code)
         t1 = time.perf_counter()
         assert isinstance(ref, BadgeRef)
-        badge = store.badge(ref.badge_id)
+        tx = Tx(store.conn, store.event)
+        badge = tx.people.badge(ref.badge_id)
         assert badge is not None
-        store.attendee(badge.attendee_id)
-        store.presence("opening", badge.attendee_id)
+        tx.people.attendee(badge.attendee_id)
+        tx.presence.of("opening", badge.attendee_id)
         t2 = time.perf_counter()
         out["verify"].append((t1 - t0) * 1e3)
         out["lookup"].append((t2 - t1) * 1e3)

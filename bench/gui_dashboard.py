@@ -24,6 +24,7 @@ from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
 from kiosk.station.snapshot import DashboardSnapshot, collect
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 SIZES = (300, 2000, 6000)
 ROUNDS = 30
@@ -36,7 +37,7 @@ def prepare(path: Path, attendees: int) -> None:
         event = store.event()
         clock = ManualClock(datetime.combine(event.day, dtime(8, 5), event.tz))
         svc = CheckinService(store, clock)
-        people = list(store.attendees())
+        people = list(Tx(store.conn, store.event).people.everyone())
         random.Random(1).shuffle(people)
         with_codes = [(a.attendee_id, svc.badge_code(a.attendee_id)) for a in people]
         for _, code in with_codes[: int(attendees * 0.7)]:
@@ -100,9 +101,9 @@ def main() -> None:
             try:
                 event = store.event()
                 now = datetime.combine(event.day, dtime(9, 0), event.tz)
-                quiet = timed(lambda s=store: s.data_version(), ROUNDS * 10)
+                quiet = timed(lambda s=store: Tx(s.conn, s.event).log.data_version(), ROUNDS * 10)
                 full = timed(lambda s=store, e=event, t=now: collect(s, e, "opening", t))
-                absent = timed(lambda s=store: s.no_shows("opening"))
+                absent = timed(lambda s=store: Tx(s.conn, s.event).presence.no_shows("opening"))
                 # Two different snapshots, shown alternately, so that every round redraws.
                 snaps = [collect(store, event, sid, now) for sid in ("opening", "showcase")]
             finally:

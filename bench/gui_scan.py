@@ -20,6 +20,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from kiosk.storage.tx import Tx
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,7 +38,8 @@ def make_video(db: Path, out: Path, n: int, size: tuple[int, int], fps: float) -
     try:
         svc = CheckinService(store, ManualClock(), rng=random.Random(1))
         codes: list[str | None] = [
-            svc.badge_code(a.attendee_id) for a in list(store.attendees())[:n]
+            svc.badge_code(a.attendee_id)
+            for a in list(Tx(store.conn, store.event).people.everyone())[:n]
         ]
     finally:
         store.close()

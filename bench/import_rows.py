@@ -106,8 +106,8 @@ def main() -> None:
         def raw_insert() -> None:
             store = init_database(d / "raw.sqlite", event)
             stamp = datetime.now(UTC).isoformat()
-            with store.write() as c:
-                c.executemany(
+            with store.write() as tx:
+                tx.conn.executemany(
                     "INSERT INTO attendees (attendee_id, external_id, name, name_zh, email, "
                     "created_at, updated_at, ver) VALUES (?,?,?,?,?,?,?,?)",
                     [(f"A{i}", r[0], f"{r[1]} {r[2]}", r[3], r[7], stamp, stamp, stamp)

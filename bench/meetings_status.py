@@ -28,6 +28,7 @@ from kiosk.formats.schedule.reader import import_schedule_file
 from kiosk.meetings.service import MeetingService
 from kiosk.storage import meetings as q
 from kiosk.storage.meetings import MeetingRows
+from kiosk.storage.tx import Tx
 
 
 def runs(fn: Callable[[], object], n: int) -> list[float]:
@@ -62,7 +63,7 @@ def main() -> None:
         now = clock_at("15:05").now()
         states = ms.states(now)
         assert len(states) == args.meetings
-        one = store.find_attendee(ext[1])
+        one = Tx(store.conn, store.event).people.find(ext[1])
         assert one is not None
         assert [r.status for r in ms.statuses(now)] == [s.status for s in states]
         results = [

@@ -37,6 +37,7 @@ from kiosk.demo import build_demo
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 from tests.helpers.clocks import EVENT_DAY
 from tests.helpers.cupsd import PrintLab
 
@@ -54,7 +55,7 @@ def setup(folder: Path, n: int) -> tuple[Path, list[str]]:
     store = Store.open(db)
     try:
         svc = CheckinService(store, clock_at_opening(store), rng=random.Random(3))
-        people = list(store.attendees())
+        people = list(Tx(store.conn, store.event).people.everyone())
         random.Random(1).shuffle(people)
         return db, [svc.badge_code(a.attendee_id) for a in people[: 4 * n]]
     finally:

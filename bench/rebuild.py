@@ -84,8 +84,8 @@ def build(path: Path, entries: int, people: int) -> tuple[int, int]:
             admitted.append(u)
         rows.append((u, sid, seqs[sid], name, at, kind, session, aid, badges[aid], "amy",
                      outcome, None, '{"method":"camera"}'))  # fmt: skip
-    with store.write() as c:
-        c.executemany(
+    with store.write() as tx:
+        tx.conn.executemany(
             "INSERT INTO log (uuid, station_id, station_seq, station, at, kind, session_id,"
             " attendee_id, badge_id, operator, outcome, ref, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -38,8 +38,8 @@ def build(path: Path, n: int, sample: int) -> list[str]:
             if code:
                 codes.append(code)
             rows.append((i + 1, aid, 1, code, ts(clock.now())))
-        with store.write() as c:
-            c.executemany(
+        with store.write() as tx:
+            tx.conn.executemany(
                 "INSERT INTO badges (badge_id, attendee_id, version, code, issued_at) VALUES (?,?,?,?,?)",
                 rows,
             )

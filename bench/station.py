@@ -33,6 +33,7 @@ from kiosk.station import protocol as p
 from kiosk.station.client import StationClient
 from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 ROOT = Path(__file__).resolve().parents[1]
 OPEN_IN_PROCESS = """
@@ -53,7 +54,7 @@ def codes(db: Path, n: int) -> tuple[list[str], object]:
         ev = store.event()
         clock = ManualClock(ev.session("opening").start)
         svc = CheckinService(store, clock, rng=random.Random(3))
-        people = list(store.attendees())
+        people = list(Tx(store.conn, store.event).people.everyone())
         random.Random(1).shuffle(people)
         return [svc.badge_code(a.attendee_id) for a in people[:n]], clock.now()
     finally:

@@ -46,6 +46,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import SystemClock
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 from kiosk.sync.bootstrap import publish, until_caught_up
 from kiosk.sync.engine import SyncEngine
 from kiosk.sync.host import make_loop
@@ -236,7 +237,7 @@ def catch_up(rows: int) -> tuple[str, str]:
                     t0 = time.perf_counter()
                     until_caught_up(engine)
                     rest = time.perf_counter() - t0
-                people = store.count_attendees()
+                people = Tx(store.conn, store.event).people.count()
             finally:
                 store.close()
     finally:

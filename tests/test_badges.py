@@ -41,6 +41,7 @@ from kiosk.models.records import Attendee, AttendeeInput
 from kiosk.scan.decoders import make_decoder
 from kiosk.storage.atomic import write_atomically
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 
 B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _LEVELS = {"L": 1, "M": 0, "Q": 3, "H": 2}  # qrcode.constants.ERROR_CORRECT_*
@@ -107,7 +108,7 @@ def people(service: CheckinService) -> list[Attendee]:
                       category="exhibitor", external_id="CTF24-4"),
     ]  # fmt: skip
     service.store.upsert_attendees(rows, service.new_attendee_id, service.clock.now())
-    return [service.store.find_attendee(f"CTF24-{i}") for i in range(1, 5)]  # type: ignore[misc]
+    return [reads(service.store).people.find(f"CTF24-{i}") for i in range(1, 5)]  # type: ignore[misc]
 
 
 # -- QR symbols ------------------------------------------------------------------------------
@@ -384,7 +385,7 @@ def test_badges_command_renders_chosen_attendees(demo_db: Path, tmp_path: Path) 
     assert res.exit_code == 0, res.output
     store = Store.open(demo_db)
     try:
-        vips = list(store.attendees("vip"))
+        vips = list(reads(store).people.everyone("vip"))
         service = CheckinService(store, SystemClock())
         codes = sorted(service.badge_code(a.attendee_id) for a in vips[:1])
     finally:

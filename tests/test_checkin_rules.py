@@ -15,6 +15,7 @@ from kiosk.models.outcomes import Method, Outcome
 from kiosk.models.records import AttendeeInput, LogKind
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 ALICE = AttendeeInput(
     name="Alice Walker", organization="NREL", email="alice@nrel.gov",
@@ -34,7 +35,10 @@ SCANS = ("entry", "exit", "annul")
 
 
 def entries(store: Store) -> list[tuple[str, str | None]]:
-    return [(str(e.kind), e.outcome.value if e.outcome else None) for e in store.log(kinds=SCANS)]
+    return [
+        (str(e.kind), e.outcome.value if e.outcome else None)
+        for e in reads(store).log.entries(kinds=SCANS)
+    ]
 
 
 def test_admitted_then_already_checked_in(service: CheckinService, clock: ManualClock) -> None:
@@ -66,8 +70,10 @@ def test_each_refusal_is_logged(service: CheckinService, store: Store) -> None:
     service.check_in("https://example.com/poster", "opening")
     service.check_in(code[:-3] + ("AAA" if code[-3:] != "AAA" else "BBB"), "opening")
     assert entries(store) == [("entry", "unknown_code"), ("entry", "forged_code")]
-    assert next(e.code for e in store.log(kinds=SCANS)) == "https://example.com/poster"
-    assert store.stats()[0].admitted == 0
+    assert (
+        next(e.code for e in reads(store).log.entries(kinds=SCANS)) == "https://example.com/poster"
+    )
+    assert reads(store).presence.stats()[0].admitted == 0
 
 
 def test_wrong_event(service: CheckinService) -> None:
@@ -89,11 +95,11 @@ def test_reprint_revokes_the_old_badge(service: CheckinService, store: Store) ->
     assert service.check_in(old, "opening").outcome is Outcome.REVOKED_BADGE
     assert service.check_in(new, "opening").outcome is Outcome.ADMITTED
     assert service.badge_code(aid) == new
-    revoked = [e for e in store.log(kinds=("badge_revoke",))]
+    revoked = [e for e in reads(store).log.entries(kinds=("badge_revoke",))]
     assert [(e.reason, e.operator, e.station_id) for e in revoked] == [
         ("lost badge", "amy", store.station.id)
     ]
-    issued = [b for e in store.log(kinds=("badge_issue",)) for b in e.data["badges"]]
+    issued = [b for e in reads(store).log.entries(kinds=("badge_issue",)) for b in e.data["badges"]]
     assert [b[2] for b in issued] == [1, 2]  # versions
 
 
@@ -153,13 +159,13 @@ def test_exit_and_reentry(service: CheckinService, clock: ManualClock, store: St
     assert service.check_in(code, "opening").outcome is Outcome.ADMITTED
     clock.advance(600)
     assert service.check_out(code, "opening").outcome is Outcome.EXITED
-    s = store.stats()[0]
+    s = reads(store).presence.stats()[0]
     assert (s.admitted, s.inside, s.exits_scanned) == (1, 0, True)
     clock.advance(600)
     assert service.check_in(code, "opening").outcome is Outcome.ADMITTED  # re-entry allowed
-    s = store.stats()[0]
+    s = reads(store).presence.stats()[0]
     assert (s.admitted, s.inside) == (1, 1)
-    first = next(store.attendance("opening"))
+    first = next(reads(store).presence.attendance("opening"))
     assert first.first_at == at("09:05").now()
 
 
@@ -170,9 +176,9 @@ def test_undo_is_an_annulment(service: CheckinService, store: Store) -> None:
         service.undo(r.log_uuid, "amy", " ")
     annul = service.undo(r.log_uuid, "amy", "wrong person")
     assert annul.kind == LogKind.ANNUL and annul.annuls == r.log_uuid
-    assert store.stats()[0].admitted == 0
-    assert store.log_entry(r.log_uuid).annulled  # type: ignore[union-attr]
-    assert len(list(store.log(kinds=SCANS))) == 2  # nothing deleted
+    assert reads(store).presence.stats()[0].admitted == 0
+    assert reads(store).log.entry(r.log_uuid).annulled  # type: ignore[union-attr]
+    assert len(list(reads(store).log.entries(kinds=SCANS))) == 2  # nothing deleted
     assert (annul.station_id, annul.operator) == (store.station.id, "amy")
     with pytest.raises(ValidationError, match="already undone"):
         service.undo(r.log_uuid, "amy", "again")
@@ -198,7 +204,7 @@ def test_manual_check_in_and_walk_in(service: CheckinService, store: Store) -> N
     aid = add(service, ALICE)
     r = service.manual_check_in("alice@nrel.gov", "opening", operator="amy")
     assert r.outcome is Outcome.ADMITTED and r.attendee_id == aid
-    assert next(store.log(kinds=SCANS)).method is Method.SEARCH
+    assert next(reads(store).log.entries(kinds=SCANS)).method is Method.SEARCH
     with pytest.raises(NotFoundError):
         service.manual_check_in("nobody@x.org", "opening")
     person = AttendeeInput(name="Walk In", name_zh="散客", email="walk@in.org")
@@ -217,7 +223,7 @@ def test_manual_check_in_and_walk_in(service: CheckinService, store: Store) -> N
                            "amy", admit_to="opening")  # fmt: skip
     assert both.result is not None and both.result.outcome is Outcome.ADMITTED
     assert both.result.attendee_id == both.attendee.attendee_id
-    walk = next(store.log(kinds=("walk_in",)))
+    walk = next(reads(store).log.entries(kinds=("walk_in",)))
     assert walk.data["fields"]["name"] == "Walk In" and walk.data["fields"]["name_zh"] == "散客"
     with pytest.raises(ValidationError, match="unknown session"):
         service.check_in(code, "gala")
@@ -235,7 +241,10 @@ def test_station_without_signing_key_verifies_but_cannot_issue(
         kiosk.badge_code(aid)
     with pytest.raises(SigningKeyMissing):
         kiosk.reprint_badge(aid)
-    before = len(list(store.log()))
+    before = len(list(reads(store).log.entries()))
     with pytest.raises(SigningKeyMissing):  # nothing is left behind: a retry works later
         kiosk.walk_in(AttendeeInput(name="Late Guest", email="late@x.org"))
-    assert len(list(store.log())) == before and store.find_attendee("late@x.org") is None
+    assert (
+        len(list(reads(store).log.entries())) == before
+        and reads(store).people.find("late@x.org") is None
+    )

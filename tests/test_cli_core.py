@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kiosk.cli import core as _core  # noqa: F401  (registers the commands)
 from kiosk.cli.common import cli
+from tests.helpers.reads import reads
 
 NOW = "2024-11-04T09:05"
 
@@ -101,7 +102,7 @@ def test_errors_are_one_line_and_write_nothing(
     def entries() -> int:
         store = Store.open(demo_db, readonly=True)
         try:
-            return len(list(store.log()))
+            return len(list(reads(store).log.entries()))
         finally:
             store.close()
 

@@ -19,6 +19,7 @@ from kiosk.models.records import AttendeeInput
 from kiosk.storage.store import Store
 from tests.helpers import procs
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 CTX = mp.get_context("spawn")
 
@@ -44,7 +45,7 @@ def admitted_entries(path: Path) -> Counter[str]:
     try:
         return Counter(
             e.attendee_id or ""
-            for e in store.log(kinds=("entry",))
+            for e in reads(store).log.entries(kinds=("entry",))
             if e.outcome is not None and e.outcome.value == "admitted"
         )
     finally:
@@ -75,9 +76,13 @@ def test_same_badges_at_once_one_admission_each_every_scan_logged(
     assert set(admitted_entries(db).values()) == {1} and len(admitted_entries(db)) == len(codes)
     store = Store.open(db, readonly=True)
     try:
-        assert len(list(store.log(kinds=("entry",)))) == sum(r["scans"] for r in results)
-        assert store.stats()[0].admitted == len(codes)
-        seqs = [e.station_seq for e in store.log()]  # one station: its own counter, no gaps
+        assert len(list(reads(store).log.entries(kinds=("entry",)))) == sum(
+            r["scans"] for r in results
+        )
+        assert reads(store).presence.stats()[0].admitted == len(codes)
+        seqs = [
+            e.station_seq for e in reads(store).log.entries()
+        ]  # one station: its own counter, no gaps
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
     finally:
         store.close()
@@ -140,7 +145,7 @@ def test_one_undo_and_distinct_badge_versions_when_done_twice_at_once(tmp_path: 
     assert new_codes[0] != new_codes[1]
     store = Store.open(db, readonly=True)
     try:
-        assert len(list(store.log(kinds=("annul",)))) == 1
+        assert len(list(reads(store).log.entries(kinds=("annul",)))) == 1
         versions = sorted(
             r[0]
             for r in store.conn.execute("SELECT version FROM badges WHERE attendee_id = ?", (aid,))

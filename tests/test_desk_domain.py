@@ -14,6 +14,7 @@ from kiosk.people.search import rank, search_people
 from kiosk.station.snapshot import collect
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 PEOPLE = [
     AttendeeInput(name="Elizabeth Jones", name_zh="伊丽莎白·琼斯", email="ej@form.com"),
@@ -94,7 +95,7 @@ def test_a_scan_recorded_later_keeps_its_time(service: CheckinService, clock: Ma
     clock.advance(600)
     r = service.check_in(service.badge_code(ids["Sarah Li"]), "opening", at=scanned)
     assert r.at == scanned and r.outcome is Outcome.ADMITTED
-    entry = service.store.log_entry(r.log_uuid)
+    entry = reads(service.store).log.entry(r.log_uuid)
     assert entry is not None and entry.at == scanned
 
 
@@ -113,7 +114,7 @@ def test_every_pin_attempt_is_logged(service: CheckinService, store: Store) -> N
     store.set_station_name("kiosk-1")
     service.record_pin_attempt(False, "amy")
     service.record_pin_attempt(True, "amy")
-    attempts = [e for e in store.log() if e.kind is LogKind.PIN_ATTEMPT]
+    attempts = [e for e in reads(store).log.entries() if e.kind is LogKind.PIN_ATTEMPT]
     assert [(e.reason, e.station, e.operator) for e in attempts] == [
         ("wrong PIN", "kiosk-1", "amy"),
         ("accepted", "kiosk-1", "amy"),

@@ -23,6 +23,7 @@ from kiosk.cli import load_commands
 from kiosk.formats.export import ExportError, export
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,7 @@ def busy(demo_db: Path) -> Iterator[Store]:
     store = Store.open(demo_db)
     clock = at("09:05")
     service = CheckinService(store, clock, rng=random.Random(3))
-    people = list(store.attendees())
+    people = list(reads(store).people.everyone())
     codes = {a.attendee_id: service.badge_code(a.attendee_id) for a in people[:60]}
     first: list[str] = []
     for i, a in enumerate(people[:40]):
@@ -80,14 +81,14 @@ def test_attendance_csv_matches_stats(busy: Store, tmp_path: Path) -> None:
     out = tmp_path / "attendance.csv"
     summary = export(busy, "attendance", "csv", out, now=_now())
     rows = _read_csv(out)
-    stats = {s.session_id: s.admitted for s in busy.stats()}
+    stats = {s.session_id: s.admitted for s in reads(busy).presence.stats()}
     assert Counter(r["Session / 场次"] for r in rows) == +Counter(stats)
     assert summary.rows == len(rows) == sum(stats.values())
     assert stats["opening"] == 39 and stats["energy-transition"] == 15
     first = next(r for r in rows if r["Session / 场次"] == "opening")
     assert first["First arrival (Asia/Shanghai) / 首次签到时间"] == "2024-11-04 09:05:00"
     assert first["Station / 签到台"] == "desk-1"
-    names_zh = {a.name_zh for a in busy.attendees() if a.name_zh}
+    names_zh = {a.name_zh for a in reads(busy).people.everyone() if a.name_zh}
     assert names_zh & {r["Chinese name / 中文名"] for r in rows}  # Chinese intact
 
 
@@ -97,7 +98,7 @@ def test_attendance_xlsx_sheets_cells_and_summary(busy: Store, tmp_path: Path) -
     wb = openpyxl.load_workbook(out)
     event = busy.event()
     assert wb.sheetnames == ["Summary 汇总", *event.session_ids()]
-    for s in busy.stats():
+    for s in reads(busy).presence.stats():
         ws = wb[s.session_id]
         assert ws.max_row - 1 == s.admitted
         assert ws.freeze_panes == "A2"
@@ -106,7 +107,7 @@ def test_attendance_xlsx_sheets_cells_and_summary(busy: Store, tmp_path: Path) -
     when = ws.cell(2, header.index("First arrival (Asia/Shanghai) / 首次签到时间") + 1).value
     assert isinstance(when, datetime) and when == datetime(2024, 11, 4, 9, 5)
     zh = {ws.cell(r, 3).value for r in range(2, ws.max_row + 1)} - {None}
-    assert zh and zh <= {a.name_zh for a in busy.attendees()}
+    assert zh and zh <= {a.name_zh for a in reads(busy).people.everyone()}
     summary = [[c.value for c in row] for row in wb["Summary 汇总"].iter_rows()]
     flat = " ".join(str(v) for row in summary for v in row if v is not None)
     assert "Asia/Shanghai (UTC+08:00)" in flat and event.name_zh in flat
@@ -118,7 +119,7 @@ def test_scan_log_has_refusals_and_undos(busy: Store, tmp_path: Path) -> None:
     out = tmp_path / "scans.csv"
     export(busy, "scans", "csv", out, now=_now())
     rows = _read_csv(out)
-    log = list(busy.log(kinds=("entry", "exit", "annul")))
+    log = list(reads(busy).log.entries(kinds=("entry", "exit", "annul")))
     assert len(rows) == len(log)
     outcomes = Counter(r["Outcome / 结果"] for r in rows)
     assert outcomes["unknown_code"] == 1 and outcomes["already_checked_in"] == 1
@@ -151,22 +152,22 @@ def test_no_shows_and_attendees(busy: Store, tmp_path: Path) -> None:
     out = tmp_path / "no-shows.xlsx"
     export(busy, "no-shows", "xlsx", out, now=_now())
     wb = openpyxl.load_workbook(out, read_only=True)
-    for s in busy.stats():
-        assert wb[s.session_id].max_row - 1 == len(busy.no_shows(s.session_id))
+    for s in reads(busy).presence.stats():
+        assert wb[s.session_id].max_row - 1 == len(reads(busy).presence.no_shows(s.session_id))
         if s.session_id == "matchmaking":  # restricted: only the registered are admitted
             assert wb[s.session_id].max_row - 1 == s.registered - s.admitted
     wb.close()
     people = tmp_path / "people.json"
     export(busy, "attendees", "json", people, now=_now())
     rows = json.loads(people.read_text("utf-8"))["rows"]
-    assert len(rows) == busy.count_attendees()
-    first = busy.attendee(rows[0]["attendee_id"])
+    assert len(rows) == reads(busy).people.count()
+    first = reads(busy).people.attendee(rows[0]["attendee_id"])
     assert first is not None and rows[0]["sessions"] == list(first.sessions)
     registered = tmp_path / "matchmaking.csv"
     export(busy, "attendees", "csv", registered, now=_now(), session_id="matchmaking")
     listed = _read_csv(registered)
-    stats = {s.session_id: s for s in busy.stats()}
-    assert 0 < len(listed) == stats["matchmaking"].registered < busy.count_attendees()
+    stats = {s.session_id: s for s in reads(busy).presence.stats()}
+    assert 0 < len(listed) == stats["matchmaking"].registered < reads(busy).people.count()
     assert all("matchmaking" in r["Sessions / 场次"].split("; ") for r in listed)
 
 
@@ -231,8 +232,9 @@ import resource, signal, sys
 from kiosk.formats.export import ExportError, export
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 store = Store.open({str(demo_db)!r})
-store.event(); store.stats()
+store.event(); reads(store).presence.stats()
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 try:
@@ -253,7 +255,11 @@ except ExportError as exc:
 def test_progress_reaches_the_end(busy: Store, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     export(busy, "scans", "xlsx", tmp_path / "s.xlsx", now=_now(), progress=lambda d, t: seen.append((d, t)))  # fmt: skip
-    assert seen[-1][0] == seen[-1][1] == len(list(busy.log(kinds=("entry", "exit", "annul"))))
+    assert (
+        seen[-1][0]
+        == seen[-1][1]
+        == len(list(reads(busy).log.entries(kinds=("entry", "exit", "annul"))))
+    )
 
 
 def test_cli_export(busy: Store, tmp_path: Path) -> None:
@@ -261,7 +267,7 @@ def test_cli_export(busy: Store, tmp_path: Path) -> None:
     run = CliRunner().invoke
     r = run(load_commands(), ["export", "--db", db, "--out", str(tmp_path / "a.xlsx")])
     assert r.exit_code == 0, r.stderr
-    admitted = sum(s.admitted for s in busy.stats())
+    admitted = sum(s.admitted for s in reads(busy).presence.stats())
     assert (
         r.stdout.strip() == f"{tmp_path / 'a.xlsx'}: {admitted} rows (attendance, xlsx, 6 sheets)"
     )

@@ -19,6 +19,7 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.event import load_event
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 
 def test_column_letters() -> None:
@@ -76,7 +77,7 @@ def test_exported_attendees_import_back_unchanged(demo_db: Path, tmp_path: Path,
         expected = sorted(
             (a.external_id, a.name, a.name_zh, a.organization, a.organization_zh, a.title,
              a.email, a.phone, a.category, a.delegation, a.notes, a.attention, a.sessions)
-            for a in source.attendees()
+            for a in reads(source).people.everyone()
         )  # fmt: skip
     finally:
         source.close()
@@ -89,7 +90,7 @@ def test_exported_attendees_import_back_unchanged(demo_db: Path, tmp_path: Path,
         got = sorted(
             (a.external_id, a.name, a.name_zh, a.organization, a.organization_zh, a.title,
              a.email, a.phone, a.category, a.delegation, a.notes, a.attention, a.sessions)
-            for a in target.attendees()
+            for a in reads(target).people.everyone()
         )  # fmt: skip
         assert got == expected
         again = import_attendees(service, out)

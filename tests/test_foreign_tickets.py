@@ -15,6 +15,7 @@ from kiosk.formats.importer import import_attendees
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.storage.store import Store
 from tests.helpers.data_files import PRETIX_CHECKIN_HEADER, pretix_checkin_rows, write_csv
+from tests.helpers.reads import reads
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -103,8 +104,8 @@ def test_stats_show_registered_and_may_attend(tmp_path: Path, demo_db: Path) -> 
     assert code == 0 and "may attend" in out.splitlines()[0]
     s = Store.open(demo_db)
     try:
-        stats = {x.session_id: x for x in s.stats()}
-        total = s.count_attendees()
+        stats = {x.session_id: x for x in reads(s).presence.stats()}
+        total = reads(s).people.count()
     finally:
         s.close()
     assert stats["green-finance"].may_attend == total > stats["green-finance"].registered

@@ -25,6 +25,7 @@ from tests.helpers.data_files import (
     write_csv,
     write_xlsx,
 )
+from tests.helpers.reads import reads
 
 EB_ROWS = [
     ["1001", "2024-10-01", "Sarah", "Clark", "Sarah.Clark@NREL.gov", "1", "Full Forum", "1001-1",
@@ -37,14 +38,14 @@ EB_ROWS = [
 
 
 def _by_name(service: CheckinService) -> dict[str, object]:
-    return {a.display_name: a for a in service.store.attendees()}
+    return {a.display_name: a for a in reads(service.store).people.everyone()}
 
 
 def test_eventbrite_csv_with_bom(tmp_path: Path, service: CheckinService) -> None:
     f = write_csv(tmp_path / "eventbrite.csv", EVENTBRITE_HEADER, EB_ROWS, encoding="utf-8-sig")
     result = import_attendees(service, f)
     assert result.written and (result.inserted, result.bad) == (3, 0)
-    people = {a.name: a for a in service.store.attendees()}
+    people = {a.name: a for a in reads(service.store).people.everyone()}
     sarah = people["Sarah Clark"]
     assert sarah.external_id == "1001-1"
     assert sarah.email == "sarah.clark@nrel.gov"
@@ -65,7 +66,7 @@ def test_gb18030_chinese_headers_with_semicolons(tmp_path: Path, service: Checki
     assert (parsed.encoding, parsed.delimiter) == ("gb18030", ";")
     result = import_attendees(service, f, parsed=parsed)
     assert result.inserted == 3
-    by_zh = {a.name_zh: a for a in service.store.attendees()}
+    by_zh = {a.name_zh: a for a in reads(service.store).people.everyone()}
     wang = by_zh["王伟"]
     assert (wang.name, wang.organization_zh, wang.organization) == (
         "Wang Wei",
@@ -116,10 +117,10 @@ def test_blank_lines_missing_names_and_row_numbers(tmp_path: Path, service: Chec
     )
     f = tmp_path / "messy.csv"
     f.write_text(text, encoding="utf-8")
-    before = service.store.count_attendees()
+    before = reads(service.store).people.count()
     result = import_attendees(service, f)
     assert not result.written
-    assert service.store.count_attendees() == before  # all-or-nothing
+    assert reads(service.store).people.count() == before  # all-or-nothing
     assert [str(p) for p in result.parsed.problems] == [
         "row 5, column Name: no name (neither English nor Chinese)",
         "row 6, column Email: malformed email 'not-an-email'",
@@ -129,7 +130,7 @@ def test_blank_lines_missing_names_and_row_numbers(tmp_path: Path, service: Chec
     assert result.parsed.total == 4
     skipped = import_attendees(service, f, skip_bad=True)
     assert skipped.written and (skipped.inserted, skipped.bad) == (1, 3)
-    assert service.store.count_attendees() == before + 1
+    assert reads(service.store).people.count() == before + 1
 
 
 def test_duplicate_emails(tmp_path: Path, service: CheckinService) -> None:
@@ -160,7 +161,7 @@ def test_reimport_changes_nothing_and_updates_by_key(
     f = write_csv(tmp_path / "v1.csv", header, rows)
     first = import_attendees(service, f)
     assert first.inserted == 3
-    ids = sorted(a.attendee_id for a in service.store.attendees())
+    ids = sorted(a.attendee_id for a in reads(service.store).people.everyone())
     again = import_attendees(service, f)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     rows[0][4] = "Chairman"  # keyed by external id
@@ -168,8 +169,8 @@ def test_reimport_changes_nothing_and_updates_by_key(
     f2 = write_csv(tmp_path / "v2.csv", header, rows)
     update = import_attendees(service, f2)
     assert (update.inserted, update.updated, update.unchanged) == (0, 2, 1)
-    assert sorted(a.attendee_id for a in service.store.attendees()) == ids
-    by_name = {a.display_name: a for a in service.store.attendees()}
+    assert sorted(a.attendee_id for a in reads(service.store).people.everyone()) == ids
+    by_name = {a.display_name: a for a in reads(service.store).people.everyone()}
     assert by_name["Wei Zhang"].title == "Chairman"
     assert by_name["Lin Na"].title == "CFO"
     assert by_name["王芳"].name_zh == "王芳"  # Chinese given + family parts: family first

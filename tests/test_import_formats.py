@@ -23,6 +23,7 @@ from tests.helpers.data_files import (
     write_csv,
     write_xlsx,
 )
+from tests.helpers.reads import reads
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,7 @@ def test_pretix_checkin_list_imports_with_attention_comments_seats_and_secrets(
     )
     assert not {"Requires special attention", "Secret", "Comment", "密钥"} & set(parsed.ignored)
     assert any("'VIP Pass' (6 rows) is not mapped" in w for w in parsed.warnings)
-    people = {a.email: a for a in service.store.attendees()}
+    people = {a.email: a for a in reads(service.store).people.everyone()}
     robert = people["robert.miller@example.com"]
     assert (robert.name, robert.organization, robert.attention) == (
         "Robert Miller",
@@ -85,7 +86,7 @@ def test_eventbrite_report_sessions_decide_and_barcodes_check_in(
     )
     assert result.parsed.warnings == []  # a sessions column decides: ticket types need no map
     assert "1 refunded or cancelled tickets skipped" in result.summary()
-    by_id = {a.external_id: a for a in service.store.attendees()}
+    by_id = {a.external_id: a for a in reads(service.store).people.everyone()}
     first = by_id["1500000000"]
     assert (first.name, first.category, first.title) == ("First0 Last0", "vip", "Director")
     assert first.sessions == ("opening", "energy-transition")
@@ -140,7 +141,7 @@ def test_xls_workbook_imports(tmp_path: Path, service: CheckinService) -> None:
     wb.save(str(tmp_path / "list.xls"))
     result = import_attendees(service, tmp_path / "list.xls")
     assert (result.inserted, result.parsed.kind) == (1, "xls")
-    (a,) = service.store.attendees()
+    (a,) = reads(service.store).people.everyone()
     assert (a.name, a.organization, a.sessions) == (
         "Jürgen Müller", "Siemens Energy", ("opening", "energy-transition", "green-finance", "showcase"),
     )  # fmt: skip
@@ -189,7 +190,7 @@ def test_ods_spreadsheet_imports(tmp_path: Path, service: CheckinService) -> Non
     )
     result = import_attendees(service, f)
     assert (result.inserted, result.parsed.kind) == (1, "ods")
-    (a,) = service.store.attendees()
+    (a,) = reads(service.store).people.everyone()
     assert (a.name_zh, a.organization_zh) == ("张伟", "清华大学")
 
 
@@ -225,7 +226,7 @@ def test_a_ticket_code_of_another_attendee_is_a_bad_row(
         f"(id {service.attendee('1').attendee_id})",
         "row 4, column Barcode #: same ticket code 'CODE-3' as row 3 with different data",
     ]
-    assert service.store.count_attendees() == 1
+    assert reads(service.store).people.count() == 1
 
 
 def test_missing_workbook_part_is_a_clear_refusal(tmp_path: Path, service: CheckinService) -> None:

@@ -27,6 +27,7 @@ from kiosk.models.records import AttendeeInput, LogEntry, LogKind
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.tables import projection_tables
 
 PEOPLE = [
@@ -91,7 +92,7 @@ def run_ops(
     ops: list[tuple[str, int, str, int, bool]], a: Store, b: Store, clock: ManualClock
 ) -> None:
     services = [CheckinService(x, clock, rng=random.Random(i)) for i, x in enumerate((a, b))]
-    ids = [p.attendee_id for p in a.attendees()]
+    ids = [p.attendee_id for p in reads(a).people.everyone()]
     ids.sort()
     walk_ins = 0
     for kind, who, session, step, second in ops:
@@ -138,7 +139,7 @@ def feed(store: Store, entries: list[LogEntry]) -> None:
 def all_entries(*stores: Store) -> list[LogEntry]:
     seen: dict[str, LogEntry] = {}
     for s in stores:
-        for e in s.log():
+        for e in reads(s).log.entries():
             seen.setdefault(e.uuid, e)
     return list(seen.values())
 
@@ -163,7 +164,7 @@ def test_any_order_and_any_split_give_the_same_projections(
     y, z = fresh(tmp, "y.sqlite"), fresh(tmp, "z.sqlite")
     feed(y, shuffled[:split])
     feed(z, shuffled[split:])
-    feed(y, [e for e in z.log()])  # the two halves meet
+    feed(y, [e for e in reads(z).log.entries()])  # the two halves meet
     px = projection_tables(x)
     assert px == projection_tables(y)
     x.rebuild_projections()
@@ -179,7 +180,7 @@ def test_entry_by_entry_equals_a_rebuild_at_every_station(tmp_path_factory, ops)
     src = template(tmp)
     a, b = station_copy(src, tmp / "a.sqlite"), station_copy(src, tmp / "b.sqlite")
     run_ops(ops, a, b, at("09:00"))
-    feed(a, list(b.log()))  # A also learns what B did (late, in B's order)
+    feed(a, list(reads(b).log.entries()))  # A also learns what B did (late, in B's order)
     for s in (a, b):
         before = projection_tables(s)
         s.rebuild_projections()
@@ -195,7 +196,7 @@ def test_never_a_revoked_badge_and_never_twice_without_leaving(tmp_path_factory,
     store = station_copy(src, tmp / "a.sqlite")
     clock = at("09:00")
     svc = CheckinService(store, clock, rng=random.Random(2))
-    ids = sorted(p.attendee_id for p in store.attendees())
+    ids = sorted(p.attendee_id for p in reads(store).people.everyone())
     codes: dict[str, list[str]] = {aid: [svc.badge_code(aid)] for aid in ids}
     for kind, who, session, step, old_code in ops:
         clock.advance(step)
@@ -366,7 +367,7 @@ def test_incremental_equals_rebuild_over_every_kind_in_any_order(
     fold the same tables entry by entry, and a rebuild from the log gives them again."""
     tmp = tmp_path_factory.mktemp("kinds")
     src = Store.open(template(tmp))
-    base = list(src.log())
+    base = list(reads(src).log.entries())
     src.close()
     writer = Writer(base)
     written = []

@@ -16,6 +16,7 @@ from kiosk.models.clock import SystemClock
 from kiosk.storage import meetings as q
 from kiosk.storage.store import Store
 from tests.helpers.data_files import write_csv
+from tests.helpers.reads import reads
 from tests.helpers.scan_media import demo_people
 
 CLI = load_commands()
@@ -52,7 +53,7 @@ def test_the_demo_schedule(demo_db: Path) -> None:
         assert span.total_seconds() == 3 * 3600
         for m in meetings:
             assert sorted(p.delegation for p in m.parties) == ["China", "United States"]
-        ext = {a.attendee_id: a.external_id for a in store.attendees()}
+        ext = {a.attendee_id: a.external_id for a in reads(store).people.everyone()}
         first = {tuple(ext[p.attendee_id] for p in m.parties) for m in meetings[:5]}
         assert set(VIDEO_PAIRS) <= first
         video = [aid for aid, _ in demo_people(demo_db, 8)]

@@ -16,6 +16,7 @@ from kiosk.models.records import LogKind
 from kiosk.storage import meetings as q
 from tests.helpers.data_files import write_csv
 from tests.helpers.meetings import GOOD, Matchmaking, matchmaking, schedule_file, t
+from tests.helpers.reads import reads
 
 MEETING_KINDS = ("meeting_schedule", "meeting_cancel", "meeting_mark", "meeting_rematch")
 
@@ -26,7 +27,7 @@ def mm(service: CheckinService, clock: ManualClock) -> Matchmaking:
 
 
 def meeting_entries(mm: Matchmaking) -> list[str]:
-    return [str(e.kind) for e in mm.service.store.log(kinds=MEETING_KINDS)]
+    return [str(e.kind) for e in reads(mm.service.store).log.entries(kinds=MEETING_KINDS)]
 
 
 def test_a_good_schedule_is_imported_with_parties_companies_and_interpreters(
@@ -49,7 +50,10 @@ def test_a_good_schedule_is_imported_with_parties_companies_and_interpreters(
     assert (m3.interpreter, m3.interpreter_name, m3.languages) == (None, "王小明", "en-zh")
     assert by_id["M2"].parties[0].attendee_id == mm.ids["US-2"]  # found by email
     # One import batch: its chunks took effect with the commit entry.
-    kinds = [str(e.kind) for e in mm.service.store.log(kinds=(*MEETING_KINDS, "import_commit"))]
+    kinds = [
+        str(e.kind)
+        for e in reads(mm.service.store).log.entries(kinds=(*MEETING_KINDS, "import_commit"))
+    ]
     assert kinds[-2:] == ["meeting_schedule", "import_commit"]
     assert mm.service.store.conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0] == 0
 

@@ -251,8 +251,8 @@ def test_the_kept_meeting_rows_follow_changes_made_by_another_connection(
     assert status("M2") == (MeetingStatus.WAITING, MeetingOutcome.HELD)
     mm.meetings.cancel("M2", "moved", "desk")
     assert status("M2") == (MeetingStatus.CANCELLED, MeetingOutcome.CANCELLED)
-    with writer.write() as c:
-        rebuild(c)
+    with writer.write() as tx:
+        rebuild(tx.conn)
     assert status("M2") == (MeetingStatus.CANCELLED, MeetingOutcome.CANCELLED)
     assert reader.meeting_rows.read(reader.conn) is not kept
     assert [r.meeting_id for r in seen.statuses(t("14:05"))] == [

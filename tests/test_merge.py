@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.checkin.service import CheckinService
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
+from tests.helpers.reads import reads
 from tests.helpers.tables import projection_tables
 
 
@@ -15,9 +16,9 @@ def test_a_merged_person_counts_once_and_is_already_checked_in(service: CheckinS
     first = service.check_in(a.code, "opening")
     service.clock.advance(60)  # type: ignore[attr-defined]
     assert service.check_in(b.code, "opening").outcome is Outcome.ADMITTED  # two records
-    assert store.stats()[0].admitted == 2
+    assert reads(store).presence.stats()[0].admitted == 2
     service.merge_attendees(b.attendee.attendee_id, a.attendee.attendee_id, "amy")
-    s = store.stats()[0]
+    s = reads(store).presence.stats()[0]
     assert s.admitted == 1 and s.inside == 1
     dup = store.conn.execute("SELECT uuid, first_uuid FROM duplicates").fetchall()
     assert [tuple(r)[1] for r in dup] == [first.log_uuid]  # the later admission, kept, flagged
@@ -25,7 +26,7 @@ def test_a_merged_person_counts_once_and_is_already_checked_in(service: CheckinS
     assert (
         again.outcome is Outcome.ALREADY_CHECKED_IN and again.attendee_id == a.attendee.attendee_id
     )
-    assert store.find_attendee("grace.lin@sunrise.example") is None  # hidden from look-ups
+    assert reads(store).people.find("grace.lin@sunrise.example") is None  # hidden from look-ups
     before = projection_tables(store)
     store.rebuild_projections()
     assert projection_tables(store) == before

@@ -21,6 +21,7 @@ from kiosk.models.outcomes import Outcome
 from kiosk.storage.base import from_json
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.tables import projection_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,13 +56,15 @@ def test_attendees_badges_and_settings_are_kept(converted: Store) -> None:
         for f in ("attendee_id", "version", "issued_at", "revoked_at", "revoked_reason"):
             assert new[f] == old[f], (old["badge_id"], f)
     assert "code" not in {d[1] for d in c.execute("PRAGMA table_info(badges)")}
-    assert converted.setting("public_key") == OLD["settings"]["public_key"]
-    assert json.loads(converted.setting("event") or "") == json.loads(OLD["settings"]["event"])
+    assert reads(converted).setting("public_key") == OLD["settings"]["public_key"]
+    assert json.loads(reads(converted).setting("event") or "") == json.loads(
+        OLD["settings"]["event"]
+    )
     assert converted.keys()[0] is not None  # the signing key stayed
 
 
 def test_every_scan_undo_walk_in_reprint_and_print_is_an_entry(converted: Store) -> None:
-    entries = {e.uuid: e for e in converted.log()}
+    entries = {e.uuid: e for e in reads(converted).log.entries()}
     stations = {}
     for old in OLD["log"]:
         e = entries[old["uuid"]]  # the same uuid
@@ -95,7 +98,7 @@ def test_every_scan_undo_walk_in_reprint_and_print_is_an_entry(converted: Store)
             assert new[f] == old[f]
     # Each station's sequence numbers run 1, 2, 3 … in time order.
     by_station: dict[str, list[int]] = {}
-    for e in converted.log():
+    for e in reads(converted).log.entries():
         by_station.setdefault(e.station_id, []).append(e.station_seq)
     assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in by_station.values())
 
@@ -135,11 +138,11 @@ def test_converted_once_private_and_rebuildable(converted: Store, tmp_path: Path
     before = projection_tables(converted)
     converted.rebuild_projections()
     assert projection_tables(converted) == before
-    n = len(list(converted.log()))
+    n = len(list(reads(converted).log.entries()))
     converted.close()
     again = Store.open(path)
     try:
-        assert len(list(again.log())) == n  # not converted twice
+        assert len(list(reads(again).log.entries())) == n  # not converted twice
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             again.conn.execute("DELETE FROM log")
     finally:

@@ -18,6 +18,7 @@ from kiosk.cli import load_commands
 from kiosk.storage.store import Store
 from tests.conftest import REPO
 from tests.helpers.cupsd import PrintLab
+from tests.helpers.reads import reads
 
 NOW = "2024-11-04T09:05"
 
@@ -33,9 +34,9 @@ def run(db: Path, *args: str) -> tuple[int, dict[str, Any]]:
 def prints(db: Path, ref: str) -> list[dict[str, Any]]:
     store = Store.open(db, readonly=True)
     try:
-        a = store.find_attendee(ref)
+        a = reads(store).people.find(ref)
         assert a is not None
-        return store.prints(a.attendee_id)
+        return reads(store).people.prints(a.attendee_id)
     finally:
         store.close()
 

@@ -12,6 +12,7 @@ from kiosk.cli import load_commands
 from kiosk.models.outcomes import Method
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.tables import projection_tables
 
 CLI = load_commands()
@@ -20,13 +21,13 @@ CLI = load_commands()
 def test_rebuild_folds_every_table_again_and_reports_figures(demo_db: Path) -> None:
     store = Store.open(demo_db)
     svc = CheckinService(store, at("09:05"))
-    for a in list(store.attendees())[:5]:
+    for a in list(reads(store).people.everyone())[:5]:
         assert svc.manual_check_in(a.attendee_id, "opening", method=Method.SEARCH).outcome.admitted
     before = projection_tables(store)
-    log_before = [e.uuid for e in store.log()]
+    log_before = [e.uuid for e in reads(store).log.entries()]
     with store.write() as c:  # a projection damaged by hand: the rebuild mends it
-        c.execute("DELETE FROM presence")
-        c.execute("UPDATE attendees SET name = 'X'")
+        c.conn.execute("DELETE FROM presence")
+        c.conn.execute("UPDATE attendees SET name = 'X'")
     store.close()
     result = CliRunner().invoke(CLI, ["rebuild", "--db", str(demo_db)])
     assert result.exit_code == 0, result.output
@@ -38,7 +39,7 @@ def test_rebuild_folds_every_table_again_and_reports_figures(demo_db: Path) -> N
     store = Store.open(demo_db)
     assert int(admitted.split()[1].replace(",", "")) == len(before["presence"]) == 5
     assert projection_tables(store) == before
-    assert [e.uuid for e in store.log()] == log_before
+    assert [e.uuid for e in reads(store).log.entries()] == log_before
     store.close()
 
 

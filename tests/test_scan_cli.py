@@ -13,6 +13,7 @@ from kiosk.cli import scancmd as _scancmd  # noqa: F401  (registers the commands
 from kiosk.cli.common import cli
 from kiosk.scan import synth
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from tests.helpers.scan_media import CORPUS, badge_video, demo_people
 
 NOW = "2024-11-04T09:05"  # the forum's day, during the opening's check-in
@@ -31,7 +32,9 @@ def lines(out: str) -> list[dict[str, object]]:
 def admitted_ids(db: Path) -> list[str]:
     store = Store.open(db)
     try:
-        return sorted(row.attendee.attendee_id for row in store.attendance("opening"))
+        return sorted(
+            row.attendee.attendee_id for row in reads(store).presence.attendance("opening")
+        )
     finally:
         store.close()
 

@@ -28,6 +28,7 @@ from kiosk.station.kept import KeptScans
 from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 NOW = at("09:05").now()
 
@@ -36,7 +37,10 @@ def codes(db: Path, n: int) -> list[tuple[str, str]]:
     store = Store.open(db)
     try:
         svc = CheckinService(store, at("07:30"), rng=random.Random(3))
-        return [(a.attendee_id, svc.badge_code(a.attendee_id)) for a in list(store.attendees())[:n]]
+        return [
+            (a.attendee_id, svc.badge_code(a.attendee_id))
+            for a in list(reads(store).people.everyone())[:n]
+        ]
     finally:
         store.close()
 

@@ -13,6 +13,7 @@ from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 PEOPLE = [
     AttendeeInput(name="Ann Lee", email="ann@x.org", external_id="E1", sessions=("opening",)),
@@ -34,9 +35,9 @@ def test_upsert_is_idempotent_and_updates_by_key(service: CheckinService, store:
     ]
     upd = store.upsert_attendees(changed, service.new_attendee_id, now)
     assert (upd.inserted, upd.updated) == (0, 2)
-    assert store.find_attendee("E1").email == "ann@new.org"  # type: ignore[union-attr]
-    assert store.find_attendee("noid@z.org").title == "Dr."  # type: ignore[union-attr]
-    assert store.count_attendees() == 3
+    assert reads(store).people.find("E1").email == "ann@new.org"  # type: ignore[union-attr]
+    assert reads(store).people.find("noid@z.org").title == "Dr."  # type: ignore[union-attr]
+    assert reads(store).people.count() == 3
 
 
 def test_check_in_is_durable_when_the_call_returns(tmp_path: Path) -> None:
@@ -55,7 +56,7 @@ def test_check_in_is_durable_when_the_call_returns(tmp_path: Path) -> None:
     other.close()
     store.close()
     reopened = Store.open(path)
-    assert reopened.stats()[0].admitted == 1
+    assert reads(reopened).presence.stats()[0].admitted == 1
     reopened.close()
 
 
@@ -74,7 +75,9 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_recorded(tmp_path: Path) 
             service.check_in(f"filler {i} " + "y" * 400, "opening")
     store.close()
     reopened = Store.open(path)
-    assert next(e.code for e in reopened.log(kinds=("entry",))) == "first refused scan"
+    assert (
+        next(e.code for e in reads(reopened).log.entries(kinds=("entry",))) == "first refused scan"
+    )
     reopened.close()
 
 
@@ -107,14 +110,14 @@ def test_arrivals_and_no_shows(demo_db: Path) -> None:
     store = Store.open(demo_db)
     clock = at("08:31")
     service = CheckinService(store, clock)
-    people = list(store.attendees())[:5]
+    people = list(reads(store).people.everyone())[:5]
     for i, a in enumerate(people):
         clock.set(at(f"08:{31 + i * 7:02d}").now())
         service.check_in(service.badge_code(a.attendee_id), "opening")
-    arrivals = store.arrivals("opening", 10)
+    arrivals = reads(store).presence.arrivals("opening", 10)
     assert sum(n for _, n in arrivals) == 5
     assert [n for _, n in arrivals] == [2, 1, 2]  # 08:30, 08:40, 08:50 buckets
-    assert len(store.no_shows("opening")) == store.count_attendees() - 5
-    registered = store.stats()[-1].registered
-    assert len(store.no_shows("matchmaking")) == registered
+    assert len(reads(store).presence.no_shows("opening")) == reads(store).people.count() - 5
+    registered = reads(store).presence.stats()[-1].registered
+    assert len(reads(store).presence.no_shows("matchmaking")) == registered
     store.close()

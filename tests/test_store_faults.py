@@ -22,6 +22,7 @@ from kiosk.models.errors import StorageError
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-11-04T09:05"
@@ -44,7 +45,7 @@ def test_every_damaged_page_is_a_clear_refusal_or_a_right_answer(
     or the database is refused as damaged; never a wrong `unknown_code`, never a traceback."""
     store = Store.open(demo_db)
     svc = CheckinService(store, at("09:05"))
-    person = list(store.attendees())[50]
+    person = list(reads(store).people.everyone())[50]
     code = svc.badge_code(person.attendee_id)
     store.checkpoint()
     store.close()
@@ -130,7 +131,7 @@ def test_read_commands_work_on_a_read_only_folder(demo_db: Path, tmp_path: Path)
     folder.mkdir()
     db = folder / "event.sqlite"
     store = Store.open(demo_db)
-    first = next(iter(store.attendees()))
+    first = next(iter(reads(store).people.everyone()))
     CheckinService(store, at("09:05")).manual_check_in(first.attendee_id, "opening")
     store.checkpoint()
     store.close()
@@ -179,7 +180,7 @@ def test_forgetting_the_signing_key_leaves_no_trace_in_any_file(demo_db: Path) -
     assert private is not None
     store.conn.execute("PRAGMA secure_delete=OFF")  # not relying on this build's default
     svc = CheckinService(store, at("09:05"))
-    codes = [svc.badge_code(a.attendee_id) for a in list(store.attendees())[:20]]
+    codes = [svc.badge_code(a.attendee_id) for a in list(reads(store).people.everyone())[:20]]
     for code in codes:
         svc.check_in(code, "opening")
     store.forget_private_key()

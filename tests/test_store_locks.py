@@ -19,8 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 OTHER = """
 import sys
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 s = Store.open(sys.argv[1])
-print(sum(1 for e in s.log() if e.kind.value == "pin_attempt"))
+print(sum(1 for e in reads(s).log.entries() if e.kind.value == "pin_attempt"))
 s.close()
 """
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk.badges.design import BadgeData, BadgeDrawing
 from kiosk.badges.layouts import get_layout
@@ -40,7 +40,7 @@ from kiosk.badges.printstate import (
 from kiosk.badges.render import BadgeRenderer, badge_pdf
 from kiosk.badges.stocks import DEFAULT_LABEL, LabelChoice, parse_label
 from kiosk.checkin.service import CheckinService
-from kiosk.models.records import Attendee
+from kiosk.models.records import Attendee, Badge
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +122,16 @@ class BadgeDesk:
                 operator=str(r["operator"]),
                 reason=str(r["reason"]),
             )
-            for r in self.store.prints(attendee_id)
+            for r in self._prints(attendee_id)
         ]
+
+    def _prints(self, attendee_id: str) -> list[dict[str, Any]]:
+        with self.store.snapshot() as tx:
+            return tx.people.prints(attendee_id)
+
+    def _current_badge(self, attendee_id: str) -> Badge | None:
+        with self.store.snapshot() as tx:
+            return tx.people.current_badge(attendee_id)
 
     def should_print(
         self, attendee_id: str, reprint: bool = False, only_first: bool = False
@@ -137,7 +145,7 @@ class BadgeDesk:
         printed = self.prints(aid)
         if only_first and printed:
             return False
-        badge = self.store.current_badge(aid)
+        badge = self._current_badge(aid)
         if badge is None:
             return True  # no badge yet: one is issued when printed
         return all(p.badge_id != badge.badge_id for p in printed)
@@ -166,7 +174,7 @@ class BadgeDesk:
             if reprint
             else self.service.badge_code(aid)
         )
-        badge = self.store.current_badge(aid)
+        badge = self._current_badge(aid)
         assert badge is not None  # badge_code / reprint_badge issued one
         drawing = renderer.drawing(BadgeData(attendee, code))
         slip = self.slip(aid) if with_slip else None

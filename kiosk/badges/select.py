@@ -33,13 +33,14 @@ def select_badges(
 def _attendees(store: Store, refs: Sequence[str], category: str | None) -> list[Attendee]:
     cat = category.strip().lower() if category else None
     wanted = [r.strip() for ref in refs for r in ref.split(",") if r.strip()]
-    if not wanted:
-        return list(store.attendees(cat))
+    with store.snapshot() as tx:
+        if not wanted:
+            return list(tx.people.everyone(cat))
+        found = [(ref, tx.people.find(ref)) for ref in wanted]
     people: list[Attendee] = []
     missing: list[str] = []
     seen: set[str] = set()
-    for ref in wanted:
-        a = store.find_attendee(ref)
+    for ref, a in found:
         if a is None:
             missing.append(ref)
         elif a.attendee_id not in seen:

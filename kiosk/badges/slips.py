@@ -61,7 +61,8 @@ def _document(store: Store, meetings: MeetingService, attendee_ids: Sequence[str
     pdf.set_auto_page_break(True, margin=14)
     total = 0
     for aid in attendee_ids:
-        person = store.attendee(aid)
+        with store.snapshot() as tx:
+            person = tx.people.attendee(aid)
         if person is None:
             continue
         schedule = meetings.schedule_of(aid)

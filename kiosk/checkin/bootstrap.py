@@ -21,7 +21,9 @@ def init_database(
     """
     store = Store.open(path, create=True)
     try:
-        if store.has_event():
+        with store.snapshot() as tx:
+            loaded = tx.setting("event") is not None
+        if loaded:
             if store.event().id != event.id:
                 raise StorageError(
                     f"{path}: already holds event {store.event().id!r}; use a new database"

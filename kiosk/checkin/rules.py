@@ -13,23 +13,13 @@ from datetime import datetime
 from kiosk.checkin.codes import TokenProblem
 from kiosk.models.event import Event, Session
 from kiosk.models.outcomes import Outcome, PriorCheckin
-from kiosk.models.records import Attendee, Badge
+from kiosk.models.records import Attendee, Badge, Presence
 
 TOKEN_OUTCOME = {
     TokenProblem.WRONG_EVENT: Outcome.WRONG_EVENT,
     TokenProblem.FORGED: Outcome.FORGED_CODE,
     TokenProblem.NOT_OURS: Outcome.UNKNOWN_CODE,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Presence:
-    """An attendee's admission to a session, as the projection holds it."""
-
-    inside: bool
-    first_at: datetime
-    station: str
-    station_id: str
 
 
 @dataclass(frozen=True, slots=True)

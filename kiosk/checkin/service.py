@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,16 +26,17 @@ from kiosk.models.records import (
     ATTENDEE_FIELDS,
     Attendee,
     AttendeeInput,
+    Category,
     LogEntry,
     LogKind,
+    Presence,
     SessionStats,
     Station,
     UpsertReport,
 )
-from kiosk.storage import meetings as meetings_q
-from kiosk.storage.base import from_ts
 from kiosk.storage.imports import fields_of
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits as 2 characters
@@ -86,21 +86,26 @@ class CheckinService:
         n, p = self.rng.getrandbits(40), _PAIRS
         return p[n >> 30] + p[(n >> 20) & 1023] + p[(n >> 10) & 1023] + p[n & 1023]
 
-    def _unused_attendee_id(self) -> str:
+    def _unused_attendee_id(self, tx: Tx) -> str:
         while True:
             aid = self.new_attendee_id()
-            if not self.store.attendee_id_taken(aid):
+            if not tx.people.id_taken(aid):
                 return aid
 
-    def _new_badge_id(self) -> int:
+    def _new_badge_id(self, tx: Tx) -> int:
         while True:
             bid = self.rng.randint(1, MAX_BADGE_ID)
-            if self.store.badge(bid) is None:
+            if tx.people.badge(bid) is None:
                 return bid
 
     def attendee(self, ref: str) -> Attendee:
         """The attendee by id, external id or email; NotFoundError names what was asked."""
-        found = self.store.find_attendee(ref)
+        with self.store.snapshot() as tx:
+            return self._attendee(tx, ref)
+
+    @staticmethod
+    def _attendee(tx: Tx, ref: str) -> Attendee:
+        found = tx.people.find(ref)
         if found is None:
             raise NotFoundError(f"no attendee {ref!r} (id, external id or email)")
         return found
@@ -126,10 +131,10 @@ class CheckinService:
         now = at or self.clock.now()
         code = code.strip()
         ref = self.verifier.verify(code)  # pure: outside the transaction
-        with self.store.write() as c:
-            attendee, badge_id, problem = self._resolve(ref, code)
+        with self.store.write() as tx:
+            attendee, badge_id, problem = self._resolve(tx, ref, code)
             method = self._method(ref, attendee, method)
-            return self._enter(c, session, now, method, operator, attendee, badge_id, problem,
+            return self._enter(tx, session, now, method, operator, attendee, badge_id, problem,
                                loggable(code, ref, attendee))  # fmt: skip
 
     def manual_check_in(
@@ -142,31 +147,32 @@ class CheckinService:
     ) -> CheckinResult:
         session = self.session(session_id)
         now = at or self.clock.now()
-        with self.store.write() as c:
-            attendee = self.attendee(attendee_ref)
-            return self._enter(c, session, now, method, operator, attendee, None, None, "")
+        with self.store.write() as tx:
+            attendee = self._attendee(tx, attendee_ref)
+            return self._enter(tx, session, now, method, operator, attendee, None, None, "")
 
     def _resolve(
-        self, ref: BadgeRef | TokenProblem, code: str = ""
+        self, tx: Tx, ref: BadgeRef | TokenProblem, code: str = ""
     ) -> tuple[Attendee | None, int | None, Outcome | None]:
         """(attendee, badge id, refusal) of a scanned code, read inside the transaction.
 
         Our signed badges first; a text not in our format at all may be a ticket another
         system issued (an imported pretix secret or Eventbrite barcode): `_foreign`."""
         if ref is TokenProblem.NOT_OURS:
-            return self._foreign(code)
+            return self._foreign(tx, code)
         if isinstance(ref, TokenProblem):
             return None, None, rules.TOKEN_OUTCOME[ref]
-        badge = self.store.badge(ref.badge_id)
-        attendee = self.store.attendee(badge.attendee_id) if badge else None
+        badge = tx.people.badge(ref.badge_id)
+        attendee = tx.people.attendee(badge.attendee_id) if badge else None
         problem = rules.badge_problem(badge, ref.version, attendee)
         if problem is Outcome.UNKNOWN_CODE:
             return None, None, problem
         return attendee, ref.badge_id, problem
 
-    def _foreign(self, code: str) -> tuple[Attendee | None, int | None, Outcome | None]:
-        ticket = self.store.foreign_ticket(code)
-        attendee = self.store.attendee(ticket.attendee_id) if ticket else None
+    @staticmethod
+    def _foreign(tx: Tx, code: str) -> tuple[Attendee | None, int | None, Outcome | None]:
+        ticket = tx.tickets.foreign(code)
+        attendee = tx.people.attendee(ticket.attendee_id) if ticket else None
         if ticket is None or attendee is None:
             return None, None, Outcome.UNKNOWN_CODE
         return attendee, None, (None if ticket.valid else Outcome.REVOKED_BADGE)
@@ -179,7 +185,7 @@ class CheckinService:
         return method
 
     def _enter(
-        self, c: sqlite3.Connection, session: Session, now: datetime, method: Method,
+        self, tx: Tx, session: Session, now: datetime, method: Method,
         operator: str, attendee: Attendee | None, badge_id: int | None,
         problem: Outcome | None, code: str,
     ) -> CheckinResult:  # fmt: skip
@@ -188,15 +194,15 @@ class CheckinService:
         if outcome is None:
             assert attendee is not None
             decision = rules.entry_decision(
-                self.event, session, now, attendee, self._presence(session.id, attendee),
-                self.store.admitted_count(session.id),
+                self.event, session, now, attendee, self._presence(tx, session.id, attendee),
+                tx.presence.admitted(session.id),
             )  # fmt: skip
             outcome, prior = decision.outcome, decision.prior
         data: dict[str, object] = {"method": method.value}
         if code:
             data["code"] = code
         entry = self.store.append(
-            c, LogKind.ENTRY, now, session_id=session.id, operator=operator, outcome=outcome,
+            tx, LogKind.ENTRY, now, session_id=session.id, operator=operator, outcome=outcome,
             attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id, data=data,
         )  # fmt: skip
         meetings: tuple[UpcomingMeeting, ...] = ()
@@ -205,15 +211,12 @@ class CheckinService:
             and session.id == self.event.matchmaking.session
             and outcome in (Outcome.ADMITTED, Outcome.ALREADY_CHECKED_IN)
         ):  # in the same transaction: counterparts' arrivals as of this check-in
-            meetings = meetings_q.upcoming(c, attendee.attendee_id, session.id, now)
+            meetings = tx.meetings.upcoming(attendee.attendee_id, session.id, now)
         return self._result(outcome, session, attendee, entry, prior, method, meetings)
 
-    def _presence(self, session_id: str, attendee: Attendee) -> rules.Presence | None:
-        row = self.store.presence(session_id, attendee.attendee_id)
-        if row is None:
-            return None
-        return rules.Presence(bool(row["inside"]), from_ts(row["first_at"]), row["station"],
-                              row["station_id"])  # fmt: skip
+    @staticmethod
+    def _presence(tx: Tx, session_id: str, attendee: Attendee) -> Presence | None:
+        return tx.presence.of(session_id, attendee.attendee_id)
 
     def check_out(
         self, code: str, session_id: str, operator: str = "", at: datetime | None = None
@@ -223,17 +226,17 @@ class CheckinService:
         now = at or self.clock.now()
         code = code.strip()
         ref = self.verifier.verify(code)
-        with self.store.write() as c:
-            attendee, badge_id, outcome = self._resolve(ref, code)
+        with self.store.write() as tx:
+            attendee, badge_id, outcome = self._resolve(tx, ref, code)
             method = self._method(ref, attendee, Method.CAMERA)
             if outcome is None:
                 assert attendee is not None
-                outcome = rules.exit_decision(self._presence(session.id, attendee)).outcome
+                outcome = rules.exit_decision(self._presence(tx, session.id, attendee)).outcome
             data: dict[str, object] = {"method": method.value}
             if kept := loggable(code, ref, attendee):
                 data["code"] = kept
             entry = self.store.append(
-                c, LogKind.EXIT, now, session_id=session.id, operator=operator, outcome=outcome,
+                tx, LogKind.EXIT, now, session_id=session.id, operator=operator, outcome=outcome,
                 attendee_id=attendee.attendee_id if attendee else None, badge_id=badge_id,
                 data=data,
             )  # fmt: skip
@@ -259,7 +262,7 @@ class CheckinService:
             organization_zh=a.organization_zh if a else "",
             title=a.title if a else "",
             category=a.category if a else "",
-            attention=bool(a and (a.attention or a.category == "vip")),
+            attention=bool(a and (a.attention or a.category is Category.VIP)),
             notes=a.notes if a else "",
             room=session.room,
             room_zh=session.room_zh,
@@ -277,8 +280,8 @@ class CheckinService:
         if not reason.strip():
             raise ValidationError("an undo needs a reason")
         now = self.clock.now()
-        with self.store.write() as c:
-            entry = self.store.log_entry(log_uuid)
+        with self.store.write() as tx:
+            entry = tx.log.entry(log_uuid)
             if entry is None:
                 raise NotFoundError(f"no log entry {log_uuid!r}")
             if entry.kind not in (LogKind.ENTRY, LogKind.EXIT) or entry.outcome not in (
@@ -289,21 +292,22 @@ class CheckinService:
             if entry.annulled:
                 raise ValidationError(f"log entry {log_uuid} was already undone")
             annul = self.store.append(
-                c, LogKind.ANNUL, now, session_id=entry.session_id, operator=operator,
+                tx, LogKind.ANNUL, now, session_id=entry.session_id, operator=operator,
                 attendee_id=entry.attendee_id, badge_id=entry.badge_id, ref=entry.uuid,
                 data={"reason": reason.strip()},
             )  # fmt: skip
-        result = self.store.log_entry(annul.uuid)
+            result = tx.log.entry(annul.uuid)
         assert result is not None
         return result
 
     def recent(self, limit: int = 20, station_id: str | None = None) -> list[LogEntry]:
-        return list(self.store.log(station_id=station_id, newest_first=True, limit=limit))
+        with self.store.snapshot() as tx:
+            return list(tx.log.entries(station_id=station_id, newest_first=True, limit=limit))
 
     def record_pin_attempt(self, ok: bool, operator: str = "") -> None:
         """A staff PIN typed at the locked kiosk, right or wrong: kept for the audit trail."""
-        with self.store.write() as c:
-            self.store.append(c, LogKind.PIN_ATTEMPT, self.clock.now(), operator=operator,
+        with self.store.write() as tx:
+            self.store.append(tx, LogKind.PIN_ATTEMPT, self.clock.now(), operator=operator,
                               data={"ok": bool(ok), "reason": "accepted" if ok else "wrong PIN"})  # fmt: skip
 
     # -- attendees -------------------------------------------------------------------------
@@ -328,6 +332,18 @@ class CheckinService:
         return self.store.upsert_attendees(rows, self.new_attendee_id, self.clock.now(),
                                            progress, source, total, keep_ids)  # fmt: skip
 
+    def ticket_holder(self, code: str) -> tuple[str, str, str] | None:
+        """(attendee id, external id, email) of the attendee another system's ticket is
+        for (an import names attendees by their tickets too), or None."""
+        with self.store.snapshot() as tx:
+            return tx.tickets.holder(code)
+
+    def unkeyed_inputs(self) -> set[AttendeeInput]:
+        """Attendees without external id and email, as imported (an exact re-import of
+        them is skipped)."""
+        with self.store.snapshot() as tx:
+            return tx.people.unkeyed_inputs()
+
     def walk_in(
         self, person: AttendeeInput, operator: str = "", admit_to: str | None = None
     ) -> WalkIn:
@@ -337,22 +353,22 @@ class CheckinService:
         signer = self._require_signer()
         session = self.session(admit_to) if admit_to else None
         now = self.clock.now()
-        with self.store.write() as c:
-            if person.email and self.store.find_attendee(person.email):
+        with self.store.write() as tx:
+            if person.email and tx.people.find(person.email):
                 raise ValidationError(
                     f"{person.email} is already registered: search for them instead"
                 )
-            aid = self._unused_attendee_id()
-            badge_id = self._new_badge_id()
-            self.store.append(c, LogKind.WALK_IN, now, attendee_id=aid, badge_id=badge_id,
+            aid = self._unused_attendee_id(tx)
+            badge_id = self._new_badge_id(tx)
+            self.store.append(tx, LogKind.WALK_IN, now, attendee_id=aid, badge_id=badge_id,
                               operator=operator, data={"fields": fields_of(person)})  # fmt: skip
-            self.store.append(c, LogKind.BADGE_ISSUE, now, attendee_id=aid, badge_id=badge_id,
+            self.store.append(tx, LogKind.BADGE_ISSUE, now, attendee_id=aid, badge_id=badge_id,
                               operator=operator, data={"badges": [[badge_id, aid, 1]]})  # fmt: skip
-            attendee = self.store.attendee(aid)
+            attendee = tx.people.attendee(aid)
             assert attendee is not None
             result = None
             if session is not None:
-                result = self._enter(c, session, now, Method.MANUAL, operator, attendee, badge_id,
+                result = self._enter(tx, session, now, Method.MANUAL, operator, attendee, badge_id,
                                      None, "")  # fmt: skip
         return WalkIn(attendee, signer.sign(BadgeRef(badge_id, 1)), result)
 
@@ -361,8 +377,8 @@ class CheckinService:
     ) -> Attendee:
         """Change an attendee's fields at a desk: an `edit` entry with the fields that changed."""
         self.validate(changes)
-        with self.store.write() as c:
-            current = self.attendee(attendee_ref)
+        with self.store.write() as tx:
+            current = self._attendee(tx, attendee_ref)
             new = fields_of(changes)
             old = fields_of(AttendeeInput(**{k: getattr(current, k) for k in ATTENDEE_FIELDS},
                                           sessions=current.sessions))  # fmt: skip
@@ -370,21 +386,21 @@ class CheckinService:
                 new.pop("ticket", None)
             diff = {k: new.get(k, "") for k in set(new) | set(old) if new.get(k) != old.get(k)}
             if diff:
-                self.store.append(c, LogKind.EDIT, self.clock.now(),
+                self.store.append(tx, LogKind.EDIT, self.clock.now(),
                                   attendee_id=current.attendee_id, operator=operator,
                                   data={"fields": diff})  # fmt: skip
-        return self.attendee(current.attendee_id)
+            return self._attendee(tx, current.attendee_id)
 
     def merge_attendees(self, duplicate_ref: str, into_ref: str, operator: str = "") -> Attendee:
         """One person registered twice (walk-ins at two desks): a `merge` entry; the
         duplicate record is hidden and its badges and check-ins count for the one kept."""
-        with self.store.write() as c:
-            gone, kept = self.attendee(duplicate_ref), self.attendee(into_ref)
+        with self.store.write() as tx:
+            gone, kept = self._attendee(tx, duplicate_ref), self._attendee(tx, into_ref)
             if gone.attendee_id == kept.attendee_id:
                 raise ValidationError(f"{duplicate_ref} and {into_ref} are one record already")
-            self.store.append(c, LogKind.MERGE, self.clock.now(), attendee_id=gone.attendee_id,
+            self.store.append(tx, LogKind.MERGE, self.clock.now(), attendee_id=gone.attendee_id,
                               operator=operator, data={"into": kept.attendee_id})  # fmt: skip
-        return self.attendee(kept.attendee_id)
+            return self._attendee(tx, kept.attendee_id)
 
     # -- badges ----------------------------------------------------------------------------
     def _require_signer(self) -> BadgeSigner:
@@ -401,14 +417,15 @@ class CheckinService:
         Codes are not stored: they are signed again (Ed25519 is deterministic), so a
         verify-only copy of the database cannot give a badge's code away."""
         signer = self._require_signer()
-        attendee = self.attendee(attendee_ref)
-        badge = self.store.current_badge(attendee.attendee_id)
+        with self.store.snapshot() as tx:
+            attendee = self._attendee(tx, attendee_ref)
+            badge = tx.people.current_badge(attendee.attendee_id)
         if badge is not None:
             return signer.sign(BadgeRef(badge.badge_id, badge.version))
-        with self.store.write() as c:
-            badge = self.store.current_badge(attendee.attendee_id)  # again, inside
+        with self.store.write() as tx:
+            badge = tx.people.current_badge(attendee.attendee_id)  # again, inside
             if badge is None:
-                ref = self._issue(c, attendee.attendee_id, "")
+                ref = self._issue(tx, attendee.attendee_id, "")
                 return signer.sign(ref)
         return signer.sign(BadgeRef(badge.badge_id, badge.version))
 
@@ -417,21 +434,21 @@ class CheckinService:
         transaction. The print itself is recorded when it reached the printer."""
         signer = self._require_signer()
         now = self.clock.now()
-        with self.store.write() as c:
-            aid = self.attendee(attendee_ref).attendee_id
-            for bid in self.store.live_badges(aid):
-                self.store.append(c, LogKind.BADGE_REVOKE, now, attendee_id=aid, badge_id=bid,
+        with self.store.write() as tx:
+            aid = self._attendee(tx, attendee_ref).attendee_id
+            for bid in tx.people.live_badges(aid):
+                self.store.append(tx, LogKind.BADGE_REVOKE, now, attendee_id=aid, badge_id=bid,
                                   operator=operator, data={"reason": reason})  # fmt: skip
-            if ticket := self.store.current_ticket(aid):  # another system's ticket goes too
-                self.store.append(c, LogKind.TICKET_REVOKE, now, attendee_id=aid,
+            if ticket := tx.tickets.current(aid):  # another system's ticket goes too
+                self.store.append(tx, LogKind.TICKET_REVOKE, now, attendee_id=aid,
                                   operator=operator, data={"ticket": ticket, "reason": reason})  # fmt: skip
-            ref = self._issue(c, aid, operator)
+            ref = self._issue(tx, aid, operator)
         return signer.sign(ref)
 
-    def _issue(self, c: sqlite3.Connection, aid: str, operator: str) -> BadgeRef:
-        version = self.store.next_badge_version(aid)
-        bid = self._new_badge_id()
-        self.store.append(c, LogKind.BADGE_ISSUE, self.clock.now(), attendee_id=aid,
+    def _issue(self, tx: Tx, aid: str, operator: str) -> BadgeRef:
+        version = tx.people.next_badge_version(aid)
+        bid = self._new_badge_id(tx)
+        self.store.append(tx, LogKind.BADGE_ISSUE, self.clock.now(), attendee_id=aid,
                           badge_id=bid, operator=operator,
                           data={"badges": [[bid, aid, version]]})  # fmt: skip
         return BadgeRef(bid, version)
@@ -445,8 +462,8 @@ class CheckinService:
         data: dict[str, object] = {"reason": reason}
         if printer:
             data |= {"printer": printer, "job": job_id}
-        with self.store.write() as c:
-            entry = self.store.append(c, LogKind.BADGE_PRINT, self.clock.now(),
+        with self.store.write() as tx:
+            entry = self.store.append(tx, LogKind.BADGE_PRINT, self.clock.now(),
                                       attendee_id=attendee_id, badge_id=badge_id,
                                       operator=operator, data=data)  # fmt: skip
         return entry.uuid
@@ -454,26 +471,29 @@ class CheckinService:
     def issue_all_badges(self, progress: Callable[[int, int], None] | None = None) -> int:
         """A first badge for every attendee who has none (an entry per 1,000 badges)."""
         self._require_signer()
-        missing = self.store.unbadged()
+        with self.store.snapshot() as tx:
+            missing = tx.people.unbadged()
         now = self.clock.now()
         for i in range(0, len(missing), _ISSUE_CHUNK):
             part = missing[i : i + _ISSUE_CHUNK]
             taken: set[int] = set()
             rows = []
-            for aid in part:
-                bid = self._new_badge_id()
-                while bid in taken:
-                    bid = self._new_badge_id()
-                taken.add(bid)
-                rows.append([bid, aid, 1])
-            with self.store.write() as c:
-                self.store.append(c, LogKind.BADGE_ISSUE, now, data={"badges": rows})
+            with self.store.write() as tx:
+                for aid in part:
+                    bid = self._new_badge_id(tx)
+                    while bid in taken:
+                        bid = self._new_badge_id(tx)
+                    taken.add(bid)
+                    rows.append([bid, aid, 1])
+                self.store.append(tx, LogKind.BADGE_ISSUE, now, data={"badges": rows})
             if progress is not None:
                 progress(i + len(part), len(missing))
         return len(missing)
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
-        return self.store.search(text, limit)
+        with self.store.snapshot() as tx:
+            return tx.people.search(text, limit)
 
     def stats(self) -> list[SessionStats]:
-        return self.store.stats()
+        with self.store.snapshot() as tx:
+            return tx.presence.stats()

@@ -107,7 +107,7 @@ def import_cmd(
         with _progress("Checking rows") as progress:
             parsed = parse_attendees(
                 file, service.event, overrides, progress, limits=limits,
-                ticket_holder=service.store.foreign_ticket_holder,
+                ticket_holder=service.ticket_holder,
             )  # fmt: skip
         with _progress("Writing") as progress:
             result = import_attendees(

@@ -202,7 +202,8 @@ def build_demo(
         service = CheckinService(store, clock, rng=random.Random(seed))
         service.import_attendees(demo_attendees(attendees, seed), source="demo")
         service.issue_all_badges()
-        people = sorted(store.attendees(), key=lambda a: a.external_id)
+        with store.snapshot() as tx:
+            people = sorted(tx.people.everyone(), key=lambda a: a.external_id)
         rows = demo_schedule(event, people)
         if rows:
             result = MeetingService(store, clock).import_schedule(rows, "demo schedule")

@@ -23,10 +23,9 @@ from zoneinfo import ZoneInfo
 from kiosk.formats.xlsx_stream import HEADER_STYLE, SheetWriter, XlsxStreamWriter
 from kiosk.models.errors import KioskError
 from kiosk.storage.atomic import atomic_output
-from kiosk.storage.conflicts import conflicts
-from kiosk.storage.conflicts import count as conflict_count
 from kiosk.storage.exports import ExportQueries
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 Progress = Callable[[int, int], None]
 WHATS = ("attendance", "scans", "no-shows", "attendees", "conflicts", "meetings",
@@ -150,8 +149,8 @@ def conflict_columns(zone: str) -> list[Column]:
     ]
 
 
-def conflict_rows(store: Store) -> Iterator[tuple[Any, ...]]:
-    for c in conflicts(store):
+def conflict_rows(tx: Tx) -> Iterator[tuple[Any, ...]]:
+    for c in tx.log.conflicts():
         yield (c.kind.value, c.at, c.received_at, c.session_id, c.name, c.attendee_id,
                c.station, c.other_at or None, c.other_station, c.other, c.entry_uuid)  # fmt: skip
 
@@ -189,12 +188,12 @@ class _Data:
     """What an export reads: the event, the session stats and the rows
     (kiosk.storage.exports holds the queries)."""
 
-    def __init__(self, store: Store, minimal: bool) -> None:
-        self.store = store
-        self.q = ExportQueries(store)
-        self.event = store.event()
+    def __init__(self, tx: Tx, minimal: bool) -> None:
+        self.tx = tx
+        self.q = ExportQueries(tx.conn, tx.presence)
+        self.event = tx.event()
         self.minimal = minimal
-        self.stats = {s.session_id: s for s in store.stats()}
+        self.stats = {s.session_id: s for s in tx.presence.stats()}
 
     def sessions(self, session_id: str | None) -> list[str]:
         ids = self.event.session_ids()
@@ -229,8 +228,8 @@ def _sections(data: _Data, what: str, session_id: str | None) -> list[Section]:
         count = q.attendee_count(session_id)
         return [Section("attendees", "Attendees / 参会者", rows, count)]
     if what == "conflicts":
-        count = sum(conflict_count(data.store).values())
-        return [Section("conflicts", "Conflicts / 冲突", lambda: conflict_rows(data.store), count)]
+        count = sum(data.tx.log.conflict_count().values())
+        return [Section("conflicts", "Conflicts / 冲突", lambda: conflict_rows(data.tx), count)]
     raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
 
 
@@ -415,18 +414,18 @@ def export(
         raise ExportError(f"unknown format {fmt!r} (choose one of: {', '.join(FORMATS)})")
     if what not in WHATS:
         raise ExportError(f"unknown export {what!r} (choose one of: {', '.join(WHATS)})")
-    with store.snapshot():
+    with store.snapshot() as tx:
         if what in MEETING_WHATS:
             from kiosk.formats.schedule.export import export_meetings
 
             return export_meetings(store, what, fmt, Path(out), now, progress)
-        return _export(store, what, fmt, Path(out), now, session_id, minimal, progress)
+        return _export(tx, what, fmt, Path(out), now, session_id, minimal, progress)
 
 
-def _export(store: Store, what: str, fmt: str, path: Path, now: datetime,
+def _export(tx: Tx, what: str, fmt: str, path: Path, now: datetime,
             session_id: str | None, minimal: bool, progress: Progress | None,
             ) -> ExportSummary:  # fmt: skip
-    data = _Data(store, minimal)
+    data = _Data(tx, minimal)
     ev = data.event
     cols = columns_for(what, ev.timezone)
     keep = _keep(cols, minimal)

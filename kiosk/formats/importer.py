@@ -151,13 +151,13 @@ def import_attendees(
     With bad rows and not `skip_bad`, nothing is written (`written` is False).
     `progress(done, total)` runs while rows are checked, then again while they are written."""
     if parsed is None:
-        holder = service.store.foreign_ticket_holder
+        holder = service.ticket_holder
         parsed = parse_attendees(
             path, service.event, overrides, progress, limits=limits, ticket_holder=holder
         )
     if parsed.bad_rows and not skip_bad:
         return ImportResult(parsed, written=False)
-    known = service.store.unkeyed_inputs()  # rows without key already there (a re-import)
+    known = service.unkeyed_inputs()  # rows without key already there (a re-import)
     repeated = 0
 
     def todo() -> Iterator[AttendeeInput]:

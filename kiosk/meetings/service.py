@@ -9,7 +9,6 @@ when the batch's commit entry is written, and no chunk holds the write lock for 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,9 +23,9 @@ from kiosk.models.errors import NotFoundError, ValidationError
 from kiosk.models.event import Event, Session
 from kiosk.models.meetings import Meeting, MeetingMark, MeetingOutcome, UpcomingMeeting
 from kiosk.models.records import LogKind
-from kiosk.storage import meetings as q
 from kiosk.storage.base import from_ts, new_uuid, ts
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 CHUNK = 1000  # meetings per schedule entry: one short transaction each (~50 ms)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -83,9 +82,9 @@ class MeetingService:
     def check(self, rows: Sequence[ScheduleRow], source: str = "") -> ScheduleCheck:
         """Check a schedule against the event and the attendees; writes nothing."""
         session = self.session
-        c = self.store.conn
-        directory = Directory(q.people_index(c), session.id, session.restricted)
-        rematches = q.meetings_by_id(c, q.rematch_ids(c))
+        with self.store.snapshot() as tx:
+            directory = Directory(tx.meetings.people_index(), session.id, session.restricted)
+            rematches = tx.meetings.by_id(tx.meetings.rematch_ids())
         kept = [(m.meeting_id, m.start, m.end, m.table, people_of(m))
                 for m in rematches.values() if m.active]  # fmt: skip
         return check_schedule(rows, self.event, directory, kept, source)
@@ -101,7 +100,8 @@ class MeetingService:
         n = len(rows) + len({p.row for p in problems} - {r.row for r in rows})
         if found:
             return ScheduleImport(source, n, found, written=False)
-        existing = q.scheduled_fields(self.store.conn)
+        with self.store.snapshot() as tx:
+            existing = tx.meetings.scheduled_fields()
         changed: list[dict[str, Any]] = []
         scheduled = updated = unchanged = 0
         for f in check.meetings:
@@ -125,16 +125,16 @@ class MeetingService:
         now = self.clock.now()
         batch = new_uuid()
         for i in range(0, len(changed), CHUNK):
-            with self.store.write() as c:
-                self.store.append(c, LogKind.MEETING_SCHEDULE, now, batch=batch,
+            with self.store.write() as tx:
+                self.store.append(tx, LogKind.MEETING_SCHEDULE, now, batch=batch,
                                   data={"meetings": changed[i : i + CHUNK]})  # fmt: skip
         if dropped:
-            with self.store.write() as c:
-                self.store.append(c, LogKind.MEETING_CANCEL, now, batch=batch,
+            with self.store.write() as tx:
+                self.store.append(tx, LogKind.MEETING_CANCEL, now, batch=batch,
                                   data={"meetings": dropped,
                                         "reason": f"not in {source or 'the schedule'}"})  # fmt: skip
-        with self.store.write() as c:
-            self.store.append(c, LogKind.IMPORT_COMMIT, now, batch=batch,
+        with self.store.write() as tx:
+            self.store.append(tx, LogKind.IMPORT_COMMIT, now, batch=batch,
                               data={"source": source, "what": "meetings",
                                     "meetings": len(changed), "cancelled": len(dropped)})  # fmt: skip
         self.store.catch_up()
@@ -146,9 +146,9 @@ class MeetingService:
         with `attendee_id`, the meetings that attendee is in."""
         now = now or self.clock.now()
         session, rules = self.session, self.event.matchmaking
-        with self.store.snapshot() as c:
-            meetings = q.meetings_of(c, attendee_id) if attendee_id else q.all_meetings(c)
-            arrivals = q.arrivals(c, session.id)
+        with self.store.snapshot() as tx:
+            meetings = tx.meetings.of(attendee_id) if attendee_id else tx.meetings.all()
+            arrivals = tx.meetings.arrivals(session.id)
         return [state_of(m, arrivals, now, rules) for m in meetings]
 
     def statuses(self, now: datetime | None = None) -> list[MeetingStatusRow]:
@@ -156,12 +156,12 @@ class MeetingService:
         milliseconds; bench/meetings_status.py), by start time and table."""
         now = now or self.clock.now()
         session, rules = self.session, self.event.matchmaking
-        with self.store.snapshot() as c:
-            rows = self.store.meeting_rows.read(c)
-            times = q.arrival_times(c, session.id)
+        with self.store.snapshot() as tx:
+            rows = self.store.meeting_rows.read(tx.conn)
+            times = tx.meetings.arrival_times(session.id)
 
             def companies_here(ids: list[str]) -> set[str]:
-                full = self._states(c, ids, now)
+                full = self._states(tx, ids, now)
                 return {s.meeting_id for s in full if s.outcome is MeetingOutcome.PARTLY_HELD}
 
             return status_rows(rows, times, now, rules, companies_here)
@@ -170,14 +170,14 @@ class MeetingService:
         """The dashboard's matchmaking panel (kiosk.meetings.board): the due-soon meetings
         with names, the tables in use, and the counts."""
         now = now or self.clock.now()
-        with self.store.snapshot() as c:  # one moment: the counts and the lists agree
+        with self.store.snapshot() as tx:  # one moment: the counts and the lists agree
             rows = self.statuses(now)
-            return build_board(rows, now, self.session.id, lambda ids: self._states(c, ids, now))
+            return build_board(rows, now, self.session.id, lambda ids: self._states(tx, ids, now))
 
-    def _states(self, c: sqlite3.Connection, ids: list[str], now: datetime) -> list[MeetingState]:
-        found = q.meetings_by_id(c, ids)
+    def _states(self, tx: Tx, ids: list[str], now: datetime) -> list[MeetingState]:
+        found = tx.meetings.by_id(ids)
         wanted = {p.attendee_id for m in found.values() for p in m.parties}
-        arrivals = {aid: from_ts(at) for aid, at in q.arrival_times(c, self.session.id).items()
+        arrivals = {aid: from_ts(at) for aid, at in tx.meetings.arrival_times(self.session.id).items()
                     if aid in wanted}  # fmt: skip
         return [state_of(found[i], arrivals, now, self.event.matchmaking) for i in ids
                 if i in found]  # fmt: skip
@@ -185,28 +185,33 @@ class MeetingService:
     def state(self, meeting_id: str, now: datetime | None = None) -> MeetingState:
         now = now or self.clock.now()
         m = self._meeting(meeting_id)
-        arrivals = q.arrivals(self.store.conn, self.session.id)
+        with self.store.snapshot() as tx:
+            arrivals = tx.meetings.arrivals(self.session.id)
         return state_of(m, arrivals, now, self.event.matchmaking)
 
     def schedule_of(self, attendee_ref: str) -> tuple[UpcomingMeeting, ...]:
         """An attendee's whole schedule for the day (cancelled and replaced meetings left
         out), with the counterparts: what their slip shows."""
-        found = self.store.find_attendee(attendee_ref)
-        if found is None:
-            raise NotFoundError(f"no attendee {attendee_ref!r} (id, external id or email)")
-        return q.upcoming(self.store.conn, found.attendee_id, self.session.id, _EPOCH)
+        with self.store.snapshot() as tx:
+            found = tx.people.find(attendee_ref)
+            if found is None:
+                raise NotFoundError(f"no attendee {attendee_ref!r} (id, external id or email)")
+            return tx.meetings.upcoming(found.attendee_id, self.session.id, _EPOCH)
 
     def with_meetings(self) -> list[str]:
         """Attendees with at least one meeting on the schedule, by first meeting."""
         out: dict[str, None] = {}
-        for m in q.all_meetings(self.store.conn):
+        with self.store.snapshot() as tx:
+            meetings = tx.meetings.all()
+        for m in meetings:
             if m.active:
                 for aid in people_of(m):
                     out.setdefault(aid)
         return list(out)
 
     def _meeting(self, meeting_id: str) -> Meeting:
-        found = q.meetings_by_id(self.store.conn, [meeting_id]).get(meeting_id)
+        with self.store.snapshot() as tx:
+            found = tx.meetings.by_id([meeting_id]).get(meeting_id)
         if found is None:
             raise NotFoundError(f"no meeting {meeting_id!r}")
         return found
@@ -214,11 +219,11 @@ class MeetingService:
     # -- staff at the matchmaking desk -----------------------------------------------------
     def mark(self, meeting_id: str, mark: MeetingMark | None, operator: str = "") -> MeetingState:
         """Record that a meeting was held or not held (None clears an earlier mark)."""
-        with self.store.write() as c:
+        with self.store.write() as tx:
             m = self._meeting(meeting_id)
             if m.cancelled:
                 raise ValidationError(f"meeting {meeting_id} is cancelled")
-            self.store.append(c, LogKind.MEETING_MARK, self.clock.now(), operator=operator,
+            self.store.append(tx, LogKind.MEETING_MARK, self.clock.now(), operator=operator,
                               data={"meeting": m.meeting_id,
                                     "mark": mark.value if mark else None})  # fmt: skip
         return self.state(meeting_id)
@@ -226,10 +231,10 @@ class MeetingService:
     def cancel(self, meeting_id: str, reason: str, operator: str = "") -> MeetingState:
         if not reason.strip():
             raise ValidationError("a cancellation needs a reason")
-        with self.store.write() as c:
+        with self.store.write() as tx:
             m = self._meeting(meeting_id)
             if not m.cancelled:
-                self.store.append(c, LogKind.MEETING_CANCEL, self.clock.now(), operator=operator,
+                self.store.append(tx, LogKind.MEETING_CANCEL, self.clock.now(), operator=operator,
                                   data={"meetings": [m.meeting_id], "reason": reason.strip()})  # fmt: skip
         return self.state(meeting_id)
 
@@ -242,13 +247,13 @@ class MeetingService:
         `table` and `start`, else the first free table from now. Linked to the old one."""
         now = self.clock.now()
         session = self.session
-        with self.store.write() as c:
+        with self.store.write() as tx:
             old_state = self.state(meeting_id, now)
             old = old_state.meeting
             _check_rematchable(meeting_id, old_state)
             parties = _rematch_parties(old_state, [self._party(ref) for ref in with_refs])
             ids = [p[0] for p in parties]
-            meetings = q.all_meetings(c)
+            meetings = tx.meetings.all()
             length = old.end - old.start
             if table is None or start is None:
                 table, start = self._free_place(meeting_id, meetings, ids, length, table, start,
@@ -262,7 +267,7 @@ class MeetingService:
                       "slot": None, "parties": parties,
                       "interpreter": ["", old.interpreter_label],
                       "languages": old.languages, "source": ""}  # fmt: skip
-            self.store.append(c, LogKind.MEETING_REMATCH, now, operator=operator,
+            self.store.append(tx, LogKind.MEETING_REMATCH, now, operator=operator,
                               data={"meeting": fields, "from": meeting_id})  # fmt: skip
         return self.state(new_id, now)
 
@@ -284,7 +289,8 @@ class MeetingService:
         return place
 
     def _party(self, ref: str) -> list[str]:
-        a = self.store.find_attendee(ref)
+        with self.store.snapshot() as tx:
+            a = tx.people.find(ref)
         if a is None:
             raise NotFoundError(f"no attendee {ref!r} (id, external id or email)")
         return [a.attendee_id, "", ""]

@@ -21,6 +21,14 @@ class Category(enum.StrEnum):
     STAFF = "staff"
     GUEST = "guest"
 
+    @classmethod
+    def of(cls, text: str) -> Category:
+        """The category a stored text names; an unknown one (a newer release's) is a delegate."""
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.DELEGATE
+
 
 @dataclass(frozen=True, slots=True)
 class AttendeeInput:
@@ -59,7 +67,7 @@ class Attendee:
     title: str = ""
     email: str = ""
     phone: str = ""
-    category: str = "delegate"
+    category: Category = Category.DELEGATE
     delegation: str = ""
     notes: str = ""
     attention: bool = False
@@ -196,6 +204,16 @@ class UpsertReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Presence:
+    """An attendee's admission to a session, as the presence projection holds it."""
+
+    inside: bool
+    first_at: datetime
+    station: str
+    station_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class AttendanceRow:
     attendee: Attendee
     session_id: str
@@ -214,9 +232,9 @@ class SessionStats:
     admitted: int  # distinct attendees admitted (undos excluded)
     inside: int  # admitted minus exited (meaningful where exits are scanned)
     exits_scanned: bool
-    # Refused entry scans by outcome value (Outcome.refused: one definition everywhere);
+    # Refused entry scans by outcome (Outcome.refused: one definition everywhere);
     # a repeat scan of someone already checked in is a `repeat`, not a refusal.
-    refused: dict[str, int] = field(default_factory=dict)
+    refused: dict[Outcome, int] = field(default_factory=dict)
     repeats: int = 0
     may_attend: int = -1  # who may enter (everyone, for open sessions); -1: as registered
 

@@ -12,31 +12,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Protocol
 
 from kiosk.models.names import chinese_surname, has_cjk, pinyin_keys
 from kiosk.models.records import Attendee
 from kiosk.people.hits import SearchHit
-from kiosk.storage.readviews import Presence
+from kiosk.storage.store import Store
 
 CANDIDATES = 400  # full-text matches ranked per query (the list shows 50)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-class _Searchable(Protocol):
-    def search(self, text: str, limit: int = 50) -> list[Attendee]: ...
-
-    def presence_map(self, session_id: str, attendee_ids: list[str]) -> dict[str, Presence]: ...
-
-
-def search_people(
-    store: _Searchable, text: str, session_id: str, limit: int = 50
-) -> list[SearchHit]:
-    """The best `limit` matches for `text`, ranked, with presence in `session_id`."""
-    found = store.search(text, limit=CANDIDATES)
-    ranked = sorted(enumerate(found), key=lambda ia: (rank(text, ia[1]), ia[0]))
-    people = [a for _, a in ranked[:limit]]
-    seen = store.presence_map(session_id, [a.attendee_id for a in people]) if session_id else {}
+def search_people(store: Store, text: str, session_id: str, limit: int = 50) -> list[SearchHit]:
+    """The best `limit` matches for `text`, ranked, with presence in `session_id` (read
+    in one transaction)."""
+    with store.snapshot() as tx:
+        found = tx.people.search(text, limit=CANDIDATES)
+        ranked = sorted(enumerate(found), key=lambda ia: (rank(text, ia[1]), ia[0]))
+        people = [a for _, a in ranked[:limit]]
+        ids = [a.attendee_id for a in people]
+        seen = tx.presence.of_many(session_id, ids) if session_id else {}
     return [
         SearchHit(a, seen[a.attendee_id].first_at, seen[a.attendee_id].station)
         if a.attendee_id in seen

@@ -187,8 +187,9 @@ def _(r: p.OpenDatabase, lane: Lane, progress: ProgressFn) -> p.Opened:
         writable = True
     except StorageError:
         writable = False
-    return p.Opened(store.event(), str(lane.path), store.last_entry_at(), writable,
-                    store.station.name)  # fmt: skip
+    with store.snapshot() as tx:
+        last = tx.log.last_at()
+    return p.Opened(store.event(), str(lane.path), last, writable, store.station.name)
 
 
 @handle.register
@@ -249,15 +250,19 @@ def _(r: p.Search, lane: Lane, progress: ProgressFn) -> object:
 
 @handle.register
 def _(r: p.Stats, lane: Lane, progress: ProgressFn) -> object:
-    return lane.open_store().stats()
+    with lane.open_store().snapshot() as tx:
+        return tx.presence.stats()
 
 
 @handle.register
 def _(r: p.Recent, lane: Lane, progress: ProgressFn) -> object:
     store = lane.open_store()
     own = store.station.id if r.own else None
-    entries = list(store.log(station_id=own, newest_first=True, limit=r.limit, kinds=RECENT_KINDS))
-    people = {e.attendee_id: store.attendee(e.attendee_id) for e in entries if e.attendee_id}
+    with store.snapshot() as tx:
+        entries = list(tx.log.entries(station_id=own, newest_first=True, limit=r.limit,
+                                      kinds=RECENT_KINDS))  # fmt: skip
+        people = {e.attendee_id: tx.people.attendee(e.attendee_id) for e in entries
+                  if e.attendee_id}  # fmt: skip
     return [(e, people.get(e.attendee_id or "")) for e in entries]
 
 
@@ -330,7 +335,8 @@ def _(r: p.Snapshot, lane: Lane, progress: ProgressFn) -> object:
 
     store = lane.open_store()
     event = store.event()
-    version = store.data_version()
+    with store.snapshot() as tx:
+        version = tx.log.data_version()
     session = r.session_id or event.current_session(r.now).id
     if r.known == (version, session):
         return p.Unchanged(version)

@@ -26,27 +26,26 @@ from kiosk.station.snapshot import (
     fill_buckets,
 )
 from kiosk.storage.base import from_ts
-from kiosk.storage.conflicts import conflicts
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 
 def collect_scoped(
     store: Store, event: Event, session_id: str, now: datetime, version: int, scope: str
 ) -> DashboardSnapshot:
-    with store.snapshot():  # one moment: the event's figures, this station's and conflicts
+    with store.snapshot() as tx:  # one moment: the event's figures, this station's, conflicts
         snap = collect(store, event, session_id, now, version)
         if scope == "station":
-            snap = _own(store, snap)
-        return dataclasses.replace(snap, scope=scope, conflicts=tuple(conflicts(store)))
+            snap = _own(tx, store.station.id, snap)
+        return dataclasses.replace(snap, scope=scope, conflicts=tuple(tx.log.conflicts()))
 
 
-def _own(store: Store, snap: DashboardSnapshot) -> DashboardSnapshot:
-    own = store.station.id
-    activity = store.station_activity(own)
+def _own(tx: Tx, own: str, snap: DashboardSnapshot) -> DashboardSnapshot:
+    activity = tx.log.station_activity(own)
     admissions, outcomes, inside = activity.admissions, activity.outcomes, activity.inside
-    recent = tuple(store.latest_scans(RECENT_SCANS, station_id=own))
+    recent = tuple(tx.log.latest_scans(RECENT_SCANS, station_id=own))
     admitted = Counter(s for s, _a, _at in admissions)
-    refused: dict[str, dict[str, int]] = {}
+    refused: dict[str, dict[Outcome, int]] = {}
     repeats: Counter[str] = Counter()
     for sid, value, n in outcomes:
         try:
@@ -56,7 +55,7 @@ def _own(store: Store, snap: DashboardSnapshot) -> DashboardSnapshot:
         if outcome is Outcome.ALREADY_CHECKED_IN:
             repeats[sid] += int(n)
         elif outcome.refused:
-            refused.setdefault(sid, {})[outcome.value] = int(n)
+            refused.setdefault(sid, {})[outcome] = int(n)
     stats = tuple(
         dataclasses.replace(
             s,

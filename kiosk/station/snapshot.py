@@ -61,19 +61,19 @@ def collect(
 ) -> DashboardSnapshot:
     """Read everything the dashboard shows for `session_id` (the selected session), in one
     read transaction: a check-in committed meanwhile is in all of the numbers or none."""
-    with store.snapshot():
-        stats = tuple(store.stats())
+    with store.snapshot() as tx:
+        stats = tuple(tx.presence.stats())
         arrivals = {
             s.id: fill_buckets(
                 s.id,
-                store.arrivals(s.id, BUCKET_MINUTES),
+                tx.presence.arrivals(s.id, BUCKET_MINUTES),
                 s.window(event.checkin_opens_minutes)[0],
                 s.end,
             )
             for s in event.sessions
         }
-        recent = tuple(store.latest_scans(RECENT_SCANS))
-        not_arrived = tuple(store.no_shows(session_id))
+        recent = tuple(tx.log.latest_scans(RECENT_SCANS))
+        not_arrived = tuple(tx.presence.no_shows(session_id))
         board = matchmaking_board(store, event, now)
     return DashboardSnapshot(
         taken_at=now,

@@ -13,12 +13,9 @@ never errors. Three kinds:
 from __future__ import annotations
 
 import enum
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
 
 
 class ConflictKind(enum.StrEnum):
@@ -95,14 +92,14 @@ WHERE a.email != '' AND a.merged_into IS NULL
 """
 
 
-def conflicts(store: Store) -> Iterator[Conflict]:
+def conflicts(c: sqlite3.Connection) -> Iterator[Conflict]:
     """Every conflict, by kind, then in time order."""
     for kind, sql in (
         (ConflictKind.DUPLICATE_ENTRY, _DUPLICATES),
         (ConflictKind.REVOKED_SCAN, _REVOKED),
         (ConflictKind.POSSIBLE_DUPLICATE, _SAME_EMAIL),
     ):
-        cur = store.conn.cursor()
+        cur = c.cursor()
         cur.row_factory = None
         for row in cur.execute(sql + " ORDER BY 1, 6"):
             t = ["" if v is None else str(v) for v in row]
@@ -110,8 +107,8 @@ def conflicts(store: Store) -> Iterator[Conflict]:
                            None if row[6] is None else t[6], t[7], t[8], t[9])  # fmt: skip
 
 
-def count(store: Store) -> dict[ConflictKind, int]:
+def count(c: sqlite3.Connection) -> dict[ConflictKind, int]:
     out = {k: 0 for k in ConflictKind}
-    for c in conflicts(store):
-        out[c.kind] += 1
+    for found in conflicts(c):
+        out[found.kind] += 1
     return out

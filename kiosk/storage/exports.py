@@ -6,10 +6,11 @@ below (times as stored UTC text, flags as 0/1), which the writers convert per fo
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from kiosk.storage.store import Store
+from kiosk.storage.reports import Attendance
 
 PERSON_FIELDS = (
     "name", "name_zh", "organization", "organization_zh", "title", "category", "delegation",
@@ -29,11 +30,12 @@ _BY_NAME = "ORDER BY CASE a.name WHEN '' THEN a.name_zh ELSE a.name END, a.atten
 
 
 class ExportQueries:
-    """The rows of each export, read through the store's connection."""
+    """The rows of each export, read through one connection (`presence` says who
+    registered for and who may attend a session)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.conn = store.conn
+    def __init__(self, c: sqlite3.Connection, presence: Attendance) -> None:
+        self.conn = c
+        self.presence = presence
 
     def _query(self, sql: str, params: Any = ()) -> Iterator[tuple[Any, ...]]:
         cur = self.conn.cursor()
@@ -55,7 +57,7 @@ class ExportQueries:
 
     def _no_show_where(self, sid: str) -> str:
         return (
-            f"WHERE {self.store.registered_for(sid)} AND a.attendee_id NOT IN "
+            f"WHERE {self.presence.registered_for(sid)} AND a.attendee_id NOT IN "
             "(SELECT attendee_id FROM presence WHERE session_id = :s)"
         )
 
@@ -73,7 +75,7 @@ class ExportQueries:
         )
 
     def _attendee_where(self, sid: str | None) -> str:
-        return f"WHERE {self.store.may_attend(sid)} " if sid else ""
+        return f"WHERE {self.presence.may_attend(sid)} " if sid else ""
 
     def attendees(self, sid: str | None) -> Iterator[tuple[Any, ...]]:
         """Everyone; with a session, those who may attend it (registered, if restricted)."""

@@ -15,20 +15,18 @@ import contextlib
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kiosk.models.records import ATTENDEE_FIELDS, AttendeeInput, LogEntry, LogKind, UpsertReport
 from kiosk.storage import log
-from kiosk.storage.base import from_json, new_uuid
+from kiosk.storage.base import new_uuid
 from kiosk.storage.fold import DEFAULTS, PERSON_FIELDS, stored
 from kiosk.storage.projections import drivers as projections
 from kiosk.storage.tickets import ticket_key
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 CHUNK = 2000  # rows per chunk: ~50 ms of write lock (bench/import_log.py)
 KEEP_IN_MEMORY = 20_000  # rows: up to this, chunks are applied from memory, not re-read
@@ -39,6 +37,17 @@ _ATTENTION = _COMPARED.index("attention")
 _SESSIONS = _COMPARED.index("sessions")
 _TICKET = _COMPARED.index("ticket")
 _DEFAULTS = tuple(DEFAULTS[k] for k in _COMPARED)
+
+
+class Store(Protocol):
+    """What an import needs of the store (kiosk.storage.store.Store): its connection,
+    write transactions and appending entries."""
+
+    conn: sqlite3.Connection
+
+    def write(self, durable: bool = True) -> AbstractContextManager[Tx]: ...
+
+    def append(self, tx: Tx, kind: LogKind, at: datetime, **kw: Any) -> LogEntry: ...
 
 
 def fields_of(r: AttendeeInput) -> dict[str, Any]:
@@ -135,21 +144,21 @@ def _write_batch(
                 data["new"] = new
             if changed:
                 data["changed"] = changed
-            with store.write(durable=False) as c:  # pending until the commit entry
-                e = store.append(c, LogKind.IMPORT, now, batch=batch, data=data)
+            with store.write(durable=False) as tx:  # pending until the commit entry
+                e = store.append(tx, LogKind.IMPORT, now, batch=batch, data=data)
             if len(written) * CHUNK < KEEP_IN_MEMORY:
                 written.append(e)
         done += len(chunk)
         if progress is not None:
             progress(done, max(total or done, done))
     if inserted or updated:
-        with store.write() as c:
-            store.append(c, LogKind.IMPORT_COMMIT, now, batch=batch,
+        with store.write() as tx:
+            store.append(tx, LogKind.IMPORT_COMMIT, now, batch=batch,
                          data={"source": source, "rows": done, "inserted": inserted,
                                "updated": updated})  # fmt: skip
         for e in written:  # the batch took effect: fold its chunks, one short write each
-            with store.write(durable=False) as c:  # redone by catch_up if lost
-                projections.apply_pending(c, e)
+            with store.write(durable=False) as tx:  # redone by catch_up if lost
+                projections.apply_pending(tx.conn, e)
         catch_up(store)  # chunks not kept in memory (a very large import), and any left over
     return UpsertReport(inserted, updated, unchanged, tuple(ids))
 
@@ -245,7 +254,8 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
     applied = 0
     total = int(store.conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0])
     while True:
-        with store.write(durable=False) as c:
+        with store.write(durable=False) as tx:
+            c = tx.conn
             row = c.execute(
                 "SELECT p.uuid FROM pending p WHERE EXISTS (SELECT 1 FROM log l "
                 "WHERE l.batch = p.batch AND l.kind = 'import_commit') LIMIT 1"
@@ -259,14 +269,3 @@ def catch_up(store: Store, progress: Progress | None = None) -> int:
         if progress is not None:
             progress(applied, max(total, applied))
     return applied
-
-
-def batch_rows(store: Store, batch: str) -> int:
-    """How many rows the entries of one batch carry (for reports)."""
-    n = 0
-    for (data,) in store.conn.execute(
-        "SELECT data FROM log WHERE batch = ? AND kind = 'import'", (batch,)
-    ):
-        payload = from_json(data)
-        n += len(payload.get("new", ())) + len(payload.get("changed", ()))
-    return n

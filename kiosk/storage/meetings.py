@@ -324,3 +324,39 @@ def people_index(c: sqlite3.Connection) -> list[tuple[str, str, str, str, str, s
         "SELECT attendee_id, external_id, email, name, name_zh, sessions, merged_into "
         "FROM attendees"
     ))  # fmt: skip
+
+
+class Meetings:
+    """The meetings projection (`tx.meetings`), read through one connection."""
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self.c = c
+
+    def all(self) -> list[Meeting]:
+        return all_meetings(self.c)
+
+    def by_id(self, ids: Iterable[str]) -> dict[str, Meeting]:
+        return meetings_by_id(self.c, ids)
+
+    def of(self, attendee_id: str) -> list[Meeting]:
+        return meetings_of(self.c, attendee_id)
+
+    def rematch_ids(self) -> list[str]:
+        return rematch_ids(self.c)
+
+    def scheduled_fields(self) -> dict[str, tuple[dict[str, Any], bool, str | None]]:
+        return scheduled_fields(self.c)
+
+    def upcoming(
+        self, attendee_id: str, session_id: str, now: datetime
+    ) -> tuple[UpcomingMeeting, ...]:
+        return upcoming(self.c, attendee_id, session_id, now)
+
+    def arrivals(self, session_id: str) -> dict[str, datetime]:
+        return arrivals(self.c, session_id)
+
+    def arrival_times(self, session_id: str) -> dict[str, str]:
+        return arrival_times(self.c, session_id)
+
+    def people_index(self) -> list[tuple[str, str, str, str, str, str, str | None]]:
+        return people_index(self.c)

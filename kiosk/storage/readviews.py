@@ -1,22 +1,18 @@
-"""Read queries for the station host's lanes: the dashboard's latest scans, presence of
-search hits, one station's own activity (the dashboard's "this station only"), the
-connection's data version."""
+"""Reads of the log (`tx.log`): its entries, the dashboard's latest scans, one station's
+own activity (the dashboard's "this station only"), the connection's data version."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from kiosk.models.errors import StorageError
 from kiosk.models.outcomes import Outcome
-from kiosk.models.records import LogKind
+from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage import log
 from kiosk.storage.base import from_ts
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
+from kiosk.storage.conflicts import Conflict, ConflictKind, conflicts, count
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,23 +32,16 @@ class ScanRow:
     annulled: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Presence:
-    first_at: datetime
-    station: str
-    inside: bool
-
-
-def data_version(store: Store) -> int:
+def _data_version(c: sqlite3.Connection) -> int:
     """SQLite's per-connection data version: it changes when another connection commits."""
-    row = store.one("PRAGMA data_version")
+    row = c.execute("PRAGMA data_version").fetchone()
     return int(row[0]) if row else 0
 
 
-def latest_scans(store: Store, limit: int, station_id: str | None = None) -> list[ScanRow]:
+def _latest_scans(c: sqlite3.Connection, limit: int, station_id: str | None) -> list[ScanRow]:
     """The newest `limit` entry and exit scans (by their own time), names joined (annul
     entries only mark what they undo; walk-ins, badges and PIN attempts are not scans)."""
-    rows = store.conn.execute(
+    rows = c.execute(
         "SELECT l.seq, l.at, l.kind, l.outcome, l.session_id, l.station, l.attendee_id, "
         "COALESCE(a.name, '') AS name, COALESCE(a.name_zh, '') AS name_zh, "
         "COALESCE(NULLIF(a.organization, ''), a.organization_zh, '') AS org, "
@@ -77,40 +66,6 @@ def latest_scans(store: Store, limit: int, station_id: str | None = None) -> lis
     return out
 
 
-def presence_map(store: Store, session_id: str, attendee_ids: Iterable[str]) -> dict[str, Presence]:
-    """Who of `attendee_ids` is admitted to `session_id`, when first and where."""
-    ids = list(dict.fromkeys(attendee_ids))
-    out: dict[str, Presence] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for r in store.conn.execute(
-            "SELECT attendee_id, first_at, station, inside FROM presence "
-            f"WHERE session_id = ? AND attendee_id IN ({marks})",
-            (session_id, *chunk),
-        ):
-            out[r["attendee_id"]] = Presence(
-                from_ts(r["first_at"]), r["station"], bool(r["inside"])
-            )
-    return out
-
-
-def probe_write(store: Store) -> None:
-    """Raise StorageError unless the database can be written now: a write in a
-    transaction that is rolled back (nothing changes)."""
-    try:
-        store.conn.execute("BEGIN IMMEDIATE")
-        try:
-            store.conn.execute(
-                "INSERT INTO settings(key, value) VALUES ('write-probe', '') "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-            )
-        finally:
-            store.conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
-        raise StorageError(f"{store.path}: cannot write ({exc})") from None
-
-
 @dataclass(frozen=True, slots=True)
 class StationActivity:
     """What one station itself recorded (undone entries left out)."""
@@ -120,9 +75,8 @@ class StationActivity:
     inside: dict[str, int]  # session -> attendees this station admitted who are inside
 
 
-def station_activity(store: Store, station_id: str) -> StationActivity:
+def _station_activity(c: sqlite3.Connection, station_id: str) -> StationActivity:
     """Read from the per-station projection (kiosk.storage.projections.stations)."""
-    c = store.conn
     admissions = c.execute(
         "SELECT session_id, attendee_id, first_at FROM station_admissions WHERE station_id = ?",
         (station_id,),
@@ -137,3 +91,45 @@ def station_activity(store: Store, station_id: str) -> StationActivity:
     ).fetchall()
     return StationActivity([tuple(r) for r in admissions], [tuple(r) for r in outcomes],
                            {str(k): int(v) for k, v in inside})  # fmt: skip
+
+
+class LogReads:
+    """The log (`tx.log`), read through one connection."""
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self.c = c
+
+    def entries(
+        self,
+        session_id: str | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+        station_id: str | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> Iterator[LogEntry]:
+        return log.entries(self.c, session_id=session_id, station_id=station_id, kinds=kinds,
+                           newest_first=newest_first, limit=limit)  # fmt: skip
+
+    def entry(self, entry_uuid: str) -> LogEntry | None:
+        return log.entry(self.c, entry_uuid)
+
+    def last_at(self) -> datetime | None:
+        """The time of the newest entry (None: an empty log)."""
+        return log.last_at(self.c)
+
+    def latest_scans(self, limit: int, station_id: str | None = None) -> list[ScanRow]:
+        return _latest_scans(self.c, limit, station_id)
+
+    def station_activity(self, station_id: str) -> StationActivity:
+        return _station_activity(self.c, station_id)
+
+    def conflicts(self) -> Iterator[Conflict]:
+        """Conflicts between stations (kiosk.storage.conflicts), by kind, then in time."""
+        return conflicts(self.c)
+
+    def conflict_count(self) -> dict[ConflictKind, int]:
+        return count(self.c)
+
+    def data_version(self) -> int:
+        """SQLite's per-connection data version: it changes when another connection commits."""
+        return _data_version(self.c)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from kiosk.storage.tables import PROJECTIONS as TABLES
+
 migrations = Migrations("forum-checkin")
 
 
@@ -281,12 +283,8 @@ CREATE TABLE meeting_parties (
 CREATE INDEX meeting_parties_attendee ON meeting_parties(attendee_id);
 """
 
-# The projection tables, in the order a rebuild empties them.
-PROJECTIONS = (
-    "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence",
-    "session_counts", "duplicates", "scan_counts", "prints", "pending", "meetings",
-    "meeting_parties", "station_admissions", "station_outcomes",
-)  # fmt: skip
+# The projection tables, in the order a rebuild empties them (kiosk.storage.tables).
+PROJECTIONS = TABLES
 
 
 @migrations()

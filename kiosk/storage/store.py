@@ -28,25 +28,14 @@ from sqlite_utils import Database
 
 from kiosk.models.errors import NoEventError, StorageError
 from kiosk.models.event import Event, event_from_dict
-from kiosk.models.outcomes import Outcome
-from kiosk.models.records import (
-    AttendanceRow,
-    Attendee,
-    AttendeeInput,
-    Badge,
-    LogEntry,
-    LogKind,
-    SessionStats,
-    Station,
-    UpsertReport,
-)
-from kiosk.storage import imports, log, readviews, reports, tickets
-from kiosk.storage import people as people_q
+from kiosk.models.records import AttendeeInput, LogEntry, LogKind, Station, UpsertReport
+from kiosk.storage import imports, log
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.meetings import MeetingRows
 from kiosk.storage.projections import drivers as projections
 from kiosk.storage.schema import migrations
 from kiosk.storage.station import clean_name, default_name, fingerprint
+from kiosk.storage.tx import Tx
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -73,6 +62,10 @@ def describe_db_error(path: str, exc: sqlite3.Error) -> str:
 
 
 class Store:
+    """Opening, transactions (`write`, `snapshot`: each gives a `Tx`, the reads grouped per
+    aggregate), the log (`append`, `receive`, `catch_up`, `rebuild_projections`), the event
+    and its keys, and this station's identity. Nothing else: reads go through a `Tx`."""
+
     def __init__(self, conn: sqlite3.Connection, path: str = ":memory:", readonly: bool = False):
         self.path = path
         self.conn = conn
@@ -158,7 +151,7 @@ class Store:
 
     # -- transactions --------------------------------------------------------------------
     @contextmanager
-    def write(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+    def write(self, durable: bool = True) -> Iterator[Tx]:
         """One write transaction: a decision is read and written in it. Storage failures
         become StorageError, and nothing of the transaction is kept.
 
@@ -176,7 +169,7 @@ class Store:
             self._durable()
             raise StorageError(describe_db_error(self.path, exc)) from None
         try:
-            yield self.conn
+            yield Tx(self.conn, self.event)
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -193,13 +186,14 @@ class Store:
             self.conn.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
-        """One read transaction: every query in it sees the same moment."""
+    def snapshot(self) -> Iterator[Tx]:
+        """One read transaction: every query in it sees the same moment (inside a write
+        transaction, that one)."""
         own = not self.conn.in_transaction
         if own:
             self.conn.execute("BEGIN")
         try:
-            yield self.conn
+            yield Tx(self.conn, self.event)
         finally:
             if own and self.conn.in_transaction:
                 self.conn.execute("COMMIT")
@@ -209,19 +203,35 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
 
-    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
+    def probe_write(self) -> None:
+        """Raise StorageError unless the database can be written now: a write in a
+        transaction that is rolled back (nothing changes)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute(
+                    "INSERT INTO settings(key, value) VALUES ('write-probe', '') "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                )
+            finally:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"{self.path}: cannot write ({exc})") from None
 
     # -- the log -------------------------------------------------------------------------
-    def append(self, c: sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any) -> LogEntry:
-        """Write an entry of this station and fold it into the projections."""
+    def append(
+        self, tx: Tx | sqlite3.Connection, kind: LogKind, at: datetime, **kw: Any
+    ) -> LogEntry:
+        """Write an entry of this station and fold it into the projections (in `tx`, a
+        write transaction; storage's own modules may pass its connection)."""
+        c = tx.conn if isinstance(tx, Tx) else tx
         entry = log.new_entry(c, self.station, at, kind, **kw)
         projections.apply(c, entry, fresh=True)
         return entry
 
-    def receive(self, c: sqlite3.Connection, entry: LogEntry) -> bool:
+    def receive(self, tx: Tx | sqlite3.Connection, entry: LogEntry) -> bool:
         """Store and fold an entry written elsewhere; False when it was here already."""
+        c = tx.conn if isinstance(tx, Tx) else tx
         if not log.insert(c, entry):
             return False
         projections.apply(c, entry)
@@ -229,49 +239,28 @@ class Store:
             self._event = None
         return True
 
-    def log(
-        self,
-        session_id: str | None = None,
-        newest_first: bool = False,
-        limit: int | None = None,
-        station_id: str | None = None,
-        kinds: tuple[str, ...] = (),
-    ) -> Iterator[LogEntry]:
-        return log.entries(self.conn, session_id=session_id, station_id=station_id,
-                           kinds=kinds, newest_first=newest_first, limit=limit)  # fmt: skip
-
-    def log_entry(self, entry_uuid: str) -> LogEntry | None:
-        return log.entry(self.conn, entry_uuid)
-
-    def last_entry_at(self) -> datetime | None:
-        return log.last_at(self.conn)
-
-    # -- read views for the station host's lanes (kiosk.storage.readviews) ---------------
-    def data_version(self) -> int:
-        return readviews.data_version(self)
-
-    def latest_scans(self, limit: int, station_id: str | None = None) -> list[readviews.ScanRow]:
-        return readviews.latest_scans(self, limit, station_id)
-
-    def station_activity(self, station_id: str) -> readviews.StationActivity:
-        return readviews.station_activity(self, station_id)
-
-    def presence_map(
-        self, session_id: str, attendee_ids: Iterable[str]
-    ) -> dict[str, readviews.Presence]:
-        return readviews.presence_map(self, session_id, attendee_ids)
-
-    def probe_write(self) -> None:
-        readviews.probe_write(self)
-
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply committed import chunks still pending, one transaction each (~1,000 rows:
         a desk's scan never waits long). Returns how many were applied."""
         return imports.catch_up(self, progress)
 
+    def upsert_attendees(
+        self,
+        rows: Iterable[AttendeeInput],
+        new_id: Callable[[], str],
+        now: datetime,
+        progress: Callable[[int, int], None] | None = None,
+        source: str = "",
+        total: int | None = None,
+        keep_ids: bool = True,
+    ) -> UpsertReport:
+        """An import batch (kiosk.storage.imports): chunks of entries, taking effect with
+        the final one."""
+        return imports.import_batch(self, rows, new_id, now, progress, source, total, keep_ids)
+
     def rebuild_projections(self, progress: Callable[[int, int], None] | None = None) -> int:
-        with self.write() as c:
-            n = projections.rebuild(c, progress)
+        with self.write() as tx:
+            n = projections.rebuild(tx.conn, progress)
         self._event = None
         return n
 
@@ -280,24 +269,26 @@ class Store:
     def station(self) -> Station:
         if self._station is None:
             key = "station/" + fingerprint(self.path)
-            raw = self.setting(key)
+            raw = self._setting(key)
             if raw is None and not self.readonly:
-                with self.write() as c:  # INSERT OR IGNORE: another process may be first
+                with self.write() as tx:  # INSERT OR IGNORE: another process may be first
                     new = {"id": new_uuid(), "name": default_name()}
-                    c.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, to_json(new)))
-                raw = self.setting(key)
+                    tx.conn.execute(
+                        "INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, to_json(new))
+                    )
+                raw = self._setting(key)
             data = from_json(raw) if raw else {"id": "", "name": default_name()}
             self._station = Station(str(data["id"]), str(data["name"]))
         return self._station
 
-    def renew_station(self, c: sqlite3.Connection) -> str:
+    def renew_station(self, tx: Tx) -> str:
         """Give this database on this machine a fresh station id (same name), inside the
         caller's write transaction; returns it. Sync does this when the hub already holds
         other entries under this station's numbers (restored from an older backup, a
         cloned machine): new entries then never collide with those."""
         current = self.station
         new_id = new_uuid()
-        c.execute(
+        tx.conn.execute(
             "INSERT OR REPLACE INTO settings VALUES (?, ?)",
             ("station/" + fingerprint(self.path), to_json({"id": new_id, "name": current.name})),
         )
@@ -316,8 +307,8 @@ class Store:
             raise StorageError(f"{self.path}: {exc}") from None
         current = self.station
         if clean != current.name:
-            with self.write() as c:
-                c.execute(
+            with self.write() as tx:
+                tx.conn.execute(
                     "UPDATE settings SET value = ? WHERE key = ?",
                     (
                         to_json({"id": current.id, "name": clean}),
@@ -328,16 +319,13 @@ class Store:
         return self.station
 
     # -- settings and the event ----------------------------------------------------------
-    def setting(self, key: str) -> str | None:
-        row = self.one("SELECT value FROM settings WHERE key = ?", (key,))
+    def _setting(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
-
-    def has_event(self) -> bool:
-        return self.setting("event") is not None
 
     def event(self) -> Event:
         if self._event is None:
-            raw = self.setting("event")
+            raw = self._setting("event")
             if raw is None:
                 raise NoEventError(f"{self.path}: no event loaded (run `init` or `demo` first)")
             self._event = event_from_dict(from_json(raw), f"{self.path}:event")
@@ -346,30 +334,30 @@ class Store:
     def set_event(self, event: Event, private_key: bytes | None, public_key: bytes,
                   at: datetime) -> None:  # fmt: skip
         """The program and the verify key as an `event` entry; the signing key stays here."""
-        if self.has_event() and self.event().id != event.id:
+        if self._setting("event") is not None and self.event().id != event.id:
             raise StorageError(
                 f"{self.path}: already holds event {self.event().id!r}; use a new database"
             )
-        with self.write() as c:
-            self.append(c, LogKind.EVENT, at,
+        with self.write() as tx:
+            self.append(tx, LogKind.EVENT, at,
                         data={"event": event.to_dict(), "public_key": public_key.hex()})  # fmt: skip
             if private_key is not None:
-                c.execute("INSERT OR REPLACE INTO settings VALUES ('private_key', ?)",
+                tx.conn.execute("INSERT OR REPLACE INTO settings VALUES ('private_key', ?)",
                           (private_key.hex(),))  # fmt: skip
         self._event = None
 
     def keys(self) -> tuple[bytes | None, bytes]:
-        pub = self.setting("public_key")
+        pub = self._setting("public_key")
         if pub is None:
             raise NoEventError(f"{self.path}: no event loaded (run `init` or `demo` first)")
-        priv = self.setting("private_key")
+        priv = self._setting("private_key")
         return (bytes.fromhex(priv) if priv else None), bytes.fromhex(pub)
 
     def forget_private_key(self) -> None:
         """Remove the signing key and every trace of it from the files (VACUUM rewrites the
         database without free pages; the checkpoint empties the WAL)."""
-        with self.write() as c:
-            c.execute("DELETE FROM settings WHERE key = 'private_key'")
+        with self.write() as tx:
+            tx.conn.execute("DELETE FROM settings WHERE key = 'private_key'")
         try:
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -378,104 +366,6 @@ class Store:
 
     def checkpoint(self) -> None:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    # -- attendees, badges, prints (kiosk.storage.people) --------------------------------
-    def attendee(self, attendee_id: str) -> Attendee | None:
-        return people_q.attendee(self, attendee_id)
-
-    def find_attendee(self, ref: str) -> Attendee | None:
-        return people_q.find(self, ref)
-
-    def attendees(self, category: str | None = None) -> Iterator[Attendee]:
-        return people_q.everyone(self, category)
-
-    def count_attendees(self) -> int:
-        return people_q.count(self)
-
-    def sessions_of(self, attendee_id: str) -> tuple[str, ...]:
-        a = self.attendee(attendee_id)
-        return a.sessions if a else ()
-
-    def search(self, text: str, limit: int = 50) -> list[Attendee]:
-        return people_q.search(self, text, limit)
-
-    def badge(self, badge_id: int) -> Badge | None:
-        return people_q.badge(self, badge_id)
-
-    def current_badge(self, attendee_id: str) -> Badge | None:
-        return people_q.current_badge(self, attendee_id)
-
-    def next_badge_version(self, attendee_id: str) -> int:
-        return people_q.next_badge_version(self, attendee_id)
-
-    def unbadged(self) -> list[str]:
-        return people_q.unbadged(self)
-
-    def foreign_ticket(self, code: str) -> tickets.ForeignTicket | None:
-        return tickets.foreign_ticket(self, code)
-
-    def foreign_ticket_holder(self, code: str) -> tuple[str, str, str] | None:
-        return tickets.holder(self, code)
-
-    def current_ticket(self, attendee_id: str) -> str:
-        return tickets.current(self, attendee_id)
-
-    def unkeyed_inputs(self) -> set[AttendeeInput]:
-        return people_q.unkeyed_inputs(self)
-
-    def live_badges(self, attendee_id: str) -> list[int]:
-        return people_q.live_badges(self, attendee_id)
-
-    def attendee_id_taken(self, attendee_id: str) -> bool:
-        return people_q.id_taken(self, attendee_id)
-
-    def prints(self, attendee_id: str) -> list[dict[str, Any]]:
-        return people_q.prints(self, attendee_id)
-
-    def upsert_attendees(
-        self,
-        rows: Iterable[AttendeeInput],
-        new_id: Callable[[], str],
-        now: datetime,
-        progress: Callable[[int, int], None] | None = None,
-        source: str = "",
-        total: int | None = None,
-        keep_ids: bool = True,
-    ) -> UpsertReport:
-        """An import batch: chunks of entries, taking effect with the final one."""
-        return imports.import_batch(self, rows, new_id, now, progress, source, total, keep_ids)
-
-    # -- presence and reports (kiosk.storage.reports) ------------------------------------
-    def presence(self, session_id: str, attendee_id: str) -> sqlite3.Row | None:
-        return self.one(
-            "SELECT * FROM presence WHERE session_id = ? AND attendee_id = ?",
-            (session_id, attendee_id),
-        )
-
-    def admitted_count(self, session_id: str) -> int:
-        row = self.one("SELECT admitted FROM session_counts WHERE session_id = ?", (session_id,))
-        return int(row[0]) if row else 0
-
-    def may_attend(self, session_id: str, alias: str = "a") -> str:
-        return reports.may_attend(self, session_id, alias)
-
-    def registered_for(self, session_id: str, alias: str = "a") -> str:
-        return reports.registered_for(self, session_id, alias)
-
-    def stats(self) -> list[SessionStats]:
-        return reports.stats(self)
-
-    def attendance(self, session_id: str | None = None) -> Iterator[AttendanceRow]:
-        return reports.attendance(self, session_id)
-
-    def no_shows(self, session_id: str) -> list[Attendee]:
-        return reports.no_shows(self, session_id)
-
-    def arrivals(self, session_id: str, bucket_minutes: int = 10) -> list[tuple[datetime, int]]:
-        return reports.arrivals(self, session_id, bucket_minutes)
-
-    def refused_counts(self) -> dict[str, dict[Outcome, int]]:
-        return reports.refused_counts(self)
 
 
 # -- opening helpers ---------------------------------------------------------------------------

@@ -11,11 +11,8 @@ names it (a reprint revokes it, and a re-import does not bring it back).
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kiosk.storage.store import Store
 
 MAX_CODE = 512  # longer texts are never looked up (a scanned poster, noise)
 
@@ -33,35 +30,39 @@ class ForeignTicket:
     valid: bool  # the attendee's current ticket, and not revoked
 
 
-def foreign_ticket(store: Store, code: str) -> ForeignTicket | None:
-    if not code or len(code) > MAX_CODE:
-        return None
-    key = ticket_key(code)
-    row = store.one(
-        "SELECT t.attendee_id, t.revoked_at, a.ticket FROM foreign_tickets t "
-        "LEFT JOIN attendees a ON a.attendee_id = t.attendee_id WHERE t.code = ?",
-        (key,),
-    )
-    if row is None:
-        return None
-    return ForeignTicket(str(row[0]), row[1] is None and row[2] == key)
+class Tickets:
+    """Other systems' tickets (`tx.tickets`), read through one connection."""
 
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self.c = c
 
-def holder(store: Store, code: str) -> tuple[str, str, str] | None:
-    """(attendee id, external id, email) of the attendee a ticket belongs to, or None."""
-    row = store.one(
-        "SELECT a.attendee_id, a.external_id, a.email FROM foreign_tickets t "
-        "JOIN attendees a USING (attendee_id) WHERE t.code = ?",
-        (ticket_key(code),),
-    )
-    return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+    def foreign(self, code: str) -> ForeignTicket | None:
+        if not code or len(code) > MAX_CODE:
+            return None
+        key = ticket_key(code)
+        row = self.c.execute(
+            "SELECT t.attendee_id, t.revoked_at, a.ticket FROM foreign_tickets t "
+            "LEFT JOIN attendees a ON a.attendee_id = t.attendee_id WHERE t.code = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        return ForeignTicket(str(row[0]), row[1] is None and row[2] == key)
 
+    def holder(self, code: str) -> tuple[str, str, str] | None:
+        """(attendee id, external id, email) of the attendee a ticket belongs to, or None."""
+        row = self.c.execute(
+            "SELECT a.attendee_id, a.external_id, a.email FROM foreign_tickets t "
+            "JOIN attendees a USING (attendee_id) WHERE t.code = ?",
+            (ticket_key(code),),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
 
-def current(store: Store, attendee_id: str) -> str:
-    """The attendee's current ticket key ('' when none, or revoked)."""
-    row = store.one(
-        "SELECT a.ticket FROM attendees a JOIN foreign_tickets t ON t.code = a.ticket "
-        "WHERE a.attendee_id = ? AND t.revoked_at IS NULL",
-        (attendee_id,),
-    )
-    return str(row[0]) if row else ""
+    def current(self, attendee_id: str) -> str:
+        """The attendee's current ticket key ('' when none, or revoked)."""
+        row = self.c.execute(
+            "SELECT a.ticket FROM attendees a JOIN foreign_tickets t ON t.code = a.ticket "
+            "WHERE a.attendee_id = ? AND t.revoked_at IS NULL",
+            (attendee_id,),
+        ).fetchone()
+        return str(row[0]) if row else ""

@@ -59,12 +59,12 @@ def until_caught_up(engine: SyncEngine, *, pull: bool = True, push: bool = True)
 
 def publish(store: Store, hub: Hub, clock: Clock) -> Totals:
     """Make the hub serve this database's event and upload its whole log."""
-    if not store.has_event():
+    if syncstate.setting(store.conn, "event") is None:
         raise NoEventError(f"{store.path}: no event loaded (run `init` first)")
     hub.connect()
     hub.check_schema()
     event_id = store.event().id
-    public = store.setting("public_key") or ""
+    public = syncstate.setting(store.conn, "public_key") or ""
     served = hub.claim_event(event_id, public)
     if served != (event_id, public):
         SyncEngine(store, hub, clock).check_event()  # names the difference
@@ -110,14 +110,14 @@ def init_from_hub(
     store = Store.open(tmp, create=True)
     try:
         with store.write() as c:
-            syncstate.set_setting(c, syncstate.RECEIVE_KEY, receive.value)
-            syncstate.set_setting(c, syncstate.HUB_KEY, hub.server.shown)
+            syncstate.set_setting(c.conn, syncstate.RECEIVE_KEY, receive.value)
+            syncstate.set_setting(c.conn, syncstate.HUB_KEY, hub.server.shown)
             if key is not None:
-                syncstate.install_signing_key(c, key)
+                syncstate.install_signing_key(c.conn, key)
         # no heartbeat: this temporary file's identity is not the station's (the final
         # path's is), and it must not show in `hub status` as a station of its own
         totals = until_caught_up(SyncEngine(store, hub, clock, beats=False), push=False)
-        if not store.has_event():
+        if syncstate.setting(store.conn, "event") is None:
             raise HubRefused(f"hub {hub.server.shown}: holds no event entry (publish again)")
         store.checkpoint()
     except BaseException:

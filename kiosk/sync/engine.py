@@ -111,11 +111,11 @@ class SyncEngine:
 
     @property
     def receive(self) -> Receive:
-        return parse_receive(self.store.setting(syncstate.RECEIVE_KEY))
+        return parse_receive(syncstate.setting(self.store.conn, syncstate.RECEIVE_KEY))
 
     @property
     def can_sign(self) -> bool:
-        return self.store.setting("private_key") is not None
+        return syncstate.setting(self.store.conn, "private_key") is not None
 
     # -- the round -------------------------------------------------------------------------
     def round(self, *, pull: bool = True, push: bool = True) -> RoundResult:
@@ -164,19 +164,19 @@ class SyncEngine:
         a refill is recorded when the hub is new to this database or lost entries."""
         c = self.store.conn
         hub_id = state.identity
-        if self.store.setting(syncstate.HUB_ID_KEY) != hub_id:
+        if syncstate.setting(self.store.conn, syncstate.HUB_ID_KEY) != hub_id:
             known = syncstate.known_hubs(c)
             replaced = hub_id not in known and bool(known)  # not the first hub it meets
             with self.store.write() as w:
-                syncstate.set_setting(w, syncstate.HUB_ID_KEY, hub_id)
+                syncstate.set_setting(w.conn, syncstate.HUB_ID_KEY, hub_id)
                 if replaced:
-                    syncstate.set_setting(w, syncstate.REFILL_KEY, hub_id)
+                    syncstate.set_setting(w.conn, syncstate.REFILL_KEY, hub_id)
         pos = syncstate.positions(c, hub_id)
         lost = {s: state.heads.get(s, 0) for s, p in pos.items() if p > state.heads.get(s, 0)}
         if lost:
             with self.store.write() as w:
-                syncstate.reset_positions(w, hub_id, lost)
-                syncstate.set_setting(w, syncstate.REFILL_KEY, hub_id)
+                syncstate.reset_positions(w.conn, hub_id, lost)
+                syncstate.set_setting(w.conn, syncstate.REFILL_KEY, hub_id)
             pos.update(lost)
         return pos
 
@@ -219,10 +219,10 @@ class SyncEngine:
         behind += syncstate.pending_committed(c)
         held = sum(r.pos.values())  # entries both here and on the hub
         refill, refilled = None, False
-        if self.store.setting(syncstate.REFILL_KEY) == hub_id:
+        if syncstate.setting(self.store.conn, syncstate.REFILL_KEY) == hub_id:
             if push and waiting == 0:
                 with self.store.write() as w:
-                    syncstate.delete_setting(w, syncstate.REFILL_KEY)
+                    syncstate.delete_setting(w.conn, syncstate.REFILL_KEY)
                 refilled = True
             else:
                 refill = (held, held + waiting)
@@ -245,13 +245,13 @@ class SyncEngine:
         if served is None:
             raise HubRefused(f"hub {shown}: serves no event yet (run `hub publish --db "
                              "DESK.sqlite` with the registration desk's database first)")  # fmt: skip
-        if not self.store.has_event():
+        if syncstate.setting(self.store.conn, "event") is None:
             return
         event_id = self.store.event().id
         if served[0] != event_id:
             raise HubRefused(f"hub {shown}: serves event {served[0]!r}; {self.store.path} "
                              f"holds event {event_id!r}")  # fmt: skip
-        if served[1] != self.store.setting("public_key"):
+        if served[1] != syncstate.setting(self.store.conn, "public_key"):
             raise HubRefused(
                 f"hub {shown}: serves {event_id!r} with another badge key than "
                 f"{self.store.path} (made by a separate `init`); make stations with "
@@ -278,7 +278,7 @@ class SyncEngine:
                 n += 1
             if n > p:
                 with self.store.write() as w:
-                    syncstate.set_positions(w, r.state.identity, {sid: n})
+                    syncstate.set_positions(w.conn, r.state.identity, {sid: n})
                 pos[sid] = p = n
             if n < hi:
                 if (n + 1) in theirs and (n + 1) in ours:
@@ -302,7 +302,7 @@ class SyncEngine:
         own = sid == self.store.station.id
         with self.store.write() as w:
             target = self.store.renew_station(w) if own else new_uuid()
-            n = syncstate.renumber(w, moves, target, self.clock.now(), REPAIR_REASON)
+            n = syncstate.renumber(w.conn, moves, target, self.clock.now(), REPAIR_REASON)
         self.store.reload_station()
         if self._streams is not None:
             self._streams.add(target)
@@ -330,15 +330,15 @@ class SyncEngine:
                         break
                     if self.store.receive(c, redact(entry, receive, can_sign)):
                         applied += 1
-                    elif not syncstate.has_entry(c, entry.uuid):
+                    elif not syncstate.has_entry(c.conn, entry.uuid):
                         stuck = True  # its number is taken here: reconciled next round
                         break
                     receipts.append((entry.uuid, received_at))
                     p = entry.station_seq
                     i += 1
                 if receipts:
-                    syncstate.record_receipts(c, receipts)
-                    syncstate.set_positions(c, r.state.identity, {sid: p})
+                    syncstate.record_receipts(c.conn, receipts)
+                    syncstate.set_positions(c.conn, r.state.identity, {sid: p})
             pos[sid] = p
         if stuck:
             self._recheck.add(sid)
@@ -355,7 +355,7 @@ class SyncEngine:
             self._recheck.add(sid)
             return 0
         with self.store.write() as c:
-            syncstate.record_receipts(c, done.acknowledged.items())
-            syncstate.set_positions(c, r.state.identity, {sid: batch[-1].station_seq})
+            syncstate.record_receipts(c.conn, done.acknowledged.items())
+            syncstate.set_positions(c.conn, r.state.identity, {sid: batch[-1].station_seq})
         pos[sid] = batch[-1].station_seq
         return len(batch)

@@ -16,6 +16,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.outcomes import Method
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.ui_video import write_badge_video
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,10 @@ def codes(db: Path, n: int) -> list[tuple[str, str]]:
     store = Store.open(db)
     try:
         svc = CheckinService(store, at("07:30"), rng=random.Random(5))
-        return [(a.attendee_id, svc.badge_code(a.attendee_id)) for a in list(store.attendees())[:n]]
+        return [
+            (a.attendee_id, svc.badge_code(a.attendee_id))
+            for a in list(reads(store).people.everyone())[:n]
+        ]
     finally:
         store.close()
 
@@ -47,7 +51,7 @@ def codes(db: Path, n: int) -> list[tuple[str, str]]:
 def log_of(db: Path) -> list[object]:
     store = Store.open(db)
     try:
-        return list(store.log())
+        return list(reads(store).log.entries())
     finally:
         store.close()
 

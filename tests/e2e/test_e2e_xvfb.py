@@ -22,6 +22,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -177,7 +178,7 @@ def quit_app(p: subprocess.Popen[str]) -> str:
 def attendee_named(db: Path, name: str) -> object:
     store = Store.open(db)
     try:
-        return next((a for a in store.attendees() if a.name == name), None)
+        return next((a for a in reads(store).people.everyone() if a.name == name), None)
     finally:
         store.close()
 
@@ -217,7 +218,7 @@ def test_walk_in_typed_at_40_ms_a_key_is_saved_as_typed(
     quit_app(p)
     store = Store.open(demo_db)
     try:
-        entries = list(store.log())
+        entries = list(reads(store).log.entries())
     finally:
         store.close()
     assert not [e for e in entries if e.outcome is Outcome.UNKNOWN_CODE]  # no bogus scans
@@ -236,7 +237,7 @@ def test_a_scanner_at_5_ms_a_key_while_the_search_field_has_focus(
     store = Store.open(demo_db)
     try:
         svc = CheckinService(store, at("07:30"), rng=random.Random(3))
-        person = list(store.attendees())[3]
+        person = list(reads(store).people.everyone())[3]
         code = svc.badge_code(person.attendee_id)
     finally:
         store.close()
@@ -253,7 +254,7 @@ def test_a_scanner_at_5_ms_a_key_while_the_search_field_has_focus(
     quit_app(p)
     store = Store.open(demo_db)
     try:
-        entries = [e for e in store.log() if e.kind.value == "entry"]
+        entries = [e for e in reads(store).log.entries() if e.kind.value == "entry"]
     finally:
         store.close()
     assert [(e.attendee_id, e.outcome) for e in entries] == [(person.attendee_id, Outcome.ADMITTED)]

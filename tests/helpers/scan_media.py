@@ -12,6 +12,7 @@ from kiosk.models.clock import SystemClock
 from kiosk.scan import synth
 from kiosk.scan.demo_video import Shown, Timeline, write_video
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "qr-photos"
 IMAGE_SUFFIXES = (".webp", ".png", ".jpg")
@@ -40,7 +41,7 @@ def demo_people(db: Path, count: int) -> list[tuple[str, Shown]]:
     store = Store.open(db)
     try:
         service = CheckinService(store, SystemClock())
-        people = sorted(store.attendees(), key=lambda a: a.external_id)[:count]
+        people = sorted(reads(store).people.everyone(), key=lambda a: a.external_id)[:count]
         return [
             (a.attendee_id, Shown(service.badge_code(a.attendee_id), a.name, a.name_zh))
             for a in people

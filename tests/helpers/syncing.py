@@ -18,6 +18,7 @@ from kiosk.sync.hub import Hub
 from kiosk.sync.privacy import Receive
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import EVENT_DAY, at
+from tests.helpers.reads import reads
 
 
 def desk(folder: Path, server: ServerConfig, attendees: int = 40, seed: int = 7) -> Path:
@@ -67,7 +68,9 @@ def service(
 def codes(desk_path: Path) -> dict[str, str]:
     """attendee id -> badge code, signed at the desk."""
     with service(desk_path) as s:
-        return {a.attendee_id: s.badge_code(a.attendee_id) for a in s.store.attendees()}
+        return {
+            a.attendee_id: s.badge_code(a.attendee_id) for a in reads(s.store).people.everyone()
+        }
 
 
 def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.storage.schema import PROJECTIONS
 from kiosk.storage.store import Store
+from kiosk.storage.tables import PROJECTIONS
+from tests.helpers.reads import reads
 
 
 def projection_tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
@@ -21,5 +22,5 @@ def projection_tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             rows = c.execute(f"SELECT * FROM {table}").fetchall()
         out[table] = sorted(tuple(r) for r in rows)
     for key in ("event", "public_key", "event_ver"):
-        out["settings:" + key] = [(store.setting(key),)]
+        out["settings:" + key] = [(reads(store).setting(key),)]
     return out

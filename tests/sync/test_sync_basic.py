@@ -14,6 +14,7 @@ from kiosk.sync.hub import Hub, HubRefused
 from kiosk.sync.privacy import Receive
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
 
@@ -36,7 +37,7 @@ def test_a_station_from_the_hub_holds_the_event_and_cannot_mint(
     with service(a) as s:
         assert s.store.keys()[0] is None
         with pytest.raises(SigningKeyMissing):
-            s.badge_code(next(iter(s.store.attendees())).attendee_id)
+            s.badge_code(next(iter(reads(s.store).people.everyone())).attendee_id)
         assert s.store.station.name == "door-a"
 
 
@@ -68,8 +69,8 @@ def test_a_replayed_upload_changes_nothing(tmp_path: Path, server: ServerConfig)
     sync(b, server)
     before, tables_b = hub_count(server), tables(b)
     store = Store.open(a)  # forget every position: everything is uploaded again
-    with store.write() as c:
-        c.execute("DELETE FROM sync_positions")
+    with store.write() as tx:
+        tx.conn.execute("DELETE FROM sync_positions")
     store.close()
     again = sync(a, server)
     assert again.pushed == 0 and again.pulled == 0 and again.waiting == 0
@@ -122,8 +123,8 @@ def test_a_kiosk_receives_names_only(tmp_path: Path, server: ServerConfig) -> No
     with service(kiosk, at("09:30")) as s:
         result = s.check_in(all_codes[people[6].attendee_id], "opening")
         assert result.outcome is Outcome.ADMITTED and result.name == people[6].name
-        assert s.store.attendee(people[0].attendee_id).email == ""  # type: ignore[union-attr]
-        assert s.store.admitted_count("opening") == 6
+        assert reads(s.store).people.attendee(people[0].attendee_id).email == ""  # type: ignore[union-attr]
+        assert reads(s.store).presence.admitted("opening") == 6
     blob = b"".join(f.read_bytes() for f in tmp_path.glob("kiosk.sqlite*"))
     for p in people:
         if p.email:
@@ -197,8 +198,8 @@ def test_exits_undos_edits_and_prints_travel_too(tmp_path: Path, server: ServerC
         sync(p, server)
     assert tables(a) == tables(b) == tables(d)
     with service(b, at("09:10")) as s:
-        stats = {x.session_id: x for x in s.stats()}
+        stats = {x.session_id: x for x in reads(s).presence.stats()}
         assert stats["opening"].admitted == 1 and stats["opening"].inside == 0
-        assert s.store.attendee(people[2][0]).name == "Renamed Person"  # type: ignore[union-attr]
-        assert len(s.store.prints(people[2][0])) == 1
+        assert reads(s.store).people.attendee(people[2][0]).name == "Renamed Person"  # type: ignore[union-attr]
+        assert len(reads(s.store).people.prints(people[2][0])) == 1
         assert s.check_in(people[0][1], "opening").outcome is Outcome.ADMITTED  # undone there

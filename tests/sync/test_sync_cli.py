@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from kiosk.cli import load_commands
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes
 
 CLI = load_commands()
@@ -65,7 +66,7 @@ def test_a_forum_set_up_from_the_command_line(tmp_path: Path, hub_dsn: str) -> N
     assert rows["Door A"]["lag"] == 0 and rows["Door A"]["receive"] == "all"
     assert data["entries"] == sum(r["pushed"] for r in data["stations"])
     store = Store.open(kiosk, readonly=True)
-    assert store.admitted_count("opening") == 1 and store.keys()[0] is None
+    assert reads(store).presence.admitted("opening") == 1 and store.keys()[0] is None
     store.close()
 
 

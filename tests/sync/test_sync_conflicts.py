@@ -14,13 +14,14 @@ from kiosk.storage.conflicts import ConflictKind, conflicts
 from kiosk.storage.store import Store
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
 
 def found(path: Path) -> list[object]:
     store = Store.open(path, readonly=True)
     try:
-        return list(conflicts(store))
+        return list(conflicts(store.conn))
     finally:
         store.close()
 
@@ -37,7 +38,7 @@ def test_one_badge_admitted_at_two_offline_stations(tmp_path: Path, server: Serv
         sync(p, server)
     for p in (a, b, c):
         with service(p) as s:
-            assert s.store.admitted_count("opening") == 1  # one admission
+            assert reads(s.store).presence.admitted("opening") == 1  # one admission
         (conflict,) = found(p)  # and one conflict
         assert conflict.kind is ConflictKind.DUPLICATE_ENTRY  # type: ignore[attr-defined]
         assert conflict.station == "door-b" and conflict.other_station == "door-a"  # type: ignore[attr-defined]
@@ -100,7 +101,7 @@ def test_walk_ins_registered_twice_are_a_possible_duplicate_to_merge(
         assert {c.attendee_id, c.other} == {first.attendee.attendee_id,  # type: ignore[attr-defined]
                                             second.attendee.attendee_id}  # fmt: skip
     with service(d) as s:
-        n = s.store.count_attendees()
+        n = reads(s.store).people.count()
         kept = s.merge_attendees(second.attendee.attendee_id, first.attendee.attendee_id, "org")
         assert kept.attendee_id == first.attendee.attendee_id
     for p in (d, b):
@@ -108,7 +109,7 @@ def test_walk_ins_registered_twice_are_a_possible_duplicate_to_merge(
     for p in (d, b):
         assert found(p) == []
         with service(p, at("09:10")) as s:
-            assert s.store.count_attendees() == n - 1
+            assert reads(s.store).people.count() == n - 1
             # the merged record's badge checks the kept one in
             result = s.check_in(second.code, "opening")
             assert result.outcome is Outcome.ADMITTED

@@ -24,6 +24,7 @@ from kiosk.sync.hub import Hub
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import EVENT_DAY
 from tests.helpers.pgha import NODES, Formation
+from tests.helpers.reads import reads
 from tests.helpers.station_run import Running
 from tests.helpers.syncing import codes, desk, station, tables
 
@@ -44,7 +45,7 @@ def receipts(path: Path) -> dict[str, datetime]:
 def uuids(path: Path) -> set[str]:
     store = Store.open(path, readonly=True)
     try:
-        return {e.uuid for e in store.log()}
+        return {e.uuid for e in reads(store).log.entries()}
     finally:
         store.close()
 

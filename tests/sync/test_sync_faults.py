@@ -21,6 +21,7 @@ from kiosk.sync.loop import Link, SyncLoop
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster, free_port
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 from tests.helpers.tables import projection_tables
 
@@ -47,7 +48,7 @@ def hub_on(cluster: Cluster) -> ServerConfig:
 def uuids(path: Path) -> set[str]:
     store = Store.open(path, readonly=True)
     try:
-        return {e.uuid for e in store.log()}
+        return {e.uuid for e in reads(store).log.entries()}
     finally:
         store.close()
 
@@ -101,7 +102,7 @@ def test_a_station_offline_for_a_while_then_back(tmp_path: Path, own_cluster: Cl
     sync(b, server)
     assert tables(a) == tables(b)
     with service(b) as s:
-        assert s.store.admitted_count("opening") == 40
+        assert reads(s.store).presence.admitted("opening") == 40
 
 
 class KillAfter(Hub):
@@ -173,7 +174,7 @@ def test_the_hub_killed_mid_sync_loses_and_doubles_nothing(
     hub_list = hub_uuids(server)
     assert len(hub_list) == len(set(hub_list)) == len(uuids(a))
     with service(b) as s:
-        assert s.store.admitted_count("opening") == 300
+        assert reads(s.store).presence.admitted("opening") == 300
 
 
 def backup(path: Path, to: Path) -> None:
@@ -222,7 +223,7 @@ def test_a_station_restored_from_an_older_backup_loses_nothing(
     assert uuids(a) == uuids(b) == set(hub_uuids(server))
     assert tables(a) == tables(b)
     with service(a) as s:
-        assert s.store.admitted_count("opening") == 50  # c[0:45] and c[50:55]
+        assert reads(s.store).presence.admitted("opening") == 50  # c[0:45] and c[50:55]
         dups = s.store.conn.execute("SELECT COUNT(*) FROM duplicates").fetchone()[0]
         assert dups == (10 if new_entries_first else 0)  # c[30:40]: before, and after
         station_id = s.store.station.id
@@ -231,7 +232,7 @@ def test_a_station_restored_from_an_older_backup_loses_nothing(
         assert len(moved) == t.renumbered
         assert all(r["from_station_id"] == old_id and r["station_id"] == station_id
                    for r in moved)  # fmt: skip
-        names = {e.station for e in s.store.log(station_id=station_id)}
+        names = {e.station for e in reads(s.store).log.entries(station_id=station_id)}
         assert names <= {"door-a"}
         before = projection_tables(s.store)
         s.store.rebuild_projections()
@@ -246,7 +247,7 @@ def test_the_log_stays_append_only(tmp_path: Path, server: ServerConfig) -> None
     d = desk(tmp_path, server, attendees=3)
     store = Store.open(d)
     try:
-        e = next(iter(store.log()))
+        e = next(iter(reads(store).log.entries()))
         for sql, params in (
             ("UPDATE log SET data = '{}' WHERE uuid = ?", (e.uuid,)),
             ("UPDATE log SET station_id = 'x', station_seq = 1 WHERE uuid = ?", (e.uuid,)),

@@ -25,6 +25,7 @@ from kiosk.sync.hub import Hub
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import EVENT_DAY, at
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.reads import reads
 from tests.helpers.station_run import Running
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
@@ -53,7 +54,7 @@ def plan(all_codes: list[str], seed: int) -> list[list[str]]:
 def uuids(path: Path) -> set[str]:
     store = Store.open(path, readonly=True)
     try:
-        return {e.uuid for e in store.log()}
+        return {e.uuid for e in reads(store).log.entries()}
     finally:
         store.close()
 

@@ -29,6 +29,7 @@ from kiosk.storage.store import Store
 from kiosk.sync.server import ServerConfig
 from tests.helpers.bigevent import import_people, scan_stream
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.reads import reads
 from tests.helpers.syncing import desk, station, sync, tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,7 +92,7 @@ def scene(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iter
     sync(d, server)
     assert expected == tables(d) == tables(b)
     people = Store.open(whole, readonly=True)
-    assert people.count_attendees() == IMPORTED + 50
+    assert reads(people).people.count() == IMPORTED + 50
     people.close()
     yield Scene(server, template, expected, commits, folder)
 

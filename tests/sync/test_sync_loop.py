@@ -17,6 +17,7 @@ from kiosk.sync.loop import Link, SyncLoop, SyncStatus
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import wait_until
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station
 
 
@@ -37,7 +38,7 @@ def test_two_loops_in_threads_carry_a_check_in_across(tmp_path: Path, server: Se
             assert s.check_in(code, "opening").outcome is Outcome.ADMITTED
         store = Store.open(b, readonly=True)
         try:
-            assert wait_until(lambda: store.admitted_count("opening") == 1, timeout=10)
+            assert wait_until(lambda: reads(store).presence.admitted("opening") == 1, timeout=10)
         finally:
             store.close()
         assert time.monotonic() - t0 < 5

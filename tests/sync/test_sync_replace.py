@@ -22,13 +22,14 @@ from kiosk.sync.loop import SyncLoop, SyncStatus
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync, tables
 
 
 def uuids(path: Path) -> set[str]:
     store = Store.open(path, readonly=True)
     try:
-        return {e.uuid for e in store.log()}
+        return {e.uuid for e in reads(store).log.entries()}
     finally:
         store.close()
 
@@ -220,7 +221,7 @@ def test_publishing_a_new_event_is_not_a_refill(tmp_path: Path, server: ServerCo
     d = desk(tmp_path, server)
     store = Store.open(d)
     try:
-        assert store.setting(syncstate.REFILL_KEY) is None
+        assert reads(store).setting(syncstate.REFILL_KEY) is None
         with Hub(server) as h:
             again = until_caught_up(SyncEngine(store, h, at("10:00")))
     finally:

@@ -17,6 +17,7 @@ from kiosk.models.event import load_event
 from kiosk.storage.store import Store
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import EVENT_DAY
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk
 from tests.helpers.tables import projection_tables
 
@@ -27,7 +28,7 @@ def run_stations(
     tmp_path: Path, server: ServerConfig, scans: list[list[list[str]]], desk_path: Path
 ) -> list[dict[str, object]]:
     base = Store.open(desk_path, readonly=True)
-    expect = sum(1 for _ in base.log()) + sum(len(s) for s in scans)
+    expect = sum(1 for _ in reads(base).log.entries()) + sum(len(s) for s in scans)
     base.close()
     procs = []
     for i, mine in enumerate(scans):
@@ -119,7 +120,7 @@ def test_ten_thousand_check_ins_from_four_stations_converge(
         with Hub(server) as h:
             until_caught_up(SyncEngine(desk_store, h, at("17:00")))
         assert projection_tables(desk_store) == tables[0]
-        stats = [(s.session_id, s.admitted) for s in desk_store.stats()]
+        stats = [(s.session_id, s.admitted) for s in reads(desk_store).presence.stats()]
         scans = desk_store.conn.execute("SELECT COUNT(*) FROM log WHERE kind = 'entry'").fetchone()
     finally:
         desk_store.close()

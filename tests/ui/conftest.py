@@ -13,6 +13,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from tests.helpers.ui_video import write_badge_video
 from ui.app.refguard import pin_singletons
 
@@ -58,7 +59,7 @@ def badge_codes(db: Path, n: int, category: str | None = None) -> list[tuple[str
     store = Store.open(db)
     try:
         svc = CheckinService(store, at("07:30"), rng=random.Random(3))
-        people = list(store.attendees(category))[:n]
+        people = list(reads(store).people.everyone(category))[:n]
         return [(a.attendee_id, svc.badge_code(a.attendee_id)) for a in people]
     finally:
         store.close()

@@ -14,6 +14,7 @@ from kiosk.models.outcomes import CheckinResult, Method
 from kiosk.station.client import Call
 from kiosk.station.desk import NotRecorded
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -86,8 +87,8 @@ def read(db: Path, fn: Callable[[Store], T]) -> T:
 
 
 def attendee(db: Path, attendee_id: str) -> Any:
-    return read(db, lambda s: s.attendee(attendee_id))
+    return read(db, lambda s: reads(s).people.attendee(attendee_id))
 
 
 def log_of(db: Path) -> list[Any]:
-    return read(db, lambda s: list(s.log()))
+    return read(db, lambda s: list(reads(s).log.entries()))

@@ -27,6 +27,7 @@ from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput
 from kiosk.station.process import StationProcess
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from ui.bridge.desk import DeskLink
 from ui.dashboard import DashboardSource, DashboardView
 from ui.dashboard.exports import EXPORTS, ExportDone, ExportSpec
@@ -67,7 +68,7 @@ class DemoEvent:
         self.event = ev
         self.clock = ManualClock(datetime.combine(ev.day, time(8, 40), ev.tz))
         self.service = CheckinService(self.store, self.clock)
-        self.people = list(self.store.attendees())
+        self.people = list(reads(self.store).people.everyone())
         random.Random(3).shuffle(self.people)
 
     def at_station(self, name: str) -> CheckinService:
@@ -144,7 +145,7 @@ def test_the_numbers_shown_are_the_store_s(
     view = open_view(demo.path, demo.clock)
     wait_snapshot(qtbot, view)
 
-    stats = {s.session_id: s for s in demo.store.stats()}
+    stats = {s.session_id: s for s in reads(demo.store).presence.stats()}
     assert stats["opening"].admitted == 23
     for sid, card in view.cards.items():
         s = stats[sid]
@@ -161,7 +162,7 @@ def test_the_numbers_shown_are_the_store_s(
     shown = view.chart.shown_labels()
     assert shown and set(shown) <= set(view.chart.categories)
     assert view.chart.categories[:2] == ["08:00", "08:10"]  # the window opens 60 min before 09:00
-    by_bucket = dict(demo.store.arrivals("opening", 10))
+    by_bucket = dict(reads(demo.store).presence.arrivals("opening", 10))
     for label, n in zip(view.chart.categories, view.chart.values, strict=True):
         hits = [
             v for at, v in by_bucket.items() if f"{at.astimezone(demo.event.tz):%H:%M}" == label
@@ -169,7 +170,9 @@ def test_the_numbers_shown_are_the_store_s(
         assert n == (hits[0] if hits else 0)
 
     # Latest scans: the store's newest entries, refused ones included, coloured.
-    newest = list(demo.store.log(newest_first=True, limit=30, kinds=("entry", "exit")))
+    newest = list(
+        reads(demo.store).log.entries(newest_first=True, limit=30, kinds=("entry", "exit"))
+    )
     assert [r.seq for r in view.scan_model.rows] == [e.seq for e in newest[:30]]
     texts = [view.scan_model.index(i, 1).data() for i in range(view.scan_model.rowCount())]
     assert "Forged code / 伪造二维码" in texts
@@ -183,7 +186,11 @@ def test_the_numbers_shown_are_the_store_s(
     # Not yet arrived for the current session: registered minus admitted.
     assert view.selected_session == "opening"
     missing = stats["opening"].registered - stats["opening"].admitted
-    assert view.absent_model.rowCount() == missing == len(demo.store.no_shows("opening"))
+    assert (
+        view.absent_model.rowCount()
+        == missing
+        == len(reads(demo.store).presence.no_shows("opening"))
+    )
     assert view.absent_count.text() == f"{missing:,}"
     assert admitted[0] not in {a.attendee_id for a in view.absent_model.rows}
 
@@ -263,7 +270,7 @@ def test_undo_and_exits(demo: DemoEvent, open_view: OpenView, qtbot: QtBot) -> N
     view = open_view(demo.path, demo.clock)
     wait_snapshot(qtbot, view)
 
-    s = next(x for x in demo.store.stats() if x.session_id == "opening")
+    s = next(x for x in reads(demo.store).presence.stats() if x.session_id == "opening")
     assert (s.admitted, s.inside, s.exits_scanned) == (5, 3, True)
     card = view.cards["opening"]
     assert card.admitted_label.text() == "5"
@@ -285,7 +292,7 @@ def test_selecting_a_session_and_filtering(
     demo.admit(3)
     view = open_view(demo.path, demo.clock)
     wait_snapshot(qtbot, view)
-    expected = demo.store.no_shows("matchmaking")
+    expected = reads(demo.store).presence.no_shows("matchmaking")
     assert 0 < len(expected) < 60  # registration-only session
 
     QTest.mouseClick(view.cards["matchmaking"], Qt.MouseButton.LeftButton)
@@ -430,15 +437,15 @@ def test_table_exports_write_what_the_store_holds(
     view = open_view(demo.path, demo.clock)
     wait_snapshot(qtbot, view)
     view.select_session("matchmaking")
-    stats = {s.session_id: s for s in demo.store.stats()}
-    log_rows = len(list(demo.store.log(kinds=("entry", "exit", "annul"))))
+    stats = {s.session_id: s for s in reads(demo.store).presence.stats()}
+    log_rows = len(list(reads(demo.store).log.entries(kinds=("entry", "exit", "annul"))))
     expected = {
         ("attendance", ".csv"): sum(s.admitted for s in stats.values()),
         ("attendance", ".xlsx"): sum(s.admitted for s in stats.values()),
         ("scans", ".csv"): log_rows,
         ("scans", ".xlsx"): log_rows,
-        ("no-shows", ".csv"): len(demo.store.no_shows("matchmaking")),
-        ("no-shows", ".xlsx"): len(demo.store.no_shows("matchmaking")),
+        ("no-shows", ".csv"): len(reads(demo.store).presence.no_shows("matchmaking")),
+        ("no-shows", ".xlsx"): len(reads(demo.store).presence.no_shows("matchmaking")),
     }
     for (key, suffix), rows in expected.items():
         out = tmp_path / f"{key}{suffix}"
@@ -553,7 +560,7 @@ def test_follows_the_program_until_a_session_is_chosen(
     assert view.selected_session == "opening"
     view.follow_program()
     qtbot.waitUntil(lambda: view.selected_session == "showcase", timeout=5000)
-    expected = [a.attendee_id for a in demo.store.no_shows("showcase")]
+    expected = [a.attendee_id for a in reads(demo.store).presence.no_shows("showcase")]
     qtbot.waitUntil(
         lambda: [a.attendee_id for a in view.absent_model.rows] == expected, timeout=5000
     )

@@ -9,6 +9,7 @@ from kiosk.checkin.service import CheckinService
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 from ui.desk.badge_print import ALREADY_PRINTED, print_one
 
 
@@ -16,7 +17,7 @@ def test_print_once_and_no_printer(demo_db: Path, tmp_path: Path, qapp: object) 
     store = Store.open(demo_db)
     service = CheckinService(store, at("09:05"))
     desk = BadgeDesk(service)
-    aid = next(store.attendees()).attendee_id
+    aid = next(reads(store).people.everyone()).attendee_id
 
     def print_it(reason: str) -> str:
         job = desk.prepare(aid, operator="amy", reason=reason)
@@ -26,7 +27,7 @@ def test_print_once_and_no_printer(demo_db: Path, tmp_path: Path, qapp: object) 
     msg = print_it("walk-in")
     assert "No printer" in msg and "无打印机" in msg
     assert list(tmp_path.glob(f"badge-{aid}-v*.pdf"))
-    assert store.prints(aid) == []
+    assert reads(store).people.prints(aid) == []
     assert "No printer" in print_it("walk-in")
 
     # Once a print reached a printer, printing the same badge again is refused.

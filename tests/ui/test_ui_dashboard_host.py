@@ -7,6 +7,7 @@ from typing import Any
 
 from kiosk.models.outcomes import Method
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 
 
@@ -21,7 +22,7 @@ def test_dashboard_numbers_match_the_database(qtbot: Any, make_shell: Any, demo_
     assert win.dashboard is not None and win.dashboard.isVisible()
     store = Store.open(demo_db)
     try:
-        stats = {s.session_id: s for s in store.stats()}
+        stats = {s.session_id: s for s in reads(store).presence.stats()}
     finally:
         store.close()
     assert stats["opening"].admitted == 4

@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.station.protocol import WalkIn
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import CTRL, log_of, not_recorded, press, read, ready, replied, scan
 
@@ -108,7 +109,7 @@ def test_walk_in_dialog_stays_open_when_the_database_refuses(
 
 def _attendees_after_unlock(db: Path, immutable: Any) -> list[Any]:
     immutable(False)
-    return read(db, lambda s: list(s.attendees()))
+    return read(db, lambda s: list(reads(s).people.everyone()))
 
 
 def test_a_corrupt_database_shows_the_reason_on_the_dashboard(

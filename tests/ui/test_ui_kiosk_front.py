@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method
 from kiosk.models.records import LogKind
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import log_of, read, ready, scan
 from ui.app.settings import DEFAULT_PIN
@@ -21,7 +22,11 @@ def test_the_attendee_s_language_comes_first_in_every_line(
     qtbot: Any, make_shell: Any, demo_db: Path, ui_clock: ManualClock
 ) -> None:
     codes = dict(badge_codes(demo_db, 120))
-    everyone = [p for p in read(demo_db, lambda s: list(s.attendees())) if p.attendee_id in codes]
+    everyone = [
+        p
+        for p in read(demo_db, lambda s: list(reads(s).people.everyone()))
+        if p.attendee_id in codes
+    ]
     american = next(p for p in everyone if p.name and not p.name_zh)
     chinese = next(p for p in everyone if p.name_zh and "·" not in p.name_zh and p.name)
     shell = make_shell(demo_db)

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import ready
 
@@ -59,7 +60,7 @@ def test_a_slow_printer_does_not_delay_the_next_scan(
     def logged() -> bool:
         store = Store.open(demo_db, readonly=True)
         try:
-            return len(store.prints(first)) == 1
+            return len(reads(store).people.prints(first)) == 1
         finally:
             store.close()
 

@@ -13,6 +13,7 @@ from kiosk.models.clock import ManualClock
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.station.protocol import CheckIn, Reprint, Undo
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import replied
 from tools.screenshots.run import forge
@@ -21,7 +22,7 @@ from tools.screenshots.run import forge
 def admitted_ids(db: Path, session: str = "opening") -> set[str]:
     store = Store.open(db)
     try:
-        return {row.attendee.attendee_id for row in store.attendance(session)}
+        return {row.attendee.attendee_id for row in reads(store).presence.attendance(session)}
     finally:
         store.close()
 
@@ -29,7 +30,7 @@ def admitted_ids(db: Path, session: str = "opening") -> set[str]:
 def attendee(db: Path, attendee_id: str) -> Any:
     store = Store.open(db)
     try:
-        return store.attendee(attendee_id)
+        return reads(store).people.attendee(attendee_id)
     finally:
         store.close()
 
@@ -153,7 +154,7 @@ def test_undo_last_check_in_with_a_reason(qtbot: Any, make_shell: Any, demo_db: 
     assert aid not in admitted_ids(demo_db)
     store = Store.open(demo_db)
     try:
-        entries = list(store.log("opening"))
+        entries = list(reads(store).log.entries("opening"))
     finally:
         store.close()
     assert any(e.annulled and e.attendee_id == aid for e in entries)
@@ -181,12 +182,12 @@ def test_walk_in_registration_creates_attendee_and_checks_in(
     assert win.staff.actions.last_print[0] == res.attendee_id
     store = Store.open(demo_db)
     try:
-        a = store.find_attendee("grace.walkin@example.com")
+        a = reads(store).people.find("grace.walkin@example.com")
         assert a is not None and a.walk_in
         # No printer here: the badge PDF is saved and no print is logged, so the desk
         # can still print it once a printer is connected.
         assert "PDF" in win.staff.actions.last_print[1]
-        assert store.prints(a.attendee_id) == []
+        assert reads(store).people.prints(a.attendee_id) == []
     finally:
         store.close()
 
@@ -261,6 +262,8 @@ def test_print_on_first_check_in_only_once(
     qtbot.wait(300)
     store = Store.open(demo_db)
     try:
-        assert store.prints(aid) == []  # only prints that reached a printer are logged
+        assert (
+            reads(store).people.prints(aid) == []
+        )  # only prints that reached a printer are logged
     finally:
         store.close()

@@ -18,6 +18,7 @@ from kiosk.sync.loop import Link, SyncStatus
 from kiosk.sync.server import ServerConfig
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster
+from tests.helpers.reads import reads
 from tests.helpers.syncing import codes, desk, service, station, sync
 from ui.sync.status import describe
 
@@ -95,7 +96,7 @@ def test_two_stations_sync_through_the_hub_and_the_desk_survives_its_loss(
     )
     sync(b, server)
     with service(b, at("09:30")) as s:
-        assert s.store.stats()[0].admitted == 4  # B sees A's offline admissions
+        assert reads(s.store).presence.stats()[0].admitted == 4  # B sees A's offline admissions
 
     # The dashboard: the whole event, then this station only (A admitted 3 of the 4).
     win.set_mode("dashboard")

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from kiosk.models.outcomes import Method
 from kiosk.station.protocol import Undo, WalkIn
 from kiosk.storage.store import Store
+from tests.helpers.reads import reads
 from tests.ui.conftest import badge_codes
 from tests.ui.desk import CTRL, back_to, press, ready, replied, scan
 from tools.screenshots.run import forge
@@ -56,7 +57,7 @@ def data_words(db: Path) -> list[str]:
         words = [ev.name, ev.venue, ev.city, ev.id, str(db), db.name, "desk-1", "kiosk-1"]
         for s in ev.sessions:
             words += [s.title, s.room, s.id]
-        for a in store.attendees():
+        for a in reads(store).people.everyone():
             words += [a.name, a.organization, a.title, a.email, a.notes, a.phone, a.attendee_id]
         return sorted({w for w in words if w}, key=len, reverse=True)
     finally:

@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.storage.tx import Tx
+
 EVENT_DAY = date(2024, 11, 4)
 WHEN = "2024-11-04T09:20:00+08:00"
 
@@ -35,7 +37,7 @@ def seed_activity(db: Path, n: int = 190, seed: int = 11) -> tuple[list[str], li
         event = store.event()
         clock = ManualClock(datetime.combine(EVENT_DAY, time(8, 5), event.tz))
         svc = CheckinService(store, clock, rng=random.Random(seed))
-        people = list(store.attendees())
+        people = list(Tx(store.conn, store.event).people.everyone())
         rng = random.Random(seed)
         rng.shuffle(people)
         arriving = [a for a in people if a.category != Category.VIP][:n]
@@ -116,7 +118,7 @@ def _pick(db: Path, waiting: list[str], earlier: list[str]) -> dict[str, Any]:
     store = Store.open(db)
     try:
         svc = CheckinService(store, ManualClock())
-        people = [store.attendee(a) for a in waiting]
+        people = [Tx(store.conn, store.event).people.attendee(a) for a in waiting]
         plain = [
             a for a in people if a and a.category == Category.DELEGATE and a.name and a.name_zh
         ]

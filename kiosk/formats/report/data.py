@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from kiosk.models.event import Event
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogKind, SessionStats
-from kiosk.storage.conflicts import Conflict, conflicts
+from kiosk.storage.conflicts import Conflict
 from kiosk.storage.store import Store
+from kiosk.storage.tx import Tx
 
 if TYPE_CHECKING:
     from kiosk.formats.report.meetings import MeetingsSection
@@ -57,15 +58,21 @@ class ReportData:
 
 
 def gather(store: Store, now: datetime) -> ReportData:
-    event = store.event()
-    stats = store.stats()
-    shown, total = _conflicts(store)
-    people = list(store.attendees())
-    came = {row.attendee.attendee_id for row in store.attendance()}
+    """What the report shows, read in one transaction."""
+    with store.snapshot() as tx:
+        return _gather(store, tx, now)
+
+
+def _gather(store: Store, tx: Tx, now: datetime) -> ReportData:
+    event = tx.event()
+    stats = tx.presence.stats()
+    shown, total = _conflicts(tx)
+    people = list(tx.people.everyone())
+    came = {row.attendee.attendee_id for row in tx.presence.attendance()}
     refused: Counter[Outcome] = Counter()
     per_session: Counter[str] = Counter()
     repeats = walk_ins = reprints = scans = 0
-    for entry in store.log():
+    for entry in tx.log.entries():
         if entry.kind == LogKind.WALK_IN:
             walk_ins += 1
         elif entry.kind == LogKind.BADGE_ISSUE:
@@ -83,7 +90,7 @@ def gather(store: Store, now: datetime) -> ReportData:
         event=event,
         generated_at=now,
         sessions=stats,
-        arrivals={s.id: store.arrivals(s.id, BUCKET_MINUTES) for s in event.sessions},
+        arrivals={s.id: tx.presence.arrivals(s.id, BUCKET_MINUTES) for s in event.sessions},
         categories=_groups(((p.category, p.attendee_id) for p in people), came),
         delegations=_top(_groups(((p.delegation, p.attendee_id) for p in people), came)),
         refused=dict(sorted(refused.items(), key=lambda kv: (-kv[1], kv[0].value))),
@@ -100,10 +107,10 @@ def gather(store: Store, now: datetime) -> ReportData:
     )
 
 
-def _conflicts(store: Store) -> tuple[list[Conflict], int]:
+def _conflicts(tx: Tx) -> tuple[list[Conflict], int]:
     shown: list[Conflict] = []
     total = 0
-    for c in conflicts(store):
+    for c in tx.log.conflicts():
         total += 1
         if len(shown) < MAX_CONFLICTS:
             shown.append(c)

@@ -21,7 +21,7 @@ from kiosk.storage.log import COLUMNS, entry_of
 from kiosk.storage.projections import tables
 from kiosk.storage.projections.state import Folds
 from kiosk.storage.projections.steps import BATCHED, STEPS
-from kiosk.storage.schema import PROJECTIONS
+from kiosk.storage.tables import PROJECTIONS
 
 Progress = Callable[[int, int], None]
 
