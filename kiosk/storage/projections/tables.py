@@ -45,11 +45,14 @@ def save(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
         people.save(c, f.people)
     if f.merges:
         people.refresh_merges(c)
-    _save_badges(c, f)
-    c.executemany("INSERT OR REPLACE INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  [t.row() for t in f.tickets.states.values()])  # fmt: skip
-    c.executemany("INSERT OR IGNORE INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  list(f.prints.values()))  # fmt: skip
+    if f.badges.states:
+        _save_badges(c, f)
+    if f.tickets.states:
+        c.executemany("INSERT OR REPLACE INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [t.row() for t in f.tickets.states.values()])  # fmt: skip
+    if f.prints:
+        c.executemany("INSERT OR IGNORE INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      list(f.prints.values()))  # fmt: skip
     presence.save(c, f.presence, fresh)
     stations.save(c, f.stations, fresh)
     if f.meetings.states:
