@@ -2,10 +2,11 @@
 table from one run: check-in p99 (with the raw fdatasync p50/p99 of the same disk, same
 run), a rebuild of 1,000,000 log entries, a 100,000-row import, and sync throughput.
 
-The commit before is checked out with `git worktree add --detach` in a temporary folder.
-Every figure is measured in a child process that imports `kiosk` from one tree (this
-file's measuring code is the same for both); the databases are built once and copied, so
-both trees work on the same bytes.
+The commit before is checked out with `git worktree add --detach` in a temporary folder
+(`--base`: default bc80239, the commit before the one fold). Every figure is measured in a
+child process that imports `kiosk` and the bench modules from one tree (the timing code
+here is the same for both); the inputs are built once, with the base tree's code, and
+copied, so both trees work on the same bytes.
 
     .venv/bin/python bench/compare.py [--base main] [--entries 1000000] [--attendees 100000]
         [--rows 100000] [--sync 20000] [--scans 2000]
@@ -30,10 +31,9 @@ ROOT = HERE.parent
 
 # -- in the child: one measure with one tree's kiosk ------------------------------------------
 def _pin(tree: str) -> None:
-    """Import kiosk from `tree`: the bench modules put this tree first on sys.path, but a
-    package already imported keeps its own folder. (The sync helpers in tests/ are this
-    tree's: they set up the hub, they are not measured.)"""
-    sys.path[:0] = [tree, str(HERE)]
+    """Import kiosk, and the bench modules that drive it, from `tree` (each tree's bench
+    speaks its own tree's API; a package already imported keeps its own folder)."""
+    sys.path[:0] = [tree, str(Path(tree) / "bench")]
     import kiosk
 
     assert kiosk.__file__ and Path(kiosk.__file__).is_relative_to(tree), kiosk.__file__
@@ -44,13 +44,30 @@ def _pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(p * len(xs)))]
 
 
+def fdatasync_ms(folder: Path, n: int = 1000) -> list[float]:
+    """The raw cost of the disk's flush beside the database (as bench/checkin.py)."""
+    path = folder / "fdatasync.probe"
+    out = []
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for i in range(n):
+            os.pwrite(fd, b"\0" * 4096, (i % 16) * 4096)
+            t0 = time.perf_counter()
+            os.fdatasync(fd)
+            out.append((time.perf_counter() - t0) * 1e3)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return out
+
+
 def child_checkin(db: str, codes_file: str) -> dict[str, float]:
     import checkin
 
     codes = json.loads(Path(codes_file).read_text())
     half = len(codes) // 2
     m = checkin.measure(Path(db), codes[:half], "FULL")["check_in"]
-    sync = checkin.fdatasync_ms(Path(db).parent)
+    sync = fdatasync_ms(Path(db).parent)
     normal = checkin.measure(Path(db), codes[half:], "NORMAL")["check_in"]
     return {"p50": statistics.median(m), "p99": _pct(m, 0.99),
             "fsync_p50": statistics.median(sync), "fsync_p99": _pct(sync, 0.99),
@@ -118,12 +135,16 @@ CHILDREN = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_
 
 
 # -- in the parent ----------------------------------------------------------------------------
+def _child(tree: Path, what: str, *args: str) -> str:
+    out = subprocess.run([sys.executable, __file__, "--child", str(tree), what, *args],
+                         capture_output=True, text=True, cwd=tree)  # fmt: skip
+    if out.returncode != 0:
+        sys.exit(f"{what} with {tree} failed:\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
 def run(tree: Path, what: str, *args: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(tree), what, *args],
-        check=True, capture_output=True, text=True, cwd=tree,
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(_child(tree, what, *args).strip().splitlines()[-1])
 
 
 def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
@@ -138,11 +159,7 @@ def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
         f"csv, _x, _r = import_rows.write_files(Path({str(tmp)!r}), {args.rows})\n"
         f"print(csv)\n"
     )  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(tree), "exec", script],
-        check=True, capture_output=True, text=True, cwd=tree,
-    )  # fmt: skip
-    csv = Path(out.stdout.strip().splitlines()[-2 if out.stdout.strip().endswith("}") else -1])
+    csv = Path(_child(tree, "exec", script).strip().splitlines()[-1])
     return {"checkin": tmp / "checkin.sqlite", "codes": tmp / "codes.json",
             "rebuild": tmp / "rebuild.sqlite", "csv": csv}  # fmt: skip
 
@@ -203,7 +220,7 @@ def main() -> None:
         print(json.dumps(CHILDREN[what](*rest)))
         return
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--base", default="main", help="the commit before (default: main)")
+    ap.add_argument("--base", default="bc80239", help="the commit before (default: bc80239)")
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--attendees", type=int, default=100_000)
     ap.add_argument("--scans", type=int, default=4000)

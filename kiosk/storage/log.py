@@ -89,16 +89,17 @@ def row_of(e: LogEntry) -> tuple[Any, ...]:
             e.outcome.value if e.outcome else None, e.ref, e.batch, to_json(e.data))  # fmt: skip
 
 
+_KINDS: dict[str, LogKind] = {k.value: k for k in LogKind}
+_OUTCOMES: dict[str, Outcome] = {o.value: o for o in Outcome}
+
+
 def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: int = 0) -> LogEntry:
     """A LogEntry from a row in COLUMNS order (plus, optionally, seq and annulled)."""
     (u, sid, sseq, sname, at, kind, session, aid, bid, operator, outcome, ref, batch,
      data) = tuple(row)[:14]  # fmt: skip
-    try:
-        out = Outcome(outcome) if outcome else None
-    except ValueError:  # an outcome of a newer release
-        out = None
+    out = _OUTCOMES.get(outcome) if outcome else None  # None: an outcome of a newer release
     return LogEntry(
-        uuid=u, kind=log_kind(kind), at=from_ts(at), station_id=sid, station_seq=sseq,
+        uuid=u, kind=_KINDS.get(kind) or log_kind(kind), at=from_ts(at), station_id=sid, station_seq=sseq,
         station=sname, session_id=session, operator=operator, outcome=out, attendee_id=aid,
         badge_id=bid, ref=ref, batch=batch, data=from_json(data), seq=seq, annulled=annulled,
     )  # fmt: skip

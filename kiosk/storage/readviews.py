@@ -66,9 +66,6 @@ def _latest_scans(c: sqlite3.Connection, limit: int, station_id: str | None) -> 
     return out
 
 
-_NOT_UNDONE = "NOT EXISTS (SELECT 1 FROM log u WHERE u.ref = l.uuid AND u.kind = 'annul')"
-
-
 @dataclass(frozen=True, slots=True)
 class StationActivity:
     """What one station itself recorded (undone entries left out)."""
@@ -79,17 +76,13 @@ class StationActivity:
 
 
 def _station_activity(c: sqlite3.Connection, station_id: str) -> StationActivity:
+    """Read from the per-station projection (kiosk.storage.projections.stations)."""
     admissions = c.execute(
-        "SELECT l.session_id, l.attendee_id, MIN(l.at) FROM log l "
-        "WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome = 'admitted' "
-        f"AND l.attendee_id IS NOT NULL AND {_NOT_UNDONE} GROUP BY l.session_id, l.attendee_id",
+        "SELECT session_id, attendee_id, first_at FROM station_admissions WHERE station_id = ?",
         (station_id,),
     ).fetchall()
     outcomes = c.execute(
-        "SELECT l.session_id, l.outcome, COUNT(*) FROM log l "
-        "WHERE l.station_id = ? AND l.kind = 'entry' AND l.outcome != 'admitted' "
-        f"AND {_NOT_UNDONE} GROUP BY l.session_id, l.outcome",
-        (station_id,),
+        "SELECT session_id, outcome, n FROM station_outcomes WHERE station_id = ?", (station_id,)
     ).fetchall()
     inside = c.execute(
         "SELECT session_id, COUNT(*) FROM presence WHERE station_id = ? AND inside = 1 "

@@ -368,3 +368,24 @@ def m005_trust_signed_log(db: Database) -> None:
     from kiosk.storage.trust import migrate
 
     migrate(db.conn)
+
+
+# -- per-station figures, folded like every projection (kiosk.storage.projections.stations) --
+@migrations()
+def m005_fold_station_figures(db: Database) -> None:
+    """What each station itself recorded (the dashboard's "this station only"), as a
+    projection of the log instead of a count over it at every read; filled by a rebuild."""
+    from kiosk.storage.projections.drivers import rebuild
+
+    db.conn.execute(
+        "CREATE TABLE station_admissions (station_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+        "attendee_id TEXT NOT NULL, first_at TEXT NOT NULL, "
+        "PRIMARY KEY (station_id, session_id, attendee_id)) WITHOUT ROWID"
+    )
+    db.conn.execute(
+        "CREATE TABLE station_outcomes (station_id TEXT NOT NULL, session_id TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (station_id, session_id, outcome)) WITHOUT ROWID"
+    )
+    if db.conn.execute("SELECT 1 FROM log LIMIT 1").fetchone() is not None:
+        rebuild(db.conn)

@@ -18,6 +18,7 @@ from datetime import datetime
 from kiosk.models.records import LogEntry
 from kiosk.storage import log
 from kiosk.storage.base import ts
+from kiosk.storage.projections import stations
 
 RECEIVE_KEY = "sync/receive"  # what this station accepts from the hub: all | names
 HUB_KEY = "sync/hub"  # the hub this database syncs with (shown, never with a password)
@@ -176,6 +177,7 @@ def renumber(
     c.executemany("UPDATE presence SET station_id = ? WHERE entry_uuid = ?", moved)
     c.executemany("UPDATE duplicates SET station_id = ? WHERE uuid = ?", moved)
     c.executemany("UPDATE prints SET station_id = ? WHERE uuid = ?", moved)
+    stations.refold(c, [new_station_id, *{r[3] for r in rows}])
     return len(rows)
 
 

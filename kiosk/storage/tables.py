@@ -5,5 +5,5 @@ schema so that the rebuild, which the migrations run, needs no import of the sch
 PROJECTIONS = (
     "sessions", "attendees", "attendee_fts", "badges", "foreign_tickets", "presence",
     "session_counts", "duplicates", "scan_counts", "prints", "pending", "meetings",
-    "meeting_parties",
+    "meeting_parties", "station_admissions", "station_outcomes",
 )  # fmt: skip

@@ -61,7 +61,7 @@ def batch_committed(c: sqlite3.Connection, batch: str) -> bool:
 def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     """Empty the projections and fold the whole log again; returns the entries read.
     Runs inside the caller's write transaction."""
-    for table in PROJECTIONS:
+    for table in present(c):
         c.execute(f"DELETE FROM {table}")
     c.execute("DELETE FROM settings WHERE key IN ('event', 'public_key', 'event_ver')")
     committed = {r[0] for r in c.execute("SELECT batch FROM log WHERE kind = 'import_commit'")}
@@ -89,4 +89,11 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
 
 def table_rows(c: sqlite3.Connection) -> dict[str, int]:
     """How many rows each projection table holds (the figures a rebuild reports)."""
-    return {t: int(c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in PROJECTIONS}
+    return {t: int(c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in present(c)}
+
+
+def present(c: sqlite3.Connection) -> list[str]:
+    """The projection tables this database has (a rebuild inside an early migration runs
+    before the later ones exist)."""
+    have = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [t for t in PROJECTIONS if t in have]

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kiosk.models.names import search_keys
-from kiosk.storage.base import from_json, to_json, version
+from kiosk.storage.base import from_json, to_json
 from kiosk.storage.fold import PERSON_FIELDS, PersonState, resolve_merges
 from kiosk.storage.projections import presence
+from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import People
 
 _COLS = ", ".join(PERSON_FIELDS)
@@ -104,8 +105,7 @@ def index(c: sqlite3.Connection, rowid: int, v: dict[str, Any]) -> None:
 def refresh_merges(c: sqlite3.Connection) -> None:
     """Apply the merges the log holds (few: organizers make them by hand) as a whole: each
     record's merge target, its search entry, and the presence of everyone concerned."""
-    edges = [(version(r[0], r[1]), r[2], str(from_json(r[3]).get("into", "")))
-             for r in c.execute("SELECT at, uuid, attendee_id, data FROM log WHERE kind = 'merge'")]  # fmt: skip
+    edges = history(c, "l.kind = 'merge'").merges
     gones = sorted({g for _, g, _ in edges})
     rows = {r[0]: r for r in c.execute(
         f"SELECT attendee_id, rowid, merged_into, fver, {_COLS} FROM attendees "

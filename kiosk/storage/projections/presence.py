@@ -9,8 +9,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Mapping
 
-from kiosk.storage.base import version
 from kiosk.storage.fold import PresenceState, Step, chain_end, fold_presence, fold_step
+from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import Presence
 
 _MOVES = (
@@ -53,7 +53,15 @@ def save(c: sqlite3.Connection, p: Presence, fresh: bool) -> None:
     for (session_id, aid), steps in p.moves.items():
         for step in steps:
             _move(c, session_id, aid, step, fresh)
-    for session_id, aid in sorted(p.undone):
+    undone = set(p.undone)
+    for ref in p.annulled:  # the undone entry's own key, whatever the undo names
+        row = c.execute(
+            "SELECT session_id, attendee_id FROM log WHERE uuid = ? AND attendee_id IS NOT NULL",
+            (ref,),
+        ).fetchone()
+        if row is not None:
+            undone.add((row[0], row[1]))
+    for session_id, aid in sorted(undone):
         recompute(c, session_id, aid)
 
 
@@ -109,12 +117,9 @@ def recompute(c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
     ids = members(c, attendee_id)
     attendee_id = ids[0]
     marks = ", ".join("?" * len(ids))
-    rows = c.execute(
-        "SELECT l.uuid, l.kind, l.at, l.station_id, l.station FROM log l "
-        f"WHERE l.attendee_id IN ({marks}) AND l.session_id = ? AND {_MOVES} AND {_NOT_UNDONE}",
-        (*ids, session_id),
-    ).fetchall()
-    steps = [Step(version(r[2], r[0]), r[1], r[0], r[2], r[3], r[4]) for r in rows]
+    moves = history(c, f"l.attendee_id IN ({marks}) AND l.session_id = ? AND {_MOVES} AND "
+                       f"{_NOT_UNDONE}", (*ids, session_id)).presence.moves  # fmt: skip
+    steps = [s for part in moves.values() for s in part]
     old = _row(c, session_id, attendee_id)
     state, dups = fold_presence(steps, _reentry(c, session_id))
     c.execute(

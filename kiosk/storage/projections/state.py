@@ -165,6 +165,40 @@ class Presence:
 
 
 @dataclass(slots=True)
+class StationFigures:
+    """What each station itself recorded, undone entries left out (the dashboard's "this
+    station only"): each attendee's first admission per session, and the other outcomes
+    of its entry scans per session. Entries are kept by uuid until the undos are known."""
+
+    admissions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    outcomes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    undone: set[str] = field(default_factory=set)
+
+    def admit(self, uuid: str, station_id: str, session_id: str, aid: str, at: str) -> None:
+        self.admissions[uuid] = (station_id, session_id, aid, at)
+
+    def outcome(self, uuid: str, station_id: str, session_id: str, outcome: str) -> None:
+        self.outcomes[uuid] = (station_id, session_id, outcome)
+
+    def undo(self, ref: str | None) -> None:
+        if ref:
+            self.undone.add(ref)
+
+    def first_admissions(self) -> dict[tuple[str, str, str], str]:
+        """(station, session, attendee) -> the first admission's time."""
+        out: dict[tuple[str, str, str], str] = {}
+        for uuid, (station_id, session_id, aid, at) in self.admissions.items():
+            if uuid not in self.undone:
+                key = (station_id, session_id, aid)
+                if key not in out or at < out[key]:
+                    out[key] = at
+        return out
+
+    def outcome_counts(self) -> Counter[tuple[str, str, str]]:
+        return Counter(k for u, k in self.outcomes.items() if u not in self.undone)
+
+
+@dataclass(slots=True)
 class Folds:
     """Every projection's state: what a step function folds an entry into."""
 
@@ -175,6 +209,7 @@ class Folds:
     tickets: Keyed[str, TicketState] = field(default_factory=lambda: Keyed(TicketState))
     prints: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     presence: Presence = field(default_factory=Presence)
+    stations: StationFigures = field(default_factory=StationFigures)
     meetings: Keyed[str, MeetingFold] = field(
         default_factory=lambda: Keyed(lambda mid: MeetingFold(mid, fields_changed=True))
     )

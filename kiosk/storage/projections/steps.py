@@ -90,10 +90,21 @@ def scan(f: Folds, e: LogEntry, ver: str, at: str) -> None:
     elif e.attendee_id:
         f.presence.move(e.session_id, e.attendee_id,
                         Move(ver, kind, e.uuid, at, e.station_id, e.station))  # fmt: skip
+    if kind == "entry" and e.outcome is not None:
+        _station_figure(f, e, at)
+
+
+def _station_figure(f: Folds, e: LogEntry, at: str) -> None:
+    if e.outcome is not Outcome.ADMITTED:
+        assert e.outcome is not None
+        f.stations.outcome(e.uuid, e.station_id, e.session_id, e.outcome.value)
+    elif e.attendee_id:
+        f.stations.admit(e.uuid, e.station_id, e.session_id, e.attendee_id, at)
 
 
 def annul(f: Folds, e: LogEntry, ver: str, at: str) -> None:
     f.presence.annul(e.session_id, e.attendee_id, e.ref)
+    f.stations.undo(e.ref)
 
 
 def meeting_schedule(f: Folds, e: LogEntry, ver: str, at: str) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 
 from kiosk.models.event import event_from_dict
 from kiosk.storage import meetings
-from kiosk.storage.base import to_json, ts, version
-from kiosk.storage.log import COLUMNS, entry_of
+from kiosk.storage.base import to_json, ts
 from kiosk.storage.meeting_fold import MeetingFold
-from kiosk.storage.projections import people, presence
+from kiosk.storage.projections import people, presence, stations
+from kiosk.storage.projections.history import history
 from kiosk.storage.projections.people import chunks, marks
 from kiosk.storage.projections.state import (
     BadgeState,
@@ -23,7 +23,6 @@ from kiosk.storage.projections.state import (
     People,
     TicketState,
 )
-from kiosk.storage.projections.steps import badge_revoke
 
 
 def loaded(c: sqlite3.Connection) -> Folds:
@@ -46,12 +45,16 @@ def save(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
         people.save(c, f.people)
     if f.merges:
         people.refresh_merges(c)
-    _save_badges(c, f)
-    c.executemany("INSERT OR REPLACE INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  [t.row() for t in f.tickets.states.values()])  # fmt: skip
-    c.executemany("INSERT OR IGNORE INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  list(f.prints.values()))  # fmt: skip
+    if f.badges.states:
+        _save_badges(c, f)
+    if f.tickets.states:
+        c.executemany("INSERT OR REPLACE INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [t.row() for t in f.tickets.states.values()])  # fmt: skip
+    if f.prints:
+        c.executemany("INSERT OR IGNORE INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      list(f.prints.values()))  # fmt: skip
     presence.save(c, f.presence, fresh)
+    stations.save(c, f.stations, fresh)
     if f.meetings.states:
         meetings.save(c, list(f.meetings.states.values()))
 
@@ -68,6 +71,13 @@ def write_all(c: sqlite3.Connection, f: Folds) -> None:
                   [t.row() for t in f.tickets.states.values()])  # fmt: skip
     presence.write_all(c, f.presence, into)
     meetings.write_all(c, list(f.meetings.states.values()))
+    if _exists(c, "station_admissions"):  # not yet during the release-0.1 conversion (m002)
+        stations.write_all(c, f.stations)
+
+
+def _exists(c: sqlite3.Connection, table: str) -> bool:
+    row = c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    return row.fetchone() is not None
 
 
 # -- the program ------------------------------------------------------------------------------
@@ -121,13 +131,8 @@ def _save_badges(c: sqlite3.Connection, f: Folds) -> None:
         if b.attendee_id is None:
             continue
         if not b.stored:
-            for row in c.execute(
-                f"SELECT {COLUMNS} FROM log WHERE attendee_id = ? AND badge_id = ? "
-                "AND kind = 'badge_revoke'",
-                (b.attendee_id, b.badge_id),
-            ).fetchall():
-                e = entry_of(row)
-                badge_revoke(f, e, version(row[4], e.uuid), row[4])
+            history(c, "l.attendee_id = ? AND l.badge_id = ? AND l.kind = 'badge_revoke'",
+                    (b.attendee_id, b.badge_id), into=f)  # fmt: skip
         c.execute("INSERT OR REPLACE INTO badges VALUES (?, ?, ?, ?, ?, ?, ?)", b.row())
 
 

@@ -1,0 +1,32 @@
+"""A key folded again from the log: the entries a query selects, decoded once
+(log.entry_of) and run through their own step functions into fresh states. The
+incremental driver uses it where an entry lands in a key's past."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from kiosk.storage.base import version
+from kiosk.storage.log import COLUMNS, entry_of
+from kiosk.storage.projections.state import Folds
+from kiosk.storage.projections.steps import STEPS
+
+_COLS = ", ".join("l." + col.strip() for col in COLUMNS.split(","))
+
+
+def history(c: sqlite3.Connection, where: str, params: Sequence[Any] = (),
+            into: Folds | None = None) -> Folds:  # fmt: skip
+    """Fold the entries `where` selects (the log is `l`) into `into` (default: empty
+    states), in version order."""
+    f = into if into is not None else Folds()
+    cur = c.cursor()
+    cur.row_factory = None
+    rows = cur.execute(f"SELECT {_COLS} FROM log l WHERE {where} ORDER BY l.at, l.uuid", params)
+    for row in rows.fetchall():
+        e = entry_of(row)
+        step = STEPS.get(str(e.kind))
+        if step is not None:
+            step(f, e, version(row[4], e.uuid), row[4])
+    return f

@@ -1,0 +1,94 @@
+"""The per-station figures' tables (`station_admissions`, `station_outcomes`): what each
+station itself recorded, undone entries left out, for the dashboard's "this station only"
+(kiosk.station.scoped). The rule is state.StationFigures; both drivers write through here."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from kiosk.models.outcomes import Outcome
+from kiosk.storage.projections.history import history
+from kiosk.storage.projections.state import StationFigures
+
+_KNOWN = frozenset(o.value for o in Outcome)  # an outcome of a newer release is not counted
+
+
+def save(c: sqlite3.Connection, s: StationFigures, fresh: bool = False) -> None:
+    """Write back one entry: an admission (the first per key counts), an outcome counted,
+    or an undo (the key of the entry it undoes is counted again from the log). An entry
+    undone before it arrived here is left out (`fresh`: written just now, undone by none)."""
+    for uuid, (station_id, session_id, aid, at) in s.admissions.items():
+        if fresh or not _undone(c, uuid):
+            c.execute(
+                "INSERT INTO station_admissions VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                "first_at = MIN(first_at, excluded.first_at)",
+                (station_id, session_id, aid, at),
+            )
+    for uuid, key in s.outcomes.items():
+        if fresh or not _undone(c, uuid):
+            c.execute(
+                "INSERT INTO station_outcomes VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET "
+                "n = n + 1",
+                key,
+            )
+    for ref in s.undone:
+        _recount(c, ref)
+
+
+def _undone(c: sqlite3.Connection, uuid: str) -> bool:
+    row = c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1", (uuid,))
+    return row.fetchone() is not None
+
+
+def _recount(c: sqlite3.Connection, ref: str) -> None:
+    """Fold the key of an undone entry again, from the log."""
+    row = c.execute(
+        "SELECT station_id, session_id, attendee_id, outcome FROM log "
+        "WHERE uuid = ? AND kind = 'entry' AND outcome IS NOT NULL",
+        (ref,),
+    ).fetchone()
+    if row is None or row[3] not in _KNOWN:
+        return
+    station_id, session_id, aid, outcome = row
+    if outcome == "admitted" and aid:
+        key = (station_id, session_id, aid)
+        c.execute("DELETE FROM station_admissions WHERE station_id = ? AND session_id = ? "
+                  "AND attendee_id = ?", key)  # fmt: skip
+        where = "l.station_id = ? AND l.session_id = ? AND l.attendee_id = ? AND l.outcome = ?"
+        write_all(c, _from_log(c, where, (*key, outcome)))
+    elif outcome != "admitted":
+        key = (station_id, session_id, outcome)
+        c.execute("DELETE FROM station_outcomes WHERE station_id = ? AND session_id = ? "
+                  "AND outcome = ?", key)  # fmt: skip
+        write_all(c, _from_log(c, "l.station_id = ? AND l.session_id = ? AND l.outcome = ?", key))
+
+
+def refold(c: sqlite3.Connection, station_ids: list[str]) -> None:
+    """Fold these stations' figures again from the log (entries moved between station ids:
+    kiosk.storage.syncstate.renumber)."""
+    ids = sorted(set(station_ids))
+    marks = ", ".join("?" * len(ids))
+    for table in ("station_admissions", "station_outcomes"):
+        c.execute(f"DELETE FROM {table} WHERE station_id IN ({marks})", ids)
+    write_all(c, _from_log(c, f"l.station_id IN ({marks})", ids))
+
+
+def _from_log(
+    c: sqlite3.Connection, where: str, params: tuple[str, ...] | list[str]
+) -> StationFigures:
+    """The figures of the entry scans `where` selects, folded by the same step as always."""
+    f = history(c, f"l.kind = 'entry' AND {where}", params)
+    uuids = [*f.stations.admissions, *f.stations.outcomes]
+    for i in range(0, len(uuids), 500):
+        part = uuids[i : i + 500]
+        f.stations.undone.update(r[0] for r in c.execute(
+            f"SELECT ref FROM log WHERE kind = 'annul' AND ref IN ({', '.join('?' * len(part))})",
+            part))  # fmt: skip
+    return f.stations
+
+
+def write_all(c: sqlite3.Connection, s: StationFigures) -> None:
+    c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)",
+                  [(*k, at) for k, at in s.first_admissions().items()])  # fmt: skip
+    c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)",
+                  [(*k, n) for k, n in s.outcome_counts().items()])  # fmt: skip
