@@ -42,6 +42,7 @@ from kiosk.station.protocol import ManualCheckIn, Recent, Search, Stats
 from kiosk.station.wire import Input, Origin, Source
 from ui.app.context import Context
 from ui.app.widgets import Card, CounterGrid, StatusDot
+from ui.bridge.asked import Asked
 from ui.capture.preview import PreviewWidget
 from ui.desk.actions import DeskActions
 from ui.desk.lists import HitList, RecentList
@@ -82,7 +83,7 @@ class StaffView(QWidget):
         self._search_id = 0  # the latest search request's id: only its hits are current
         self._shown_id = -1  # the search request whose hits the list shows
         self._enter_pending = False
-        self._asked: set[int] = set()  # ids of the check-ins this desk asked for, unanswered
+        self._asked = Asked()  # the check-ins this desk asked for, unanswered
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(5000)
         self._stats_timer.timeout.connect(self._ask_stats)
@@ -345,10 +346,7 @@ class StaffView(QWidget):
 
     def asked(self, call_id: int) -> bool:
         """True once for the id of a check-in this desk asked for (its answer is here)."""
-        if call_id in self._asked:
-            self._asked.discard(call_id)
-            return True
-        return False
+        return self._asked.take(call_id)
 
     def show_result(self, result: CheckinResult, origin: Origin | None = None) -> None:
         """A check-in result this desk asked for: on the panel (after the shown one's

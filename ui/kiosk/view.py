@@ -24,6 +24,7 @@ from kiosk.station.desk import DbState, DbStatus
 from kiosk.station.wire import Input, Origin, Source
 from ui.app.context import Context
 from ui.app.text import english_of_pair
+from ui.bridge.asked import Asked
 from ui.capture.preview import PreviewWidget
 from ui.desk.meeting_panel import is_matchmaking, meeting_pair
 from ui.present.looks import (
@@ -151,7 +152,7 @@ class KioskView(QWidget):
         self.handheld_ok = True  # the app's scanner filter is on (Shell sets it)
         self.database_ok = True
         self.result: CheckinResult | None = None
-        self._asked: set[int] = set()  # ids of the check-ins this kiosk asked for, unanswered
+        self._asked = Asked()  # the check-ins this kiosk asked for, unanswered
         ctx.db.state_changed.connect(self._database_state)
         if ctx.camera is not None:
             ctx.camera.status_changed.connect(self.set_camera_status)
@@ -187,10 +188,7 @@ class KioskView(QWidget):
 
     def asked(self, call_id: int) -> bool:
         """True once for the id of a check-in this kiosk asked for (its answer is here)."""
-        if call_id in self._asked:
-            self._asked.discard(call_id)
-            return True
-        return False
+        return self._asked.take(call_id)
 
     def show_result(self, result: CheckinResult, origin: Origin | None = None) -> None:
         """A result this kiosk asked for. Its capture time says whether the person can
