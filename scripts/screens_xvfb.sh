@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-window screenshots: `python main.py` on a 1366×768 Xvfb screen with openbox, driven by
 # xdotool as a person at the desk would (keys at 40-120 ms, a scanner at 5 ms), grabbed
-# with ImageMagick's `import`. Usage: scripts/screens_xvfb.sh OUT_DIR
+# with tools.screenshots.grab. Usage: scripts/screens_xvfb.sh OUT_DIR
 set -euo pipefail
 OUT=${1:?usage: $0 OUT_DIR}
 PY=${PY:-.venv/bin/python}
@@ -34,7 +34,7 @@ start() {  # start the app; wait for its database to be open and its window acti
   sleep 1
 }
 stop() { kill -INT "$APP"; wait "$APP" || true; APP=""; rm -f "$FORUM_CHECKIN_HOME/forum-checkin.log"; }
-shot() { sleep 0.6; import -window root "$OUT/$1.png"; echo "$OUT/$1.png"; }
+shot() { sleep 0.6; "$PY" -m tools.screenshots.grab "$OUT/$1.png"; echo "$OUT/$1.png"; }
 
 start
 xdotool key ctrl+f; xdotool type --delay 120 "wan"; sleep 0.3

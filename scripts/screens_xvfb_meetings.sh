@@ -30,7 +30,7 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 sleep 1
-shot() { sleep 0.8; import -window root "$OUT/$1.png"; echo "$OUT/$1.png"; }
+shot() { sleep 0.8; "$PY" -m tools.screenshots.grab "$OUT/$1.png"; echo "$OUT/$1.png"; }
 xdotool key ctrl+f; sleep 0.3
 xdotool type --delay 5 "$C1"; xdotool key --delay 5 Return          # a handheld scan
 shot xvfb-staff-matchmaking

@@ -2,7 +2,7 @@
 # home, starts a 1366×768 Xvfb screen with openbox, and cleans everything up on exit
 # (the app too, once the script has set APP to its pid). Needs OUT, NAME and BASE (the first
 # display number to try, so that two scripts running at once do not collide).
-for tool in Xvfb openbox xdotool import; do
+for tool in Xvfb openbox xdotool; do
   command -v "$tool" >/dev/null || { echo "$NAME: $tool missing (apt-get install xvfb openbox xdotool imagemagick)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
