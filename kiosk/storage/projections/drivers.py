@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage.base import ts, version
-from kiosk.storage.log import COLUMNS, entry_of
+from kiosk.storage.log import COLUMNS, Row
 from kiosk.storage.projections import tables
 from kiosk.storage.projections.state import Folds
 from kiosk.storage.projections.steps import BATCHED, STEPS
@@ -73,13 +73,12 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     for n, row in enumerate(cur.execute(f"SELECT {COLUMNS} FROM log ORDER BY at, uuid")):
         if progress is not None and n % 50_000 == 0:
             progress(n, total)
-        e = entry_of(row)
-        if e.batch and e.kind in BATCHED and e.batch not in committed:
-            pending.append((e.uuid, e.batch))
+        if row[12] and row[5] in BATCHED and row[12] not in committed:
+            pending.append((row[0], row[12]))
             continue
-        step = STEPS.get(str(e.kind))
+        step = STEPS.get(row[5])
         if step is not None:
-            step(folds, e, version(row[4], e.uuid), row[4])
+            step(folds, Row(row), version(row[4], row[0]), row[4])
     tables.write_all(c, folds)
     c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
     if progress is not None:
