@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from sys import intern
+from typing import Any
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage.base import ts, version
 from kiosk.storage.log import COLUMNS, Row
 from kiosk.storage.projections import tables
-from kiosk.storage.projections.state import Folds
+from kiosk.storage.projections.state import Folds, StationFigures
 from kiosk.storage.projections.steps import BATCHED, STEPS
 from kiosk.storage.tables import PROJECTIONS
 
@@ -66,7 +68,8 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     c.execute("DELETE FROM settings WHERE key IN ('event', 'public_key', 'event_ver')")
     committed = {r[0] for r in c.execute("SELECT batch FROM log WHERE kind = 'import_commit'")}
     total = int(c.execute("SELECT COUNT(*) FROM log").fetchone()[0])
-    folds = Folds()
+    undos = c.execute("SELECT ref FROM log WHERE kind = 'annul' AND ref IS NOT NULL")
+    folds = Folds(stations=StationFigures(known=frozenset(r[0] for r in undos)))
     pending: list[tuple[str, str]] = []
     cur = c.cursor()
     cur.row_factory = None
@@ -78,12 +81,21 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
             continue
         step = STEPS.get(row[5])
         if step is not None:
-            step(folds, Row(row), version(row[4], row[0]), row[4])
+            step(folds, _shared(row), version(row[4], row[0]), row[4])
     tables.write_all(c, folds)
     c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
     if progress is not None:
         progress(total, total)
     return total
+
+
+def _shared(row: tuple[Any, ...]) -> Row:
+    """A row whose repeated texts (station, name, kind, session, operator, outcome) are one
+    object each: a state keeps them per admission, and a million copies weigh 100s of MB."""
+    (u, sid, sseq, sname, at, kind, session, aid, bid, operator, outcome, ref, batch,
+     data) = row  # fmt: skip
+    return Row((u, intern(sid), sseq, intern(sname), at, intern(kind), intern(session), aid, bid,
+                intern(operator), outcome and intern(outcome), ref, batch, data))  # fmt: skip
 
 
 def table_rows(c: sqlite3.Connection) -> dict[str, int]:
