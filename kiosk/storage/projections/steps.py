@@ -114,24 +114,19 @@ def badge_print(f: Folds, e: Entry, ver: str, at: str) -> None:
 
 def scan(f: Folds, e: Entry, ver: str, at: str) -> None:
     """An entry or exit scan: an admission or exit moves the person (presence); any other
-    outcome is counted per session, kind and outcome."""
-    kind = str(e.kind)
-    moves = e.outcome is (Outcome.ADMITTED if kind == "entry" else Outcome.EXITED)
-    if not moves:
-        f.presence.scan(e.session_id, kind, e.outcome.value if e.outcome else "")
-    elif e.attendee_id:
-        f.presence.move(e.session_id, e.attendee_id,
-                        Move(ver, kind, e.uuid, at, e.station_id, e.station))  # fmt: skip
-    if kind == "entry" and e.outcome is not None:
-        _station_figure(f, e, at)
-
-
-def _station_figure(f: Folds, e: Entry, at: str) -> None:
-    if e.outcome is not Outcome.ADMITTED:
-        assert e.outcome is not None
-        f.stations.outcome(e.uuid, e.station_id, e.session_id, e.outcome.value)
-    elif e.attendee_id:
-        f.stations.admit(e.uuid, e.station_id, e.session_id, e.attendee_id, at)
+    outcome is counted per session, kind and outcome. (Each field is read once: the
+    rebuild's entries look them up when asked.)"""
+    kind, outcome, session_id, aid = str(e.kind), e.outcome, e.session_id, e.attendee_id
+    if outcome is not (Outcome.ADMITTED if kind == "entry" else Outcome.EXITED):
+        f.presence.scan(session_id, kind, outcome.value if outcome else "")
+    elif aid:
+        f.presence.move(session_id, aid, Move(ver, kind, e.uuid, at, e.station_id, e.station))
+    if kind != "entry" or outcome is None:
+        return
+    if outcome is not Outcome.ADMITTED:
+        f.stations.outcome(e.uuid, e.station_id, session_id, outcome.value)
+    elif aid:
+        f.stations.admit(e.uuid, e.station_id, session_id, aid, at)
 
 
 def annul(f: Folds, e: Entry, ver: str, at: str) -> None:
