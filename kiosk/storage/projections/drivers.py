@@ -5,7 +5,10 @@
   is written back; a key where the entry lands in its past (a station that was offline
   syncs later) is folded again from the log.
 - `rebuild`: the whole log in (time, uuid) order, every state in memory, written in bulk
-  (a log of 1,000,000 entries rebuilds in seconds: bench/rebuild.py).
+  (a log of 1,000,000 entries rebuilds in seconds: bench/rebuild.py, bench/compare.py).
+  Each row is read as an entry without building one (log.Row: no time parsed, no payload
+  unless the step reads it), its repeated texts shared; the undos are read first, so the
+  station figures count each entry under its key at once.
 
 Both give the same tables (tests/test_log_properties.py checks it over every kind).
 """
