@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from sys import intern
 from typing import Any
 
 from kiosk.models.outcomes import Outcome
@@ -88,7 +89,8 @@ def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: in
 class Row(tuple[Any, ...]):
     """A log row in COLUMNS order, read as an entry without building one: the fields a step
     reads are looked up when asked, the JSON payload parsed only when `data` is read (a
-    scan's step never reads it). The rebuild folds a million of these
+    scan's step never reads it); the texts a state keeps per admission (station, kind, session)
+    are one shared object each, not a million copies. The rebuild folds a million of these
     (kiosk.storage.projections.drivers); `entry_of` gives the full LogEntry."""
 
     __slots__ = ()
@@ -100,23 +102,19 @@ class Row(tuple[Any, ...]):
 
     @property
     def station_id(self) -> str:
-        v: str = self[1]
-        return v
+        return intern(self[1])
 
     @property
     def station(self) -> str:
-        v: str = self[3]
-        return v
+        return intern(self[3])
 
     @property
     def kind(self) -> str:
-        v: str = self[5]
-        return v
+        return intern(self[5])
 
     @property
     def session_id(self) -> str:
-        v: str = self[6]
-        return v
+        return intern(self[6])
 
     @property
     def attendee_id(self) -> str | None:

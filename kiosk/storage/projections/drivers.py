@@ -7,8 +7,9 @@
 - `rebuild`: the whole log in (time, uuid) order, every state in memory, written in bulk
   (a log of 1,000,000 entries rebuilds in seconds: bench/rebuild.py, bench/compare.py).
   Each row is read as an entry without building one (log.Row: no time parsed, no payload
-  unless the step reads it), its repeated texts shared; the undos are read first, so the
-  station figures count each entry under its key at once.
+  unless the step reads it, its repeated texts shared); the undos are read first, so an
+  undone move is left out as it comes, and the station figures count each entry under
+  its key at once.
 
 Both give the same tables (tests/test_log_properties.py checks it over every kind).
 """
@@ -17,14 +18,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from sys import intern
-from typing import Any
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage.base import ts, version
 from kiosk.storage.log import COLUMNS, Row
 from kiosk.storage.projections import tables
-from kiosk.storage.projections.state import Folds, StationFigures
+from kiosk.storage.projections.state import Folds, Presence, StationFigures
 from kiosk.storage.projections.steps import BATCHED, STEPS
 from kiosk.storage.tables import PROJECTIONS
 
@@ -72,7 +71,8 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     committed = {r[0] for r in c.execute("SELECT batch FROM log WHERE kind = 'import_commit'")}
     total = int(c.execute("SELECT COUNT(*) FROM log").fetchone()[0])
     undos = c.execute("SELECT ref FROM log WHERE kind = 'annul' AND ref IS NOT NULL")
-    folds = Folds(stations=StationFigures(known=frozenset(r[0] for r in undos)))
+    known = frozenset(r[0] for r in undos)
+    folds = Folds(presence=Presence(known=known), stations=StationFigures(known=known))
     pending: list[tuple[str, str]] = []
     cur = c.cursor()
     cur.row_factory = None
@@ -84,21 +84,12 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
             continue
         step = STEPS.get(row[5])
         if step is not None:
-            step(folds, _shared(row), version(row[4], row[0]), row[4])
+            step(folds, Row(row), version(row[4], row[0]), row[4])
     tables.write_all(c, folds)
     c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
     if progress is not None:
         progress(total, total)
     return total
-
-
-def _shared(row: tuple[Any, ...]) -> Row:
-    """A row whose repeated texts (station, name, kind, session, operator, outcome) are one
-    object each: a state keeps them per admission, and a million copies weigh 100s of MB."""
-    (u, sid, sseq, sname, at, kind, session, aid, bid, operator, outcome, ref, batch,
-     data) = row  # fmt: skip
-    return Row((u, intern(sid), sseq, intern(sname), at, intern(kind), intern(session), aid, bid,
-                intern(operator), outcome and intern(outcome), ref, batch, data))  # fmt: skip
 
 
 def table_rows(c: sqlite3.Connection) -> dict[str, int]:

@@ -150,9 +150,11 @@ class Presence:
     annulled: set[str] = field(default_factory=set)
     undone: set[tuple[str, str]] = field(default_factory=set)  # keys an undo touched
     scans: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    known: frozenset[str] | None = None  # every undo, when known before the fold (rebuild)
 
     def move(self, session_id: str, attendee_id: str, step: Step) -> None:
-        self.moves.setdefault((session_id, attendee_id), []).append(step)
+        if self.known is None or step.uuid not in self.known:
+            self.moves.setdefault((session_id, attendee_id), []).append(step)
 
     def annul(self, session_id: str, attendee_id: str | None, ref: str | None) -> None:
         if ref:
@@ -183,7 +185,9 @@ class StationFigures:
         if self.known is None:
             self.admissions[uuid] = (station_id, session_id, aid, at)
         elif uuid not in self.known:
-            _first(self.first, (station_id, session_id, aid), at)
+            key = (station_id, session_id, aid)
+            if at < self.first.get(key, "~"):  # "~": after every time
+                self.first[key] = at
 
     def outcome(self, uuid: str, station_id: str, session_id: str, outcome: str) -> None:
         if self.known is None:
