@@ -68,7 +68,8 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     for table in present(c):
         c.execute(f"DELETE FROM {table}")
     c.execute("DELETE FROM settings WHERE key IN ('event', 'public_key', 'event_ver')")
-    committed = {r[0] for r in c.execute("SELECT batch FROM log WHERE kind = 'import_commit'")}
+    commits = "SELECT batch FROM log WHERE kind = 'import_commit' AND batch IS NOT NULL"
+    committed = {r[0] for r in c.execute(commits)}  # by the batch index, not a full scan
     total = int(c.execute("SELECT COUNT(*) FROM log").fetchone()[0])
     undos = c.execute("SELECT ref FROM log WHERE kind = 'annul' AND ref IS NOT NULL")
     known = frozenset(r[0] for r in undos)
