@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from sys import intern
 from typing import Any
 
 from kiosk.models.outcomes import Outcome
@@ -103,6 +104,75 @@ def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: in
         station=sname, session_id=session, operator=operator, outcome=out, attendee_id=aid,
         badge_id=bid, ref=ref, batch=batch, data=from_json(data), seq=seq, annulled=annulled,
     )  # fmt: skip
+
+
+class Row(tuple[Any, ...]):
+    """A log row in COLUMNS order, read as an entry without building one: the fields a step
+    reads are looked up when asked, the JSON payload parsed only when `data` is read (a
+    scan's step never reads it); the texts a state keeps per admission (station, kind, session)
+    are one shared object each, not a million copies. The rebuild folds a million of these
+    (kiosk.storage.projections.drivers); `entry_of` gives the full LogEntry."""
+
+    __slots__ = ()
+
+    @property
+    def uuid(self) -> str:
+        v: str = self[0]
+        return v
+
+    @property
+    def station_id(self) -> str:
+        return intern(self[1])
+
+    @property
+    def station(self) -> str:
+        return intern(self[3])
+
+    @property
+    def kind(self) -> str:
+        return intern(self[5])
+
+    @property
+    def session_id(self) -> str:
+        return intern(self[6])
+
+    @property
+    def attendee_id(self) -> str | None:
+        aid: str | None = self[7]
+        return aid
+
+    @property
+    def badge_id(self) -> int | None:
+        bid: int | None = self[8]
+        return bid
+
+    @property
+    def operator(self) -> str:
+        v: str = self[9]
+        return v
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return _OUTCOMES.get(self[10]) if self[10] else None
+
+    @property
+    def ref(self) -> str | None:
+        ref: str | None = self[11]
+        return ref
+
+    @property
+    def batch(self) -> str | None:
+        batch: str | None = self[12]
+        return batch
+
+    @property
+    def data(self) -> dict[str, Any]:
+        payload: dict[str, Any] = from_json(self[13])
+        return payload
+
+    @property
+    def reason(self) -> str:
+        return str(self.data.get("reason", ""))
 
 
 _SELECT = (

@@ -1,6 +1,7 @@
-"""A key folded again from the log: the entries a query selects, decoded once
-(log.entry_of) and run through their own step functions into fresh states. The
-incremental driver uses it where an entry lands in a key's past."""
+"""A key folded again from the log: the entries a query selects, read as entries
+(log.Row: a payload is parsed only when a step reads it) and run through their own step
+functions into fresh states. The incremental driver uses it where an entry lands in a
+key's past."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kiosk.storage.base import version
-from kiosk.storage.log import COLUMNS, entry_of
+from kiosk.storage.log import COLUMNS, Row
 from kiosk.storage.projections.state import Folds
 from kiosk.storage.projections.steps import STEPS
 
@@ -25,8 +26,7 @@ def history(c: sqlite3.Connection, where: str, params: Sequence[Any] = (),
     cur.row_factory = None
     rows = cur.execute(f"SELECT {_COLS} FROM log l WHERE {where} ORDER BY l.at, l.uuid", params)
     for row in rows.fetchall():
-        e = entry_of(row)
-        step = STEPS.get(str(e.kind))
+        step = STEPS.get(row[5])
         if step is not None:
-            step(f, e, version(row[4], e.uuid), row[4])
+            step(f, Row(row), version(row[4], row[0]), row[4])
     return f

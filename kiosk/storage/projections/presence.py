@@ -208,17 +208,16 @@ def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> No
     """Every key's moves (undone ones left out), under the person they stand for now,
     folded with the same rule; then the counts, in bulk."""
     reentry = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
-    by_person: dict[tuple[str, str], list[Step]] = {}
-    for (session_id, aid), steps in p.moves.items():
-        kept = [s for s in steps if s.uuid not in p.annulled]
-        if kept:
-            root = chain_end(aid, into.get) if into else aid
-            by_person.setdefault((session_id, root), []).extend(kept)
+    # Undone moves left out as they came (`known`) and nobody merged: every key's moves are
+    # its own, already in version order (the rebuild reads the log in that order).
+    in_order = p.known is not None and not into
+    by_person = p.moves if in_order else _by_person(p, into)
     presence = []
     dups: list[tuple[str, ...]] = []
     counts: dict[str, list[int]] = {}
     for (session_id, aid), steps in by_person.items():
-        state, dup = fold_presence(steps, reentry.get(session_id, True))
+        fold = _fold_in_order if in_order else fold_presence
+        state, dup = fold(steps, reentry.get(session_id, True))
         if state is None:
             continue
         dups.extend(_dup_rows(session_id, aid, state, dup))
@@ -234,6 +233,28 @@ def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> No
         [(s, *t) for s, t in counts.items()],
     )
     c.executemany("INSERT INTO scan_counts VALUES (?, ?, ?, ?)", _scan_rows(p.scans))
+
+
+def _by_person(p: Presence, into: Mapping[str, str]) -> dict[tuple[str, str], list[Step]]:
+    """Every key's moves, undone ones left out, under the person they stand for now."""
+    by_person: dict[tuple[str, str], list[Step]] = {}
+    for (session_id, aid), steps in p.moves.items():
+        kept = [s for s in steps if s.uuid not in p.annulled]
+        if kept:
+            root = chain_end(aid, into.get) if into else aid
+            by_person.setdefault((session_id, root), []).extend(kept)
+    return by_person
+
+
+def _fold_in_order(steps: list[Step], reentry: bool) -> tuple[PresenceState | None, list[Step]]:
+    """fold.fold_presence, for steps already in version order."""
+    state: PresenceState | None = None
+    dups: list[Step] = []
+    for step in steps:
+        state, dup = fold_step(state, step, reentry)
+        if dup:
+            dups.append(step)
+    return state, dups
 
 
 def _scan_rows(scans: Counter[tuple[str, str, str]]) -> list[tuple[object, ...]]:

@@ -150,9 +150,11 @@ class Presence:
     annulled: set[str] = field(default_factory=set)
     undone: set[tuple[str, str]] = field(default_factory=set)  # keys an undo touched
     scans: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    known: frozenset[str] | None = None  # every undo, when known before the fold (rebuild)
 
     def move(self, session_id: str, attendee_id: str, step: Step) -> None:
-        self.moves.setdefault((session_id, attendee_id), []).append(step)
+        if self.known is None or step.uuid not in self.known:
+            self.moves.setdefault((session_id, attendee_id), []).append(step)
 
     def annul(self, session_id: str, attendee_id: str | None, ref: str | None) -> None:
         if ref:
@@ -168,17 +170,30 @@ class Presence:
 class StationFigures:
     """What each station itself recorded, undone entries left out (the dashboard's "this
     station only"): each attendee's first admission per session, and the other outcomes
-    of its entry scans per session. Entries are kept by uuid until the undos are known."""
+    of its entry scans per session. Entries are kept by uuid until the undos are known;
+    when every undo is known before the fold (`known`: the rebuild reads them first), an
+    entry is counted under its key at once."""
 
     admissions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     outcomes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     undone: set[str] = field(default_factory=set)
+    known: frozenset[str] | None = None
+    first: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def admit(self, uuid: str, station_id: str, session_id: str, aid: str, at: str) -> None:
-        self.admissions[uuid] = (station_id, session_id, aid, at)
+        if self.known is None:
+            self.admissions[uuid] = (station_id, session_id, aid, at)
+        elif uuid not in self.known:
+            key = (station_id, session_id, aid)
+            if at < self.first.get(key, "~"):  # "~": after every time
+                self.first[key] = at
 
     def outcome(self, uuid: str, station_id: str, session_id: str, outcome: str) -> None:
-        self.outcomes[uuid] = (station_id, session_id, outcome)
+        if self.known is None:
+            self.outcomes[uuid] = (station_id, session_id, outcome)
+        elif uuid not in self.known:
+            self.counts[(station_id, session_id, outcome)] += 1
 
     def undo(self, ref: str | None) -> None:
         if ref:
@@ -186,16 +201,22 @@ class StationFigures:
 
     def first_admissions(self) -> dict[tuple[str, str, str], str]:
         """(station, session, attendee) -> the first admission's time."""
-        out: dict[tuple[str, str, str], str] = {}
+        out = self.first
         for uuid, (station_id, session_id, aid, at) in self.admissions.items():
             if uuid not in self.undone:
-                key = (station_id, session_id, aid)
-                if key not in out or at < out[key]:
-                    out[key] = at
+                _first(out, (station_id, session_id, aid), at)
         return out
 
     def outcome_counts(self) -> Counter[tuple[str, str, str]]:
-        return Counter(k for u, k in self.outcomes.items() if u not in self.undone)
+        out = Counter(self.counts)
+        out.update(k for u, k in self.outcomes.items() if u not in self.undone)
+        return out
+
+
+def _first(first: dict[tuple[str, str, str], str], key: tuple[str, str, str], at: str) -> None:
+    was = first.get(key)
+    if was is None or at < was:
+        first[key] = at
 
 
 @dataclass(slots=True)

@@ -89,6 +89,6 @@ def _from_log(
 
 def write_all(c: sqlite3.Connection, s: StationFigures) -> None:
     c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)",
-                  [(*k, at) for k, at in s.first_admissions().items()])  # fmt: skip
+                  ((*k, at) for k, at in s.first_admissions().items()))  # fmt: skip
     c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)",
-                  [(*k, n) for k, n in s.outcome_counts().items()])  # fmt: skip
+                  ((*k, n) for k, n in s.outcome_counts().items()))  # fmt: skip

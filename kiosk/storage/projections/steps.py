@@ -10,23 +10,55 @@ in `STEPS`; a kind missing here (from a newer release) is kept in the log and ig
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from kiosk.models.outcomes import Outcome
-from kiosk.models.records import LogEntry, LogKind
+from kiosk.models.records import LogKind
 from kiosk.storage import meeting_fold
 from kiosk.storage.fold import Step as Move
 from kiosk.storage.fold import import_rows
 from kiosk.storage.projections.state import Folds
 
+
+class Entry(Protocol):
+    """What a step reads of an entry: a LogEntry (the incremental driver) or a log row read
+    as one (kiosk.storage.log.Row: the rebuild, which parses no payload a step does not read)."""
+
+    @property
+    def uuid(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def station_id(self) -> str: ...
+    @property
+    def station(self) -> str: ...
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def operator(self) -> str: ...
+    @property
+    def outcome(self) -> Outcome | None: ...
+    @property
+    def attendee_id(self) -> str | None: ...
+    @property
+    def badge_id(self) -> int | None: ...
+    @property
+    def ref(self) -> str | None: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def reason(self) -> str: ...
+
+
 #: (the states, the entry, its version, its time as stored text)
-StepFn = Callable[[Folds, LogEntry, str, str], None]
+StepFn = Callable[[Folds, Entry, str, str], None]
 
 
-def event(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def event(f: Folds, e: Entry, ver: str, at: str) -> None:
     f.event.offer(ver, e.data)
 
 
-def import_chunk(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def import_chunk(f: Folds, e: Entry, ver: str, at: str) -> None:
     rows = list(import_rows(e.data))
     f.people.want(aid for aid, _full, _fields in rows)
     for aid, full, fields in rows:
@@ -34,14 +66,14 @@ def import_chunk(f: Folds, e: LogEntry, ver: str, at: str) -> None:
         _ticket(f, aid, fields, ver, at)
 
 
-def walk_in(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def walk_in(f: Folds, e: Entry, ver: str, at: str) -> None:
     if e.attendee_id:
         fields = e.data.get("fields", {})
         f.people.apply(e.attendee_id, fields, ver, at, full=True, walk_in=True)
         _ticket(f, e.attendee_id, fields, ver, at)
 
 
-def edit(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def edit(f: Folds, e: Entry, ver: str, at: str) -> None:
     if e.attendee_id:
         fields = e.data.get("fields", {})
         f.people.apply(e.attendee_id, fields, ver, at, full=False)
@@ -53,80 +85,75 @@ def _ticket(f: Folds, aid: str, fields: dict[str, object], ver: str, at: str) ->
         f.tickets.get(str(fields["ticket"])).give(aid, ver, at)
 
 
-def merge(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def merge(f: Folds, e: Entry, ver: str, at: str) -> None:
     """`attendee_id` is merged into `data.into`: the merged record is hidden, its badges and
     check-ins count for the one kept (kiosk.storage.fold.resolve_merges)."""
     f.merges.append((ver, e.attendee_id or "", str(e.data.get("into", ""))))
 
 
-def badge_issue(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def badge_issue(f: Folds, e: Entry, ver: str, at: str) -> None:
     for badge_id, aid, badge_version in e.data.get("badges", ()):
         f.badges.get(badge_id).issue(aid, badge_version, at)
 
 
-def badge_revoke(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def badge_revoke(f: Folds, e: Entry, ver: str, at: str) -> None:
     if e.badge_id is not None:
         f.badges.get(e.badge_id).revoke(at, ver, e.reason)
 
 
-def ticket_revoke(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def ticket_revoke(f: Folds, e: Entry, ver: str, at: str) -> None:
     key = str(e.data.get("ticket", ""))
     if key and e.attendee_id:
         f.tickets.get(key).revoke(e.attendee_id, at, ver, e.reason)
 
 
-def badge_print(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def badge_print(f: Folds, e: Entry, ver: str, at: str) -> None:
     f.prints[e.uuid] = (e.uuid, e.attendee_id or "", e.badge_id or 0, at, e.station_id,
                         e.station, e.operator, e.reason)  # fmt: skip
 
 
-def scan(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def scan(f: Folds, e: Entry, ver: str, at: str) -> None:
     """An entry or exit scan: an admission or exit moves the person (presence); any other
-    outcome is counted per session, kind and outcome."""
-    kind = str(e.kind)
-    moves = e.outcome is (Outcome.ADMITTED if kind == "entry" else Outcome.EXITED)
-    if not moves:
-        f.presence.scan(e.session_id, kind, e.outcome.value if e.outcome else "")
-    elif e.attendee_id:
-        f.presence.move(e.session_id, e.attendee_id,
-                        Move(ver, kind, e.uuid, at, e.station_id, e.station))  # fmt: skip
-    if kind == "entry" and e.outcome is not None:
-        _station_figure(f, e, at)
+    outcome is counted per session, kind and outcome. (Each field is read once: the
+    rebuild's entries look them up when asked.)"""
+    kind, outcome, session_id, aid = str(e.kind), e.outcome, e.session_id, e.attendee_id
+    if outcome is not (Outcome.ADMITTED if kind == "entry" else Outcome.EXITED):
+        f.presence.scan(session_id, kind, outcome.value if outcome else "")
+    elif aid:
+        f.presence.move(session_id, aid, Move(ver, kind, e.uuid, at, e.station_id, e.station))
+    if kind != "entry" or outcome is None:
+        return
+    if outcome is not Outcome.ADMITTED:
+        f.stations.outcome(e.uuid, e.station_id, session_id, outcome.value)
+    elif aid:
+        f.stations.admit(e.uuid, e.station_id, session_id, aid, at)
 
 
-def _station_figure(f: Folds, e: LogEntry, at: str) -> None:
-    if e.outcome is not Outcome.ADMITTED:
-        assert e.outcome is not None
-        f.stations.outcome(e.uuid, e.station_id, e.session_id, e.outcome.value)
-    elif e.attendee_id:
-        f.stations.admit(e.uuid, e.station_id, e.session_id, e.attendee_id, at)
-
-
-def annul(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def annul(f: Folds, e: Entry, ver: str, at: str) -> None:
     f.presence.annul(e.session_id, e.attendee_id, e.ref)
     f.stations.undo(e.ref)
 
 
-def meeting_schedule(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def meeting_schedule(f: Folds, e: Entry, ver: str, at: str) -> None:
     f.meetings.want(meeting_fold.touched(e.data))
     meeting_fold.schedule(f.meetings.get, e.data, ver)
 
 
-def meeting_cancel(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def meeting_cancel(f: Folds, e: Entry, ver: str, at: str) -> None:
     f.meetings.want(meeting_fold.touched(e.data))
     meeting_fold.cancel(f.meetings.get, e.data, ver)
 
 
-def meeting_mark(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def meeting_mark(f: Folds, e: Entry, ver: str, at: str) -> None:
     meeting_fold.mark(f.meetings.get, e.data, ver, at, e.operator)
 
 
-def meeting_rematch(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def meeting_rematch(f: Folds, e: Entry, ver: str, at: str) -> None:
     f.meetings.want(meeting_fold.touched(e.data))
     meeting_fold.rematch(f.meetings.get, e.data, ver)
 
 
-def nothing(f: Folds, e: LogEntry, ver: str, at: str) -> None:
+def nothing(f: Folds, e: Entry, ver: str, at: str) -> None:
     """Kept in the log only (an import commit lets its batch's chunks be folded; PIN
     attempts are an audit trail)."""
 
