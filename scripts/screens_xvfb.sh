@@ -14,9 +14,10 @@ import random, sys
 from kiosk.checkin.service import CheckinService
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
+from tests.helpers.reads import reads
 store = Store.open(sys.argv[1])
 svc = CheckinService(store, at("07:30"), rng=random.Random(3))
-people = [a for a in store.attendees() if a.name and a.name_zh and "·" not in a.name_zh][:3]
+people = [a for a in reads(store).people.everyone() if a.name and a.name_zh and "·" not in a.name_zh][:3]
 print("\n".join(svc.badge_code(a.attendee_id) for a in people))  # codes may hold spaces
 store.close()
 EOF

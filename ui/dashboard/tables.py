@@ -107,6 +107,8 @@ class ScanModel(_RowsModel):
                 return font
         if role == Qt.ItemDataRole.ToolTipRole and col == 2 and row.organization:
             return row.organization
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:  # the whole result, if elided
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         return None
 
 

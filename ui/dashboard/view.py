@@ -204,10 +204,13 @@ class DashboardView(QWidget):
         self.scans_table = ScanTable(self.scan_model)
         hh = self.scans_table.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # a bilingual refusal is long: the result gets a fair share and is elided, so the
+        # attendee keeps room on a 1366-pixel screen
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        hh.resizeSection(1, 190)
         hh.resizeSection(3, 132)
         lay.addWidget(self.scans_table, 1)
         return panel
