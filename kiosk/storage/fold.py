@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.models.records import ATTENDEE_FIELDS
 
@@ -175,9 +175,10 @@ class PresenceState:
     last_ver: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """An admission or exit to fold: (version, kind, uuid, at, station id, station name)."""
+class Step(NamedTuple):
+    """An admission or exit to fold: (version, kind, uuid, at, station id, station name).
+    A named tuple: a rebuild makes one per scan, and a tuple is made four times faster
+    than a frozen dataclass."""
 
     ver: str
     kind: str  # "entry" (admitted) or "exit" (exited)
