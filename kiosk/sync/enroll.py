@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -171,11 +172,11 @@ def seed_of(data: dict[str, Any]) -> dict[str, Any]:
     return {"certs": [data["desk_cert"], data["cert"]], "cutoff": data.get("cutoff", {})}
 
 
-def prepare(c: Any, data: dict[str, Any]) -> None:
+def prepare(c: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Trust on in a database being built from the hub: every pulled entry is verified."""
     for key, value in ((tstore.EVENT_PUBLIC, data["event_key"]),
                        ("trust_seed", to_json(seed_of(data)))):  # fmt: skip
-        c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, str(value)))
+        syncstate.set_setting(c, key, str(value))
 
 
 def adopt(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> Store:
