@@ -111,3 +111,15 @@ OUTCOME_TEXTS: dict[Outcome, OutcomeText] = {
 
 def outcome_text(outcome: Outcome) -> OutcomeText:
     return OUTCOME_TEXTS[outcome]
+
+
+#: An `OUTSIDE_TIME_WINDOW` refusal for a session that has ended: it will not open again, so
+#: the panel says "closed" (未到签到时间 would be wrong).
+CLOSED_TEXT = OutcomeText(
+    "Check-in closed",
+    "签到已结束",
+    "Check-in for this session has closed.",
+    "本场次签到已结束。",
+    "Check-in closed",
+    "签到已结束",
+)

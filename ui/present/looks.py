@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from kiosk.models.event import Event
-from kiosk.models.outcome_text import OUTCOME_TEXTS
+from kiosk.models.outcome_text import CLOSED_TEXT, OUTCOME_TEXTS
 from kiosk.models.outcomes import CheckinResult, Outcome
 from kiosk.models.records import Category
 
@@ -79,13 +79,13 @@ def look(outcome: Outcome) -> Look:
     return LOOKS[outcome]
 
 
-# "Check-in not open" after a session ended: it will not open (未到签到时间 would be wrong).
+# "Check-in not open" after a session ended: the domain's text for it, this look's colour.
 CLOSED = Look(
     Tone.REFUSE,
-    "Check-in closed",
-    "签到已结束",
-    "Check-in for this session has closed.",
-    "本场次签到已结束。",
+    CLOSED_TEXT.title_en,
+    CLOSED_TEXT.title_zh,
+    CLOSED_TEXT.reason_en,
+    CLOSED_TEXT.reason_zh,
     "refused",
 )
 
