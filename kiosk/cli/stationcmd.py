@@ -51,6 +51,10 @@ def station_enroll(db_path: Path, server: str, role: str, name: str, out: Path,
         done = enroll(store, server, Role(role), name, out, _clock().now(), days)
     finally:
         store.close()
+    if done.again:
+        click.echo(f"{name!r} is a station of the previous release: enrolled again under its "
+                   "own id (its entries stay valid; run `init --db ITS.sqlite --enrollment "
+                   "FILE` on it, keeping its database)")  # fmt: skip
     click.echo(f"enrolled {name!r} ({role}, until {done.cert.expires[:16]}): carry {out} to "
                f"the station and run `init --db PATH --enrollment {out}` there; the file "
                "works once")  # fmt: skip
@@ -119,6 +123,15 @@ def init_from_enrollment(db_path: Path, enrollment: Path) -> None:
 
     data = read_enrollment(enrollment)
     clock = _clock()
+    if db_path.exists():  # a station of the previous release, enrolled again
+        from kiosk.sync.enroll import rejoin
+
+        store, vouched = rejoin(db_path, data, enrollment, clock)
+        store.close()
+        click.echo(f"{db_path}: enrolled again as {data['name']!r} ({data['role']}), keeping "
+                   f"its database; {vouched} entries not synced yet stay valid; its key was "
+                   f"made here. Run `sync --db {db_path}` (no --server).")  # fmt: skip
+        return
     with Hub(ServerConfig(str(data["hub"]), f"file {enrollment}")) as h:
         t = init_from_hub(db_path, h, clock, receive=Receive(data["receive"]),
                           prepare=lambda c: prepare(c, data))  # fmt: skip

@@ -389,3 +389,13 @@ def m005_fold_station_figures(db: Database) -> None:
     )
     if db.conn.execute("SELECT 1 FROM log LIMIT 1").fetchone() is not None:
         rebuild(db.conn)
+
+
+# -- the upgrade to trusted stations (issue 18 §4) -------------------------------------------
+@migrations()
+def m006_trust_upgrade(db: Database) -> None:
+    """The previous release's desk is marked: it becomes the event's desk right after the
+    migrations of this open (kiosk.storage.upgrade)."""
+    from kiosk.storage.upgrade import mark
+
+    mark(db.conn)

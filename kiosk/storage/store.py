@@ -30,10 +30,11 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from kiosk.models.clock import SystemClock
 from kiosk.models.errors import NoEventError, StorageError
 from kiosk.models.event import Event, event_from_dict
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind, Station, UpsertReport
-from kiosk.storage import imports, log, trust
+from kiosk.storage import imports, log, trust, upgrade
 from kiosk.storage.base import from_json, new_uuid, to_json
 from kiosk.storage.meetings import MeetingRows
 from kiosk.storage.projections import drivers as projections
@@ -147,6 +148,10 @@ class Store:
         self._migrate()
         _make_private(Path(self.path))
         _ = self.station  # made now, never inside another write transaction
+        if upgrade.pending(self.conn):  # the previous release's desk becomes the desk
+            with self.write() as tx:
+                upgrade.convert(tx.conn, self.path, self.station, SystemClock().now())
+            self._gate = None
 
     def _migrate(self) -> None:
         if not migrations.pending(self.db):

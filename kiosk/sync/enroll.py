@@ -27,13 +27,13 @@ from typing import Any
 
 from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError
-from kiosk.storage import log, syncstate
+from kiosk.storage import log, syncstate, upgrade
 from kiosk.storage import trust as tstore
 from kiosk.storage.atomic import write_private
 from kiosk.storage.base import to_json
 from kiosk.storage.store import Store
 from kiosk.trust.certs import Cert
-from kiosk.trust.keys import Signer, sign_entry
+from kiosk.trust.keys import Signer, legacy_digest, sign_entry
 from kiosk.trust.roles import STATION_KEY, Role, TrustKind
 
 FORMAT = "forum-checkin-enrollment/1"
@@ -72,22 +72,15 @@ def _revoke_login(owner_dsn: str, station_id: str) -> None:
 # -- the desk ----------------------------------------------------------------------------------
 def become_desk(store: Store, at: datetime) -> bool:
     """Make `store` the event's desk (once): its event key, its own key and certificate, and
-    the cut-off of the unsigned entries already in its log. True when it became it now."""
+    the cut-off of the unsigned entries already in its log, in one transaction (a desk of
+    the previous release became it already at its first open: kiosk.storage.upgrade).
+    True when it became it now."""
     if syncstate.setting(store.conn, "event") is None:
         raise EnrollmentError(f"{store.path}: no event loaded (run `init` first)")
-    st = store.station
     with store.write() as tx:
-        c = tx.conn
-        if not tstore.enable_desk(c, store.path, st.id, st.name, at):
-            return False
+        done = upgrade.become_desk(tx.conn, store.path, store.station, at)
     store.reload_station()
-    with store.write() as tx:
-        c = tx.conn
-        seqs = tstore.cutoff_seqs(c)
-        cert = tstore.desk_cert(c, store.path, st.id, st.name, at)
-        _write(store, c, TrustKind.STATION_CERT, at, cert.to_data())
-        _write(store, c, TrustKind.TRUST_CUTOFF, at, {"seqs": seqs})
-    return True
+    return done
 
 
 def _write(store: Store, c: Any, kind: str, at: datetime, data: dict[str, Any]) -> None:
@@ -102,6 +95,7 @@ def _write(store: Store, c: Any, kind: str, at: datetime, data: dict[str, Any]) 
 class Enrolled:
     cert: Cert
     path: Path
+    again: bool = False  # a station of the previous release, enrolled under its own id
 
 
 def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: datetime,
@@ -111,7 +105,8 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
     become_desk(store, at)
     with store.write() as tx:
         c = tx.conn
-        cert, secret = tstore.new_station_cert(c, name, role, at, days)
+        again = upgrade.unenrolled_id(c, name)  # a station of the previous release
+        cert, secret = tstore.new_station_cert(c, name, role, at, days, again)
         desk = tstore.certs(c)[store.station.id]
         seqs = tstore.cutoff_seqs(c)
     dsn = login(owner_dsn, cert.station_id, role)
@@ -127,7 +122,7 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
     with store.write() as tx:
         c = tx.conn
         _write(store, c, TrustKind.STATION_CERT, at, cert.to_data())
-    return Enrolled(cert, out)
+    return Enrolled(cert, out, again is not None)
 
 
 def revoke(store: Store, name: str, at: datetime, owner_dsn: str | None = None) -> tuple[str, int]:
@@ -184,27 +179,70 @@ def adopt(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> S
     here, and the handover of the key signed with the enrollment key. Wipes the secret."""
     store = Store.open(path)
     try:
-        sid = str(data["station_id"])
-        with store.write() as tx:
-            c = tx.conn
-            tstore.adopt_identity(c, store.path, sid, str(data["name"]))
-        store.reload_station()
-        public = tstore.make_key(store.path, sid)
-        with store.write() as tx:
-            c = tx.conn
-            enroll_signer = Signer(bytes.fromhex(str(data["secret"])))
-            e = log.new_entry(c, store.station, clock.now(), STATION_KEY,
-                              data={"key": public.hex()},
-                              sign=lambda e: sign_entry(e, enroll_signer))  # fmt: skip
-        store.reload_station()
-        gate = store.gate
-        if gate is not None:
-            gate.verifier.learn(e)
-        write_private(hub_file(path), str(data["hub"]).encode())
-        used = {k: v for k, v in data.items() if k != "secret"}
-        with contextlib.suppress(OSError):
-            write_private(enrollment, json.dumps(used, ensure_ascii=False, indent=1).encode())
+        _hand_over(store, data, enrollment, clock, {})
     except BaseException:
         store.close()
         raise
     return store
+
+
+def rejoin(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> tuple[Store, int]:
+    """A station of the previous release (`init --from-hub`) enrolled again, keeping its
+    database, its log and its entries not synced yet: trust on here, its key made here, and
+    the handover vouching for its own unsigned entries past the desk's cut-off (so they stay
+    valid everywhere). Entries here that no longer verify move to `held`. Returns the store
+    and how many of its own entries it vouched for."""
+    store = Store.open(path)
+    try:
+        c = store.conn
+        if tstore.setting(c, tstore.EVENT_PUBLIC) is not None:
+            raise EnrollmentError(f"{path}: this database is enrolled already (or is the desk)")
+        if store.event().id != data.get("event_id"):
+            raise EnrollmentError(f"{path}: holds another event than {enrollment}")
+        if data.get("receive") == "names" and syncstate.setting(c, "sync/receive") != "names":
+            raise EnrollmentError(
+                f"{path}: holds personal fields a kiosk may not keep; make the kiosk a new "
+                f"database: `init --db NEW.sqlite --enrollment {enrollment}`"
+            )
+        own = store.station.id
+        mine = upgrade.own_unsigned(c, own, int(dict(data.get("cutoff", {})).get(own, 0)))
+        if str(data["station_id"]) != own and mine:
+            raise EnrollmentError(
+                f"{path}: {len(mine)} entries of this station are not at the desk yet: sync "
+                "it once with the hub, then enroll it at the desk again under the name "
+                f"{store.station.name!r} (its entries then stay valid)"
+            )
+        with store.write() as tx:
+            prepare(tx.conn, data)
+        store.reload_station()
+        legacy = {str(e.station_seq): legacy_digest(e).hex() for e in mine}
+        _hand_over(store, data, enrollment, clock, legacy)
+        store.rebuild_projections()  # what no longer verifies here moves to `held`
+    except BaseException:
+        store.close()
+        raise
+    return store, len(mine)
+
+
+def _hand_over(store: Store, data: dict[str, Any], enrollment: Path, clock: Clock,
+               legacy: dict[str, str]) -> None:  # fmt: skip
+    sid = str(data["station_id"])
+    with store.write() as tx:
+        tstore.adopt_identity(tx.conn, store.path, sid, str(data["name"]))
+    store.reload_station()
+    public = tstore.make_key(store.path, sid)
+    body: dict[str, Any] = {"key": public.hex()}
+    if legacy:
+        body["legacy"] = legacy
+    with store.write() as tx:
+        enroll_signer = Signer(bytes.fromhex(str(data["secret"])))
+        e = log.new_entry(tx.conn, store.station, clock.now(), STATION_KEY, data=body,
+                          sign=lambda e: sign_entry(e, enroll_signer))  # fmt: skip
+    store.reload_station()
+    gate = store.gate
+    if gate is not None:
+        gate.verifier.learn(e)
+    write_private(hub_file(store.path), str(data["hub"]).encode())
+    used = {k: v for k, v in data.items() if k != "secret"}
+    with contextlib.suppress(OSError):
+        write_private(enrollment, json.dumps(used, ensure_ascii=False, indent=1).encode())

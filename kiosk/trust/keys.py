@@ -7,6 +7,7 @@ a station or hub role that holds only the public part still verifies the entry.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from functools import lru_cache
 from typing import Any
 
@@ -86,6 +87,15 @@ def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
     ph = private_hash(private)
     sig = signer.sign(signed_bytes(envelope(e), public, ph))
     return dataclasses.replace(e, private_hash=ph, sig=sig)
+
+
+def legacy_digest(e: LogEntry) -> bytes:
+    """SHA-256 of what a signature would cover, for an unsigned entry of the previous
+    release that its own station vouches for when enrolled again (kiosk.trust.verify). A
+    copy without its private part (a names-only station) uses the hash the hub gave."""
+    public, private = split(str(e.kind), e.data)
+    ph = private_hash(private) if private or e.private_hash is None else e.private_hash
+    return hashlib.sha256(signed_bytes(envelope(e), public, ph)).digest()
 
 
 def entry_verifies(e: LogEntry, key: bytes | Ed25519PublicKey, at: str | None = None) -> bool:

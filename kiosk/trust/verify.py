@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.trust.certs import Cert, cert_of
-from kiosk.trust.keys import at_text, entry_verifies
+from kiosk.trust.keys import at_text, entry_verifies, legacy_digest
 from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may_write
 
 #: Kinds that change what a verifier knows.
@@ -31,6 +31,20 @@ def _key_hex(value: object) -> bytes | None:
     return raw if len(raw) == 32 else None
 
 
+def _vouched(value: object, before: int) -> dict[int, bytes]:
+    """A handover's `legacy` map (number -> digest hex) of entries numbered before it."""
+    out: dict[int, bytes] = {}
+    if isinstance(value, dict):
+        for seq, digest in value.items():
+            try:
+                n, raw = int(seq), bytes.fromhex(str(digest))
+            except ValueError:
+                continue
+            if 0 < n < before and len(raw) == 32:
+                out[n] = raw
+    return out
+
+
 @dataclass(slots=True)
 class Verifier:
     event_key: bytes  # the event's public key (pinned at enrollment, never from an entry)
@@ -39,6 +53,9 @@ class Verifier:
     keys: dict[str, bytes] = field(default_factory=dict)
     revoked: dict[str, int] = field(default_factory=dict)
     cutoff: dict[str, int] = field(default_factory=dict)
+    # upgrade: a station enrolled again vouches, in its key handover, for its own unsigned
+    # entries past the cut-off (number -> digest of the entry: kiosk.trust.keys.legacy_digest)
+    vouched: dict[str, dict[int, bytes]] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)
 
     # -- checking ----------------------------------------------------------------------------
@@ -47,7 +64,9 @@ class Verifier:
         kind = str(e.kind)
         if e.sig is None:
             legacy = e.station_seq <= self.cutoff.get(e.station_id, 0)
-            return None if legacy and kind not in _NEVER_UNSIGNED else Refusal.UNSIGNED
+            if legacy and kind not in _NEVER_UNSIGNED:
+                return None
+            return self._check_vouched(e, ref_station)
         if kind == STATION_KEY:
             return self._check_handover(e)
         cert = self.certs.get(e.station_id) or self._introduced(e)
@@ -60,6 +79,16 @@ class Verifier:
         if not entry_verifies(e, key, at):
             return Refusal.BAD_SIGNATURE
         return self._check_rights(e, at, cert, ref_station)
+
+    def _check_vouched(self, e: LogEntry, ref_station: str | None) -> Refusal | None:
+        """An unsigned entry its own station vouched for when it was enrolled again."""
+        digest = self.vouched.get(e.station_id, {}).get(e.station_seq)
+        cert = self.certs.get(e.station_id)
+        if digest is None or cert is None or str(e.kind) in _NEVER_UNSIGNED:
+            return Refusal.UNSIGNED
+        if legacy_digest(e) != digest:
+            return Refusal.BAD_SIGNATURE
+        return self._check_rights(e, at_text(e), cert, ref_station)
 
     def _introduced(self, e: LogEntry) -> Cert | None:
         """A desk's own certificate, carried by its first signed entry (it introduces itself)."""
@@ -121,6 +150,7 @@ class Verifier:
             key = _key_hex(e.data.get("key", ""))
             if key is not None and e.station_id not in self.keys:
                 self.keys[e.station_id] = key
+                self.vouched[e.station_id] = _vouched(e.data.get("legacy"), e.station_seq)
                 return True
         elif kind == TrustKind.STATION_REVOKE:
             sid, after = str(e.data.get("station_id", "")), int(e.data.get("after_seq", 0))

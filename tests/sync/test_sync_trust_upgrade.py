@@ -1,0 +1,188 @@
+"""Upgrades to trusted stations (issue 18 §4) with real databases and a real hub of the
+release before trust (tests/data/pre_trust, made by its make.py with that release's code):
+the desk converts at its first open (in several processes at once, once), the hub at its
+first `hub init`, and a door of that release is enrolled again with one command, keeping its
+database, its log and its entries not synced yet; new unsigned entries are refused."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import psycopg
+from click.testing import CliRunner, Result
+
+from kiosk.cli import load_commands
+from kiosk.storage import log
+from kiosk.storage import trust as tstore
+from kiosk.storage.station import fingerprint
+from kiosk.storage.store import Store
+from kiosk.trust.roles import Refusal, TrustKind
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "pre_trust"
+IDENTITY = json.loads((DATA / "identity.json").read_text())
+CLI = load_commands()
+
+
+def run(*args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(CLI, list(args))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def place(name: str, folder: Path) -> Path:
+    """The fixture database as it sits on its own machine (its station identity kept)."""
+    dest = folder / f"{name}.sqlite"
+    shutil.copyfile(DATA / f"{name}.sqlite", dest)
+    os.chmod(dest, 0o600)
+    c = sqlite3.connect(dest)
+    with c:
+        c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                  ("station/" + fingerprint(str(dest)), json.dumps(IDENTITY[name])))  # fmt: skip
+    c.close()
+    return dest
+
+
+def old_hub(dsn: str) -> int:
+    """The hub of the previous release (pg_dump); returns how many entries it holds."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute((DATA / "hub.sql").read_text())
+        conn.execute("SELECT pg_catalog.set_config('search_path', 'public', false)")
+        row = conn.execute("SELECT count(*) FROM hub_entries").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def raw_log(path: Path) -> dict[str, tuple[object, ...]]:
+    c = sqlite3.connect(path)
+    try:
+        return {r[0]: r for r in c.execute(f"SELECT {log.COLUMNS} FROM log")}
+    finally:
+        c.close()
+
+
+def _open(path: str) -> None:
+    Store.open(path).close()
+
+
+def test_a_desk_of_the_previous_release_becomes_the_desk_at_its_first_open(
+    tmp_path: Path,
+) -> None:
+    desk = place("desk", tmp_path)
+    before = raw_log(desk)
+    old_seqs: dict[str, int] = {}
+    for row in before.values():
+        old_seqs[str(row[1])] = max(int(row[2]), old_seqs.get(str(row[1]), 0))  # type: ignore[call-overload]
+    ctx = multiprocessing.get_context("spawn")  # several processes open it at once
+    procs = [ctx.Process(target=_open, args=(str(desk),)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    store = Store.open(desk)
+    try:
+        c = store.conn
+        assert tstore.setting(c, tstore.EVENT_PRIVATE) is not None
+        assert oct(os.stat(str(desk) + ".key").st_mode & 0o777) == "0o600"
+        kinds = (str(TrustKind.STATION_CERT), str(TrustKind.TRUST_CUTOFF))
+        trust = list(log.entries(c, kinds=kinds))
+        assert [str(e.kind) for e in trust] == ["station_cert", "trust_cutoff"]  # once
+        assert all(e.station_id == IDENTITY["desk"]["id"] for e in trust)
+        sigs = c.execute("SELECT count(*) FROM log WHERE kind IN (?, ?) AND sig IS NOT NULL",
+                         (TrustKind.STATION_CERT, TrustKind.TRUST_CUTOFF)).fetchone()  # fmt: skip
+        assert tuple(sigs) == (2,)
+        assert trust[1].data["seqs"] == old_seqs
+        cert = tstore.certs(c)[IDENTITY["desk"]["id"]]
+        assert str(cert.role) == "desk" and cert.signed_by(bytes.fromhex(
+            tstore.setting(c, tstore.EVENT_PUBLIC) or ""))  # fmt: skip
+        after = {u: r for u, r in raw_log(desk).items() if u in before}
+        assert after == before  # nothing lost, nothing changed
+        assert store.gate is not None and store.gate.signer is not None
+    finally:
+        store.close()
+    again = Store.open(desk)
+    try:
+        again.rebuild_projections()
+        assert list(tstore.held(again.conn)) == []
+        assert set(raw_log(desk)) >= set(before)
+    finally:
+        again.close()
+    out = run("checkin", "--db", str(desk), "--session", "opening", "--attendee",
+              _someone(desk), "--now", "2024-11-04T09:30").output  # fmt: skip
+    assert "admitted" in out.lower()
+    last = max(raw_log(desk).values(), key=lambda r: str(r[4]))
+    signed = sqlite3.connect(desk).execute("SELECT sig FROM log WHERE uuid = ?", (last[0],))
+    assert signed.fetchone()[0] is not None  # the desk signs from now on
+
+
+def _someone(path: Path, skip: int = 10) -> str:
+    c = sqlite3.connect(path)
+    try:
+        rows = c.execute("SELECT attendee_id FROM attendees ORDER BY attendee_id").fetchall()
+        return str(rows[skip][0])
+    finally:
+        c.close()
+
+
+def test_an_old_door_is_enrolled_again_keeping_its_log_and_entries_not_synced(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    held_at_hub = old_hub(hub_dsn)
+    desk, door = place("desk", tmp_path), place("door", tmp_path)
+    door_id = IDENTITY["door"]["id"]
+    door_before = raw_log(door)
+    out = run("hub", "init", "--server", hub_dsn).output  # the hub converts
+    assert "schema from 2 to version 3" in out
+    with psycopg.connect(hub_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM hub_entries").fetchone() == (held_at_hub,)
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")  # converts, then syncs
+    # the old door keeps working locally (trust off there) and syncs with the shared
+    # string: its entries past the desk's cut-off are kept aside at the desk
+    run("checkin", "--db", str(door), "--session", "opening", "--attendee", _someone(door, 11),
+        "--now", "2024-11-04T09:20")  # fmt: skip
+    run("sync", "--db", str(door), "--server", hub_dsn, "--once")
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    d = Store.open(desk)
+    try:
+        held = [(e.station_id, e.station_seq, r) for e, r in tstore.held(d.conn)]
+    finally:
+        d.close()
+    assert held == [(door_id, n, Refusal.UNSIGNED) for n in (3, 4, 5)]
+    report = run("conflicts", "--db", str(desk), "--json").output
+    assert '"held_entry"' in report
+
+    enrollment = tmp_path / "door.enroll"
+    out = run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", "door",
+              "--name", "Door A", "--out", str(enrollment)).output  # fmt: skip
+    assert "previous release" in out
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    # one more scan at the door before it is enrolled, not synced: it is kept too
+    run("checkin", "--db", str(door), "--session", "opening", "--attendee", _someone(door, 12),
+        "--now", "2024-11-04T09:25")  # fmt: skip
+    out = run("init", "--db", str(door), "--enrollment", str(enrollment)).output
+    assert "keeping its database" in out and "4 entries not synced yet stay valid" in out
+    assert set(door_before) <= set(raw_log(door))
+    assert "secret" not in json.loads(enrollment.read_text())
+    run("checkin", "--db", str(door), "--session", "opening", "--attendee", _someone(door, 13),
+        "--now", "2024-11-04T09:30")  # fmt: skip
+    run("sync", "--db", str(door), "--once")  # its own login now, no --server
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    d = Store.open(desk)
+    try:
+        assert list(tstore.held(d.conn)) == []  # released: vouched for by the door
+        mine = [e for e in log.entries(d.conn) if e.station_id == door_id]
+        assert sorted(e.station_seq for e in mine) == list(range(1, 9))
+    finally:
+        d.close()
+    # a made-up unsigned entry under the door's id is still refused
+    dr = Store.open(door)
+    try:
+        assert list(tstore.held(dr.conn)) == []
+    finally:
+        dr.close()
