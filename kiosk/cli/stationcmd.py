@@ -77,10 +77,11 @@ def station_list(db_path: Path, as_json: bool) -> None:
         store.close()
     for r in rows:
         state = (f"revoked after #{r.revoked_after}" if r.revoked_after is not None
+                 else "untrusted since the key rotation: enroll again" if not r.trusted
                  else "active" if r.keyed else "waiting for the station's first sync")  # fmt: skip
         if as_json:
             echo_json({"station_id": r.station_id, "name": r.name, "role": str(r.role),
-                       "expires": r.expires, "keyed": r.keyed, "revoked_after": r.revoked_after,
+                       "expires": r.expires, "keyed": r.keyed, "revoked_after": r.revoked_after, "trusted": r.trusted,
                        "entries": r.last_seq})  # fmt: skip
         else:
             click.echo(f"{r.name:<24} {r.role!s:<6} until {r.expires[:16]}  {state}  "
@@ -111,6 +112,36 @@ def station_revoke(db_path: Path, name: str, server: str | None) -> None:
     finally:
         store.close()
     click.echo(f"revoked {name!r} ({sid}): its entries after #{cut} are refused")
+
+
+@cli.group("event")
+def event_group() -> None:
+    """The event's trust key (at the registration desk)."""
+
+
+@event_group.command("rotate-key")
+@db_option
+@click.option("--compromised", is_flag=True,
+              help="The old event key may be in other hands: certificates it signed are no "
+              "longer trusted, and every station must be enrolled again.")  # fmt: skip
+@handle_errors
+def event_rotate_key(db_path: Path, compromised: bool) -> None:
+    """Replace the event key that signs the stations' certificates with a new one made here:
+    a `key_rotation` entry signed with the current key, taken in by every station at its
+    next sync. Badges are not affected (their key is another one)."""
+    from kiosk.storage.store import Store
+    from kiosk.sync.enroll import rotate_key
+
+    store = Store.open(db_path)
+    try:
+        rotation = rotate_key(store, _clock().now(), compromised)
+    finally:
+        store.close()
+    click.echo(f"event key rotated ({rotation.previous[:12]}… -> {rotation.key[:12]}…); the "
+               "stations take the new key in at their next sync; badges keep being admitted")  # fmt: skip
+    if compromised:
+        click.echo("the old key is marked compromised: the stations it enrolled are no longer "
+                   "trusted; enroll each again with `station enroll`")  # fmt: skip
 
 
 def init_from_enrollment(db_path: Path, enrollment: Path) -> None:

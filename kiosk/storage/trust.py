@@ -25,7 +25,7 @@ from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage import log
 from kiosk.storage.atomic import write_private
 from kiosk.storage.base import from_json, new_uuid, ts
-from kiosk.trust.certs import Cert, cert_of, issue
+from kiosk.trust.certs import Cert, Rotation, cert_of, issue, rotate
 from kiosk.trust.keys import Signer, new_private, public_of, sign_entry
 from kiosk.trust.roles import Refusal, Role, TrustKind
 from kiosk.trust.verify import LEARNED, Verifier
@@ -251,6 +251,8 @@ def _seed_entries(seed: dict[str, Any]) -> Iterator[LogEntry]:
     from kiosk.storage.base import from_ts
 
     at = from_ts("2000-01-01T00:00:00.000000+00:00")
+    for data in seed.get("rotations", ()):  # the event key's rotations, signed, in order
+        yield LogEntry(uuid="", kind=TrustKind.KEY_ROTATION, at=at, data=dict(data))
     for data in seed.get("certs", ()):
         yield LogEntry(uuid="", kind=TrustKind.STATION_CERT, at=at, data=dict(data))
     yield LogEntry(uuid="", kind=TrustKind.TRUST_CUTOFF, at=at,
@@ -290,6 +292,7 @@ class StationInfo:
     keyed: bool  # its own key is known (handed over, or the desk's own)
     revoked_after: int | None
     last_seq: int
+    trusted: bool = True  # False: its certificate's key was rotated as compromised
 
 
 def event_signer(c: sqlite3.Connection) -> Signer:
@@ -314,6 +317,22 @@ def enable_desk(c: sqlite3.Connection, db_path: str, station_id: str, name: str,
               (EVENT_PUBLIC, public_of(private).hex()))  # fmt: skip
     make_key(db_path, station_id)
     return True
+
+
+def rotate_event_key(c: sqlite3.Connection, at: datetime, compromised: bool) -> Rotation:
+    """The desk's event key replaced by a new one made here (inside the caller's write
+    transaction); returns the rotation, signed by the key it replaces, for the log. The
+    pinned first key (`EVENT_PUBLIC`) stays: every verifier follows the rotations from it."""
+    current = event_signer(c)
+    private = new_private()
+    c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (EVENT_PRIVATE, private.hex()))
+    return rotate(current, public_of(private), compromised, ts(at))
+
+
+def rotations(c: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The event key's rotations in the log, in order (for an enrollment file)."""
+    rows = c.execute("SELECT data FROM log WHERE kind = ? ORDER BY seq", (TrustKind.KEY_ROTATION,))
+    return [from_json(data) for (data,) in rows]
 
 
 def cutoff_seqs(c: sqlite3.Connection) -> dict[str, int]:
@@ -374,6 +393,7 @@ def stations(c: sqlite3.Connection, verifier: Verifier) -> list[StationInfo]:
             cert.station_id in verifier.keys,
             verifier.revoked.get(cert.station_id),
             last.get(cert.station_id, 0),
+            cert.station_id in verifier.certs,
         )
         for cert in certs(c).values()
     ]

@@ -32,7 +32,7 @@ from kiosk.storage import trust as tstore
 from kiosk.storage.atomic import write_private
 from kiosk.storage.base import to_json
 from kiosk.storage.store import Store
-from kiosk.trust.certs import Cert
+from kiosk.trust.certs import Cert, Rotation
 from kiosk.trust.keys import Signer, legacy_digest, sign_entry
 from kiosk.trust.roles import STATION_KEY, Role, TrustKind
 
@@ -116,6 +116,7 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
         "badge_key": syncstate.setting(store.conn, "public_key"), "station_id": cert.station_id,
         "name": name, "role": str(role), "secret": secret.hex(), "cert": cert.to_data(),
         "desk_cert": desk.to_data(), "cutoff": seqs, "hub": dsn,
+        "rotations": tstore.rotations(store.conn),
         "receive": "names" if role is Role.KIOSK else "all",
     }  # fmt: skip
     write_private(out, json.dumps(body, ensure_ascii=False, indent=1).encode())
@@ -146,6 +147,24 @@ def revoke(store: Store, name: str, at: datetime, owner_dsn: str | None = None) 
     return target.station_id, target.last_seq
 
 
+def rotate_key(store: Store, at: datetime, compromised: bool = False) -> Rotation:
+    """Replace the event key (the desk only): a `key_rotation` entry signed with the current
+    key naming the new one, and the desk's certificate under the new key. Every station
+    takes it in at its next sync. Without `compromised` the certificates of the old key stay
+    valid until they expire; with it, every other station must be enrolled again."""
+    gate = store.gate
+    if gate is None or tstore.setting(store.conn, tstore.EVENT_PRIVATE) is None:
+        raise EnrollmentError(f"{store.path}: not the event's desk (only it rotates the key)")
+    st = store.station
+    with store.write() as tx:
+        c = tx.conn
+        rotation = tstore.rotate_event_key(c, at, compromised)
+        _write(store, c, TrustKind.KEY_ROTATION, at, rotation.to_data())
+        cert = tstore.desk_cert(c, store.path, st.id, st.name, at)
+        _write(store, c, TrustKind.STATION_CERT, at, cert.to_data())
+    return rotation
+
+
 # -- the new station ------------------------------------------------------------------------------
 def read_enrollment(path: Path) -> dict[str, Any]:
     try:
@@ -164,7 +183,8 @@ def read_enrollment(path: Path) -> dict[str, Any]:
 
 
 def seed_of(data: dict[str, Any]) -> dict[str, Any]:
-    return {"certs": [data["desk_cert"], data["cert"]], "cutoff": data.get("cutoff", {})}
+    return {"certs": [data["desk_cert"], data["cert"]], "cutoff": data.get("cutoff", {}),
+            "rotations": list(data.get("rotations", []))}  # fmt: skip
 
 
 def prepare(c: sqlite3.Connection, data: dict[str, Any]) -> None:

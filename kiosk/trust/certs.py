@@ -64,3 +64,51 @@ def cert_of(data: dict[str, Any]) -> Cert | None:
         )  # fmt: skip
     except (KeyError, ValueError, TypeError):
         return None
+
+
+# -- rotation of the event key ---------------------------------------------------------------
+_ROTATION_TAG = b"FC-ROTATE-1\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """The event key replaced: `previous` (hex) signs `key` (hex) as its successor. With
+    `compromised`, certificates signed by `previous` are no longer trusted (every station is
+    enrolled again); without, they stay valid until they expire. Carried in a desk's
+    `key_rotation` entry (kiosk.trust.verify checks it against the key pinned then)."""
+
+    previous: str
+    key: str
+    compromised: bool
+    issued_at: str
+    sig: str = ""  # Ed25519 by the previous event key over everything else (hex)
+
+    def body(self) -> bytes:
+        d = asdict(self)
+        d.pop("sig")
+        return _ROTATION_TAG + canonical(d)
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def signed_by(self, event_key: bytes) -> bool:
+        try:
+            return verify(event_key, bytes.fromhex(self.sig), self.body())
+        except ValueError:
+            return False
+
+
+def rotate(current: Signer, new_public: bytes, compromised: bool, at: str) -> Rotation:
+    r = Rotation(current.public.hex(), new_public.hex(), compromised, at)
+    return replace(r, sig=current.sign(r.body()).hex())
+
+
+def rotation_of(data: dict[str, Any]) -> Rotation | None:
+    """The rotation in an entry's payload; None when it is malformed."""
+    try:
+        r = Rotation(str(data["previous"]), str(data["key"]), bool(data["compromised"]),
+                     str(data["issued_at"]), str(data["sig"]))  # fmt: skip
+        raw = bytes.fromhex(r.key)
+    except (KeyError, ValueError, TypeError):
+        return None
+    return r if len(raw) == 32 and isinstance(data["compromised"], bool) else None

@@ -53,6 +53,7 @@ class Refusal(enum.StrEnum):
     NOT_OWN = "not_own"  # an undo of another station's entry
     KEY_CHANGE = "key_change"  # an entry that would change the event's verify key
     ENROLLMENT = "enrollment"  # an enrollment used a second time, or malformed
+    BAD_ROTATION = "bad_rotation"  # a key rotation not signed by the event key pinned then
 
 
 #: A station hands its own public key over (signed with its one-time enrollment key).

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.models.records import LogEntry, LogKind
-from kiosk.trust.certs import Cert, cert_of
+from kiosk.trust.certs import Cert, Rotation, cert_of, rotation_of
 from kiosk.trust.keys import at_text, entry_verifies, legacy_digest
 from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may_write
 
 #: Kinds that change what a verifier knows.
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
-           str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT))  # fmt: skip
+           str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT), str(TrustKind.KEY_ROTATION))  # fmt: skip
 _NEVER_UNSIGNED = frozenset({*(str(k) for k in TrustKind), STATION_KEY})
 
 
@@ -57,6 +57,10 @@ class Verifier:
     # entries past the cut-off (number -> digest of the entry: kiosk.trust.keys.legacy_digest)
     vouched: dict[str, dict[int, bytes]] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)
+    # earlier event keys replaced by a rotation, not compromised: certificates they signed
+    # stay valid until they expire
+    retired: list[bytes] = field(default_factory=list)
+    rotations: set[str] = field(default_factory=set)  # the signatures of those taken in
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, e: LogEntry, ref_station: str | None = None) -> Refusal | None:
@@ -97,7 +101,7 @@ class Verifier:
         cert = cert_of(e.data)
         if cert is None or cert.station_id != e.station_id or cert.role is not Role.DESK:
             return None
-        return cert if cert.signed_by(self.event_key) else None
+        return cert if self.cert_ok(cert) else None
 
     def _check_rights(
         self, e: LogEntry, at: str, cert: Cert, ref_station: str | None
@@ -116,9 +120,10 @@ class Verifier:
         kind = str(e.kind)
         if kind == TrustKind.STATION_CERT:
             cert = cert_of(e.data)
-            return None if cert is not None and cert.signed_by(self.event_key) else Refusal.BAD_CERT
+            return None if cert is not None and self.cert_ok(cert) else Refusal.BAD_CERT
         if kind == TrustKind.KEY_ROTATION:
-            return Refusal.KEY_CHANGE  # rotation of the event key: not in this release
+            r = rotation_of(e.data)
+            return None if r is not None and self._rotation_ok(r) else Refusal.BAD_ROTATION
         changes_key = str(e.data.get("public_key", "")) != self.badge_key
         if kind == LogKind.EVENT and self.badge_key and changes_key:
             return Refusal.KEY_CHANGE
@@ -162,11 +167,41 @@ class Verifier:
             return True
         elif kind == LogKind.EVENT:
             self.policy = Policy(walk_ins_at_doors=bool(e.data.get("walk_ins_at_doors")))
+        elif kind == TrustKind.KEY_ROTATION:
+            r = rotation_of(e.data)
+            return r is not None and self.rotate(r)
         return False
+
+    # -- the event key's rotation (only by the desk, signed by the key pinned then) ------------
+    def cert_ok(self, cert: Cert) -> bool:
+        """Signed by the event key, or by an earlier one a rotation retired (not compromised)."""
+        return cert.signed_by(self.event_key) or any(cert.signed_by(k) for k in self.retired)
+
+    def _rotation_ok(self, r: Rotation) -> bool:
+        if r.sig in self.rotations:
+            return True  # known already (from the enrollment file): a replay changes nothing
+        return r.previous == self.event_key.hex() and r.signed_by(self.event_key)
+
+    def rotate(self, r: Rotation) -> bool:
+        """Pin the rotation's new key, when `r` is signed by the key pinned now. With the
+        old key compromised, the certificates it signed are no longer trusted."""
+        new = bytes.fromhex(r.key)
+        if new == self.event_key or not self._rotation_ok(r):
+            return False
+        old, self.event_key = self.event_key, new
+        self.rotations.add(r.sig)
+        if r.compromised:
+            self.retired.clear()
+            for sid in [sid for sid, c in self.certs.items() if not c.signed_by(new)]:
+                del self.certs[sid]
+                self.keys.pop(sid, None)
+        else:
+            self.retired.append(old)
+        return True
 
     def _learn_cert(self, e: LogEntry) -> bool:
         cert = cert_of(e.data)
-        if cert is None or not cert.signed_by(self.event_key):
+        if cert is None or not self.cert_ok(cert):
             return False
         old = self.certs.get(cert.station_id)
         if old is not None and old.serial >= cert.serial:

@@ -21,6 +21,7 @@ REFUSAL: dict[Refusal, tuple[str, str]] = {
     Refusal.NOT_OWN: ("undo of another station's scan", "撤销其他站点的扫码"),
     Refusal.KEY_CHANGE: ("tried to change the event's badge key", "试图更改活动胸卡密钥"),
     Refusal.ENROLLMENT: ("enrollment file used a second time", "登记文件被重复使用"),
+    Refusal.BAD_ROTATION: ("key rotation not signed by the event key", "密钥轮换未经活动密钥签名"),
 }
 
 ROLE: dict[Role, tuple[str, str]] = {
