@@ -180,9 +180,34 @@ def test_an_old_door_is_enrolled_again_keeping_its_log_and_entries_not_synced(
         assert sorted(e.station_seq for e in mine) == list(range(1, 9))
     finally:
         d.close()
-    # a made-up unsigned entry under the door's id is still refused
     dr = Store.open(door)
     try:
         assert list(tstore.held(dr.conn)) == []
     finally:
         dr.close()
+
+    # the desk rotates the event key; the door takes it in through the hub and keeps working
+    out = run("event", "rotate-key", "--db", str(desk)).output
+    assert "event key rotated" in out
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    run("sync", "--db", str(door), "--once")
+    d, dr = Store.open(desk), Store.open(door)
+    try:
+        assert d.gate is not None and dr.gate is not None
+        assert dr.gate.verifier.event_key == d.gate.verifier.event_key
+        assert dr.gate.verifier.retired and list(tstore.held(dr.conn)) == []
+    finally:
+        d.close()
+        dr.close()
+    run("checkin", "--db", str(door), "--session", "opening", "--attendee", _someone(door, 14),
+        "--now", "2024-11-04T09:40")  # fmt: skip
+    run("sync", "--db", str(door), "--once")
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    d = Store.open(desk)
+    try:
+        assert list(tstore.held(d.conn)) == []
+        assert len([e for e in log.entries(d.conn) if e.station_id == door_id]) == 9
+    finally:
+        d.close()
+    listing = run("station", "list", "--db", str(desk)).output
+    assert "Door A" in listing and "active" in listing
