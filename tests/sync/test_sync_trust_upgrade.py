@@ -59,7 +59,7 @@ def old_hub(dsn: str) -> int:
 
 
 def raw_log(path: Path) -> dict[str, tuple[object, ...]]:
-    c = sqlite3.connect(path)
+    c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return {r[0]: r for r in c.execute(f"SELECT {log.COLUMNS} FROM log")}
     finally:
@@ -211,3 +211,45 @@ def test_an_old_door_is_enrolled_again_keeping_its_log_and_entries_not_synced(
         d.close()
     listing = run("station", "list", "--db", str(desk)).output
     assert "Door A" in listing and "active" in listing
+
+
+def test_a_second_desk_or_a_door_of_the_previous_release_does_not_become_the_desk(
+    tmp_path: Path,
+) -> None:
+    door = place("door", tmp_path)
+    second = tmp_path / "second.sqlite"
+    shutil.copyfile(door, second)
+    c = sqlite3.connect(second)
+    with c:  # a second desk: the badge key copied from the desk (--signing-key-from)
+        (key,) = (
+            sqlite3.connect(f"file:{DATA / 'desk.sqlite'}?mode=ro", uri=True)
+            .execute("SELECT value FROM settings WHERE key = 'private_key'")
+            .fetchone()
+        )
+        c.execute("INSERT INTO settings VALUES ('private_key', ?)", (key,))
+        c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                  ("station/" + fingerprint(str(second)), json.dumps(IDENTITY["door"])))  # fmt: skip
+    c.close()
+    for path in (door, second):
+        store = Store.open(path)
+        try:
+            assert tstore.setting(store.conn, tstore.EVENT_PUBLIC) is None  # trust still off
+            assert store.gate is None and not Path(str(path) + ".key").exists()
+            assert set(raw_log(path)) == set(raw_log(DATA / "door.sqlite"))
+        finally:
+            store.close()
+
+
+def test_the_desks_publish_converts_a_hub_of_the_previous_release(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    held_at_hub = old_hub(hub_dsn)
+    desk = place("desk", tmp_path)
+    out = run("hub", "publish", "--db", str(desk), "--server", hub_dsn).output
+    assert "uploaded" in out
+    with psycopg.connect(hub_dsn) as conn:
+        version = conn.execute("SELECT value FROM hub_meta WHERE key = 'schema_version'")
+        assert version.fetchone() == ("3",)
+        kinds = [r[0] for r in conn.execute("SELECT kind FROM hub_entries")]
+    assert len(kinds) == held_at_hub + 2  # the desk's certificate and its cut-off
+    assert {"station_cert", "trust_cutoff"} <= set(kinds)
