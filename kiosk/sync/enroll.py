@@ -27,6 +27,7 @@ from typing import Any
 
 from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError
+from kiosk.models.records import LogEntry, Station
 from kiosk.storage import log, syncstate, upgrade
 from kiosk.storage import trust as tstore
 from kiosk.storage.atomic import write_private
@@ -232,11 +233,15 @@ def rejoin(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> 
                 "it once with the hub, then enroll it at the desk again under the name "
                 f"{store.station.name!r} (its entries then stay valid)"
             )
-        with store.write() as tx:
-            prepare(tx.conn, data)
-        store.reload_station()
         legacy = {str(e.station_seq): legacy_digest(e).hex() for e in mine}
-        _hand_over(store, data, enrollment, clock, legacy)
+        sid = str(data["station_id"])
+        with store.write() as tx:  # all of it or nothing: the file can be used again
+            prepare(tx.conn, data)
+            tstore.adopt_identity(tx.conn, store.path, sid, str(data["name"]))
+            public = tstore.make_key(store.path, sid)
+            _handover(tx.conn, Station(sid, str(data["name"])), data, public, clock, legacy)
+        store.reload_station()
+        _done(store, data, enrollment)
         store.rebuild_projections()  # what no longer verifies here moves to `held`
     except BaseException:
         store.close()
@@ -251,17 +256,29 @@ def _hand_over(store: Store, data: dict[str, Any], enrollment: Path, clock: Cloc
         tstore.adopt_identity(tx.conn, store.path, sid, str(data["name"]))
     store.reload_station()
     public = tstore.make_key(store.path, sid)
-    body: dict[str, Any] = {"key": public.hex()}
-    if legacy:
-        body["legacy"] = legacy
     with store.write() as tx:
-        enroll_signer = Signer(bytes.fromhex(str(data["secret"])))
-        e = log.new_entry(tx.conn, store.station, clock.now(), STATION_KEY, data=body,
-                          sign=lambda e: sign_entry(e, enroll_signer))  # fmt: skip
+        e = _handover(tx.conn, store.station, data, public, clock, legacy)
     store.reload_station()
     gate = store.gate
     if gate is not None:
         gate.verifier.learn(e)
+    _done(store, data, enrollment)
+
+
+def _handover(c: sqlite3.Connection, station: Station, data: dict[str, Any], public: bytes,
+              clock: Clock, legacy: dict[str, str]) -> LogEntry:  # fmt: skip
+    """The `station_key` entry: this station's own public key (and, enrolled again, the
+    digests of its own unsigned entries it vouches for), signed with the enrollment key."""
+    body: dict[str, Any] = {"key": public.hex()}
+    if legacy:
+        body["legacy"] = legacy
+    enroll_signer = Signer(bytes.fromhex(str(data["secret"])))
+    return log.new_entry(c, station, clock.now(), STATION_KEY, data=body,
+                         sign=lambda e: sign_entry(e, enroll_signer))  # fmt: skip
+
+
+def _done(store: Store, data: dict[str, Any], enrollment: Path) -> None:
+    """The station's own hub login kept beside its database; the secret wiped from the file."""
     write_private(hub_file(store.path), str(data["hub"]).encode())
     used = {k: v for k, v in data.items() if k != "secret"}
     with contextlib.suppress(OSError):
