@@ -22,9 +22,8 @@ from kiosk.storage import trust as tstore
 from kiosk.storage.station import fingerprint
 from kiosk.storage.store import Store
 from kiosk.trust.roles import Refusal, TrustKind
+from tests.helpers.pretrust import DATA, IDENTITY, place
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "pre_trust"
-IDENTITY = json.loads((DATA / "identity.json").read_text())
 CLI = load_commands()
 
 
@@ -33,19 +32,6 @@ def run(*args: str, code: int = 0) -> Result:
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     return result
-
-
-def place(name: str, folder: Path) -> Path:
-    """The fixture database as it sits on its own machine (its station identity kept)."""
-    dest = folder / f"{name}.sqlite"
-    shutil.copyfile(DATA / f"{name}.sqlite", dest)
-    os.chmod(dest, 0o600)
-    c = sqlite3.connect(dest)
-    with c:
-        c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",
-                  ("station/" + fingerprint(str(dest)), json.dumps(IDENTITY[name])))  # fmt: skip
-    c.close()
-    return dest
 
 
 def old_hub(dsn: str) -> int:
