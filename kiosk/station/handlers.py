@@ -414,5 +414,11 @@ def _register_trust() -> None:
 
         return revoke(lane.open_store(), r.name, r.now, r.owner_dsn or None)[1]
 
+    @handle.register(t.RotateEventKey)
+    def _(r: t.RotateEventKey, lane: Lane, progress: ProgressFn) -> str:
+        from kiosk.sync.enroll import rotate_key
+
+        return rotate_key(lane.open_store(), r.now, r.compromised).key[:12]
+
 
 _register_trust()

@@ -1,4 +1,5 @@
-"""The desk's Stations… requests (issue 18): list, enroll, revoke (kiosk.sync.enroll),
+"""The desk's Stations… requests (issue 18): list, enroll, revoke, rotate the event key
+(kiosk.sync.enroll),
 on the station host's jobs lane."""
 
 from __future__ import annotations
@@ -56,3 +57,14 @@ class RevokeStation(Request[int]):
     lane = "jobs"
     timeout = 60.0
     operation = "revoke"
+
+
+@dataclass(frozen=True, slots=True)
+class RotateEventKey(Request[str]):
+    """Replace the event key (the desk only); replies with the new key's first hex digits."""
+
+    now: datetime
+    compromised: bool = False
+    lane = "jobs"
+    timeout = 60.0
+    operation = "rotate_key"

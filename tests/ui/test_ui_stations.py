@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from kiosk.models.records import LogEntry, LogKind
@@ -84,6 +84,49 @@ def test_security_alert_and_stations_dialog_in_chinese(
     qtbot.waitUntil(
         lambda: any("已吊销" in (dialog.table.item(i, 3).text() or "")
                     for i in range(dialog.table.rowCount())), timeout=10000)  # fmt: skip
+
+
+def test_the_event_key_is_rotated_from_the_stations_dialog(
+    qtbot: Any, make_shell: Any, site: Site
+) -> None:
+    door = site.station("Door A", Role.DOOR)
+    door.close()
+    site.desk.close()  # the shell's station host opens the desk's database
+    shell = make_shell(Path(site.desk.path), lang="en")
+    qtbot.waitUntil(lambda: shell.window.ctx.event is not None, timeout=10000)
+    bar = shell.sync
+    bar.show_stations()
+    dialog = bar.stations
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
+    assert dialog.rotate.isEnabled() and dialog.rotate.text() == "Rotate event key…"
+
+    def answer() -> None:  # the question is modal: a person clicks "Compromised"
+        box = dialog.question
+        if box is None:
+            QTimer.singleShot(50, dialog, answer)
+            return
+        assert "badges keep being admitted" in box.text()
+        lost = next(b for b in box.buttons() if b.text() == "Compromised")
+        QTest.mouseClick(lost, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, dialog, answer)
+    QTest.mouseClick(dialog.rotate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Event key rotated" in dialog.note.text(), timeout=30000)
+    state = {dialog.table.item(i, 0).text(): dialog.table.item(i, 3).text()
+             for i in range(dialog.table.rowCount())}  # fmt: skip
+    qtbot.waitUntil(lambda: "untrusted" in dialog.table.item(
+        next(i for i in range(dialog.table.rowCount())
+             if dialog.table.item(i, 0).text() == "Door A"), 3).text(), timeout=10000)  # fmt: skip
+    assert len(state) == 2
+    from kiosk.storage.store import Store
+
+    desk = Store.open(site.desk.path, readonly=True)
+    try:
+        kinds = [str(e.kind) for e in log.entries(desk.conn)]
+        assert kinds.count("key_rotation") == 1
+    finally:
+        desk.close()
 
 
 __all__ = ["hub_dsn", "pg_cluster", "server", "site"]  # fixtures used here

@@ -36,6 +36,7 @@ from kiosk.station.trustproto import (
     EnrollStation,
     ListStations,
     RevokeStation,
+    RotateEventKey,
     StationsView,
 )
 from kiosk.station.wire import Origin, Source
@@ -107,9 +108,13 @@ class StationsDialog(QDialog):
         self.revoke = QPushButton()
         self.revoke.setEnabled(False)
         self.revoke.clicked.connect(self.ask_revoke)
+        self.rotate = QPushButton()
+        self.rotate.setObjectName("RotateKey")
+        self.rotate.setEnabled(False)
+        self.rotate.clicked.connect(self.ask_rotate)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.close)
-        for b in (self.enroll, self.revoke):
+        for b in (self.enroll, self.revoke, self.rotate):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.close_button)
@@ -182,6 +187,32 @@ class StationsDialog(QDialog):
         self.done.emit("")
         self.refresh()
 
+    def ask_rotate(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("RotateQuestion")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(say("rotate", self._zh()).rstrip("…"))
+        box.setText(say("rotate_q", self._zh()))
+        plain = box.addButton(say("rotate_now", self._zh()), QMessageBox.ButtonRole.AcceptRole)
+        lost = box.addButton(say("rotate_compromised", self._zh()),
+                             QMessageBox.ButtonRole.DestructiveRole)  # fmt: skip
+        box.addButton(say("close", self._zh()), QMessageBox.ButtonRole.RejectRole)
+        self.question = box
+        box.exec()
+        self.question = None
+        if box.clickedButton() in (plain, lost):
+            self.rotate_now(box.clickedButton() is lost)
+
+    def rotate_now(self, compromised: bool) -> None:
+        self.rotate.setEnabled(False)
+        self.db.submit(RotateEventKey(self.clock.now(), compromised), ORIGIN,
+                       then=self._rotated, otherwise=self._failed, owner=self)  # fmt: skip
+
+    def _rotated(self, key: str) -> None:
+        self._note("rotated_done", key)
+        self.done.emit("")
+        self.refresh()
+
     # -- showing ----------------------------------------------------------------------------------
     def _zh(self) -> bool:
         return window_is_chinese()
@@ -209,6 +240,8 @@ class StationsDialog(QDialog):
         zh = self._zh()
         if s.revoked_after is not None:
             return say("revoked", zh, str(s.revoked_after))
+        if not s.trusted:
+            return say("untrusted", zh)
         return say("active" if s.keyed else "waiting", zh)
 
     def _fill(self) -> None:
@@ -222,6 +255,7 @@ class StationsDialog(QDialog):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         desk = self.view is None or self.view.desk
         self.intro.setText(say("intro", zh) + ("" if desk else "\n" + say("not_desk", zh)))
+        self.rotate.setEnabled(self.view is not None and self.view.desk)
         self._selection()
 
     def _selected(self) -> Any:
@@ -248,6 +282,7 @@ class StationsDialog(QDialog):
             self.role.setItemText(i, ROLE[Role(self.role.itemData(i))][1 if zh else 0])
         self.enroll.setText(say("enroll_now", zh))
         self.revoke.setText(say("revoke", zh))
+        self.rotate.setText(say("rotate", zh))
         self.close_button.setText(say("close", zh))
         self._note(self.message[0], *self.message[1])
         self._fill()
