@@ -115,7 +115,7 @@ def test_the_event_key_is_rotated_from_the_stations_dialog(
     qtbot.waitUntil(lambda: "Event key rotated" in dialog.note.text(), timeout=30000)
     state = {dialog.table.item(i, 0).text(): dialog.table.item(i, 3).text()
              for i in range(dialog.table.rowCount())}  # fmt: skip
-    qtbot.waitUntil(lambda: "untrusted" in dialog.table.item(
+    qtbot.waitUntil(lambda: "enroll again" in dialog.table.item(
         next(i for i in range(dialog.table.rowCount())
              if dialog.table.item(i, 0).text() == "Door A"), 3).text(), timeout=10000)  # fmt: skip
     assert len(state) == 2

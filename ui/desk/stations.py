@@ -253,6 +253,8 @@ class StationsDialog(QDialog):
                      self._state(s))  # fmt: skip
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
+            if not s.trusted:
+                self.table.item(i, 3).setToolTip(say("untrusted_tip", zh))
         desk = self.view is None or self.view.desk
         self.intro.setText(say("intro", zh) + ("" if desk else "\n" + say("not_desk", zh)))
         self.rotate.setEnabled(self.view is not None and self.view.desk)

@@ -70,15 +70,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "吊销 %1？其已写入的内容保留；之后写入的任何内容都会被所有站点拒绝。",
     ),
     "revoked_done": ("Revoked %1.", "已吊销 %1。"),
-    "untrusted": (
-        "untrusted since the key rotation: enroll again",
-        "密钥轮换后不再受信任：请重新登记",
+    "untrusted": ("enroll again", "需重新登记"),
+    "untrusted_tip": (
+        "The event key that signed its certificate was rotated as compromised.",
+        "签发其证书的活动密钥已作为泄露密钥轮换。",
     ),
     "rotate": ("Rotate event key…", "轮换活动密钥…"),
     "rotate_q": (
         "Replace the event key that signs the stations' certificates? Every station takes "
         "the new key in at its next sync; badges keep being admitted. If the old key may be "
-        "in other hands, choose “Compromised”: every station must then be enrolled again.",
+        "in other hands, choose 'Compromised': every station must then be enrolled again.",
         "是否更换签发站点证书的活动密钥？各站点在下次同步时接收新密钥；胸卡照常有效。"
         "如旧密钥可能已落入他人之手，请选择“已泄露”：届时每个站点都须重新登记。",
     ),
