@@ -76,8 +76,8 @@ def station_list(db_path: Path, as_json: bool) -> None:
     finally:
         store.close()
     for r in rows:
-        state = (f"revoked after #{r.revoked_after}" if r.revoked_after is not None
-                 else "untrusted since the key rotation: enroll again" if not r.trusted
+        state = ("untrusted since the key rotation: enroll again" if not r.trusted
+                 else f"revoked after #{r.revoked_after}" if r.revoked_after is not None
                  else "active" if r.keyed else "waiting for the station's first sync")  # fmt: skip
         if as_json:
             echo_json({"station_id": r.station_id, "name": r.name, "role": str(r.role),
@@ -140,8 +140,9 @@ def event_rotate_key(db_path: Path, compromised: bool) -> None:
     click.echo(f"event key rotated ({rotation.previous[:12]}… -> {rotation.key[:12]}…); the "
                "stations take the new key in at their next sync; badges keep being admitted")  # fmt: skip
     if compromised:
-        click.echo("the old key is marked compromised: the stations it enrolled are no longer "
-                   "trusted; enroll each again with `station enroll`")  # fmt: skip
+        click.echo("the old key is marked compromised: what the stations it enrolled wrote "
+                   "until now stays, anything later is refused; enroll each again with "
+                   "`station enroll`")  # fmt: skip
 
 
 def init_from_enrollment(db_path: Path, enrollment: Path) -> None:

@@ -251,8 +251,6 @@ def _seed_entries(seed: dict[str, Any]) -> Iterator[LogEntry]:
     from kiosk.storage.base import from_ts
 
     at = from_ts("2000-01-01T00:00:00.000000+00:00")
-    for data in seed.get("rotations", ()):  # the event key's rotations, signed, in order
-        yield LogEntry(uuid="", kind=TrustKind.KEY_ROTATION, at=at, data=dict(data))
     for data in seed.get("certs", ()):
         yield LogEntry(uuid="", kind=TrustKind.STATION_CERT, at=at, data=dict(data))
     yield LogEntry(uuid="", kind=TrustKind.TRUST_CUTOFF, at=at,
@@ -326,13 +324,7 @@ def rotate_event_key(c: sqlite3.Connection, at: datetime, compromised: bool) -> 
     current = event_signer(c)
     private = new_private()
     c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (EVENT_PRIVATE, private.hex()))
-    return rotate(current, public_of(private), compromised, ts(at))
-
-
-def rotations(c: sqlite3.Connection) -> list[dict[str, Any]]:
-    """The event key's rotations in the log, in order (for an enrollment file)."""
-    rows = c.execute("SELECT data FROM log WHERE kind = ? ORDER BY seq", (TrustKind.KEY_ROTATION,))
-    return [from_json(data) for (data,) in rows]
+    return rotate(current, public_of(private), compromised, ts(at), cutoff_seqs(c))
 
 
 def cutoff_seqs(c: sqlite3.Connection) -> dict[str, int]:
@@ -393,7 +385,7 @@ def stations(c: sqlite3.Connection, verifier: Verifier) -> list[StationInfo]:
             cert.station_id in verifier.keys,
             verifier.revoked.get(cert.station_id),
             last.get(cert.station_id, 0),
-            cert.station_id in verifier.certs,
+            cert.station_id not in verifier.untrusted,
         )
         for cert in certs(c).values()
     ]

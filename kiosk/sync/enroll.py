@@ -117,7 +117,6 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
         "badge_key": syncstate.setting(store.conn, "public_key"), "station_id": cert.station_id,
         "name": name, "role": str(role), "secret": secret.hex(), "cert": cert.to_data(),
         "desk_cert": desk.to_data(), "cutoff": seqs, "hub": dsn,
-        "rotations": tstore.rotations(store.conn),
         "receive": "names" if role is Role.KIOSK else "all",
     }  # fmt: skip
     write_private(out, json.dumps(body, ensure_ascii=False, indent=1).encode())
@@ -184,8 +183,10 @@ def read_enrollment(path: Path) -> dict[str, Any]:
 
 
 def seed_of(data: dict[str, Any]) -> dict[str, Any]:
-    return {"certs": [data["desk_cert"], data["cert"]], "cutoff": data.get("cutoff", {}),
-            "rotations": list(data.get("rotations", []))}  # fmt: skip
+    """What the enrollment file tells before the log arrives. After a rotation of the event
+    key, the certificates it carries are signed by the new key and are learned only from the
+    log, in its order (rotation first), like every other station learned them."""
+    return {"certs": [data["desk_cert"], data["cert"]], "cutoff": data.get("cutoff", {})}
 
 
 def prepare(c: sqlite3.Connection, data: dict[str, Any]) -> None:

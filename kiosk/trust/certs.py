@@ -8,7 +8,7 @@ was issued and when it expires.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from kiosk.trust.keys import Signer, verify
@@ -73,14 +73,17 @@ _ROTATION_TAG = b"FC-ROTATE-1\n"
 @dataclass(frozen=True, slots=True)
 class Rotation:
     """The event key replaced: `previous` (hex) signs `key` (hex) as its successor. With
-    `compromised`, certificates signed by `previous` are no longer trusted (every station is
-    enrolled again); without, they stay valid until they expire. Carried in a desk's
+    `compromised`, the stations of certificates signed by `previous` are refused past their
+    number in `cutoff` (each is enrolled again); without, they stay valid until they expire. Carried in a desk's
     `key_rotation` entry (kiosk.trust.verify checks it against the key pinned then)."""
 
     previous: str
     key: str
     compromised: bool
     issued_at: str
+    # compromised: each station's highest number the desk held then; the stations of the
+    # previous key's certificates are refused past it (as by a revocation)
+    cutoff: dict[str, int] = field(default_factory=dict)
     sig: str = ""  # Ed25519 by the previous event key over everything else (hex)
 
     def body(self) -> bytes:
@@ -98,16 +101,19 @@ class Rotation:
             return False
 
 
-def rotate(current: Signer, new_public: bytes, compromised: bool, at: str) -> Rotation:
-    r = Rotation(current.public.hex(), new_public.hex(), compromised, at)
+def rotate(current: Signer, new_public: bytes, compromised: bool, at: str,
+           cutoff: dict[str, int] | None = None) -> Rotation:  # fmt: skip
+    r = Rotation(current.public.hex(), new_public.hex(), compromised, at,
+                 dict(cutoff or {}) if compromised else {})  # fmt: skip
     return replace(r, sig=current.sign(r.body()).hex())
 
 
 def rotation_of(data: dict[str, Any]) -> Rotation | None:
     """The rotation in an entry's payload; None when it is malformed."""
     try:
+        cut = {str(k): int(v) for k, v in dict(data.get("cutoff", {})).items()}
         r = Rotation(str(data["previous"]), str(data["key"]), bool(data["compromised"]),
-                     str(data["issued_at"]), str(data["sig"]))  # fmt: skip
+                     str(data["issued_at"]), cut, str(data["sig"]))  # fmt: skip
         raw = bytes.fromhex(r.key)
     except (KeyError, ValueError, TypeError):
         return None

@@ -61,6 +61,7 @@ class Verifier:
     # stay valid until they expire
     retired: list[bytes] = field(default_factory=list)
     rotations: set[str] = field(default_factory=set)  # the signatures of those taken in
+    untrusted: set[str] = field(default_factory=set)  # cut off by a compromised rotation
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, e: LogEntry, ref_station: str | None = None) -> Refusal | None:
@@ -169,7 +170,7 @@ class Verifier:
             self.policy = Policy(walk_ins_at_doors=bool(e.data.get("walk_ins_at_doors")))
         elif kind == TrustKind.KEY_ROTATION:
             r = rotation_of(e.data)
-            return r is not None and self.rotate(r)
+            return r is not None and self.rotate(r, e.station_id)
         return False
 
     # -- the event key's rotation (only by the desk, signed by the key pinned then) ------------
@@ -182,21 +183,26 @@ class Verifier:
             return True  # known already (from the enrollment file): a replay changes nothing
         return r.previous == self.event_key.hex() and r.signed_by(self.event_key)
 
-    def rotate(self, r: Rotation) -> bool:
+    def rotate(self, r: Rotation, writer: str = "") -> bool:
         """Pin the rotation's new key, when `r` is signed by the key pinned now. With the
-        old key compromised, the certificates it signed are no longer trusted."""
+        old key compromised, the stations its certificates enrolled (but the desk `writer`,
+        which certifies itself again under the new key) are refused past the rotation's
+        cut-off, as by a revocation: whatever order a station hears of it in, the same
+        entries stay."""
         new = bytes.fromhex(r.key)
         if new == self.event_key or not self._rotation_ok(r):
             return False
         old, self.event_key = self.event_key, new
         self.rotations.add(r.sig)
-        if r.compromised:
-            self.retired.clear()
-            for sid in [sid for sid, c in self.certs.items() if not c.signed_by(new)]:
-                del self.certs[sid]
-                self.keys.pop(sid, None)
-        else:
+        if not r.compromised:
             self.retired.append(old)
+            return True
+        self.retired.clear()
+        for sid, cert in self.certs.items():
+            if sid != writer and not cert.signed_by(new):
+                cut = r.cutoff.get(sid, 0)
+                self.revoked[sid] = min(cut, self.revoked.get(sid, cut))
+                self.untrusted.add(sid)
         return True
 
     def _learn_cert(self, e: LogEntry) -> bool:

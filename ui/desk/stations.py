@@ -238,10 +238,10 @@ class StationsDialog(QDialog):
 
     def _state(self, s: Any) -> str:
         zh = self._zh()
-        if s.revoked_after is not None:
-            return say("revoked", zh, str(s.revoked_after))
         if not s.trusted:
             return say("untrusted", zh)
+        if s.revoked_after is not None:
+            return say("revoked", zh, str(s.revoked_after))
         return say("active" if s.keyed else "waiting", zh)
 
     def _fill(self) -> None:
