@@ -119,6 +119,8 @@ def test_the_event_key_is_rotated_from_the_stations_dialog(
         next(i for i in range(dialog.table.rowCount())
              if dialog.table.item(i, 0).text() == "Door A"), 3).text(), timeout=10000)  # fmt: skip
     assert len(state) == 2
+    row = next(i for i in range(2) if dialog.table.item(i, 0).text() == "Door A")
+    assert "compromised" in dialog.table.item(row, 3).toolTip()
     from kiosk.storage.store import Store
 
     desk = Store.open(site.desk.path, readonly=True)

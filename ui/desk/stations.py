@@ -252,9 +252,10 @@ class StationsDialog(QDialog):
             cells = (s.name, ROLE[s.role][1 if zh else 0], s.expires[:16].replace("T", " "),
                      self._state(s))  # fmt: skip
             for j, text in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(text))
-            if not s.trusted:
-                self.table.item(i, 3).setToolTip(say("untrusted_tip", zh))
+                item = QTableWidgetItem(text)
+                if j == 3 and not s.trusted:
+                    item.setToolTip(say("untrusted_tip", zh))
+                self.table.setItem(i, j, item)
         desk = self.view is None or self.view.desk
         self.intro.setText(say("intro", zh) + ("" if desk else "\n" + say("not_desk", zh)))
         self.rotate.setEnabled(self.view is not None and self.view.desk)
