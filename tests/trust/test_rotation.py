@@ -7,9 +7,13 @@ nothing; a rotation of a compromised key stops trusting the stations it enrolled
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from click.testing import CliRunner
+
+from kiosk.cli import load_commands
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import AttendeeInput, LogEntry
 from kiosk.storage import log
@@ -122,6 +126,10 @@ def test_forged_rotations_are_kept_aside_and_change_nothing(site: Site) -> None:
     assert held_reasons(kiosk) == {by_desk.uuid: Refusal.BAD_ROTATION, by_door.uuid: Refusal.ROLE}
     assert event_key(kiosk) == first  # still pinned to the event's own key
     kiosk.close()
+    out = CliRunner().invoke(load_commands(), ["conflicts", "--db", kiosk.path, "--json"])
+    alerts = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
+    held = [a for a in alerts if a["kind"] == "held_entry"]
+    assert {a["station"] for a in held} == {site.desk.station.name, "Door A"}  # alerts
     again = Store.open(kiosk.path)  # and so after opening again, and after a rebuild
     try:
         assert event_key(again) == first
