@@ -212,35 +212,22 @@ def rejoin(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> 
     """A station of the previous release (`init --from-hub`) enrolled again, keeping its
     database, its log and its entries not synced yet: trust on here, its key made here, and
     the handover vouching for its own unsigned entries past the desk's cut-off (so they stay
-    valid everywhere). Entries here that no longer verify move to `held`. Returns the store
-    and how many of its own entries it vouched for."""
+    valid everywhere). One write transaction: the app running on this database meanwhile
+    writes before it (vouched for) or after it (signed, with the key made here). Entries
+    here that no longer verify move to `held`. Returns the store and how many of its own
+    entries it vouched for."""
     store = Store.open(path)
     try:
-        c = store.conn
-        if tstore.setting(c, tstore.EVENT_PUBLIC) is not None:
-            raise EnrollmentError(f"{path}: this database is enrolled already (or is the desk)")
-        if store.event().id != data.get("event_id"):
-            raise EnrollmentError(f"{path}: holds another event than {enrollment}")
-        if data.get("receive") == "names" and syncstate.setting(c, "sync/receive") != "names":
-            raise EnrollmentError(
-                f"{path}: holds personal fields a kiosk may not keep; make the kiosk a new "
-                f"database: `init --db NEW.sqlite --enrollment {enrollment}`"
-            )
-        own = store.station.id
-        mine = upgrade.own_unsigned(c, own, int(dict(data.get("cutoff", {})).get(own, 0)))
-        if str(data["station_id"]) != own and mine:
-            raise EnrollmentError(
-                f"{path}: {len(mine)} entries of this station are not at the desk yet: sync "
-                "it once with the hub, then enroll it at the desk again under the name "
-                f"{store.station.name!r} (its entries then stay valid)"
-            )
-        legacy = {str(e.station_seq): legacy_digest(e).hex() for e in mine}
-        sid = str(data["station_id"])
+        _may_rejoin(store, data, enrollment)
+        sid, name = str(data["station_id"]), str(data["name"])
         with store.write() as tx:  # all of it or nothing: the file can be used again
-            prepare(tx.conn, data)
-            tstore.adopt_identity(tx.conn, store.path, sid, str(data["name"]))
+            c = tx.conn
+            mine = _vouched_for(store, c, data)
+            legacy = {str(e.station_seq): legacy_digest(e).hex() for e in mine}
+            prepare(c, data)
+            tstore.adopt_identity(c, store.path, sid, name)
             public = tstore.make_key(store.path, sid)
-            _handover(tx.conn, Station(sid, str(data["name"])), data, public, clock, legacy)
+            _handover(c, Station(sid, name), data, public, clock, legacy)
         store.reload_station()
         _done(store, data, enrollment)
         store.rebuild_projections()  # what no longer verifies here moves to `held`
@@ -248,6 +235,32 @@ def rejoin(path: Path, data: dict[str, Any], enrollment: Path, clock: Clock) -> 
         store.close()
         raise
     return store, len(mine)
+
+
+def _may_rejoin(store: Store, data: dict[str, Any], enrollment: Path) -> None:
+    if store.event().id != data.get("event_id"):
+        raise EnrollmentError(f"{store.path}: holds another event than {enrollment}")
+    receive = syncstate.setting(store.conn, "sync/receive")
+    if data.get("receive") == "names" and receive != "names":
+        raise EnrollmentError(
+            f"{store.path}: holds personal fields a kiosk may not keep; make the kiosk a new "
+            f"database: `init --db NEW.sqlite --enrollment {enrollment}`"
+        )
+
+
+def _vouched_for(store: Store, c: sqlite3.Connection, data: dict[str, Any]) -> list[LogEntry]:
+    """Inside the write transaction: this station's own unsigned entries past the cut-off."""
+    if tstore.setting(c, tstore.EVENT_PUBLIC) is not None:
+        raise EnrollmentError(f"{store.path}: this database is enrolled already (or is the desk)")
+    own = store.station.id
+    mine = upgrade.own_unsigned(c, own, int(dict(data.get("cutoff", {})).get(own, 0)))
+    if str(data["station_id"]) != own and mine:
+        raise EnrollmentError(
+            f"{store.path}: {len(mine)} entries of this station are not at the desk yet: sync "
+            "it once with the hub, then enroll it at the desk again under the name "
+            f"{store.station.name!r} (its entries then stay valid)"
+        )
+    return mine
 
 
 def _hand_over(store: Store, data: dict[str, Any], enrollment: Path, clock: Clock,

@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from click.testing import CliRunner, Result
@@ -23,6 +24,7 @@ from kiosk.storage.station import fingerprint
 from kiosk.storage.store import Store
 from kiosk.trust.roles import Refusal, TrustKind
 from tests.helpers.pretrust import DATA, IDENTITY, place
+from tests.helpers.reads import reads
 
 CLI = load_commands()
 
@@ -239,3 +241,70 @@ def test_the_desks_publish_converts_a_hub_of_the_previous_release(
         kinds = [r[0] for r in conn.execute("SELECT kind FROM hub_entries")]
     assert len(kinds) == held_at_hub + 2  # the desk's certificate and its cut-off
     assert {"station_cert", "trust_cutoff"} <= set(kinds)
+
+
+def _scanning(path: str, started: Any, stop: Any) -> None:
+    """The door's app meanwhile, in its own process: manual check-ins, one per transaction."""
+    import random
+
+    from kiosk.checkin.service import CheckinService
+    from tests.helpers.clocks import at
+
+    store = Store.open(path)
+    try:
+        svc = CheckinService(store, at("09:45"), rng=random.Random(5))
+        people = [a.attendee_id for a in reads(store).people.everyone()][:8]
+        n = 0
+        while not stop.is_set() or n < 5:
+            svc.manual_check_in(people[n % len(people)], "opening", operator="app")
+            n += 1
+            if n == 5:
+                started.set()
+        for a in people[:3]:  # after the enrollment: signed with the key made meanwhile
+            svc.manual_check_in(a, "opening", operator="app")
+    finally:
+        store.close()
+
+
+def test_an_old_door_enrolled_again_while_its_app_scans_loses_nothing(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    old_hub(hub_dsn)
+    desk, door = place("desk", tmp_path), place("door", tmp_path)
+    door_id = IDENTITY["door"]["id"]
+    run("hub", "init", "--server", hub_dsn)
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    enrollment = tmp_path / "door.enroll"
+    run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", "door",
+        "--name", "Door A", "--out", str(enrollment))  # fmt: skip
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    Store.open(door).close()  # converted by this release once (as the app would)
+    ctx = multiprocessing.get_context("spawn")
+    started, stop = ctx.Event(), ctx.Event()
+    app = ctx.Process(target=_scanning, args=(str(door), started, stop))
+    app.start()
+    try:
+        assert started.wait(60)
+        out = run("init", "--db", str(door), "--enrollment", str(enrollment)).output
+        assert "keeping its database" in out
+    finally:
+        stop.set()
+        app.join(60)
+    assert app.exitcode == 0
+    run("sync", "--db", str(door), "--once")
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    here = {u for u, r in raw_log(door).items() if r[1] == door_id}
+    d = Store.open(desk)
+    try:
+        assert list(tstore.held(d.conn)) == []
+        there = {e.uuid for e in log.entries(d.conn) if e.station_id == door_id}
+    finally:
+        d.close()
+    assert here == there and len(here) > 4 + 5 + 3  # its old ones, and the app's
+    c = sqlite3.connect(f"file:{door}?mode=ro", uri=True)
+    signed = c.execute("SELECT count(*) FROM log WHERE station_id = ? AND operator = 'app' "
+                       "AND sig IS NOT NULL", (door_id,)).fetchone()[0]  # fmt: skip
+    unsigned = c.execute("SELECT count(*) FROM log WHERE station_id = ? AND operator = 'app' "
+                         "AND sig IS NULL", (door_id,)).fetchone()[0]  # fmt: skip
+    c.close()
+    assert signed >= 3 and unsigned >= 5  # written before the enrollment: vouched for
