@@ -389,3 +389,11 @@ def m005_fold_station_figures(db: Database) -> None:
     )
     if db.conn.execute("SELECT 1 FROM log LIMIT 1").fetchone() is not None:
         rebuild(db.conn)
+
+
+@migrations()
+def m007_held_seen(db: Database) -> None:
+    """When an entry kept aside first reached the event (judged again with it later)."""
+    from kiosk.storage.trust import add_seen
+
+    add_seen(db.conn)

@@ -11,6 +11,7 @@ changes the event's badge verify key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.trust.certs import Cert, cert_of
@@ -21,6 +22,20 @@ from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
            str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT))  # fmt: skip
 _NEVER_UNSIGNED = frozenset({*(str(k) for k in TrustKind), STATION_KEY})
+
+#: The writer chooses an entry's time, so expiry is also judged by when the entry first
+#: reached the event (`seen`: the hub's clock when it stored it). An entry first seen this
+#: long after its station's certificate expired is refused, whatever time it claims (a door
+#: offline at its expiry may still hand in what it wrote before, for this long).
+LATE_GRACE = timedelta(days=1)
+#: An entry dated more than this ahead of the hub's clock when it first arrived is refused
+#: (a stolen kiosk dating an admission days ahead would keep the attendee "inside" at every
+#: door until then). A station's clock that far off is shown in `hub status` anyway.
+AHEAD_LIMIT = timedelta(minutes=15)
+
+
+def _utc_text(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _key_hex(value: object) -> bytes | None:
@@ -42,14 +57,17 @@ class Verifier:
     policy: Policy = field(default_factory=Policy)
 
     # -- checking ----------------------------------------------------------------------------
-    def check(self, e: LogEntry, ref_station: str | None = None) -> Refusal | None:
-        """None when `e` may be applied; else why it is kept aside."""
+    def check(
+        self, e: LogEntry, ref_station: str | None = None, seen: datetime | None = None
+    ) -> Refusal | None:
+        """None when `e` may be applied; else why it is kept aside. `seen`: when the entry
+        first reached the event (the hub's receipt), when known."""
         kind = str(e.kind)
         if e.sig is None:
             legacy = e.station_seq <= self.cutoff.get(e.station_id, 0)
             return None if legacy and kind not in _NEVER_UNSIGNED else Refusal.UNSIGNED
         if kind == STATION_KEY:
-            return self._check_handover(e)
+            return self._check_handover(e, seen)
         cert = self.certs.get(e.station_id) or self._introduced(e)
         key = self.keys.get(e.station_id)
         if cert is not None and key is None and cert.key:
@@ -59,7 +77,7 @@ class Verifier:
         at = at_text(e)
         if not entry_verifies(e, key, at):
             return Refusal.BAD_SIGNATURE
-        return self._check_rights(e, at, cert, ref_station)
+        return self._check_rights(e, at, cert, ref_station, seen)
 
     def _introduced(self, e: LogEntry) -> Cert | None:
         """A desk's own certificate, carried by its first signed entry (it introduces itself)."""
@@ -71,10 +89,11 @@ class Verifier:
         return cert if cert.signed_by(self.event_key) else None
 
     def _check_rights(
-        self, e: LogEntry, at: str, cert: Cert, ref_station: str | None
+        self, e: LogEntry, at: str, cert: Cert, ref_station: str | None, seen: datetime | None
     ) -> Refusal | None:
-        if at > cert.expires:
-            return Refusal.EXPIRED
+        refusal = _check_time(e, at, cert, seen)
+        if refusal is not None:
+            return refusal
         cut = self.revoked.get(e.station_id)
         if cut is not None and e.station_seq > cut:
             return Refusal.REVOKED
@@ -95,7 +114,7 @@ class Verifier:
             return Refusal.KEY_CHANGE
         return None
 
-    def _check_handover(self, e: LogEntry) -> Refusal | None:
+    def _check_handover(self, e: LogEntry, seen: datetime | None) -> Refusal | None:
         cert = self.certs.get(e.station_id)
         if cert is None:
             return Refusal.UNKNOWN_STATION
@@ -106,8 +125,9 @@ class Verifier:
         at = at_text(e)
         if not entry_verifies(e, enroll, at):
             return Refusal.BAD_SIGNATURE
-        if at > cert.expires:
-            return Refusal.EXPIRED
+        refusal = _check_time(e, at, cert, seen)
+        if refusal is not None:
+            return refusal
         cut = self.revoked.get(e.station_id)
         return Refusal.REVOKED if cut is not None and e.station_seq > cut else None
 
@@ -146,3 +166,15 @@ class Verifier:
         if key is not None:
             self.keys[cert.station_id] = key
         return True
+
+
+def _check_time(e: LogEntry, at: str, cert: Cert, seen: datetime | None) -> Refusal | None:
+    """The certificate's expiry against the entry's own time and, when known, against when
+    it first reached the event; and no entry dated far ahead of that."""
+    if at > cert.expires:
+        return Refusal.EXPIRED
+    if seen is None:
+        return None
+    if _utc_text(seen - LATE_GRACE) > cert.expires:
+        return Refusal.EXPIRED
+    return Refusal.AHEAD if e.at > seen + AHEAD_LIMIT else None
