@@ -399,3 +399,11 @@ def m006_trust_upgrade(db: Database) -> None:
     from kiosk.storage.upgrade import mark
 
     mark(db.conn)
+
+
+@migrations()
+def m007_held_seen(db: Database) -> None:
+    """When an entry kept aside first reached the event (judged again with it later)."""
+    from kiosk.storage.trust import add_seen
+
+    add_seen(db.conn)

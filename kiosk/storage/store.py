@@ -249,12 +249,16 @@ class Store:
             gate.verifier.learn(entry)
         return entry
 
-    def receive(self, tx: Tx | sqlite3.Connection, entry: LogEntry) -> bool:
+    def receive(
+        self, tx: Tx | sqlite3.Connection, entry: LogEntry, seen: datetime | None = None
+    ) -> bool:
         """Verify, store and fold an entry written elsewhere; False when it was here already,
-        or kept aside (kiosk.storage.trust: not genuine, or not this station's to write)."""
+        or kept aside (kiosk.storage.trust: not genuine, or not this station's to write).
+        `seen`: when it first reached the event (the hub's clock when it stored it): the
+        writer's own time is not trusted for expiry, nor far ahead of this."""
         c = tx.conn if isinstance(tx, Tx) else tx
         gate = self.gate
-        if gate is not None and not gate.admit(c, entry):
+        if gate is not None and not gate.admit(c, entry, seen):
             return False
         if not log.insert(c, entry):
             return False

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from kiosk.models.records import LogEntry
 from kiosk.storage import log
-from kiosk.storage.base import ts
+from kiosk.storage.base import from_ts, ts
 from kiosk.storage.projections import stations
 
 RECEIVE_KEY = "sync/receive"  # what this station accepts from the hub: all | names
@@ -148,6 +148,19 @@ def has_entry(c: sqlite3.Connection, entry_uuid: str) -> bool:
         (entry_uuid, entry_uuid),
     ).fetchone()
     return row is not None
+
+
+def receipts_of(c: sqlite3.Connection, uuids: list[str]) -> dict[str, datetime]:
+    """When the hub first stored these entries (those with a receipt here)."""
+    out: dict[str, datetime] = {}
+    for i in range(0, len(uuids), 500):
+        part = uuids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        for u, at in c.execute(
+            f"SELECT uuid, received_at FROM hub_receipts WHERE uuid IN ({marks})", part
+        ):
+            out[str(u)] = from_ts(str(at))
+    return out
 
 
 def record_receipts(c: sqlite3.Connection, rows: Iterable[tuple[str, datetime]]) -> None:

@@ -24,7 +24,7 @@ from kiosk.models.errors import KioskError
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage import log
 from kiosk.storage.atomic import write_private
-from kiosk.storage.base import from_json, new_uuid, ts
+from kiosk.storage.base import from_json, from_ts, new_uuid, ts
 from kiosk.trust.certs import Cert, Rotation, cert_of, issue, rotate
 from kiosk.trust.keys import Signer, new_private, public_of, sign_entry
 from kiosk.trust.roles import Refusal, Role, TrustKind
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS held (
     at TEXT NOT NULL, kind TEXT NOT NULL, session_id TEXT NOT NULL DEFAULT '',
     attendee_id TEXT, badge_id INTEGER, operator TEXT NOT NULL DEFAULT '', outcome TEXT,
     ref TEXT, batch TEXT, data TEXT NOT NULL DEFAULT '{}', private_hash BLOB, sig BLOB,
-    reason TEXT NOT NULL, received_at REAL NOT NULL
+    reason TEXT NOT NULL, received_at REAL NOT NULL,
+    seen TEXT  -- when it first reached the event (the hub's receipt, in this station's clock)
 )
 """
 HELD_INDEX = "CREATE INDEX IF NOT EXISTS held_ref ON held (ref)"
@@ -70,8 +71,15 @@ def migrate(c: sqlite3.Connection) -> None:
             c.execute(f"ALTER TABLE log ADD COLUMN {col} BLOB")
     c.execute(HELD_SCHEMA)
     c.execute(HELD_INDEX)
+    add_seen(c)
     c.execute("DROP TRIGGER IF EXISTS log_append_only_delete")
     c.execute(QUARANTINE_TRIGGER)
+
+
+def add_seen(c: sqlite3.Connection) -> None:
+    """`held.seen` (a database of the first trusted release has no such column)."""
+    if "seen" not in {str(r[1]) for r in c.execute("PRAGMA table_info(held)")}:
+        c.execute("ALTER TABLE held ADD COLUMN seen TEXT")
 
 
 # -- this station's key ------------------------------------------------------------------------
@@ -119,19 +127,22 @@ class Gate:
             return e  # refused everywhere else as unsigned: no key for this identity
         return sign_entry(e, self.signer)
 
-    def admit(self, c: sqlite3.Connection, e: LogEntry) -> bool:
-        """True when `e` may be applied; else it is kept in `held` (once)."""
-        refusal = self.verifier.check(e, _ref_station(c, e))
+    def admit(self, c: sqlite3.Connection, e: LogEntry, seen: datetime | None = None) -> bool:
+        """True when `e` may be applied; else it is kept in `held` (once). `seen`: when it
+        first reached the event (the hub's receipt), when known."""
+        refusal = self.verifier.check(e, _ref_station(c, e), seen)
         if refusal is None:
             return True
         if c.execute("SELECT 1 FROM log WHERE uuid = ?", (e.uuid,)).fetchone():
             return True  # here already (a replay): nothing to apply again
-        self.hold(c, e, refusal)
+        self.hold(c, e, refusal, seen)
         return False
 
-    def hold(self, c: sqlite3.Connection, e: LogEntry, reason: Refusal) -> None:
+    def hold(
+        self, c: sqlite3.Connection, e: LogEntry, reason: Refusal, seen: datetime | None = None
+    ) -> None:
         self.any_held = True
-        hold(c, e, reason)
+        hold(c, e, reason, seen)
 
     def quarantine(self, c: sqlite3.Connection, e: LogEntry) -> int:
         """After a revocation: move the revoked station's entries past its cut-off out of
@@ -162,7 +173,7 @@ class Gate:
         if not self.any_held:
             return
         for e, _ in held(c):
-            if self.verifier.check(e, _ref_station(c, e)) is None:
+            if self.verifier.check(e, _ref_station(c, e), first_seen(c, e.uuid)) is None:
                 c.execute("DELETE FROM held WHERE uuid = ?", (e.uuid,))
                 yield e
 
@@ -172,6 +183,13 @@ def _ref_station(c: sqlite3.Connection, e: LogEntry) -> str | None:
         return None
     row = c.execute("SELECT station_id FROM log WHERE uuid = ?", (e.ref,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def first_seen(c: sqlite3.Connection, uuid: str) -> datetime | None:
+    """When an entry kept aside here first reached the event, when known (a certificate
+    arriving later does not make an entry handed in after its expiry genuine)."""
+    row = c.execute("SELECT seen FROM held WHERE uuid = ?", (uuid,)).fetchone()
+    return None if row is None or row[0] is None else from_ts(str(row[0]))
 
 
 def setting(c: sqlite3.Connection, key: str) -> str | None:
@@ -203,7 +221,7 @@ def recheck_log(c: sqlite3.Connection) -> int:
     cur.row_factory = None
     for row in cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq").fetchall():
         e = log.signed_entry_of(row)
-        refusal = verifier.check(e, _ref_station(c, e))
+        refusal = verifier.check(e, _ref_station(c, e))  # as admitted: its own time
         if refusal is None:
             verifier.learn(e)
         else:
@@ -258,10 +276,10 @@ def _seed_entries(seed: dict[str, Any]) -> Iterator[LogEntry]:
 
 
 # -- held entries ---------------------------------------------------------------------------------
-def hold(c: sqlite3.Connection, e: LogEntry, reason: Refusal) -> None:
+def hold(c: sqlite3.Connection, e: LogEntry, reason: Refusal, seen: datetime | None = None) -> None:
     c.execute(
-        "INSERT OR REPLACE INTO held VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (*log.signed_row_of(e), str(reason), time.time()),
+        "INSERT OR REPLACE INTO held VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (*log.signed_row_of(e), str(reason), time.time(), None if seen is None else ts(seen)),
     )
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kiosk.models.clock import Clock
 from kiosk.models.records import LogEntry
@@ -369,6 +369,7 @@ class SyncEngine:
         if not page:
             return 0, False
         receive, can_sign = self.receive, self.can_sign
+        skew = timedelta(seconds=r.skew_s)  # the hub's receipts in this station's clock
         applied = i = 0
         stuck = False
         while i < len(page) and not stuck:
@@ -380,7 +381,7 @@ class SyncEngine:
                     if entry.station_seq != p + 1:
                         stuck = True  # never past a gap
                         break
-                    if self.store.receive(c, redact(entry, receive, can_sign)):
+                    if self.store.receive(c, redact(entry, receive, can_sign), received_at - skew):
                         applied += 1
                         arrival = arrival_of(c, entry)
                         if arrival is not None:
@@ -405,7 +406,10 @@ class SyncEngine:
         batch: list[LogEntry] = syncstate.outbox(self.store.conn, sid, p, PUSH_LIMIT, PAGE_BUDGET)
         if not batch or batch[0].station_seq != p + 1:
             return 0
-        done = self.hub.push(batch)
+        first = None  # what others wrote (the desk refilling a hub): when it first reached one
+        if sid != self.store.station.id:
+            first = syncstate.receipts_of(self.store.conn, [e.uuid for e in batch])
+        done = self.hub.push(batch, first)
         if done.conflict:
             self._recheck.add(sid)
             return 0

@@ -33,7 +33,7 @@ from kiosk.storage import trust as tstore
 from kiosk.storage.atomic import write_private
 from kiosk.storage.base import to_json
 from kiosk.storage.store import Store
-from kiosk.trust.certs import Cert, Rotation
+from kiosk.trust.certs import Cert, Rotation, cert_of
 from kiosk.trust.keys import Signer, legacy_digest, sign_entry
 from kiosk.trust.roles import STATION_KEY, Role, TrustKind
 
@@ -166,20 +166,65 @@ def rotate_key(store: Store, at: datetime, compromised: bool = False) -> Rotatio
 
 
 # -- the new station ------------------------------------------------------------------------------
+MAX_FILE = 1 << 20  # an enrollment file is a few kilobytes
+_TEXTS = ("event_id", "station_id", "name", "role", "hub")
+_KEYS = ("event_key", "secret")  # 32 bytes each, hex
+
+
 def read_enrollment(path: Path) -> dict[str, Any]:
+    """The enrollment file's fields, every one checked (a hostile or damaged file gets a
+    clear message naming it, never a traceback)."""
     try:
+        if path.stat().st_size > MAX_FILE:
+            raise EnrollmentError(f"{path}: not an enrollment file (too large)")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise EnrollmentError(f"{path}: no such enrollment file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise EnrollmentError(f"{path}: not an enrollment file ({exc})") from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        why = "too deeply nested" if isinstance(exc, RecursionError) else str(exc)
+        raise EnrollmentError(f"{path}: not an enrollment file ({why})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise EnrollmentError(f"{path}: not an enrollment file of this release")
     if not data.get("secret"):
         raise EnrollmentError(
             f"{path}: this enrollment was used already (enroll again at the desk)"
         )
+    bad = _malformed(data)
+    if bad:
+        raise EnrollmentError(f"{path}: not an enrollment file ({bad} missing or malformed)")
     return data
+
+
+def _malformed(data: dict[str, Any]) -> str | None:
+    """The first field of an enrollment that is missing or of the wrong shape, or None."""
+    for name in _TEXTS:
+        if not isinstance(data.get(name), str) or not data[name]:
+            return name
+    for name in _KEYS:
+        value = data.get(name)
+        if not isinstance(value, str) or len(value) != 64 or _hex(value) is None:
+            return name
+    for name in ("cert", "desk_cert"):
+        value = data.get(name)
+        if not isinstance(value, dict) or cert_of(value) is None:
+            return name
+    cutoff = data.get("cutoff", {})
+    if not isinstance(cutoff, dict) or not all(
+        isinstance(k, str) and type(v) is int and v >= 0 for k, v in cutoff.items()
+    ):
+        return "cutoff"
+    try:
+        Role(data["role"])
+    except ValueError:
+        return "role"
+    return None
+
+
+def _hex(value: str) -> bytes | None:
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return None
 
 
 def seed_of(data: dict[str, Any]) -> dict[str, Any]:

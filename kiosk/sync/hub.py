@@ -14,7 +14,7 @@ import dataclasses
 import json
 import logging
 import uuid as uuidlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -455,16 +455,22 @@ class Hub:
         )
         return [(_entry_of(r), r[_NCOLS]) for r in rows]
 
-    def push(self, entries: Sequence[LogEntry]) -> Pushed:
+    def push(
+        self, entries: Sequence[LogEntry], receipts: Mapping[str, datetime] | None = None
+    ) -> Pushed:
         """Store entries (idempotent by uuid) in one transaction, and move the streams'
         heads. All or nothing: a batch of which one entry's number is taken by another
-        entry stores nothing (`conflict`); a batch that would leave a gap neither."""
+        entry stores nothing (`conflict`); a batch that would leave a gap neither.
+        `receipts`: when an earlier hub first stored some of them (the desk handing a new
+        hub what others wrote: receivers judge a certificate's expiry by it); the others
+        are stamped with this hub's clock."""
         if not entries:
             return Pushed({})
         params, secrets = [], []
+        first = receipts or {}
         for e in entries:
             row, secret = _params_of(e)
-            params.append(row)
+            params.append((*row, first.get(e.uuid)))
             if secret is not None:
                 secrets.append((row[0], e.station_id, secret))
         firsts: dict[str, int] = {}
@@ -518,8 +524,9 @@ class Hub:
 
     def _insert(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
         """One INSERT per entry, sent together (libpq's pipeline: one round trip)."""
-        sql = (f"INSERT INTO hub_entries ({_INSERT_COLS}) "
-               f"VALUES ({', '.join(['%s'] * (_NCOLS + 2))}) "
+        sql = (f"INSERT INTO hub_entries ({_INSERT_COLS}, received_at) "
+               f"VALUES ({', '.join(['%s'] * (_NCOLS + 2))}, "
+               "COALESCE(%s::timestamptz, CURRENT_TIMESTAMP)) "
                "ON CONFLICT DO NOTHING RETURNING uuid, received_at")  # fmt: skip
         if self.on_sql is not None:
             self.on_sql(sql)

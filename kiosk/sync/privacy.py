@@ -18,7 +18,7 @@ from typing import Any
 
 from kiosk.checkin.codes import PREFIX
 from kiosk.models.records import LogEntry, LogKind
-from kiosk.trust.split import PRIVATE_FIELDS
+from kiosk.trust.split import PRIVATE_FIELDS, SALT
 
 
 class Receive(enum.StrEnum):
@@ -64,4 +64,6 @@ def redact(entry: LogEntry, receive: Receive, can_sign: bool) -> LogEntry:
             data = _import(data)
     if not can_sign and entry.kind in _SCAN_KINDS and str(data.get("code", "")).startswith(PREFIX):
         data = {k: v for k, v in data.items() if k != "code"}
+    if data is not entry.data and SALT in data:
+        data = {k: v for k, v in data.items() if k != SALT}  # it salted what was left out
     return entry if data is entry.data else dataclasses.replace(entry, data=data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import secrets
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kiosk.models.records import LogEntry
-from kiosk.trust.split import private_hash, signed_bytes, split
+from kiosk.trust.split import SALT, private_hash, signed_bytes, split
 
 
 def new_private() -> bytes:
@@ -82,8 +83,11 @@ def envelope(e: LogEntry, at: str | None = None) -> dict[str, Any]:
 
 
 def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
-    """The entry with its private hash and signature."""
+    """The entry with its private hash and signature (a private part is salted first)."""
     public, private = split(str(e.kind), e.data)
+    if private and SALT not in private:
+        e = dataclasses.replace(e, data={**e.data, SALT: secrets.token_hex(16)})
+        private = {**private, SALT: e.data[SALT]}
     ph = private_hash(private)
     sig = signer.sign(signed_bytes(envelope(e), public, ph))
     return dataclasses.replace(e, private_hash=ph, sig=sig)

@@ -47,7 +47,8 @@ class Refusal(enum.StrEnum):
     BAD_SIGNATURE = "bad_signature"  # the signature does not verify with the station's key
     UNKNOWN_STATION = "unknown_station"  # no certificate (yet) for the claimed station
     BAD_CERT = "bad_cert"  # a certificate not signed by the event key
-    EXPIRED = "expired"  # written after the station's certificate expired
+    EXPIRED = "expired"  # written (or first handed in) after the station's certificate expired
+    AHEAD = "ahead"  # dated far ahead of the hub's clock when it first arrived
     REVOKED = "revoked"  # written after the station's revocation cut-off
     ROLE = "role"  # the station's role may not write this kind of entry
     NOT_OWN = "not_own"  # an undo of another station's entry

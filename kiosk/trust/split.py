@@ -5,6 +5,11 @@ entries, and a scanned badge code in our own format (a stolen kiosk could print 
 valid badges from them). The signature covers the public part and the SHA-256 of the private
 part, so a station (or a hub role) that never holds the private part still verifies:
 `split(redact(x)).public == split(x).public`.
+
+A private part is salted (`SALT`: 16 random bytes, added where the entry is signed), so
+that its hash, which any station login may read at the hub, cannot confirm a guessed
+e-mail or phone number. The salt belongs to the private part: a copy without it holds no
+salt either (a salt alone is no private part).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from kiosk.models.records import LogKind
 PRIVATE_FIELDS = frozenset({"email", "phone", "notes", "external_id"})
 #: Badge codes in our own format start so (kiosk.checkin.codes.PREFIX).
 PREFIX = "FC1:"
+#: The key of a payload's salt (kept with the private part).
+SALT = "_salt"
 
 _PEOPLE = (LogKind.WALK_IN, LogKind.EDIT)
 _SCANS = (LogKind.ENTRY, LogKind.EXIT)
@@ -72,6 +79,13 @@ def _split_import(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
 
 def split(kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(public, private) parts of an entry's payload (private is {} for most entries)."""
+    if SALT not in data:
+        return _split(kind, data)
+    public, private = _split(kind, {k: v for k, v in data.items() if k != SALT})
+    return public, ({**private, SALT: data[SALT]} if private else {})
+
+
+def _split(kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     if kind in _PEOPLE and isinstance(data.get("fields"), dict):
         pub, priv = _split_fields(data["fields"])
         return {**data, "fields": pub}, ({"fields": priv} if priv else {})
@@ -112,10 +126,12 @@ def join(kind: str, public: dict[str, Any], private: dict[str, Any]) -> dict[str
     """The whole payload again (`public` alone when the private part is not held)."""
     if not private:
         return public
+    salt = {SALT: private[SALT]} if SALT in private else {}
     if kind in _PEOPLE:
-        return {**public, "fields": {**public.get("fields", {}), **private.get("fields", {})}}
+        fields = {**public.get("fields", {}), **private.get("fields", {})}
+        return {**public, "fields": fields, **salt}
     if kind == LogKind.IMPORT:
-        return _join_import(public, private)
+        return {**_join_import(public, private), **salt}
     return {**public, **private}
 
 

@@ -11,6 +11,7 @@ changes the event's badge verify key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.trust.certs import Cert, Rotation, cert_of, rotation_of
@@ -21,6 +22,20 @@ from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
            str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT), str(TrustKind.KEY_ROTATION))  # fmt: skip
 _NEVER_UNSIGNED = frozenset({*(str(k) for k in TrustKind), STATION_KEY})
+
+#: The writer chooses an entry's time, so expiry is also judged by when the entry first
+#: reached the event (`seen`: the hub's clock when it stored it). An entry first seen this
+#: long after its station's certificate expired is refused, whatever time it claims (a door
+#: offline at its expiry may still hand in what it wrote before, for this long).
+LATE_GRACE = timedelta(days=1)
+#: An entry dated more than this ahead of the hub's clock when it first arrived is refused
+#: (a stolen kiosk dating an admission days ahead would keep the attendee "inside" at every
+#: door until then). A station's clock that far off is shown in `hub status` anyway.
+AHEAD_LIMIT = timedelta(minutes=15)
+
+
+def _utc_text(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _key_hex(value: object) -> bytes | None:
@@ -64,8 +79,11 @@ class Verifier:
     untrusted: set[str] = field(default_factory=set)  # cut off by a compromised rotation
 
     # -- checking ----------------------------------------------------------------------------
-    def check(self, e: LogEntry, ref_station: str | None = None) -> Refusal | None:
-        """None when `e` may be applied; else why it is kept aside."""
+    def check(
+        self, e: LogEntry, ref_station: str | None = None, seen: datetime | None = None
+    ) -> Refusal | None:
+        """None when `e` may be applied; else why it is kept aside. `seen`: when the entry
+        first reached the event (the hub's receipt), when known."""
         kind = str(e.kind)
         if e.sig is None:
             legacy = e.station_seq <= self.cutoff.get(e.station_id, 0)
@@ -73,7 +91,7 @@ class Verifier:
                 return None
             return self._check_vouched(e, ref_station)
         if kind == STATION_KEY:
-            return self._check_handover(e)
+            return self._check_handover(e, seen)
         cert = self.certs.get(e.station_id) or self._introduced(e)
         key = self.keys.get(e.station_id)
         if cert is not None and key is None and cert.key:
@@ -83,7 +101,7 @@ class Verifier:
         at = at_text(e)
         if not entry_verifies(e, key, at):
             return Refusal.BAD_SIGNATURE
-        return self._check_rights(e, at, cert, ref_station)
+        return self._check_rights(e, at, cert, ref_station, seen)
 
     def _check_vouched(self, e: LogEntry, ref_station: str | None) -> Refusal | None:
         """An unsigned entry its own station vouched for when it was enrolled again."""
@@ -93,7 +111,7 @@ class Verifier:
             return Refusal.UNSIGNED
         if legacy_digest(e) != digest:
             return Refusal.BAD_SIGNATURE
-        return self._check_rights(e, at_text(e), cert, ref_station)
+        return self._check_rights(e, at_text(e), cert, ref_station, None)
 
     def _introduced(self, e: LogEntry) -> Cert | None:
         """A desk's own certificate, carried by its first signed entry (it introduces itself)."""
@@ -105,10 +123,11 @@ class Verifier:
         return cert if self.cert_ok(cert) else None
 
     def _check_rights(
-        self, e: LogEntry, at: str, cert: Cert, ref_station: str | None
+        self, e: LogEntry, at: str, cert: Cert, ref_station: str | None, seen: datetime | None
     ) -> Refusal | None:
-        if at > cert.expires:
-            return Refusal.EXPIRED
+        refusal = _check_time(e, at, cert, seen)
+        if refusal is not None:
+            return refusal
         cut = self.revoked.get(e.station_id)
         if cut is not None and e.station_seq > cut:
             return Refusal.REVOKED
@@ -130,7 +149,7 @@ class Verifier:
             return Refusal.KEY_CHANGE
         return None
 
-    def _check_handover(self, e: LogEntry) -> Refusal | None:
+    def _check_handover(self, e: LogEntry, seen: datetime | None) -> Refusal | None:
         cert = self.certs.get(e.station_id)
         if cert is None:
             return Refusal.UNKNOWN_STATION
@@ -141,8 +160,9 @@ class Verifier:
         at = at_text(e)
         if not entry_verifies(e, enroll, at):
             return Refusal.BAD_SIGNATURE
-        if at > cert.expires:
-            return Refusal.EXPIRED
+        refusal = _check_time(e, at, cert, seen)
+        if refusal is not None:
+            return refusal
         cut = self.revoked.get(e.station_id)
         return Refusal.REVOKED if cut is not None and e.station_seq > cut else None
 
@@ -217,3 +237,15 @@ class Verifier:
         if key is not None:
             self.keys[cert.station_id] = key
         return True
+
+
+def _check_time(e: LogEntry, at: str, cert: Cert, seen: datetime | None) -> Refusal | None:
+    """The certificate's expiry against the entry's own time and, when known, against when
+    it first reached the event; and no entry dated far ahead of that."""
+    if at > cert.expires:
+        return Refusal.EXPIRED
+    if seen is None:
+        return None
+    if _utc_text(seen - LATE_GRACE) > cert.expires:
+        return Refusal.EXPIRED
+    return Refusal.AHEAD if e.at > seen + AHEAD_LIMIT else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,11 @@ def no_hub_login(dsn: str, station_id: str, role: Role) -> str:
     return f"{dsn}?station={station_id}"
 
 
-def transfer(src: Store, dst: Store, receive: Receive = Receive.ALL) -> int:
-    """Every entry of `src` into `dst`, stream by stream in number order (as sync pulls)."""
+def transfer(
+    src: Store, dst: Store, receive: Receive = Receive.ALL, seen: datetime | None = None
+) -> int:
+    """Every entry of `src` into `dst`, stream by stream in number order (as sync pulls).
+    `seen`: the hub's clock when it first stored them (as sync tells the receiver)."""
     n = 0
     sids = [str(r[0]) for r in src.conn.execute("SELECT DISTINCT station_id FROM log")]
     can_sign = reads(dst).setting("private_key") is not None
@@ -40,7 +44,7 @@ def transfer(src: Store, dst: Store, receive: Receive = Receive.ALL) -> int:
         with dst.write() as tx:
             c = tx.conn
             for e in batch:
-                n += dst.receive(c, redact(e, receive, can_sign))
+                n += dst.receive(c, redact(e, receive, can_sign), seen)
     dst.catch_up()
     return n
 

@@ -16,6 +16,7 @@ REFUSAL: dict[Refusal, tuple[str, str]] = {
     Refusal.UNKNOWN_STATION: ("station not enrolled (yet)", "站点（尚）未登记"),
     Refusal.BAD_CERT: ("certificate not signed by the event key", "证书未经活动密钥签名"),
     Refusal.EXPIRED: ("station's certificate had expired", "站点证书已过期"),
+    Refusal.AHEAD: ("dated ahead of the hub's clock", "日期超前于中心服务器时钟"),
     Refusal.REVOKED: ("written after the station was revoked", "站点被吊销后写入"),
     Refusal.ROLE: ("not allowed for the station's role", "该站点角色无权写入"),
     Refusal.NOT_OWN: ("undo of another station's scan", "撤销其他站点的扫码"),
