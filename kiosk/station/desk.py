@@ -26,6 +26,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -211,9 +212,17 @@ class DeskSession:
         return call
 
     def name_station(self, name: str, origin: Origin = SYSTEM) -> Call[str]:
-        """Rename this station (and name so every database opened later)."""
-        self.station_name = name
-        return self.submit(NameStation(name), origin)
+        """Rename this station (and name so every database opened later; back as it was when
+        refused: an enrolled station keeps its certificate's name)."""
+        before, self.station_name = self.station_name, name
+
+        def refused(call: Future[str]) -> None:
+            if call.exception() is not None and self.station_name == name:
+                self.station_name = before
+
+        call = self.submit(NameStation(name), origin)
+        call.add_done_callback(refused)
+        return call
 
     def close(self) -> None:
         """Stop watching the host (the client's close finishes the queue and stops it)."""

@@ -31,7 +31,7 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from kiosk.models.clock import SystemClock
-from kiosk.models.errors import NoEventError, StorageError
+from kiosk.models.errors import NoEventError, StorageError, ValidationError
 from kiosk.models.event import Event, event_from_dict
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind, Station, UpsertReport
 from kiosk.storage import imports, log, trust, upgrade
@@ -355,6 +355,11 @@ class Store:
         except ValueError as exc:
             raise StorageError(f"{self.path}: {exc}") from None
         current = self.station
+        gate = self.gate
+        cert = None if gate is None else gate.verifier.certs.get(current.id)
+        if cert is not None and clean != cert.name:  # receivers check the name it signs
+            raise ValidationError(f"this station is enrolled as '{cert.name}': to rename it, "
+                                  "enroll it again at the desk under the new name")  # fmt: skip
         if clean != current.name:
             with self.write() as tx:
                 tx.conn.execute(

@@ -49,6 +49,7 @@ class Refusal(enum.StrEnum):
     BAD_CERT = "bad_cert"  # a certificate not signed by the event key
     EXPIRED = "expired"  # written (or first handed in) after the station's certificate expired
     AHEAD = "ahead"  # dated far ahead of the hub's clock when it first arrived
+    NAME = "name"  # written under another name than the station's certificate's
     REVOKED = "revoked"  # written after the station's revocation cut-off
     ROLE = "role"  # the station's role may not write this kind of entry
     NOT_OWN = "not_own"  # an undo of another station's entry

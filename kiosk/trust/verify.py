@@ -101,6 +101,8 @@ class Verifier:
         at = at_text(e)
         if not entry_verifies(e, key, at):
             return Refusal.BAD_SIGNATURE
+        if e.station != cert.name:  # what every screen and report shows as who did it
+            return Refusal.NAME
         return self._check_rights(e, at, cert, ref_station, seen)
 
     def _check_vouched(self, e: LogEntry, ref_station: str | None) -> Refusal | None:

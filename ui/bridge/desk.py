@@ -135,9 +135,11 @@ class DeskLink(QObject):
         return self.bridge.track(call, then=then, otherwise=otherwise, owner=owner)
 
     def name_station(
-        self, name: str, origin: Origin, then: Callable[[str], None] | None = None
-    ) -> Call[str]:
-        return self.bridge.track(self.session.name_station(name, origin), then=then)
+        self, name: str, origin: Origin, then: Callable[[str], None] | None = None,
+        otherwise: Callable[[StationError], None] | None = None,
+    ) -> Call[str]:  # fmt: skip
+        call = self.session.name_station(name, origin)
+        return self.bridge.track(call, then=then, otherwise=otherwise)
 
     # -- the session's news, on the GUI thread -----------------------------------------------
     @Slot(object)

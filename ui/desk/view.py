@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +40,7 @@ from kiosk.station.client import Call
 from kiosk.station.desk import DbState, DbStatus, KeptRefused, NotRecorded
 from kiosk.station.errors import StationError
 from kiosk.station.protocol import ManualCheckIn, Recent, Search, Stats
-from kiosk.station.wire import Input, Origin, Source
+from kiosk.station.wire import Input, Origin, Problem, Source
 from ui.app.context import Context
 from ui.app.widgets import Card, CounterGrid, StatusDot
 from ui.bridge.asked import Asked
@@ -47,9 +48,11 @@ from ui.capture.preview import PreviewWidget
 from ui.desk.actions import DeskActions
 from ui.desk.lists import HitList, RecentList
 from ui.desk.result_panel import ResultPanel
+from ui.desk.stations import window_is_chinese
 from ui.desk.texts import database_problem, operation_name
 from ui.present.looks import needs_alert, result_look
 from ui.present.result_policy import ResultPolicy
+from ui.present.trust_text import say
 
 MIN_RESULT_S = 2.0
 SHORT_BELOW = 720  # px of desk height: a laptop's 768-line screen (the desk gets ~660)
@@ -319,7 +322,18 @@ class StaffView(QWidget):
         if not name:
             self.station.setText(self.ctx.station)
         elif name != self.ctx.station:
-            self.ctx.db.name_station(name, ASKED, then=self._station_named)
+            self.ctx.db.name_station(name, ASKED, then=self._station_named,
+                                     otherwise=self._station_kept)  # fmt: skip
+
+    def _station_kept(self, error: StationError) -> None:
+        """The rename was refused (an enrolled station keeps its certificate's name)."""
+        self.station.setText(self.ctx.station)
+        why = error.message  # a database problem is shown by the status line as well
+        if error.problem is Problem.INVALID:  # refused: enrolled under its certificate's name
+            why = say("rename_enrolled", window_is_chinese(), self.ctx.station)
+        self.station.setToolTip(why)
+        QToolTip.showText(self.station.mapToGlobal(self.station.rect().bottomLeft()), why,
+                          self.station)  # fmt: skip
 
     def _station_named(self, name: str) -> None:
         self.ctx.station = name

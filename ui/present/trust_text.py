@@ -17,6 +17,7 @@ REFUSAL: dict[Refusal, tuple[str, str]] = {
     Refusal.BAD_CERT: ("certificate not signed by the event key", "证书未经活动密钥签名"),
     Refusal.EXPIRED: ("station's certificate had expired", "站点证书已过期"),
     Refusal.AHEAD: ("dated ahead of the hub's clock", "日期超前于中心服务器时钟"),
+    Refusal.NAME: ("written under another station's name", "冒用其他站点名称写入"),
     Refusal.REVOKED: ("written after the station was revoked", "站点被吊销后写入"),
     Refusal.ROLE: ("not allowed for the station's role", "该站点角色无权写入"),
     Refusal.NOT_OWN: ("undo of another station's scan", "撤销其他站点的扫码"),
@@ -95,6 +96,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "held_kind": ("Entry refused (security)", "条目被拒（安全）"),
     "claimed": ("claimed by %1: %2", "声称来自 %1：%2"),
+    "rename_enrolled": (
+        "This station is enrolled as “%1”: to rename it, enroll it again at the desk.",
+        "本站点已登记为“%1”：如需改名，请在服务台重新登记。",
+    ),
 }
 
 
