@@ -49,24 +49,25 @@ def hub_file(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".hub")
 
 
-Login = Callable[[str, str, Role], str]
+Login = Callable[[str, str, Role, Store], str]
 
 
-def station_login(owner_dsn: str, station_id: str, role: Role) -> str:
+def station_login(owner_dsn: str, station_id: str, role: Role, desk: Store) -> str:
     """The hub's connection string with the station's own login (kiosk.sync.hubroles: a
-    PostgreSQL role that writes only under this station's id)."""
+    PostgreSQL role that writes only under this station's id). The desk's copy of the
+    logins follows at once (a hub replaced before its next sync gets this login back)."""
     from psycopg.conninfo import make_conninfo
 
     from kiosk.sync import hubroles
 
-    user, password = hubroles.create_station_login(owner_dsn, station_id, str(role))
+    user, password = hubroles.create_station_login(owner_dsn, station_id, str(role), desk=desk)
     return make_conninfo(owner_dsn, user=user, password=password)
 
 
-def _revoke_login(owner_dsn: str, station_id: str) -> None:
+def _revoke_login(owner_dsn: str, station_id: str, desk: Store) -> None:
     from kiosk.sync import hubroles
 
-    hubroles.revoke_station_login(owner_dsn, station_id)
+    hubroles.revoke_station_login(owner_dsn, station_id, desk=desk)
 
 
 # -- the desk ----------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
         cert, secret = tstore.new_station_cert(c, name, role, at, days)
         desk = tstore.certs(c)[store.station.id]
         seqs = tstore.cutoff_seqs(c)
-    dsn = login(owner_dsn, cert.station_id, role)
+    dsn = login(owner_dsn, cert.station_id, role, store)
     body = {
         "format": FORMAT, "event_id": store.event().id,
         "event_key": tstore.setting(store.conn, tstore.EVENT_PUBLIC),
@@ -147,7 +148,7 @@ def revoke(store: Store, name: str, at: datetime, owner_dsn: str | None = None) 
         _write(store, c, TrustKind.STATION_REVOKE, at,
                {"station_id": target.station_id, "name": name, "after_seq": target.last_seq})  # fmt: skip
     if owner_dsn:
-        _revoke_login(owner_dsn, target.station_id)
+        _revoke_login(owner_dsn, target.station_id, store)
     return target.station_id, target.last_seq
 
 
