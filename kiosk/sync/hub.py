@@ -102,6 +102,22 @@ class HubState:
     # station id -> (its name, what the hub refused it, as that station last said)
 
 
+#: How a copied enrolled station's refusal begins (kiosk.sync.engine COPY_REFUSAL). Two
+#: machines with the same station id (a cloned one) beat into the same row: the copy's
+#: refusal is kept there while the copy said it within COPY_KEEP_S, so that the
+#: original's beats (which refuse nothing) do not wipe it at every contact.
+COPY_PREFIX = "a copy of this station"
+COPY_KEEP_S = 60
+_KEEP_COPY = (
+    "(EXCLUDED.refused IS NULL AND hub_stations.refused LIKE %s "
+    "AND hub_stations.refused_at > CURRENT_TIMESTAMP - CAST(%s AS INTERVAL))"
+)
+
+
+def _copy_args() -> tuple[str, str]:
+    return COPY_PREFIX + "%", f"{COPY_KEEP_S} seconds"
+
+
 @dataclass(frozen=True, slots=True)
 class Beat:
     """What a station tells the hub at its contact (for `hub status`)."""
@@ -558,13 +574,18 @@ class Hub:
                 "skew_ms = EXCLUDED.skew_ms, held = EXCLUDED.held, waiting = EXCLUDED.waiting, "
                 "receive = EXCLUDED.receive, release = EXCLUDED.release, "
                 "former = EXCLUDED.former, refill_done = EXCLUDED.refill_done, "
-                "refill_total = EXCLUDED.refill_total, refused = EXCLUDED.refused, "
-                "refused_at = CASE WHEN EXCLUDED.refused IS NULL THEN NULL "
+                "refill_total = EXCLUDED.refill_total, "
+                f"refused = CASE WHEN {_KEEP_COPY} THEN hub_stations.refused "
+                "ELSE EXCLUDED.refused END, "
+                f"refused_at = CASE WHEN {_KEEP_COPY} THEN hub_stations.refused_at "
+                "WHEN EXCLUDED.refused LIKE %s THEN CURRENT_TIMESTAMP "
+                "WHEN EXCLUDED.refused IS NULL THEN NULL "
                 "WHEN hub_stations.refused IS NULL THEN EXCLUDED.refused_at "
                 "ELSE hub_stations.refused_at END",
                 (beat.station_id, beat.name, beat.station_clock, beat.skew_ms, beat.held,
                  beat.waiting, beat.receive, __version__, json.dumps(list(beat.former)),
-                 refill[0], refill[1], beat.refused, beat.refused is not None),
+                 refill[0], refill[1], beat.refused, beat.refused is not None,
+                 *_copy_args(), *_copy_args(), COPY_PREFIX + "%"),
             )  # fmt: skip
 
     def stations(self) -> tuple[datetime, int, list[StationRow]]:
@@ -579,7 +600,8 @@ class Hub:
             "refill_done, refill_total, refused FROM hub_stations")}  # fmt: skip
         forgotten = {str(r[0]): r[1] for r in self._rows(
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
-        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]")) for sid, r in seen.items()}
+        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]") if f != sid)
+                  for sid, r in seen.items()}  # fmt: skip
         folded = {f for fs in former.values() for f in fs}
         out = []
         for sid in sorted((set(heads) | set(seen)) - folded):

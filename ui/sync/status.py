@@ -188,9 +188,15 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         done, total = status.refill
         parts.insert(1, sync_text("refilling", lang, done=done, total=total))
         level = "warn" if level == "ok" else level
-    for _, name, what in status.refusals:  # the hub refused a station's entries
+    for sid, name, what in status.refusals:  # the hub refused a station's entries
+        if status.copy_of and sid == status.station_id:
+            continue  # said below, with what to do
         parts.insert(1, "⚠ " + sync_text("refused_short", lang, station=name))
         tips.insert(0, sync_text("refused", lang, station=name, what=what))
+        level = "bad"
+    if status.copy_of:  # a copied enrolled station: what it writes is kept aside everywhere
+        parts.insert(1, "⚠ " + sync_text("copy_short", lang))
+        tips.insert(0, sync_text("copy", lang, station=status.copy_of))
         level = "bad"
     if status.behind:
         tips.append(sync_text("behind", lang, n=status.behind))
