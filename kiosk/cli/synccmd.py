@@ -296,11 +296,12 @@ def _status_line(s: Any) -> str:
 
 
 def _said(s: Any) -> str:
-    """The refusals (every station's, named) and, on a copied enrolled station, what to
-    do, in English and Chinese: one line each after the status."""
+    """The refusals (every station's, named) and, on a copied or revoked enrolled station,
+    what it means and what to do, in English and Chinese: one line each after the status."""
     from kiosk.sync.loop import text
 
     lines = [f"{text('copy', lang, station=s.copy_of)}" for lang in ("en", "zh") if s.copy_of]
+    lines += [text("revoked", lang) for lang in ("en", "zh") if s.revoked]
     lines += [text("refused", "en", station=name, what=what)
               for sid, name, what in s.refusals if not (s.copy_of and sid == s.station_id)]  # fmt: skip
     return "".join("\n" + line for line in lines)

@@ -67,6 +67,14 @@ class HubNoSchema(HubRefused):
     """The database has no hub tables (yet): `hub init` makes them."""
 
 
+class HubLoginRevoked(HubRefused):
+    """The hub does not let this station's own login in (NOLOGIN: revoked at the desk)."""
+
+
+#: What the hub says of a station whose login the desk revoked (hub status, the desk).
+REVOKED_WHAT = "its hub login was revoked at the desk: the hub refuses everything it sends"
+
+
 class HubForbidden(HubRefused):
     """The hub refused what this login may not do (row-level security, grants):
     another station's entries, another's head, an update, a private column."""
@@ -206,6 +214,11 @@ class Hub:
         if isinstance(exc, psycopg.errors.UndefinedTable):
             return HubNoSchema(f"hub {self.server.shown}: holds no Forum Check-in schema "
                                "(run `hub init` first)")  # fmt: skip
+        if connecting and "not permitted to log in" in text:
+            return HubLoginRevoked(
+                f"hub {self.server.shown}: this station's login may no longer log in (revoked "
+                "at the desk): nothing it sends is taken; its entries stay here"
+            )
         if connecting and ("authentication" in text or "does not exist" in text
                            or "no pg_hba.conf entry" in text):  # fmt: skip
             return HubRefused(msg)
@@ -405,8 +418,11 @@ class Hub:
             "UNION ALL SELECT (SELECT value FROM hub_meta WHERE key = %s), -1, "
             "CURRENT_TIMESTAMP, CAST(NULL AS TEXT) UNION ALL "
             "SELECT station_id, -2, CURRENT_TIMESTAMP, name || %s || refused "
-            "FROM hub_stations WHERE refused IS NOT NULL",
-            (hubschema.IDENTITY_KEY, "\n"),
+            "FROM hub_stations WHERE refused IS NOT NULL UNION ALL "
+            "SELECT m.station_id, -2, CURRENT_TIMESTAMP, COALESCE(s.name, '') || %s || %s "
+            "FROM hub_members m LEFT JOIN hub_stations s ON s.station_id = m.station_id "
+            "WHERE m.revoked_at IS NOT NULL",
+            (hubschema.IDENTITY_KEY, "\n", "\n", REVOKED_WHAT),
         )
         meta = next(r for r in rows if int(r[1]) == -1)
         refused = {str(r[0]): tuple(str(r[3]).split("\n", 1)) for r in rows if int(r[1]) == -2}
@@ -600,6 +616,8 @@ class Hub:
             "refill_done, refill_total, refused FROM hub_stations")}  # fmt: skip
         forgotten = {str(r[0]): r[1] for r in self._rows(
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
+        revoked = {str(r[0]) for r in self._rows(
+            "SELECT station_id FROM hub_members WHERE revoked_at IS NOT NULL")}  # fmt: skip
         former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]") if f != sid)
                   for sid, r in seen.items()}  # fmt: skip
         folded = {f for fs in former.values() for f in fs}
@@ -608,7 +626,10 @@ class Hub:
             r = seen.get(sid)
             gone = forgotten.get(sid)
             if gone is None or (r is not None and r[2] > gone):
-                out.append(self._station_row(sid, r, former.get(sid, ()), heads))
+                row = self._station_row(sid, r, former.get(sid, ()), heads)
+                if sid in revoked:  # it can no longer say so itself: the hub says it
+                    row = dataclasses.replace(row, refused=REVOKED_WHAT)
+                out.append(row)
         out.sort(key=lambda row: (row.name.casefold(), row.station_id))
         return now, sum(heads.values()), out
 

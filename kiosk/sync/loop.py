@@ -19,6 +19,7 @@ being refilled ("hub replaced: refilling (n of m)"), entries still to receive an
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 import random
@@ -35,7 +36,7 @@ from kiosk.storage import syncstate
 from kiosk.storage.store import Store
 from kiosk.sync.arrivals import Arrival
 from kiosk.sync.engine import RoundResult, SyncEngine
-from kiosk.sync.hub import Hub, HubRefused
+from kiosk.sync.hub import REVOKED_WHAT, Hub, HubLoginRevoked, HubRefused
 
 log = logging.getLogger("forum_checkin.sync")
 
@@ -65,6 +66,12 @@ TEXT: dict[str, tuple[str, str]] = {
              "`station enroll --role ROLE --name NAME --out FILE`），然后在本机运行 "
              "`init --db NEW.sqlite --enrollment FILE`，并改用新数据库"),
     "copy_short": ("copy: enroll this station again", "副本：请重新登记本站点"),
+    "revoked": ("the hub no longer lets this station in: its login was revoked at the desk. "
+                "What it records stays here and is taken nowhere else; if that is a mistake, "
+                "the desk enrolls it again (Stations…)",
+                "中心服务器不再允许本站点登录：其登录名已在服务台被吊销。本站点记录的内容只保留在本机，"
+                "不会被其他站点采用；如属误操作，请服务台重新登记（站点…）"),
+    "revoked_short": ("this station was revoked", "本站点已被吊销"),
 }  # fmt: skip
 
 #: What a station tells the hub it was refused (English, as stored there), in Chinese:
@@ -78,6 +85,8 @@ WHAT_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?P<n>\d+) entries under station id (?P<sid>\S+)… refused: this station's "
                 r"hub login writes under another station id"),
      "站点 id {sid}… 下的 {n} 条记录被拒：本站点的中心服务器登录名只能以另一个站点 id 写入"),
+    (re.compile(re.escape(REVOKED_WHAT)),
+     "其中心服务器登录名已在服务台被吊销：中心服务器拒收它发送的一切"),
     (re.compile(r"(?P<n>\d+) entries under station id (?P<sid>\S+)… refused: (?P<why>.*)"),
      "站点 id {sid}… 下的 {n} 条记录被拒：{why}"),
 )  # fmt: skip
@@ -132,10 +141,12 @@ class SyncStatus:
     refusals: tuple[tuple[str, str, str], ...] = ()
     # this database is a copy that must be enrolled again: the station it was (its name)
     copy_of: str = ""
+    revoked: bool = False  # the hub no longer lets this station's login in
 
     def notices(self, lang: str = "en") -> list[str]:
         """What a status bar says beyond the link, in `lang` (en | zh), most urgent first."""
         out = [text("copy", lang, station=self.copy_of)] if self.copy_of else []
+        out += [text("revoked", lang)] if self.revoked else []
         out += [text("refused", lang, station=name, what=what)
                 for sid, name, what in self.refusals
                 if not (self.copy_of and sid == self.station_id)]  # fmt: skip
@@ -169,7 +180,7 @@ class SyncStatus:
             "caught_up": self.caught_up,
             "refusals": [{"station_id": sid, "station": name, "refused": what}
                          for sid, name, what in self.refusals],
-            "copy_of": self.copy_of or None,
+            "copy_of": self.copy_of or None, "revoked": self.revoked,
         }  # fmt: skip
 
 
@@ -229,6 +240,8 @@ class SyncLoop:
             r = engine.round()
         except HubRefused as exc:
             status = self._failed(Link.REFUSED, str(exc), prev)
+            if isinstance(exc, HubLoginRevoked):
+                status = dataclasses.replace(status, revoked=True)
         except KioskError as exc:  # HubUnavailable, or the local store (StorageError)
             from kiosk.sync.hub import HubError
 
@@ -308,7 +321,10 @@ def _refusals(r: RoundResult, store: Store) -> tuple[tuple[str, str, str], ...]:
     """Every station the hub refuses entries of: as each last told the hub, and this
     station's own refusal of this round first (its row may lag a round behind)."""
     own = store.station
-    out = [(sid, name, what) for sid, name, what in r.refusals if sid != own.id]
+    gate = store.gate
+    certs = gate.verifier.certs if gate is not None else {}
+    out = [(sid, name or (certs[sid].name if sid in certs else sid[:8]), what)
+           for sid, name, what in r.refusals if sid != own.id]  # fmt: skip
     if r.refused is not None:
         out.insert(0, (own.id, r.copy_of or own.name, r.refused))
     return tuple(out)

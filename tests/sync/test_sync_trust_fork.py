@@ -178,3 +178,29 @@ def test_a_cloned_door_on_another_machine_is_named_while_the_original_syncs_on(
     held, scans = ev.desk_log()
     assert not held and len(scans) == 1
     assert not _uuids(ev.desk, clone_id)
+
+
+def test_a_revoked_door_is_named_by_hub_status_and_at_the_desk_and_told_why(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    ev = Event(tmp_path, hub_dsn)
+    checkin(ev.door, ev.badges[0], "2024-11-04T09:05")
+    run("sync", "--db", ev.door, "--once")
+    run("sync", "--db", ev.desk, "--server", hub_dsn, "--once")
+    run("station", "revoke", "--db", ev.desk, "--name", "Door A", "--server", hub_dsn)
+    checkin(ev.door, ev.badges[1], "2024-11-04T09:10")
+    out = run("sync", "--db", ev.door, "--once", code=1).output
+    assert out.startswith("refused: ") and "revoked at the desk" in out
+    assert "its login was revoked at the desk" in out and "其登录名已在服务台被吊销" in out
+    out = run("sync", "--db", ev.door, "--once", "--json", code=1).output
+    assert json.loads(out.splitlines()[0])["revoked"] is True
+    status = run("hub", "status", "--server", hub_dsn).output
+    assert "hub refuses entries of Door A" in status and "its hub login was revoked" in status
+    assert "中心服务器拒收 Door A 的记录：其中心服务器登录名已在服务台被吊销" in status
+    door_row = next(line for line in status.splitlines() if line.startswith("Door A"))
+    assert "refused" in door_row
+    desk = ev.desk_status()
+    assert [name for _, name, _ in desk.refusals] == ["Door A"]
+    assert desk.notices("zh")[0].startswith("中心服务器拒收 Door A 的记录：其中心服务器登录名")
+    _, scans = ev.desk_log()
+    assert len(scans) == 1  # what it wrote before stays; nothing after arrived
