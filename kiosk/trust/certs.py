@@ -9,6 +9,7 @@ was issued and when it expires.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from kiosk.trust.keys import Signer, verify
@@ -64,3 +65,14 @@ def cert_of(data: dict[str, Any]) -> Cert | None:
         )  # fmt: skip
     except (KeyError, ValueError, TypeError):
         return None
+
+
+def local_time(utc_text: str, tz: tzinfo) -> str:
+    """A certificate's time (UTC ISO text) in the event's local time, as shown to people
+    (`station list`, the Stations… dialog): "2024-11-18 09:05 CET"."""
+    try:
+        at = datetime.fromisoformat(utc_text)
+    except ValueError:
+        return utc_text
+    local = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".strip()

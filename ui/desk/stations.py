@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import segno
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
@@ -39,6 +40,7 @@ from kiosk.station.trustproto import (
     StationsView,
 )
 from kiosk.station.wire import Origin, Source
+from kiosk.trust.certs import local_time
 from kiosk.trust.roles import Role
 from ui.present.trust_text import ROLE, say
 
@@ -214,9 +216,10 @@ class StationsDialog(QDialog):
     def _fill(self) -> None:
         zh = self._zh()
         rows = self.view.stations if self.view else ()
+        tz = ZoneInfo(self.view.timezone if self.view else "UTC")
         self.table.setRowCount(len(rows))
         for i, s in enumerate(rows):
-            cells = (s.name, ROLE[s.role][1 if zh else 0], s.expires[:16].replace("T", " "),
+            cells = (s.name, ROLE[s.role][1 if zh else 0], local_time(s.expires, tz),
                      self._state(s))  # fmt: skip
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
