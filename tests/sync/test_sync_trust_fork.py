@@ -13,9 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from kiosk.cli import load_commands
 from kiosk.storage import log
 from kiosk.storage import trust as tstore
 from kiosk.storage.store import Store
@@ -23,18 +21,11 @@ from kiosk.sync.hub import Hub
 from kiosk.sync.loop import SyncLoop, SyncStatus
 from kiosk.sync.server import ServerConfig
 from kiosk.trust.roles import Refusal
+from tests.helpers.cli import run
 from tests.helpers.clocks import at
 from tests.helpers.syncing import codes
 
-CLI = load_commands()
 FILES = ("", ".key", ".hub")
-
-
-def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(CLI, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def checkin(db: str, code: str, now: str) -> str:

@@ -10,23 +10,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner, Result
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from kiosk.cli import load_commands
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
 from kiosk.sync import hubroles
+from tests.helpers.cli import run
 from tests.helpers.pgcluster import Cluster
-
-CLI = load_commands()
-
-
-def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(CLI, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def _desk_copy(desk: str) -> dict[str, hubroles.Member]:
