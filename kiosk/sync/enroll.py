@@ -143,13 +143,22 @@ def revoke(store: Store, name: str, at: datetime, owner_dsn: str | None = None) 
     target = matches[-1]
     if target.station_id == store.station.id:
         raise EnrollmentError("the desk cannot revoke itself")
-    with store.write() as tx:
-        c = tx.conn
-        _write(store, c, TrustKind.STATION_REVOKE, at,
-               {"station_id": target.station_id, "name": name, "after_seq": target.last_seq})  # fmt: skip
+    cut = target.last_seq if target.revoked_after is None else target.revoked_after
+    if target.revoked_after is None:  # once: running it again only drops the hub login
+        with store.write() as tx:
+            c = tx.conn
+            _write(store, c, TrustKind.STATION_REVOKE, at,
+                   {"station_id": target.station_id, "name": name, "after_seq": cut})  # fmt: skip
     if owner_dsn:
-        _revoke_login(owner_dsn, target.station_id, store)
-    return target.station_id, target.last_seq
+        try:
+            _revoke_login(owner_dsn, target.station_id, store)
+        except KioskError as exc:  # the hub: unreachable, or not the owner's string
+            raise EnrollmentError(
+                f"{name!r} is revoked (its entries after #{cut} are refused at every station), "
+                f"but its hub login was not dropped: {exc}. Revoke it again when the hub "
+                "answers"
+            ) from None
+    return target.station_id, cut
 
 
 # -- the new station ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ was issued and when it expires.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from kiosk.trust.keys import Signer, verify
@@ -69,10 +69,14 @@ def cert_of(data: dict[str, Any]) -> Cert | None:
 
 def local_time(utc_text: str, tz: tzinfo) -> str:
     """A certificate's time (UTC ISO text) in the event's local time, as shown to people
-    (`station list`, the Stations… dialog): "2024-11-18 09:05 CET"."""
+    (`station list`, the Stations… dialog), with its offset: "2024-11-18 08:30 UTC+8"
+    (a zone's abbreviation can mislead: CST is China's and the U.S. Central's)."""
     try:
         at = datetime.fromisoformat(utc_text)
     except ValueError:
         return utc_text
     local = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(tz)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".strip()
+    minutes = int((local.utcoffset() or timedelta()).total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    offset = f"{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{local:%Y-%m-%d %H:%M} UTC{offset}"

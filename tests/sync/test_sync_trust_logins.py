@@ -72,3 +72,32 @@ def test_enroll_and_revoke_keep_the_desks_copy_of_the_logins(
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         psycopg.connect(dsn_b).close()
     assert sorted(m.revoked for m in _desk_copy(desk).values()) == [False, True]
+
+
+def test_a_revocation_whose_hub_is_away_is_recorded_and_said_then_finished(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    desk = str(tmp_path / "desk.sqlite")
+    run("hub", "init", "--server", hub_dsn)
+    run("demo", "--db", desk, "--attendees", "5", "--day", "2024-11-04")
+    run("hub", "publish", "--db", desk, "--server", hub_dsn)
+    out = tmp_path / "door.enroll"
+    run("station", "enroll", "--db", desk, "--server", hub_dsn, "--role", "door",
+        "--name", "Door A", "--out", str(out))  # fmt: skip
+    away = "postgresql://owner@127.0.0.1:1/nohub?connect_timeout=2"
+    said = run("station", "revoke", "--db", desk, "--name", "Door A", "--server", away,
+               code=1).output  # fmt: skip
+    assert "'Door A' is revoked (its entries after #0 are refused" in said
+    assert "its hub login was not dropped" in said and "Revoke it again" in said
+    listing = run("station", "list", "--db", desk).output
+    assert "revoked after #0" in listing
+    psycopg.connect(_login_of(out)).close()  # the login still works: said, not hidden
+    run("station", "revoke", "--db", desk, "--name", "Door A", "--server", hub_dsn)
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        psycopg.connect(_login_of(out)).close()
+    store = Store.open(desk, readonly=True)
+    try:
+        revokes = store.conn.execute("SELECT COUNT(*) FROM log WHERE kind = 'station_revoke'")
+        assert revokes.fetchone()[0] == 1  # recorded once
+    finally:
+        store.close()

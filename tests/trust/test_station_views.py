@@ -29,10 +29,16 @@ from tests.helpers.trusted import OWNER_DSN, Site, no_hub_login
 
 def test_local_time_is_the_events() -> None:
     assert local_time("2024-11-18T01:30:00.000000+00:00", ZoneInfo("Asia/Shanghai")) == (
-        "2024-11-18 09:30 CST"
+        "2024-11-18 09:30 UTC+8"
     )
     assert local_time("2024-07-01T10:00:00+00:00", ZoneInfo("Europe/Berlin")) == (
-        "2024-07-01 12:00 CEST"
+        "2024-07-01 12:00 UTC+2"
+    )
+    assert local_time("2024-01-01T10:00:00+00:00", ZoneInfo("America/Chicago")) == (
+        "2024-01-01 04:00 UTC-6"
+    )
+    assert local_time("2024-01-01T10:00:00+00:00", ZoneInfo("Asia/Kolkata")) == (
+        "2024-01-01 15:30 UTC+5:30"
     )
     assert local_time("not a time", UTC) == "not a time"
 
@@ -49,9 +55,9 @@ def test_station_list_shows_the_expiry_in_the_events_time(site: Site) -> None:
     door = next(r for r in rows if r["name"] == "Door A")
     utc = datetime.fromisoformat(door["expires"]).astimezone(UTC)
     local = utc.astimezone(tz)
-    assert door["expires_local"] == f"{local:%Y-%m-%d %H:%M} CST"
+    assert door["expires_local"] == f"{local:%Y-%m-%d %H:%M} UTC+8"
     line = next(x for x in out.output.splitlines() if x.startswith("Door A"))
-    assert f"until {local:%Y-%m-%d %H:%M} CST" in line
+    assert f"until {local:%Y-%m-%d %H:%M} UTC+8" in line
     assert f"{utc:%Y-%m-%dT%H:%M}" not in line  # not UTC (8 hours apart)
 
 

@@ -71,7 +71,7 @@ def test_security_alert_and_stations_dialog_in_chinese(
     kiosk_row = next(i for i in range(2) if dialog.table.item(i, 0).text() == "Kiosk 1")
     expires = next(s for s in dialog.view.stations if s.name == "Kiosk 1").expires
     local = datetime.fromisoformat(expires).astimezone(ZoneInfo("Asia/Shanghai"))
-    assert dialog.table.item(kiosk_row, 2).text() == f"{local:%Y-%m-%d %H:%M} CST"
+    assert dialog.table.item(kiosk_row, 2).text() == f"{local:%Y-%m-%d %H:%M} UTC+8"
     dialog.hub.clear()
     _type(dialog.hub, server.dsn)
     qtbot.waitUntil(lambda: dialog.hub.text() == server.dsn, timeout=3000)

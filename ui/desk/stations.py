@@ -155,6 +155,7 @@ class StationsDialog(QDialog):
         self.revoke.setEnabled(self._selected() is not None)
         self._note("failed", error.message)
         self.done.emit(error.message)
+        self.refresh()  # what was done all the same (a revocation whose login stayed) shows
 
     def ask_revoke(self) -> None:
         row = self._selected()
@@ -235,9 +236,8 @@ class StationsDialog(QDialog):
         return self.view.stations[i] if 0 <= i < len(self.view.stations) else None
 
     def _selection(self) -> None:
-        s = self._selected()
-        self.revoke.setEnabled(s is not None and s.role is not Role.DESK
-                               and s.revoked_after is None)  # fmt: skip
+        s = self._selected()  # a revoked one again: drops its hub login if that failed
+        self.revoke.setEnabled(s is not None and s.role is not Role.DESK)
 
     def retranslate(self) -> None:
         zh = self._zh()
