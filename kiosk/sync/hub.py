@@ -114,7 +114,7 @@ class HubState:
 #: machines with the same station id (a cloned one) beat into the same row: the copy's
 #: refusal is kept there while the copy said it within COPY_KEEP_S, so that the
 #: original's beats (which refuse nothing) do not wipe it at every contact.
-COPY_PREFIX = "a copy of this station"
+COPY_PREFIX = "a copy of the station"
 COPY_KEEP_S = 60
 _KEEP_COPY = (
     "(EXCLUDED.refused IS NULL AND hub_stations.refused LIKE %s "

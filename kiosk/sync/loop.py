@@ -36,7 +36,7 @@ from kiosk.storage import syncstate
 from kiosk.storage.store import Store
 from kiosk.sync.arrivals import Arrival
 from kiosk.sync.engine import RoundResult, SyncEngine
-from kiosk.sync.hub import REVOKED_WHAT, Hub, HubLoginRevoked, HubRefused
+from kiosk.sync.hub import COPY_PREFIX, REVOKED_WHAT, Hub, HubLoginRevoked, HubRefused
 
 log = logging.getLogger("forum_checkin.sync")
 
@@ -59,11 +59,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "copy": ("this database is a copy of station {station} (restored from a backup or cloned): "
              "it now writes under a new id that is not enrolled, so everything it records is "
              "kept aside at every station. Enroll it again: at the desk, Stations… (or "
-             "`station enroll --role ROLE --name NAME --out FILE`), then here "
+             "`station enroll --server URL --role ROLE --name NAME --out FILE`), then here "
              "`init --db NEW.sqlite --enrollment FILE`, and use the new database",
              "此数据库是站点 {station} 的副本（从备份恢复或被克隆）：它现在以未登记的新 id 写入，"
              "因此其记录的一切在所有站点都会被隔离。请重新登记：在服务台点击“站点…”（或运行 "
-             "`station enroll --role ROLE --name NAME --out FILE`），然后在本机运行 "
+             "`station enroll --server URL --role ROLE --name NAME --out FILE`），然后在本机运行 "
              "`init --db NEW.sqlite --enrollment FILE`，并改用新数据库"),
     "copy_short": ("copy: enroll this station again", "副本：请重新登记本站点"),
     "revoked": ("the hub no longer lets this station in: its login was revoked at the desk. "
@@ -77,10 +77,10 @@ TEXT: dict[str, tuple[str, str]] = {
 #: What a station tells the hub it was refused (English, as stored there), in Chinese:
 #: each known form and its Chinese; anything else (the hub's own words) as it is.
 WHAT_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"a copy of this station \(restored from a backup or cloned\) writes under "
+    (re.compile(r"a copy of the station \(restored from a backup or cloned\) writes under "
                 r"new id (?P<sid>\S+)…, which is not enrolled: its (?P<n>\d+) entries are "
                 r"kept aside until it is enrolled again"),
-     "本站点的副本（从备份恢复或被克隆）以未登记的新 id {sid}… 写入：其 {n} 条记录在重新登记前"
+     "该站点的副本（从备份恢复或被克隆）以未登记的新 id {sid}… 写入：其 {n} 条记录在重新登记前"
      "一律被隔离"),
     (re.compile(r"(?P<n>\d+) entries under station id (?P<sid>\S+)… refused: this station's "
                 r"hub login writes under another station id"),
@@ -324,7 +324,8 @@ def _refusals(r: RoundResult, store: Store) -> tuple[tuple[str, str, str], ...]:
     gate = store.gate
     certs = gate.verifier.certs if gate is not None else {}
     out = [(sid, name or (certs[sid].name if sid in certs else sid[:8]), what)
-           for sid, name, what in r.refusals if sid != own.id]  # fmt: skip
+           for sid, name, what in r.refusals
+           if sid != own.id and not (r.copy_of and what.startswith(COPY_PREFIX))]  # fmt: skip
     if r.refused is not None:
         out.insert(0, (own.id, r.copy_of or own.name, r.refused))
     return tuple(out)

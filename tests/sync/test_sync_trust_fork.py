@@ -118,13 +118,13 @@ def test_a_door_restored_from_an_older_backup_is_a_copy_to_enroll_again(
     assert said["copy_of"] == "Door A" and said["waiting"] == 2
     # hub status and the desk name the station (its row stays: a copy folds nothing away)
     status = run("hub", "status", "--server", hub_dsn).output
-    assert "hub refuses entries of Door A" in status and "a copy of this station" in status
-    assert "中心服务器拒收 Door A 的记录：本站点的副本" in status
+    assert "hub refuses entries of Door A" in status and "a copy of the station" in status
+    assert "中心服务器拒收 Door A 的记录：该站点的副本" in status
     assert any(line.startswith("Door A") for line in status.splitlines())
     desk = ev.desk_status()
     assert [name for _, name, _ in desk.refusals] == ["Door A"]
     assert "enrolled again" in desk.notices("en")[0]
-    assert desk.notices("zh")[0].startswith("中心服务器拒收 Door A 的记录：本站点的副本")
+    assert desk.notices("zh")[0].startswith("中心服务器拒收 Door A 的记录：该站点的副本")
     # nothing of the copy reached the desk; the original's admission did
     held, scans = ev.desk_log()
     assert not held and [s for s, _ in scans] == ["Door A"]
@@ -163,7 +163,7 @@ def test_a_cloned_door_on_another_machine_is_named_while_the_original_syncs_on(
     assert "copy" not in out and "pushed 1" in out
     desk = ev.desk_status()
     assert [name for _, name, _ in desk.refusals] == ["Door A"]
-    assert "a copy of this station" in desk.refusals[0][2]
+    assert "a copy of the station" in desk.refusals[0][2]
     status = run("hub", "status", "--server", hub_dsn).output
     assert "hub refuses entries of Door A" in status
     held, scans = ev.desk_log()

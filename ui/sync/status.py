@@ -18,7 +18,7 @@ from datetime import tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.station.errors import StationError
@@ -210,6 +210,7 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
     return " · ".join(parts), "\n".join(tips), level
 
 
+LINE_PX = 300  # the longest the sync line gets in the status bar (it shares 1366 px)
 COLORS = {"ok": "#1E7B3A", "warn": "#9A6700", "bad": "#B42318", "off": "#52606D"}
 
 
@@ -225,6 +226,7 @@ class SyncLabel(QLabel):
         self.update_: SyncUpdate | None = None
         self.tz: tzinfo = ZoneInfo("UTC")
         self.level = "off"
+        self.full = ""  # the whole line (the label shows it elided to LINE_PX)
         self.show_update(None)
 
     def set_configured(self, configured: bool) -> None:
@@ -242,8 +244,12 @@ class SyncLabel(QLabel):
         self.update_ = update
         text, tip, level = describe(update, self.configured, self.tz)
         self.level = level
-        self.setText(f"  {text}  ")
-        self.setToolTip(tip)
+        self.full = text
+        # elided, so that the window never outgrows a small screen (several refusals, a
+        # copied station's word): the whole line leads the tooltip then
+        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, LINE_PX)
+        self.setText(f"  {shown}  ")
+        self.setToolTip(tip if shown == text else f"{text}\n{tip}")
         self.setStyleSheet(f"color: {COLORS[level]}; font-weight: 600;")
 
     def changeEvent(self, event: QEvent) -> None:
