@@ -37,7 +37,7 @@ def hub() -> Iterator[tuple[Cluster, ServerConfig]]:
 
 
 def _label(shell: Any) -> str:
-    return shell.sync.label.full  # the whole line (the label shows it elided)
+    return str(shell.sync.label.full)  # the whole line (the label shows it elided)
 
 
 def _waiting(shell: Any) -> int:
