@@ -14,13 +14,13 @@ import argparse
 import multiprocessing
 import queue
 import random
-import statistics
 import threading
 import time
+from collections.abc import Hashable
 from datetime import timedelta
 from pathlib import Path
 
-from synclib import hub_and_desk, make_station
+from synclib import delays, hub_and_desk, make_station, print_delays, row
 
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
@@ -43,14 +43,10 @@ def run(k: Path, d: Path, server: object, interval: float, todo: list[tuple[str,
         ctx.Process(target=serve, args=(str(k), server, stop, None, interval, wake)),
         ctx.Process(target=serve, args=(str(d), server, stop, statuses, interval)),
     ]
-    for p in procs:
-        p.start()
-    time.sleep(3)  # both loops connected
-    made: dict[tuple[str, str], float] = {}
-    seen: dict[tuple[str, str], float] = {}
-    done = threading.Event()
+    made: dict[Hashable, float] = {}
+    seen: dict[Hashable, float] = {}
 
-    def watch() -> None:
+    def watch(done: threading.Event) -> None:
         while not done.is_set():
             try:
                 status = statuses.get(timeout=0.05)
@@ -60,33 +56,27 @@ def run(k: Path, d: Path, server: object, interval: float, todo: list[tuple[str,
             for a in status.arrivals:
                 seen.setdefault((a.attendee_id, a.session_id), now)
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    store = Store.open(k)
-    service = CheckinService(store, ManualClock(at("09:05").now()), rng=random.Random(2))
-    event = store.event()
-    rng = random.Random(interval)
-    for session_id, code_and_id in todo[:samples]:
-        aid, code = code_and_id.split("\t")
-        when = event.session(session_id).start + timedelta(minutes=5)
-        r = service.check_in(code, session_id, Method.SELF, at=when)
-        if r.outcome is Outcome.ADMITTED:
-            made[(aid, session_id)] = time.monotonic()
-            if wake is not None:
-                wake.set()
-        time.sleep(rng.uniform(0.5, 2.0))  # idle between VIPs: the loops are idle too
-    deadline = time.monotonic() + 20
-    while len(seen) < len(made) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    done.set()
-    watcher.join()
-    store.close()
-    stop.set()
-    if wake is not None:
-        wake.set()
-    for p in procs:
-        p.join(30)
-    return sorted(seen.get(key, float("inf")) - t for key, t in made.items())
+    def act() -> None:
+        store = Store.open(k)
+        service = CheckinService(store, ManualClock(at("09:05").now()), rng=random.Random(2))
+        event = store.event()
+        rng = random.Random(interval)
+        try:
+            for session_id, code_and_id in todo[:samples]:
+                aid, code = code_and_id.split("\t")
+                when = event.session(session_id).start + timedelta(minutes=5)
+                r = service.check_in(code, session_id, Method.SELF, at=when)
+                if r.outcome is Outcome.ADMITTED:
+                    made[(aid, session_id)] = time.monotonic()
+                    if wake is not None:
+                        wake.set()
+                time.sleep(rng.uniform(0.5, 2.0))  # idle between VIPs: the loops are idle too
+        finally:
+            store.close()
+
+    stops = [stop] + ([wake] if wake is not None else [])
+    found: list[float] = delays(procs, stops, watch, act, made, seen)
+    return found
 
 
 def main() -> None:
@@ -109,14 +99,10 @@ def main() -> None:
         random.Random(1).shuffle(todo)
         for interval, nudge in ((0.8, False), (0.8, True), (0.5, True)):
             mine, todo = todo[: args.samples], todo[args.samples :]
-            delays = run(k, desk_b, server, interval, mine, args.samples, nudge)
+            found = run(k, desk_b, server, interval, mine, args.samples, nudge)
             label = f"loop every {interval:g} s" + (", kiosk nudged" if nudge else "")
-            rows.append((label, len(delays), statistics.median(delays),
-                         delays[int(len(delays) * 0.95)], delays[-1]))  # fmt: skip
-    print(f"{'VIP at kiosk K, alert at D':<34}{'samples':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
-    for label, n, p50, p95, worst in rows:
-        print(f"{label:<34}{n:>8}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}")
-    print("goal: p95 < 2 s")
+            rows.append(row(label, found))
+    print_delays("VIP at kiosk K, alert at D", rows)
 
 
 if __name__ == "__main__":

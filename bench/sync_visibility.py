@@ -12,13 +12,13 @@ import argparse
 import multiprocessing
 import random
 import sqlite3
-import statistics
 import threading
 import time
+from collections.abc import Hashable
 from datetime import timedelta
 from pathlib import Path
 
-from synclib import hub_and_desk, make_station
+from synclib import delays, hub_and_desk, make_station, print_delays, row
 
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
@@ -33,14 +33,10 @@ def run(a: Path, b: Path, server: object, interval: float, todo: list[str],
     ctx = multiprocessing.get_context("spawn")
     stop = ctx.Event()
     procs = [ctx.Process(target=serve, args=(str(p), server, stop, None, interval)) for p in (a, b)]
-    for p in procs:
-        p.start()
-    time.sleep(3)  # both loops connected
-    made: dict[str, float] = {}
-    seen: dict[str, float] = {}
-    done = threading.Event()
+    made: dict[Hashable, float] = {}
+    seen: dict[Hashable, float] = {}
 
-    def watch() -> None:
+    def watch(done: threading.Event) -> None:
         con = sqlite3.connect(f"file:{b}?mode=ro", uri=True)
         while not done.is_set():
             waiting = [u for u in made if u not in seen]
@@ -52,26 +48,21 @@ def run(a: Path, b: Path, server: object, interval: float, todo: list[str],
             time.sleep(0.01)
         con.close()
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    store = Store.open(a)
-    service = CheckinService(store, ManualClock(at("09:05").now()), rng=random.Random(2))
-    rng = random.Random(interval)
-    start = store.event().session("opening").start + timedelta(minutes=5)
-    for code in todo[:samples]:
-        r = service.check_in(code, "opening", at=start)
-        made[r.log_uuid] = time.monotonic()
-        time.sleep(rng.uniform(0.1, 0.4))
-    deadline = time.monotonic() + 20
-    while len(seen) < len(made) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    done.set()
-    watcher.join()
-    store.close()
-    stop.set()
-    for p in procs:
-        p.join(30)
-    return sorted(seen.get(u, float("inf")) - t for u, t in made.items())
+    def act() -> None:
+        store = Store.open(a)
+        service = CheckinService(store, ManualClock(at("09:05").now()), rng=random.Random(2))
+        rng = random.Random(interval)
+        start = store.event().session("opening").start + timedelta(minutes=5)
+        try:
+            for code in todo[:samples]:
+                r = service.check_in(code, "opening", at=start)
+                made[r.log_uuid] = time.monotonic()
+                time.sleep(rng.uniform(0.1, 0.4))
+        finally:
+            store.close()
+
+    found: list[float] = delays(procs, [stop], watch, act, made, seen)
+    return found
 
 
 def main() -> None:
@@ -84,13 +75,9 @@ def main() -> None:
         todo = list(codes(d).values())
         for interval in (1.0, 0.8, 0.5):
             mine, todo = todo[: args.samples], todo[args.samples :]
-            delays = run(a, b, server, interval, mine, args.samples)
-            rows.append((f"loop every {interval:g} s", len(delays), statistics.median(delays),
-                         delays[int(len(delays) * 0.95)], delays[-1]))  # fmt: skip
-    print(f"{'check-in at A visible at B':<30}{'samples':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
-    for label, n, p50, p95, worst in rows:
-        print(f"{label:<30}{n:>8}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}")
-    print("goal: p95 < 2 s")
+            found = run(a, b, server, interval, mine, args.samples)
+            rows.append(row(f"loop every {interval:g} s", found))
+    print_delays("check-in at A visible at B", rows)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,16 @@ synthetic but valid log entries written through the store."""
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -24,7 +28,10 @@ from tests.helpers.pgcluster import Cluster
 from tests.helpers.syncing import desk
 from tests.helpers.syncing import station as make_station
 
-__all__ = ["Cluster", "add_scans", "desk", "hub_and_desk", "make_hub", "make_station"]
+__all__ = [
+    "Cluster", "add_scans", "delays", "desk", "hub_and_desk", "make_hub", "make_station",
+    "print_delays", "row",
+]  # fmt: skip
 
 
 def make_hub(cluster: Cluster, name: str) -> ServerConfig:
@@ -69,3 +76,56 @@ def add_scans(path: Path, n: int, clock: ManualClock | None = None) -> None:
                                  data={"method": "camera"})  # fmt: skip
     finally:
         store.close()
+
+
+class _Event(Protocol):
+    def set(self) -> None: ...
+
+
+class _Process(Protocol):
+    def start(self) -> None: ...
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+def delays(procs: Sequence[_Process], stops: Sequence[_Event],
+           watch: Callable[[threading.Event], None], act: Callable[[], None],
+           made: dict[Hashable, float], seen: dict[Hashable, float]) -> list[float]:  # fmt: skip
+    """Seconds from each thing `act` made (`made`: key -> monotonic time) until `watch`
+    (a thread, until its event is set) saw it (`seen`), with the sync loops `procs`
+    running (started here, connected 3 s before `act`; stopped by setting `stops`). What
+    is not seen within 20 s after `act` counts as infinite."""
+    for p in procs:
+        p.start()
+    time.sleep(3)  # the loops connected
+    done = threading.Event()
+    watcher = threading.Thread(target=watch, args=(done,))
+    watcher.start()
+    try:
+        act()
+        deadline = time.monotonic() + 20
+        while len(seen) < len(made) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        done.set()
+        watcher.join()
+        for stop in stops:
+            stop.set()
+        for p in procs:
+            p.join(30)
+    return sorted(seen.get(key, float("inf")) - t for key, t in made.items())
+
+
+def row(label: str, found: list[float]) -> tuple[str, int, float, float, float]:
+    """(label, samples, p50, p95, max) of sorted delays."""
+    return (label, len(found), statistics.median(found), found[int(len(found) * 0.95)],
+            found[-1])  # fmt: skip
+
+
+def print_delays(title: str, rows: list[tuple[str, int, float, float, float]],
+                 goal: str = "goal: p95 < 2 s") -> None:  # fmt: skip
+    width = max(30, len(title) + 4, *(len(r[0]) + 2 for r in rows))
+    print(f"{title:<{width}}{'samples':>8}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
+    for label, n, p50, p95, worst in rows:
+        print(f"{label:<{width}}{n:>8}{p50:>8.2f}{p95:>8.2f}{worst:>8.2f}")
+    print(goal)

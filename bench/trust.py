@@ -104,7 +104,7 @@ def receive_rate(tmp: Path, n: int, verified: bool) -> float:
     enr.become_desk(desk, clock.now())
     out = tmp / f"door{verified}.enroll"
     enr.enroll(desk, "postgresql://o@h.invalid/e", Role.DOOR, "Door", out, clock.now(),
-               login=lambda d, s, r: d)  # fmt: skip
+               login=lambda d, s, r, desk: d)  # fmt: skip
     data = enr.read_enrollment(out)
     door_id = str(data["station_id"])
     door_key = Signer(new_private())

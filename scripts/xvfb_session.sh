@@ -1,5 +1,5 @@
 # Sourced by the real-window screenshot scripts: checks the tools, makes OUT and a temporary
-# home, starts a 1366×768 Xvfb screen with openbox, and cleans everything up on exit
+# home, starts an Xvfb screen of SIZE (default 1366x768) with openbox, and cleans up on exit
 # (the app too, once the script has set APP to its pid). Needs OUT, NAME and BASE (the first
 # display number to try, so that two scripts running at once do not collide).
 for tool in Xvfb openbox xdotool; do
@@ -10,7 +10,7 @@ TMP=$(mktemp -d)
 N=$(( BASE + $$ % 300 ))
 export DISPLAY=":$N" FORUM_CHECKIN_HOME="$TMP/home"
 unset QT_QPA_PLATFORM
-Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 & XVFB=$!
+Xvfb "$DISPLAY" -screen 0 "${SIZE:-1366x768}x24" -nolisten tcp >/dev/null 2>&1 & XVFB=$!
 sleep 1
 openbox >/dev/null 2>&1 & WM=$!
 APP=""

@@ -42,6 +42,7 @@ def station_enroll(db_path: Path, server: str, role: str, name: str, out: Path,
     file for `init --db PATH --enrollment FILE` on the station's own machine."""
     from kiosk.storage.store import Store
     from kiosk.sync.enroll import enroll
+    from kiosk.trust.certs import local_time
     from kiosk.trust.roles import Role
 
     if out.exists():
@@ -49,13 +50,14 @@ def station_enroll(db_path: Path, server: str, role: str, name: str, out: Path,
     store = Store.open(db_path)
     try:
         done = enroll(store, server, Role(role), name, out, _clock().now(), days)
+        until = local_time(done.cert.expires, store.event().tz)
     finally:
         store.close()
     if done.again:
         click.echo(f"{name!r} is a station of the previous release: enrolled again under its "
                    "own id (its entries stay valid; run `init --db ITS.sqlite --enrollment "
                    "FILE` on it, keeping its database)")  # fmt: skip
-    click.echo(f"enrolled {name!r} ({role}, until {done.cert.expires[:16]}): carry {out} to "
+    click.echo(f"enrolled {name!r} ({role}, until {until}): carry {out} to "
                f"the station and run `init --db PATH --enrollment {out}` there; the file "
                "works once")  # fmt: skip
 
@@ -66,13 +68,17 @@ def station_enroll(db_path: Path, server: str, role: str, name: str, out: Path,
 @handle_errors
 def station_list(db_path: Path, as_json: bool) -> None:
     """The enrolled stations: role, expiry, whether its key arrived, revocation."""
+    from datetime import UTC, tzinfo
+
     from kiosk.storage import trust as tstore
     from kiosk.storage.store import Store
+    from kiosk.trust.certs import local_time
 
     store = Store.open(db_path)
     try:
         gate = store.gate
         rows = [] if gate is None else tstore.stations(store.conn, gate.verifier)
+        tz: tzinfo = store.event().tz if rows else UTC
     finally:
         store.close()
     for r in rows:
@@ -81,10 +87,11 @@ def station_list(db_path: Path, as_json: bool) -> None:
                  else "active" if r.keyed else "waiting for the station's first sync")  # fmt: skip
         if as_json:
             echo_json({"station_id": r.station_id, "name": r.name, "role": str(r.role),
-                       "expires": r.expires, "keyed": r.keyed, "revoked_after": r.revoked_after, "trusted": r.trusted,
+                       "expires": r.expires, "expires_local": local_time(r.expires, tz),
+                       "keyed": r.keyed, "revoked_after": r.revoked_after, "trusted": r.trusted,
                        "entries": r.last_seq})  # fmt: skip
         else:
-            click.echo(f"{r.name:<24} {r.role!s:<6} until {r.expires[:16]}  {state}  "
+            click.echo(f"{r.name:<24} {r.role!s:<6} until {local_time(r.expires, tz)}  {state}  "
                        f"({r.last_seq} entries)")  # fmt: skip
     if not rows and not as_json:
         click.echo("no station enrolled (enroll one with `station enroll`)")

@@ -157,11 +157,13 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
 
 def _say_refusals(rows: list[Any]) -> None:
     """One line per station whose entries the hub refuses (issue 18), named."""
+    from kiosk.sync.loop import text
     from kiosk.sync.roster import short_id
 
     for r in rows:
         if r.refused is not None:
             click.echo(f"hub refuses entries of {r.name} ({short_id(r.station_id)}): {r.refused}")
+            click.echo("  " + text("refused", "zh", station=r.name, what=r.refused))
 
 
 def _skew(s: float) -> str:
@@ -279,7 +281,7 @@ def _status_line(s: Any) -> str:
     if not s.online:
         line = (f"{s.link.value}: {s.message} (waiting {s.waiting}, behind {s.behind}, "
                 f"next try in {s.next_in:.0f}s)")  # fmt: skip
-        return line + (f"; {text('caught_up', n=s.caught_up)}" if s.caught_up else "")
+        return line + (f"; {text('caught_up', n=s.caught_up)}" if s.caught_up else "") + _said(s)
     line = (f"online: pulled {s.pulled}, pushed {s.pushed}, waiting {s.waiting}, "
             f"behind {s.behind}")  # fmt: skip
     if s.refill is not None:
@@ -290,7 +292,19 @@ def _status_line(s: Any) -> str:
         line += f"; {s.renumbered} entries renumbered (this station's new id {s.station_id})"
     if s.skew_warning:
         line += f"; this computer's clock is {abs(s.skew_s or 0):.0f}s off the hub's"
-    return line
+    return line + _said(s)
+
+
+def _said(s: Any) -> str:
+    """The refusals (every station's, named) and, on a copied or revoked enrolled station,
+    what it means and what to do, in English and Chinese: one line each after the status."""
+    from kiosk.sync.loop import text
+
+    lines = [f"{text('copy', lang, station=s.copy_of)}" for lang in ("en", "zh") if s.copy_of]
+    lines += [text("revoked", lang) for lang in ("en", "zh") if s.revoked]
+    lines += [text("refused", "en", station=name, what=what)
+              for sid, name, what in s.refusals if not (s.copy_of and sid == s.station_id)]  # fmt: skip
+    return "".join("\n" + line for line in lines)
 
 
 def _once(loop: Any) -> Any:

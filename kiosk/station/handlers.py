@@ -388,12 +388,15 @@ def _register_trust() -> None:
 
     @handle.register(t.ListStations)
     def _(r: t.ListStations, lane: Lane, progress: ProgressFn) -> t.StationsView:
+        from kiosk.storage import syncstate
         from kiosk.storage import trust as tstore
 
         store = lane.open_store()
         gate = store.gate
         rows = () if gate is None else tuple(tstore.stations(store.conn, gate.verifier))
-        return t.StationsView(tstore.setting(store.conn, tstore.EVENT_PRIVATE) is not None, rows)
+        right = tstore.enrolls(store.conn)
+        timezone = store.event().timezone if syncstate.setting(store.conn, "event") else "UTC"
+        return t.StationsView(right is tstore.Enrolls.DESK, rows, right, timezone)
 
     @handle.register(t.EnrollStation)
     def _(r: t.EnrollStation, lane: Lane, progress: ProgressFn) -> t.EnrolledFile:

@@ -9,13 +9,19 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.station.wire import Request
-from kiosk.storage.trust import StationInfo
+from kiosk.storage.trust import Enrolls, StationInfo
 
 
 @dataclass(frozen=True, slots=True)
 class StationsView:
     desk: bool  # this database holds the event key (it enrolls and revokes)
     stations: tuple[StationInfo, ...]
+    enrolls: Enrolls = Enrolls.DESK  # whether stations can be enrolled here, or why not
+    timezone: str = "UTC"  # the event's: expiries are shown in its local time
+
+    @property
+    def can_enroll(self) -> bool:
+        return self.enrolls in (Enrolls.DESK, Enrolls.FIRST)
 
 
 @dataclass(frozen=True, slots=True)

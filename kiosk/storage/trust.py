@@ -11,6 +11,7 @@ when the station learns new certificates.
 
 from __future__ import annotations
 
+import enum
 import json
 import sqlite3
 import time
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS held (
     attendee_id TEXT, badge_id INTEGER, operator TEXT NOT NULL DEFAULT '', outcome TEXT,
     ref TEXT, batch TEXT, data TEXT NOT NULL DEFAULT '{}', private_hash BLOB, sig BLOB,
     reason TEXT NOT NULL, received_at REAL NOT NULL,
-    seen TEXT  -- when it first reached the event (the hub's receipt, in this station's clock)
+    seen TEXT  -- when it first reached the event (the hub's clock when it stored it)
 )
 """
 HELD_INDEX = "CREATE INDEX IF NOT EXISTS held_ref ON held (ref)"
@@ -318,15 +319,47 @@ def event_signer(c: sqlite3.Connection) -> Signer:
     return Signer(bytes.fromhex(private))
 
 
+class Enrolls(enum.StrEnum):
+    """Whether stations can be enrolled from this database (the Stations… dialog, `station
+    enroll`): only the event's desk, the holder of the event key, can."""
+
+    DESK = "desk"  # it holds the event key
+    FIRST = "first"  # no desk yet: it holds the badge signing key, and no certificate was
+    # ever issued for the event; its first enrollment makes it the desk
+    STATION = "station"  # an enrolled station (it holds the event's public key only)
+    OTHER_DESK = "other_desk"  # another database is the event's desk (its certificates are here)
+    NO_KEY = "no_key"  # without trust, and without the badge signing key (a verify-only copy)
+
+
+def enrolls(c: sqlite3.Connection) -> Enrolls:
+    if setting(c, EVENT_PRIVATE) is not None:
+        return Enrolls.DESK
+    if setting(c, EVENT_PUBLIC) is not None:
+        return Enrolls.STATION
+    if setting(c, "private_key") is None:
+        return Enrolls.NO_KEY
+    issued = c.execute("SELECT 1 FROM log WHERE kind = ? LIMIT 1", (TrustKind.STATION_CERT,))
+    return Enrolls.OTHER_DESK if issued.fetchone() is not None else Enrolls.FIRST
+
+
 def enable_desk(c: sqlite3.Connection, db_path: str, station_id: str, name: str,
                 at: datetime) -> bool:  # fmt: skip
     """Make this database the event's desk (inside the caller's write transaction): an event
     key, this station's own key, and the per-station cut-off of the unsigned entries already
-    held. False when it is the desk already. The caller then writes `desk_entries`."""
-    if setting(c, EVENT_PRIVATE) is not None:
+    held. False when it is the desk already. The caller then writes `desk_entries`. Only
+    where no desk exists yet: a second desk holding the badge key never makes a rival
+    event key."""
+    right = enrolls(c)
+    if right is Enrolls.DESK:
         return False
-    if setting(c, EVENT_PUBLIC) is not None:
+    if right is Enrolls.STATION:
         raise TrustError("this database is an enrolled station, not the event's desk")
+    if right is Enrolls.OTHER_DESK:
+        raise TrustError("another database is the event's desk already (stations are "
+                         "enrolled there)")  # fmt: skip
+    if right is Enrolls.NO_KEY:
+        raise TrustError("this database holds no badge signing key: stations are enrolled "
+                         "at the registration desk")  # fmt: skip
     private = new_private()
     c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (EVENT_PRIVATE, private.hex()))
     c.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)",

@@ -32,16 +32,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from kiosk.models.clock import Clock
 from kiosk.models.records import LogEntry
 from kiosk.storage import syncstate
+from kiosk.storage import trust as tstore
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.sync import hubroles
 from kiosk.sync.arrivals import Arrival, arrival_of
-from kiosk.sync.hub import Beat, Hub, HubForbidden, HubRefused, HubState
+from kiosk.sync.hub import COPY_PREFIX, Beat, Hub, HubForbidden, HubRefused, HubState
 from kiosk.sync.privacy import Receive, parse_receive, redact
 from kiosk.trust.roles import Role
 
@@ -56,6 +57,12 @@ LOGINS_S = 60.0  # how often the desk refreshes its copy of the hub's station lo
 REPAIR_REASON = (
     "the hub holds other entries under these numbers (a database restored from an older "
     "backup, or a copied machine)"
+)
+#: What an enrolled station says (to the hub, for `hub status` and the desk) once a fork
+#: repair gave it an id no certificate names; kiosk.sync.loop translates it.
+COPY_REFUSAL = (
+    COPY_PREFIX + " (restored from a backup or cloned) writes under new id {sid}…, which is "
+    "not enrolled: its {n} entries are kept aside until it is enrolled again"
 )
 
 
@@ -77,6 +84,9 @@ class RoundResult:
     refused: str | None = None  # what the hub refused this station in this round
     # every station the hub refused entries of, as each last said: id -> (name, what)
     refusals: tuple[tuple[str, str, str], ...] = ()
+    # this database is a copy (restored or cloned: a new id no certificate names) that must
+    # be enrolled again: the name it was enrolled as, else ""
+    copy_of: str = ""
 
 
 @dataclass(slots=True)
@@ -96,6 +106,7 @@ class _Round:
     streams: set[str] = field(default_factory=set)
     arrivals: list[Arrival] = field(default_factory=list)
     refused: str | None = None
+    copy_of: str = ""
 
     def spent(self) -> bool:
         self.more = self.more or time.monotonic() - self.start > ROUND_BUDGET_S
@@ -143,10 +154,37 @@ class SyncEngine:
         if pull:
             self._pull_all(r)
             r.caught_up += self.catch_up()
+        r.copy_of = self.copy_of()
         if push:
             self._push_all(r)
             self._keep_logins()
         return self._finish(r, push)
+
+    def copy_of(self) -> str:
+        """The name this station was enrolled as, when this database is a copy of it
+        (restored from a backup or cloned) with an id no certificate names: a fork repair
+        (`_repair`) or the copy's new machine or path gave it a new id, its key file and
+        hub login are the original's, so all it writes is kept aside everywhere until it
+        is enrolled again. "" otherwise (a station without trust and the owner's login
+        just goes on under its new id)."""
+        own = self.store.station.id
+        gate = self.store.gate
+        if gate is not None:
+            if gate.signer is not None:
+                return ""
+            try:
+                key = tstore.read_key(self.store.path)
+            except tstore.TrustError:
+                key = None
+            if key is None or key[0] == own:
+                return ""
+            cert = gate.verifier.certs.get(key[0])
+            return cert.name if cert is not None else self.store.station.name
+        member = self.hub.member()
+        if (member is None or member.role is Role.DESK or member.station_id == own
+                or not syncstate.former_ids(self.store.conn, own)):  # fmt: skip
+            return ""
+        return self.store.station.name
 
     def _keep_logins(self) -> None:
         """The desk (the hub owner's connection, the signing key) keeps its copy of the
@@ -228,9 +266,11 @@ class SyncEngine:
         c = self.store.conn
         own = self.store.station.id
         for sid in sorted(r.streams):
+            left = syncstate.local_head(c, sid) - r.pos.get(sid, 0)
+            if sid == own and r.copy_of:  # a copied database, a fork repair's new id
+                r.refused = COPY_REFUSAL.format(sid=sid[:8], n=syncstate.local_head(c, sid))
             if not self.hub.may_push(sid):
-                left = syncstate.local_head(c, sid) - r.pos.get(sid, 0)
-                if sid == own and left > 0:  # a copied database, a fork repair's new id
+                if sid == own and left > 0 and not r.copy_of:
                     r.refused = refusal_text(sid, left, "this station's hub login writes "
                                              "under another station id")  # fmt: skip
                 continue
@@ -270,7 +310,7 @@ class SyncEngine:
                                 in r.state.refused.items()))  # fmt: skip
         return RoundResult(r.state.now, r.skew_s, r.pulled, r.pushed, waiting, behind,
                            r.renumbered, r.more, r.caught_up, refill, refilled,
-                           hub_id, tuple(r.arrivals), r.refused, refusals)  # fmt: skip
+                           hub_id, tuple(r.arrivals), r.refused, refusals, r.copy_of)  # fmt: skip
 
     def _beat(self, r: _Round, held: int, waiting: int, refill: tuple[int, int] | None) -> None:
         """Tell the hub how this station is, in the row its login may write (a station
@@ -278,10 +318,19 @@ class SyncEngine:
         station = self.store.station
         member = self.hub.member()
         beat_id = station.id if member is None or member.role is Role.DESK else member.station_id
-        former = syncstate.former_ids(self.store.conn, station.id)
+        name = r.copy_of or station.name  # a copy beats under the name it was enrolled as
+        # never its own row's id (a copy beating under its login's id: the row would fold
+        # itself away in `hub status`)
+        # itself away in `hub status`), and none for a copy: it does not continue the
+        # station it was copied from, whose row stays its own
+        former = (
+            ()
+            if r.copy_of
+            else tuple(f for f in syncstate.former_ids(self.store.conn, station.id) if f != beat_id)
+        )
         try:
             self.hub.heartbeat(Beat(
-                beat_id, station.name, r.station_clock, round(r.skew_s * 1000), held, waiting,
+                beat_id, name, r.station_clock, round(r.skew_s * 1000), held, waiting,
                 self.receive.value, former, refill, r.refused,
             ))  # fmt: skip
             self._said_refused = r.refused
@@ -369,7 +418,6 @@ class SyncEngine:
         if not page:
             return 0, False
         receive, can_sign = self.receive, self.can_sign
-        skew = timedelta(seconds=r.skew_s)  # the hub's receipts in this station's clock
         applied = i = 0
         stuck = False
         while i < len(page) and not stuck:
@@ -381,7 +429,7 @@ class SyncEngine:
                     if entry.station_seq != p + 1:
                         stuck = True  # never past a gap
                         break
-                    if self.store.receive(c, redact(entry, receive, can_sign), received_at - skew):
+                    if self.store.receive(c, redact(entry, receive, can_sign), received_at):
                         applied += 1
                         arrival = arrival_of(c, entry)
                         if arrival is not None:

@@ -50,24 +50,25 @@ def hub_file(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".hub")
 
 
-Login = Callable[[str, str, Role], str]
+Login = Callable[[str, str, Role, Store], str]
 
 
-def station_login(owner_dsn: str, station_id: str, role: Role) -> str:
+def station_login(owner_dsn: str, station_id: str, role: Role, desk: Store) -> str:
     """The hub's connection string with the station's own login (kiosk.sync.hubroles: a
-    PostgreSQL role that writes only under this station's id)."""
+    PostgreSQL role that writes only under this station's id). The desk's copy of the
+    logins follows at once (a hub replaced before its next sync gets this login back)."""
     from psycopg.conninfo import make_conninfo
 
     from kiosk.sync import hubroles
 
-    user, password = hubroles.create_station_login(owner_dsn, station_id, str(role))
+    user, password = hubroles.create_station_login(owner_dsn, station_id, str(role), desk=desk)
     return make_conninfo(owner_dsn, user=user, password=password)
 
 
-def _revoke_login(owner_dsn: str, station_id: str) -> None:
+def _revoke_login(owner_dsn: str, station_id: str, desk: Store) -> None:
     from kiosk.sync import hubroles
 
-    hubroles.revoke_station_login(owner_dsn, station_id)
+    hubroles.revoke_station_login(owner_dsn, station_id, desk=desk)
 
 
 # -- the desk ----------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
         cert, secret = tstore.new_station_cert(c, name, role, at, days, again)
         desk = tstore.certs(c)[store.station.id]
         seqs = tstore.cutoff_seqs(c)
-    dsn = login(owner_dsn, cert.station_id, role)
+    dsn = login(owner_dsn, cert.station_id, role, store)
     body = {
         "format": FORMAT, "event_id": store.event().id,
         "event_key": tstore.setting(store.conn, tstore.EVENT_PUBLIC),
@@ -138,13 +139,22 @@ def revoke(store: Store, name: str, at: datetime, owner_dsn: str | None = None) 
     target = matches[-1]
     if target.station_id == store.station.id:
         raise EnrollmentError("the desk cannot revoke itself")
-    with store.write() as tx:
-        c = tx.conn
-        _write(store, c, TrustKind.STATION_REVOKE, at,
-               {"station_id": target.station_id, "name": name, "after_seq": target.last_seq})  # fmt: skip
+    cut = target.last_seq if target.revoked_after is None else target.revoked_after
+    if target.revoked_after is None:  # once: running it again only drops the hub login
+        with store.write() as tx:
+            c = tx.conn
+            _write(store, c, TrustKind.STATION_REVOKE, at,
+                   {"station_id": target.station_id, "name": name, "after_seq": cut})  # fmt: skip
     if owner_dsn:
-        _revoke_login(owner_dsn, target.station_id)
-    return target.station_id, target.last_seq
+        try:
+            _revoke_login(owner_dsn, target.station_id, store)
+        except KioskError as exc:  # the hub: unreachable, or not the owner's string
+            raise EnrollmentError(
+                f"{name!r} is revoked (its entries after #{cut} are refused at every station), "
+                f"but its hub login was not dropped: {exc}. Revoke it again when the hub "
+                "answers"
+            ) from None
+    return target.station_id, cut
 
 
 def rotate_key(store: Store, at: datetime, compromised: bool = False) -> Rotation:
@@ -197,27 +207,37 @@ def read_enrollment(path: Path) -> dict[str, Any]:
 
 def _malformed(data: dict[str, Any]) -> str | None:
     """The first field of an enrollment that is missing or of the wrong shape, or None."""
-    for name in _TEXTS:
-        if not isinstance(data.get(name), str) or not data[name]:
+    checks: list[tuple[str, Callable[[Any], bool]]] = [
+        *((name, _text) for name in _TEXTS),
+        *((name, _key_hex) for name in _KEYS),
+        ("cert", _cert), ("desk_cert", _cert), ("role", _role),
+    ]  # fmt: skip
+    for name, ok in checks:
+        if not ok(data.get(name)):
             return name
-    for name in _KEYS:
-        value = data.get(name)
-        if not isinstance(value, str) or len(value) != 64 or _hex(value) is None:
-            return name
-    for name in ("cert", "desk_cert"):
-        value = data.get(name)
-        if not isinstance(value, dict) or cert_of(value) is None:
-            return name
-    cutoff = data.get("cutoff", {})
-    if not isinstance(cutoff, dict) or not all(
-        isinstance(k, str) and type(v) is int and v >= 0 for k, v in cutoff.items()
-    ):
-        return "cutoff"
-    try:
-        Role(data["role"])
-    except ValueError:
-        return "role"
-    return None
+    return None if _cutoff(data.get("cutoff", {})) else "cutoff"
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _key_hex(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and _hex(value) is not None
+
+
+def _cert(value: Any) -> bool:
+    return isinstance(value, dict) and cert_of(value) is not None
+
+
+def _role(value: Any) -> bool:
+    return isinstance(value, str) and value in {str(r) for r in Role}
+
+
+def _cutoff(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and type(v) is int and v >= 0 for k, v in value.items()
+    )
 
 
 def _hex(value: str) -> bytes | None:

@@ -67,6 +67,14 @@ class HubNoSchema(HubRefused):
     """The database has no hub tables (yet): `hub init` makes them."""
 
 
+class HubLoginRevoked(HubRefused):
+    """The hub does not let this station's own login in (NOLOGIN: revoked at the desk)."""
+
+
+#: What the hub says of a station whose login the desk revoked (hub status, the desk).
+REVOKED_WHAT = "its hub login was revoked at the desk: the hub refuses everything it sends"
+
+
 class HubForbidden(HubRefused):
     """The hub refused what this login may not do (row-level security, grants):
     another station's entries, another's head, an update, a private column."""
@@ -100,6 +108,22 @@ class HubState:
     heads: dict[str, int]
     refused: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     # station id -> (its name, what the hub refused it, as that station last said)
+
+
+#: How a copied enrolled station's refusal begins (kiosk.sync.engine COPY_REFUSAL). Two
+#: machines with the same station id (a cloned one) beat into the same row: the copy's
+#: refusal is kept there while the copy said it within COPY_KEEP_S, so that the
+#: original's beats (which refuse nothing) do not wipe it at every contact.
+COPY_PREFIX = "a copy of the station"
+COPY_KEEP_S = 60
+_KEEP_COPY = (
+    "(EXCLUDED.refused IS NULL AND hub_stations.refused LIKE %s "
+    "AND hub_stations.refused_at > CURRENT_TIMESTAMP - CAST(%s AS INTERVAL))"
+)
+
+
+def _copy_args() -> tuple[str, str]:
+    return COPY_PREFIX + "%", f"{COPY_KEEP_S} seconds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +214,11 @@ class Hub:
         if isinstance(exc, psycopg.errors.UndefinedTable):
             return HubNoSchema(f"hub {self.server.shown}: holds no Forum Check-in schema "
                                "(run `hub init` first)")  # fmt: skip
+        if connecting and "not permitted to log in" in text:
+            return HubLoginRevoked(
+                f"hub {self.server.shown}: this station's login may no longer log in (revoked "
+                "at the desk): nothing it sends is taken; its entries stay here"
+            )
         if connecting and ("authentication" in text or "does not exist" in text
                            or "no pg_hba.conf entry" in text):  # fmt: skip
             return HubRefused(msg)
@@ -389,8 +418,11 @@ class Hub:
             "UNION ALL SELECT (SELECT value FROM hub_meta WHERE key = %s), -1, "
             "CURRENT_TIMESTAMP, CAST(NULL AS TEXT) UNION ALL "
             "SELECT station_id, -2, CURRENT_TIMESTAMP, name || %s || refused "
-            "FROM hub_stations WHERE refused IS NOT NULL",
-            (hubschema.IDENTITY_KEY, "\n"),
+            "FROM hub_stations WHERE refused IS NOT NULL UNION ALL "
+            "SELECT m.station_id, -2, CURRENT_TIMESTAMP, COALESCE(s.name, '') || %s || %s "
+            "FROM hub_members m LEFT JOIN hub_stations s ON s.station_id = m.station_id "
+            "WHERE m.revoked_at IS NOT NULL",
+            (hubschema.IDENTITY_KEY, "\n", "\n", REVOKED_WHAT),
         )
         meta = next(r for r in rows if int(r[1]) == -1)
         refused = {str(r[0]): tuple(str(r[3]).split("\n", 1)) for r in rows if int(r[1]) == -2}
@@ -565,13 +597,18 @@ class Hub:
                 "skew_ms = EXCLUDED.skew_ms, held = EXCLUDED.held, waiting = EXCLUDED.waiting, "
                 "receive = EXCLUDED.receive, release = EXCLUDED.release, "
                 "former = EXCLUDED.former, refill_done = EXCLUDED.refill_done, "
-                "refill_total = EXCLUDED.refill_total, refused = EXCLUDED.refused, "
-                "refused_at = CASE WHEN EXCLUDED.refused IS NULL THEN NULL "
+                "refill_total = EXCLUDED.refill_total, "
+                f"refused = CASE WHEN {_KEEP_COPY} THEN hub_stations.refused "
+                "ELSE EXCLUDED.refused END, "
+                f"refused_at = CASE WHEN {_KEEP_COPY} THEN hub_stations.refused_at "
+                "WHEN EXCLUDED.refused LIKE %s THEN CURRENT_TIMESTAMP "
+                "WHEN EXCLUDED.refused IS NULL THEN NULL "
                 "WHEN hub_stations.refused IS NULL THEN EXCLUDED.refused_at "
                 "ELSE hub_stations.refused_at END",
                 (beat.station_id, beat.name, beat.station_clock, beat.skew_ms, beat.held,
                  beat.waiting, beat.receive, __version__, json.dumps(list(beat.former)),
-                 refill[0], refill[1], beat.refused, beat.refused is not None),
+                 refill[0], refill[1], beat.refused, beat.refused is not None,
+                 *_copy_args(), *_copy_args(), COPY_PREFIX + "%"),
             )  # fmt: skip
 
     def stations(self) -> tuple[datetime, int, list[StationRow]]:
@@ -586,14 +623,20 @@ class Hub:
             "refill_done, refill_total, refused FROM hub_stations")}  # fmt: skip
         forgotten = {str(r[0]): r[1] for r in self._rows(
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
-        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]")) for sid, r in seen.items()}
+        revoked = {str(r[0]) for r in self._rows(
+            "SELECT station_id FROM hub_members WHERE revoked_at IS NOT NULL")}  # fmt: skip
+        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]") if f != sid)
+                  for sid, r in seen.items()}  # fmt: skip
         folded = {f for fs in former.values() for f in fs}
         out = []
         for sid in sorted((set(heads) | set(seen)) - folded):
             r = seen.get(sid)
             gone = forgotten.get(sid)
             if gone is None or (r is not None and r[2] > gone):
-                out.append(self._station_row(sid, r, former.get(sid, ()), heads))
+                row = self._station_row(sid, r, former.get(sid, ()), heads)
+                if sid in revoked:  # it can no longer say so itself: the hub says it
+                    row = dataclasses.replace(row, refused=REVOKED_WHAT)
+                out.append(row)
         out.sort(key=lambda row: (row.name.casefold(), row.station_id))
         return now, sum(heads.values()), out
 

@@ -45,7 +45,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kiosk.storage import syncstate
@@ -139,12 +139,17 @@ def create_station_login(
     return user, password
 
 
-def revoke_station_login(owner_dsn: str, station_id: str) -> int:
+def revoke_station_login(owner_dsn: str, station_id: str, desk: Store | None = None) -> int:
     """The station's logins can no longer log in nor do anything on this hub; its
-    entries stay. Returns how many logins were revoked."""
+    entries stay. Returns how many logins were revoked. With the desk's database, the
+    desk's copy says so at once: a hub replaced before the desk's next sync must not get
+    the login back as one that logs in."""
     hub = _connect(owner_dsn)
     try:
-        return int(hub.revoke_logins(station_id))
+        n = int(hub.revoke_logins(station_id))
+        if desk is not None:
+            keep_logins(desk, hub)
+        return n
     finally:
         hub.close()
 
@@ -200,22 +205,29 @@ def members_text(members: Iterable[Member]) -> str:
 
 def merged(desk: dict[str, Member], hub: Iterable[Member]) -> dict[str, Member]:
     """The desk's copy updated with what the hub holds (the live hub is the authority:
-    a re-enrollment or a revocation there wins)."""
-    return {**desk, **{m.role_name: m for m in hub}}
+    a re-enrollment there wins), except that a revocation is never undone: a hub restored
+    from a backup older than a revocation does not bring the login back."""
+    out = dict(desk)
+    for m in hub:
+        was = desk.get(m.role_name)
+        gone = was is not None and was.revoked and was.station_id == m.station_id
+        out[m.role_name] = replace(m, revoked=True) if gone else m
+    return out
 
 
 def keep_logins(store: Store, hub: Hub) -> int:
     """The desk keeps a copy of the hub's station logins (name, station, role, SCRAM
     verifier: never a password) in its database, and recreates on a hub that lacks them
     (a new hub replacing a lost one) every login it knows: no station is enrolled again.
-    Only the hub owner may: with a station's own login this does nothing. Returns how
-    many logins were recreated."""
+    Only the hub owner may: with a station's own login this does nothing. A login the
+    desk knows revoked is revoked again on a hub that lost the revocation. Returns how
+    many logins were recreated or revoked again."""
     if hub.member() is not None:
         return 0
     on_hub = {m.role_name: m for m in hub.members()}
     desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
     known = merged(desk, on_hub.values())
-    missing = [m for name, m in sorted(known.items()) if name not in on_hub]
+    missing = [m for name, m in sorted(known.items()) if on_hub.get(name) != m]
     for m in missing:
         hub.ensure_login(m)
     if known != desk:

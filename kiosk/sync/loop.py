@@ -19,9 +19,11 @@ being refilled ("hub replaced: refilling (n of m)"), entries still to receive an
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +36,7 @@ from kiosk.storage import syncstate
 from kiosk.storage.store import Store
 from kiosk.sync.arrivals import Arrival
 from kiosk.sync.engine import RoundResult, SyncEngine
-from kiosk.sync.hub import Hub, HubRefused
+from kiosk.sync.hub import COPY_PREFIX, REVOKED_WHAT, Hub, HubLoginRevoked, HubRefused
 
 log = logging.getLogger("forum_checkin.sync")
 
@@ -54,12 +56,58 @@ TEXT: dict[str, tuple[str, str]] = {
     "refused": ("the hub refuses entries of {station}: {what}",
                 "中心服务器拒收 {station} 的记录：{what}"),
     "refused_short": ("hub refuses {station}", "中心服务器拒收 {station}"),
+    "copy": ("this database is a copy of station {station} (restored from a backup or cloned): "
+             "it now writes under a new id that is not enrolled, so everything it records is "
+             "kept aside at every station. Enroll it again: at the desk, Stations… (or "
+             "`station enroll --server URL --role ROLE --name NAME --out FILE`), then here "
+             "`init --db NEW.sqlite --enrollment FILE`, and use the new database",
+             "此数据库是站点 {station} 的副本（从备份恢复或被克隆）：它现在以未登记的新 id 写入，"
+             "因此其记录的一切在所有站点都会被隔离。请重新登记：在服务台点击“站点…”（或运行 "
+             "`station enroll --server URL --role ROLE --name NAME --out FILE`），然后在本机运行 "
+             "`init --db NEW.sqlite --enrollment FILE`，并改用新数据库"),
+    "copy_short": ("copy: enroll this station again", "副本：请重新登记本站点"),
+    "revoked": ("the hub no longer lets this station in: its login was revoked at the desk. "
+                "What it records stays here and is taken nowhere else; if that is a mistake, "
+                "the desk enrolls it again (Stations…)",
+                "中心服务器不再允许本站点登录：其登录名已在服务台被吊销。本站点记录的内容只保留在本机，"
+                "不会被其他站点采用；如属误操作，请服务台重新登记（站点…）"),
+    "revoked_short": ("this station was revoked", "本站点已被吊销"),
 }  # fmt: skip
+
+#: What a station tells the hub it was refused (English, as stored there), in Chinese:
+#: each known form and its Chinese; anything else (the hub's own words) as it is.
+WHAT_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"a copy of the station \(restored from a backup or cloned\) writes under "
+                r"new id (?P<sid>\S+)…, which is not enrolled: its (?P<n>\d+) entries are "
+                r"kept aside until it is enrolled again"),
+     "该站点的副本（从备份恢复或被克隆）以未登记的新 id {sid}… 写入：其 {n} 条记录在重新登记前"
+     "一律被隔离"),
+    (re.compile(r"(?P<n>\d+) entries under station id (?P<sid>\S+)… refused: this station's "
+                r"hub login writes under another station id"),
+     "站点 id {sid}… 下的 {n} 条记录被拒：本站点的中心服务器登录名只能以另一个站点 id 写入"),
+    (re.compile(re.escape(REVOKED_WHAT)),
+     "其中心服务器登录名已在服务台被吊销：中心服务器拒收它发送的一切"),
+    (re.compile(r"(?P<n>\d+) entries under station id (?P<sid>\S+)… refused: (?P<why>.*)"),
+     "站点 id {sid}… 下的 {n} 条记录被拒：{why}"),
+)  # fmt: skip
+
+
+def what_text(what: str, lang: str = "en") -> str:
+    """What the hub refused a station, as it told the hub (English), in `lang`."""
+    if lang != "zh":
+        return what
+    for pattern, zh in WHAT_ZH:
+        m = pattern.fullmatch(what)
+        if m is not None:
+            return zh.format(**m.groupdict())
+    return what
 
 
 def text(key: str, lang: str = "en", **values: int | str) -> str:
     """One notice in English (`en`) or Simplified Chinese (`zh`)."""
     en, zh = TEXT[key]
+    if key == "refused" and isinstance(values.get("what"), str):
+        values = {**values, "what": what_text(str(values["what"]), lang)}
     return (zh if lang == "zh" else en).format(
         **{k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()}
     )
@@ -91,10 +139,17 @@ class SyncStatus:
     arrivals: tuple[Arrival, ...] = ()  # VIPs and others to meet, admitted at a kiosk
     # stations whose entries the hub refuses (this one's included): (id, name, what)
     refusals: tuple[tuple[str, str, str], ...] = ()
+    # this database is a copy that must be enrolled again: the station it was (its name)
+    copy_of: str = ""
+    revoked: bool = False  # the hub no longer lets this station's login in
 
     def notices(self, lang: str = "en") -> list[str]:
         """What a status bar says beyond the link, in `lang` (en | zh), most urgent first."""
-        out = [text("refused", lang, station=name, what=what) for _, name, what in self.refusals]
+        out = [text("copy", lang, station=self.copy_of)] if self.copy_of else []
+        out += [text("revoked", lang)] if self.revoked else []
+        out += [text("refused", lang, station=name, what=what)
+                for sid, name, what in self.refusals
+                if not (self.copy_of and sid == self.station_id)]  # fmt: skip
         if self.refill is not None:
             out.append(text("refilling", lang, done=self.refill[0], total=self.refill[1]))
         if self.behind:
@@ -125,6 +180,7 @@ class SyncStatus:
             "caught_up": self.caught_up,
             "refusals": [{"station_id": sid, "station": name, "refused": what}
                          for sid, name, what in self.refusals],
+            "copy_of": self.copy_of or None, "revoked": self.revoked,
         }  # fmt: skip
 
 
@@ -184,6 +240,8 @@ class SyncLoop:
             r = engine.round()
         except HubRefused as exc:
             status = self._failed(Link.REFUSED, str(exc), prev)
+            if isinstance(exc, HubLoginRevoked):
+                status = dataclasses.replace(status, revoked=True)
         except KioskError as exc:  # HubUnavailable, or the local store (StorageError)
             from kiosk.sync.hub import HubError
 
@@ -201,6 +259,7 @@ class SyncLoop:
                 r.behind, r.renumbered, self.store.station.id,
                 0.0 if r.more else self.interval * self.rng.uniform(0.9, 1.1),
                 r.refill, r.caught_up, r.arrivals, _refusals(r, self.store),
+                r.copy_of,
             )  # fmt: skip
         if status.link is not prev.link or status.message != prev.message:
             log.info("sync: %s %s", status.link.value, status.message)
@@ -226,7 +285,7 @@ class SyncLoop:
         return SyncStatus(link, waiting, prev.last_sync, prev.skew_s, message.splitlines()[0],
                           behind=behind, station_id=station_id, next_in=delay,
                           refill=prev.refill, caught_up=caught_up,
-                          refusals=prev.refusals)  # fmt: skip
+                          refusals=prev.refusals, copy_of=prev.copy_of)  # fmt: skip
 
     @staticmethod
     def _waiting(store: Store) -> int:
@@ -262,7 +321,11 @@ def _refusals(r: RoundResult, store: Store) -> tuple[tuple[str, str, str], ...]:
     """Every station the hub refuses entries of: as each last told the hub, and this
     station's own refusal of this round first (its row may lag a round behind)."""
     own = store.station
-    out = [(sid, name, what) for sid, name, what in r.refusals if sid != own.id]
+    gate = store.gate
+    certs = gate.verifier.certs if gate is not None else {}
+    out = [(sid, name or (certs[sid].name if sid in certs else sid[:8]), what)
+           for sid, name, what in r.refusals
+           if sid != own.id and not (r.copy_of and what.startswith(COPY_PREFIX))]  # fmt: skip
     if r.refused is not None:
-        out.insert(0, (own.id, own.name, r.refused))
+        out.insert(0, (own.id, r.copy_of or own.name, r.refused))
     return tuple(out)

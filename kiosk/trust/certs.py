@@ -9,6 +9,7 @@ was issued and when it expires.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from kiosk.trust.keys import Signer, verify
@@ -118,3 +119,18 @@ def rotation_of(data: dict[str, Any]) -> Rotation | None:
     except (KeyError, ValueError, TypeError):
         return None
     return r if len(raw) == 32 and isinstance(data["compromised"], bool) else None
+
+
+def local_time(utc_text: str, tz: tzinfo) -> str:
+    """A certificate's time (UTC ISO text) in the event's local time, as shown to people
+    (`station list`, the Stations… dialog), with its offset: "2024-11-18 08:30 UTC+8"
+    (a zone's abbreviation can mislead: CST is China's and the U.S. Central's)."""
+    try:
+        at = datetime.fromisoformat(utc_text)
+    except ValueError:
+        return utc_text
+    local = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(tz)
+    minutes = int((local.utcoffset() or timedelta()).total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    offset = f"{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{local:%Y-%m-%d %H:%M} UTC{offset}"

@@ -27,7 +27,7 @@ from tests.helpers.reads import reads
 OWNER_DSN = "postgresql://owner@hub.invalid/event"
 
 
-def no_hub_login(dsn: str, station_id: str, role: Role) -> str:
+def no_hub_login(dsn: str, station_id: str, role: Role, desk: Store) -> str:
     return f"{dsn}?station={station_id}"
 
 

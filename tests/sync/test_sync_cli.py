@@ -7,21 +7,11 @@ import json
 from pathlib import Path
 
 import click
-from click.testing import CliRunner, Result
 
-from kiosk.cli import load_commands
 from kiosk.storage.store import Store
+from tests.helpers.cli import CLI, run
 from tests.helpers.reads import reads
 from tests.helpers.syncing import codes
-
-CLI = load_commands()
-
-
-def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(CLI, list(args), env=env)
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_the_hub_commands_are_documented() -> None:

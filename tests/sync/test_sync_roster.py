@@ -10,25 +10,15 @@ import sqlite3
 from pathlib import Path
 
 import psycopg
-from click.testing import CliRunner, Result
 
-from kiosk.cli import load_commands
 from kiosk.storage.store import Store
 from kiosk.sync.hub import Hub
 from kiosk.sync.roster import short_id
 from kiosk.sync.server import ServerConfig
+from tests.helpers.cli import run
 from tests.helpers.clocks import at
 from tests.helpers.pgcluster import Cluster
 from tests.helpers.syncing import codes, desk, service, station, sync
-
-CLI = load_commands()
-
-
-def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(CLI, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def status(server: ServerConfig, *extra: str) -> dict[str, dict[str, object]]:

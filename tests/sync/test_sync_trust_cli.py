@@ -9,9 +9,6 @@ import json
 import os
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from kiosk.cli import load_commands
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage import log
 from kiosk.storage import trust as tstore
@@ -19,17 +16,9 @@ from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal
+from tests.helpers.cli import run
 from tests.helpers.reads import reads
 from tests.helpers.syncing import codes
-
-CLI = load_commands()
-
-
-def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(CLI, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_enrolled_stations_sync_signed_and_a_kiosk_forgery_is_kept_aside(

@@ -47,7 +47,7 @@ def test_a_vip_at_a_kiosk_alerts_the_desk_and_the_dashboard(
     others = [p for p in people if p.category == Category.DELEGATE and not p.attention]
     shell = make_shell(a, clock=at("09:05"), server=hub)
     win = shell.window
-    qtbot.waitUntil(lambda: "last sync" in shell.sync.label.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "last sync" in shell.sync.label.full, timeout=20000)
     sounds: list[str] = []
     shell.sounds.play = sounds.append  # the player itself is silent here: what it was asked
     with service(k, at("09:06")) as s:  # at the kiosk: a delegate, then the VIP

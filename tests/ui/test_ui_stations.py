@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
@@ -58,12 +60,18 @@ def test_security_alert_and_stations_dialog_in_chinese(
     # Stations…: list, enroll a door with a file (and its QR code), revoke the kiosk
     bar = shell.sync
     assert bar.stations_button.text() == "站点…"
+    qtbot.waitUntil(lambda: not bar.stations_button.isHidden(), timeout=10000)  # the desk
     bar.show_stations()
     dialog = bar.stations
     assert dialog is not None and dialog.windowTitle() == "站点"
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)  # desk, kiosk
     names = {dialog.table.item(i, 0).text() for i in range(2)}
     assert "Kiosk 1" in names
+    # expiries in the event's time (Asia/Shanghai), not UTC
+    kiosk_row = next(i for i in range(2) if dialog.table.item(i, 0).text() == "Kiosk 1")
+    expires = next(s for s in dialog.view.stations if s.name == "Kiosk 1").expires
+    local = datetime.fromisoformat(expires).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert dialog.table.item(kiosk_row, 2).text() == f"{local:%Y-%m-%d %H:%M} UTC+8"
     dialog.hub.clear()
     _type(dialog.hub, server.dsn)
     qtbot.waitUntil(lambda: dialog.hub.text() == server.dsn, timeout=3000)
@@ -95,6 +103,7 @@ def test_the_event_key_is_rotated_from_the_stations_dialog(
     shell = make_shell(Path(site.desk.path), lang="en")
     qtbot.waitUntil(lambda: shell.window.ctx.event is not None, timeout=10000)
     bar = shell.sync
+    qtbot.waitUntil(lambda: not bar.stations_button.isHidden(), timeout=10000)  # the desk
     bar.show_stations()
     dialog = bar.stations
     assert dialog is not None
@@ -129,6 +138,24 @@ def test_the_event_key_is_rotated_from_the_stations_dialog(
         assert kinds.count("key_rotation") == 1
     finally:
         desk.close()
+
+
+def test_stations_is_offered_only_at_the_desk(qtbot: Any, make_shell: Any, site: Site) -> None:
+    """An enrolled door cannot enroll anyone: no Stations… there, and asked anyway (a
+    shortcut), it says why, in the window's language."""
+    door = site.station("Door A", Role.DOOR)
+    path = Path(door.path)
+    door.close()
+    shell = make_shell(path, lang="zh")
+    qtbot.waitUntil(lambda: shell.window.ctx.event is not None, timeout=10000)
+    bar = shell.sync
+    qtbot.waitUntil(lambda: bar.enrolls == "station", timeout=10000)
+    assert bar.stations_button.isHidden()
+    bar.show_stations()
+    box = bar.refused_box
+    assert box is not None and box.isVisible() and bar.stations is None
+    assert box.windowTitle() == "站点" and "服务台" in box.text() and "请联系服务台" in box.text()
+    box.close()
 
 
 __all__ = ["hub_dsn", "pg_cluster", "server", "site"]  # fixtures used here

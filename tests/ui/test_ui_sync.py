@@ -37,7 +37,7 @@ def hub() -> Iterator[tuple[Cluster, ServerConfig]]:
 
 
 def _label(shell: Any) -> str:
-    return shell.sync.label.text()
+    return str(shell.sync.label.full)  # the whole line (the label shows it elided)
 
 
 def _waiting(shell: Any) -> int:
@@ -203,3 +203,25 @@ def test_the_desk_window_names_a_station_the_hub_refuses(
     qtbot.waitUntil(lambda: "hub refuses door-a" in _label(shell), timeout=15000)
     assert shell.sync.label.level == "bad"
     assert "the hub refuses entries of door-a: 1 entries" in shell.sync.label.toolTip()
+
+
+def test_a_long_sync_line_is_elided_and_said_whole_in_its_tooltip(qtbot: Any) -> None:
+    """Several refused stations and a copied station's word: the status bar's sync part
+    stays LINE_PX wide (the window fits a 1366 px screen); the whole line leads the
+    tooltip, with what the copy must do."""
+    from ui.sync.status import LINE_PX, SyncLabel
+
+    refusals = tuple((f"id-{i}", f"Door {i}", "its hub login was revoked at the desk: the "
+                      "hub refuses everything it sends") for i in range(6))  # fmt: skip
+    status = SyncStatus(Link.ONLINE, 1, at("09:00").now(), 0.0, refusals=refusals,
+                        copy_of="Door A", station_id="new-id")  # fmt: skip
+    label = SyncLabel()
+    qtbot.addWidget(label)
+    label.set_configured(True)
+    label.show_update(SyncUpdate(1, status, True, "postgresql://hub/x"))
+    assert label.text().strip().endswith("…")
+    assert label.fontMetrics().horizontalAdvance(label.text().strip()) <= LINE_PX
+    assert "Door 5" in label.full and "copy: enroll this station again" in label.full
+    assert label.toolTip().startswith(label.full)
+    assert "this database is a copy of station Door A" in label.toolTip()
+    assert label.level == "bad"

@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import segno
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
@@ -40,6 +41,7 @@ from kiosk.station.trustproto import (
     StationsView,
 )
 from kiosk.station.wire import Origin, Source
+from kiosk.trust.certs import local_time
 from kiosk.trust.roles import Role
 from ui.present.trust_text import ROLE, say
 
@@ -158,6 +160,7 @@ class StationsDialog(QDialog):
         self.revoke.setEnabled(self._selected() is not None)
         self._note("failed", error.message)
         self.done.emit(error.message)
+        self.refresh()  # what was done all the same (a revocation whose login stayed) shows
 
     def ask_revoke(self) -> None:
         row = self._selected()
@@ -247,9 +250,10 @@ class StationsDialog(QDialog):
     def _fill(self) -> None:
         zh = self._zh()
         rows = self.view.stations if self.view else ()
+        tz = ZoneInfo(self.view.timezone if self.view else "UTC")
         self.table.setRowCount(len(rows))
         for i, s in enumerate(rows):
-            cells = (s.name, ROLE[s.role][1 if zh else 0], s.expires[:16].replace("T", " "),
+            cells = (s.name, ROLE[s.role][1 if zh else 0], local_time(s.expires, tz),
                      self._state(s))  # fmt: skip
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -269,9 +273,8 @@ class StationsDialog(QDialog):
         return self.view.stations[i] if 0 <= i < len(self.view.stations) else None
 
     def _selection(self) -> None:
-        s = self._selected()
-        self.revoke.setEnabled(s is not None and s.role is not Role.DESK
-                               and s.revoked_after is None)  # fmt: skip
+        s = self._selected()  # a revoked one again: drops its hub login if that failed
+        self.revoke.setEnabled(s is not None and s.role is not Role.DESK)
 
     def retranslate(self) -> None:
         zh = self._zh()

@@ -47,6 +47,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "stations. The first enrollment makes this database the desk.",
         "只有服务台（持有活动密钥者）可以登记和吊销站点。首次登记会使本数据库成为服务台。",
     ),
+    "not_here_station": (
+        "Stations are enrolled and revoked at the registration desk, which holds the event "
+        "key. This station was enrolled there itself: ask the desk.",
+        "站点只能在持有活动密钥的服务台登记和吊销。本站点本身就是由服务台登记的：请联系服务台。",
+    ),
+    "not_here_other_desk": (
+        "Another database is this event's registration desk (it issued the stations' "
+        "certificates with the event key it holds): enroll and revoke stations there.",
+        "另一个数据库是本活动的服务台（它用所持有的活动密钥为各站点签发了证书）：请在那里登记和吊销站点。",
+    ),
+    "not_here_no_key": (
+        "This database holds no badge signing key (a copy for checking in only): stations "
+        "are enrolled and revoked at the registration desk.",
+        "本数据库没有胸卡签名密钥（仅用于签到的副本）：站点须在服务台登记和吊销。",
+    ),
     "name": ("Name", "名称"),
     "role": ("Role", "角色"),
     "until": ("Valid until", "有效期至"),
@@ -108,6 +123,12 @@ def say(key: str, zh: bool, *args: str) -> str:
     for i, a in enumerate(args, 1):
         text = text.replace(f"%{i}", a)
     return text
+
+
+def not_here(enrolls: str, zh: bool) -> str:
+    """Why stations cannot be enrolled from this database (kiosk.storage.trust.Enrolls)."""
+    key = f"not_here_{enrolls}"
+    return say(key if key in TEXT else "not_here_station", zh)
 
 
 def refusal(reason: str, zh: bool) -> str:

@@ -12,16 +12,17 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from kiosk.models.clock import SystemClock
 from kiosk.station.syncproto import SyncUpdate
+from kiosk.station.trustproto import ListStations, StationsView
 from kiosk.sync.loop import INTERVAL_S
 from kiosk.sync.server import ServerConfig
 from ui.app.settings import Settings
 from ui.bridge.desk import DeskLink
-from ui.desk.stations import StationsDialog, window_is_chinese
-from ui.present.trust_text import say
+from ui.desk.stations import ORIGIN, StationsDialog, window_is_chinese
+from ui.present.trust_text import not_here, say
 from ui.sync.hub_dialog import HubDialog, store_server, stored_server
 from ui.sync.status import SyncFollower, SyncLabel
 
@@ -52,7 +53,10 @@ class SyncBar(QObject):
         self.stations_button.setObjectName("StationsButton")
         self.stations_button.setFlat(True)
         self.stations_button.clicked.connect(self.show_stations)
+        self.stations_button.setVisible(False)  # until the database says it is the desk
         self.stations: StationsDialog | None = None
+        self.enrolls = ""  # kiosk.storage.trust.Enrolls of the open database ("" unknown)
+        self.refused_box: QMessageBox | None = None
         self.db = db
         self.db_path = ""
         self._opened = False
@@ -92,6 +96,14 @@ class SyncBar(QObject):
             self._opened = True
             if self.server is not None:
                 self.follower.start(self.server)
+        self.db.submit(ListStations(), ORIGIN, then=self._may_enroll,
+                       otherwise=lambda _e: self._may_enroll(None), owner=self)  # fmt: skip
+
+    def _may_enroll(self, view: StationsView | None) -> None:
+        """Stations… is offered only where it can work: the event's desk (or a database
+        that becomes it at its first enrollment)."""
+        self.enrolls = "" if view is None else str(view.enrolls)
+        self.stations_button.setVisible(view is not None and view.can_enroll)
 
     def _updated(self, update: SyncUpdate) -> None:
         self.label.show_update(update)
@@ -122,7 +134,16 @@ class SyncBar(QObject):
             self.follower.set_server(server)
 
     def show_stations(self) -> None:
-        """The desk's Stations… dialog (enroll, list, revoke)."""
+        """The desk's Stations… dialog (enroll, list, revoke); elsewhere, why not."""
+        if self.stations_button.isHidden():
+            zh = window_is_chinese()
+            box = QMessageBox(QMessageBox.Icon.Information, say("title", zh),
+                              not_here(self.enrolls or "station", zh),
+                              QMessageBox.StandardButton.Close, self.window)  # fmt: skip
+            box.setObjectName("StationsNotHere")
+            self.refused_box = box
+            box.open()
+            return
         if self.stations is None:
             folder = Path(self.db_path).parent if self.db_path else Path.home()
             owner = self.server.dsn if self.server is not None else ""

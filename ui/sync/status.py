@@ -18,13 +18,13 @@ from datetime import tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.station.errors import StationError
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
 from kiosk.station.wire import Origin, Request, Source
-from kiosk.sync.loop import INTERVAL_S, Link
+from kiosk.sync.loop import INTERVAL_S, REVOKED_WHAT, Link
 from kiosk.sync.loop import text as sync_text
 from kiosk.sync.server import ServerConfig
 from ui.bridge.desk import DeskLink
@@ -188,9 +188,20 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         done, total = status.refill
         parts.insert(1, sync_text("refilling", lang, done=done, total=total))
         level = "warn" if level == "ok" else level
-    for _, name, what in status.refusals:  # the hub refused a station's entries
+    for sid, name, what in status.refusals:  # the hub refused a station's entries
+        if status.copy_of and sid == status.station_id:
+            continue  # said below, with what to do
         parts.insert(1, "⚠ " + sync_text("refused_short", lang, station=name))
         tips.insert(0, sync_text("refused", lang, station=name, what=what))
+        # a station the desk revoked: the hub doing as told is a warning, not a fault
+        level = "warn" if what == REVOKED_WHAT and level != "bad" else "bad"
+    if status.revoked:  # this station's own login was revoked at the desk
+        parts.insert(1, "⚠ " + sync_text("revoked_short", lang))
+        tips.insert(0, sync_text("revoked", lang))
+        level = "bad"
+    if status.copy_of:  # a copied enrolled station: what it writes is kept aside everywhere
+        parts.insert(1, "⚠ " + sync_text("copy_short", lang))
+        tips.insert(0, sync_text("copy", lang, station=status.copy_of))
         level = "bad"
     if status.behind:
         tips.append(sync_text("behind", lang, n=status.behind))
@@ -199,6 +210,7 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
     return " · ".join(parts), "\n".join(tips), level
 
 
+LINE_PX = 300  # the longest the sync line gets in the status bar (it shares 1366 px)
 COLORS = {"ok": "#1E7B3A", "warn": "#9A6700", "bad": "#B42318", "off": "#52606D"}
 
 
@@ -214,6 +226,7 @@ class SyncLabel(QLabel):
         self.update_: SyncUpdate | None = None
         self.tz: tzinfo = ZoneInfo("UTC")
         self.level = "off"
+        self.full = ""  # the whole line (the label shows it elided to LINE_PX)
         self.show_update(None)
 
     def set_configured(self, configured: bool) -> None:
@@ -231,8 +244,12 @@ class SyncLabel(QLabel):
         self.update_ = update
         text, tip, level = describe(update, self.configured, self.tz)
         self.level = level
-        self.setText(f"  {text}  ")
-        self.setToolTip(tip)
+        self.full = text
+        # elided, so that the window never outgrows a small screen (several refusals, a
+        # copied station's word): the whole line leads the tooltip then
+        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, LINE_PX)
+        self.setText(f"  {shown}  ")
+        self.setToolTip(tip if shown == text else f"{text}\n{tip}")
         self.setStyleSheet(f"color: {COLORS[level]}; font-weight: 600;")
 
     def changeEvent(self, event: QEvent) -> None:
