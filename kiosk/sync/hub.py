@@ -22,7 +22,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.models.errors import KioskError
-from kiosk.models.records import LogEntry
+from kiosk.models.records import LogEntry, log_kind
 from kiosk.storage import log
 from kiosk.storage.base import from_json, to_json
 from kiosk.sync import hubroles, hubschema
@@ -317,6 +317,7 @@ class Hub:
 
         who, secret = hubroles._ident(m.role_name), hubroles.verifier_literal(m.verifier)
         login = "NOLOGIN" if m.revoked else "LOGIN"
+        login += f" CONNECTION LIMIT {hubroles.CONNECTION_LIMIT}"
         with self._guard():
             try:
                 self._run(f"CREATE ROLE {who} {login} PASSWORD {secret}")
@@ -632,15 +633,44 @@ def _params_of(e: LogEntry) -> tuple[tuple[Any, ...], str | None]:
             to_json(private) if private else None)  # fmt: skip
 
 
+#: What a hostile row's payload can raise when decoded (deep nesting, a 5000-digit
+#: number, not JSON, not an object, a time that is not one).
+_UNREADABLE = (ValueError, TypeError, KeyError, IndexError, RecursionError, AttributeError)
+
+
 def _entry_of(r: tuple[Any, ...]) -> LogEntry:
     """An entry from a fetched row: COLUMNS, received_at, its private part (NULL when not
-    selected), private_hash, sig. The private part is joined back when it was selected."""
-    entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
+    selected), private_hash, sig. The private part is joined back when it was selected.
+    A row no station could have written (its payload or time unreadable: a stolen login's
+    INSERT) becomes an entry that keeps its place in its stream and that no receiver
+    applies: its payload says why, so its signature cannot verify (kept aside, named in
+    `conflicts`), and no round fails on it."""
     secret, phash, sig = r[_NCOLS + 1 : _NCOLS + 4]
-    if secret is not None:
-        entry = dataclasses.replace(
-            entry, data=trust_split.join(str(entry.kind), entry.data, from_json(secret))
-        )
+    try:
+        entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
+        if not isinstance(entry.data, dict):
+            raise ValueError("its payload is not a JSON object")
+        if secret is not None:
+            private = from_json(secret)
+            if not isinstance(private, dict):
+                raise ValueError("its private part is not a JSON object")
+            entry = dataclasses.replace(
+                entry, data=trust_split.join(str(entry.kind), entry.data, private)
+            )
+    except _UNREADABLE as exc:
+        entry = _unreadable(r, exc)
     extra: dict[str, Any] = {k: bytes(v) for k, v in (("private_hash", phash), ("sig", sig))
              if v is not None and k in _ENTRY_FIELDS}  # fmt: skip
     return dataclasses.replace(entry, **extra) if extra else entry
+
+
+def _unreadable(r: tuple[Any, ...], exc: BaseException) -> LogEntry:
+    why = f"unreadable entry: {type(exc).__name__}: {str(exc)[:160]}"
+    u, sid, seq, name, _at, kind, session, aid, bid, operator = r[:10]
+    sig = r[_NCOLS + 3]
+    return LogEntry(uuid=str(u), kind=log_kind(str(kind)), at=r[_NCOLS],
+                    station_id=str(sid), station_seq=int(seq),
+                    station=str(name), session_id=str(session), operator=str(operator),
+                    attendee_id=None if aid is None else str(aid), badge_id=bid,
+                    data={"unreadable": why},
+                    sig=None if sig is None else bytes(sig))  # fmt: skip

@@ -59,6 +59,16 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's default (scram_iterations)
 MEMBERS_SETTING = "hub_members"  # the desk's copy (a JSON list of Member)
 
 _TABLES_READ = ("hub_meta", "hub_streams", "hub_stations", "hub_forgotten")
+#: What a login may update: these columns, never the table as a whole. PostgreSQL lets a
+#: login with UPDATE on a table `LOCK TABLE` it in any mode, and one stolen login holding
+#: hub_streams locked would stall every station's round at its first query; a column
+#: grant updates the same rows (row-level security picks them) and cannot lock the table.
+_HEAD_COLUMNS = "head"
+_STATION_COLUMNS = ("name, last_seen, station_clock, skew_ms, held, waiting, receive, "
+                    "release, former, refill_done, refill_total, refused, refused_at")  # fmt: skip
+#: Connections one station login may hold at once (its sync loop, a `sync` or `hub status`
+#: beside it): a stolen login cannot take every connection the server has from the others.
+CONNECTION_LIMIT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +170,8 @@ def grants(member: Member) -> list[str]:
     return [
         f"GRANT SELECT ON {', '.join(read)} TO {who}",
         f"GRANT INSERT ON hub_entries, hub_private TO {who}",
-        f"GRANT INSERT, UPDATE ON hub_streams, hub_stations TO {who}",
+        f"GRANT INSERT, UPDATE ({_HEAD_COLUMNS}) ON hub_streams TO {who}",
+        f"GRANT INSERT, UPDATE ({_STATION_COLUMNS}) ON hub_stations TO {who}",
     ]
 
 

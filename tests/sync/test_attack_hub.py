@@ -1,0 +1,259 @@
+"""Red team (issue 18): a thief holding ONLY an unattended kiosk's files (its database, its
+key file, its used enrollment file, the hub connection string beside its database), or a
+door's, goes straight at the hub with psycopg and that station's own login. The event is
+real: a demo desk, `hub init`, `station enroll` of a door and a kiosk, `init --enrollment`
+on each, syncs. Every test here is an attack; each asserts what must hold."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+
+from kiosk.cli import load_commands
+from kiosk.storage import trust as tstore
+from kiosk.storage.store import Store
+from kiosk.sync.enroll import hub_file
+from tests.helpers.syncing import codes
+
+CLI = load_commands()
+DENIED = psycopg.errors.InsufficientPrivilege
+
+
+def run(*args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(CLI, list(args))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+@dataclass
+class Event:
+    owner: str
+    desk: Path
+    door: Path
+    kiosk: Path
+
+    def dsn(self, station: Path) -> str:
+        """What a thief finds beside the station's database: its own hub login."""
+        return hub_file(station).read_text().strip()
+
+    def sid(self, station: Path) -> str:
+        s = Store.open(station, readonly=True)
+        try:
+            return s.station.id
+        finally:
+            s.close()
+
+    def sync(self, station: Path) -> str:
+        if station == self.desk:
+            return run("sync", "--db", str(station), "--server", self.owner, "--once").output
+        return run("sync", "--db", str(station), "--once").output
+
+
+@pytest.fixture
+def event(tmp_path: Path, hub_dsn: str) -> Event:
+    desk, door, kiosk = (tmp_path / f"{n}.sqlite" for n in ("desk", "door", "kiosk"))
+    run("hub", "init", "--server", hub_dsn)
+    run("demo", "--db", str(desk), "--attendees", "12", "--day", "2024-11-04")
+    run("hub", "publish", "--db", str(desk), "--server", hub_dsn)
+    for name, role, path in (("Door A", "door", door), ("Kiosk 1", "kiosk", kiosk)):
+        file = tmp_path / f"{role}.enroll"
+        run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", role,
+            "--name", name, "--out", str(file))  # fmt: skip
+        run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+        run("init", "--db", str(path), "--enrollment", str(file))
+    ev = Event(hub_dsn, desk, door, kiosk)
+    code = next(iter(codes(desk).values()))
+    run("checkin", "--db", str(door), "--session", "opening", "--code", code,
+        "--now", "2024-11-04T09:05")  # fmt: skip
+    for p in (door, kiosk, desk, door, kiosk):
+        ev.sync(p)
+    return ev
+
+
+@pytest.fixture
+def kiosk(event: Event) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(event.dsn(event.kiosk), autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def door(event: Event) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(event.dsn(event.door), autocommit=True) as conn:
+        yield conn
+
+
+def head(conn: psycopg.Connection, sid: str) -> int:
+    row = conn.execute("SELECT head FROM hub_streams WHERE station_id = %s", (sid,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def insert(conn: psycopg.Connection, sid: str, seq: int, *, kind: str = "entry",
+           data: str = "{}", extra: str = "", values: tuple[object, ...] = ()) -> str:  # fmt: skip
+    u = str(uuid.uuid4())
+    conn.execute(
+        "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
+        f"session_id, operator, data{extra}) VALUES (%s, %s, %s, 'Kiosk 1', "
+        f"'2024-11-04T09:06:00+00:00', %s, 'opening', '', %s{', %s' * len(values)})",
+        (u, sid, seq, kind, data, *values),
+    )
+    return u
+
+
+# -- locks: one stolen login must not stall every station's sync ---------------------------
+@pytest.mark.parametrize("table", ["hub_streams", "hub_stations", "hub_entries",
+                                   "hub_private", "hub_meta", "hub_members"])  # fmt: skip
+@pytest.mark.parametrize("who", ["kiosk", "door"])
+def test_attack_a_station_login_cannot_lock_a_hub_table_against_the_others(
+    event: Event, who: str, table: str
+) -> None:
+    """`LOCK TABLE hub_streams IN ACCESS EXCLUSIVE MODE` held in an open transaction would
+    stop every station's round at its first query (the heads) for as long as the thief
+    likes (PostgreSQL lets any login with UPDATE on a table lock it in any mode)."""
+    with psycopg.connect(event.dsn(getattr(event, who))) as conn:
+        for mode in ("SHARE", "ACCESS EXCLUSIVE"):
+            with pytest.raises(DENIED):
+                conn.execute(f"LOCK TABLE {table} IN {mode} MODE")
+            conn.rollback()
+
+
+# -- heads and numbers ---------------------------------------------------------------------
+@pytest.mark.parametrize("new_head", [0, 1, 2**62])
+def test_attack_a_station_cannot_move_its_own_head_off_what_the_hub_holds(
+    event: Event, kiosk: psycopg.Connection, new_head: int
+) -> None:
+    """A head past the entries makes every station report billions 'behind' for ever; a
+    head below them makes every station think the hub lost the kiosk's entries (a refill
+    that never ends, 'hub replaced: refilling' at every door)."""
+    sid = event.sid(event.kiosk)
+    before = head(kiosk, sid)
+    assert before >= 1
+    with contextlib.suppress(DENIED):
+        kiosk.execute("UPDATE hub_streams SET head = %s WHERE station_id = %s", (new_head, sid))
+    assert head(kiosk, sid) == before
+
+
+def test_attack_a_station_cannot_leave_a_gap_or_jump_to_a_huge_number(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """The hub's client checks for gaps (Hub._no_gap); psycopg does not. An entry at
+    head + 1000, or at 2**63 - 1, blocks the stream at every receiver ("never past a gap")
+    and leaves it 'behind' for ever."""
+    sid = event.sid(event.kiosk)
+    h = head(kiosk, sid)
+    for seq in (h + 1000, 2**63 - 1):
+        with pytest.raises(DENIED):
+            insert(kiosk, sid, seq)
+    insert(kiosk, sid, h + 1)  # the next number is fine
+
+
+# -- filling the hub -----------------------------------------------------------------------
+def test_attack_a_station_cannot_store_an_oversized_entry(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """One 20 MB check-in, pulled by every station (a page holds at least one entry,
+    whatever its size): memory and disk at every station, for a kiosk's one INSERT."""
+    sid = event.sid(event.kiosk)
+    h = head(kiosk, sid)
+    big = json.dumps({"pad": "x" * 20_000_000})
+    with pytest.raises(DENIED):
+        insert(kiosk, sid, h + 1, data=big)
+    with pytest.raises(DENIED):  # nor in a text column beside it
+        kiosk.execute(
+            "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
+            "session_id, operator, data) VALUES (%s, %s, %s, %s, 'x', 'entry', 'opening', "
+            "'', '{}')", (uuid.uuid4(), sid, h + 1, "K" * 20_000_000))  # fmt: skip
+    with pytest.raises(DENIED):  # nor in its row of hub status
+        kiosk.execute("UPDATE hub_stations SET refused = %s WHERE station_id = %s",
+                      ("x" * 20_000_000, sid))  # fmt: skip
+
+
+def test_attack_a_door_cannot_store_an_oversized_private_part(
+    event: Event, door: psycopg.Connection
+) -> None:
+    sid = event.sid(event.door)
+    h = head(door, sid)
+    u = insert(door, sid, h + 1)
+    with pytest.raises(DENIED):
+        door.execute("INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, %s)",
+                     (u, sid, json.dumps({"code": "FC1:" + "x" * 20_000_000})))  # fmt: skip
+
+
+def test_attack_a_station_cannot_set_the_hubs_receive_time(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """`received_at` is the hub's word (conflicts list, clock skew): a station login that
+    writes it could date its entries at will in every station's records."""
+    sid = event.sid(event.kiosk)
+    h = head(kiosk, sid)
+    with pytest.raises(DENIED):
+        insert(kiosk, sid, h + 1, extra=", received_at", values=("2000-01-01T00:00:00Z",))
+
+
+def test_attack_a_station_login_cannot_exhaust_the_hubs_connections(event: Event) -> None:
+    """Every station's login shares the server's max_connections (60 in the fixture): a
+    stolen kiosk opening them all locks the desk and every door out of the hub."""
+    opened: list[psycopg.Connection] = []
+    refused = None
+    try:
+        for _ in range(20):
+            try:
+                opened.append(psycopg.connect(event.dsn(event.kiosk)))
+            except psycopg.OperationalError as exc:
+                refused = str(exc)
+                break
+    finally:
+        for c in opened:
+            c.close()
+    assert refused is not None and "too many connections for role" in refused
+    psycopg.connect(event.dsn(event.door)).close()  # the others still get in
+
+
+# -- hostile entries for the receivers -----------------------------------------------------
+HOSTILE = {
+    "deeply nested JSON": "[" * 30_000 + "]" * 30_000,
+    "not JSON": "{not json",
+    "a JSON list": "[1, 2, 3]",
+    "JSON null": "null",
+    "a huge number": '{"badge_id": ' + "9" * 5000 + "}",
+    "a time that is not one": "{}",
+}
+
+
+@pytest.mark.parametrize("what", list(HOSTILE))
+def test_attack_a_hostile_entry_from_the_kiosk_stops_no_other_station(
+    event: Event, kiosk: psycopg.Connection, what: str
+) -> None:
+    """The kiosk's login stores one entry whose payload is not what a station writes (all
+    within the hub's bounds). Every receiver keeps it aside or refuses it; none crashes,
+    and the door's next genuine scan still reaches the desk."""
+    sid = event.sid(event.kiosk)
+    n = head(kiosk, sid) + 1
+    u = insert(kiosk, sid, n, data=HOSTILE[what])
+    if what == "a time that is not one":
+        with psycopg.connect(event.owner, autocommit=True) as owner:  # as if inserted so
+            owner.execute("UPDATE hub_entries SET at = 'yesterday' WHERE uuid = %s", (u,))
+    kiosk.execute("UPDATE hub_streams SET head = head + 1 WHERE station_id = %s", (sid,))
+    code = list(codes(event.desk).values())[1]
+    run("checkin", "--db", str(event.door), "--session", "opening", "--code", code,
+        "--now", "2024-11-04T09:07")  # fmt: skip
+    event.sync(event.door)
+    event.sync(event.desk)
+    d = Store.open(event.desk, readonly=True)
+    try:
+        scans = d.conn.execute("SELECT count(*) FROM log WHERE kind = 'entry' AND station = "
+                               "'Door A'").fetchone()[0]  # fmt: skip
+        held = {e.uuid: r for e, r in tstore.held(d.conn)}
+        applied = d.conn.execute("SELECT count(*) FROM log WHERE uuid = ?", (u,)).fetchone()[0]
+    finally:
+        d.close()
+    assert scans == 2
+    assert u in held and applied == 0  # kept aside, never applied
