@@ -250,7 +250,22 @@ class Hub:
                     "DO UPDATE SET value = EXCLUDED.value",
                     (hubschema.VERSION_KEY, str(version)),
                 )
+        self._harden()
         return before, hubschema.LATEST
+
+    def _harden(self) -> None:
+        """What the owner may take from every other login (hubschema.HARDEN), each alone."""
+        import psycopg
+        from psycopg import sql
+
+        rows = self._rows("SELECT current_database()")
+        db = sql.Identifier(str(rows[0][0])).as_string(self._conn)
+        for stmt in hubschema.HARDEN:
+            try:
+                with self._conn.transaction():
+                    self._run(stmt.format(db=db))
+            except (psycopg.ProgrammingError, psycopg.NotSupportedError) as exc:
+                logging.getLogger(__name__).info("hub: %s skipped: %s", stmt, exc)
 
     def _split_existing(self) -> None:
         """Upgrade to version 3: the private part of every entry the hub holds moves from

@@ -243,3 +243,15 @@ STEPS: tuple[tuple[str, ...], ...] = (
     ),
 )
 LATEST = len(STEPS)
+
+#: Taken from every login but the owner where the server lets the owner take them (a
+#: superuser owner, or the database's owner; each tried alone, the others go on): large
+#: objects and temporary tables are stored outside every table's bounds and policies, so
+#: a stolen station login could fill the hub's disk with them. `{db}` is the database.
+#: PostgreSQL's own; other servers (CockroachDB: no large objects) skip what they lack.
+HARDEN: tuple[str, ...] = (
+    "REVOKE EXECUTE ON FUNCTION lo_create FROM PUBLIC",
+    "REVOKE EXECUTE ON FUNCTION lo_creat FROM PUBLIC",
+    "REVOKE EXECUTE ON FUNCTION lo_from_bytea FROM PUBLIC",
+    "REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC",
+)

@@ -257,3 +257,58 @@ def test_attack_a_hostile_entry_from_the_kiosk_stops_no_other_station(
         d.close()
     assert scans == 2
     assert u in held and applied == 0  # kept aside, never applied
+
+
+# -- side doors to private fields: catalog, statistics, COPY, RETURNING, errors -------------
+def test_attack_a_kiosk_login_finds_no_personal_field_through_side_doors(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """Statistics (pg_stats most common values) after an ANALYZE, COPY, RETURNING and ON
+    CONFLICT DO UPDATE on hub_private, policy error texts: no e-mail or phone."""
+    with psycopg.connect(event.owner, autocommit=True) as owner:
+        owner.execute("ANALYZE")
+        secrets = {r[0] for r in owner.execute("SELECT data FROM hub_private")}
+    assert secrets
+    seen = json.dumps(kiosk.execute("SELECT * FROM pg_stats WHERE tablename LIKE 'hub%%'")
+                      .fetchall(), default=str)  # fmt: skip
+    assert "@" not in seen
+    sid = event.sid(event.kiosk)
+    for sql in ("COPY hub_private TO STDOUT", "COPY (SELECT * FROM hub_private) TO STDOUT",
+                "SELECT * FROM hub_logins", "SELECT * FROM pg_authid"):  # fmt: skip
+        with pytest.raises(DENIED):
+            kiosk.execute(sql)
+    u = insert(kiosk, sid, head(kiosk, sid) + 1)
+    for sql in ("INSERT INTO hub_private VALUES (%s, %s, '{}') RETURNING data",
+                "INSERT INTO hub_private VALUES (%s, %s, '{}') ON CONFLICT (uuid) "
+                "DO UPDATE SET data = EXCLUDED.data"):  # fmt: skip
+        with pytest.raises(DENIED) as err:
+            kiosk.execute(sql, (u, sid))
+        assert "@" not in str(err.value)
+    # the other members' rows and the logins' verifiers stay hidden
+    assert kiosk.execute("SELECT count(*) FROM hub_members").fetchone() == (1,)
+
+
+def test_attack_a_station_login_creates_nothing_on_the_hub(event: Event) -> None:
+    """No role, no table or function in the hub's schema (a function shadowing one the
+    desk calls would run with the desk's rights), no sequence."""
+    with psycopg.connect(event.dsn(event.door), autocommit=True) as door:
+        for sql in ("CREATE ROLE mallory LOGIN", "CREATE TABLE hub_x (k TEXT PRIMARY KEY)",
+                    "CREATE FUNCTION lower(text) RETURNS text LANGUAGE sql AS 'SELECT 1'",
+                    "CREATE SEQUENCE s", "CREATE SCHEMA evil",
+                    "ALTER TABLE hub_entries DISABLE ROW LEVEL SECURITY"):  # fmt: skip
+            with pytest.raises(DENIED):
+                door.execute(sql)
+
+
+def test_attack_a_station_login_cannot_fill_the_hub_outside_its_tables(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """Large objects and temporary tables escape every bound and policy of the hub's
+    tables: `SELECT lo_from_bytea(0, …)` in a loop fills the hub's disk for good. `hub init`
+    takes them from every login (the fixture's owner is a superuser, as a hub's usually is;
+    an owner who may not is logged, and docs/ARCHITECTURE.md says what to run)."""
+    for sql in ("SELECT lo_from_bytea(0, convert_to(repeat('x', 1000), 'UTF8'))",
+                "SELECT lo_create(0)", "SELECT lo_creat(-1)",
+                "CREATE TEMP TABLE t (x TEXT)"):  # fmt: skip
+        with pytest.raises(DENIED):
+            kiosk.execute(sql)
