@@ -312,3 +312,19 @@ def test_attack_a_station_login_cannot_fill_the_hub_outside_its_tables(
                 "CREATE TEMP TABLE t (x TEXT)"):  # fmt: skip
         with pytest.raises(DENIED):
             kiosk.execute(sql)
+
+
+@pytest.mark.xfail(strict=True, reason="hub.stations() folds every id a station names in its "
+                   "own `former`: a kiosk hides a live door (fix: see attack-report.md #9)")  # fmt: skip
+def test_attack_a_kiosk_cannot_fold_a_live_door_out_of_hub_status(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """`former` (the ids a fork repair retired) is the station's own word: a kiosk that
+    claims the door's id hides the door's row in `hub status` (its heads folded under the
+    kiosk). A station that still contacts the hub itself is never folded away."""
+    door_id, sid = event.sid(event.door), event.sid(event.kiosk)
+    kiosk.execute("UPDATE hub_stations SET former = %s, last_seen = CURRENT_TIMESTAMP "
+                  "WHERE station_id = %s", (json.dumps([door_id]), sid))  # fmt: skip
+    out = run("hub", "status", "--server", event.owner, "--json").output
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert any(door_id in json.dumps(r) and "Door A" in json.dumps(r) for r in rows), out
