@@ -328,3 +328,38 @@ def test_attack_a_kiosk_cannot_fold_a_live_door_out_of_hub_status(
     out = run("hub", "status", "--server", event.owner, "--json").output
     rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert any(door_id in json.dumps(r) and "Door A" in json.dumps(r) for r in rows), out
+
+
+def test_attack_thousands_of_forged_entries_are_kept_aside_in_bounded_time(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """3,000 unsigned check-ins stored under the kiosk's own id (its login may): the desk
+    pulls them, keeps every one aside, and its next genuine round is still quick."""
+    import time
+
+    sid = event.sid(event.kiosk)
+    h = head(kiosk, sid)
+    n = 3000
+    with kiosk.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
+            "session_id, operator, attendee_id, outcome, data) VALUES (%s, %s, %s, 'Kiosk 1', "
+            "'2024-11-04T09:06:00+00:00', 'entry', 'opening', '', 'X', 'admitted', %s)",
+            [(uuid.uuid4(), sid, h + i, json.dumps({"pad": "x" * 1000})) for i in range(1, n + 1)],
+        )
+    kiosk.execute("UPDATE hub_streams SET head = %s WHERE station_id = %s", (h + n, sid))
+    t0 = time.monotonic()
+    event.sync(event.desk)
+    first = time.monotonic() - t0
+    t0 = time.monotonic()
+    event.sync(event.desk)
+    again = time.monotonic() - t0
+    d = Store.open(event.desk, readonly=True)
+    try:
+        assert len(list(tstore.held(d.conn))) == n
+    finally:
+        d.close()
+    out = run("conflicts", "--db", str(event.desk), "--json").output
+    assert out.count('"held_entry"') == n
+    print(f"desk pulled and kept aside {n} forged entries in {first:.2f}s; next round {again:.2f}s")
+    assert first < 30 and again < 5
