@@ -341,7 +341,7 @@ class Hub:
             with self._conn.transaction():
                 for stmt in (hubroles.revokes(m.role_name)[0],
                              *(() if m.revoked else hubroles.grants(m))):  # fmt: skip
-                    self._run(stmt)
+                    self._grant(stmt)
                 self._run(
                     "INSERT INTO hub_members (role_name, station_id, role, revoked_at) "
                     "VALUES (%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP END) "
@@ -354,6 +354,20 @@ class Hub:
                     "ON CONFLICT (role_name) DO UPDATE SET verifier = EXCLUDED.verifier",
                     (m.role_name, m.verifier),
                 )
+
+    def _grant(self, stmt: str) -> None:
+        """A column grant, or the table's on a server without column privileges
+        (CockroachDB: it has no LOCK TABLE either, the reason for the column grant)."""
+        import psycopg
+
+        if stmt == hubroles.table_grant(stmt):
+            self._run(stmt)
+            return
+        try:
+            with self._conn.transaction():
+                self._run(stmt)
+        except (psycopg.errors.FeatureNotSupported, psycopg.errors.SyntaxError):
+            self._run(hubroles.table_grant(stmt))
 
     def revoke_logins(self, station_id: str) -> int:
         names = [str(r[0]) for r in self._rows(

@@ -18,7 +18,8 @@ name and password, which go into the station's enrollment file and nowhere else.
   replaced (`keep_logins`; the desk's sync does it too, every minute).
 
 What each login may do (table grants here, row-level security in kiosk.sync.hubschema;
-table grants only, as CockroachDB has no column privileges):
+table grants, but column grants for UPDATE: a table's UPDATE would let a login LOCK it;
+what a kiosk may not read is in a table, as CockroachDB has no column privileges):
 
 | table          | desk                    | door                    | kiosk                  |
 |----------------|-------------------------|-------------------------|------------------------|
@@ -161,7 +162,8 @@ def revoke_station_login(owner_dsn: str, station_id: str) -> int:
 
 def grants(member: Member) -> list[str]:
     """The GRANT statements for one login (its name already checked by `login_name`).
-    Table grants only (CockroachDB has no column privileges): what a kiosk may not read
+    Column grants for UPDATE only (`Hub._grant` falls back to the table's where a server
+    has no column privileges; CockroachDB): what a kiosk may not read
     is in a table it is granted nothing of (`hub_private`, `hub_logins`)."""
     who = _ident(member.role_name)
     read = [*_TABLES_READ, "hub_entries", "hub_members"]
@@ -173,6 +175,11 @@ def grants(member: Member) -> list[str]:
         f"GRANT INSERT, UPDATE ({_HEAD_COLUMNS}) ON hub_streams TO {who}",
         f"GRANT INSERT, UPDATE ({_STATION_COLUMNS}) ON hub_stations TO {who}",
     ]
+
+
+def table_grant(stmt: str) -> str:
+    """A grant's table-wide form (for a server without column privileges)."""
+    return re.sub(r"\bUPDATE \([^)]*\)", "UPDATE", stmt)
 
 
 def revokes(role_name: str) -> list[str]:
