@@ -363,3 +363,42 @@ def test_attack_thousands_of_forged_entries_are_kept_aside_in_bounded_time(
     assert out.count('"held_entry"') == n
     print(f"desk pulled and kept aside {n} forged entries in {first:.2f}s; next round {again:.2f}s")
     assert first < 30 and again < 5
+
+
+# -- the kiosk's own files -----------------------------------------------------------------
+def test_attack_a_kiosk_whose_software_asks_for_private_parts_is_refused_by_the_hub(
+    event: Event,
+) -> None:
+    """The thief changes the kiosk's software (or its `sync/receive` setting) so that its
+    pull joins hub_private in: the hub refuses the query itself."""
+    from kiosk.sync.hub import Hub, HubError
+    from kiosk.sync.server import ServerConfig
+
+    h = Hub(ServerConfig(event.dsn(event.kiosk), "thief"))
+    h.connect()
+    try:
+        h.may_read_private = lambda: True  # type: ignore[method-assign]
+        with pytest.raises(HubError, match="permission denied"):
+            h.fetch(event.sid(event.desk), 0, 1000, 10**9, private=True)
+    finally:
+        h.close()
+
+
+def test_attack_a_kiosk_with_a_swapped_key_file_is_kept_aside(event: Event) -> None:
+    """The thief makes a key of its own for the kiosk's station id (the file beside the
+    database) and checks someone in: every receiver keeps it aside (bad signature)."""
+    sid = event.sid(event.kiosk)
+    tstore.make_key(str(event.kiosk), sid)
+    code = list(codes(event.desk).values())[2]
+    run("checkin", "--db", str(event.kiosk), "--session", "opening", "--code", code,
+        "--now", "2024-11-04T09:08")  # fmt: skip
+    event.sync(event.kiosk)
+    event.sync(event.desk)
+    d = Store.open(event.desk, readonly=True)
+    try:
+        reasons = {e.station_id: str(r) for e, r in tstore.held(d.conn)}
+        kiosk_scans = d.conn.execute("SELECT count(*) FROM log WHERE kind = 'entry' AND "
+                                     "station_id = ?", (sid,)).fetchone()[0]  # fmt: skip
+    finally:
+        d.close()
+    assert reasons == {sid: "bad_signature"} and kiosk_scans == 0
