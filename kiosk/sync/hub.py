@@ -609,7 +609,8 @@ class Hub:
             "refill_done, refill_total, refused FROM hub_stations")}  # fmt: skip
         forgotten = {str(r[0]): r[1] for r in self._rows(
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
-        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]")) for sid, r in seen.items()}
+        live = self._live_stations()
+        former = {sid: _former(r[7], live - {sid}) for sid, r in seen.items()}
         folded = {f for fs in former.values() for f in fs}
         out = []
         for sid in sorted((set(heads) | set(seen)) - folded):
@@ -619,6 +620,15 @@ class Hub:
                 out.append(self._station_row(sid, r, former.get(sid, ()), heads))
         out.sort(key=lambda row: (row.name.casefold(), row.station_id))
         return now, sum(heads.values()), out
+
+    def _live_stations(self) -> set[str]:
+        """The station ids of live logins (the owner's view; a station login sees only its
+        own row): `former` is a station's own word, and no station folds another's live
+        login out of `hub status` by naming its id."""
+        if self.member() is not None:
+            return set()
+        return {str(r[0]) for r in self._rows(
+            "SELECT station_id FROM hub_members WHERE revoked_at IS NULL")}  # fmt: skip
 
     def _station_row(self, sid: str, r: tuple[Any, ...] | None, former: tuple[str, ...],
                      heads: dict[str, int]) -> StationRow:  # fmt: skip
@@ -645,6 +655,15 @@ class Hub:
                 "SET forgotten_at = EXCLUDED.forgotten_at",
                 (station_id,),
             )
+
+
+def _former(text: str | None, live: set[str]) -> tuple[str, ...]:
+    """The former ids a station names (fork repairs), less those of other live logins."""
+    try:
+        claimed = json.loads(text or "[]")
+        return tuple(str(f) for f in claimed if str(f) not in live)
+    except (ValueError, TypeError, RecursionError):
+        return ()
 
 
 class _Conflict(Exception):
