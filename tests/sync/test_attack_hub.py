@@ -401,3 +401,23 @@ def test_attack_a_kiosk_with_a_swapped_key_file_is_kept_aside(event: Event) -> N
     finally:
         d.close()
     assert reasons == {sid: "bad_signature"} and kiosk_scans == 0
+
+
+@pytest.mark.parametrize("who", ["kiosk", "door"])
+def test_attack_every_kind_a_role_may_not_write_is_refused_at_the_hub(
+    event: Event, who: str
+) -> None:
+    """Straight at the hub, every kind there is, under the login's own station id."""
+    from kiosk.models.records import LogKind
+    from kiosk.sync import hubschema
+    from kiosk.trust.roles import TrustKind
+
+    allowed = set(hubschema.KIOSK_KINDS if who == "kiosk" else hubschema.DOOR_KINDS)
+    kinds = sorted(({str(k) for k in LogKind} | {str(k) for k in TrustKind}) - allowed)
+    path = getattr(event, who)
+    sid = event.sid(path)
+    with psycopg.connect(event.dsn(path), autocommit=True) as conn:
+        for kind in kinds:
+            with pytest.raises(DENIED):
+                insert(conn, sid, head(conn, sid) + 1, kind=kind)
+    assert "event" in kinds and "import_commit" in kinds and "key_rotation" in kinds

@@ -121,3 +121,36 @@ def test_attack_a_kiosk_signs_a_check_in_no_kiosk_writes_and_no_receiver_fails(
     assert reads(site.desk).log.entry(r.log_uuid) is not None
     kiosk.close()
     door.close()
+
+
+def _all_kinds() -> list[str]:
+    from kiosk.trust.roles import STATION_KEY, TrustKind
+
+    return sorted({str(k) for k in LogKind} | {str(k) for k in TrustKind} | {STATION_KEY})
+
+
+@pytest.mark.parametrize("role", [Role.DOOR, Role.KIOSK])
+def test_attack_every_kind_a_role_may_not_write_is_kept_aside(site: Site, role: Role) -> None:
+    """Every kind of entry there is (event, walk_in, badge_issue, edit, merge,
+    ticket_revoke, meeting_*, import, import_commit, key_rotation, station_cert …), signed
+    with the stolen station's own key: all but its role's are kept aside, none applied."""
+    from kiosk.trust.roles import STATION_KEY, Policy, may_write
+
+    s = site.station("Thief", role)
+    forged: dict[str, str] = {}
+    for kind in _all_kinds():
+        probe = LogEntry(uuid="u", kind=kind, at=site.clock.now(), station_id=s.station.id)
+        if kind == STATION_KEY or may_write(role, kind, probe, Policy(), s.station.id) is None:
+            continue  # its own kinds (and the handover, checked apart)
+        site.clock.advance(1)
+        e = forge(s, kind, site.clock.now(), session_id=site.session, attendee_id=site.ann_id,
+                  data={"fields": {"name": "HACKED"}, "public_key": "00" * 32})  # fmt: skip
+        forged[e.uuid] = kind
+    assert len(forged) >= 15
+    transfer(s, site.desk)
+    kept = held(site.desk)
+    assert set(forged) <= set(kept), {forged[u] for u in set(forged) - set(kept)}
+    assert all(reads(site.desk).log.entry(u) is None for u in forged)
+    ann = reads(site.desk).people.attendee(site.ann_id)
+    assert ann is not None and ann.name == "Ann Genuine"
+    s.close()
