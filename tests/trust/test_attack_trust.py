@@ -154,3 +154,28 @@ def test_attack_every_kind_a_role_may_not_write_is_kept_aside(site: Site, role: 
     ann = reads(site.desk).people.attendee(site.ann_id)
     assert ann is not None and ann.name == "Ann Genuine"
     s.close()
+
+
+@pytest.mark.xfail(strict=True, reason="verify.py accepts any `at` up to the certificate's "
+                   "expiry: a kiosk dates admissions days ahead and pins presence everywhere "
+                   "(fix: verifyperf, see report #13)")  # fmt: skip
+def test_attack_a_kiosk_dates_an_admission_days_ahead_and_pins_the_attendee_inside(
+    site: Site,
+) -> None:
+    """A stolen kiosk signs an admission of Ann dated two days ahead (its certificate runs
+    14 days). Every receiver then holds Ann 'inside' whatever happens today: her exit does
+    not count and her re-entry is refused `already_checked_in`. Entries dated ahead of the
+    receiver's clock (beyond the skew tolerance) must wait aside until their time."""
+    from kiosk.models.outcomes import Outcome
+
+    kiosk = site.station("Kiosk 1", Role.KIOSK)
+    e = forge(kiosk, LogKind.ENTRY, site.clock.now() + timedelta(days=2),
+              session_id=site.session, attendee_id=site.ann_id, outcome=Outcome.ADMITTED)  # fmt: skip
+    transfer(kiosk, site.desk)
+    site.clock.advance(60)
+    assert site.desk_service.check_out(site.ann_code, site.session).outcome is Outcome.EXITED
+    site.clock.advance(60)
+    again = site.desk_service.check_in(site.ann_code, site.session)
+    assert reads(site.desk).log.entry(e.uuid) is None, "a future-dated admission was applied"
+    assert again.outcome is Outcome.ADMITTED
+    kiosk.close()
