@@ -421,3 +421,21 @@ def test_attack_every_kind_a_role_may_not_write_is_refused_at_the_hub(
             with pytest.raises(DENIED):
                 insert(conn, sid, head(conn, sid) + 1, kind=kind)
     assert "event" in kinds and "import_commit" in kinds and "key_rotation" in kinds
+
+
+def test_attack_a_session_opened_before_the_revocation_can_do_nothing_after(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """The thief keeps a session open while the desk revokes the kiosk (`--server`)."""
+    sid = event.sid(event.kiosk)
+    h = head(kiosk, sid)
+    run("station", "revoke", "--db", str(event.desk), "--name", "Kiosk 1",
+        "--server", event.owner)  # fmt: skip
+    with pytest.raises(DENIED):
+        insert(kiosk, sid, h + 1)
+    with pytest.raises(DENIED):
+        kiosk.execute("UPDATE hub_stations SET name = 'x' WHERE station_id = %s", (sid,))
+    with pytest.raises(DENIED):
+        kiosk.execute("SELECT count(*) FROM hub_entries")
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(event.dsn(event.kiosk)).close()

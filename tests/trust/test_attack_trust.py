@@ -179,3 +179,33 @@ def test_attack_a_kiosk_dates_an_admission_days_ahead_and_pins_the_attendee_insi
     assert reads(site.desk).log.entry(e.uuid) is None, "a future-dated admission was applied"
     assert again.outcome is Outcome.ADMITTED
     kiosk.close()
+
+
+def test_attack_a_door_revoked_while_its_last_scans_travel_leaves_every_station_alike(
+    site: Site,
+) -> None:
+    """The thief's door scans Ann; station B pulls that scan before the desk does. The desk,
+    not having it, revokes the door (cut-off below the scan). B then receives the
+    revocation. The desk and B must agree on the scan (both apply it or neither)."""
+    door = site.station("Door A", Role.DOOR)
+    other = site.station("Door B", Role.DOOR)
+    transfer(site.desk, other)
+    site.clock.advance(5)
+    r = site.service(door).check_in(site.ann_code, site.session)
+    transfer(door, other)  # B has the scan ...
+    assert reads(other).log.entry(r.log_uuid) is not None
+    site.clock.advance(5)
+    _, cut = tstore_revoke(site)  # ... the desk revokes without it
+    transfer(door, site.desk)
+    transfer(site.desk, other)
+    at_desk = reads(site.desk).log.entry(r.log_uuid) is not None
+    at_b = reads(other).log.entry(r.log_uuid) is not None
+    assert at_desk == at_b, f"desk applied={at_desk}, door B applied={at_b} (cut-off {cut})"
+    door.close()
+    other.close()
+
+
+def tstore_revoke(site: Site) -> tuple[str, int]:
+    from kiosk.sync import enroll as enr
+
+    return enr.revoke(site.desk, "Door A", site.clock.now())
