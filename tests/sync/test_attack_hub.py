@@ -439,3 +439,22 @@ def test_attack_a_session_opened_before_the_revocation_can_do_nothing_after(
         kiosk.execute("SELECT count(*) FROM hub_entries")
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(event.dsn(event.kiosk)).close()
+
+
+@pytest.mark.parametrize("private", ["[" * 30_000 + "]" * 30_000, '{"fields": 5}', "[1]"])
+def test_attack_a_hostile_private_part_from_the_door_stops_no_other_station(
+    event: Event, door: psycopg.Connection, private: str
+) -> None:
+    """The door's login stores a walk-in of its own with a private part no station writes
+    (the desk joins private parts in when it pulls): kept aside, the desk's round goes on."""
+    sid = event.sid(event.door)
+    u = insert(door, sid, head(door, sid) + 1, kind="walk_in", data='{"fields": {"name": "M"}}')
+    door.execute("INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, %s)",
+                 (u, sid, private))  # fmt: skip
+    door.execute("UPDATE hub_streams SET head = head + 1 WHERE station_id = %s", (sid,))
+    event.sync(event.desk)
+    d = Store.open(event.desk, readonly=True)
+    try:
+        assert u in {e.uuid for e, _ in tstore.held(d.conn)}
+    finally:
+        d.close()
