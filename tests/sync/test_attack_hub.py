@@ -458,3 +458,26 @@ def test_attack_a_hostile_private_part_from_the_door_stops_no_other_station(
         assert u in {e.uuid for e, _ in tstore.held(d.conn)}
     finally:
         d.close()
+
+
+def test_attack_a_kiosk_cannot_raise_an_alert_in_another_stations_name(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """The kiosk writes its own status row as 'Door A' with a refusal: the desk's status bar
+    says "hub refuses entries of NAME". The name must be the one its certificate gives."""
+    from kiosk.sync.engine import SyncEngine
+    from kiosk.sync.hub import Hub
+    from kiosk.sync.server import ServerConfig
+    from tests.helpers.clocks import at
+
+    sid = event.sid(event.kiosk)
+    kiosk.execute("UPDATE hub_stations SET name = 'Door A', refused = 'forged alert', "
+                  "last_seen = CURRENT_TIMESTAMP, "
+                  "refused_at = CURRENT_TIMESTAMP WHERE station_id = %s", (sid,))  # fmt: skip
+    store = Store.open(event.desk)
+    try:
+        with Hub(ServerConfig(event.owner, "desk")) as h:
+            r = SyncEngine(store, h, at("09:30")).round()
+    finally:
+        store.close()
+    assert [(s, n) for s, n, _ in r.refusals] == [(sid, "Kiosk 1")]
