@@ -481,3 +481,35 @@ def test_attack_a_kiosk_cannot_raise_an_alert_in_another_stations_name(
     finally:
         store.close()
     assert [(s, n) for s, n, _ in r.refusals] == [(sid, "Kiosk 1")]
+
+
+def test_attack_a_kiosk_cannot_write_terminal_escapes_into_hub_status(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """Its status row's name and refusal are its own word: an ANSI escape there would rewrite
+    the operator's terminal ("\\x1b[2K\\r" erases a line and prints a forged one)."""
+    sid = event.sid(event.kiosk)
+    kiosk.execute("UPDATE hub_stations SET name = %s, refused = %s, last_seen = "
+                  "CURRENT_TIMESTAMP WHERE station_id = %s",
+                  ("K\x1b[2K\rDoor A  active", "x\x1b]0;owned\x07", sid))  # fmt: skip
+    out = run("hub", "status", "--server", event.owner).output
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+
+
+def test_attack_a_kiosk_cannot_write_terminal_escapes_into_conflicts(
+    event: Event, kiosk: psycopg.Connection
+) -> None:
+    """A held entry's station name is the writer's own word; `conflicts` prints it."""
+    sid = event.sid(event.kiosk)
+    kiosk.execute(
+        "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
+        "session_id, operator, data) VALUES (%s, %s, %s, %s, '2024-11-04T09:06:00+00:00', "
+        "'entry', 'opening', '', '{}')",
+        (uuid.uuid4(), sid, head(kiosk, sid) + 1, "K\x1b[2K\rDoor A\x9b31m"),
+    )
+    kiosk.execute("UPDATE hub_streams SET head = head + 1 WHERE station_id = %s", (sid,))
+    event.sync(event.desk)
+    for args in ((), ("--json",)):
+        out = run("conflicts", "--db", str(event.desk), *args).output
+        assert "Door A" in out
+        assert not [ch for ch in "\x1b\r\x9b" if ch in out], args

@@ -18,7 +18,7 @@ from datetime import tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.station.errors import StationError
@@ -189,6 +189,7 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         parts.insert(1, sync_text("refilling", lang, done=done, total=total))
         level = "warn" if level == "ok" else level
     for _, name, what in status.refusals:  # the hub refused a station's entries
+        name, what = _as_text(name), _as_text(what)
         parts.insert(1, "⚠ " + sync_text("refused_short", lang, station=name))
         tips.insert(0, sync_text("refused", lang, station=name, what=what))
         level = "bad"
@@ -197,6 +198,14 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
     if status.caught_up:
         tips.append(sync_text("caught_up", lang, n=status.caught_up))
     return " · ".join(parts), "\n".join(tips), level
+
+
+def _as_text(said: str) -> str:
+    """Another station's own words (its name, why the hub refused it) as plain text: Qt
+    shows a tooltip that looks like HTML as HTML, so angle brackets become look-alikes and
+    control characters go (a stolen kiosk's forged "all is well" stays words)."""
+    return "".join("\ufffd" if ch < " " or "\x7f" <= ch <= "\x9f" else ch
+                   for ch in said.replace("<", "‹").replace(">", "›"))  # fmt: skip
 
 
 COLORS = {"ok": "#1E7B3A", "warn": "#9A6700", "bad": "#B42318", "off": "#52606D"}
@@ -210,6 +219,7 @@ class SyncLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SyncState")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it shows other stations' words
         self.configured = False
         self.update_: SyncUpdate | None = None
         self.tz: tzinfo = ZoneInfo("UTC")
