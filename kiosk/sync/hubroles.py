@@ -230,6 +230,7 @@ def keep_logins(store: Store, hub: Hub) -> int:
     many logins were recreated."""
     if hub.member() is not None:
         return 0
+    _drop_revoked(store, hub)
     on_hub = {m.role_name: m for m in hub.members()}
     desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
     known = merged(desk, on_hub.values())
@@ -241,3 +242,12 @@ def keep_logins(store: Store, hub: Hub) -> int:
             syncstate.set_setting(w.conn, MEMBERS_SETTING,
                                   members_text(known.values()))  # fmt: skip
     return len(missing)
+
+
+def _drop_revoked(store: Store, hub: Hub) -> None:
+    """A station revoked at the desk (`station revoke` without `--server`, or while the hub
+    was away) loses its login at the desk's next sync: its thief stores nothing more."""
+    gate = store.gate
+    revoked = set(gate.verifier.revoked) if gate is not None else set()
+    for sid in sorted({m.station_id for m in hub.members() if not m.revoked} & revoked):
+        hub.revoke_logins(sid)

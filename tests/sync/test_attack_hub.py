@@ -513,3 +513,16 @@ def test_attack_a_kiosk_cannot_write_terminal_escapes_into_conflicts(
         out = run("conflicts", "--db", str(event.desk), *args).output
         assert "Door A" in out
         assert not [ch for ch in "\x1b\r\x9b" if ch in out], args
+
+
+def test_attack_a_station_revoked_without_server_loses_its_hub_login_at_the_desks_sync(
+    event: Event,
+) -> None:
+    """`station revoke` without `--server` (the desk offline, or the option forgotten) left
+    the thief's login alive: it went on storing entries at the hub (refused by receivers,
+    but stored and pulled by all). The desk's next sync with the owner's rights drops it."""
+    run("station", "revoke", "--db", str(event.desk), "--name", "Kiosk 1")
+    event.sync(event.desk)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(event.dsn(event.kiosk)).close()
+    psycopg.connect(event.dsn(event.door)).close()  # the door is still in
