@@ -526,3 +526,35 @@ def test_attack_a_station_revoked_without_server_loses_its_hub_login_at_the_desk
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(event.dsn(event.kiosk)).close()
     psycopg.connect(event.dsn(event.door)).close()  # the door is still in
+
+
+def test_attack_hardening_under_an_owner_who_is_not_a_superuser(
+    tmp_path: Path, pg_cluster: object
+) -> None:
+    """The usual hub owner: a login with CREATEROLE that owns the hub's database, no
+    superuser. `hub init` still works (what it may not take is logged and skipped), and a
+    station login it makes gets no temporary tables (the database owner's to take)."""
+    from tests.helpers.pgcluster import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    name = f"hub_owner_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as su:
+        su.execute(f"CREATE ROLE {name} LOGIN CREATEROLE")
+        su.execute(f"CREATE DATABASE {name} OWNER {name}")
+    owner = pg_cluster.dsn(name).replace("user=kiosk", f"user={name}")
+    desk = tmp_path / "desk.sqlite"
+    run("hub", "init", "--server", owner)
+    run("demo", "--db", str(desk), "--attendees", "4", "--day", "2024-11-04")
+    run("hub", "publish", "--db", str(desk), "--server", owner)
+    file = tmp_path / "k.enroll"
+    run("station", "enroll", "--db", str(desk), "--server", owner, "--role", "kiosk",
+        "--name", "Kiosk 9", "--out", str(file))  # fmt: skip
+    run("sync", "--db", str(desk), "--server", owner, "--once")
+    kiosk = tmp_path / "kiosk.sqlite"
+    run("init", "--db", str(kiosk), "--enrollment", str(file))
+    with psycopg.connect(hub_file(kiosk).read_text().strip()) as k:
+        with pytest.raises(DENIED):
+            k.execute("CREATE TEMP TABLE t (x TEXT)")
+        k.rollback()
+        with pytest.raises(DENIED):
+            k.execute("LOCK TABLE hub_streams IN ACCESS EXCLUSIVE MODE")
