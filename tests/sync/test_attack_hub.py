@@ -558,3 +558,20 @@ def test_attack_hardening_under_an_owner_who_is_not_a_superuser(
         k.rollback()
         with pytest.raises(DENIED):
             k.execute("LOCK TABLE hub_streams IN ACCESS EXCLUSIVE MODE")
+
+
+@pytest.mark.parametrize("data", ['{"fields": 5}', '{"fields": [1, 2]}', '{"fields": null}'])
+def test_attack_a_door_walk_in_no_station_writes_stops_no_names_only_kiosk(
+    event: Event, door: psycopg.Connection, data: str
+) -> None:
+    """A names-only kiosk leaves private fields out of what it pulls (privacy.redact) BEFORE
+    verifying: a door's walk-in whose `fields` is not an object must not fail its round."""
+    sid = event.sid(event.door)
+    u = insert(door, sid, head(door, sid) + 1, kind="walk_in", data=data)
+    door.execute("UPDATE hub_streams SET head = head + 1 WHERE station_id = %s", (sid,))
+    event.sync(event.kiosk)
+    k = Store.open(event.kiosk, readonly=True)
+    try:
+        assert u in {e.uuid for e, _ in tstore.held(k.conn)}
+    finally:
+        k.close()

@@ -233,3 +233,29 @@ def test_attack_a_kiosk_signs_its_scans_in_a_doors_name(site: Site) -> None:
     p = reads(site.desk).presence.of(site.session, site.ann_id)
     assert p is None or p.station != "Door A", p
     kiosk.close()
+
+
+@pytest.mark.parametrize("data", [
+    {"cols": ["name", "email"], "new": [["A1", "Ann"]]},  # a short row
+    {"cols": [["email"]], "new": [["A1", "ann@example.org"]]},  # a column that is a list
+    {"cols": ["email"], "new": 5},
+    {"changed": [["A1", 5]]},
+    {"fields": "x"},
+])  # fmt: skip
+def test_attack_a_names_only_station_redacts_any_import_payload_without_failing(
+    data: dict[str, Any],
+) -> None:
+    """privacy.redact runs on what the hub sent before it is verified: it never raises,
+    and what it keeps holds no e-mail."""
+    from kiosk.sync.privacy import Receive, redact
+
+    kind = LogKind.WALK_IN if "fields" in data else LogKind.IMPORT
+    e = LogEntry(uuid=new_uuid(), kind=kind, at=from_now(), station_id="s", data=data)
+    kept = redact(e, Receive.NAMES, can_sign=False)
+    assert "ann@example.org" not in str(kept.data)
+
+
+def from_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2024, 11, 4, 9, 0, tzinfo=UTC)
