@@ -592,9 +592,11 @@ class Hub:
                 "refused_at = CASE WHEN EXCLUDED.refused IS NULL THEN NULL "
                 "WHEN hub_stations.refused IS NULL THEN EXCLUDED.refused_at "
                 "ELSE hub_stations.refused_at END",
-                (beat.station_id, beat.name, beat.station_clock, beat.skew_ms, beat.held,
-                 beat.waiting, beat.receive, __version__, json.dumps(list(beat.former)),
-                 refill[0], refill[1], beat.refused, beat.refused is not None),
+                (beat.station_id, _fit(beat.name, 64), beat.station_clock, beat.skew_ms,
+                 beat.held, beat.waiting, beat.receive, __version__,
+                 json.dumps(list(beat.former)[-_FORMER_KEPT:]), refill[0], refill[1],
+                 None if beat.refused is None else _fit(beat.refused, 1000),
+                 beat.refused is not None),
             )  # fmt: skip
 
     def stations(self) -> tuple[datetime, int, list[StationRow]]:
@@ -664,6 +666,14 @@ def _former(text: str | None, live: set[str]) -> tuple[str, ...]:
         return tuple(str(f) for f in claimed if str(f) not in live)
     except (ValueError, TypeError, RecursionError):
         return ()
+
+
+#: What a status row holds at most (the hub's policy bounds them: hubschema._OWN_ROW).
+_FORMER_KEPT = 50
+
+
+def _fit(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 class _Conflict(Exception):

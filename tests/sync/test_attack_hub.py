@@ -575,3 +575,24 @@ def test_attack_a_door_walk_in_no_station_writes_stops_no_names_only_kiosk(
         assert u in {e.uuid for e, _ in tstore.held(k.conn)}
     finally:
         k.close()
+
+
+def test_an_honest_station_with_long_words_still_beats_within_the_hubs_bounds(
+    event: Event,
+) -> None:
+    """The bounds on a status row (against a thief) never stop an honest heartbeat: a long
+    Chinese name, a long refusal, many former ids are cut to fit."""
+    from datetime import UTC, datetime
+
+    from kiosk.sync.hub import Beat, Hub
+    from kiosk.sync.server import ServerConfig
+
+    sid = event.sid(event.door)
+    beat = Beat(sid, "东门" * 200, datetime.now(UTC), 0, 1, 0, "all",
+                former=tuple(str(uuid.uuid4()) for _ in range(300)), refused="拒" * 5000)  # fmt: skip
+    with Hub(ServerConfig(event.dsn(event.door), "door")) as h:
+        h.heartbeat(beat)
+    with psycopg.connect(event.owner) as owner:
+        row = owner.execute("SELECT name, refused FROM hub_stations WHERE station_id = %s",
+                            (sid,)).fetchone()  # fmt: skip
+    assert row is not None and row[0].startswith("东门") and row[1].startswith("拒")
