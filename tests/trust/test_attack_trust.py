@@ -259,3 +259,45 @@ def from_now() -> Any:
     from datetime import UTC, datetime
 
     return datetime(2024, 11, 4, 9, 0, tzinfo=UTC)
+
+
+def test_attack_a_kiosk_reorders_or_rewrites_its_own_signed_entries_in_its_file(
+    site: Site,
+) -> None:
+    """The thief drops its file's append-only triggers and swaps the numbers of two of its
+    signed scans, and moves a third to another attendee: every changed entry is kept aside
+    (the signature covers number, time and subject), none applied as changed."""
+    import sqlite3
+
+    kiosk = site.station("Kiosk 1", Role.KIOSK)
+    svc = site.service(kiosk)
+    from kiosk.models.records import AttendeeInput
+
+    bob = site.desk_service.walk_in(AttendeeInput(name="Bob Other", email="b@x.org"))
+    transfer(site.desk, kiosk)
+    uuids = [svc.check_in(site.ann_code, site.session).log_uuid]
+    site.clock.advance(5)
+    uuids.append(svc.check_out(site.ann_code, site.session).log_uuid)
+    site.clock.advance(5)
+    uuids.append(svc.check_in(site.ann_code, site.session).log_uuid)
+    path = kiosk.path
+    kiosk.close()
+    con = sqlite3.connect(path)
+    with con:
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'log'").fetchall():  # fmt: skip
+            con.execute(f'DROP TRIGGER "{name}"')
+        a, b = (con.execute("SELECT station_seq FROM log WHERE uuid = ?", (u,)).fetchone()[0]
+                for u in uuids[:2])  # fmt: skip
+        con.execute("UPDATE log SET station_seq = -1 WHERE uuid = ?", (uuids[0],))
+        con.execute("UPDATE log SET station_seq = ? WHERE uuid = ?", (a, uuids[1]))
+        con.execute("UPDATE log SET station_seq = ? WHERE uuid = ?", (b, uuids[0]))
+        con.execute("UPDATE log SET attendee_id = ? WHERE uuid = ?",
+                    (bob.attendee.attendee_id, uuids[2]))  # fmt: skip
+    con.close()
+    kiosk = Store.open(path)
+    transfer(kiosk, site.desk)
+    kept = held(site.desk)
+    assert set(uuids) <= set(kept) and {kept[u] for u in uuids} == {Refusal.BAD_SIGNATURE}
+    assert reads(site.desk).presence.of(site.session, bob.attendee.attendee_id) is None
+    kiosk.close()
