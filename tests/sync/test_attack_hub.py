@@ -596,3 +596,15 @@ def test_an_honest_station_with_long_words_still_beats_within_the_hubs_bounds(
         row = owner.execute("SELECT name, refused FROM hub_stations WHERE station_id = %s",
                             (sid,)).fetchone()  # fmt: skip
     assert row is not None and row[0].startswith("东门") and row[1].startswith("拒")
+
+
+@pytest.mark.xfail(strict=True, reason="enroll.revoke runs on any enrolled station's database "
+                   "and says 'revoked': fix in enroll.py (upgrade), see report #20")  # fmt: skip
+def test_attack_station_revoke_on_a_kiosks_database_is_refused(event: Event) -> None:
+    """The thief runs `station revoke --name "Door A"` on the kiosk's own database: it
+    printed "revoked 'Door A'", wrote a revocation signed by the kiosk (kept aside by every
+    receiver, refused by the hub: the kiosk's own stream then stuck), and made its own file
+    refuse Door A. Like `station enroll`, it must say this is not the event's desk."""
+    out = run("station", "revoke", "--db", str(event.kiosk), "--name", "Door A",
+              "--server", event.dsn(event.kiosk), code=1).output  # fmt: skip
+    assert "not the event's desk" in out
