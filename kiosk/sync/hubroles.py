@@ -153,8 +153,13 @@ def create_station_login(
 def revoke_station_login(owner_dsn: str, station_id: str) -> int:
     """The station's logins can no longer log in nor do anything on this hub; its
     entries stay. Returns how many logins were revoked."""
+    from kiosk.sync.hub import HubForbidden
+
     hub = _connect(owner_dsn)
     try:
+        if hub.member() is not None:  # a station's own login sees no other login: say so
+            raise HubForbidden(f"hub {hub.server.shown}: only the hub's owner revokes a "
+                               "station's login (the desk's connection string)")  # fmt: skip
         return int(hub.revoke_logins(station_id))
     finally:
         hub.close()

@@ -608,3 +608,14 @@ def test_attack_station_revoke_on_a_kiosks_database_is_refused(event: Event) -> 
     out = run("station", "revoke", "--db", str(event.kiosk), "--name", "Door A",
               "--server", event.dsn(event.kiosk), code=1).output  # fmt: skip
     assert "not the event's desk" in out
+
+
+def test_attack_a_station_login_cannot_revoke_a_login_and_is_told_so(event: Event) -> None:
+    """`revoke_station_login` with a station's own login found no row (it sees only its
+    own) and returned 0 as if done: it says only the owner may."""
+    from kiosk.sync import hubroles
+    from kiosk.sync.hub import HubForbidden
+
+    with pytest.raises(HubForbidden, match="only the hub's owner"):
+        hubroles.revoke_station_login(event.dsn(event.kiosk), event.sid(event.door))
+    psycopg.connect(event.dsn(event.door)).close()
