@@ -643,8 +643,10 @@ def test_attack_a_kiosk_login_recovers_a_walk_ins_email_from_the_hub(
     finally:
         d.close()
     event.sync(event.desk)
-    data, phash = kiosk.execute("SELECT data, private_hash FROM hub_entries WHERE kind = "
-                                "'walk_in' ORDER BY received_at DESC LIMIT 1").fetchone()  # fmt: skip
+    row = kiosk.execute("SELECT data, private_hash FROM hub_entries WHERE kind = 'walk_in' "
+                        "ORDER BY received_at DESC LIMIT 1").fetchone()  # fmt: skip
+    assert row is not None
+    data, phash = row
     first, last = json.loads(data)["fields"]["name"].lower().split()
     found = [
         email
