@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -162,4 +163,18 @@ def open_service(
 
 
 def echo_json(obj: object) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    """One JSON line; C1 controls (U+0080–U+009F: a terminal reads U+009B as an escape)
+    escaped like the C0 ones json escapes already."""
+    click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False)))
+
+
+#: Control and direction characters: in a text another station wrote (its name, a refusal,
+#: a held entry's station) they would rewrite the operator's terminal (an ANSI escape
+#: erases a line and prints a forged one) or reorder what it shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def shown(text: object) -> str:
+    """A text from another station as a terminal line may show it (controls as U+FFFD)."""
+    return _CONTROL.sub("\ufffd", str(text))

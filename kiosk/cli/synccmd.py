@@ -10,7 +10,16 @@ from typing import Any
 
 import click
 
-from kiosk.cli.common import F, UserError, cli, db_option, echo_json, handle_errors, open_service
+from kiosk.cli.common import (
+    F,
+    UserError,
+    cli,
+    db_option,
+    echo_json,
+    handle_errors,
+    open_service,
+    shown,
+)
 
 
 def server_options(f: F) -> F:
@@ -149,7 +158,7 @@ def hub_status(server: str | None, server_file: Path | None, stale_after: float,
         lag = "-" if r.held is None else str(max(0, total - r.held))
         skew = "-" if r.skew_ms is None else _skew(r.skew_ms / 1000)
         warn = " ! " if r.skew_ms is not None and abs(r.skew_ms) > 60_000 else "   "
-        click.echo(f"{r.name[:21]:<22}{roster.short_id(r.station_id):<10}"
+        click.echo(f"{shown(r.name)[:21]:<22}{roster.short_id(r.station_id):<10}"
                    f"{_ago(now, r.last_seen):>11}{r.pushed:>9}"
                    f"{'-' if r.waiting is None else r.waiting:>9}{lag:>8}{skew:>9}{warn}"
                    f"{state}")  # fmt: skip
@@ -162,8 +171,9 @@ def _say_refusals(rows: list[Any]) -> None:
 
     for r in rows:
         if r.refused is not None:
-            click.echo(f"hub refuses entries of {r.name} ({short_id(r.station_id)}): {r.refused}")
-            click.echo("  " + text("refused", "zh", station=r.name, what=r.refused))
+            click.echo(f"hub refuses entries of {shown(r.name)} ({short_id(r.station_id)}): "
+                       f"{shown(r.refused)}")  # fmt: skip
+            click.echo("  " + text("refused", "zh", station=shown(r.name), what=shown(r.refused)))
 
 
 def _skew(s: float) -> str:
@@ -344,8 +354,9 @@ def conflicts_cmd(db_path: Path, as_json: bool) -> None:
             when = datetime.fromisoformat(c.at).astimezone(tz).strftime("%H:%M:%S")
             other = datetime.fromisoformat(c.other_at).astimezone(tz).strftime("%H:%M:%S") \
                 if c.other_at else ""  # fmt: skip
-            click.echo(f"{c.kind.value}\t{c.session_id or '-'}\t{c.name or c.attendee_id}\t"
-                       f"{when} {c.station}\tfirst/other: {other} {c.other_station}\t{c.other}")  # fmt: skip
+            fields = (c.kind.value, c.session_id or "-", c.name or c.attendee_id,
+                      f"{when} {c.station}", f"first/other: {other} {c.other_station}", c.other)  # fmt: skip
+            click.echo("\t".join(shown(f) for f in fields))
         if not as_json:
             click.echo(f"{n} conflicts", err=True)
 

@@ -306,7 +306,7 @@ class SyncEngine:
         if self.beats and (moved or r.refused != self._said_refused
                            or self.clock.monotonic() - self._last_beat >= HEARTBEAT_S):  # fmt: skip
             self._beat(r, held, waiting, refill)
-        refusals = tuple(sorted((sid, name, what) for sid, (name, what)
+        refusals = tuple(sorted((sid, self._cert_name(sid, name), what) for sid, (name, what)
                                 in r.state.refused.items()))  # fmt: skip
         return RoundResult(r.state.now, r.skew_s, r.pulled, r.pushed, waiting, behind,
                            r.renumbered, r.more, r.caught_up, refill, refilled,
@@ -357,6 +357,13 @@ class SyncEngine:
                 f"{self.store.path} (made by a separate `init`); make stations with "
                 "`init --from-hub`"
             )
+
+    def _cert_name(self, station_id: str, said: str) -> str:
+        """A station's name as its certificate gives it (its status row on the hub is its
+        own word: a kiosk could raise an alert in a door's name); else what it said."""
+        gate = self.store.gate
+        cert = gate.verifier.certs.get(station_id) if gate is not None else None
+        return cert.name if cert is not None else said
 
     def _known(self, pos: dict[str, int]) -> set[str]:
         if self._streams is None:

@@ -133,6 +133,8 @@ def revoke(store: Store, name: str, at: datetime, owner_dsn: str | None = None) 
     gate = store.gate
     if gate is None:
         raise EnrollmentError(f"{store.path}: no station is enrolled here")
+    if tstore.enrolls(store.conn) is not tstore.Enrolls.DESK:
+        raise EnrollmentError(f"{store.path}: not the event's desk (only it revokes stations)")
     matches = [s for s in tstore.stations(store.conn, gate.verifier) if s.name == name]
     if not matches:
         raise EnrollmentError(f"{store.path}: no enrolled station named {name!r}")

@@ -22,7 +22,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.models.errors import KioskError
-from kiosk.models.records import LogEntry
+from kiosk.models.records import LogEntry, log_kind
 from kiosk.storage import log
 from kiosk.storage.base import from_json, to_json
 from kiosk.sync import hubroles, hubschema
@@ -279,7 +279,22 @@ class Hub:
                     "DO UPDATE SET value = EXCLUDED.value",
                     (hubschema.VERSION_KEY, str(version)),
                 )
+        self._harden()
         return before, hubschema.LATEST
+
+    def _harden(self) -> None:
+        """What the owner may take from every other login (hubschema.HARDEN), each alone."""
+        import psycopg
+        from psycopg import sql
+
+        rows = self._rows("SELECT current_database()")
+        db = sql.Identifier(str(rows[0][0])).as_string(self._conn)
+        for stmt in hubschema.HARDEN:
+            try:
+                with self._conn.transaction():
+                    self._run(stmt.format(db=db))
+            except (psycopg.ProgrammingError, psycopg.NotSupportedError) as exc:
+                logging.getLogger(__name__).info("hub: %s skipped: %s", stmt, exc)
 
     def _split_existing(self) -> None:
         """Upgrade to version 3: the private part of every entry the hub holds moves from
@@ -346,6 +361,7 @@ class Hub:
 
         who, secret = hubroles._ident(m.role_name), hubroles.verifier_literal(m.verifier)
         login = "NOLOGIN" if m.revoked else "LOGIN"
+        login += f" CONNECTION LIMIT {hubroles.CONNECTION_LIMIT}"
         with self._guard():
             try:
                 self._run(f"CREATE ROLE {who} {login} PASSWORD {secret}")
@@ -354,7 +370,7 @@ class Hub:
             with self._conn.transaction():
                 for stmt in (hubroles.revokes(m.role_name)[0],
                              *(() if m.revoked else hubroles.grants(m))):  # fmt: skip
-                    self._run(stmt)
+                    self._grant(stmt)
                 self._run(
                     "INSERT INTO hub_members (role_name, station_id, role, revoked_at) "
                     "VALUES (%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP END) "
@@ -367,6 +383,20 @@ class Hub:
                     "ON CONFLICT (role_name) DO UPDATE SET verifier = EXCLUDED.verifier",
                     (m.role_name, m.verifier),
                 )
+
+    def _grant(self, stmt: str) -> None:
+        """A column grant, or the table's on a server without column privileges
+        (CockroachDB: it has no LOCK TABLE either, the reason for the column grant)."""
+        import psycopg
+
+        if stmt == hubroles.table_grant(stmt):
+            self._run(stmt)
+            return
+        try:
+            with self._conn.transaction():
+                self._run(stmt)
+        except (psycopg.errors.FeatureNotSupported, psycopg.errors.SyntaxError):
+            self._run(hubroles.table_grant(stmt))
 
     def revoke_logins(self, station_id: str) -> int:
         names = [str(r[0]) for r in self._rows(
@@ -605,10 +635,11 @@ class Hub:
                 "WHEN EXCLUDED.refused IS NULL THEN NULL "
                 "WHEN hub_stations.refused IS NULL THEN EXCLUDED.refused_at "
                 "ELSE hub_stations.refused_at END",
-                (beat.station_id, beat.name, beat.station_clock, beat.skew_ms, beat.held,
-                 beat.waiting, beat.receive, __version__, json.dumps(list(beat.former)),
-                 refill[0], refill[1], beat.refused, beat.refused is not None,
-                 *_copy_args(), *_copy_args(), COPY_PREFIX + "%"),
+                (beat.station_id, _fit(beat.name, 64), beat.station_clock, beat.skew_ms,
+                 beat.held, beat.waiting, beat.receive, __version__,
+                 json.dumps(list(beat.former)[-_FORMER_KEPT:]), refill[0], refill[1],
+                 None if beat.refused is None else _fit(beat.refused, 1000),
+                 beat.refused is not None, *_copy_args(), *_copy_args(), COPY_PREFIX + "%"),
             )  # fmt: skip
 
     def stations(self) -> tuple[datetime, int, list[StationRow]]:
@@ -625,8 +656,8 @@ class Hub:
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
         revoked = {str(r[0]) for r in self._rows(
             "SELECT station_id FROM hub_members WHERE revoked_at IS NOT NULL")}  # fmt: skip
-        former = {sid: tuple(str(f) for f in json.loads(r[7] or "[]") if f != sid)
-                  for sid, r in seen.items()}  # fmt: skip
+        live = self._live_stations()
+        former = {sid: _former(r[7], live | {sid}) for sid, r in seen.items()}
         folded = {f for fs in former.values() for f in fs}
         out = []
         for sid in sorted((set(heads) | set(seen)) - folded):
@@ -639,6 +670,15 @@ class Hub:
                 out.append(row)
         out.sort(key=lambda row: (row.name.casefold(), row.station_id))
         return now, sum(heads.values()), out
+
+    def _live_stations(self) -> set[str]:
+        """The station ids of live logins (the owner's view; a station login sees only its
+        own row): `former` is a station's own word, and no station folds another's live
+        login out of `hub status` by naming its id."""
+        if self.member() is not None:
+            return set()
+        return {str(r[0]) for r in self._rows(
+            "SELECT station_id FROM hub_members WHERE revoked_at IS NULL")}  # fmt: skip
 
     def _station_row(self, sid: str, r: tuple[Any, ...] | None, former: tuple[str, ...],
                      heads: dict[str, int]) -> StationRow:  # fmt: skip
@@ -667,6 +707,23 @@ class Hub:
             )
 
 
+def _former(text: str | None, live: set[str]) -> tuple[str, ...]:
+    """The former ids a station names (fork repairs), less those of other live logins."""
+    try:
+        claimed = json.loads(text or "[]")
+        return tuple(str(f) for f in claimed if str(f) not in live)
+    except (ValueError, TypeError, RecursionError):
+        return ()
+
+
+#: What a status row holds at most (the hub's policy bounds them: hubschema._OWN_ROW).
+_FORMER_KEPT = 50
+
+
+def _fit(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
 class _Conflict(Exception):
     """Raised inside a push transaction to roll it back."""
 
@@ -682,15 +739,44 @@ def _params_of(e: LogEntry) -> tuple[tuple[Any, ...], str | None]:
             to_json(private) if private else None)  # fmt: skip
 
 
+#: What a hostile row's payload can raise when decoded (deep nesting, a 5000-digit
+#: number, not JSON, not an object, a time that is not one).
+_UNREADABLE = (ValueError, TypeError, KeyError, IndexError, RecursionError, AttributeError)
+
+
 def _entry_of(r: tuple[Any, ...]) -> LogEntry:
     """An entry from a fetched row: COLUMNS, received_at, its private part (NULL when not
-    selected), private_hash, sig. The private part is joined back when it was selected."""
-    entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
+    selected), private_hash, sig. The private part is joined back when it was selected.
+    A row no station could have written (its payload or time unreadable: a stolen login's
+    INSERT) becomes an entry that keeps its place in its stream and that no receiver
+    applies: its payload says why, so its signature cannot verify (kept aside, named in
+    `conflicts`), and no round fails on it."""
     secret, phash, sig = r[_NCOLS + 1 : _NCOLS + 4]
-    if secret is not None:
-        entry = dataclasses.replace(
-            entry, data=trust_split.join(str(entry.kind), entry.data, from_json(secret))
-        )
+    try:
+        entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
+        if not isinstance(entry.data, dict):
+            raise ValueError("its payload is not a JSON object")
+        if secret is not None:
+            private = from_json(secret)
+            if not isinstance(private, dict):
+                raise ValueError("its private part is not a JSON object")
+            entry = dataclasses.replace(
+                entry, data=trust_split.join(str(entry.kind), entry.data, private)
+            )
+    except _UNREADABLE as exc:
+        entry = _unreadable(r, exc)
     extra: dict[str, Any] = {k: bytes(v) for k, v in (("private_hash", phash), ("sig", sig))
              if v is not None and k in _ENTRY_FIELDS}  # fmt: skip
     return dataclasses.replace(entry, **extra) if extra else entry
+
+
+def _unreadable(r: tuple[Any, ...], exc: BaseException) -> LogEntry:
+    why = f"unreadable entry: {type(exc).__name__}: {str(exc)[:160]}"
+    u, sid, seq, name, _at, kind, session, aid, bid, operator = r[:10]
+    sig = r[_NCOLS + 3]
+    return LogEntry(uuid=str(u), kind=log_kind(str(kind)), at=r[_NCOLS],
+                    station_id=str(sid), station_seq=int(seq),
+                    station=str(name), session_id=str(session), operator=str(operator),
+                    attendee_id=None if aid is None else str(aid), badge_id=bid,
+                    data={"unreadable": why},
+                    sig=None if sig is None else bytes(sig))  # fmt: skip

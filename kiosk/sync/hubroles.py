@@ -18,7 +18,8 @@ name and password, which go into the station's enrollment file and nowhere else.
   replaced (`keep_logins`; the desk's sync does it too, every minute).
 
 What each login may do (table grants here, row-level security in kiosk.sync.hubschema;
-table grants only, as CockroachDB has no column privileges):
+table grants, but column grants for UPDATE: a table's UPDATE would let a login LOCK it;
+what a kiosk may not read is in a table, as CockroachDB has no column privileges):
 
 | table          | desk                    | door                    | kiosk                  |
 |----------------|-------------------------|-------------------------|------------------------|
@@ -59,6 +60,16 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's default (scram_iterations)
 MEMBERS_SETTING = "hub_members"  # the desk's copy (a JSON list of Member)
 
 _TABLES_READ = ("hub_meta", "hub_streams", "hub_stations", "hub_forgotten")
+#: What a login may update: these columns, never the table as a whole. PostgreSQL lets a
+#: login with UPDATE on a table `LOCK TABLE` it in any mode, and one stolen login holding
+#: hub_streams locked would stall every station's round at its first query; a column
+#: grant updates the same rows (row-level security picks them) and cannot lock the table.
+_HEAD_COLUMNS = "head"
+_STATION_COLUMNS = ("name, last_seen, station_clock, skew_ms, held, waiting, receive, "
+                    "release, former, refill_done, refill_total, refused, refused_at")  # fmt: skip
+#: Connections one station login may hold at once (its sync loop, a `sync` or `hub status`
+#: beside it): a stolen login cannot take every connection the server has from the others.
+CONNECTION_LIMIT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +155,13 @@ def revoke_station_login(owner_dsn: str, station_id: str, desk: Store | None = N
     entries stay. Returns how many logins were revoked. With the desk's database, the
     desk's copy says so at once: a hub replaced before the desk's next sync must not get
     the login back as one that logs in."""
+    from kiosk.sync.hub import HubForbidden
+
     hub = _connect(owner_dsn)
     try:
+        if hub.member() is not None:  # a station's own login sees no other login: say so
+            raise HubForbidden(f"hub {hub.server.shown}: only the hub's owner revokes a "
+                               "station's login (the desk's connection string)")  # fmt: skip
         n = int(hub.revoke_logins(station_id))
         if desk is not None:
             keep_logins(desk, hub)
@@ -156,7 +172,8 @@ def revoke_station_login(owner_dsn: str, station_id: str, desk: Store | None = N
 
 def grants(member: Member) -> list[str]:
     """The GRANT statements for one login (its name already checked by `login_name`).
-    Table grants only (CockroachDB has no column privileges): what a kiosk may not read
+    Column grants for UPDATE only (`Hub._grant` falls back to the table's where a server
+    has no column privileges; CockroachDB): what a kiosk may not read
     is in a table it is granted nothing of (`hub_private`, `hub_logins`)."""
     who = _ident(member.role_name)
     read = [*_TABLES_READ, "hub_entries", "hub_members"]
@@ -165,8 +182,14 @@ def grants(member: Member) -> list[str]:
     return [
         f"GRANT SELECT ON {', '.join(read)} TO {who}",
         f"GRANT INSERT ON hub_entries, hub_private TO {who}",
-        f"GRANT INSERT, UPDATE ON hub_streams, hub_stations TO {who}",
+        f"GRANT INSERT, UPDATE ({_HEAD_COLUMNS}) ON hub_streams TO {who}",
+        f"GRANT INSERT, UPDATE ({_STATION_COLUMNS}) ON hub_stations TO {who}",
     ]
+
+
+def table_grant(stmt: str) -> str:
+    """A grant's table-wide form (for a server without column privileges)."""
+    return re.sub(r"\bUPDATE \([^)]*\)", "UPDATE", stmt)
 
 
 def revokes(role_name: str) -> list[str]:
@@ -224,6 +247,7 @@ def keep_logins(store: Store, hub: Hub) -> int:
     many logins were recreated or revoked again."""
     if hub.member() is not None:
         return 0
+    _drop_revoked(store, hub)
     on_hub = {m.role_name: m for m in hub.members()}
     desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
     known = merged(desk, on_hub.values())
@@ -235,3 +259,12 @@ def keep_logins(store: Store, hub: Hub) -> int:
             syncstate.set_setting(w.conn, MEMBERS_SETTING,
                                   members_text(known.values()))  # fmt: skip
     return len(missing)
+
+
+def _drop_revoked(store: Store, hub: Hub) -> None:
+    """A station revoked at the desk (`station revoke` without `--server`, or while the hub
+    was away) loses its login at the desk's next sync: its thief stores nothing more."""
+    gate = store.gate
+    revoked = set(gate.verifier.revoked) if gate is not None else set()
+    for sid in sorted({m.station_id for m in hub.members() if not m.revoked} & revoked):
+        hub.revoke_logins(sid)

@@ -52,13 +52,45 @@ def _kinds(kinds: tuple[str, ...]) -> str:
     return "hub_entries.kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
 
 
+#: What a station login (a door's or a kiosk's, not a desk's) may store at most: a stolen
+#: login must not fill the hub, nor every station that pulls from it (a page holds at
+#: least one entry, whatever its size), nor make a stream no receiver gets past.
+MAX_DATA = 65_536  # an entry's public or private part (JSON, bytes)
+MAX_TEXT = 4_096  # its other text columns together (bytes)
+_DESK_LOGIN = ("(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user "
+               "AND m.role = 'desk'))")  # fmt: skip
+_TEXTS = ("station", "at", "kind", "session_id", "operator", "outcome", "ref", "batch",
+          "attendee_id")  # fmt: skip
+#: A station's own entry: the next number of its stream or one the hub holds (no gap, no
+#: jump to a huge number), received now (the hub's clock, not the station's word), bounded.
+_BOUNDED = (
+    "hub_entries.station_seq >= 1 AND hub_entries.station_seq <= 1 + COALESCE((SELECT "
+    "MAX(x.station_seq) FROM hub_entries x WHERE x.station_id = hub_entries.station_id), 0) "
+    "AND hub_entries.received_at = CURRENT_TIMESTAMP "
+    f"AND octet_length(hub_entries.data) <= {MAX_DATA} AND "
+    + " + ".join(f"COALESCE(octet_length(hub_entries.{c}), 0)" for c in _TEXTS)
+    + f" <= {MAX_TEXT} AND COALESCE(octet_length(hub_entries.sig), 0) <= 128 "
+    "AND COALESCE(octet_length(hub_entries.private_hash), 0) <= 64"
+)
 _MAY_INSERT = (
     "(EXISTS (SELECT 1 FROM hub_members m WHERE m.role_name = current_user AND "
-    "(m.role = 'desk' OR (m.station_id = hub_entries.station_id AND ("
+    f"(m.role = 'desk' OR (m.station_id = hub_entries.station_id AND {_BOUNDED} AND ("
     f"(m.role = 'kiosk' AND {_kinds(KIOSK_KINDS)}) OR "
     f"(m.role = 'door' AND ({_kinds(DOOR_KINDS)} OR (hub_entries.kind = 'annul' AND "
     "EXISTS (SELECT 1 FROM hub_entries r WHERE r.uuid = CAST(hub_entries.ref AS UUID) "
     "AND r.station_id = hub_entries.station_id)))))))))"
+)
+#: A station moves its own head only to what the hub holds of its stream (the desk: any).
+_HEAD_HELD = (
+    "hub_streams.head = (SELECT MAX(x.station_seq) FROM hub_entries x "
+    "WHERE x.station_id = hub_streams.station_id)"
+)
+#: Its row in `hub status`: seen now (by the hub's clock), bounded texts.
+_OWN_ROW = (
+    "last_seen = CURRENT_TIMESTAMP AND (refused_at IS NULL OR refused_at <= CURRENT_TIMESTAMP) "
+    "AND octet_length(name) <= 256 AND octet_length(receive) <= 64 "
+    "AND octet_length(release) <= 64 AND octet_length(former) <= 4096 "
+    f"AND COALESCE(octet_length(refused), 0) <= {MAX_TEXT}"
 )
 
 
@@ -91,7 +123,7 @@ _SECURITY: tuple[str, ...] = (
         "FOR INSERT WITH CHECK (EXISTS (SELECT 1 FROM hub_entries e WHERE e.uuid = "
         "hub_private.uuid AND e.station_id = hub_private.station_id) AND "
         + _MINE_OR_DESK.format(table="hub_private")
-        + ")",
+        + f" AND (octet_length(hub_private.data) <= {MAX_DATA} OR {_DESK_LOGIN}))",
     ),
     *_policy(
         "hub_entries",
@@ -102,13 +134,15 @@ _SECURITY: tuple[str, ...] = (
     *_policy(
         "hub_streams",
         "fc_write",
-        "FOR ALL USING ({c}) WITH CHECK ({c})".format(c=_MINE_OR_DESK.format(table="hub_streams")),
+        "FOR ALL USING ({c}) WITH CHECK ({c} AND ({desk} OR {held}))".format(
+            c=_MINE_OR_DESK.format(table="hub_streams"), desk=_DESK_LOGIN, held=_HEAD_HELD
+        ),
     ),
     *_policy("hub_stations", "fc_read", "FOR SELECT USING (true)"),
     *_policy(
         "hub_stations",
         "fc_write",
-        f"FOR ALL USING (station_id = {_MINE}) WITH CHECK (station_id = {_MINE})",
+        f"FOR ALL USING (station_id = {_MINE}) WITH CHECK (station_id = {_MINE} AND {_OWN_ROW})",
     ),
     *_policy("hub_meta", "fc_read", "FOR SELECT USING (true)"),
     *_policy("hub_forgotten", "fc_read", "FOR SELECT USING (true)"),
@@ -209,3 +243,15 @@ STEPS: tuple[tuple[str, ...], ...] = (
     ),
 )
 LATEST = len(STEPS)
+
+#: Taken from every login but the owner where the server lets the owner take them (a
+#: superuser owner, or the database's owner; each tried alone, the others go on): large
+#: objects and temporary tables are stored outside every table's bounds and policies, so
+#: a stolen station login could fill the hub's disk with them. `{db}` is the database.
+#: PostgreSQL's own; other servers (CockroachDB: no large objects) skip what they lack.
+HARDEN: tuple[str, ...] = (
+    "REVOKE EXECUTE ON FUNCTION lo_create FROM PUBLIC",
+    "REVOKE EXECUTE ON FUNCTION lo_creat FROM PUBLIC",
+    "REVOKE EXECUTE ON FUNCTION lo_from_bytea FROM PUBLIC",
+    "REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC",
+)

@@ -54,14 +54,26 @@ def _import(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _names_only(entry: LogEntry, data: dict[str, Any]) -> dict[str, Any]:
+    """Runs before the entry is verified, on whatever the hub sent: a payload no station
+    writes (`fields` not an object, an import's rows not rows) loses the parts that could
+    hold personal data instead of failing the round (it is kept aside as not genuine)."""
+    if entry.kind in _PEOPLE_KINDS and "fields" in data:
+        fields = data["fields"]
+        return {**data, "fields": _fields(fields) if isinstance(fields, dict) else {}}
+    if entry.kind == LogKind.IMPORT:
+        try:
+            return _import(data)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            return {k: v for k, v in data.items() if k not in ("cols", "new", "changed")}
+    return data
+
+
 def redact(entry: LogEntry, receive: Receive, can_sign: bool) -> LogEntry:
     """The entry as this station stores it (the same entry when nothing is left out)."""
     data = entry.data
     if receive is Receive.NAMES:
-        if entry.kind in _PEOPLE_KINDS and "fields" in data:
-            data = {**data, "fields": _fields(dict(data["fields"]))}
-        elif entry.kind == LogKind.IMPORT:
-            data = _import(data)
+        data = _names_only(entry, data)
     if not can_sign and entry.kind in _SCAN_KINDS and str(data.get("code", "")).startswith(PREFIX):
         data = {k: v for k, v in data.items() if k != "code"}
     if data is not entry.data and SALT in data:

@@ -350,13 +350,20 @@ def test_the_password_is_checked_by_a_hub_that_asks_for_one(tmp_path: Path) -> N
         cluster.close()
 
 
+def _next(conn: psycopg.Connection, sid: str) -> int:
+    """The stream's next number (the hub refuses a gap)."""
+    row = conn.execute("SELECT max(station_seq) FROM hub_entries WHERE station_id = %s",
+                       (sid,)).fetchone()  # fmt: skip
+    return 1 + int(row[0] or 0) if row else 1
+
+
 def _insert(conn: psycopg.Connection, sid: str, kind: str, ref: str | None = None) -> str:
     u = uuid.uuid4()
     conn.execute(
         "INSERT INTO hub_entries (uuid, station_id, station_seq, station, at, kind, "
         "session_id, operator, ref, data) VALUES (%s, %s, %s, 'x', '2026-05-20T09:00:00', "
         "%s, '', '', %s, '{}') ON CONFLICT DO NOTHING",
-        (u, sid, 100_000 + u.int % 100_000, kind, ref),
+        (u, sid, _next(conn, sid), kind, ref),
     )
     return str(u)
 

@@ -191,6 +191,7 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
     for sid, name, what in status.refusals:  # the hub refused a station's entries
         if status.copy_of and sid == status.station_id:
             continue  # said below, with what to do
+        name, what = _as_text(name), _as_text(what)
         parts.insert(1, "⚠ " + sync_text("refused_short", lang, station=name))
         tips.insert(0, sync_text("refused", lang, station=name, what=what))
         # a station the desk revoked: the hub doing as told is a warning, not a fault
@@ -210,6 +211,14 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
     return " · ".join(parts), "\n".join(tips), level
 
 
+def _as_text(said: str) -> str:
+    """Another station's own words (its name, why the hub refused it) as plain text: Qt
+    shows a tooltip that looks like HTML as HTML, so angle brackets become look-alikes and
+    control characters go (a stolen kiosk's forged "all is well" stays words)."""
+    return "".join("\ufffd" if ch < " " or "\x7f" <= ch <= "\x9f" else ch
+                   for ch in said.replace("<", "‹").replace(">", "›"))  # fmt: skip
+
+
 LINE_PX = 300  # the longest the sync line gets in the status bar (it shares 1366 px)
 COLORS = {"ok": "#1E7B3A", "warn": "#9A6700", "bad": "#B42318", "off": "#52606D"}
 
@@ -222,6 +231,7 @@ class SyncLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SyncState")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it shows other stations' words
         self.configured = False
         self.update_: SyncUpdate | None = None
         self.tz: tzinfo = ZoneInfo("UTC")
