@@ -40,6 +40,7 @@ from kiosk.storage.projections import drivers as projections
 from kiosk.storage.schema import migrations
 from kiosk.storage.station import clean_name, default_name, fingerprint
 from kiosk.storage.tx import Tx
+from kiosk.trust.ahead import Ahead
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -244,12 +245,16 @@ class Store:
             gate.verifier.learn(entry)
         return entry
 
-    def receive(self, tx: Tx | sqlite3.Connection, entry: LogEntry) -> bool:
+    def receive(
+        self, tx: Tx | sqlite3.Connection, entry: LogEntry, ahead: Ahead | None = None
+    ) -> bool:
         """Verify, store and fold an entry written elsewhere; False when it was here already,
-        or kept aside (kiosk.storage.trust: not genuine, or not this station's to write)."""
+        or kept aside (kiosk.storage.trust: not genuine, or not this station's to write).
+        `ahead`: the signatures of the page `entry` is part of, being verified on worker
+        threads (kiosk.trust.ahead); every check is made all the same."""
         c = tx.conn if isinstance(tx, Tx) else tx
         gate = self.gate
-        if gate is not None and not gate.admit(c, entry):
+        if gate is not None and not gate.admit(c, entry, ahead):
             return False
         if not log.insert(c, entry):
             return False

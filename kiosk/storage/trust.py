@@ -25,6 +25,7 @@ from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage import log
 from kiosk.storage.atomic import write_private
 from kiosk.storage.base import from_json, new_uuid, ts
+from kiosk.trust.ahead import Ahead
 from kiosk.trust.certs import Cert, cert_of, issue
 from kiosk.trust.keys import Signer, new_private, public_of, sign_entry
 from kiosk.trust.roles import Refusal, Role, TrustKind
@@ -119,9 +120,10 @@ class Gate:
             return e  # refused everywhere else as unsigned: no key for this identity
         return sign_entry(e, self.signer)
 
-    def admit(self, c: sqlite3.Connection, e: LogEntry) -> bool:
-        """True when `e` may be applied; else it is kept in `held` (once)."""
-        refusal = self.verifier.check(e, _ref_station(c, e))
+    def admit(self, c: sqlite3.Connection, e: LogEntry, ahead: Ahead | None = None) -> bool:
+        """True when `e` may be applied; else it is kept in `held` (once). `ahead`: the
+        signatures of `e`'s page, verified on worker threads (kiosk.trust.ahead)."""
+        refusal = self.verifier.check(e, _ref_station(c, e), ahead)
         if refusal is None:
             return True
         if c.execute("SELECT 1 FROM log WHERE uuid = ?", (e.uuid,)).fetchone():

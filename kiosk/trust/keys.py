@@ -88,12 +88,19 @@ def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
     return dataclasses.replace(e, private_hash=ph, sig=sig)
 
 
+def signed_message(e: LogEntry, at: str | None = None) -> bytes | None:
+    """What `e`'s signature must verify over; None when it cannot verify at all (no
+    signature, or the private part held is not the one signed over)."""
+    if e.sig is None or e.private_hash is None:
+        return None
+    public, private = split(str(e.kind), e.data)
+    if private and private_hash(private) != e.private_hash:
+        return None
+    return signed_bytes(envelope(e, at), public, e.private_hash)
+
+
 def entry_verifies(e: LogEntry, key: bytes | Ed25519PublicKey, at: str | None = None) -> bool:
     """The signature verifies with `key`, and the private part held (if any) is the
     one signed over. A copy without its private part (a names-only station) verifies too."""
-    if e.sig is None or e.private_hash is None:
-        return False
-    public, private = split(str(e.kind), e.data)
-    if private and private_hash(private) != e.private_hash:
-        return False
-    return verify(key, e.sig, signed_bytes(envelope(e, at), public, e.private_hash))
+    message = signed_message(e, at)
+    return message is not None and e.sig is not None and verify(key, e.sig, message)

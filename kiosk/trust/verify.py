@@ -11,11 +11,15 @@ changes the event's badge verify key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.trust.certs import Cert, cert_of
 from kiosk.trust.keys import at_text, entry_verifies
 from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may_write
+
+if TYPE_CHECKING:
+    from kiosk.trust.ahead import Ahead
 
 #: Kinds that change what a verifier knows.
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
@@ -42,8 +46,11 @@ class Verifier:
     policy: Policy = field(default_factory=Policy)
 
     # -- checking ----------------------------------------------------------------------------
-    def check(self, e: LogEntry, ref_station: str | None = None) -> Refusal | None:
-        """None when `e` may be applied; else why it is kept aside."""
+    def check(
+        self, e: LogEntry, ref_station: str | None = None, ahead: Ahead | None = None
+    ) -> Refusal | None:
+        """None when `e` may be applied; else why it is kept aside. `ahead`: its signature
+        may have been verified already, with the same key (kiosk.trust.ahead)."""
         kind = str(e.kind)
         if e.sig is None:
             legacy = e.station_seq <= self.cutoff.get(e.station_id, 0)
@@ -57,9 +64,23 @@ class Verifier:
         if cert is None or key is None:
             return Refusal.UNKNOWN_STATION
         at = at_text(e)
-        if not entry_verifies(e, key, at):
+        genuine = None if ahead is None else ahead.verdict(e, key, self)
+        if genuine is None:
+            genuine = entry_verifies(e, key, at)
+        if not genuine:
             return Refusal.BAD_SIGNATURE
         return self._check_rights(e, at, cert, ref_station)
+
+    def station_key(self, e: LogEntry) -> bytes | None:
+        """The key `check` verifies `e`'s signature with, as far as known now without
+        verifying a certificate (None: a handover, or a station not known yet)."""
+        if str(e.kind) == STATION_KEY:
+            return None
+        key = self.keys.get(e.station_id)
+        if key is None:
+            cert = self.certs.get(e.station_id)
+            key = _key_hex(cert.key) if cert is not None and cert.key else None
+        return key
 
     def _introduced(self, e: LogEntry) -> Cert | None:
         """A desk's own certificate, carried by its first signed entry (it introduces itself)."""
