@@ -250,8 +250,8 @@ class Store:
     ) -> bool:
         """Verify, store and fold an entry written elsewhere; False when it was here already,
         or kept aside (kiosk.storage.trust: not genuine, or not this station's to write).
-        `ahead`: the signatures of the page `entry` is part of, being verified on worker
-        threads (kiosk.trust.ahead); every check is made all the same."""
+        `ahead`: the signatures of the page `entry` is part of, being verified on a worker
+        thread (kiosk.trust.ahead); every check is made all the same."""
         c = tx.conn if isinstance(tx, Tx) else tx
         gate = self.gate
         if gate is not None and not gate.admit(c, entry, ahead):

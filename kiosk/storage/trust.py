@@ -122,7 +122,7 @@ class Gate:
 
     def admit(self, c: sqlite3.Connection, e: LogEntry, ahead: Ahead | None = None) -> bool:
         """True when `e` may be applied; else it is kept in `held` (once). `ahead`: the
-        signatures of `e`'s page, verified on worker threads (kiosk.trust.ahead)."""
+        signatures of `e`'s page, verified on a worker thread (kiosk.trust.ahead)."""
         refusal = self.verifier.check(e, _ref_station(c, e), ahead)
         if refusal is None:
             return True

@@ -373,7 +373,7 @@ class SyncEngine:
         kept = [redact(entry, receive, can_sign) for entry, _ in page]
         applied = i = 0
         stuck = False
-        with Ahead(kept) as ahead:  # signatures verified on worker threads meanwhile
+        with Ahead(kept) as ahead:  # signatures verified on a worker thread meanwhile
             while i < len(page) and not stuck:
                 t0 = time.monotonic()
                 receipts: list[tuple[str, datetime]] = []

@@ -1,21 +1,24 @@
-"""The signatures of a page of received entries, checked ahead on worker threads while the
-receiver applies the earlier ones (sync's pull, a rebuild's recheck).
+"""The signatures of a page of received entries, checked ahead on a worker thread while the
+receiver applies the earlier ones (sync's pull).
 
-Ed25519 verification is most of what receiving a signed entry costs, and `cryptography`'s
-verify releases the GIL: two threads verify about twice as fast as one (a test keeps that
-true). An `Ahead` is only a cache of `entry_verifies(e, key, at)`, computed by that same
-code: `Verifier.check` uses a verdict when it asks about the very entry object the verdict
-was made for, with the very key it was made with, and verifies inline otherwise (a key
-learned in the middle of the page, an entry not in the page, a station's handover, a worker
-that failed or could not start). Every other check (certificate, expiry, revocation, role,
-content) stays in `Verifier.check`, in order, on the receiver's thread.
+Ed25519 verification is most of what receiving a signed entry costs, and it releases the GIL
+(libsodium through PyNaCl's cffi, or OpenSSL through `cryptography`), so a worker thread takes
+it off the receiver's thread: there a verified entry costs about 75 µs of CPU instead of 130
+(bench/trust.py; the wall-clock gain needs a core to spare).
+
+An `Ahead` is only a cache of `entry_verifies(e, key, at)`, computed by that same code:
+`Verifier.check` uses a verdict when it asks about the very entry object the verdict was made
+for, with the very key it was made with, and verifies inline otherwise (a key learned in the
+middle of the page, an entry not in the page, a station's handover, a worker that failed or
+could not start). Every other check (certificate, expiry, revocation, role, content) stays in
+`Verifier.check`, in order, on the receiver's thread.
 
     with Ahead(entries) as ahead:
         for e in entries:
             store.receive(tx, e, ahead)
 
-The workers start on the first verdict asked for (none while trust is off) and end with
-the `with` block: none outlives it.
+The worker starts on the first verdict asked for (none while trust is off) and ends with the
+`with` block: none outlives it.
 """
 
 from __future__ import annotations
@@ -26,30 +29,29 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from kiosk.models.records import LogEntry
-from kiosk.trust.keys import at_text, public_key, signed_message, verify
+from kiosk.trust.keys import at_text, signed_message, verify
 
 if TYPE_CHECKING:
     from kiosk.trust.verify import Verifier
 
 CHUNK = 64  # entries per job handed to a worker
-DEPTH = 3  # jobs per worker submitted ahead of the entry being checked
+DEPTH = 4  # jobs per worker handed out ahead of the entry being checked
 
 #: One entry's work: (key, signature, message) to verify; False when it cannot verify (the
 #: private part held is not the one signed over); None when it is left to the inline check.
-Job = tuple[Ed25519PublicKey, bytes, bytes] | bool | None
+Job = tuple[bytes, bytes, bytes] | bool | None
 
 
 def workers() -> int:
-    """Verify threads worth starting: none on one core (no gain), else two (the receiver's
-    own thread applies meanwhile)."""
+    """Verify threads worth starting: none on one core (no gain), else one: at ~45 µs a
+    verify (libsodium) it keeps ahead of the receiver's thread (~75 µs an entry), and a
+    second one only adds contention for the GIL (measured: bench/trust.py)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform
         cores = os.cpu_count() or 1
-    return 0 if cores < 2 else 2
+    return 0 if cores < 2 else 1
 
 
 Results = list[bool | None]
@@ -147,12 +149,11 @@ class Ahead:
         jobs: list[Job] = []
         for e in entries:
             raw = verifier.station_key(e)
-            parsed = None if raw is None else public_key(raw)
-            if raw is None or parsed is None or e.sig is None:
+            if raw is None or e.sig is None:
                 keys.append(None)
                 jobs.append(None)
                 continue
             message = signed_message(e, at_text(e))
             keys.append(raw)
-            jobs.append(False if message is None else (parsed, e.sig, message))
+            jobs.append(False if message is None else (raw, e.sig, message))
         return keys, jobs
