@@ -34,6 +34,7 @@ from kiosk.trust.verify import LEARNED, Verifier
 EVENT_PUBLIC = "trust_event_public"
 EVENT_PRIVATE = "trust_event_private"  # the desk only
 DESK_CERT_YEARS = 10
+RECHECK_PAGE = 2000  # entries a rebuild verifies again per page (kiosk.trust.ahead)
 
 
 class TrustError(KioskError):
@@ -203,13 +204,16 @@ def recheck_log(c: sqlite3.Connection) -> int:
     bad: list[tuple[LogEntry, Refusal]] = []
     cur = c.cursor()
     cur.row_factory = None
-    for row in cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq").fetchall():
-        e = log.signed_entry_of(row)
-        refusal = verifier.check(e, _ref_station(c, e))
-        if refusal is None:
-            verifier.learn(e)
-        else:
-            bad.append((e, refusal))
+    cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq")
+    while rows := cur.fetchmany(RECHECK_PAGE):
+        page = [log.signed_entry_of(row) for row in rows]
+        with Ahead(page) as ahead:  # the page's signatures verified on a worker meanwhile
+            for e in page:
+                refusal = verifier.check(e, _ref_station(c, e), ahead)
+                if refusal is None:
+                    verifier.learn(e)
+                else:
+                    bad.append((e, refusal))
     for e, refusal in bad:
         hold(c, e, refusal)
         c.execute("DELETE FROM log WHERE uuid = ?", (e.uuid,))

@@ -10,10 +10,12 @@ import threading
 from concurrent.futures import Executor
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.models.records import LogEntry, LogKind
+from kiosk.storage import log
 from kiosk.storage import trust as tstore
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
@@ -22,7 +24,7 @@ from kiosk.trust.certs import Cert
 from kiosk.trust.keys import Signer, new_private, sign_entry
 from kiosk.trust.roles import Refusal, Role
 from kiosk.trust.verify import Verifier
-from tests.helpers.trusted import Site
+from tests.helpers.trusted import Site, transfer
 from tests.trust.test_trust_properties import _feed, _projections, _receiver, _world
 
 
@@ -161,3 +163,38 @@ def _cert(sid: str, signer: Signer) -> Cert:
     return Cert(station_id=sid, name="S", role=Role.DESK, key=signer.public.hex(),
                 enroll_key="", issued_at="2000-01-01T00:00:00.000000+00:00",
                 expires="2999-01-01T00:00:00.000000+00:00", serial=1)  # fmt: skip
+
+
+def test_a_rebuild_verifies_the_log_again_page_by_page(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries slipped into a door's file behind its back, among genuine ones and across
+    pages of the rebuild's recheck (signatures verified ahead): every forged one is found."""
+    monkeypatch.setattr(tstore, "RECHECK_PAGE", 5)
+    door = site.station("Door A", Role.DOOR)
+    for _ in range(3):
+        site.service(door).check_in(site.ann_code, site.session)
+    transfer(door, site.desk)
+    key = tstore.read_key(door.path)
+    assert key is not None
+    forged = []
+    with site.desk.write() as tx:
+        for i in range(12):
+            e = LogEntry(uuid=new_uuid(), kind=LogKind.PIN_ATTEMPT, at=site.clock.now(),
+                         station_id=door.station.id, station_seq=100 + i, station="Door A",
+                         data={"i": i})  # fmt: skip
+            e = sign_entry(e, Signer(key[1]))
+            if i % 3 == 0:  # signed, then altered
+                e = dataclasses.replace(e, data={"i": i, "x": 1})
+                forged.append(e.uuid)
+            elif i % 3 == 1:  # signed by another key
+                e = sign_entry(e, Signer(new_private()))
+                forged.append(e.uuid)
+            log.insert(tx.conn, e)
+    before = threading.active_count()
+    site.desk.rebuild_projections()
+    assert threading.active_count() == before
+    assert {e.uuid: r for e, r in tstore.held(site.desk.conn)} == dict.fromkeys(
+        forged, Refusal.BAD_SIGNATURE
+    )
+    door.close()
