@@ -2,12 +2,15 @@
 
 - check-in p50/p99 at a desk without trust (entries unsigned) and with it (every entry
   signed with the station's Ed25519 key): goal, with signing at most 0.2 ms more at p99;
-- one raw Ed25519 sign and one verify (cryptography), next to it;
+- one raw Ed25519 sign (cryptography, as stations sign) and one verify (kiosk.trust.keys.verify:
+  libsodium, as receivers verify), next to it;
 - receive+apply of signed entries with verification (what sync does with a downloaded
-  page: `Store.receive` in short transactions), and without, entries/s: goal >= 5,000/s.
+  page: `Store.receive` in short transactions, the page's signatures verified ahead on
+  a worker thread), and without, entries/s: goal >= 5,000/s.
   (The hub's network part is measured by bench/sync_throughput.py.)
 
     .venv/bin/python bench/trust.py [--attendees 20000] [--scans 2000] [--entries 20000]
+        [--repeat 1]
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from kiosk.storage import trust as tstore
 from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.sync import enroll as enr
+from kiosk.sync.engine import PULL_LIMIT as PAGE
+from kiosk.trust.ahead import Ahead
 from kiosk.trust.keys import Signer, new_private, sign_entry, verify
 from kiosk.trust.roles import Role
 from tests.helpers.reads import reads
@@ -136,10 +141,13 @@ def receive_rate(tmp: Path, n: int, verified: bool) -> float:
     with rx.write() as c:
         rx.receive(c, handover)
     t0 = time.perf_counter()
-    for i in range(0, n, 200):  # the engine's short transactions
-        with rx.write() as c:
-            for e in entries[i : i + 200]:
-                assert rx.receive(c, e)
+    for p in range(0, n, PAGE):  # the engine's pages, their signatures checked ahead
+        page = entries[p : p + PAGE]
+        with Ahead(page) as ahead:
+            for i in range(0, len(page), 200):  # the engine's short transactions
+                with rx.write() as c:
+                    for e in page[i : i + 200]:
+                        assert rx.receive(c, e, ahead=ahead)
     rate = n / (time.perf_counter() - t0)
     assert not list(tstore.held(rx.conn))
     rx.close()
@@ -152,6 +160,9 @@ def main() -> None:
     ap.add_argument("--attendees", type=int, default=20000)
     ap.add_argument("--scans", type=int, default=2000)
     ap.add_argument("--entries", type=int, default=20000)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="receive unverified and verified this many times, taking turns; "
+                    "the best of each (a machine shared with others)")  # fmt: skip
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -160,11 +171,14 @@ def main() -> None:
         signed = checkins(tmp / "signed.sqlite", build(tmp / "signed.sqlite", args.attendees,
                                                        args.scans, True))  # fmt: skip
         signs, verifies = raw()
-        fast = receive_rate(tmp, args.entries, False)
-        checked = receive_rate(tmp, args.entries, True)
+        fast = checked = 0.0
+        for r in range(args.repeat):
+            (tmp / str(r)).mkdir()
+            fast = max(fast, receive_rate(tmp / str(r), args.entries, False))
+            checked = max(checked, receive_rate(tmp / str(r), args.entries, True))
     delta = pct(signed, 0.99) - pct(plain, 0.99)
     print(f"\nTrusted stations: {args.attendees:,} attendees, {args.scans:,} check-ins each, "
-          f"{args.entries:,} entries received; one process, one core\n")  # fmt: skip
+          f"{args.entries:,} entries received; one process\n")  # fmt: skip
     hdr = (f"{'check-in unsigned p50/p99 ms':>29} | {'signed p50/p99 ms':>18} | {'p99 +ms':>7} | "
            f"{'Ed25519 sign p50':>16} | {'verify p50':>10} | {'receive unverified/s':>20} | "
            f"{'verified/s':>10} | goals")  # fmt: skip

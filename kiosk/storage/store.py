@@ -41,6 +41,7 @@ from kiosk.storage.projections import drivers as projections
 from kiosk.storage.schema import migrations
 from kiosk.storage.station import clean_name, default_name, fingerprint
 from kiosk.storage.tx import Tx
+from kiosk.trust.ahead import Ahead
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -250,15 +251,18 @@ class Store:
         return entry
 
     def receive(
-        self, tx: Tx | sqlite3.Connection, entry: LogEntry, seen: datetime | None = None
-    ) -> bool:
+        self, tx: Tx | sqlite3.Connection, entry: LogEntry, seen: datetime | None = None,
+        ahead: Ahead | None = None,
+    ) -> bool:  # fmt: skip
         """Verify, store and fold an entry written elsewhere; False when it was here already,
         or kept aside (kiosk.storage.trust: not genuine, or not this station's to write).
         `seen`: when it first reached the event (the hub's clock when it stored it): the
-        writer's own time is not trusted for expiry, nor far ahead of this."""
+        writer's own time is not trusted for expiry, nor far ahead of this. `ahead`: the
+        signatures of the page `entry` is part of, being verified on a worker thread
+        (kiosk.trust.ahead); every check is made all the same."""
         c = tx.conn if isinstance(tx, Tx) else tx
         gate = self.gate
-        if gate is not None and not gate.admit(c, entry, seen):
+        if gate is not None and not gate.admit(c, entry, seen, ahead):
             return False
         if not log.insert(c, entry):
             return False

@@ -26,6 +26,7 @@ from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage import log
 from kiosk.storage.atomic import write_private
 from kiosk.storage.base import from_json, from_ts, new_uuid, ts
+from kiosk.trust.ahead import Ahead
 from kiosk.trust.certs import Cert, Rotation, cert_of, issue, rotate
 from kiosk.trust.keys import Signer, new_private, public_of, sign_entry
 from kiosk.trust.roles import Refusal, Role, TrustKind
@@ -34,6 +35,7 @@ from kiosk.trust.verify import LEARNED, Verifier
 EVENT_PUBLIC = "trust_event_public"
 EVENT_PRIVATE = "trust_event_private"  # the desk only
 DESK_CERT_YEARS = 10
+RECHECK_PAGE = 2000  # entries a rebuild verifies again per page (kiosk.trust.ahead)
 
 
 class TrustError(KioskError):
@@ -128,10 +130,14 @@ class Gate:
             return e  # refused everywhere else as unsigned: no key for this identity
         return sign_entry(e, self.signer)
 
-    def admit(self, c: sqlite3.Connection, e: LogEntry, seen: datetime | None = None) -> bool:
+    def admit(
+        self, c: sqlite3.Connection, e: LogEntry, seen: datetime | None = None,
+        ahead: Ahead | None = None,
+    ) -> bool:  # fmt: skip
         """True when `e` may be applied; else it is kept in `held` (once). `seen`: when it
-        first reached the event (the hub's receipt), when known."""
-        refusal = self.verifier.check(e, _ref_station(c, e), seen)
+        first reached the event (the hub's receipt), when known. `ahead`: the signatures of
+        `e`'s page, verified on a worker thread (kiosk.trust.ahead)."""
+        refusal = self.verifier.check(e, _ref_station(c, e), seen, ahead)
         if refusal is None:
             return True
         if c.execute("SELECT 1 FROM log WHERE uuid = ?", (e.uuid,)).fetchone():
@@ -220,13 +226,16 @@ def recheck_log(c: sqlite3.Connection) -> int:
     bad: list[tuple[LogEntry, Refusal]] = []
     cur = c.cursor()
     cur.row_factory = None
-    for row in cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq").fetchall():
-        e = log.signed_entry_of(row)
-        refusal = verifier.check(e, _ref_station(c, e))  # as admitted: its own time
-        if refusal is None:
-            verifier.learn(e)
-        else:
-            bad.append((e, refusal))
+    cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq")
+    while rows := cur.fetchmany(RECHECK_PAGE):
+        page = [log.signed_entry_of(row) for row in rows]
+        with Ahead(page) as ahead:  # the page's signatures verified on a worker meanwhile
+            for e in page:
+                refusal = verifier.check(e, _ref_station(c, e), None, ahead)  # its own time
+                if refusal is None:
+                    verifier.learn(e)
+                else:
+                    bad.append((e, refusal))
     # a station enrolled again vouches for its own earlier unsigned entries in a handover
     # that comes after them in its log: those are checked again once everything is learned
     bad = [(e, r) for e, r in bad

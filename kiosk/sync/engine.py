@@ -44,6 +44,7 @@ from kiosk.sync import hubroles
 from kiosk.sync.arrivals import Arrival, arrival_of
 from kiosk.sync.hub import COPY_PREFIX, Beat, Hub, HubForbidden, HubRefused, HubState
 from kiosk.sync.privacy import Receive, parse_receive, redact
+from kiosk.trust.ahead import Ahead
 from kiosk.trust.roles import Role
 
 PULL_LIMIT = 2000  # entries per fetched page
@@ -425,32 +426,34 @@ class SyncEngine:
         if not page:
             return 0, False
         receive, can_sign = self.receive, self.can_sign
+        kept = [redact(entry, receive, can_sign) for entry, _ in page]
         applied = i = 0
         stuck = False
-        while i < len(page) and not stuck:
-            t0 = time.monotonic()
-            receipts: list[tuple[str, datetime]] = []
-            with self.store.write() as c:
-                while i < len(page) and (not receipts or time.monotonic() - t0 < APPLY_SLICE_S):
-                    entry, received_at = page[i]
-                    if entry.station_seq != p + 1:
-                        stuck = True  # never past a gap
-                        break
-                    if self.store.receive(c, redact(entry, receive, can_sign), received_at):
-                        applied += 1
-                        arrival = arrival_of(c, entry)
-                        if arrival is not None:
-                            r.arrivals.append(arrival)
-                    elif not syncstate.has_entry(c.conn, entry.uuid):
-                        stuck = True  # its number is taken here: reconciled next round
-                        break
-                    receipts.append((entry.uuid, received_at))
-                    p = entry.station_seq
-                    i += 1
-                if receipts:
-                    syncstate.record_receipts(c.conn, receipts)
-                    syncstate.set_positions(c.conn, r.state.identity, {sid: p})
-            pos[sid] = p
+        with Ahead(kept) as ahead:  # signatures verified on a worker thread meanwhile
+            while i < len(page) and not stuck:
+                t0 = time.monotonic()
+                receipts: list[tuple[str, datetime]] = []
+                with self.store.write() as c:
+                    while i < len(page) and (not receipts or time.monotonic() - t0 < APPLY_SLICE_S):
+                        entry, received_at = page[i]
+                        if entry.station_seq != p + 1:
+                            stuck = True  # never past a gap
+                            break
+                        if self.store.receive(c, kept[i], received_at, ahead):
+                            applied += 1
+                            arrival = arrival_of(c, entry)
+                            if arrival is not None:
+                                r.arrivals.append(arrival)
+                        elif not syncstate.has_entry(c.conn, entry.uuid):
+                            stuck = True  # its number is taken here: reconciled next round
+                            break
+                        receipts.append((entry.uuid, received_at))
+                        p = entry.station_seq
+                        i += 1
+                    if receipts:
+                        syncstate.record_receipts(c.conn, receipts)
+                        syncstate.set_positions(c.conn, r.state.identity, {sid: p})
+                pos[sid] = p
         if stuck:
             self._recheck.add(sid)
         return applied, not stuck

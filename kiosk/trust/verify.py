@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.trust.certs import Cert, Rotation, cert_of, rotation_of
 from kiosk.trust.keys import at_text, entry_verifies, legacy_digest
 from kiosk.trust.roles import STATION_KEY, Policy, Refusal, Role, TrustKind, may_write
+
+if TYPE_CHECKING:
+    from kiosk.trust.ahead import Ahead
 
 #: Kinds that change what a verifier knows.
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
@@ -80,10 +84,12 @@ class Verifier:
 
     # -- checking ----------------------------------------------------------------------------
     def check(
-        self, e: LogEntry, ref_station: str | None = None, seen: datetime | None = None
-    ) -> Refusal | None:
+        self, e: LogEntry, ref_station: str | None = None, seen: datetime | None = None,
+        ahead: Ahead | None = None,
+    ) -> Refusal | None:  # fmt: skip
         """None when `e` may be applied; else why it is kept aside. `seen`: when the entry
-        first reached the event (the hub's receipt), when known."""
+        first reached the event (the hub's receipt), when known. `ahead`: its signature may
+        have been verified already, with the same key (kiosk.trust.ahead)."""
         kind = str(e.kind)
         if e.sig is None:
             legacy = e.station_seq <= self.cutoff.get(e.station_id, 0)
@@ -99,7 +105,10 @@ class Verifier:
         if cert is None or key is None:
             return Refusal.UNKNOWN_STATION
         at = at_text(e)
-        if not entry_verifies(e, key, at):
+        genuine = None if ahead is None else ahead.verdict(e, key, self)
+        if genuine is None:
+            genuine = entry_verifies(e, key, at)
+        if not genuine:
             return Refusal.BAD_SIGNATURE
         if e.station != cert.name:  # what every screen and report shows as who did it
             return Refusal.NAME
@@ -114,6 +123,17 @@ class Verifier:
         if legacy_digest(e) != digest:
             return Refusal.BAD_SIGNATURE
         return self._check_rights(e, at_text(e), cert, ref_station, None)
+
+    def station_key(self, e: LogEntry) -> bytes | None:
+        """The key `check` verifies `e`'s signature with, as far as known now without
+        verifying a certificate (None: a handover, or a station not known yet)."""
+        if str(e.kind) == STATION_KEY:
+            return None
+        key = self.keys.get(e.station_id)
+        if key is None:
+            cert = self.certs.get(e.station_id)
+            key = _key_hex(cert.key) if cert is not None and cert.key else None
+        return key
 
     def _introduced(self, e: LogEntry) -> Cert | None:
         """A desk's own certificate, carried by its first signed entry (it introduces itself)."""

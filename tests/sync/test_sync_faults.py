@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,8 +114,8 @@ class KillAfter(Hub):
         super().__init__(server)
         self.cluster, self.left = cluster, pushes
 
-    def push(self, entries: list) -> Pushed:  # type: ignore[override]
-        done = super().push(entries)
+    def push(self, entries: list, receipts: Any = None) -> Pushed:  # type: ignore[override]
+        done = super().push(entries, receipts)
         self.left -= 1
         if self.left == 0:
             self.cluster.kill()
