@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from kiosk.storage.fold import PresenceState, Step, chain_end, fold_presence, fold_step
+from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import Presence
 
@@ -206,26 +207,31 @@ def _reentry(c: sqlite3.Connection, session_id: str) -> bool:
 # -- the rebuild ----------------------------------------------------------------------------
 def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> None:
     """Every key's moves (undone ones left out), under the person they stand for now,
-    folded with the same rule; then the counts, in bulk."""
+    folded with the same rule; then the counts, in bulk (in the tables' key order)."""
     reentry = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
     # Undone moves left out as they came (`known`) and nobody merged: every key's moves are
     # its own, already in version order (the rebuild reads the log in that order).
     in_order = p.known is not None and not into
     by_person = p.moves if in_order else _by_person(p, into)
+    fold = _fold_in_order if in_order else fold_presence
     presence = []
     dups: list[tuple[str, ...]] = []
     counts: dict[str, list[int]] = {}
-    for (session_id, aid), steps in by_person.items():
-        fold = _fold_in_order if in_order else fold_presence
+    for session_id, aid, steps in key_rows(by_person):
         state, dup = fold(steps, reentry.get(session_id, True))
         if state is None:
             continue
-        dups.extend(_dup_rows(session_id, aid, state, dup))
+        if dup:
+            dups.extend(_dup_rows(session_id, aid, state, dup))
         presence.append(_presence_row(session_id, aid, state))
-        tally = counts.setdefault(session_id, [0, 0, 0])
-        for i, n in enumerate(_tally(state)):
-            tally[i] += n
+        tally = counts.get(session_id)
+        if tally is None:
+            tally = counts[session_id] = [0, 0, 0]
+        tally[0] += 1
+        tally[1] += state.inside
+        tally[2] += state.exits
     c.executemany("INSERT INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", presence)
+    dups.sort()
     c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)
     c.executemany(
         "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "

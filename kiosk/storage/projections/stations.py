@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from kiosk.models.outcomes import Outcome
+from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import StationFigures
 
@@ -88,7 +89,7 @@ def _from_log(
 
 
 def write_all(c: sqlite3.Connection, s: StationFigures) -> None:
+    """The figures, in bulk, in the tables' key order."""
     c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)",
-                  ((*k, at) for k, at in s.first_admissions().items()))  # fmt: skip
-    c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)",
-                  ((*k, n) for k, n in s.outcome_counts().items()))  # fmt: skip
+                  key_rows(s.first_admissions()))  # fmt: skip
+    c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)", key_rows(s.outcome_counts()))
