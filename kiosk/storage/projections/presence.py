@@ -205,19 +205,31 @@ def _reentry(c: sqlite3.Connection, session_id: str) -> bool:
 
 
 # -- the rebuild ----------------------------------------------------------------------------
-def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> None:
+def ordered(p: Presence) -> list[tuple[str, str, list[Step]]]:
+    """(session, attendee, moves) for every key, in the tables' key order."""
+    return key_rows(p.moves)
+
+
+def write_all(
+    c: sqlite3.Connection, p: Presence, into: Mapping[str, str],
+    moves: list[tuple[str, str, list[Step]]] | None = None,
+) -> None:  # fmt: skip
     """Every key's moves (undone ones left out), under the person they stand for now,
-    folded with the same rule; then the counts, in bulk (in the tables' key order)."""
+    folded with the same rule; then the counts, in bulk (in the tables' key order).
+    `moves`: `ordered(p)`, when the caller has it already."""
     reentry = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
     # Undone moves left out as they came (`known`) and nobody merged: every key's moves are
     # its own, already in version order (the rebuild reads the log in that order).
     in_order = p.known is not None and not into
-    by_person = p.moves if in_order else _by_person(p, into)
+    if in_order:
+        by_person = ordered(p) if moves is None else moves
+    else:
+        by_person = key_rows(_by_person(p, into))
     fold = _fold_in_order if in_order else fold_presence
     presence = []
     dups: list[tuple[str, ...]] = []
     counts: dict[str, list[int]] = {}
-    for session_id, aid, steps in key_rows(by_person):
+    for session_id, aid, steps in by_person:
         state, dup = fold(steps, reentry.get(session_id, True))
         if state is None:
             continue
