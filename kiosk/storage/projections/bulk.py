@@ -1,4 +1,5 @@
-"""Rows for a bulk insert in a table's primary-key order (the rebuild).
+"""Bulk inserts (the rebuild, an import): rows in a table's primary-key order, and many
+rows a statement.
 
 SQLite fills a B-tree given its keys in order about 2.5 times faster than in random
 order (300,000 station admissions: 0.42 s of CPU instead of 1.07 s, plus 0.3 s to sort). The rebuild
@@ -10,7 +11,9 @@ parts, each group is a sort of plain texts, several times faster than a sort of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Mapping, Sequence
+from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -33,3 +36,20 @@ def key_rows(states: Mapping[K, Any]) -> list[tuple[Any, ...]]:
         group.sort(key=_LAST)
         out.extend([lead + pair for pair in group])
     return out
+
+
+def insert(c: sqlite3.Connection, into: str, rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT INTO `into` (a table, and its columns if named) VALUES each row, up to 500
+    rows a statement: a third less time than a statement per row (300,000 rows: 0.29 s of
+    CPU instead of 0.45 s)."""
+    if not rows:
+        return
+    width = len(rows[0])
+    per = max(1, min(500, c.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    one = f"({', '.join('?' * width)})"
+    full = len(rows) - len(rows) % per
+    if full:
+        sql = f"INSERT INTO {into} VALUES {', '.join([one] * per)}"
+        c.executemany(sql, (list(chain.from_iterable(rows[i : i + per]))
+                            for i in range(0, full, per)))  # fmt: skip
+    c.executemany(f"INSERT INTO {into} VALUES {one}", rows[full:])

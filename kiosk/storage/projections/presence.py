@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from kiosk.storage.fold import PresenceState, Step, chain_end, fold_presence, fold_step
+from kiosk.storage.projections import bulk
 from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import Presence
@@ -242,7 +243,7 @@ def write_all(
         tally[0] += 1
         tally[1] += state.inside
         tally[2] += state.exits
-    c.executemany("INSERT INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", presence)
+    bulk.insert(c, "presence", presence)
     dups.sort()
     c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)
     c.executemany(

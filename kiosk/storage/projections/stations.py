@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.fold import Step
+from kiosk.storage.projections import bulk
 from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import StationFigures
@@ -97,7 +98,7 @@ def write_all(c: sqlite3.Connection, s: StationFigures, moves: Moves | None = No
     moves as (session, attendee, steps) in key order, which hold its admissions
     (state.StationFigures keeps none when every undo is known)."""
     rows = key_rows(s.first_admissions()) if moves is None else _first_of(moves)
-    c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)", rows)
+    bulk.insert(c, "station_admissions", rows)
     c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)", key_rows(s.outcome_counts()))
 
 
