@@ -12,7 +12,7 @@ from kiosk.models.event import event_from_dict
 from kiosk.storage import meetings
 from kiosk.storage.base import to_json, ts
 from kiosk.storage.meeting_fold import MeetingFold
-from kiosk.storage.projections import bulk, people, presence, stations
+from kiosk.storage.projections import people, presence, stations
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.people import chunks, marks
 from kiosk.storage.projections.state import (
@@ -64,9 +64,8 @@ def write_all(c: sqlite3.Connection, f: Folds) -> None:
     if f.event.data is not None:
         apply_event(c, f.event.data, f.event.ver)
     into = people.write_all(c, f.people, f.merges)
-    bulk.insert(
-        c, "badges", [b.row() for b in f.badges.states.values() if b.attendee_id is not None]
-    )
+    c.executemany("INSERT INTO badges VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  [b.row() for b in f.badges.states.values() if b.attendee_id is not None])  # fmt: skip
     c.executemany("INSERT INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(f.prints.values()))
     c.executemany("INSERT INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
                   [t.row() for t in f.tickets.states.values()])  # fmt: skip
