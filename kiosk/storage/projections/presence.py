@@ -236,13 +236,15 @@ def write_all(
             continue
         if dup:
             dups.extend(_dup_rows(session_id, aid, state, dup))
-        presence.append(_presence_row(session_id, aid, state))
+        inside, exits = state.inside, state.exits
+        presence.append((session_id, aid, state.entry_uuid, state.first_at, state.station_id,
+                         state.station, int(inside), exits, state.last_ver))  # fmt: skip
         tally = counts.get(session_id)
         if tally is None:
             tally = counts[session_id] = [0, 0, 0]
-        tally[0] += 1
-        tally[1] += state.inside
-        tally[2] += state.exits
+        tally[0] += 1  # as _tally
+        tally[1] += inside
+        tally[2] += exits
     bulk.insert(c, "presence", presence)
     dups.sort()
     c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)

@@ -45,8 +45,11 @@ class Keyed(Generic[K, S]):
     def get(self, key: K) -> S:
         state = self.states.get(key)
         if state is None:
-            self.want([key])
-            state = self.states[key]
+            if self._load is None:  # (the rebuild: 50,000 badges, one `want` each otherwise)
+                state = self.states[key] = self._new(key)
+            else:
+                self.want([key])
+                state = self.states[key]
         return state
 
     def __contains__(self, key: object) -> bool:

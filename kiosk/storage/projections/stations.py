@@ -108,6 +108,14 @@ def _first_of(moves: Moves) -> list[tuple[str, str, str, str]]:
     station, they come in key order already."""
     by_station: dict[str, list[tuple[str, str, str, str]]] = {}
     for session_id, aid, steps in moves:
+        if len(steps) == 1:  # (most keys)
+            step = steps[0]
+            if step.kind == "entry":
+                rows = by_station.get(step.station_id)
+                if rows is None:
+                    rows = by_station[step.station_id] = []
+                rows.append((step.station_id, session_id, aid, step.at))
+            continue
         first: dict[str, str] = {}
         for step in steps:
             if step.kind == "entry" and step.at < first.get(step.station_id, "~"):
