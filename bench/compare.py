@@ -252,6 +252,10 @@ def main() -> None:
                               capture_output=True, text=True).stdout.strip()  # fmt: skip
     here_rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    here_rev += "+" if dirty else ""  # this tree has changes not committed
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         base = tmp / "base"
@@ -266,10 +270,13 @@ def main() -> None:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT,
                            check=False, capture_output=True)  # fmt: skip
-    print(f"\nIssue 17 benchmarks, one run ({os.cpu_count()} cores, load "
-          f"{os.getloadavg()[0]:.1f}; inputs built in {built:.0f} s): "
-          f"{args.attendees:,} badged attendees, {int(after.get('rebuild_entries', 0)):,} log "
-          f"entries, {args.rows:,} import rows, {args.sync:,} sync entries\n")  # fmt: skip
+    measured = [f"{args.attendees:,} badged attendees" if "checkin" in args.only else "",
+            f"{int(after.get('rebuild_entries', 0)):,} log entries" if "rebuild" in args.only else "",
+            f"{args.rows:,} import rows" if "import" in args.only else "",
+            f"{args.sync:,} sync entries" if args.sync and "sync" in args.only else ""]  # fmt: skip
+    print(f"\nIssue 17 benchmarks, one run ({os.cpu_count()} cores, load {load0:.1f} at the "
+          f"start, {os.getloadavg()[0]:.1f} at the end; inputs built in {built:.0f} s): "
+          f"{', '.join(w for w in measured if w)}\n")  # fmt: skip
     hdr = f"{'figure':<42} {'before ' + base_rev:>16} {'after ' + here_rev:>16} {'change':>8}"
     print(hdr)
     print("-" * len(hdr))
