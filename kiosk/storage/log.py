@@ -155,17 +155,18 @@ SCAN_KINDS = (LogKind.ENTRY.value, LogKind.EXIT.value)
 
 
 class ScanRow(tuple[Any, ...]):
-    """An entry or exit scan's log row in SCAN_COLUMNS order, read as an entry (as `Row`):
-    what a scan's step does not read reads as empty (no badge, operator, reference,
-    batch or payload)."""
+    """An entry or exit scan's log row in SCAN_COLUMNS order, read as an entry (as `Row`,
+    every field by a C getter: the scan step shares the texts it keeps itself): what a
+    scan's step does not read reads as empty (no badge, operator, reference, batch or
+    payload)."""
 
     __slots__ = ()
 
     uuid = property(itemgetter(0))
-    station_id = _shared(1)
-    station = _shared(2)
-    kind = _shared(4)
-    session_id = _shared(5)
+    station_id = property(itemgetter(1))
+    station = property(itemgetter(2))
+    kind = property(itemgetter(4))
+    session_id = property(itemgetter(5))
     attendee_id = property(itemgetter(6))
     outcome = _outcome(7)
     badge_id: int | None = None
