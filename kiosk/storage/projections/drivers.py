@@ -4,12 +4,14 @@
   keys the step touches from the tables, the step folds the entry in, and what it touched
   is written back; a key where the entry lands in its past (a station that was offline
   syncs later) is folded again from the log.
-- `rebuild`: the whole log in (time, uuid) order, every state in memory, written in bulk
-  (a log of 1,000,000 entries rebuilds in seconds: bench/rebuild.py, bench/compare.py).
-  Each row is read as an entry without building one (log.Row: no time parsed, no payload
-  unless the step reads it, its repeated texts shared); the undos are read first, so an
-  undone move is left out as it comes, and the station figures count each entry under
-  its key at once.
+- `rebuild`: the whole log, every state in memory, written in bulk (a log of 1,000,000
+  entries rebuilds in seconds: bench/rebuild.py, bench/compare.py). The undos are read
+  first, so an undone move is left out as it comes. Then the scans (most of a log) in
+  (time, uuid) order, each row read as an entry with only the columns the scan step reads
+  (log.ScanRow), then every other entry in (time, uuid) order (log.Row: no time parsed,
+  no payload unless the step reads it): each state folds its own entries in version
+  order. The station figures' admissions are the presence moves themselves (the same
+  admissions), and every table is written in its key order (projections.bulk).
 
 Both give the same tables (tests/test_log_properties.py checks it over every kind).
 """
