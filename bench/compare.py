@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -134,7 +135,7 @@ def child_sync(entries: str) -> dict[str, float]:
 
 
 FIGURES = ("checkin", "rebuild", "import", "sync")
-CHILDREN = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_import,
+CHILDREN: dict[str, Callable[..., dict[str, float]]] = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_import,
             "sync": child_sync}  # fmt: skip
 
 
@@ -148,7 +149,8 @@ def _child(tree: Path, what: str, *args: str) -> str:
 
 
 def run(tree: Path, what: str, *args: str) -> dict[str, float]:
-    return json.loads(_child(tree, what, *args).strip().splitlines()[-1])
+    out: dict[str, float] = json.loads(_child(tree, what, *args).strip().splitlines()[-1])
+    return out
 
 
 def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
