@@ -9,7 +9,10 @@ here is the same for both); the inputs are built once, with the base tree's code
 copied, so both trees work on the same bytes.
 
     .venv/bin/python bench/compare.py [--base main] [--entries 1000000] [--attendees 100000]
-        [--rows 100000] [--sync 20000] [--scans 2000]
+        [--rows 100000] [--sync 20000] [--scans 2000] [--only rebuild,import]
+
+`--only` measures some of the figures (checkin, rebuild, import, sync): a short run while
+working on one of them; the table then has only their rows.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -130,7 +134,8 @@ def child_sync(entries: str) -> dict[str, float]:
     return {"push": pushed / push, "pull": pulled / pull, "names": got / names}
 
 
-CHILDREN = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_import,
+FIGURES = ("checkin", "rebuild", "import", "sync")
+CHILDREN: dict[str, Callable[..., dict[str, float]]] = {"checkin": child_checkin, "rebuild": child_rebuild, "import": child_import,
             "sync": child_sync}  # fmt: skip
 
 
@@ -144,21 +149,30 @@ def _child(tree: Path, what: str, *args: str) -> str:
 
 
 def run(tree: Path, what: str, *args: str) -> dict[str, float]:
-    return json.loads(_child(tree, what, *args).strip().splitlines()[-1])
+    out: dict[str, float] = json.loads(_child(tree, what, *args).strip().splitlines()[-1])
+    return out
 
 
 def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
     """The inputs, built once with the base tree's code: a database with `attendees`
-    badged attendees and sampled codes, a log of `entries` entries, a CSV of `rows` rows."""
-    script = (
-        "import json, sys; from pathlib import Path; sys.argv=['x'];\n"
-        f"import checkin, rebuild, import_rows\n"
-        f"codes = checkin.build(Path({str(tmp / 'checkin.sqlite')!r}), {args.attendees}, {args.scans})\n"
-        f"Path({str(tmp / 'codes.json')!r}).write_text(json.dumps(codes))\n"
-        f"rebuild.build(Path({str(tmp / 'rebuild.sqlite')!r}), {args.entries}, 50000)\n"
-        f"csv, _x, _r = import_rows.write_files(Path({str(tmp)!r}), {args.rows})\n"
-        f"print(csv)\n"
-    )  # fmt: skip
+    badged attendees and sampled codes, a log of `entries` entries, a CSV of `rows` rows
+    (only those that `--only` asks for)."""
+    only = args.only
+    script = "import json, sys; from pathlib import Path; sys.argv=['x'];\n"
+    script += "import checkin, rebuild, import_rows\n"
+    if "checkin" in only:
+        script += (
+            f"codes = checkin.build(Path({str(tmp / 'checkin.sqlite')!r}), {args.attendees}, "
+            f"{args.scans})\n"
+            f"Path({str(tmp / 'codes.json')!r}).write_text(json.dumps(codes))\n"
+        )  # fmt: skip
+    if "rebuild" in only:
+        script += f"rebuild.build(Path({str(tmp / 'rebuild.sqlite')!r}), {args.entries}, 50000)\n"
+    if "import" in only:
+        script += f"csv, _x, _r = import_rows.write_files(Path({str(tmp)!r}), {args.rows})\n"
+    else:
+        script += "csv = ''\n"
+    script += "print(csv)\n"
     csv = Path(_child(tree, "exec", script).strip().splitlines()[-1])
     return {"checkin": tmp / "checkin.sqlite", "codes": tmp / "codes.json",
             "rebuild": tmp / "rebuild.sqlite", "csv": csv}  # fmt: skip
@@ -177,17 +191,21 @@ def measure_tree(tree: Path, inputs: dict[str, Path], tmp: Path, args: argparse.
     out: dict[str, float] = {}
     folder = tmp / label
     folder.mkdir()
-    db = copy_db(inputs["checkin"], folder / "checkin.sqlite")
-    for k, v in run(tree, "checkin", str(db), str(inputs["codes"])).items():
-        out["checkin_" + k] = v
-    db.unlink()
-    db = copy_db(inputs["rebuild"], folder / "rebuild.sqlite")
-    for k, v in run(tree, "rebuild", str(db)).items():
-        out["rebuild_" + k] = v
-    db.unlink()
-    for k, v in run(tree, "import", str(folder), str(inputs["csv"])).items():
-        out["import_" + k] = v
-    if args.sync:
+    only = args.only
+    if "checkin" in only:
+        db = copy_db(inputs["checkin"], folder / "checkin.sqlite")
+        for k, v in run(tree, "checkin", str(db), str(inputs["codes"])).items():
+            out["checkin_" + k] = v
+        db.unlink()
+    if "rebuild" in only:
+        db = copy_db(inputs["rebuild"], folder / "rebuild.sqlite")
+        for k, v in run(tree, "rebuild", str(db)).items():
+            out["rebuild_" + k] = v
+        db.unlink()
+    if "import" in only:
+        for k, v in run(tree, "import", str(folder), str(inputs["csv"])).items():
+            out["import_" + k] = v
+    if args.sync and "sync" in only:
         for k, v in run(tree, "sync", str(args.sync)).items():
             out["sync_" + k] = v
     return out
@@ -226,11 +244,20 @@ def main() -> None:
     ap.add_argument("--scans", type=int, default=4000)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--sync", type=int, default=20_000, help="entries (0: no sync figures)")
+    ap.add_argument("--only", default=",".join(FIGURES),
+                    help=f"comma-separated, of {', '.join(FIGURES)} (default: all)")  # fmt: skip
     args = ap.parse_args()
+    args.only = set(args.only.split(","))
+    if not args.only <= set(FIGURES):
+        ap.error(f"--only: one or more of {', '.join(FIGURES)}")
     base_rev = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()  # fmt: skip
     here_rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    here_rev += "+" if dirty else ""  # this tree has changes not committed
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         base = tmp / "base"
@@ -245,10 +272,13 @@ def main() -> None:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT,
                            check=False, capture_output=True)  # fmt: skip
-    print(f"\nIssue 17 benchmarks, one run ({os.cpu_count()} cores, load "
-          f"{os.getloadavg()[0]:.1f}; inputs built in {built:.0f} s): "
-          f"{args.attendees:,} badged attendees, {int(after.get('rebuild_entries', 0)):,} log "
-          f"entries, {args.rows:,} import rows, {args.sync:,} sync entries\n")  # fmt: skip
+    measured = [f"{args.attendees:,} badged attendees" if "checkin" in args.only else "",
+            f"{int(after.get('rebuild_entries', 0)):,} log entries" if "rebuild" in args.only else "",
+            f"{args.rows:,} import rows" if "import" in args.only else "",
+            f"{args.sync:,} sync entries" if args.sync and "sync" in args.only else ""]  # fmt: skip
+    print(f"\nIssue 17 benchmarks, one run ({os.cpu_count()} cores, load {load0:.1f} at the "
+          f"start, {os.getloadavg()[0]:.1f} at the end; inputs built in {built:.0f} s): "
+          f"{', '.join(w for w in measured if w)}\n")  # fmt: skip
     hdr = f"{'figure':<42} {'before ' + base_rev:>16} {'after ' + here_rev:>16} {'change':>8}"
     print(hdr)
     print("-" * len(hdr))

@@ -26,6 +26,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -54,7 +55,7 @@ def build(path: Path, entries: int, people: int) -> tuple[int, int]:
     rng = random.Random(7)
     inside: set[tuple[str, str]] = set()
     admitted: list[str] = []
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     base = int(store.conn.execute("SELECT COUNT(*) FROM log").fetchone()[0])
     for n in range(max(0, entries - base)):
         sid, name = stations[n % 4]

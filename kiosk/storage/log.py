@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from operator import itemgetter
 from sys import intern
 from typing import Any
 
@@ -106,6 +107,16 @@ def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: in
     )  # fmt: skip
 
 
+def _shared(i: int) -> Any:
+    """A text column read as one shared object per distinct text (a station, a kind, a
+    session: a state keeps them per admission; a million copies otherwise)."""
+    return property(lambda row: intern(row[i]))
+
+
+def _outcome(i: int) -> Any:
+    return property(lambda row: _OUTCOMES.get(row[i]) if row[i] else None)
+
+
 class Row(tuple[Any, ...]):
     """A log row in COLUMNS order, read as an entry without building one: the fields a step
     reads are looked up when asked, the JSON payload parsed only when `data` is read (a
@@ -115,55 +126,17 @@ class Row(tuple[Any, ...]):
 
     __slots__ = ()
 
-    @property
-    def uuid(self) -> str:
-        v: str = self[0]
-        return v
-
-    @property
-    def station_id(self) -> str:
-        return intern(self[1])
-
-    @property
-    def station(self) -> str:
-        return intern(self[3])
-
-    @property
-    def kind(self) -> str:
-        return intern(self[5])
-
-    @property
-    def session_id(self) -> str:
-        return intern(self[6])
-
-    @property
-    def attendee_id(self) -> str | None:
-        aid: str | None = self[7]
-        return aid
-
-    @property
-    def badge_id(self) -> int | None:
-        bid: int | None = self[8]
-        return bid
-
-    @property
-    def operator(self) -> str:
-        v: str = self[9]
-        return v
-
-    @property
-    def outcome(self) -> Outcome | None:
-        return _OUTCOMES.get(self[10]) if self[10] else None
-
-    @property
-    def ref(self) -> str | None:
-        ref: str | None = self[11]
-        return ref
-
-    @property
-    def batch(self) -> str | None:
-        batch: str | None = self[12]
-        return batch
+    uuid = property(itemgetter(0))  # (a C getter: several times faster than a def)
+    station_id = _shared(1)
+    station = _shared(3)
+    kind = _shared(5)
+    session_id = _shared(6)
+    attendee_id = property(itemgetter(7))
+    badge_id = property(itemgetter(8))
+    operator = property(itemgetter(9))
+    outcome = _outcome(10)
+    ref = property(itemgetter(11))
+    batch = property(itemgetter(12))
 
     @property
     def data(self) -> dict[str, Any]:
@@ -173,6 +146,38 @@ class Row(tuple[Any, ...]):
     @property
     def reason(self) -> str:
         return str(self.data.get("reason", ""))
+
+
+#: The columns the scan step reads (kiosk.storage.projections.steps.scan): the rebuild
+#: reads the entries and exits, most of a log, with these alone (a fifth less time).
+SCAN_COLUMNS = "uuid, station_id, station, at, kind, session_id, attendee_id, outcome"
+SCAN_KINDS = (LogKind.ENTRY.value, LogKind.EXIT.value)
+
+
+class ScanRow(tuple[Any, ...]):
+    """An entry or exit scan's log row in SCAN_COLUMNS order, read as an entry (as `Row`,
+    every field by a C getter: the scan step shares the texts it keeps itself): what a
+    scan's step does not read reads as empty (no badge, operator, reference, batch or
+    payload)."""
+
+    __slots__ = ()
+
+    uuid = property(itemgetter(0))
+    station_id = property(itemgetter(1))
+    station = property(itemgetter(2))
+    kind = property(itemgetter(4))
+    session_id = property(itemgetter(5))
+    attendee_id = property(itemgetter(6))
+    outcome = _outcome(7)
+    badge_id: int | None = None
+    operator = ""
+    ref: str | None = None
+    batch: str | None = None
+    reason = ""
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {}
 
 
 _SELECT = (

@@ -4,12 +4,14 @@
   keys the step touches from the tables, the step folds the entry in, and what it touched
   is written back; a key where the entry lands in its past (a station that was offline
   syncs later) is folded again from the log.
-- `rebuild`: the whole log in (time, uuid) order, every state in memory, written in bulk
-  (a log of 1,000,000 entries rebuilds in seconds: bench/rebuild.py, bench/compare.py).
-  Each row is read as an entry without building one (log.Row: no time parsed, no payload
-  unless the step reads it, its repeated texts shared); the undos are read first, so an
-  undone move is left out as it comes, and the station figures count each entry under
-  its key at once.
+- `rebuild`: the whole log, every state in memory, written in bulk (a log of 1,000,000
+  entries rebuilds in seconds: bench/rebuild.py, bench/compare.py). The undos are read
+  first, so an undone move is left out as it comes. Then the scans (most of a log) in
+  (time, uuid) order, each row read as an entry with only the columns the scan step reads
+  (log.ScanRow), then every other entry in (time, uuid) order (log.Row: no time parsed,
+  no payload unless the step reads it): each state folds its own entries in version
+  order. The station figures' admissions are the presence moves themselves (the same
+  admissions), and every table is written in its key order (projections.bulk).
 
 Both give the same tables (tests/test_log_properties.py checks it over every kind).
 """
@@ -21,7 +23,7 @@ from collections.abc import Callable
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage.base import ts, version
-from kiosk.storage.log import COLUMNS, Row
+from kiosk.storage.log import COLUMNS, SCAN_COLUMNS, SCAN_KINDS, Row, ScanRow
 from kiosk.storage.projections import tables
 from kiosk.storage.projections.state import Folds, Presence, StationFigures
 from kiosk.storage.projections.steps import BATCHED, STEPS
@@ -77,7 +79,20 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     pending: list[tuple[str, str]] = []
     cur = c.cursor()
     cur.row_factory = None
-    for n, row in enumerate(cur.execute(f"SELECT {COLUMNS} FROM log ORDER BY at, uuid")):
+    # The scans first, with only the columns their step reads, then every other entry:
+    # each state still folds its own entries in version order (scans fold into presence
+    # and the station figures, which no other kind touches but undos, whose order does
+    # not matter: they are all known already).
+    scans = cur.execute(f"SELECT {SCAN_COLUMNS} FROM log WHERE kind IN (?, ?) ORDER BY at, uuid",
+                        SCAN_KINDS)  # fmt: skip
+    i = -1
+    for i, row in enumerate(scans):
+        if progress is not None and i % 50_000 == 0:
+            progress(i, total)
+        STEPS[row[4]](folds, ScanRow(row), version(row[3], row[0]), row[3])
+    rest = cur.execute(f"SELECT {COLUMNS} FROM log WHERE kind NOT IN (?, ?) ORDER BY at, uuid",
+                       SCAN_KINDS)  # fmt: skip
+    for n, row in enumerate(rest, i + 1):
         if progress is not None and n % 50_000 == 0:
             progress(n, total)
         if row[12] and row[5] in BATCHED and row[12] not in committed:

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Mapping
 
 from kiosk.storage.fold import PresenceState, Step, chain_end, fold_presence, fold_step
+from kiosk.storage.projections import bulk
+from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import Presence
 
@@ -204,28 +206,47 @@ def _reentry(c: sqlite3.Connection, session_id: str) -> bool:
 
 
 # -- the rebuild ----------------------------------------------------------------------------
-def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> None:
+def ordered(p: Presence) -> list[tuple[str, str, list[Step]]]:
+    """(session, attendee, moves) for every key, in the tables' key order."""
+    return key_rows(p.moves)
+
+
+def write_all(
+    c: sqlite3.Connection, p: Presence, into: Mapping[str, str],
+    moves: list[tuple[str, str, list[Step]]] | None = None,
+) -> None:  # fmt: skip
     """Every key's moves (undone ones left out), under the person they stand for now,
-    folded with the same rule; then the counts, in bulk."""
+    folded with the same rule; then the counts, in bulk (in the tables' key order).
+    `moves`: `ordered(p)`, when the caller has it already."""
     reentry = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
     # Undone moves left out as they came (`known`) and nobody merged: every key's moves are
     # its own, already in version order (the rebuild reads the log in that order).
     in_order = p.known is not None and not into
-    by_person = p.moves if in_order else _by_person(p, into)
+    if in_order:
+        by_person = ordered(p) if moves is None else moves
+    else:
+        by_person = key_rows(_by_person(p, into))
+    fold = _fold_in_order if in_order else fold_presence
     presence = []
     dups: list[tuple[str, ...]] = []
     counts: dict[str, list[int]] = {}
-    for (session_id, aid), steps in by_person.items():
-        fold = _fold_in_order if in_order else fold_presence
+    for session_id, aid, steps in by_person:
         state, dup = fold(steps, reentry.get(session_id, True))
         if state is None:
             continue
-        dups.extend(_dup_rows(session_id, aid, state, dup))
-        presence.append(_presence_row(session_id, aid, state))
-        tally = counts.setdefault(session_id, [0, 0, 0])
-        for i, n in enumerate(_tally(state)):
-            tally[i] += n
-    c.executemany("INSERT INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", presence)
+        if dup:
+            dups.extend(_dup_rows(session_id, aid, state, dup))
+        inside, exits = state.inside, state.exits
+        presence.append((session_id, aid, state.entry_uuid, state.first_at, state.station_id,
+                         state.station, int(inside), exits, state.last_ver))  # fmt: skip
+        tally = counts.get(session_id)
+        if tally is None:
+            tally = counts[session_id] = [0, 0, 0]
+        tally[0] += 1  # as _tally
+        tally[1] += inside
+        tally[2] += exits
+    bulk.insert(c, "presence", presence)
+    dups.sort()
     c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)
     c.executemany(
         "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "

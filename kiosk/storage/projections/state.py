@@ -45,8 +45,11 @@ class Keyed(Generic[K, S]):
     def get(self, key: K) -> S:
         state = self.states.get(key)
         if state is None:
-            self.want([key])
-            state = self.states[key]
+            if self._load is None:  # (the rebuild: 50,000 badges, one `want` each otherwise)
+                state = self.states[key] = self._new(key)
+            else:
+                self.want([key])
+                state = self.states[key]
         return state
 
     def __contains__(self, key: object) -> bool:
@@ -172,22 +175,20 @@ class StationFigures:
     station only"): each attendee's first admission per session, and the other outcomes
     of its entry scans per session. Entries are kept by uuid until the undos are known;
     when every undo is known before the fold (`known`: the rebuild reads them first), an
-    entry is counted under its key at once."""
+    outcome is counted under its key at once, and an admission is not kept here at all:
+    the presence state keeps the very same admissions (every one not undone, under its
+    key), and the first per station is read from there when written
+    (kiosk.storage.projections.stations.write_all)."""
 
     admissions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     outcomes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     undone: set[str] = field(default_factory=set)
     known: frozenset[str] | None = None
-    first: dict[tuple[str, str, str], str] = field(default_factory=dict)
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def admit(self, uuid: str, station_id: str, session_id: str, aid: str, at: str) -> None:
         if self.known is None:
             self.admissions[uuid] = (station_id, session_id, aid, at)
-        elif uuid not in self.known:
-            key = (station_id, session_id, aid)
-            if at < self.first.get(key, "~"):  # "~": after every time
-                self.first[key] = at
 
     def outcome(self, uuid: str, station_id: str, session_id: str, outcome: str) -> None:
         if self.known is None:
@@ -201,7 +202,7 @@ class StationFigures:
 
     def first_admissions(self) -> dict[tuple[str, str, str], str]:
         """(station, session, attendee) -> the first admission's time."""
-        out = self.first
+        out: dict[tuple[str, str, str], str] = {}
         for uuid, (station_id, session_id, aid, at) in self.admissions.items():
             if uuid not in self.undone:
                 _first(out, (station_id, session_id, aid), at)

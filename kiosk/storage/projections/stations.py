@@ -5,11 +5,17 @@ station itself recorded, undone entries left out, for the dashboard's "this stat
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from kiosk.models.outcomes import Outcome
+from kiosk.storage.fold import Step
+from kiosk.storage.projections import bulk
+from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import StationFigures
 
+#: (session, attendee, admissions and exits), in key order (presence.ordered)
+Moves = Sequence[tuple[str, str, list[Step]]]
 _KNOWN = frozenset(o.value for o in Outcome)  # an outcome of a newer release is not counted
 
 
@@ -87,8 +93,36 @@ def _from_log(
     return f.stations
 
 
-def write_all(c: sqlite3.Connection, s: StationFigures) -> None:
-    c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)",
-                  ((*k, at) for k, at in s.first_admissions().items()))  # fmt: skip
-    c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)",
-                  ((*k, n) for k, n in s.outcome_counts().items()))  # fmt: skip
+def write_all(c: sqlite3.Connection, s: StationFigures, moves: Moves | None = None) -> None:
+    """The figures, in bulk, in the tables' key order. `moves`: the rebuild's presence
+    moves as (session, attendee, steps) in key order, which hold its admissions
+    (state.StationFigures keeps none when every undo is known)."""
+    rows = key_rows(s.first_admissions()) if moves is None else _first_of(moves)
+    bulk.insert(c, "station_admissions", rows)
+    c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)", key_rows(s.outcome_counts()))
+
+
+def _first_of(moves: Moves) -> list[tuple[str, str, str, str]]:
+    """(station, session, attendee, the first admission's time) from presence moves (each
+    attendee's admissions and exits per session, undone ones left out) in key order: per
+    station, they come in key order already."""
+    by_station: dict[str, list[tuple[str, str, str, str]]] = {}
+    for session_id, aid, steps in moves:
+        if len(steps) == 1:  # (most keys)
+            step = steps[0]
+            if step.kind == "entry":
+                rows = by_station.get(step.station_id)
+                if rows is None:
+                    rows = by_station[step.station_id] = []
+                rows.append((step.station_id, session_id, aid, step.at))
+            continue
+        first: dict[str, str] = {}
+        for step in steps:
+            if step.kind == "entry" and step.at < first.get(step.station_id, "~"):
+                first[step.station_id] = step.at  # "~": after every time
+        for station_id, at in first.items():
+            rows = by_station.get(station_id)
+            if rows is None:
+                rows = by_station[station_id] = []
+            rows.append((station_id, session_id, aid, at))
+    return [row for station_id in sorted(by_station) for row in by_station[station_id]]

@@ -69,10 +69,12 @@ def write_all(c: sqlite3.Connection, f: Folds) -> None:
     c.executemany("INSERT INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(f.prints.values()))
     c.executemany("INSERT INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
                   [t.row() for t in f.tickets.states.values()])  # fmt: skip
-    presence.write_all(c, f.presence, into)
+    # Every undo known (the rebuild): the station figures' admissions are the presence moves.
+    moves = presence.ordered(f.presence) if f.stations.known is not None else None
+    presence.write_all(c, f.presence, into, moves)
     meetings.write_all(c, list(f.meetings.states.values()))
     if _exists(c, "station_admissions"):  # not yet during the release-0.1 conversion (m002)
-        stations.write_all(c, f.stations)
+        stations.write_all(c, f.stations, moves)
 
 
 def _exists(c: sqlite3.Connection, table: str) -> bool:
