@@ -83,7 +83,15 @@ def test_security_alert_and_stations_dialog_in_chinese(
     out = Path(site.desk.path).parent / "door-c.enroll"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert json.loads(out.read_text())["role"] == "door" and dialog.qr.isVisible()
+    assert "仅可使用一次" in dialog.qr.toolTip()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10000)
+    assert dialog.qr.isVisible()  # Door C has not used it yet
+    # Door C is made from the file and hands its key over: the code is spent, and goes
+    door_c = site.build("Door C", out)
+    transfer(door_c, site.desk)
+    door_c.close()
+    dialog.refresh()
+    qtbot.waitUntil(lambda: not dialog.qr.isVisible(), timeout=10000)
     row = next(i for i in range(3) if dialog.table.item(i, 0).text() == "Kiosk 1")
     dialog.table.selectRow(row)
     assert dialog.revoke.isEnabled() and dialog.revoke.text() == "吊销"

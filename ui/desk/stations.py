@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from kiosk.trust.roles import Role
 from ui.present.trust_text import ROLE, say
 
 ORIGIN = Origin(Source.DASHBOARD)
+QR_SHOWN_MS = 120_000  # how long an enrollment's QR code stays on screen
 
 
 def window_is_chinese() -> bool:
@@ -231,7 +232,15 @@ class StationsDialog(QDialog):
         pix = QPixmap()
         pix.loadFromData(buf.getvalue(), "PNG")
         self.qr.setPixmap(pix)
+        self.qr.setToolTip(say("qr_tip", self._zh()))
         self.qr.setVisible(True)
+        # the code carries the one-time secret and the station's hub login: on screen only
+        # as long as it takes to scan it (and gone once the station has used it)
+        QTimer.singleShot(QR_SHOWN_MS, self, self.hide_qr)
+
+    def hide_qr(self) -> None:
+        self.qr.clear()
+        self.qr.setVisible(False)
 
     def _suggest_file(self, name: str) -> None:
         if not name.strip():
@@ -260,6 +269,10 @@ class StationsDialog(QDialog):
                 if j == 3 and not s.trusted:
                     item.setToolTip(say("untrusted_tip", zh))
                 self.table.setItem(i, j, item)
+        if self.last is not None and any(
+            s.name == self.last.name and s.keyed and s.revoked_after is None for s in rows
+        ):
+            self.hide_qr()  # the station has handed its key over: the code is spent
         desk = self.view is None or self.view.desk
         self.intro.setText(say("intro", zh) + ("" if desk else "\n" + say("not_desk", zh)))
         self.rotate.setEnabled(self.view is not None and self.view.desk)

@@ -111,6 +111,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "held_kind": ("Entry refused (security)", "条目被拒（安全）"),
     "claimed": ("claimed by %1: %2", "声称来自 %1：%2"),
+    "qr_tip": (
+        "The enrollment as a QR code (one use; hidden after two minutes, or once the station has used it)",
+        "登记信息的二维码（仅可使用一次；两分钟后或站点使用后即隐藏）",
+    ),
     "rename_enrolled": (
         "This station is enrolled as “%1”: to rename it, enroll it again at the desk.",
         "本站点已登记为“%1”：如需改名，请在服务台重新登记。",
