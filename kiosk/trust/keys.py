@@ -7,6 +7,7 @@ a station or hub role that holds only the public part still verifies the entry.
 from __future__ import annotations
 
 import dataclasses
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kiosk.models.records import LogEntry
-from kiosk.trust.split import private_hash, signed_bytes, split
+from kiosk.trust.split import canonical, private_hash, signed_bytes, split
 
 
 def new_private() -> bytes:
@@ -80,12 +81,64 @@ def envelope(e: LogEntry, at: str | None = None) -> dict[str, Any]:
     }  # fmt: skip
 
 
+_TAG = b"FC-ENTRY-1\n"  # kiosk.trust.split.signed_bytes's
+_text = json.encoder.encode_basestring  # a string as canonical() writes it (not ASCII-escaped)
+
+
+def _value(v: object) -> str:
+    """An envelope's value as canonical() writes it: a text, a whole number or null."""
+    if type(v) is str:
+        return _text(v)
+    if v is None:
+        return "null"
+    if type(v) is int:
+        return int.__repr__(v)
+    raise TypeError(type(v).__name__)
+
+
+def message(e: LogEntry, public: dict[str, Any], phash: bytes, at: str | None = None) -> bytes:
+    """`signed_bytes(envelope(e, at), public, phash)`, written with the envelope's keys in
+    their sorted order instead of a dict sorted by the JSON encoder (a quarter of its time
+    at each signed check-in); an envelope of other types is left to signed_bytes."""
+    try:
+        head = (
+            f'{{"at":{_value(at_text(e) if at is None else at)},'
+            f'"attendee_id":{_value(e.attendee_id)},"badge_id":{_value(e.badge_id)},'
+            f'"batch":{_value(e.batch)},"data":'
+        )
+        tail = (
+            f',"kind":{_value(str(e.kind))},"operator":{_value(e.operator)},'
+            f'"outcome":{_value(e.outcome.value if e.outcome else None)},'
+            f'"ref":{_value(e.ref)},"session_id":{_value(e.session_id)},'
+            f'"station":{_value(e.station)},"station_id":{_value(e.station_id)},'
+            f'"station_seq":{_value(e.station_seq)},"uuid":{_value(e.uuid)}}}'
+        )
+    except TypeError:
+        return signed_bytes(envelope(e, at), public, phash)
+    return b"".join((_TAG, head.encode(), canonical(public), tail.encode(), phash))
+
+
 def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
     """The entry with its private hash and signature."""
     public, private = split(str(e.kind), e.data)
     ph = private_hash(private)
-    sig = signer.sign(signed_bytes(envelope(e), public, ph))
-    return dataclasses.replace(e, private_hash=ph, sig=sig)
+    sig = signer.sign(message(e, public, ph))
+    return _with_signature(e, ph, sig)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(LogEntry))
+_set = object.__setattr__
+
+
+def _with_signature(e: LogEntry, ph: bytes, sig: bytes) -> LogEntry:
+    """`dataclasses.replace(e, private_hash=ph, sig=sig)` in a third of its time (no
+    __init__ run again over every field: a signed check-in makes one)."""
+    out = object.__new__(LogEntry)
+    for name in _FIELDS:
+        _set(out, name, getattr(e, name))
+    _set(out, "private_hash", ph)
+    _set(out, "sig", sig)
+    return out
 
 
 def entry_verifies(e: LogEntry, key: bytes | Ed25519PublicKey, at: str | None = None) -> bool:
@@ -96,4 +149,4 @@ def entry_verifies(e: LogEntry, key: bytes | Ed25519PublicKey, at: str | None = 
     public, private = split(str(e.kind), e.data)
     if private and private_hash(private) != e.private_hash:
         return False
-    return verify(key, e.sig, signed_bytes(envelope(e, at), public, e.private_hash))
+    return verify(key, e.sig, message(e, public, e.private_hash, at))
