@@ -205,9 +205,13 @@ class CheckinService:
         outcome = problem
         if outcome is None:
             assert attendee is not None
+            presence = self._presence(tx, session.id, attendee)
+            # The session's admitted count decides only a first admission where seats are
+            # counted (rules.entry_decision): not read otherwise.
+            counted = presence is None and session.capacity is not None
             decision = rules.entry_decision(
-                self.event, session, now, attendee, self._presence(tx, session.id, attendee),
-                tx.presence.admitted(session.id),
+                self.event, session, now, attendee, presence,
+                tx.presence.admitted(session.id) if counted else 0,
             )  # fmt: skip
             outcome, prior = decision.outcome, decision.prior
         data: dict[str, object] = {"method": method.value}

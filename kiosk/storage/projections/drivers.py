@@ -52,6 +52,11 @@ def _fold(c: sqlite3.Connection, entry: LogEntry, fresh: bool) -> None:
     if step is None:  # a kind from a newer release is kept in the log and ignored here
         return
     at = ts(entry.at)
+    if fresh:  # a scan of this station's, just written: presence and its station's figures
+        scanned = tables.scan_folds()
+        step(scanned, entry, version(at, entry.uuid), at)
+        tables.save_scan(c, scanned)
+        return
     folds = tables.loaded(c)
     step(folds, entry, version(at, entry.uuid), at)
     tables.save(c, folds, fresh)

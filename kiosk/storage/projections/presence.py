@@ -85,7 +85,9 @@ def _move(c: sqlite3.Connection, session_id: str, aid: str, step: Step, fresh: b
         recompute(c, session_id, aid)
         return
     old = None if row is None else _copy(row)
-    state, dup = fold_step(row, step, _reentry(c, session_id))
+    # Re-entry decides only an admission of someone admitted before and outside now.
+    reentry = row is None or step.kind != "entry" or row.inside or _reentry(c, session_id)
+    state, dup = fold_step(row, step, reentry)
     if dup:
         assert state is not None
         c.execute(
@@ -180,13 +182,14 @@ def _store(
     else:
         c.execute("INSERT OR REPLACE INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   _presence_row(session_id, aid, new))  # fmt: skip
-    d = [b - a for a, b in zip(_tally(old), _tally(new), strict=True)]
-    if any(d):
+    a0, i0, e0 = _tally(old)
+    a1, i1, e1 = _tally(new)
+    if a1 != a0 or i1 != i0 or e1 != e0:
         c.execute(  # an upsert: the program may arrive after the check-ins (sync)
             "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
             "admitted = admitted + excluded.admitted, inside = inside + excluded.inside, "
             "exits = exits + excluded.exits",
-            (session_id, *d),
+            (session_id, a1 - a0, i1 - i0, e1 - e0),
         )
 
 

@@ -21,6 +21,8 @@ from kiosk.storage.projections.state import (
     Folds,
     Keyed,
     People,
+    Presence,
+    StationFigures,
     TicketState,
 )
 
@@ -35,6 +37,21 @@ def loaded(c: sqlite3.Connection) -> Folds:
             lambda mid: MeetingFold(mid, fields_changed=True), lambda ids: meetings.load(c, ids)
         ),
     )
+
+
+def scan_folds() -> Folds:
+    """The only states a scan's step folds into (`steps.scan`: presence and the station
+    figures), for this station's own check-in: the others are not made at all (a check-in
+    makes one per scan). Any other state read from it fails loudly (an unset slot)."""
+    f = object.__new__(Folds)
+    f.presence, f.stations = Presence(), StationFigures()
+    return f
+
+
+def save_scan(c: sqlite3.Connection, f: Folds) -> None:
+    """Write back a scan of this station's, just written (nothing in the log refers to it)."""
+    presence.save(c, f.presence, True)
+    stations.save(c, f.stations, True)
 
 
 def save(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
