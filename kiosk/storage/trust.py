@@ -226,12 +226,12 @@ def recheck_log(c: sqlite3.Connection) -> int:
     bad: list[tuple[LogEntry, Refusal]] = []
     cur = c.cursor()
     cur.row_factory = None
-    cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq")
+    # Most of an older log is unsigned entries from before the upgrade, with nothing to
+    # check: each page is read by its numbers first, and only the others as entries.
+    cur.execute("SELECT seq, station_id, station_seq, kind, sig IS NOT NULL FROM log ORDER BY seq")
     quiet = verifier.passes_quietly
     while rows := cur.fetchmany(RECHECK_PAGE):
-        # (an unsigned entry before the upgrade, most of an older log: nothing to check)
-        page = [log.signed_entry_of(row) for row in rows
-                if row[15] is not None or not quiet(row[1], row[2], row[5])]  # fmt: skip
+        page = _entries(c, [r[0] for r in rows if r[4] or not quiet(r[1], r[2], r[3])])
         with Ahead(page) as ahead:  # the page's signatures verified on a worker meanwhile
             for e in page:
                 refusal = verifier.check(e, _ref_station(c, e), None, ahead)  # its own time
@@ -247,6 +247,19 @@ def recheck_log(c: sqlite3.Connection) -> int:
         hold(c, e, refusal)
         c.execute("DELETE FROM log WHERE uuid = ?", (e.uuid,))
     return len(bad)
+
+
+def _entries(c: sqlite3.Connection, seqs: list[int]) -> list[LogEntry]:
+    """The entries numbered `seqs` (ascending), in that order."""
+    cur = c.cursor()
+    cur.row_factory = None
+    out: list[LogEntry] = []
+    for i in range(0, len(seqs), 500):
+        part = seqs[i : i + 500]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT {log.SIGNED_COLUMNS} FROM log WHERE seq IN ({marks}) ORDER BY seq"
+        out.extend(log.signed_entry_of(row) for row in cur.execute(sql, part))
+    return out
 
 
 def _learned_verifier(c: sqlite3.Connection) -> Verifier | None:
