@@ -27,6 +27,8 @@ LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOK
            str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT), str(TrustKind.KEY_ROTATION))  # fmt: skip
 _NEVER_UNSIGNED = frozenset({*(str(k) for k in TrustKind), STATION_KEY})
 _LEARNED = frozenset(LEARNED)
+#: Kinds never let through unchecked: those that must be signed and those that teach.
+CHECKED = _NEVER_UNSIGNED | _LEARNED
 
 #: The writer chooses an entry's time, so expiry is also judged by when the entry first
 #: reached the event (`seen`: the hub's clock when it stored it). An entry first seen this
@@ -119,8 +121,7 @@ class Verifier:
         """An unsigned entry up to its station's cut-off, of a kind that teaches a verifier
         nothing: `check` lets it through and `learn` keeps nothing of it (a rebuild's recheck
         then needs no LogEntry for it: kiosk.storage.trust.recheck_log)."""
-        return (station_seq <= self.cutoff.get(station_id, 0) and kind not in _NEVER_UNSIGNED
-                and kind not in _LEARNED)  # fmt: skip
+        return station_seq <= self.cutoff.get(station_id, 0) and kind not in CHECKED
 
     def _check_vouched(self, e: LogEntry, ref_station: str | None) -> Refusal | None:
         """An unsigned entry its own station vouched for when it was enrolled again."""
