@@ -181,7 +181,7 @@ def prepare(tree: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Path]:
     else:
         script += "csv = ''\n"
     script += "print(csv)\n"
-    csv = Path(_child(tree, "exec", script).strip().splitlines()[-1])
+    csv = Path(_child(tree, "exec", script).rstrip("\n").split("\n")[-1])  # '' without import
     return {"checkin": tmp / "checkin.sqlite", "codes": tmp / "codes.json",
             "rebuild": tmp / "rebuild.sqlite", "csv": csv}  # fmt: skip
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import datetime
 from operator import itemgetter
 from sys import intern
@@ -81,8 +80,8 @@ def signed_entry_of(row: sqlite3.Row | tuple[Any, ...]) -> LogEntry:
     """A LogEntry from a row in SIGNED_COLUMNS order."""
     t = tuple(row)
     ph, sig = t[14], t[15]
-    return replace(entry_of(t[:14]), private_hash=None if ph is None else bytes(ph),
-                   sig=None if sig is None else bytes(sig))  # fmt: skip
+    return entry_of(t, private_hash=None if ph is None else bytes(ph),
+                    sig=None if sig is None else bytes(sig))  # fmt: skip
 
 
 def row_of(e: LogEntry) -> tuple[Any, ...]:
@@ -95,8 +94,12 @@ _KINDS: dict[str, LogKind] = {k.value: k for k in LogKind}
 _OUTCOMES: dict[str, Outcome] = {o.value: o for o in Outcome}
 
 
-def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: int = 0) -> LogEntry:
-    """A LogEntry from a row in COLUMNS order (plus, optionally, seq and annulled)."""
+def entry_of(
+    row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: int = 0,
+    private_hash: bytes | None = None, sig: bytes | None = None,
+) -> LogEntry:  # fmt: skip
+    """A LogEntry from a row in COLUMNS order (plus, optionally, seq, annulled and the
+    signature's fields)."""
     (u, sid, sseq, sname, at, kind, session, aid, bid, operator, outcome, ref, batch,
      data) = tuple(row)[:14]  # fmt: skip
     out = _OUTCOMES.get(outcome) if outcome else None  # None: an outcome of a newer release
@@ -104,6 +107,7 @@ def entry_of(row: sqlite3.Row | tuple[Any, ...], annulled: bool = False, seq: in
         uuid=u, kind=_KINDS.get(kind) or log_kind(kind), at=from_ts(at), station_id=sid, station_seq=sseq,
         station=sname, session_id=session, operator=operator, outcome=out, attendee_id=aid,
         badge_id=bid, ref=ref, batch=batch, data=from_json(data), seq=seq, annulled=annulled,
+        private_hash=private_hash, sig=sig,
     )  # fmt: skip
 
 

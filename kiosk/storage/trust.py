@@ -30,7 +30,7 @@ from kiosk.trust.ahead import Ahead
 from kiosk.trust.certs import Cert, Rotation, cert_of, issue, rotate
 from kiosk.trust.keys import Signer, new_private, public_of, sign_entry
 from kiosk.trust.roles import Refusal, Role, TrustKind
-from kiosk.trust.verify import LEARNED, Verifier
+from kiosk.trust.verify import CHECKED, LEARNED, Verifier
 
 EVENT_PUBLIC = "trust_event_public"
 EVENT_PRIVATE = "trust_event_private"  # the desk only
@@ -226,7 +226,18 @@ def recheck_log(c: sqlite3.Connection) -> int:
     bad: list[tuple[LogEntry, Refusal]] = []
     cur = c.cursor()
     cur.row_factory = None
-    cur.execute(f"SELECT {log.SIGNED_COLUMNS} FROM log ORDER BY seq")
+    # Most of an older log is unsigned entries from before the upgrade, which `check` lets
+    # through and `learn` keeps nothing of (Verifier.passes_quietly): SQLite leaves those
+    # out by the cut-offs known now (later ones only let more through).
+    c.execute("CREATE TEMP TABLE recheck_cut (sid TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
+    c.executemany("INSERT INTO recheck_cut VALUES (?, ?)", verifier.cutoff.items())
+    kinds = sorted(CHECKED)
+    cur.execute(
+        f"SELECT {log.SIGNED_COLUMNS} FROM log LEFT JOIN temp.recheck_cut ON sid = station_id "
+        f"WHERE sig IS NOT NULL OR kind IN ({','.join('?' * len(kinds))}) "
+        "OR station_seq > coalesce(n, 0) ORDER BY seq",
+        kinds,
+    )
     while rows := cur.fetchmany(RECHECK_PAGE):
         page = [log.signed_entry_of(row) for row in rows]
         with Ahead(page) as ahead:  # the page's signatures verified on a worker meanwhile
@@ -236,6 +247,7 @@ def recheck_log(c: sqlite3.Connection) -> int:
                     verifier.learn(e)
                 else:
                     bad.append((e, refusal))
+    c.execute("DROP TABLE temp.recheck_cut")
     # a station enrolled again vouches for its own earlier unsigned entries in a handover
     # that comes after them in its log: those are checked again once everything is learned
     bad = [(e, r) for e, r in bad

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 LEARNED = (str(TrustKind.STATION_CERT), STATION_KEY, str(TrustKind.STATION_REVOKE),
            str(TrustKind.TRUST_CUTOFF), str(LogKind.EVENT), str(TrustKind.KEY_ROTATION))  # fmt: skip
 _NEVER_UNSIGNED = frozenset({*(str(k) for k in TrustKind), STATION_KEY})
+_LEARNED = frozenset(LEARNED)
+#: Kinds never let through unchecked: those that must be signed and those that teach.
+CHECKED = _NEVER_UNSIGNED | _LEARNED
 
 #: The writer chooses an entry's time, so expiry is also judged by when the entry first
 #: reached the event (`seen`: the hub's clock when it stored it). An entry first seen this
@@ -113,6 +116,12 @@ class Verifier:
         if e.station != cert.name:  # what every screen and report shows as who did it
             return Refusal.NAME
         return self._check_rights(e, at, cert, ref_station, seen)
+
+    def passes_quietly(self, station_id: str, station_seq: int, kind: str) -> bool:
+        """An unsigned entry up to its station's cut-off, of a kind that teaches a verifier
+        nothing: `check` lets it through and `learn` keeps nothing of it (a rebuild's recheck
+        then needs no LogEntry for it: kiosk.storage.trust.recheck_log)."""
+        return station_seq <= self.cutoff.get(station_id, 0) and kind not in CHECKED
 
     def _check_vouched(self, e: LogEntry, ref_station: str | None) -> Refusal | None:
         """An unsigned entry its own station vouched for when it was enrolled again."""

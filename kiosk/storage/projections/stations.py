@@ -93,13 +93,38 @@ def _from_log(
     return f.stations
 
 
-def write_all(c: sqlite3.Connection, s: StationFigures, moves: Moves | None = None) -> None:
+def write_all(
+    c: sqlite3.Connection, s: StationFigures, moves: Moves | None = None,
+    in_presence: bool = False,
+) -> None:  # fmt: skip
     """The figures, in bulk, in the tables' key order. `moves`: the rebuild's presence
     moves as (session, attendee, steps) in key order, which hold its admissions
-    (state.StationFigures keeps none when every undo is known)."""
-    rows = key_rows(s.first_admissions()) if moves is None else _first_of(moves)
-    bulk.insert(c, "station_admissions", rows)
+    (state.StationFigures keeps none when every undo is known). `in_presence`: the
+    presence table was written from these very moves (nobody merged), so its rows are
+    each key's first admission at its first station already."""
+    if moves is not None and in_presence:
+        c.execute("INSERT INTO station_admissions SELECT station_id, session_id, attendee_id, "
+                  "first_at FROM presence ORDER BY station_id, session_id, attendee_id")  # fmt: skip
+        c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)", _later_stations(moves))
+    else:
+        rows = key_rows(s.first_admissions()) if moves is None else _first_of(moves)
+        bulk.insert(c, "station_admissions", rows)
     c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)", key_rows(s.outcome_counts()))
+
+
+def _later_stations(moves: Moves) -> list[tuple[str, str, str, str]]:
+    """(station, session, attendee, the first admission's time there) for each key's
+    admissions at stations other than its first admission's (whose row presence holds)."""
+    rows: list[tuple[str, str, str, str]] = []
+    for session_id, aid, steps in moves:
+        if len(steps) == 1:  # (most keys)
+            continue
+        first: dict[str, str] = {}
+        for step in steps:  # in version order: the first admission comes first
+            if step.kind == "entry" and step.station_id not in first:
+                first[step.station_id] = step.at
+        rows.extend((station_id, session_id, aid, at) for station_id, at in list(first.items())[1:])
+    return rows
 
 
 def _first_of(moves: Moves) -> list[tuple[str, str, str, str]]:

@@ -91,7 +91,7 @@ def write_all(c: sqlite3.Connection, f: Folds) -> None:
     presence.write_all(c, f.presence, into, moves)
     meetings.write_all(c, list(f.meetings.states.values()))
     if _exists(c, "station_admissions"):  # not yet during the release-0.1 conversion (m002)
-        stations.write_all(c, f.stations, moves)
+        stations.write_all(c, f.stations, moves, in_presence=not into)
 
 
 def _exists(c: sqlite3.Connection, table: str) -> bool:
