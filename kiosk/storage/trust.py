@@ -229,6 +229,7 @@ def recheck_log(c: sqlite3.Connection) -> int:
     # Most of an older log is unsigned entries from before the upgrade, which `check` lets
     # through and `learn` keeps nothing of (Verifier.passes_quietly): SQLite leaves those
     # out by the cut-offs known now (later ones only let more through).
+    c.execute("DROP TABLE IF EXISTS temp.recheck_cut")  # left by a check that failed
     c.execute("CREATE TEMP TABLE recheck_cut (sid TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
     c.executemany("INSERT INTO recheck_cut VALUES (?, ?)", verifier.cutoff.items())
     kinds = sorted(CHECKED)
