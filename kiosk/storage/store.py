@@ -279,11 +279,16 @@ class Store:
     @property
     def gate(self) -> trust.Gate | None:
         """This database's trust (None: off); read again when another connection wrote.
-        Inside a `write()` transaction nobody else can commit: asked once there."""
+        Inside a `write()` transaction nobody else can commit: asked once there. The
+        station's identity is read again with it (another process may have enrolled this
+        database meanwhile: its entries are then written and signed as the new identity,
+        never under the old one, unsigned)."""
         if self._gate is not None and self._gate_sure:
             return self._gate[1]
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         if self._gate is None or self._gate[0] != version:
+            if self._gate is not None:
+                self._station = None
             self._gate = (version, trust.load_gate(self.conn, self.path, self.station.id))
         self._gate_sure = self._writing
         return self._gate[1]

@@ -346,16 +346,29 @@ def _hand_over(store: Store, data: dict[str, Any], enrollment: Path, clock: Cloc
     _done(store, data, enrollment)
 
 
+#: Digests per handover entry: about 75 bytes each in its JSON, so a part stays well under
+#: the hub's bound on one entry of a station login (kiosk.sync.hubschema.MAX_DATA, 64 KiB).
+LEGACY_PART = 500
+
+
 def _handover(c: sqlite3.Connection, station: Station, data: dict[str, Any], public: bytes,
               clock: Clock, legacy: dict[str, str]) -> LogEntry:  # fmt: skip
     """The `station_key` entry: this station's own public key (and, enrolled again, the
-    digests of its own unsigned entries it vouches for), signed with the enrollment key."""
-    body: dict[str, Any] = {"key": public.hex()}
-    if legacy:
-        body["legacy"] = legacy
+    digests of its own unsigned entries it vouches for), signed with the enrollment key.
+    More digests than one entry may carry follow in further `station_key` entries with the
+    same key, in the same transaction (kiosk.trust.verify learns them as parts of it).
+    Returns the first."""
     enroll_signer = Signer(bytes.fromhex(str(data["secret"])))
-    return log.new_entry(c, station, clock.now(), STATION_KEY, data=body,
-                         sign=lambda e: sign_entry(e, enroll_signer))  # fmt: skip
+    items = list(legacy.items())
+    parts = [dict(items[i : i + LEGACY_PART]) for i in range(0, len(items), LEGACY_PART)]
+    entries = []
+    for part in parts or [{}]:
+        body: dict[str, Any] = {"key": public.hex()}
+        if part:
+            body["legacy"] = part
+        entries.append(log.new_entry(c, station, clock.now(), STATION_KEY, data=body,
+                                     sign=lambda e: sign_entry(e, enroll_signer)))  # fmt: skip
+    return entries[0]
 
 
 def _done(store: Store, data: dict[str, Any], enrollment: Path) -> None:

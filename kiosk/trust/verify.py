@@ -78,6 +78,9 @@ class Verifier:
     # upgrade: a station enrolled again vouches, in its key handover, for its own unsigned
     # entries past the cut-off (number -> digest of the entry: kiosk.trust.keys.legacy_digest)
     vouched: dict[str, dict[int, bytes]] = field(default_factory=dict)
+    # the number of each station's first handover: the digests come in parts (each entry
+    # is bounded at the hub), every part vouching only for entries numbered before it
+    handed: dict[str, int] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)
     # earlier event keys replaced by a rotation, not compromised: certificates they signed
     # stay valid until they expire
@@ -204,11 +207,7 @@ class Verifier:
         if kind == TrustKind.STATION_CERT:
             return self._learn_cert(e)
         if kind == STATION_KEY:
-            key = _key_hex(e.data.get("key", ""))
-            if key is not None and e.station_id not in self.keys:
-                self.keys[e.station_id] = key
-                self.vouched[e.station_id] = _vouched(e.data.get("legacy"), e.station_seq)
-                return True
+            return self._learn_handover(e)
         elif kind == TrustKind.STATION_REVOKE:
             sid, after = str(e.data.get("station_id", "")), int(e.data.get("after_seq", 0))
             self.revoked[sid] = min(after, self.revoked.get(sid, after))
@@ -223,6 +222,28 @@ class Verifier:
             r = rotation_of(e.data)
             return r is not None and self.rotate(r, e.station_id)
         return False
+
+    def _learn_handover(self, e: LogEntry) -> bool:
+        """The station's own key, and the digests of its unsigned entries it vouches for.
+        A further part of the same handover (same key, signed with the enrollment key too)
+        adds digests, only for numbers before the first part and not vouched for yet (the
+        first word on a number stands)."""
+        key = _key_hex(e.data.get("key", ""))
+        sid = e.station_id
+        if key is None:
+            return False
+        if sid not in self.keys:
+            self.keys[sid] = key
+            self.handed[sid] = e.station_seq
+            self.vouched[sid] = _vouched(e.data.get("legacy"), e.station_seq)
+            return True
+        first = self.handed.get(sid)
+        if first is None or self.keys[sid] != key:
+            return False
+        mine = self.vouched.setdefault(sid, {})
+        more = {n: d for n, d in _vouched(e.data.get("legacy"), first).items() if n not in mine}
+        mine.update(more)
+        return bool(more)
 
     # -- the event key's rotation (only by the desk, signed by the key pinned then) ------------
     def cert_ok(self, cert: Cert) -> bool:

@@ -308,3 +308,57 @@ def test_an_old_door_enrolled_again_while_its_app_scans_loses_nothing(
                          "AND sig IS NULL", (door_id,)).fetchone()[0]  # fmt: skip
     c.close()
     assert signed >= 3 and unsigned >= 5  # written before the enrollment: vouched for
+
+
+def test_a_door_enrolled_again_with_more_unsynced_entries_than_one_handover_holds(
+    tmp_path: Path, hub_dsn: str
+) -> None:
+    """Deterministic: the app (a Store opened before) writes past what one entry the hub
+    takes from a station login can vouch for (64 KiB: ~870 digests), the door is enrolled
+    again in between, and the app's next entries are signed with the key made meanwhile.
+    The digests come in several handover parts: every entry reaches the desk, none held."""
+    import random
+
+    from kiosk.checkin.service import CheckinService
+    from tests.helpers.clocks import at
+
+    old_hub(hub_dsn)
+    desk, door = place("desk", tmp_path), place("door", tmp_path)
+    door_id = IDENTITY["door"]["id"]
+    run("hub", "init", "--server", hub_dsn)
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    enrollment = tmp_path / "door.enroll"
+    run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", "door",
+        "--name", "Door A", "--out", str(enrollment))  # fmt: skip
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    app = Store.open(door)  # the door's app, open across the enrollment
+    try:
+        svc = CheckinService(app, at("09:45"), rng=random.Random(5))
+        people = [a.attendee_id for a in reads(app).people.everyone()][:8]
+        for n in range(1200):
+            svc.manual_check_in(people[n % len(people)], "opening", operator="app")
+        out = run("init", "--db", str(door), "--enrollment", str(enrollment)).output
+        vouched = int(out.split("keeping its database; ")[1].split(" entries")[0])
+        assert vouched >= 1200  # the app's, and those of the previous release not synced
+        for a in people[:3]:
+            svc.manual_check_in(a, "opening", operator="app")
+    finally:
+        app.close()
+    c = sqlite3.connect(f"file:{door}?mode=ro", uri=True)
+    parts = c.execute("SELECT data FROM log WHERE kind = 'station_key'").fetchall()
+    late = c.execute("SELECT count(*) FROM log WHERE station_id = ? AND sig IS NULL AND "
+                     "station_seq > (SELECT MIN(station_seq) FROM log WHERE kind = 'station_key')",
+                     (door_id,)).fetchone()[0]  # fmt: skip
+    c.close()
+    assert len(parts) == 3 and late == 0  # 1,200 digests in three parts; nothing unsigned after
+    assert all(len(str(p[0]).encode()) < 65_536 for p in parts)
+    run("sync", "--db", str(door), "--once")
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    here = {u for u, r in raw_log(door).items() if r[1] == door_id}
+    d = Store.open(desk)
+    try:
+        assert list(tstore.held(d.conn)) == []
+        there = {e.uuid for e in log.entries(d.conn) if e.station_id == door_id}
+    finally:
+        d.close()
+    assert here == there and len(here) > 1200 + 3
