@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,12 +16,15 @@ from kiosk.checkin.bootstrap import init_database
 from kiosk.checkin.service import CheckinService
 from kiosk.models.clock import ManualClock
 from kiosk.models.event import load_event
-from kiosk.models.records import AttendeeInput
-from kiosk.storage import syncstate
+from kiosk.models.records import AttendeeInput, LogEntry
+from kiosk.storage import log, syncstate
+from kiosk.storage import trust as tstore
+from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.sync import enroll as enr
 from kiosk.sync.privacy import Receive, redact
-from kiosk.trust.roles import Role
+from kiosk.trust.keys import Signer, sign_entry
+from kiosk.trust.roles import Refusal, Role
 from tests.helpers.clocks import at
 from tests.helpers.reads import reads
 
@@ -91,3 +95,23 @@ def site(tmp_path: Path) -> Iterator[Site]:
     enr.become_desk(desk, clock.now())
     yield Site(tmp_path, clock, desk, svc, ann.code, ann.attendee.attendee_id, session)
     desk.close()
+
+
+def forge(s: Store, kind: str, at: datetime, **kw: Any) -> LogEntry:
+    """An entry at the station's next number, signed with its own key file, written past
+    its program (as a thief holding the station's files would)."""
+    key = tstore.read_key(s.path)
+    assert key is not None
+    with s.write() as tx:
+        c = tx.conn
+        e = LogEntry(uuid=new_uuid(), kind=kind, at=at, station_id=s.station.id,
+                     station_seq=log.next_seq(c, s.station.id),
+                     station=kw.pop("station", s.station.name), **kw)  # fmt: skip
+        e = sign_entry(e, Signer(key[1]))
+        log.insert(c, e)
+    return e
+
+
+def held(s: Store) -> dict[str, Refusal]:
+    """What `s` keeps aside: uuid -> why."""
+    return {e.uuid: r for e, r in tstore.held(s.conn)}

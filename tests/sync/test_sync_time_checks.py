@@ -12,9 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from click.testing import CliRunner, Result
 
-from kiosk.cli import load_commands
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage import log
@@ -23,17 +21,9 @@ from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal
+from tests.helpers.cli import run
 from tests.helpers.pgcluster import Cluster
 from tests.helpers.reads import reads
-
-CLI = load_commands()
-
-
-def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(CLI, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def enrolled(tmp_path: Path, hub_dsn: str) -> tuple[str, str]:

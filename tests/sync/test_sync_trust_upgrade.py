@@ -15,25 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from click.testing import CliRunner, Result
 
-from kiosk.cli import load_commands
 from kiosk.storage import log
 from kiosk.storage import trust as tstore
 from kiosk.storage.station import fingerprint
 from kiosk.storage.store import Store
 from kiosk.trust.roles import Refusal, TrustKind
+from tests.helpers.cli import run
 from tests.helpers.pretrust import DATA, IDENTITY, place
 from tests.helpers.reads import reads
-
-CLI = load_commands()
-
-
-def run(*args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(CLI, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def old_hub(dsn: str) -> int:
@@ -243,6 +233,20 @@ def test_the_desks_publish_converts_a_hub_of_the_previous_release(
     assert {"station_cert", "trust_cutoff"} <= set(kinds)
 
 
+def _old_door_enrolled_at_the_desk(tmp_path: Path, hub_dsn: str) -> tuple[Path, Path, Path]:
+    """The previous release's desk and door on a new hub; the desk enrolls the door again
+    (its enrollment file); the door is not enrolled yet."""
+    old_hub(hub_dsn)
+    desk, door = place("desk", tmp_path), place("door", tmp_path)
+    run("hub", "init", "--server", hub_dsn)
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    enrollment = tmp_path / "door.enroll"
+    run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", "door",
+        "--name", "Door A", "--out", str(enrollment))  # fmt: skip
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    return desk, door, enrollment
+
+
 def _scanning(path: str, started: Any, stop: Any) -> None:
     """The door's app meanwhile, in its own process: manual check-ins, one per transaction."""
     import random
@@ -269,15 +273,8 @@ def _scanning(path: str, started: Any, stop: Any) -> None:
 def test_an_old_door_enrolled_again_while_its_app_scans_loses_nothing(
     tmp_path: Path, hub_dsn: str
 ) -> None:
-    old_hub(hub_dsn)
-    desk, door = place("desk", tmp_path), place("door", tmp_path)
+    desk, door, enrollment = _old_door_enrolled_at_the_desk(tmp_path, hub_dsn)
     door_id = IDENTITY["door"]["id"]
-    run("hub", "init", "--server", hub_dsn)
-    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
-    enrollment = tmp_path / "door.enroll"
-    run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", "door",
-        "--name", "Door A", "--out", str(enrollment))  # fmt: skip
-    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
     Store.open(door).close()  # converted by this release once (as the app would)
     ctx = multiprocessing.get_context("spawn")
     started, stop = ctx.Event(), ctx.Event()
@@ -322,15 +319,8 @@ def test_a_door_enrolled_again_with_more_unsynced_entries_than_one_handover_hold
     from kiosk.checkin.service import CheckinService
     from tests.helpers.clocks import at
 
-    old_hub(hub_dsn)
-    desk, door = place("desk", tmp_path), place("door", tmp_path)
+    desk, door, enrollment = _old_door_enrolled_at_the_desk(tmp_path, hub_dsn)
     door_id = IDENTITY["door"]["id"]
-    run("hub", "init", "--server", hub_dsn)
-    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
-    enrollment = tmp_path / "door.enroll"
-    run("station", "enroll", "--db", str(desk), "--server", hub_dsn, "--role", "door",
-        "--name", "Door A", "--out", str(enrollment))  # fmt: skip
-    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
     app = Store.open(door)  # the door's app, open across the enrollment
     try:
         svc = CheckinService(app, at("09:45"), rng=random.Random(5))

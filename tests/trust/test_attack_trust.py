@@ -21,24 +21,7 @@ from kiosk.trust import split as trust_split
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal, Role
 from tests.helpers.reads import reads
-from tests.helpers.trusted import Site, transfer
-
-
-def forge(s: Store, kind: str, at: Any, **kw: Any) -> LogEntry:
-    """An entry at the stolen station's next number, signed with its own key file."""
-    key = tstore.read_key(s.path)
-    assert key is not None
-    with s.write() as tx:
-        c = tx.conn
-        e = LogEntry(uuid=new_uuid(), kind=kind, at=at, station_id=s.station.id,
-                     station_seq=log.next_seq(c, s.station.id), station=s.station.name, **kw)  # fmt: skip
-        e = sign_entry(e, Signer(key[1]))
-        log.insert(c, e)
-    return e
-
-
-def held(s: Store) -> dict[str, Refusal]:
-    return {e.uuid: r for e, r in tstore.held(s.conn)}
+from tests.helpers.trusted import Site, forge, held, transfer
 
 
 def test_attack_an_expired_door_backdates_its_entries_past_the_expiry(site: Site) -> None:

@@ -8,27 +8,17 @@ import pytest
 
 from kiosk.models.errors import ValidationError
 from kiosk.models.outcomes import Outcome
-from kiosk.models.records import LogEntry, LogKind
-from kiosk.storage import log
+from kiosk.models.records import LogKind
 from kiosk.storage import trust as tstore
-from kiosk.storage.base import new_uuid
-from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal, Role
 from tests.helpers.reads import reads
-from tests.helpers.trusted import Site, transfer
+from tests.helpers.trusted import Site, forge, transfer
 
 
 def test_a_kiosk_cannot_sign_its_scans_in_a_doors_name(site: Site) -> None:
     kiosk = site.station("Kiosk 1", Role.KIOSK)
-    key = tstore.read_key(kiosk.path)
-    assert key is not None
-    with kiosk.write() as tx:
-        c = tx.conn
-        e = LogEntry(uuid=new_uuid(), kind=LogKind.ENTRY, at=site.clock.now(),
-                     station_id=kiosk.station.id, station_seq=log.next_seq(c, kiosk.station.id),
-                     station="Door A", session_id=site.session, attendee_id=site.ann_id,
-                     outcome=Outcome.ADMITTED)  # fmt: skip
-        log.insert(c, sign_entry(e, Signer(key[1])))
+    e = forge(kiosk, LogKind.ENTRY, site.clock.now(), station="Door A",
+              session_id=site.session, attendee_id=site.ann_id, outcome=Outcome.ADMITTED)  # fmt: skip
     transfer(kiosk, site.desk)
     assert {x.uuid: r for x, r in tstore.held(site.desk.conn)} == {e.uuid: Refusal.NAME}
     assert reads(site.desk).presence.of(site.session, site.ann_id) is None

@@ -7,37 +7,15 @@ admission days ahead and keep an attendee "inside" at every door."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from kiosk.models.outcomes import Outcome
-from kiosk.models.records import LogEntry, LogKind
-from kiosk.storage import log
+from kiosk.models.records import LogKind
 from kiosk.storage import trust as tstore
-from kiosk.storage.base import from_ts, new_uuid
-from kiosk.storage.store import Store
-from kiosk.trust.keys import Signer, sign_entry
+from kiosk.storage.base import from_ts
 from kiosk.trust.roles import Refusal, Role
 from kiosk.trust.verify import AHEAD_LIMIT, LATE_GRACE
 from tests.helpers.reads import reads
-from tests.helpers.trusted import Site, transfer
-
-
-def forge(s: Store, kind: str, at: Any, **kw: Any) -> LogEntry:
-    """An entry at the station's next number, signed with its own key file (as a thief
-    holding the files would write it, the station's program bypassed)."""
-    key = tstore.read_key(s.path)
-    assert key is not None
-    with s.write() as tx:
-        c = tx.conn
-        e = LogEntry(uuid=new_uuid(), kind=kind, at=at, station_id=s.station.id,
-                     station_seq=log.next_seq(c, s.station.id), station=s.station.name, **kw)  # fmt: skip
-        e = sign_entry(e, Signer(key[1]))
-        log.insert(c, e)
-    return e
-
-
-def held(s: Store) -> dict[str, Refusal]:
-    return {e.uuid: r for e, r in tstore.held(s.conn)}
+from tests.helpers.trusted import Site, forge, held, transfer
 
 
 def test_an_expired_door_cannot_backdate_its_entries(site: Site) -> None:
