@@ -30,6 +30,9 @@ from kiosk.storage.projections.steps import BATCHED, STEPS
 from kiosk.storage.tables import PROJECTIONS
 
 Progress = Callable[[int, int], None]
+#: Kinds whose step folds into presence and the station figures only (steps.scan, steps.annul):
+#: one entry of them makes no other state (most of what a door receives).
+_PRESENCE_ONLY = frozenset({LogKind.ENTRY, LogKind.EXIT, LogKind.ANNUL})
 
 
 def apply(c: sqlite3.Connection, entry: LogEntry, fresh: bool = False) -> None:
@@ -52,10 +55,10 @@ def _fold(c: sqlite3.Connection, entry: LogEntry, fresh: bool) -> None:
     if step is None:  # a kind from a newer release is kept in the log and ignored here
         return
     at = ts(entry.at)
-    if fresh:  # a scan of this station's, just written: presence and its station's figures
+    if entry.kind in _PRESENCE_ONLY:  # a scan or an undo: presence and the station figures
         scanned = tables.scan_folds()
         step(scanned, entry, version(at, entry.uuid), at)
-        tables.save_scan(c, scanned)
+        tables.save_scan(c, scanned, fresh)
         return
     folds = tables.loaded(c)
     step(folds, entry, version(at, entry.uuid), at)

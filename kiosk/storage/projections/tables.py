@@ -40,18 +40,20 @@ def loaded(c: sqlite3.Connection) -> Folds:
 
 
 def scan_folds() -> Folds:
-    """The only states a scan's step folds into (`steps.scan`: presence and the station
-    figures), for this station's own check-in: the others are not made at all (a check-in
-    makes one per scan). Any other state read from it fails loudly (an unset slot)."""
+    """The only states a scan's or an undo's step folds into (`steps.scan`, `steps.annul`:
+    presence and the station figures): the others are not made at all (a check-in makes one
+    per scan, a door receives mostly scans). Any other state read from it fails loudly (an
+    unset slot)."""
     f = object.__new__(Folds)
     f.presence, f.stations = Presence(), StationFigures()
     return f
 
 
-def save_scan(c: sqlite3.Connection, f: Folds) -> None:
-    """Write back a scan of this station's, just written (nothing in the log refers to it)."""
-    presence.save(c, f.presence, True)
-    stations.save(c, f.stations, True)
+def save_scan(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
+    """Write back a scan or an undo (`fresh`: this station's scan, just written: nothing in
+    the log refers to it)."""
+    presence.save(c, f.presence, fresh)
+    stations.save(c, f.stations, fresh)
 
 
 def save(c: sqlite3.Connection, f: Folds, fresh: bool) -> None:
