@@ -247,6 +247,21 @@ def _old_door_enrolled_at_the_desk(tmp_path: Path, hub_dsn: str) -> tuple[Path, 
     return desk, door, enrollment
 
 
+def _synced_door(desk: Path, door: Path, door_id: str, hub_dsn: str) -> tuple[set[str], set[str]]:
+    """Both sync; nothing is kept aside at the desk. (the door's own entries at the door,
+    the door's entries at the desk)."""
+    run("sync", "--db", str(door), "--once")
+    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
+    here = {u for u, r in raw_log(door).items() if r[1] == door_id}
+    d = Store.open(desk)
+    try:
+        assert list(tstore.held(d.conn)) == []
+        there = {e.uuid for e in log.entries(d.conn) if e.station_id == door_id}
+    finally:
+        d.close()
+    return here, there
+
+
 def _scanning(path: str, started: Any, stop: Any) -> None:
     """The door's app meanwhile, in its own process: manual check-ins, one per transaction."""
     import random
@@ -288,15 +303,7 @@ def test_an_old_door_enrolled_again_while_its_app_scans_loses_nothing(
         stop.set()
         app.join(60)
     assert app.exitcode == 0
-    run("sync", "--db", str(door), "--once")
-    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
-    here = {u for u, r in raw_log(door).items() if r[1] == door_id}
-    d = Store.open(desk)
-    try:
-        assert list(tstore.held(d.conn)) == []
-        there = {e.uuid for e in log.entries(d.conn) if e.station_id == door_id}
-    finally:
-        d.close()
+    here, there = _synced_door(desk, door, door_id, hub_dsn)
     assert here == there and len(here) > 4 + 5 + 3  # its old ones, and the app's
     c = sqlite3.connect(f"file:{door}?mode=ro", uri=True)
     signed = c.execute("SELECT count(*) FROM log WHERE station_id = ? AND operator = 'app' "
@@ -342,13 +349,5 @@ def test_a_door_enrolled_again_with_more_unsynced_entries_than_one_handover_hold
     c.close()
     assert len(parts) == 3 and late == 0  # 1,200 digests in three parts; nothing unsigned after
     assert all(len(str(p[0]).encode()) < 65_536 for p in parts)
-    run("sync", "--db", str(door), "--once")
-    run("sync", "--db", str(desk), "--server", hub_dsn, "--once")
-    here = {u for u, r in raw_log(door).items() if r[1] == door_id}
-    d = Store.open(desk)
-    try:
-        assert list(tstore.held(d.conn)) == []
-        there = {e.uuid for e in log.entries(d.conn) if e.station_id == door_id}
-    finally:
-        d.close()
+    here, there = _synced_door(desk, door, door_id, hub_dsn)
     assert here == there and len(here) > 1200 + 3
