@@ -45,7 +45,7 @@ _INSERT_COLS = f"{_COLS}, private_hash, sig"
 #: an earlier hub gave it (else this hub's clock).
 _INSERT_HEAD = f"INSERT INTO hub_entries ({_INSERT_COLS}, received_at) VALUES "
 _INSERT_ROW = f"({', '.join(['%s'] * (_NCOLS + 2))}, COALESCE(%s::timestamptz, CURRENT_TIMESTAMP))"
-_INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING uuid, received_at"
+_INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING CAST(uuid AS TEXT), received_at"
 _ROWS_PER_INSERT = 500  # 17 parameters a row (a statement takes at most 65,535)
 _E_COLS = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
 _SPLIT_KINDS = ["walk_in", "edit", "import", "entry", "exit"]  # kinds with a private part
