@@ -600,19 +600,29 @@ class Hub:
         statements only, not those of its own statement."""
         if self._bounded():
             return self._insert_each(params)
+        done: dict[str, datetime] = {}
+        for u, at in self._insert_rows(_INSERT_HEAD, _INSERT_ROW, _INSERT_TAIL, params):
+            done[str(u)] = at
+        return done
+
+    def _insert_rows(self, head: str, row: str, tail: str,
+                     rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:  # fmt: skip
+        """`head` and `rows` as multi-row VALUES of `row` (up to _ROWS_PER_INSERT a
+        statement), then `tail`; what they return. Sent with $1, $2 … placeholders and
+        prepared (psycopg's parsing of thousands of %s would cost more than the insert)."""
         import psycopg
 
-        cur = psycopg.RawCursor(self._conn)  # $n placeholders: no parsing of 8,500 %s
-        done: dict[str, datetime] = {}
-        for i in range(0, len(params), _ROWS_PER_INSERT):
-            part = params[i : i + _ROWS_PER_INSERT]
-            sql = _insert_rows(len(part))
+        cur = psycopg.RawCursor(self._conn)
+        out: list[tuple[Any, ...]] = []
+        for i in range(0, len(rows), _ROWS_PER_INSERT):
+            part = rows[i : i + _ROWS_PER_INSERT]
+            sql = _multi_row(head, row, len(part), tail)
             if self.on_sql is not None:
                 self.on_sql(sql)
-            cur.execute(sql, [x for row in part for x in row], prepare=True)
-            for u, at in cur.fetchall():
-                done[str(u)] = at
-        return done
+            cur.execute(sql, [x for r in part for x in r], prepare=True)
+            if cur.description is not None:
+                out += cur.fetchall()
+        return out
 
     def _bounded(self) -> bool:
         """Whether the hub's policy bounds this login's entries row by row (a door's or a
@@ -636,14 +646,13 @@ class Hub:
         return done
 
     def _insert_private(self, rows: list[tuple[Any, ...]]) -> None:
-        """The entries' private parts, beside them (a kiosk may write, never read them)."""
+        """The entries' private parts, beside them (a kiosk may write, never read them), in
+        multi-row INSERTs for every login: its policy reads the entries stored by the
+        statements before, not its own statement's rows."""
         if not rows:
             return
-        sql = ("INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, %s) "
-               "ON CONFLICT DO NOTHING")  # fmt: skip
-        if self.on_sql is not None:
-            self.on_sql(sql)
-        self._conn.cursor().executemany(sql, rows)
+        self._insert_rows("INSERT INTO hub_private (uuid, station_id, data) VALUES ",
+                          "(%s, %s, %s)", " ON CONFLICT DO NOTHING", rows)  # fmt: skip
 
     # -- stations ---------------------------------------------------------------------------
     def heartbeat(self, beat: Beat) -> None:
@@ -740,16 +749,17 @@ class Hub:
             )
 
 
-@functools.lru_cache(maxsize=8)
-def _insert_rows(n: int) -> str:
-    """The multi-row INSERT of `n` entries' rows, with $1, $2 … placeholders."""
-    width = _NCOLS + 3
+@functools.lru_cache(maxsize=16)
+def _multi_row(head: str, row: str, n: int, tail: str) -> str:
+    """`head`, `n` copies of `row` apart by commas, `tail`: the %s of the rows numbered
+    $1, $2 … in order."""
+    parts = row.split("%s")
+    width = len(parts) - 1
     rows = (
-        "(" + ", ".join(f"${r * width + k}" for k in range(1, width))
-        + f", COALESCE(${(r + 1) * width}::timestamptz, CURRENT_TIMESTAMP))"
+        "".join(p + f"${r * width + k}" for k, p in enumerate(parts[:-1], 1)) + parts[-1]
         for r in range(n)
-    )  # fmt: skip
-    return _INSERT_HEAD + ", ".join(rows) + _INSERT_TAIL
+    )
+    return head + ", ".join(rows) + tail
 
 
 def _former(text: str | None, live: set[str]) -> tuple[str, ...]:
