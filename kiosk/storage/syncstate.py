@@ -164,8 +164,12 @@ def receipts_of(c: sqlite3.Connection, uuids: list[str]) -> dict[str, datetime]:
 
 
 def record_receipts(c: sqlite3.Connection, rows: Iterable[tuple[str, datetime]]) -> None:
+    """When the hub stored these entries; each distinct time is written out once (a
+    pushed batch's entries all share the hub's transaction time)."""
+    texts: dict[datetime, str] = {}
     c.executemany(
-        "INSERT OR IGNORE INTO hub_receipts VALUES (?, ?)", [(u, ts(at)) for u, at in rows]
+        "INSERT OR IGNORE INTO hub_receipts VALUES (?, ?)",
+        [(u, texts.get(at) or texts.setdefault(at, ts(at))) for u, at in rows],
     )
 
 

@@ -11,6 +11,7 @@ station is offline and tries again) or `HubRefused` (it answers, and says no).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import uuid as uuidlib
@@ -40,6 +41,12 @@ STATEMENT_TIMEOUT = "15s"
 _COLS = log.COLUMNS
 _NCOLS = len(_COLS.split(","))
 _INSERT_COLS = f"{_COLS}, private_hash, sig"
+#: An entry's row as the hub stores it: the columns, private_hash, sig and the receive time
+#: an earlier hub gave it (else this hub's clock).
+_INSERT_HEAD = f"INSERT INTO hub_entries ({_INSERT_COLS}, received_at) VALUES "
+_INSERT_ROW = f"({', '.join(['%s'] * (_NCOLS + 2))}, COALESCE(%s::timestamptz, CURRENT_TIMESTAMP))"
+_INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING CAST(uuid AS TEXT), received_at"
+_ROWS_PER_INSERT = 500  # 17 parameters a row (a statement takes at most 65,535)
 _E_COLS = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
 _SPLIT_KINDS = ["walk_in", "edit", "import", "entry", "exit"]  # kinds with a private part
 _SPLIT_PAGE = 500
@@ -585,11 +592,47 @@ class Hub:
             )
 
     def _insert(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
+        """The entries' rows: in multi-row INSERTs of up to _ROWS_PER_INSERT (one round
+        trip and one statement each) for the logins whose rows the hub does not bound
+        one by one (the owner, a desk); a station login's rows one INSERT each, sent
+        together (libpq's pipeline: one round trip), as its policy
+        (hubschema._BOUNDED: the next number of its stream) sees the rows of earlier
+        statements only, not those of its own statement."""
+        if self._bounded():
+            return self._insert_each(params)
+        done: dict[str, datetime] = {}
+        for u, at in self._insert_rows(_INSERT_HEAD, _INSERT_ROW, _INSERT_TAIL, params):
+            done[str(u)] = at
+        return done
+
+    def _insert_rows(self, head: str, row: str, tail: str,
+                     rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:  # fmt: skip
+        """`head` and `rows` as multi-row VALUES of `row` (up to _ROWS_PER_INSERT a
+        statement), then `tail`; what they return. Sent with $1, $2 … placeholders and
+        prepared (psycopg's parsing of thousands of %s would cost more than the insert)."""
+        import psycopg
+
+        cur = psycopg.RawCursor(self._conn)
+        out: list[tuple[Any, ...]] = []
+        for i in range(0, len(rows), _ROWS_PER_INSERT):
+            part = rows[i : i + _ROWS_PER_INSERT]
+            sql = _multi_row(head, row, len(part), tail)
+            if self.on_sql is not None:
+                self.on_sql(sql)
+            cur.execute(sql, [x for r in part for x in r], prepare=True)
+            if cur.description is not None:
+                out += cur.fetchall()
+        return out
+
+    def _bounded(self) -> bool:
+        """Whether the hub's policy bounds this login's entries row by row (a door's or a
+        kiosk's own login; not the owner's, not a desk's)."""
+        member = self.member()
+        return member is not None and member.role is not Role.DESK
+
+    def _insert_each(self, params: list[tuple[Any, ...]]) -> dict[str, datetime]:
         """One INSERT per entry, sent together (libpq's pipeline: one round trip)."""
-        sql = (f"INSERT INTO hub_entries ({_INSERT_COLS}, received_at) "
-               f"VALUES ({', '.join(['%s'] * (_NCOLS + 2))}, "
-               "COALESCE(%s::timestamptz, CURRENT_TIMESTAMP)) "
-               "ON CONFLICT DO NOTHING RETURNING uuid, received_at")  # fmt: skip
+        sql = _INSERT_HEAD + _INSERT_ROW + _INSERT_TAIL
         if self.on_sql is not None:
             self.on_sql(sql)
         cur = self._conn.cursor()
@@ -603,14 +646,13 @@ class Hub:
         return done
 
     def _insert_private(self, rows: list[tuple[Any, ...]]) -> None:
-        """The entries' private parts, beside them (a kiosk may write, never read them)."""
+        """The entries' private parts, beside them (a kiosk may write, never read them), in
+        multi-row INSERTs for every login: its policy reads the entries stored by the
+        statements before, not its own statement's rows."""
         if not rows:
             return
-        sql = ("INSERT INTO hub_private (uuid, station_id, data) VALUES (%s, %s, %s) "
-               "ON CONFLICT DO NOTHING")  # fmt: skip
-        if self.on_sql is not None:
-            self.on_sql(sql)
-        self._conn.cursor().executemany(sql, rows)
+        self._insert_rows("INSERT INTO hub_private (uuid, station_id, data) VALUES ",
+                          "(%s, %s, %s)", " ON CONFLICT DO NOTHING", rows)  # fmt: skip
 
     # -- stations ---------------------------------------------------------------------------
     def heartbeat(self, beat: Beat) -> None:
@@ -707,6 +749,19 @@ class Hub:
             )
 
 
+@functools.lru_cache(maxsize=16)
+def _multi_row(head: str, row: str, n: int, tail: str) -> str:
+    """`head`, `n` copies of `row` apart by commas, `tail`: the %s of the rows numbered
+    $1, $2 … in order."""
+    parts = row.split("%s")
+    width = len(parts) - 1
+    rows = (
+        "".join(p + f"${r * width + k}" for k, p in enumerate(parts[:-1], 1)) + parts[-1]
+        for r in range(n)
+    )
+    return head + ", ".join(rows) + tail
+
+
 def _former(text: str | None, live: set[str]) -> tuple[str, ...]:
     """The former ids a station names (fork repairs), less those of other live logins."""
     try:
@@ -730,12 +785,15 @@ class _Conflict(Exception):
 
 def _params_of(e: LogEntry) -> tuple[tuple[Any, ...], str | None]:
     """An entry as the hub stores it: the public part in `data`, with the private part's
-    hash and the station's signature; and the private part (JSON) for `hub_private`."""
+    hash and the station's signature; and the private part (JSON) for `hub_private`.
+    The uuid goes as text (the server reads it as its column's type); the payload's JSON
+    is encoded once when it is all public (most entries)."""
     row = log.row_of(e)
     public, private = trust_split.split(str(e.kind), e.data)
     phash = getattr(e, "private_hash", None) or (trust_split.private_hash(private)
                                                  if private else None)  # fmt: skip
-    return ((uuidlib.UUID(row[0]), *row[1:-1], to_json(public), phash, getattr(e, "sig", None)),
+    data = row[13] if public is e.data else to_json(public)
+    return ((*row[:13], data, phash, getattr(e, "sig", None)),
             to_json(private) if private else None)  # fmt: skip
 
 
