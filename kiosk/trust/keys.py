@@ -142,24 +142,26 @@ def message(e: LogEntry, public: dict[str, Any], phash: bytes, at: str | None = 
 def sign_entry(e: LogEntry, signer: Signer) -> LogEntry:
     """The entry with its private hash and signature (a private part is salted first)."""
     public, private = split(str(e.kind), e.data)
+    data = e.data
     if private and SALT not in private:
-        e = dataclasses.replace(e, data={**e.data, SALT: secrets.token_hex(16)})
-        private = {**private, SALT: e.data[SALT]}
+        data = {**data, SALT: secrets.token_hex(16)}
+        private = {**private, SALT: data[SALT]}
     ph = private_hash(private)
-    sig = signer.sign(message(e, public, ph))
-    return _with_signature(e, ph, sig)
+    sig = signer.sign(message(e, public, ph))  # (the envelope and public part: not e.data)
+    return _with_signature(e, ph, sig, data)
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(LogEntry))
 _set = object.__setattr__
 
 
-def _with_signature(e: LogEntry, ph: bytes, sig: bytes) -> LogEntry:
-    """`dataclasses.replace(e, private_hash=ph, sig=sig)` in a third of its time (no
-    __init__ run again over every field: a signed check-in makes one)."""
+def _with_signature(e: LogEntry, ph: bytes, sig: bytes, data: dict[str, Any]) -> LogEntry:
+    """`dataclasses.replace(e, private_hash=ph, sig=sig, data=data)` in a third of its time
+    (no __init__ run again over every field: a signed check-in makes one, salted or not)."""
     out = object.__new__(LogEntry)
     for name in _FIELDS:
         _set(out, name, getattr(e, name))
+    _set(out, "data", data)
     _set(out, "private_hash", ph)
     _set(out, "sig", sig)
     return out
