@@ -68,7 +68,10 @@ def verify_openssl(public: bytes | Ed25519PublicKey, sig: bytes, message: bytes)
 
 
 def verify_sodium(public: bytes | Ed25519PublicKey, sig: bytes, message: bytes) -> bool:
-    raw = public.public_bytes_raw() if isinstance(public, Ed25519PublicKey) else bytes(public)
+    if type(public) is bytes:  # (the usual: a raw key; an ABC's isinstance is slow)
+        raw = public
+    else:
+        raw = public.public_bytes_raw() if isinstance(public, Ed25519PublicKey) else bytes(public)
     sig = bytes(sig)
     if _sodium_open is None or len(raw) != 32 or len(sig) != 64:
         return False  # (libsodium would read a short signature's tail from the message)
