@@ -42,7 +42,7 @@ def is_cjk(ch: str) -> bool:
 
 
 def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+    return not text.isascii() and bool(_CJK.search(text))  # (ASCII: no search needed)
 
 
 @lru_cache(maxsize=65536)
@@ -100,7 +100,7 @@ def search_keys(name: str, name_zh: str, org: str, org_zh: str, email: str) -> s
     parts = [name, _spaced(name_zh), pinyin_keys(name_zh), org, _spaced(org_zh), email_parts]
     if has_cjk(name):
         parts.append(pinyin_keys(name))
-    return " ".join(p for p in parts if p)
+    return " ".join([p for p in parts if p])
 
 
 def fts_query(text: str) -> str:

@@ -22,10 +22,10 @@ class Category(enum.StrEnum):
     @classmethod
     def of(cls, text: str) -> Category:
         """The category a stored text names; an unknown one (a newer release's) is a delegate."""
-        try:
-            return cls(text)
-        except ValueError:
-            return cls.DELEGATE
+        return _CATEGORY_OF.get(text, cls.DELEGATE)  # (a dict: a read of every attendee)
+
+
+_CATEGORY_OF: dict[str, Category] = {c.value: c for c in Category}  # Category.of's look-up
 
 
 @dataclass(frozen=True, slots=True)

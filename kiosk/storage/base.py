@@ -6,7 +6,6 @@ import json
 import os
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,8 +40,8 @@ def new_uuid() -> str:
         _uuid_last[:] = [ms, counter]
     tail = bytearray(os.urandom(8))
     tail[0] = 0x80 | (tail[0] & 0x3F)
-    raw = ms.to_bytes(6, "big") + (0x7000 | counter).to_bytes(2, "big") + bytes(tail)
-    return str(uuid.UUID(bytes=raw))
+    h = (ms.to_bytes(6, "big") + (0x7000 | counter).to_bytes(2, "big") + bytes(tail)).hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"  # str(uuid.UUID(bytes=...))
 
 
 def version(at_text: str, entry_uuid: str) -> str:

@@ -33,6 +33,7 @@ KEEP_IN_MEMORY = 20_000  # rows: up to this, chunks are applied from memory, not
 Progress = Callable[[int, int], None]
 _COMPARED = PERSON_FIELDS  # the record's fields, as entries and the attendees table name them
 _ATTENTION = _COMPARED.index("attention")
+_CATEGORY = _COMPARED.index("category")
 _SESSIONS = _COMPARED.index("sessions")
 _TICKET = _COMPARED.index("ticket")
 
@@ -51,9 +52,13 @@ class Store(Protocol):
 def _plain(vals: tuple[Any, ...]) -> list[Any]:
     """A record's values in _COMPARED order as an entry carries them (JSON-ready)."""
     row = list(vals)
+    row[_CATEGORY] = str(row[_CATEGORY])  # a plain text, as the entry reads back (not an enum)
     row[_ATTENTION] = bool(row[_ATTENTION])
     row[_SESSIONS] = list(dict.fromkeys(row[_SESSIONS]))
-    row[_TICKET] = ticket_key(row[_TICKET])  # only a hash of another system's ticket
+    if row[_TICKET]:
+        row[_TICKET] = ticket_key(row[_TICKET])  # only a hash of another system's ticket
+    else:
+        row[_TICKET] = ""  # (ticket_key's answer for none)
     return row
 
 
@@ -209,6 +214,8 @@ class _Index:
     def match(self, r: AttendeeInput) -> tuple[str | None, tuple[Any, ...]]:
         """The attendee a row names among those stored before this import, with their
         values. (A file names each person once: the import's checks refuse repeats.)"""
+        if not self.by_ext and not self.by_email:  # (a first import: nobody to match)
+            return None, ()
         aid = self.by_ext.get(r.external_id) if r.external_id else None
         if aid is None and r.email:
             cand = self.by_email.get(r.email.lower())

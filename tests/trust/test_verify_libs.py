@@ -51,3 +51,13 @@ def test_libsodium_refuses_a_small_order_key_that_verifies_anything() -> None:
     forged = IDENTITY + bytes(32)  # R = neutral point, S = 0: "verifies" with the neutral key
     assert not keys.verify_sodium(IDENTITY, forged, b"any entry at all")
     assert not keys.verify_sodium(IDENTITY, forged, b"another one")
+
+
+def test_libsodium_signs_the_very_bytes_openssl_signs() -> None:
+    """Ed25519 is deterministic: the Signer's libsodium signature is OpenSSL's, byte for byte."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    for n in (0, 1, 64, 500):
+        private = new_private()
+        msg = ("入场 entry" * n).encode()
+        assert Signer(private).sign(msg) == Ed25519PrivateKey.from_private_bytes(private).sign(msg)

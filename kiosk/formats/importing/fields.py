@@ -237,6 +237,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 def is_chinese(text: str) -> bool:
     """Text written in Chinese characters (no Latin letters): 张伟, 北京 清华大学."""
+    if text.isascii():  # (most names and organizations of a file: no search needed)
+        return False
     return bool(_CJK.search(text)) and not _LATIN.search(text)
 
 
@@ -275,6 +277,8 @@ def cell_text(value: Cell) -> str:
 
 def clean_code(text: str) -> str:
     """An identifier or phone number that went through a float: '1234.0' → '1234'."""
+    if "." not in text:  # (the usual: nothing to match)
+        return text
     return text[: text.index(".")] if _INT_FLOAT.match(text) else text
 
 

@@ -61,10 +61,13 @@ def event(f: Folds, e: Entry, ver: str, at: str) -> None:
 
 def import_chunk(f: Folds, e: Entry, ver: str, at: str) -> None:
     rows = list(import_rows(e.data))
-    f.people.want(aid for aid, _full, _fields in rows)
+    people = f.people
+    people.want([row[0] for row in rows])  # the chunk's records, read in one go
+    apply = people.apply
     for aid, full, fields in rows:
-        f.people.apply(aid, fields, ver, at, full)
-        _ticket(f, aid, fields, ver, at)
+        apply(aid, fields, ver, at, full)
+        if fields.get("ticket"):
+            _ticket(f, aid, fields, ver, at)
 
 
 def walk_in(f: Folds, e: Entry, ver: str, at: str) -> None:
