@@ -102,7 +102,7 @@ def _first_rows(first: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str,
     """(station, session, attendee, first time) in key order: per (station, session), a
     sort of plain texts (as bulk.key_rows)."""
     rows: list[tuple[str, ...]] = []
-    for lead in sorted(first):
-        group = first[lead]
-        rows.extend([(*lead, aid, group[aid]) for aid in sorted(group)])
+    for station_id, session_id in sorted(first):
+        group = first[(station_id, session_id)]
+        rows.extend([(station_id, session_id, aid, group[aid]) for aid in sorted(group)])
     return rows
