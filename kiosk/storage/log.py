@@ -118,7 +118,8 @@ def _shared(i: int) -> Any:
 
 
 def _outcome(i: int) -> Any:
-    return property(lambda row: _OUTCOMES.get(row[i]) if row[i] else None)
+    get = _OUTCOMES.get  # (None for NULL, "" and an outcome of a newer release)
+    return property(lambda row: get(row[i]))
 
 
 class Row(tuple[Any, ...]):

@@ -6,12 +6,13 @@
   syncs later) is folded again from the log.
 - `rebuild`: the whole log, every state in memory, written in bulk (a log of 1,000,000
   entries rebuilds in seconds: bench/rebuild.py, bench/compare.py). The undos are read
-  first, so an undone move is left out as it comes. Then the scans (most of a log) in
-  (time, uuid) order, each row read as an entry with only the columns the scan step reads
-  (log.ScanRow), then every other entry in (time, uuid) order (log.Row: no time parsed,
-  no payload unless the step reads it): each state folds its own entries in version
-  order. The station figures' admissions are the presence moves themselves (the same
-  admissions), and every table is written in its key order (projections.bulk).
+  first, so an undone move is left out as it comes. Then every entry but the scans in
+  (time, uuid) order (log.Row: no time parsed, no payload unless the step reads it), then
+  the scans (most of a log) in (time, uuid) order, each row read as an entry with only
+  the columns the scan step reads (log.ScanRow): each state folds its own entries in
+  version order. The program is known before the scans: when nobody is merged, presence
+  and the station figures fold each scan as it comes (state.Presence.fold_now) instead
+  of keeping every move, and every table is written in its key order (projections.bulk).
 
 Both give the same tables (tests/test_log_properties.py checks it over every kind).
 """
@@ -19,7 +20,8 @@ Both give the same tables (tests/test_log_properties.py checks it over every kin
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from kiosk.models.records import LogEntry, LogKind
 from kiosk.storage.base import ts, version
@@ -75,8 +77,7 @@ def batch_committed(c: sqlite3.Connection, batch: str) -> bool:
 def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     """Empty the projections and fold the whole log again; returns the entries read.
     Runs inside the caller's write transaction."""
-    for table in present(c):
-        c.execute(f"DELETE FROM {table}")
+    _empty(c, present(c))
     c.execute("DELETE FROM settings WHERE key IN ('event', 'public_key', 'event_ver')")
     commits = "SELECT batch FROM log WHERE kind = 'import_commit' AND batch IS NOT NULL"
     committed = {r[0] for r in c.execute(commits)}  # by the batch index, not a full scan
@@ -87,33 +88,67 @@ def rebuild(c: sqlite3.Connection, progress: Progress | None = None) -> int:
     pending: list[tuple[str, str]] = []
     cur = c.cursor()
     cur.row_factory = None
-    # The scans first, with only the columns their step reads, then every other entry:
-    # each state still folds its own entries in version order (scans fold into presence
-    # and the station figures, which no other kind touches but undos, whose order does
-    # not matter: they are all known already).
+    # Every entry but the scans first (a few: read in a pass over the table, then sorted),
+    # then the scans (most of a log), with only the columns their step reads: each state
+    # still folds its own entries in version order (scans fold into presence and the
+    # station figures, which no other kind touches but undos, whose order does not
+    # matter: they are all known already). The program is then known: nobody merged,
+    # presence folds each scan as it comes.
+    rest = cur.execute(f"SELECT {COLUMNS} FROM log WHERE kind NOT IN (?, ?) ORDER BY +at, +uuid",
+                       SCAN_KINDS)  # fmt: skip
+    n = _fold_rest(rest, folds, committed, pending, lambda i: _report(progress, i, total))
+    if not folds.merges:
+        folds.presence.fold_now(tables.reentry(folds.event))
     scans = cur.execute(f"SELECT {SCAN_COLUMNS} FROM log WHERE kind IN (?, ?) ORDER BY at, uuid",
                         SCAN_KINDS)  # fmt: skip
-    i = -1
-    for i, row in enumerate(scans):
+    for i, row in enumerate(scans, n):
         if progress is not None and i % 50_000 == 0:
             progress(i, total)
         STEPS[row[4]](folds, ScanRow(row), version(row[3], row[0]), row[3])
-    rest = cur.execute(f"SELECT {COLUMNS} FROM log WHERE kind NOT IN (?, ?) ORDER BY at, uuid",
-                       SCAN_KINDS)  # fmt: skip
-    for n, row in enumerate(rest, i + 1):
-        if progress is not None and n % 50_000 == 0:
-            progress(n, total)
+    tables.write_all(c, folds)
+    c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
+    if progress is not None:
+        progress(total, total)
+    return total
+
+
+def _empty(c: sqlite3.Connection, names: list[str]) -> None:
+    """Empty these tables. A virtual table (the FTS5 search index, which a DELETE empties
+    row by row: 0.3 s for 50,000 records) is dropped and made again by its own statement."""
+    made = {
+        r[0]: r[1] for r in c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    }
+    for table in names:
+        sql = str(made[table])
+        if sql.upper().startswith("CREATE VIRTUAL TABLE"):
+            c.execute(f"DROP TABLE {table}")
+            c.execute(sql)
+        else:
+            c.execute(f"DELETE FROM {table}")
+
+
+def _fold_rest(
+    rows: Iterable[tuple[Any, ...]], folds: Folds, committed: set[str],
+    pending: list[tuple[str, str]], report: Callable[[int], None],
+) -> int:  # fmt: skip
+    """Fold the rows of every kind but scans (in COLUMNS order); an entry of an import batch
+    not committed waits in `pending`. Returns how many rows were read."""
+    n = 0
+    for n, row in enumerate(rows, 1):
+        if n % 50_000 == 1:
+            report(n - 1)
         if row[12] and row[5] in BATCHED and row[12] not in committed:
             pending.append((row[0], row[12]))
             continue
         step = STEPS.get(row[5])
         if step is not None:
             step(folds, Row(row), version(row[4], row[0]), row[4])
-    tables.write_all(c, folds)
-    c.executemany("INSERT INTO pending VALUES (?, ?)", pending)
+    return n
+
+
+def _report(progress: Progress | None, n: int, total: int) -> None:
     if progress is not None:
-        progress(total, total)
-    return total
+        progress(n, total)
 
 
 def table_rows(c: sqlite3.Connection) -> dict[str, int]:

@@ -214,31 +214,22 @@ def ordered(p: Presence) -> list[tuple[str, str, list[Step]]]:
     return key_rows(p.moves)
 
 
-def write_all(
-    c: sqlite3.Connection, p: Presence, into: Mapping[str, str],
-    moves: list[tuple[str, str, list[Step]]] | None = None,
-) -> None:  # fmt: skip
+def reentry_of(c: sqlite3.Connection) -> dict[str, bool]:
+    """Each session's re-entry rule (a session not in the program: allowed)."""
+    return {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
+
+
+def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> None:
     """Every key's moves (undone ones left out), under the person they stand for now,
-    folded with the same rule; then the counts, in bulk (in the tables' key order).
-    `moves`: `ordered(p)`, when the caller has it already."""
-    reentry = {r[0]: bool(r[1]) for r in c.execute("SELECT session_id, reentry FROM sessions")}
-    # Undone moves left out as they came (`known`) and nobody merged: every key's moves are
-    # its own, already in version order (the rebuild reads the log in that order).
-    in_order = p.known is not None and not into
-    if in_order:
-        by_person = ordered(p) if moves is None else moves
+    folded with the same rule; then the counts, in bulk (in the tables' key order). Moves
+    folded as they came (Presence.fold_now) are written as folded."""
+    if p.reentry is not None:
+        states, dups = _folded(p), p.dups
     else:
-        by_person = key_rows(_by_person(p, into))
-    fold = _fold_in_order if in_order else fold_presence
+        states, dups = _fold_all(p, into, reentry_of(c))
     presence = []
-    dups: list[tuple[str, ...]] = []
     counts: dict[str, list[int]] = {}
-    for session_id, aid, steps in by_person:
-        state, dup = fold(steps, reentry.get(session_id, True))
-        if state is None:
-            continue
-        if dup:
-            dups.extend(_dup_rows(session_id, aid, state, dup))
+    for session_id, aid, state in states:
         inside, exits = state.inside, state.exits
         presence.append((session_id, aid, state.entry_uuid, state.first_at, state.station_id,
                          state.station, int(inside), exits, state.last_ver))  # fmt: skip
@@ -257,6 +248,36 @@ def write_all(
         [(s, *t) for s, t in counts.items()],
     )
     c.executemany("INSERT INTO scan_counts VALUES (?, ?, ?, ?)", _scan_rows(p.scans))
+
+
+def _folded(p: Presence) -> list[tuple[str, str, PresenceState]]:
+    """The states folded as the moves came, in key order (per session, a sort of texts)."""
+    out: list[tuple[str, str, PresenceState]] = []
+    for session_id in sorted(p.folded):
+        states = p.folded[session_id]
+        out.extend([(session_id, aid, states[aid]) for aid in sorted(states)])
+    return out
+
+
+def _fold_all(
+    p: Presence, into: Mapping[str, str], reentry: Mapping[str, bool]
+) -> tuple[list[tuple[str, str, PresenceState]], list[tuple[str, ...]]]:
+    """Every key's moves folded now, in key order; and the duplicates rows."""
+    # Undone moves left out as they came (`known`) and nobody merged: every key's moves are
+    # its own, already in version order (the rebuild reads the log in that order).
+    in_order = p.known is not None and not into
+    by_person = ordered(p) if in_order else key_rows(_by_person(p, into))
+    fold = _fold_in_order if in_order else fold_presence
+    states: list[tuple[str, str, PresenceState]] = []
+    dups: list[tuple[str, ...]] = []
+    for session_id, aid, steps in by_person:
+        state, dup = fold(steps, reentry.get(session_id, True))
+        if state is None:
+            continue
+        if dup:
+            dups.extend(_dup_rows(session_id, aid, state, dup))
+        states.append((session_id, aid, state))
+    return states, dups
 
 
 def _by_person(p: Presence, into: Mapping[str, str]) -> dict[tuple[str, str], list[Step]]:

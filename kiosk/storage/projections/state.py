@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from kiosk.storage.fold import PersonState, Step
+from kiosk.storage.fold import PersonState, PresenceState, Step, fold_step
 from kiosk.storage.meeting_fold import MeetingFold
 
 K = TypeVar("K")
@@ -147,17 +147,44 @@ class EventState:
 class Presence:
     """Admissions and exits per (session, attendee), folded in version order by
     `fold.fold_presence` once the merges and the program are known; undone entries; scans
-    that moved nobody, counted per (session, kind, outcome)."""
+    that moved nobody, counted per (session, kind, outcome).
+
+    The rebuild knows every undo before the fold (`known`), and, when nobody is merged, the
+    program before the scans: it then folds each move as it comes (`fold_now`), by the same
+    rule (`fold.fold_step`), each key's moves arriving in version order, and keeps no moves."""
 
     moves: dict[tuple[str, str], list[Step]] = field(default_factory=dict)
     annulled: set[str] = field(default_factory=set)
     undone: set[tuple[str, str]] = field(default_factory=set)  # keys an undo touched
     scans: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     known: frozenset[str] | None = None  # every undo, when known before the fold (rebuild)
+    #: folding as the moves come: each session's re-entry rule (None: the moves are kept)
+    reentry: Mapping[str, bool] | None = None
+    #: the states folded so far, per session and attendee; their duplicate admissions as
+    #: duplicates rows (uuid, session, attendee, at, station id, station, first uuid)
+    folded: dict[str, dict[str, PresenceState]] = field(default_factory=dict)
+    dups: list[tuple[str, ...]] = field(default_factory=list)
+
+    def fold_now(self, reentry: Mapping[str, bool]) -> None:
+        """From now on, fold each move as it comes (the rebuild: every undo known, nobody
+        merged, the moves in version order)."""
+        self.reentry = reentry
 
     def move(self, session_id: str, attendee_id: str, step: Step) -> None:
-        if self.known is None or step.uuid not in self.known:
+        if self.known is not None and step.uuid in self.known:
+            return
+        if self.reentry is None:
             self.moves.setdefault((session_id, attendee_id), []).append(step)
+            return
+        states = self.folded.get(session_id)
+        if states is None:
+            states = self.folded[session_id] = {}
+        state, dup = fold_step(states.get(attendee_id), step, self.reentry.get(session_id, True))
+        if state is not None:
+            states[attendee_id] = state
+            if dup:
+                self.dups.append((step.uuid, session_id, attendee_id, step.at, step.station_id,
+                                  step.station, state.entry_uuid))  # fmt: skip
 
     def annul(self, session_id: str, attendee_id: str | None, ref: str | None) -> None:
         if ref:
@@ -175,20 +202,27 @@ class StationFigures:
     station only"): each attendee's first admission per session, and the other outcomes
     of its entry scans per session. Entries are kept by uuid until the undos are known;
     when every undo is known before the fold (`known`: the rebuild reads them first), an
-    outcome is counted under its key at once, and an admission is not kept here at all:
-    the presence state keeps the very same admissions (every one not undone, under its
-    key), and the first per station is read from there when written
-    (kiosk.storage.projections.stations.write_all)."""
+    outcome is counted under its key at once, and an admission not undone is kept as the
+    key's first admission (the earliest) at once (`first`)."""
 
     admissions: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     outcomes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     undone: set[str] = field(default_factory=set)
     known: frozenset[str] | None = None
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    #: (station, session) -> attendee -> the first admission's time, when `known`
+    first: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
     def admit(self, uuid: str, station_id: str, session_id: str, aid: str, at: str) -> None:
         if self.known is None:
             self.admissions[uuid] = (station_id, session_id, aid, at)
+        elif uuid not in self.known:
+            firsts = self.first.get((station_id, session_id))
+            if firsts is None:
+                firsts = self.first[(station_id, session_id)] = {}
+            was = firsts.get(aid)
+            if was is None or at < was:
+                firsts[aid] = at
 
     def outcome(self, uuid: str, station_id: str, session_id: str, outcome: str) -> None:
         if self.known is None:
@@ -202,7 +236,9 @@ class StationFigures:
 
     def first_admissions(self) -> dict[tuple[str, str, str], str]:
         """(station, session, attendee) -> the first admission's time."""
-        out: dict[tuple[str, str, str], str] = {}
+        out = {
+            (*lead, aid): at for lead, firsts in self.first.items() for aid, at in firsts.items()
+        }
         for uuid, (station_id, session_id, aid, at) in self.admissions.items():
             if uuid not in self.undone:
                 _first(out, (station_id, session_id, aid), at)

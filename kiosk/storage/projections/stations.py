@@ -5,17 +5,13 @@ station itself recorded, undone entries left out, for the dashboard's "this stat
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 
 from kiosk.models.outcomes import Outcome
-from kiosk.storage.fold import Step
 from kiosk.storage.projections import bulk
 from kiosk.storage.projections.bulk import key_rows
 from kiosk.storage.projections.history import history
 from kiosk.storage.projections.state import StationFigures
 
-#: (session, attendee, admissions and exits), in key order (presence.ordered)
-Moves = Sequence[tuple[str, str, list[Step]]]
 _KNOWN = frozenset(o.value for o in Outcome)  # an outcome of a newer release is not counted
 
 
@@ -93,61 +89,20 @@ def _from_log(
     return f.stations
 
 
-def write_all(
-    c: sqlite3.Connection, s: StationFigures, moves: Moves | None = None,
-    in_presence: bool = False,
-) -> None:  # fmt: skip
-    """The figures, in bulk, in the tables' key order. `moves`: the rebuild's presence
-    moves as (session, attendee, steps) in key order, which hold its admissions
-    (state.StationFigures keeps none when every undo is known). `in_presence`: the
-    presence table was written from these very moves (nobody merged), so its rows are
-    each key's first admission at its first station already."""
-    if moves is not None and in_presence:
-        c.execute("INSERT INTO station_admissions SELECT station_id, session_id, attendee_id, "
-                  "first_at FROM presence ORDER BY station_id, session_id, attendee_id")  # fmt: skip
-        c.executemany("INSERT INTO station_admissions VALUES (?, ?, ?, ?)", _later_stations(moves))
-    else:
-        rows = key_rows(s.first_admissions()) if moves is None else _first_of(moves)
-        bulk.insert(c, "station_admissions", rows)
+def write_all(c: sqlite3.Connection, s: StationFigures) -> None:
+    """The figures, in bulk, in the tables' key order."""
+    if s.admissions:
+        bulk.insert(c, "station_admissions", key_rows(s.first_admissions()))
+    else:  # (the rebuild: each key's first admission kept as it came, per station and session)
+        bulk.insert(c, "station_admissions", _first_rows(s.first))
     c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)", key_rows(s.outcome_counts()))
 
 
-def _later_stations(moves: Moves) -> list[tuple[str, str, str, str]]:
-    """(station, session, attendee, the first admission's time there) for each key's
-    admissions at stations other than its first admission's (whose row presence holds)."""
-    rows: list[tuple[str, str, str, str]] = []
-    for session_id, aid, steps in moves:
-        if len(steps) == 1:  # (most keys)
-            continue
-        first: dict[str, str] = {}
-        for step in steps:  # in version order: the first admission comes first
-            if step.kind == "entry" and step.station_id not in first:
-                first[step.station_id] = step.at
-        rows.extend((station_id, session_id, aid, at) for station_id, at in list(first.items())[1:])
+def _first_rows(first: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str, ...]]:
+    """(station, session, attendee, first time) in key order: per (station, session), a
+    sort of plain texts (as bulk.key_rows)."""
+    rows: list[tuple[str, ...]] = []
+    for station_id, session_id in sorted(first):
+        group = first[(station_id, session_id)]
+        rows.extend([(station_id, session_id, aid, group[aid]) for aid in sorted(group)])
     return rows
-
-
-def _first_of(moves: Moves) -> list[tuple[str, str, str, str]]:
-    """(station, session, attendee, the first admission's time) from presence moves (each
-    attendee's admissions and exits per session, undone ones left out) in key order: per
-    station, they come in key order already."""
-    by_station: dict[str, list[tuple[str, str, str, str]]] = {}
-    for session_id, aid, steps in moves:
-        if len(steps) == 1:  # (most keys)
-            step = steps[0]
-            if step.kind == "entry":
-                rows = by_station.get(step.station_id)
-                if rows is None:
-                    rows = by_station[step.station_id] = []
-                rows.append((step.station_id, session_id, aid, step.at))
-            continue
-        first: dict[str, str] = {}
-        for step in steps:
-            if step.kind == "entry" and step.at < first.get(step.station_id, "~"):
-                first[step.station_id] = step.at  # "~": after every time
-        for station_id, at in first.items():
-            rows = by_station.get(station_id)
-            if rows is None:
-                rows = by_station[station_id] = []
-            rows.append((station_id, session_id, aid, at))
-    return [row for station_id in sorted(by_station) for row in by_station[station_id]]

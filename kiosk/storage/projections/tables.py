@@ -88,12 +88,18 @@ def write_all(c: sqlite3.Connection, f: Folds) -> None:
     c.executemany("INSERT INTO prints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(f.prints.values()))
     c.executemany("INSERT INTO foreign_tickets VALUES (?, ?, ?, ?, ?, ?, ?)",
                   [t.row() for t in f.tickets.states.values()])  # fmt: skip
-    # Every undo known (the rebuild): the station figures' admissions are the presence moves.
-    moves = presence.ordered(f.presence) if f.stations.known is not None else None
-    presence.write_all(c, f.presence, into, moves)
+    presence.write_all(c, f.presence, into)
     meetings.write_all(c, list(f.meetings.states.values()))
     if _exists(c, "station_admissions"):  # not yet during the release-0.1 conversion (m002)
-        stations.write_all(c, f.stations, moves, in_presence=not into)
+        stations.write_all(c, f.stations)
+
+
+def reentry(e: EventState) -> dict[str, bool]:
+    """Each session's re-entry rule in the program `e` (as `apply_event` writes it to the
+    sessions table; a session not in the program: allowed)."""
+    if e.data is None:
+        return {}
+    return {s.id: bool(s.reentry) for s in event_from_dict(e.data["event"], "log:event").sessions}
 
 
 def _exists(c: sqlite3.Connection, table: str) -> bool:
