@@ -25,7 +25,7 @@ from kiosk.models.event import load_event
 from kiosk.models.outcomes import Method, Outcome
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind
 from kiosk.storage.base import new_uuid
-from kiosk.storage.store import Store
+from kiosk.storage.store import Store, receive_run
 from tests.helpers.clocks import at
 from tests.helpers.reads import reads
 from tests.helpers.tables import projection_tables
@@ -136,6 +136,26 @@ def feed(store: Store, entries: list[LogEntry]) -> None:
     store.catch_up()
 
 
+def feed_pages(store: Store, entries: list[LogEntry], rng: random.Random) -> int:
+    """As sync's pull applies a page (kiosk.sync.engine): in write transactions of a few
+    entries, each run of scans and undos received together (receive_run), any other entry
+    by itself. Returns how many entries came in runs of more than one."""
+    together = i = 0
+    while i < len(entries):
+        page = entries[i : i + rng.randint(1, 12)]
+        with store.write() as c:
+            k = 0
+            while k < len(page):
+                n = receive_run(store, c, page[k : k + rng.randint(1, 6)])
+                together += n if n > 1 else 0
+                if n == 0:
+                    store.receive(c, page[k])
+                k += max(n, 1)
+        i += len(page)
+    store.catch_up()
+    return together
+
+
 def all_entries(*stores: Store) -> list[LogEntry]:
     seen: dict[str, LogEntry] = {}
     for s in stores:
@@ -180,8 +200,12 @@ def test_entry_by_entry_equals_a_rebuild_at_every_station(tmp_path_factory, ops)
     src = template(tmp)
     a, b = station_copy(src, tmp / "a.sqlite"), station_copy(src, tmp / "b.sqlite")
     run_ops(ops, a, b, at("09:00"))
-    feed(a, list(reads(b).log.entries()))  # A also learns what B did (late, in B's order)
-    for s in (a, b):
+    late = list(reads(b).log.entries())
+    c = station_copy(src, tmp / "c.sqlite")  # C learns what A and B did by pages, as a pull
+    feed_pages(c, [e for e in reads(a).log.entries()] + late, random.Random(len(late)))
+    feed(a, late)  # A also learns what B did (late, in B's order)
+    assert projection_tables(c) == projection_tables(a)
+    for s in (a, b, c):
         before = projection_tables(s)
         s.rebuild_projections()
         assert projection_tables(s) == before
@@ -378,12 +402,14 @@ def test_incremental_equals_rebuild_over_every_kind_in_any_order(
         written.append(e)
     rng = random.Random(seed)
     entries = base + written
-    x, y = fresh(tmp, "x.sqlite"), fresh(tmp, "y.sqlite")
+    x, y, z = fresh(tmp, "x.sqlite"), fresh(tmp, "y.sqlite"), fresh(tmp, "z.sqlite")
     feed(x, rng.sample(entries, len(entries)))
     feed(y, base + rng.sample(written, len(written)))  # the usual case: the program first
+    feed_pages(z, base + rng.sample(written, len(written)), rng)  # as sync's pull
     px = projection_tables(x)
     assert px == projection_tables(y)
-    for s in (x, y):
+    assert px == projection_tables(z)
+    for s in (x, y, z):
         s.rebuild_projections()
         assert projection_tables(s) == px
         s.close()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -422,6 +422,26 @@ class Store:
 
     def checkpoint(self) -> None:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def receive_run(store: Store, tx: Tx, entries: Sequence[LogEntry]) -> int:
+    """Store and fold the first of `entries` (written elsewhere) together, as
+    `Store.receive` does one by one, where that is the same: trust off (nothing to verify,
+    keep aside or learn), scans and undos (most of what a door pulls:
+    `projections.scans_of`), none in the log yet. Returns how many were received: 0 when
+    none can be, and the caller receives them one by one."""
+    n = projections.scans_of(entries)
+    if n == 0 or store.gate is not None:
+        return 0
+    c, run = tx.conn, entries[:n]
+    c.execute("SAVEPOINT receive_run")
+    if log.insert_all(c, run) != n:  # one is here already: one by one, as `receive` says
+        c.execute("ROLLBACK TO receive_run")
+        n = 0
+    else:
+        projections.apply_scans(c, run)
+    c.execute("RELEASE receive_run")
+    return n
 
 
 # -- opening helpers ---------------------------------------------------------------------------

@@ -39,7 +39,8 @@ from kiosk.models.records import LogEntry
 from kiosk.storage import syncstate
 from kiosk.storage import trust as tstore
 from kiosk.storage.base import new_uuid
-from kiosk.storage.store import Store
+from kiosk.storage.store import Store, receive_run
+from kiosk.storage.tx import Tx
 from kiosk.sync import hubroles
 from kiosk.sync.arrivals import Arrival, arrival_of
 from kiosk.sync.hub import COPY_PREFIX, Beat, Hub, HubForbidden, HubRefused, HubState
@@ -50,6 +51,7 @@ from kiosk.trust.roles import Role
 PULL_LIMIT = 2000  # entries per fetched page
 PAGE_BUDGET = 4 << 20  # bytes of payload per page (import chunks are large)
 PUSH_LIMIT = 500
+RUN_LIMIT = 250  # pulled scans stored and folded together (kiosk.storage.store.receive_run)
 APPLY_SLICE_S = 0.02  # longest local write transaction while applying pulled entries
 ROUND_BUDGET_S = 1.0  # a round stops after about this long and says there is more
 RECONCILE_PAGE = 10_000
@@ -88,6 +90,29 @@ class RoundResult:
     # this database is a copy (restored or cloned: a new id no certificate names) that must
     # be enrolled again: the name it was enrolled as, else ""
     copy_of: str = ""
+
+
+@dataclass(slots=True)
+class _Applying:
+    """A fetched page being applied: the entries as fetched (with the hub's receive
+    times), as kept here (kiosk.sync.privacy.redact), the next one's place, the stream's
+    position."""
+
+    page: list[tuple[LogEntry, datetime]]
+    kept: list[LogEntry]
+    p: int
+    i: int = 0
+    applied: int = 0
+    stuck: bool = False
+
+    def run(self) -> int:
+        """How many entries from the next one on follow each other in the stream (at most
+        RUN_LIMIT: they are received together)."""
+        page, i, p = self.page, self.i, self.p
+        n = 0
+        while n < RUN_LIMIT and i + n < len(page) and page[i + n][0].station_seq == p + 1 + n:
+            n += 1
+        return n
 
 
 @dataclass(slots=True)
@@ -420,43 +445,63 @@ class SyncEngine:
     def _pull_page(self, sid: str, r: _Round) -> tuple[int, bool]:
         """Fetch and apply one page of `sid`; (entries applied, whether to go on)."""
         pos = r.pos
-        p = pos.get(sid, 0)
-        page = self.hub.fetch(sid, p, PULL_LIMIT, PAGE_BUDGET,
+        page = self.hub.fetch(sid, pos.get(sid, 0), PULL_LIMIT, PAGE_BUDGET,
                               private=self.receive is Receive.ALL)  # fmt: skip
         if not page:
             return 0, False
         receive, can_sign = self.receive, self.can_sign
-        kept = [redact(entry, receive, can_sign) for entry, _ in page]
-        applied = i = 0
-        stuck = False
-        with Ahead(kept) as ahead:  # signatures verified on a worker thread meanwhile
-            while i < len(page) and not stuck:
-                t0 = time.monotonic()
-                receipts: list[tuple[str, datetime]] = []
+        a = _Applying(page, [redact(entry, receive, can_sign) for entry, _ in page],
+                      pos.get(sid, 0))  # fmt: skip
+        with Ahead(a.kept) as ahead:  # signatures verified on a worker thread meanwhile
+            while a.i < len(page) and not a.stuck:
                 with self.store.write() as c:
-                    while i < len(page) and (not receipts or time.monotonic() - t0 < APPLY_SLICE_S):
-                        entry, received_at = page[i]
-                        if entry.station_seq != p + 1:
-                            stuck = True  # never past a gap
-                            break
-                        if self.store.receive(c, kept[i], received_at, ahead):
-                            applied += 1
-                            arrival = arrival_of(c, entry)
-                            if arrival is not None:
-                                r.arrivals.append(arrival)
-                        elif not syncstate.has_entry(c.conn, entry.uuid):
-                            stuck = True  # its number is taken here: reconciled next round
-                            break
-                        receipts.append((entry.uuid, received_at))
-                        p = entry.station_seq
-                        i += 1
+                    receipts = self._apply_slice(c, a, r, ahead)
                     if receipts:
                         syncstate.record_receipts(c.conn, receipts)
-                        syncstate.set_positions(c.conn, r.state.identity, {sid: p})
-                pos[sid] = p
-        if stuck:
+                        syncstate.set_positions(c.conn, r.state.identity, {sid: a.p})
+                pos[sid] = a.p
+        if a.stuck:
             self._recheck.add(sid)
-        return applied, not stuck
+        return a.applied, not a.stuck
+
+    def _apply_slice(
+        self, c: Tx, a: _Applying, r: _Round, ahead: Ahead
+    ) -> list[tuple[str, datetime]]:
+        """Apply the page's next entries in one short write transaction (APPLY_SLICE_S):
+        runs of scans together where they can be (kiosk.storage.store.receive_run), any
+        other entry by itself; never past a gap. Returns the receipts to record."""
+        t0 = time.monotonic()
+        receipts: list[tuple[str, datetime]] = []
+        page = a.page
+        while a.i < len(page) and (not receipts or time.monotonic() - t0 < APPLY_SLICE_S):
+            run = a.run()
+            n = receive_run(self.store, c, a.kept[a.i : a.i + run]) if run > 1 else 0
+            if n == 0:
+                entry, received_at = page[a.i]
+                if entry.station_seq != a.p + 1:
+                    a.stuck = True  # never past a gap
+                    break
+                if not self.store.receive(c, a.kept[a.i], received_at, ahead):
+                    if not syncstate.has_entry(c.conn, entry.uuid):
+                        a.stuck = True  # its number is taken here: reconciled next round
+                        break
+                    n = -1  # here already
+                else:
+                    n = 1
+            for entry, received_at in page[a.i : a.i + abs(n)]:
+                if n > 0:
+                    self._arrived(c, entry, r)
+                receipts.append((entry.uuid, received_at))
+            a.applied += max(n, 0)
+            a.i += abs(n)
+            a.p = page[a.i - 1][0].station_seq
+        return receipts
+
+    @staticmethod
+    def _arrived(c: Tx, entry: LogEntry, r: _Round) -> None:
+        arrival = arrival_of(c, entry)
+        if arrival is not None:
+            r.arrivals.append(arrival)
 
     def _push_batch(self, sid: str, r: _Round) -> int:
         pos = r.pos

@@ -20,7 +20,7 @@ Both give the same tables (tests/test_log_properties.py checks it over every kin
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kiosk.models.records import LogEntry, LogKind
@@ -56,15 +56,36 @@ def _fold(c: sqlite3.Connection, entry: LogEntry, fresh: bool) -> None:
     step = STEPS.get(str(entry.kind))
     if step is None:  # a kind from a newer release is kept in the log and ignored here
         return
-    at = ts(entry.at)
     if entry.kind in _PRESENCE_ONLY:  # a scan or an undo: presence and the station figures
-        scanned = tables.scan_folds()
-        step(scanned, entry, version(at, entry.uuid), at)
-        tables.save_scan(c, scanned, fresh)
+        apply_scans(c, (entry,), fresh)
         return
+    at = ts(entry.at)
     folds = tables.loaded(c)
     step(folds, entry, version(at, entry.uuid), at)
     tables.save(c, folds, fresh)
+
+
+def scans_of(entries: Sequence[LogEntry]) -> int:
+    """How many of `entries`, from the first on, `apply_scans` folds (scans and undos)."""
+    n = 0
+    for e in entries:
+        if e.kind not in _PRESENCE_ONLY:
+            break
+        n += 1
+    return n
+
+
+def apply_scans(c: sqlite3.Connection, entries: Sequence[LogEntry], fresh: bool = False) -> None:
+    """Fold scans and undos (all of them in the log already) into presence and the station
+    figures: one entry (`apply`), or a run of them received together (sync's pull), run
+    through their steps into one state and written back at once (the same write-back as one
+    entry: a key with several of them folds them in order, or is folded again from the log).
+    `fresh`: one entry just written by this station."""
+    scanned = tables.scan_folds()
+    for e in entries:
+        at = ts(e.at)
+        STEPS[e.kind](scanned, e, version(at, e.uuid), at)
+    tables.save_scan(c, scanned, fresh)
 
 
 def batch_committed(c: sqlite3.Connection, batch: str) -> bool:

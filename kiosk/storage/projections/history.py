@@ -30,3 +30,14 @@ def history(c: sqlite3.Connection, where: str, params: Sequence[Any] = (),
         if step is not None:
             step(f, Row(row), version(row[4], row[0]), row[4])
     return f
+
+
+def undone_among(c: sqlite3.Connection, uuids: list[str]) -> set[str]:
+    """Those of `uuids` an undo in the log refers to."""
+    out: set[str] = set()
+    for i in range(0, len(uuids), 500):
+        part = uuids[i : i + 500]
+        out.update(r[0] for r in c.execute(
+            f"SELECT ref FROM log WHERE kind = 'annul' AND ref IN ({', '.join('?' * len(part))})",
+            part))  # fmt: skip
+    return out

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from kiosk.storage.fold import PresenceState, Step, chain_end, fold_presence, fold_step
 from kiosk.storage.projections import bulk
 from kiosk.storage.projections.bulk import key_rows
-from kiosk.storage.projections.history import history
+from kiosk.storage.projections.history import history, undone_among
 from kiosk.storage.projections.state import Presence
 
 _MOVES = (
@@ -45,16 +46,18 @@ def members(c: sqlite3.Connection, aid: str) -> list[str]:
 
 # -- the incremental driver ---------------------------------------------------------------
 def save(c: sqlite3.Connection, p: Presence, fresh: bool) -> None:
-    """Write back what one entry folded: a scan count, a move (folded on the stored state,
-    or the key folded again from the log when the move lands in its past), an undo."""
-    for key, n in p.scans.items():
-        c.execute(
-            "INSERT INTO scan_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + ?",
-            (*key, n, n),
+    """Write back what one entry folded, or a run of received entries (all of them already
+    in the log: kiosk.storage.projections.drivers.apply_scans): the scan counts, the moves
+    (folded on the stored states, or a key folded again from the log when a move lands in
+    its past), the undos."""
+    if p.scans:
+        c.executemany(
+            "INSERT INTO scan_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "n = n + excluded.n",
+            [(*key, n) for key, n in p.scans.items()],
         )
-    for (session_id, aid), steps in p.moves.items():
-        for step in steps:
-            _move(c, session_id, aid, step, fresh)
+    if p.moves:
+        _moves(c, p.moves, fresh)
     undone = set(p.undone)
     for ref in p.annulled:  # the undone entry's own key, whatever the undo names
         row = c.execute(
@@ -67,52 +70,170 @@ def save(c: sqlite3.Connection, p: Presence, fresh: bool) -> None:
         recompute(c, session_id, aid)
 
 
-def _move(c: sqlite3.Connection, session_id: str, aid: str, step: Step, fresh: bool) -> None:
-    """`fresh`: written just now by this station, so nothing in the log refers to it yet."""
-    if not fresh:
-        key = root_of(c, aid)
-        if (
-            key != aid
-            or c.execute("SELECT 1 FROM attendees WHERE merged_into = ? LIMIT 1", (key,)).fetchone()
-        ):
-            recompute(c, session_id, key)  # one of several records of a person
-            return
-        if c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1",
-                     (step.uuid,)).fetchone():  # fmt: skip
-            return  # undone before it arrived here
-    row = _row(c, session_id, aid)
-    if _in_the_past(c, row, step, session_id, aid):
-        recompute(c, session_id, aid)
-        return
-    old = None if row is None else _copy(row)
-    # Re-entry decides only an admission of someone admitted before and outside now.
-    reentry = row is None or step.kind != "entry" or row.inside or _reentry(c, session_id)
-    state, dup = fold_step(row, step, reentry)
-    if dup:
-        assert state is not None
-        c.execute(
-            "INSERT OR IGNORE INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (step.uuid, session_id, aid, step.at, step.station_id, step.station,
-             state.entry_uuid),
-        )  # fmt: skip
-    _store(c, session_id, aid, old, state)
+Key = tuple[str, str]
 
 
-def _in_the_past(
-    c: sqlite3.Connection, row: PresenceState | None, step: Step, session_id: str, aid: str
-) -> bool:
-    """Whether `step` lands before what the key already folded (then it is folded again)."""
-    if row is not None:
-        return row.last_ver > step.ver
-    return (
-        step.kind == "entry"
-        and c.execute(
-            "SELECT 1 FROM log WHERE attendee_id = ? AND session_id = ? AND kind = 'exit' "
-            "AND outcome = 'exited' LIMIT 1",
-            (aid, session_id),
-        ).fetchone()
-        is not None
-    )
+def _moves(c: sqlite3.Connection, moves: dict[Key, list[Step]], fresh: bool) -> None:
+    """Fold each key's moves, in order, on its stored state: every key read at once, the
+    states written back at once. `fresh`: one move written just now by this station, so
+    nothing in the log refers to it yet. Otherwise a key of several records of a person,
+    or one where a move lands in its past, is folded again from the log instead; the log
+    holds every move being saved, so that fold has them all and the key is done."""
+    steps = [s for part in moves.values() for s in part]
+    undone = set() if fresh else undone_among(c, [s.uuid for s in steps])
+    merged = set() if fresh else _merged(c, {aid for _, aid in moves})
+    rows = _rows(c, list(moves))
+    exited = _exited(c, moves, rows)
+    reentry = _Reentry(c)
+    out = _Written()
+    for (session_id, aid), part in moves.items():
+        if aid in merged:  # one of several records of a person
+            recompute(c, session_id, root_of(c, aid))
+            continue
+        row = rows.get((session_id, aid))
+        old = _tally(row)
+        kept = [s for s in part if s.uuid not in undone]  # undone before it arrived here
+        folded = _fold_on(row, kept, (session_id, aid) in exited, reentry(session_id))
+        if folded is None:  # a move lands in the key's past: folded again from the log
+            recompute(c, session_id, aid)
+        else:
+            state, dups = folded
+            out.add(session_id, aid, old, state, _dup_rows(session_id, aid, state, dups))
+    out.write(c)
+
+
+def _fold_on(
+    state: PresenceState | None, steps: list[Step], exited: bool, reentry: Callable[[], bool]
+) -> tuple[PresenceState | None, list[Step]] | None:
+    """A key's moves folded in order on its stored state (changed in place); None when one
+    lands in the key's past (before what it folded, or an admission with no state yet where
+    the log holds an exit: `exited`)."""
+    dups: list[Step] = []
+    for step in steps:
+        if state.last_ver > step.ver if state is not None else step.kind == "entry" and exited:
+            return None
+        # Re-entry decides only an admission of someone admitted before and outside now.
+        again = state is None or step.kind != "entry" or state.inside or reentry()
+        state, dup = fold_step(state, step, again)
+        if dup:
+            dups.append(step)
+    return state, dups
+
+
+class _Reentry:
+    """Whether a session allows re-entry (True for one the program does not know yet),
+    read once per session."""
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self._c = c
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, session_id: str) -> Callable[[], bool]:
+        def reentry() -> bool:
+            known = self._known.get(session_id)
+            if known is None:
+                known = self._known[session_id] = _reentry(self._c, session_id)
+            return known
+
+        return reentry
+
+
+class _Written:
+    """The states of the keys folded on their stored state, written back together: the
+    rows, the duplicates, each session's counts changed by the sum of the keys' changes."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[object, ...]] = []
+        self.gone: list[Key] = []
+        self.dups: list[tuple[str, ...]] = []
+        self.counts: dict[str, list[int]] = {}
+
+    def add(self, session_id: str, aid: str, old: tuple[int, int, int],
+            new: PresenceState | None, dups: list[tuple[str, ...]]) -> None:  # fmt: skip
+        if new is None:
+            self.gone.append((session_id, aid))
+        else:
+            self.rows.append(_presence_row(session_id, aid, new))
+        self.dups.extend(dups)
+        a1, i1, e1 = _tally(new)
+        if (a1, i1, e1) != old:
+            tally = self.counts.setdefault(session_id, [0, 0, 0])
+            tally[0] += a1 - old[0]
+            tally[1] += i1 - old[1]
+            tally[2] += e1 - old[2]
+
+    def write(self, c: sqlite3.Connection) -> None:
+        if self.gone:
+            c.executemany("DELETE FROM presence WHERE session_id = ? AND attendee_id = ?",
+                          self.gone)  # fmt: skip
+        if self.rows:
+            c.executemany("INSERT OR REPLACE INTO presence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          self.rows)  # fmt: skip
+        if self.dups:
+            c.executemany("INSERT OR IGNORE INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          self.dups)  # fmt: skip
+        counts = [(s, *t) for s, t in self.counts.items() if any(t)]
+        if counts:
+            c.executemany(_COUNTS, counts)
+
+
+#: A session's counts changed by (admitted, inside, exits): an upsert, the program may
+#: arrive after the check-ins (sync).
+_COUNTS = (
+    "INSERT INTO session_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+    "admitted = admitted + excluded.admitted, inside = inside + excluded.inside, "
+    "exits = exits + excluded.exits"
+)
+
+
+def _merged(c: sqlite3.Connection, aids: set[str]) -> set[str]:
+    """Those of `aids` that are one of several records of a person (merged into another,
+    or another merged into them)."""
+    sql = ("SELECT attendee_id FROM attendees WHERE attendee_id IN ({0}) AND merged_into IS "
+           "NOT NULL UNION SELECT merged_into FROM attendees WHERE merged_into IN ({0})")  # fmt: skip
+    return {r[0] for r in _where_in(c, sql, sorted(aids), twice=True)}
+
+
+def _rows(c: sqlite3.Connection, keys: list[Key]) -> dict[Key, PresenceState]:
+    """The stored states of these keys (those that have one)."""
+    by_session: dict[str, list[str]] = {}
+    for session_id, aid in keys:
+        by_session.setdefault(session_id, []).append(aid)
+    sql = ("SELECT attendee_id, entry_uuid, first_at, station_id, station, inside, exits, "
+           "last_ver FROM presence WHERE session_id = ? AND attendee_id IN ({0})")  # fmt: skip
+    out: dict[Key, PresenceState] = {}
+    for session_id, aids in by_session.items():
+        for r in _where_in(c, sql, aids, first=session_id):
+            out[(session_id, r[0])] = PresenceState(r[1], r[2], r[3], r[4], bool(r[5]),
+                                                    int(r[6]), r[7])  # fmt: skip
+    return out
+
+
+def _exited(c: sqlite3.Connection, moves: dict[Key, list[Step]],
+            rows: dict[Key, PresenceState]) -> set[Key]:  # fmt: skip
+    """The keys with no state yet and an admission among their moves that the log holds
+    an exit of (the admission lands before it)."""
+    keys = [
+        k for k, part in moves.items() if k not in rows and any(s.kind == "entry" for s in part)
+    ]
+    if not keys:
+        return set()
+    sql = ("SELECT DISTINCT session_id, attendee_id FROM log WHERE attendee_id IN ({0}) "
+           "AND kind = 'exit' AND outcome = 'exited'")  # fmt: skip
+    wanted = set(keys)
+    return {k for k in ((r[0], r[1]) for r in _where_in(c, sql, sorted({a for _, a in keys})))
+            if k in wanted}  # fmt: skip
+
+
+def _where_in(c: sqlite3.Connection, sql: str, ids: list[str], first: str | None = None,
+              twice: bool = False) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+    """The rows of `sql` for `ids`, asked 500 at a time: `{0}` in `sql` is where they go
+    (`twice`: in two places), after `first` when given."""
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        params = [*part, *part] if twice else part
+        yield from c.execute(sql.format(", ".join("?" * len(part))),
+                             params if first is None else [first, *params])  # fmt: skip
 
 
 def recompute(c: sqlite3.Connection, session_id: str, attendee_id: str) -> None:
@@ -165,11 +286,6 @@ def _row(c: sqlite3.Connection, session_id: str, aid: str) -> PresenceState | No
     if r is None:
         return None
     return PresenceState(r[0], r[1], r[2], r[3], bool(r[4]), int(r[5]), r[6])
-
-
-def _copy(s: PresenceState) -> PresenceState:
-    return PresenceState(s.entry_uuid, s.first_at, s.station_id, s.station, s.inside, s.exits,
-                         s.last_ver)  # fmt: skip
 
 
 def _store(

@@ -5,41 +5,38 @@ station itself recorded, undone entries left out, for the dashboard's "this stat
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.projections import bulk
 from kiosk.storage.projections.bulk import key_rows
-from kiosk.storage.projections.history import history
+from kiosk.storage.projections.history import history, undone_among
 from kiosk.storage.projections.state import StationFigures
 
 _KNOWN = frozenset(o.value for o in Outcome)  # an outcome of a newer release is not counted
 
 
 def save(c: sqlite3.Connection, s: StationFigures, fresh: bool = False) -> None:
-    """Write back one entry: an admission (the first per key counts), an outcome counted,
-    or an undo (the key of the entry it undoes is counted again from the log). An entry
-    undone before it arrived here is left out (`fresh`: written just now, undone by none)."""
-    for uuid, (station_id, session_id, aid, at) in s.admissions.items():
-        if fresh or not _undone(c, uuid):
-            c.execute(
-                "INSERT INTO station_admissions VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                "first_at = MIN(first_at, excluded.first_at)",
-                (station_id, session_id, aid, at),
-            )
-    for uuid, key in s.outcomes.items():
-        if fresh or not _undone(c, uuid):
-            c.execute(
-                "INSERT INTO station_outcomes VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET "
-                "n = n + 1",
-                key,
-            )
+    """Write back one entry, or a run of received entries (all in the log already): the
+    admissions (the first per key counts), the outcomes counted, the undos (the key of the
+    entry undone is counted again from the log). An entry undone before it arrived here is
+    left out (`fresh`: written just now, undone by none)."""
+    gone = set() if fresh else undone_among(c, [*s.admissions, *s.outcomes])
+    if s.admissions:
+        c.executemany(
+            "INSERT INTO station_admissions VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "first_at = MIN(first_at, excluded.first_at)",
+            [row for uuid, row in s.admissions.items() if uuid not in gone],
+        )
+    if s.outcomes:
+        counts = Counter(key for uuid, key in s.outcomes.items() if uuid not in gone)
+        c.executemany(
+            "INSERT INTO station_outcomes VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "n = n + excluded.n",
+            [(*key, n) for key, n in counts.items()],
+        )
     for ref in s.undone:
         _recount(c, ref)
-
-
-def _undone(c: sqlite3.Connection, uuid: str) -> bool:
-    row = c.execute("SELECT 1 FROM log WHERE ref = ? AND kind = 'annul' LIMIT 1", (uuid,))
-    return row.fetchone() is not None
 
 
 def _recount(c: sqlite3.Connection, ref: str) -> None:
@@ -80,12 +77,7 @@ def _from_log(
 ) -> StationFigures:
     """The figures of the entry scans `where` selects, folded by the same step as always."""
     f = history(c, f"l.kind = 'entry' AND {where}", params)
-    uuids = [*f.stations.admissions, *f.stations.outcomes]
-    for i in range(0, len(uuids), 500):
-        part = uuids[i : i + 500]
-        f.stations.undone.update(r[0] for r in c.execute(
-            f"SELECT ref FROM log WHERE kind = 'annul' AND ref IN ({', '.join('?' * len(part))})",
-            part))  # fmt: skip
+    f.stations.undone.update(undone_among(c, [*f.stations.admissions, *f.stations.outcomes]))
     return f.stations
 
 
