@@ -10,6 +10,11 @@ from operator import itemgetter
 from sys import intern
 from typing import Any
 
+try:  # CPython's getter of a namedtuple's field (a C descriptor)
+    from collections import _tuplegetter  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover (another Python)
+    _tuplegetter = None
+
 from kiosk.models.outcomes import Outcome
 from kiosk.models.records import LogEntry, LogKind, Station, log_kind
 from kiosk.storage.base import from_json, from_ts, new_uuid, to_json, ts
@@ -117,6 +122,12 @@ def entry_of(
     )  # fmt: skip
 
 
+def _field(i: int) -> Any:
+    """Column `i` of a row read as an attribute, by namedtuple's own C getter (a third
+    faster than a property over itemgetter: the rebuild reads a million rows' fields)."""
+    return _tuplegetter(i, None) if _tuplegetter is not None else property(itemgetter(i))
+
+
 def _shared(i: int) -> Any:
     """A text column read as one shared object per distinct text (a station, a kind, a
     session: a state keeps them per admission; a million copies otherwise)."""
@@ -137,17 +148,17 @@ class Row(tuple[Any, ...]):
 
     __slots__ = ()
 
-    uuid = property(itemgetter(0))  # (a C getter: several times faster than a def)
+    uuid = _field(0)  # (a C getter: several times faster than a def)
     station_id = _shared(1)
     station = _shared(3)
     kind = _shared(5)
     session_id = _shared(6)
-    attendee_id = property(itemgetter(7))
-    badge_id = property(itemgetter(8))
-    operator = property(itemgetter(9))
+    attendee_id = _field(7)
+    badge_id = _field(8)
+    operator = _field(9)
     outcome = _outcome(10)
-    ref = property(itemgetter(11))
-    batch = property(itemgetter(12))
+    ref = _field(11)
+    batch = _field(12)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -173,12 +184,12 @@ class ScanRow(tuple[Any, ...]):
 
     __slots__ = ()
 
-    uuid = property(itemgetter(0))
-    station_id = property(itemgetter(1))
-    station = property(itemgetter(2))
-    kind = property(itemgetter(4))
-    session_id = property(itemgetter(5))
-    attendee_id = property(itemgetter(6))
+    uuid = _field(0)
+    station_id = _field(1)
+    station = _field(2)
+    kind = _field(4)
+    session_id = _field(5)
+    attendee_id = _field(6)
     outcome = _outcome(7)
     badge_id: int | None = None
     operator = ""

@@ -343,19 +343,19 @@ def write_all(c: sqlite3.Connection, p: Presence, into: Mapping[str, str]) -> No
         states, dups = _folded(p), p.dups
     else:
         states, dups = _fold_all(p, into, reentry_of(c))
-    presence = []
+    presence: list[Any] = []  # the rows' values one after another (bulk.insert_flat)
     counts: dict[str, list[int]] = {}
     for session_id, aid, state in states:
         inside, exits = state.inside, state.exits
-        presence.append((session_id, aid, state.entry_uuid, state.first_at, state.station_id,
-                         state.station, int(inside), exits, state.last_ver))  # fmt: skip
+        presence += (session_id, aid, state.entry_uuid, state.first_at, state.station_id,
+                     state.station, int(inside), exits, state.last_ver)  # fmt: skip
         tally = counts.get(session_id)
         if tally is None:
             tally = counts[session_id] = [0, 0, 0]
         tally[0] += 1  # as _tally
         tally[1] += inside
         tally[2] += exits
-    bulk.insert(c, "presence", presence)
+    bulk.insert_flat(c, "presence", 9, presence)
     dups.sort()
     c.executemany("INSERT INTO duplicates VALUES (?, ?, ?, ?, ?, ?, ?)", dups)
     c.executemany(

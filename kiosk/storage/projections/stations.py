@@ -86,15 +86,17 @@ def write_all(c: sqlite3.Connection, s: StationFigures) -> None:
     if s.admissions:
         bulk.insert(c, "station_admissions", key_rows(s.first_admissions()))
     else:  # (the rebuild: each key's first admission kept as it came, per station and session)
-        bulk.insert(c, "station_admissions", _first_rows(s.first))
+        bulk.insert_flat(c, "station_admissions", 4, _first_values(s.first))
     c.executemany("INSERT INTO station_outcomes VALUES (?, ?, ?, ?)", key_rows(s.outcome_counts()))
 
 
-def _first_rows(first: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str, ...]]:
-    """(station, session, attendee, first time) in key order: per (station, session), a
-    sort of plain texts (as bulk.key_rows)."""
-    rows: list[tuple[str, ...]] = []
+def _first_values(first: dict[tuple[str, str], dict[str, str]]) -> list[str]:
+    """(station, session, attendee, first time) of each key in key order, one after
+    another (bulk.insert_flat): per (station, session), a sort of plain texts (as
+    bulk.key_rows)."""
+    values: list[str] = []
     for station_id, session_id in sorted(first):
         group = first[(station_id, session_id)]
-        rows.extend([(station_id, session_id, aid, group[aid]) for aid in sorted(group)])
-    return rows
+        for aid in sorted(group):
+            values += (station_id, session_id, aid, group[aid])
+    return values
