@@ -41,12 +41,6 @@ STATEMENT_TIMEOUT = "15s"
 _COLS = log.COLUMNS
 _NCOLS = len(_COLS.split(","))
 _INSERT_COLS = f"{_COLS}, private_hash, sig"
-#: An entry's row as the hub stores it: the columns, private_hash, sig and the receive time
-#: an earlier hub gave it (else this hub's clock).
-_INSERT_HEAD = f"INSERT INTO hub_entries ({_INSERT_COLS}, received_at) VALUES "
-_INSERT_ROW = f"({', '.join(['%s'] * (_NCOLS + 2))}, COALESCE(%s::timestamptz, CURRENT_TIMESTAMP))"
-_INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING CAST(uuid AS TEXT), received_at"
-_ROWS_PER_INSERT = 500  # 17 parameters a row (a statement takes at most 65,535)
 _E_COLS = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
 _SPLIT_KINDS = ["walk_in", "edit", "import", "entry", "exit"]  # kinds with a private part
 _SPLIT_PAGE = 500
@@ -56,6 +50,12 @@ _DEFAULTS = {  # unless the connection string says otherwise
     "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2",
     "keepalives_count": "3", "tcp_user_timeout": "10000",
 }  # fmt: skip
+#: An entry's row as the hub stores it: the columns, private_hash, sig and the receive time
+#: an earlier hub gave it (else this hub's clock).
+_INSERT_HEAD = f"INSERT INTO hub_entries ({_INSERT_COLS}, received_at) VALUES "
+_INSERT_ROW = f"({', '.join(['%s'] * (_NCOLS + 2))}, COALESCE(%s::timestamptz, CURRENT_TIMESTAMP))"
+_INSERT_TAIL = " ON CONFLICT DO NOTHING RETURNING CAST(uuid AS TEXT), received_at"
+_ROWS_PER_INSERT = 500  # 17 parameters a row (a statement takes at most 65,535)
 
 
 class HubError(KioskError):
