@@ -516,10 +516,7 @@ class SyncEngine:
         if done.conflict:
             self._recheck.add(sid)
             return 0
-        # Not synced to disk at once (the next durable commit syncs it): a position and
-        # receipts lost with the power are a lost acknowledgment, which the next round's
-        # reconcile already repairs (the hub's uuids match: the position moves on).
-        with self.store.write(durable=False) as c:
+        with self.store.write() as c:
             syncstate.record_receipts(c.conn, done.acknowledged.items())
             syncstate.set_positions(c.conn, r.state.identity, {sid: batch[-1].station_seq})
         pos[sid] = batch[-1].station_seq
