@@ -154,15 +154,21 @@ class _Applying:
     i: int = 0
     applied: int = 0
     stuck: bool = False
+    _follow: list[int] = field(default_factory=list)
 
     def run(self) -> int:
         """How many entries from the next one on follow each other in the stream (at most
         RUN_LIMIT: they are received together)."""
-        page, i, p = self.page, self.i, self.p
-        n = 0
-        while n < RUN_LIMIT and i + n < len(page) and page[i + n][0].station_seq == p + 1 + n:
-            n += 1
-        return n
+        page, i = self.page, self.i
+        if i >= len(page) or page[i][0].station_seq != self.p + 1:
+            return 0
+        if not self._follow:  # per entry, how many from it on follow each other (once)
+            follow = [1] * len(page)
+            for k in range(len(page) - 2, -1, -1):
+                if page[k + 1][0].station_seq == page[k][0].station_seq + 1:
+                    follow[k] = follow[k + 1] + 1
+            self._follow = follow
+        return min(self._follow[i], RUN_LIMIT)
 
 
 @dataclass(slots=True)
