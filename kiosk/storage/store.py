@@ -430,8 +430,10 @@ def receive_run(store: Store, tx: Tx, entries: Sequence[LogEntry]) -> int:
     keep aside or learn), scans and undos (most of what a door pulls:
     `projections.scans_of`), none in the log yet. Returns how many were received: 0 when
     none can be, and the caller receives them one by one."""
+    if store.gate is not None:
+        return 0
     n = projections.scans_of(entries)
-    if n == 0 or store.gate is not None:
+    if n == 0:
         return 0
     c, run = tx.conn, entries[:n]
     c.execute("SAVEPOINT receive_run")

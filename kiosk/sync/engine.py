@@ -31,6 +31,7 @@ for the hub.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,6 +93,55 @@ class RoundResult:
     copy_of: str = ""
 
 
+class _Prefetch:
+    """One page of a stream fetched ahead on a worker thread (the hub's connection is
+    that thread's alone until the page is taken, or waited for at the end)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self._engine = engine
+        self._pool: ThreadPoolExecutor | None = None
+        self._next: tuple[tuple[str, int], Future[list[tuple[LogEntry, datetime]]]] | None = None
+
+    def __enter__(self) -> _Prefetch:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        """Wait for a page fetched ahead that is not taken (the round ended first); its
+        hub error is the round's, unless the round failed already."""
+        pending, self._next = self._next, None
+        try:
+            if pending is not None and kind is None:
+                pending[1].result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+
+    def _fetch_now(self, sid: str, after: int, private: bool) -> list[tuple[LogEntry, datetime]]:
+        return self._engine.hub.fetch(sid, after, PULL_LIMIT, PAGE_BUDGET, private=private)
+
+    def _private(self) -> bool:
+        """Whether this station receives the private parts (read here, on the store's
+        thread: the worker never touches the store)."""
+        return self._engine.receive is Receive.ALL
+
+    def fetch(self, sid: str, after: int) -> None:
+        """Start fetching `sid`'s page after `after`."""
+        if self._next is not None:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="fetch")
+        self._next = ((sid, after), self._pool.submit(self._fetch_now, sid, after, self._private()))
+
+    def take(self, sid: str, after: int) -> list[tuple[LogEntry, datetime]]:
+        """`sid`'s page after `after`: the one fetched ahead, else fetched now."""
+        pending, self._next = self._next, None
+        if pending is not None:
+            got = pending[1].result()  # (a hub error is raised here, as fetching now would)
+            if pending[0] == (sid, after):
+                return got
+        return self._fetch_now(sid, after, self._private())
+
+
 @dataclass(slots=True)
 class _Applying:
     """A fetched page being applied: the entries as fetched (with the hub's receive
@@ -104,15 +154,21 @@ class _Applying:
     i: int = 0
     applied: int = 0
     stuck: bool = False
+    _follow: list[int] = field(default_factory=list)
 
     def run(self) -> int:
         """How many entries from the next one on follow each other in the stream (at most
         RUN_LIMIT: they are received together)."""
-        page, i, p = self.page, self.i, self.p
-        n = 0
-        while n < RUN_LIMIT and i + n < len(page) and page[i + n][0].station_seq == p + 1 + n:
-            n += 1
-        return n
+        page, i = self.page, self.i
+        if i >= len(page) or page[i][0].station_seq != self.p + 1:
+            return 0
+        if not self._follow:  # per entry, how many from it on follow each other (once)
+            follow = [1] * len(page)
+            for k in range(len(page) - 2, -1, -1):
+                if page[k + 1][0].station_seq == page[k][0].station_seq + 1:
+                    follow[k] = follow[k + 1] + 1
+            self._follow = follow
+        return min(self._follow[i], RUN_LIMIT)
 
 
 @dataclass(slots=True)
@@ -278,13 +334,18 @@ class SyncEngine:
         return renumbered
 
     def _pull_all(self, r: _Round) -> None:
-        for sid, head in sorted(r.state.heads.items()):
-            while r.pos.get(sid, 0) < head and not r.more:
-                n, ok = self._pull_page(sid, r)
-                r.pulled += n
-                if not ok:
-                    break
-                r.spent()
+        """Pull every stream the hub holds more of, page by page: the next page of a stream
+        is fetched on a worker thread while this one applies the page before (the hub is
+        not used here meanwhile; every page is applied here, and no write transaction ever
+        waits for the hub)."""
+        with _Prefetch(self) as ahead:
+            for sid, head in sorted(r.state.heads.items()):
+                while r.pos.get(sid, 0) < head and not r.more:
+                    n, ok = self._pull_page(sid, r, ahead, head)
+                    r.pulled += n
+                    if not ok:
+                        break
+                    r.spent()
 
     def _push_all(self, r: _Round) -> None:
         """Push every stream this login may write (a station's own login: its own stream
@@ -442,13 +503,17 @@ class SyncEngine:
         return n
 
     # -- pull and push ---------------------------------------------------------------------
-    def _pull_page(self, sid: str, r: _Round) -> tuple[int, bool]:
-        """Fetch and apply one page of `sid`; (entries applied, whether to go on)."""
+    def _pull_page(self, sid: str, r: _Round, ahead_: _Prefetch, head: int) -> tuple[int, bool]:
+        """Fetch (or take the page fetched ahead) and apply one page of `sid`; (entries
+        applied, whether to go on). The next page is fetched meanwhile, when the stream
+        has more."""
         pos = r.pos
-        page = self.hub.fetch(sid, pos.get(sid, 0), PULL_LIMIT, PAGE_BUDGET,
-                              private=self.receive is Receive.ALL)  # fmt: skip
+        page = ahead_.take(sid, pos.get(sid, 0))
         if not page:
             return 0, False
+        if page[-1][0].station_seq < head and self.store.gate is None:
+            # (with trust on, the other core verifies signatures: kiosk.trust.ahead)
+            ahead_.fetch(sid, page[-1][0].station_seq)
         receive, can_sign = self.receive, self.can_sign
         a = _Applying(page, [redact(entry, receive, can_sign) for entry, _ in page],
                       pos.get(sid, 0))  # fmt: skip
@@ -473,8 +538,9 @@ class SyncEngine:
         t0 = time.monotonic()
         receipts: list[tuple[str, datetime]] = []
         page = a.page
+        together = self.store.gate is None  # (trust on: each entry is verified by itself)
         while a.i < len(page) and (not receipts or time.monotonic() - t0 < APPLY_SLICE_S):
-            run = a.run()
+            run = a.run() if together else 0
             n = receive_run(self.store, c, a.kept[a.i : a.i + run]) if run > 1 else 0
             if n == 0:
                 entry, received_at = page[a.i]

@@ -41,10 +41,12 @@ STATEMENT_TIMEOUT = "15s"
 _COLS = log.COLUMNS
 _NCOLS = len(_COLS.split(","))
 _INSERT_COLS = f"{_COLS}, private_hash, sig"
-_E_COLS = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
+#: The fetched columns: the uuid as text (what the log keeps; no uuid object made per row).
+_E_COLS = ", ".join(
+    "CAST(e.uuid AS TEXT)" if c.strip() == "uuid" else f"e.{c.strip()}" for c in _COLS.split(",")
+)
 _SPLIT_KINDS = ["walk_in", "edit", "import", "entry", "exit"]  # kinds with a private part
 _SPLIT_PAGE = 500
-_ENTRY_FIELDS = {f.name for f in dataclasses.fields(LogEntry)}
 _DEFAULTS = {  # unless the connection string says otherwise
     "connect_timeout": str(CONNECT_TIMEOUT_S), "application_name": "forum-checkin",
     "keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2",
@@ -811,7 +813,9 @@ def _entry_of(r: tuple[Any, ...]) -> LogEntry:
     `conflicts`), and no round fails on it."""
     secret, phash, sig = r[_NCOLS + 1 : _NCOLS + 4]
     try:
-        entry = log.entry_of((str(r[0]), *r[1:_NCOLS]))
+        entry = log.entry_of((str(r[0]), *r[1:_NCOLS]),
+                             private_hash=None if phash is None else bytes(phash),
+                             sig=None if sig is None else bytes(sig))  # fmt: skip
         if not isinstance(entry.data, dict):
             raise ValueError("its payload is not a JSON object")
         if secret is not None:
@@ -823,9 +827,9 @@ def _entry_of(r: tuple[Any, ...]) -> LogEntry:
             )
     except _UNREADABLE as exc:
         entry = _unreadable(r, exc)
-    extra: dict[str, Any] = {k: bytes(v) for k, v in (("private_hash", phash), ("sig", sig))
-             if v is not None and k in _ENTRY_FIELDS}  # fmt: skip
-    return dataclasses.replace(entry, **extra) if extra else entry
+        if phash is not None:
+            entry = dataclasses.replace(entry, private_hash=bytes(phash))
+    return entry
 
 
 def _unreadable(r: tuple[Any, ...], exc: BaseException) -> LogEntry:
