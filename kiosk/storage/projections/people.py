@@ -65,15 +65,17 @@ def _keys(v: dict[str, Any]) -> str:
                        v["email"])  # fmt: skip
 
 
+_UPDATE = f"UPDATE attendees SET {', '.join(f'{f} = ?' for f in _ROW_COLS.split(', ')[1:])} WHERE rowid = ?"
+
+
 def save(c: sqlite3.Connection, people: People) -> None:
     """Write back the records one entry touched: new ones in bulk, the others one by one."""
     new = [(aid, s) for aid, s in people.states.items() if not s.rowid]
     old = [(aid, s) for aid, s in people.states.items() if s.rowid]
     if new:
         _insert(c, new)
-    sets = ", ".join(f"{f} = ?" for f in _ROW_COLS.split(", ")[1:])
-    c.executemany(f"UPDATE attendees SET {sets} WHERE rowid = ?",
-                  [(*_row(aid, s)[1:], s.rowid) for aid, s in old])  # fmt: skip
+    if old:  # (none in a first import)
+        c.executemany(_UPDATE, [(*_row(aid, s)[1:], s.rowid) for aid, s in old])
     for aid, s in old:
         if aid in people.reindex and s.merged_into is None:
             c.execute("DELETE FROM attendee_fts WHERE rowid = ?", (s.rowid,))
