@@ -159,6 +159,8 @@ def test_a_message_that_is_not_an_envelope_is_refused(client: StationClient) -> 
         (NotFoundError("no such attendee"), p.Problem.INVALID),
         (KioskError("anything else the domain says"), p.Problem.INVALID),
         (OSError(5, "Input/output error"), p.Problem.UNAVAILABLE),
+        # text in the file that is not UTF-8: only a damaged database holds it
+        (UnicodeDecodeError("utf-8", b"\xfc", 0, 1, "invalid start byte"), p.Problem.UNAVAILABLE),
         (RuntimeError("a bug"), p.Problem.FAILED),
     ],
 )

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from kiosk.checkin.service import CheckinService
 from kiosk.cli import load_commands
-from kiosk.models.errors import StorageError
+from kiosk.models.errors import DatabaseUnavailable, StorageError
 from kiosk.models.outcomes import Outcome
 from kiosk.storage.store import Store
 from tests.helpers.clocks import at
@@ -87,6 +87,38 @@ def test_a_damaged_database_on_the_command_line(demo_db: Path) -> None:
         assert proc.returncode == 1, proc.stderr
         assert "damaged" in proc.stderr and "Traceback" not in proc.stderr
         assert proc.stderr.count("\n") == 1
+
+
+def test_text_that_is_not_utf8_is_a_damaged_file_not_a_traceback(demo_db: Path) -> None:
+    """A damaged page can leave bytes that are not UTF-8 where SQLite keeps text: reading
+    them is a refusal that says the file is damaged, by the store, the command line and the
+    station host alike."""
+    store = Store.open(demo_db)
+    svc = CheckinService(store, at("09:05"))
+    code = svc.badge_code(list(reads(store).people.everyone())[3].attendee_id)
+    store.close()
+    raw = sqlite3.connect(demo_db)
+    raw.execute("UPDATE attendees SET name = CAST(X'FC8081' AS TEXT), "
+                "organization = CAST(X'FF' AS TEXT)")  # fmt: skip
+    raw.commit()
+    raw.close()
+    store = Store.open(demo_db)
+    try:
+        with pytest.raises(
+            DatabaseUnavailable, match=r"damaged \(it holds text that is not UTF-8\)"
+        ):
+            CheckinService(store, at("09:05")).check_in(code, "opening")
+        with pytest.raises(StorageError, match="not UTF-8"), store.write() as tx:
+            list(tx.people.everyone())
+    finally:
+        store.close()
+    env = {**os.environ, "FORUM_CHECKIN_HOME": str(demo_db.parent / "home")}
+    for args in (("search", "--db", str(demo_db), "wang"),
+                 ("checkin", "--db", str(demo_db), "--session", "opening", "--code", code)):  # fmt: skip
+        proc = subprocess.run([sys.executable, "main.py", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
+        assert "damaged" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
 # -- files that are not event databases ------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.checkin.codes import BadgeSigner, new_private_key
-from kiosk.models.errors import StorageError
+from kiosk.models.errors import DatabaseUnavailable
 from kiosk.models.event import Event
 from kiosk.storage.store import Store
 
@@ -25,7 +25,7 @@ def init_database(
             loaded = tx.setting("event") is not None
         if loaded:
             if store.event().id != event.id:
-                raise StorageError(
+                raise DatabaseUnavailable(
                     f"{path}: already holds event {store.event().id!r}; use a new database"
                 )
             with store.snapshot() as tx:

@@ -115,7 +115,7 @@ def handle_errors(f: F) -> F:
             shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             click.echo(f"error: an argument is not UTF-8 text ({shown!r})", err=True)
             sys.exit(2)
-        except sqlite3.Error as exc:  # a damaged file, a pulled drive: one clear line
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file, a pulled drive
             from kiosk.storage.store import describe_db_error
 
             path = kwargs.get("db_path", "the database")

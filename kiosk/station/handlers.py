@@ -20,7 +20,6 @@ from typing import Any
 
 from kiosk.models.errors import (
     DatabaseMissing,
-    DatabaseUnavailable,
     DatabaseUnwritable,
     KioskError,
     NoEventError,
@@ -31,7 +30,7 @@ from kiosk.models.errors import (
 )
 from kiosk.models.records import LogKind
 from kiosk.station import protocol as p
-from kiosk.storage.store import Store
+from kiosk.storage.store import DB_ERRORS, Store, db_error, describe_db_error
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
@@ -116,26 +115,18 @@ class Lane:
             return p.Failed(problem, describe(exc, self.path))
 
 
-# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) of a database that
-# can be read but not written now: read-only, busy or locked, full, an I/O error, no access.
-_SQLITE_UNWRITABLE = frozenset({3, 5, 6, 8, 10, 13})  # PERM BUSY LOCKED READONLY IOERR FULL
-
-
 def problem_of(exc: BaseException) -> p.Problem:
     """The one mapping from an exception to the problem the GUI reacts to, by its type."""
     if isinstance(exc, DatabaseMissing):
         return p.Problem.MISSING
     if isinstance(exc, DatabaseUnwritable):
         return p.Problem.UNWRITABLE
-    if isinstance(exc, (DatabaseUnavailable, NoEventError)):
+    if isinstance(exc, (StorageError, NoEventError)):  # DatabaseUnavailable
         return p.Problem.UNAVAILABLE
-    if isinstance(exc, StorageError):
-        return _untyped_storage_problem(exc)
     if isinstance(exc, (ValidationError, NotFoundError, SigningKeyMissing)):
         return p.Problem.INVALID
-    if isinstance(exc, sqlite3.Error):
-        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-        return p.Problem.UNWRITABLE if code in _SQLITE_UNWRITABLE else p.Problem.UNAVAILABLE
+    if isinstance(exc, DB_ERRORS):
+        return problem_of(db_error("", exc))
     if isinstance(exc, OSError):
         return p.Problem.UNAVAILABLE
     if isinstance(exc, KioskError):
@@ -143,22 +134,12 @@ def problem_of(exc: BaseException) -> p.Problem:
     return p.Problem.FAILED
 
 
-def _untyped_storage_problem(exc: StorageError) -> p.Problem:
-    """A StorageError raised as the base class, not one of its kinds: kiosk.storage is
-    being changed to raise only the kinds (DatabaseMissing, DatabaseUnavailable,
-    DatabaseUnwritable). Until it does, its messages for a database that cannot be
-    written say so in these words. Remove this function with the last untyped raise."""
-    text = str(exc)
-    store_says = ("cannot write", "read-only", "disk is full", "busy", "cannot be recorded")
-    return p.Problem.UNWRITABLE if any(w in text for w in store_says) else p.Problem.UNAVAILABLE
-
-
 def describe(exc: BaseException, path: Path) -> str:
     """One clear line: what failed and where."""
     if isinstance(exc, KioskError):
         return str(exc)
-    if isinstance(exc, sqlite3.Error):
-        return f"{path}: database error ({exc}); nothing was recorded"
+    if isinstance(exc, DB_ERRORS):
+        return describe_db_error(str(path), exc)
     if isinstance(exc, OSError):
         return f"{exc.filename or path}: {exc.strerror or exc}"
     return f"{path}: unexpected error ({type(exc).__name__}: {exc})"

@@ -31,7 +31,14 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from kiosk.models.clock import SystemClock
-from kiosk.models.errors import NoEventError, StorageError, ValidationError
+from kiosk.models.errors import (
+    DatabaseMissing,
+    DatabaseUnavailable,
+    DatabaseUnwritable,
+    NoEventError,
+    StorageError,
+    ValidationError,
+)
 from kiosk.models.event import Event, event_from_dict
 from kiosk.models.records import AttendeeInput, LogEntry, LogKind, Station, UpsertReport
 from kiosk.storage import imports, log, trust, upgrade
@@ -47,8 +54,30 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
 
 
-def describe_db_error(path: str, exc: sqlite3.Error) -> str:
+#: SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF) of a database that
+#: can be read but not written now: read-only, busy or locked, full, an I/O error, no access.
+SQLITE_UNWRITABLE = frozenset({3, 5, 6, 8, 10, 13})  # PERM BUSY LOCKED READONLY IOERR FULL
+
+#: What reading a database can raise: SQLite's errors, and text in the file that is not
+#: UTF-8 (only a damaged file holds it; sqlite3 raises it as it makes the str).
+DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+
+
+def db_error(path: str, exc: sqlite3.Error | UnicodeDecodeError) -> StorageError:
+    """The kind of StorageError an SQLite error is, with one clear line (by its result
+    code: callers decide by the type, never by the words)."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    kind = DatabaseUnwritable if code in SQLITE_UNWRITABLE else DatabaseUnavailable
+    return kind(describe_db_error(path, exc))
+
+
+def describe_db_error(path: str, exc: sqlite3.Error | UnicodeDecodeError) -> str:
     """One clear line for any SQLite error (never a traceback)."""
+    if isinstance(exc, UnicodeDecodeError) or "decode to UTF-8" in str(exc):  # a row's text
+        return (
+            f"{path}: the database file is damaged (it holds text that is not UTF-8); nothing "
+            "was recorded. Restore it from a backup or ask the organizers for a fresh copy"
+        )
     text = str(exc)
     if isinstance(exc, sqlite3.OperationalError):
         if "locked" in text or "busy" in text:
@@ -91,34 +120,34 @@ class Store:
     def open(cls, path: str | Path, *, readonly: bool = False, create: bool = False) -> Store:
         p = Path(path)
         if p.is_dir():
-            raise StorageError(f"{p}: is a folder, not a database file")
+            raise DatabaseUnavailable(f"{p}: is a folder, not a database file")
         folder = p.parent if str(p.parent) else Path(".")
         if not folder.is_dir():
-            raise StorageError(f"{folder}: no such folder")
+            raise DatabaseMissing(f"{folder}: no such folder")
         if not p.exists():
             if not create:
-                raise StorageError(f"{p}: no such database (create one with `init` or `demo`)")
+                raise DatabaseMissing(f"{p}: no such database (create one with `init` or `demo`)")
             _create_private(p)
         _check_header(p, create)
         conn = _connect(p, readonly)
         try:
             blank = _identify(conn, p)
             if blank and not create:
-                raise StorageError(f"{p}: an empty database, not an event database yet "
-                                   "(create one with `init`)")  # fmt: skip
+                raise DatabaseUnavailable(f"{p}: an empty database, not an event database yet "
+                                          "(create one with `init`)")  # fmt: skip
             _quick_check(conn, p)
             store = cls(conn, str(p), readonly)
             if readonly:
                 if migrations.pending(store.db):
-                    raise StorageError(
+                    raise DatabaseUnavailable(
                         f"{p}: made by an older release; open it once with a command that "
                         "writes (for example `checkin` or the app) to convert it"
                     )
             else:
                 store._prepare()
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             conn.close()
-            raise StorageError(describe_db_error(str(p), exc)) from None
+            raise db_error(str(p), exc) from None
         except BaseException:
             conn.close()
             raise
@@ -137,7 +166,7 @@ class Store:
         try:
             c.execute("PRAGMA journal_mode=WAL")
         except sqlite3.OperationalError as exc:
-            raise StorageError(
+            raise DatabaseUnwritable(
                 f"{self.path}: cannot open for writing ({exc}); read commands (stats, "
                 "export, search, report) still work"
             ) from None
@@ -174,21 +203,21 @@ class Store:
         committed chunks): in WAL mode a lost tail of such transactions is lost whole, and
         the next durable commit syncs all of them."""
         if self.readonly:
-            raise StorageError(f"{self.path}: opened read-only; nothing can be recorded")
+            raise DatabaseUnwritable(f"{self.path}: opened read-only; nothing can be recorded")
         if not durable:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             self._durable()
-            raise StorageError(describe_db_error(self.path, exc)) from None
+            raise db_error(self.path, exc) from None
         self._writing, self._gate_sure = True, False
         try:
             yield Tx(self.conn, self.event)
             self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             self._rollback()
-            raise StorageError(describe_db_error(self.path, exc)) from None
+            raise db_error(self.path, exc) from None
         except BaseException:
             self._rollback()
             raise
@@ -232,7 +261,7 @@ class Store:
             finally:
                 self.conn.execute("ROLLBACK")
         except sqlite3.OperationalError as exc:
-            raise StorageError(f"{self.path}: cannot write ({exc})") from None
+            raise DatabaseUnwritable(f"{self.path}: cannot write ({exc})") from None
 
     # -- the log -------------------------------------------------------------------------
     def append(
@@ -362,7 +391,7 @@ class Store:
         try:
             clean = clean_name(name)
         except ValueError as exc:
-            raise StorageError(f"{self.path}: {exc}") from None
+            raise ValidationError(f"{self.path}: {exc}") from None
         current = self.station
         gate = self.gate
         cert = None if gate is None else gate.verifier.certs.get(current.id)
@@ -398,7 +427,7 @@ class Store:
                   at: datetime) -> None:  # fmt: skip
         """The program and the verify key as an `event` entry; the signing key stays here."""
         if self._setting("event") is not None and self.event().id != event.id:
-            raise StorageError(
+            raise DatabaseUnavailable(
                 f"{self.path}: already holds event {self.event().id!r}; use a new database"
             )
         with self.write() as tx:
@@ -418,7 +447,7 @@ class Store:
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
-            raise StorageError(describe_db_error(self.path, exc)) from None
+            raise db_error(self.path, exc) from None
 
     def checkpoint(self) -> None:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -454,7 +483,9 @@ def _create_private(p: Path) -> None:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise StorageError(f"{p}: cannot create the database ({exc.strerror or exc})") from None
+        raise DatabaseUnwritable(
+            f"{p}: cannot create the database ({exc.strerror or exc})"
+        ) from None
 
 
 def _check_header(p: Path, create: bool) -> None:
@@ -466,9 +497,11 @@ def _check_header(p: Path, create: bool) -> None:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise StorageError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+        raise DatabaseUnavailable(f"{p}: cannot be read ({exc.strerror or exc})") from None
     if size == 0 and not create:
-        raise StorageError(f"{p}: an empty file, not an event database (create one with `init`)")
+        raise DatabaseUnavailable(
+            f"{p}: an empty file, not an event database (create one with `init`)"
+        )
 
 
 def _has_sqlite_header(p: Path) -> bool:
@@ -499,7 +532,7 @@ def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
             conn = sqlite3.connect(uri + "?immutable=1", uri=True, **kw)
             return conn
     except sqlite3.Error as exc:
-        raise StorageError(f"{p}: cannot open the database ({exc})") from None
+        raise db_error(str(p), exc) from None
 
 
 def _identify(conn: sqlite3.Connection, p: Path) -> bool:
@@ -516,14 +549,14 @@ def _identify(conn: sqlite3.Connection, p: Path) -> bool:
                 "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'forum-checkin' LIMIT 1"
             ).fetchone()
         )
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         if "not a database" in str(exc) and not _has_sqlite_header(p):
-            raise StorageError(f"{p}: not an SQLite database, so not an event database; "
-                               "nothing was changed") from None  # fmt: skip
-        raise StorageError(describe_db_error(str(p), exc)) from None
+            raise DatabaseUnavailable(f"{p}: not an SQLite database, so not an event database; "
+                                      "nothing was changed") from None  # fmt: skip
+        raise db_error(str(p), exc) from None
     if not ours:
         shown = ", ".join(sorted(tables)[:6]) + (" …" if len(tables) > 6 else "")
-        raise StorageError(
+        raise DatabaseUnavailable(
             f"{p}: not a Forum Check-in event database (it holds other tables: {shown}); "
             "nothing was changed"
         )
@@ -533,11 +566,11 @@ def _identify(conn: sqlite3.Connection, p: Path) -> bool:
 def _quick_check(conn: sqlite3.Connection, p: Path) -> None:
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(describe_db_error(str(p), exc)) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise db_error(str(p), exc) from None
     if rows != ["ok"]:
         problem = " ".join("; ".join(str(r) for r in rows).split())[:300]
-        raise StorageError(
+        raise DatabaseUnavailable(
             f"{p}: the database file is damaged ({problem}); no check-in is decided from it. "
             "Restore it from a backup or ask the organizers for a fresh copy"
         )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from kiosk.checkin.codes import BadgeSigner
 from kiosk.models.clock import Clock
-from kiosk.models.errors import KioskError, NoEventError, StorageError
+from kiosk.models.errors import DatabaseUnavailable, KioskError, NoEventError
 from kiosk.storage import syncstate
 from kiosk.storage.store import Store
 from kiosk.sync import hubroles, hubschema
@@ -107,7 +107,7 @@ def init_from_hub(
     badges, every scan so far). Built under a temporary name and renamed at the end: an
     interrupted run leaves no half-made database."""
     if path.exists():
-        raise StorageError(f"{path}: already exists; `sync` updates an existing database")
+        raise DatabaseUnavailable(f"{path}: already exists; `sync` updates an existing database")
     hub.connect()
     hub.check_schema()
     served = hub.event()
