@@ -132,7 +132,7 @@ class Formation:
                         "--no-ssl", "--ssl-mode", "disable", "--monitor", self.monitor_uri,
                         "--dbname", DBNAME, "--run")  # fmt: skip
             if node == "node1":
-                self._wait(60, lambda: self.states().get("node1") == ("single", "single"),
+                self._wait(120, lambda: self.states().get("node1") == ("single", "single"),
                            "node1 to start")  # fmt: skip
         self.wait_ready(120, nudge=True)
         self._sql(self.primary(), f"CREATE ROLE {ROLE} LOGIN",

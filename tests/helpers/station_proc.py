@@ -1,7 +1,8 @@
 """One station as its own process (a machine of its own: $FORUM_CHECKIN_MACHINE_ID), for
 the multi-station tests: makes its database from the hub if it has none, checks in the
 scans it is given while its sync loop runs in a thread, then syncs until it holds
-`expect` entries from the others, and prints a JSON summary.
+`expect` entries in all and a round begun after its last check-in left nothing waiting
+(`synced`), and prints a JSON summary.
 
     FORUM_CHECKIN_HUB=… FORUM_CHECKIN_MACHINE_ID=m1 python -m tests.helpers.station_proc \
         DB SCANS.json NAME EXPECT
@@ -48,17 +49,25 @@ def main(db: str, scans_file: str, name: str, expect: int) -> None:
         t0 = time.perf_counter()
         outcomes[service.check_in(code, session, at=datetime.fromisoformat(at)).outcome] += 1
         slowest = max(slowest, time.perf_counter() - t0)
+    # The round under way now may have begun (and counted what waits) before the last
+    # check-in: only a round begun after it says whether this station's entries are all
+    # on the hub. (Reading the last status at once let a door stop before it pushed.)
+    done_at = len(statuses)
     deadline = time.monotonic() + 120
+    synced = False
     while time.monotonic() < deadline:
         total = store.conn.execute("SELECT COUNT(*) FROM log").fetchone()[0]
-        if total >= expect and statuses and statuses[-1].waiting == 0:
+        fresh = statuses[done_at + 1 :]
+        if total >= expect and fresh and fresh[-1].waiting == 0:
+            synced = True
             break
         time.sleep(0.1)
     stop.set()
     worker.join(30)
     store.close()
     print(json.dumps({"name": name, "outcomes": dict(outcomes), "slowest_s": slowest,
-                      "offline": sum(1 for s in statuses if not s.online)}))  # fmt: skip
+                      "offline": sum(1 for s in statuses if not s.online), "synced": synced,
+                      "held": total, "last": statuses[-1].to_json() if statuses else None}))  # fmt: skip
 
 
 if __name__ == "__main__":

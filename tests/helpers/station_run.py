@@ -87,7 +87,9 @@ class Station:
 
     def settle(self, n: int, seconds: float) -> dict[str, Any]:
         deadline = time.monotonic() + seconds
-        start = len(self.statuses)
+        # the first status from now on may be a round's that began (and counted what
+        # waits) before the last scan: only a later round's says it all reached the hub
+        start = len(self.statuses) + 1
         while time.monotonic() < deadline:
             last = self.statuses[-1] if len(self.statuses) > start else None
             if (last is not None and last["link"] == "online" and last["waiting"] == 0

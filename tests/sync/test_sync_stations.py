@@ -47,6 +47,8 @@ def run_stations(
         assert p.returncode == 0, stderr
         assert "Traceback" not in stderr, stderr
         out.append(json.loads(stdout.strip().splitlines()[-1]))
+    for r in out:  # each held every entry and had pushed all its own when it stopped
+        assert r["synced"], r
     return out
 
 
