@@ -85,18 +85,27 @@ def screen(tmp_path: Path) -> Iterator[Screen]:
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
         pytest.skip(f"not installed: {', '.join(missing)} (scripts/sysdeps.sh installs them)")
-    n = 90 + os.getpid() % 400
-    while Path(f"/tmp/.X11-unix/X{n}").exists() or Path(f"/tmp/.X{n}-lock").exists():
-        n += 1
-    display = f":{n}"
-    env = dict(os.environ, DISPLAY=display, FORUM_CHECKIN_HOME=str(tmp_path / "home"))
-    env.pop("QT_QPA_PLATFORM", None)
+    # Xvfb picks a free display itself and writes its number to a pipe (-displayfd): two
+    # test workers that each looked for a free number could pick the same one
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        procs.append(subprocess.Popen(
-            ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))  # fmt: skip
+        r, w = os.pipe()
+        try:
+            procs.append(subprocess.Popen(
+                ["Xvfb", "-displayfd", str(w), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(w,),
+            ))  # fmt: skip
+        finally:
+            os.close(w)
+        try:
+            n = int(_read_line(r, 30) or "-1")
+        finally:
+            os.close(r)
+        if n < 0:
+            raise AssertionError("Xvfb did not start (no display number in 30 s)")
+        display = f":{n}"
+        env = dict(os.environ, DISPLAY=display, FORUM_CHECKIN_HOME=str(tmp_path / "home"))
+        env.pop("QT_QPA_PLATFORM", None)
         s = Screen(display, env)
         # The socket can exist before the server answers: openbox started then cannot
         # connect and exits. Wait for an answer, and start openbox again if it went.
@@ -125,6 +134,23 @@ def screen(tmp_path: Path) -> Iterator[Screen]:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def _read_line(fd: int, timeout: float) -> str:
+    """One line from a pipe, waiting at most `timeout` seconds ("" if none came)."""
+    import select
+
+    out = b""
+    deadline = time.monotonic() + timeout
+    while not out.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return ""
+        chunk = os.read(fd, 64)
+        if not chunk:
+            break
+        out += chunk
+    return out.decode("ascii", "replace").strip()
 
 
 @pytest.fixture
