@@ -239,7 +239,8 @@ def hub_forget(station: str, server: str | None, server_file: Path | None,
 @db_option
 @server_options
 @click.option("--once", is_flag=True, help="Sync until caught up, then stop (exit 1 when the "
-              "hub cannot be reached).")  # fmt: skip
+              "hub cannot be reached or refuses this station; 3 when it refused some of "
+              "this station's entries: they stay here, waiting).")  # fmt: skip
 @click.option("--interval", default=0.8, show_default=True, type=click.FloatRange(0.1, 60),
               help="Seconds between rounds while connected.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print each status as a JSON line.")
@@ -275,6 +276,8 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
         show(status)
         if not status.online:
             raise UserError(status.message)
+        if _own_refused(status):  # said above; a script sees they did not reach the hub
+            raise SystemExit(3)
         return
     stop = threading.Event()
     try:
@@ -282,6 +285,12 @@ def sync(db_path: Path, server: str | None, server_file: Path | None, once: bool
     except KeyboardInterrupt:
         stop.set()
         loop.close()
+
+
+def _own_refused(s: Any) -> bool:
+    """Whether the hub refused entries of this station in the round (a copy that must be
+    enrolled again, a login that writes under another id, a kind its role may not write)."""
+    return bool(s.copy_of) or any(sid == s.station_id for sid, _, _ in s.refusals)
 
 
 def _status_line(s: Any) -> str:

@@ -78,7 +78,7 @@ def test_enrolled_stations_sync_signed_and_a_kiosk_forgery_is_kept_aside(
     unsigned = forge(LogKind.ENTRY, False, session_id="opening")
     run("sync", "--db", kiosk, "--once")
     edit = forge(LogKind.EDIT, True, data={"fields": {"name": "HACKED BY KIOSK"}})
-    out = run("sync", "--db", kiosk, "--once").output  # the hub refuses the edit
+    out = run("sync", "--db", kiosk, "--once", code=3).output  # the hub refuses the edit
     assert "waiting 1" in out
     k.close()
     run("sync", "--db", desk, "--server", hub_dsn, "--once")

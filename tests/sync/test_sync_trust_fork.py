@@ -107,13 +107,13 @@ def test_a_door_restored_from_an_older_backup_is_a_copy_to_enroll_again(
     for suffix in ("-wal", "-shm"):
         Path(ev.door + suffix).unlink(missing_ok=True)
     checkin(ev.door, ev.badges[1], "2024-11-04T09:10")
-    out = run("sync", "--db", ev.door, "--once").output  # the fork is found and repaired
+    out = run("sync", "--db", ev.door, "--once", code=3).output  # the fork found, repaired
     assert "1 entries renumbered" in out
     _says_enroll_again(out)
     new_id = _station_id(ev.door)
     assert new_id != enrolled_id
     checkin(ev.door, ev.badges[2], "2024-11-04T09:15")
-    out = run("sync", "--db", ev.door, "--once", "--json").output
+    out = run("sync", "--db", ev.door, "--once", "--json", code=3).output
     said = json.loads(out.splitlines()[-1])
     assert said["copy_of"] == "Door A" and said["waiting"] == 2
     # hub status and the desk name the station (its row stays: a copy folds nothing away)
@@ -129,7 +129,7 @@ def test_a_door_restored_from_an_older_backup_is_a_copy_to_enroll_again(
     held, scans = ev.desk_log()
     assert not held and [s for s, _ in scans] == ["Door A"]
     # the copy, given the owner's string, pushes its entries: kept aside at the desk
-    out = run("sync", "--db", ev.door, "--server", hub_dsn, "--once").output
+    out = run("sync", "--db", ev.door, "--server", hub_dsn, "--once", code=3).output
     _says_enroll_again(out)
     run("sync", "--db", ev.desk, "--server", hub_dsn, "--once")
     held, scans = ev.desk_log()
@@ -153,7 +153,7 @@ def test_a_cloned_door_on_another_machine_is_named_while_the_original_syncs_on(
         shutil.copy2(ev.door + suffix, clone + suffix)
     monkeypatch.setenv("FORUM_CHECKIN_MACHINE_ID", "the-cloned-laptop")
     out = checkin(clone, ev.badges[3], "2024-11-04T09:06")
-    out = run("sync", "--db", clone, "--once").output
+    out = run("sync", "--db", clone, "--once", code=3).output
     _says_enroll_again(out)
     clone_id = _station_id(clone)
     monkeypatch.delenv("FORUM_CHECKIN_MACHINE_ID")
