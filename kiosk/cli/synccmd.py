@@ -321,6 +321,7 @@ def _said(s: Any) -> str:
 
     lines = [f"{text('copy', lang, station=s.copy_of)}" for lang in ("en", "zh") if s.copy_of]
     lines += [text("revoked", lang) for lang in ("en", "zh") if s.revoked]
+    lines += [text("expired", lang) for lang in ("en", "zh") if s.expired]
     lines += [text("refused", "en", station=name, what=what)
               for sid, name, what in s.refusals if not (s.copy_of and sid == s.station_id)]  # fmt: skip
     return "".join("\n" + line for line in lines)

@@ -39,12 +39,20 @@ from kiosk.models.clock import Clock
 from kiosk.models.records import LogEntry
 from kiosk.storage import syncstate
 from kiosk.storage import trust as tstore
-from kiosk.storage.base import new_uuid
+from kiosk.storage.base import new_uuid, ts
 from kiosk.storage.store import Store, receive_run
 from kiosk.storage.tx import Tx
 from kiosk.sync import hubroles
 from kiosk.sync.arrivals import Arrival, arrival_of
-from kiosk.sync.hub import COPY_PREFIX, Beat, Hub, HubForbidden, HubRefused, HubState
+from kiosk.sync.hub import (
+    COPY_PREFIX,
+    Beat,
+    Hub,
+    HubForbidden,
+    HubLoginExpired,
+    HubRefused,
+    HubState,
+)
 from kiosk.sync.privacy import Receive, parse_receive, redact
 from kiosk.trust.ahead import Ahead
 from kiosk.trust.roles import Role
@@ -298,6 +306,12 @@ class SyncEngine:
         t0 = self.clock.now()
         state = self.hub.state()
         t1 = self.clock.now()
+        if state.expired is not None:  # before anything is read: it would read as empty
+            raise HubLoginExpired(
+                f"hub {self.hub.server.shown}: this station's login expired with its "
+                f"certificate ({ts(state.expired)[:16].replace('T', ' ')} UTC): nothing it "
+                "sends is taken and nothing is sent to it; its entries stay here"
+            )
         skew = (state.now - (t0 + (t1 - t0) / 2)).total_seconds()
         return _Round(state, self._meet(state), time.monotonic(), skew, t1)
 

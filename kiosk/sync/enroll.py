@@ -50,18 +50,22 @@ def hub_file(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".hub")
 
 
-Login = Callable[[str, str, Role, Store], str]
+#: (owner's connection string, station id, role, the desk, the certificate's expiry) ->
+#: the station's own connection string
+Login = Callable[[str, str, Role, Store, str], str]
 
 
-def station_login(owner_dsn: str, station_id: str, role: Role, desk: Store) -> str:
+def station_login(owner_dsn: str, station_id: str, role: Role, desk: Store, expires: str) -> str:
     """The hub's connection string with the station's own login (kiosk.sync.hubroles: a
-    PostgreSQL role that writes only under this station's id). The desk's copy of the
-    logins follows at once (a hub replaced before its next sync gets this login back)."""
+    PostgreSQL role that writes only under this station's id, until its certificate
+    `expires`). The desk's copy of the logins follows at once (a hub replaced before its
+    next sync gets this login back)."""
     from psycopg.conninfo import make_conninfo
 
     from kiosk.sync import hubroles
 
-    user, password = hubroles.create_station_login(owner_dsn, station_id, str(role), desk=desk)
+    user, password = hubroles.create_station_login(owner_dsn, station_id, str(role), desk=desk,
+                                                   valid_until=expires)  # fmt: skip
     return make_conninfo(owner_dsn, user=user, password=password)
 
 
@@ -111,7 +115,7 @@ def enroll(store: Store, owner_dsn: str, role: Role, name: str, out: Path, at: d
         cert, secret = tstore.new_station_cert(c, name, role, at, days, again)
         desk = tstore.certs(c)[store.station.id]
         seqs = tstore.cutoff_seqs(c)
-    dsn = login(owner_dsn, cert.station_id, role, store)
+    dsn = login(owner_dsn, cert.station_id, role, store, cert.expires)
     body = {
         "format": FORMAT, "event_id": store.event().id,
         "event_key": tstore.setting(store.conn, tstore.EVENT_PUBLIC),

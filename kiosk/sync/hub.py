@@ -84,6 +84,16 @@ class HubLoginRevoked(HubRefused):
 REVOKED_WHAT = "its hub login was revoked at the desk: the hub refuses everything it sends"
 
 
+class HubLoginExpired(HubRefused):
+    """This station's own login expired with its certificate (schema 4: the hub lets it
+    read and store nothing more)."""
+
+
+#: What the hub says of a station whose login expired with its certificate.
+EXPIRED_WHAT = ("its hub login expired with its certificate: the hub refuses everything it "
+                "sends and sends it nothing")  # fmt: skip
+
+
 class HubForbidden(HubRefused):
     """The hub refused what this login may not do (row-level security, grants):
     another station's entries, another's head, an update, a private column."""
@@ -117,6 +127,7 @@ class HubState:
     heads: dict[str, int]
     refused: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     # station id -> (its name, what the hub refused it, as that station last said)
+    expired: datetime | None = None  # when this login expired (None: it has not)
 
 
 #: How a copied enrolled station's refusal begins (kiosk.sync.engine COPY_REFUSAL). Two
@@ -370,7 +381,8 @@ class Hub:
 
         who, secret = hubroles._ident(m.role_name), hubroles.verifier_literal(m.verifier)
         login = "NOLOGIN" if m.revoked else "LOGIN"
-        login += f" CONNECTION LIMIT {hubroles.CONNECTION_LIMIT}"
+        login += f" CONNECTION LIMIT {hubroles.CONNECTION_LIMIT} "
+        login += hubroles.until_literal(m.valid_until)
         with self._guard():
             try:
                 self._run(f"CREATE ROLE {who} {login} PASSWORD {secret}")
@@ -381,12 +393,14 @@ class Hub:
                              *(() if m.revoked else hubroles.grants(m))):  # fmt: skip
                     self._grant(stmt)
                 self._run(
-                    "INSERT INTO hub_members (role_name, station_id, role, revoked_at) "
-                    "VALUES (%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP END) "
-                    "ON CONFLICT (role_name) DO UPDATE SET station_id = EXCLUDED.station_id, "
-                    "role = EXCLUDED.role, revoked_at = EXCLUDED.revoked_at",
-                    (m.role_name, m.station_id, m.role, m.revoked),
-                )
+                    "INSERT INTO hub_members (role_name, station_id, role, revoked_at, "
+                    "valid_until) VALUES (%s, %s, %s, CASE WHEN %s THEN CURRENT_TIMESTAMP "
+                    "END, %s) ON CONFLICT (role_name) DO UPDATE SET station_id = "
+                    "EXCLUDED.station_id, role = EXCLUDED.role, revoked_at = "
+                    "EXCLUDED.revoked_at, valid_until = EXCLUDED.valid_until",
+                    (m.role_name, m.station_id, m.role, m.revoked,
+                     datetime.fromisoformat(m.valid_until) if m.valid_until else None),
+                )  # fmt: skip
                 self._run(
                     "INSERT INTO hub_logins (role_name, verifier) VALUES (%s, %s) "
                     "ON CONFLICT (role_name) DO UPDATE SET verifier = EXCLUDED.verifier",
@@ -418,12 +432,27 @@ class Hub:
                           "WHERE role_name = %s AND revoked_at IS NULL", (name,))  # fmt: skip
         return len(names)
 
+    def expire_logins(self) -> int:
+        """Logins past their expiry (their certificate's) lose every grant (`VALID
+        UNTIL` refuses them a new connection already: this ends what one opened before
+        can read). Not NOLOGIN: that is a revocation's, and what the station is told
+        differs. The owner's; returns how many."""
+        names = [str(r[0]) for r in self._rows(
+            "SELECT role_name FROM hub_members WHERE revoked_at IS NULL "
+            "AND valid_until <= CURRENT_TIMESTAMP")]  # fmt: skip
+        with self._guard():
+            for name in names:
+                self._run(hubroles.revokes(name)[0])
+        return len(names)
+
     def members(self) -> list[hubroles.Member]:
         """Every station login the hub holds (the owner's view)."""
-        return [hubroles.Member(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4] is not None)
+        return [hubroles.Member(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4] is not None,
+                                hubroles.until_text(r[5]))
                 for r in self._rows(
-                    "SELECT m.role_name, m.station_id, m.role, l.verifier, m.revoked_at "
-                    "FROM hub_members m JOIN hub_logins l ON l.role_name = m.role_name")]  # fmt: skip
+                    "SELECT m.role_name, m.station_id, m.role, l.verifier, m.revoked_at, "
+                    "m.valid_until FROM hub_members m "
+                    "JOIN hub_logins l ON l.role_name = m.role_name")]  # fmt: skip
 
     def identity(self) -> str:
         """The hub's identity, made by `hub init` ("" before the schema has one)."""
@@ -460,14 +489,20 @@ class Hub:
             "FROM hub_stations WHERE refused IS NOT NULL UNION ALL "
             "SELECT m.station_id, -2, CURRENT_TIMESTAMP, COALESCE(s.name, '') || %s || %s "
             "FROM hub_members m LEFT JOIN hub_stations s ON s.station_id = m.station_id "
-            "WHERE m.revoked_at IS NOT NULL",
-            (hubschema.IDENTITY_KEY, "\n", "\n", REVOKED_WHAT),
+            "WHERE m.revoked_at IS NOT NULL UNION ALL "
+            "SELECT m.station_id, -2, CURRENT_TIMESTAMP, COALESCE(s.name, '') || %s || %s "
+            "FROM hub_members m LEFT JOIN hub_stations s ON s.station_id = m.station_id "
+            "WHERE m.revoked_at IS NULL AND m.valid_until <= CURRENT_TIMESTAMP UNION ALL "
+            "SELECT m.station_id, -3, m.valid_until, CAST(NULL AS TEXT) FROM hub_members m "
+            "WHERE m.role_name = current_user AND m.valid_until <= CURRENT_TIMESTAMP",
+            (hubschema.IDENTITY_KEY, "\n", "\n", REVOKED_WHAT, "\n", EXPIRED_WHAT),
         )
         meta = next(r for r in rows if int(r[1]) == -1)
         refused = {str(r[0]): tuple(str(r[3]).split("\n", 1)) for r in rows if int(r[1]) == -2}
+        expired = next((r[2] for r in rows if int(r[1]) == -3), None)
         return HubState(meta[2], str(meta[0] or ""),
                         {str(r[0]): int(r[1]) for r in rows if int(r[1]) >= 0},
-                        {k: (v[0], v[-1]) for k, v in refused.items()})  # fmt: skip
+                        {k: (v[0], v[-1]) for k, v in refused.items()}, expired)  # fmt: skip
 
     def heads(self) -> tuple[datetime, dict[str, int]]:
         """The hub's clock and, per station id, the highest number it holds (one query)."""
@@ -698,8 +733,9 @@ class Hub:
             "refill_done, refill_total, refused FROM hub_stations")}  # fmt: skip
         forgotten = {str(r[0]): r[1] for r in self._rows(
             "SELECT station_id, forgotten_at FROM hub_forgotten")}  # fmt: skip
-        revoked = {str(r[0]) for r in self._rows(
-            "SELECT station_id FROM hub_members WHERE revoked_at IS NOT NULL")}  # fmt: skip
+        gone_logins = {str(r[0]): REVOKED_WHAT if r[1] else EXPIRED_WHAT for r in self._rows(
+            "SELECT station_id, revoked_at IS NOT NULL FROM hub_members WHERE revoked_at IS "
+            "NOT NULL OR valid_until <= CURRENT_TIMESTAMP")}  # fmt: skip
         live = self._live_stations()
         former = {sid: _former(r[7], live | {sid}) for sid, r in seen.items()}
         folded = {f for fs in former.values() for f in fs}
@@ -709,8 +745,8 @@ class Hub:
             gone = forgotten.get(sid)
             if gone is None or (r is not None and r[2] > gone):
                 row = self._station_row(sid, r, former.get(sid, ()), heads)
-                if sid in revoked:  # it can no longer say so itself: the hub says it
-                    row = dataclasses.replace(row, refused=REVOKED_WHAT)
+                if sid in gone_logins:  # it can no longer say so itself: the hub says it
+                    row = dataclasses.replace(row, refused=gone_logins[sid])
                 out.append(row)
         out.sort(key=lambda row: (row.name.casefold(), row.station_id))
         return now, sum(heads.values()), out
@@ -722,7 +758,8 @@ class Hub:
         if self.member() is not None:
             return set()
         return {str(r[0]) for r in self._rows(
-            "SELECT station_id FROM hub_members WHERE revoked_at IS NULL")}  # fmt: skip
+            "SELECT station_id FROM hub_members WHERE revoked_at IS NULL AND "
+            "(valid_until IS NULL OR valid_until > CURRENT_TIMESTAMP)")}  # fmt: skip
 
     def _station_row(self, sid: str, r: tuple[Any, ...] | None, former: tuple[str, ...],
                      heads: dict[str, int]) -> StationRow:  # fmt: skip

@@ -35,6 +35,8 @@ what a kiosk may not read is in a table, as CockroachDB has no column privileges
 
 Nobody but the hub owner updates or deletes an entry, changes hub_meta, or forgets a
 station. A revoked station's login can no longer log in (NOLOGIN) and loses its grants.
+A login expires with its certificate (`VALID UNTIL`, `hub_members.valid_until`): the
+policies store nothing from it after that, and the desk's next sync takes its grants.
 """
 
 from __future__ import annotations
@@ -47,9 +49,11 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.storage import syncstate
+from kiosk.storage.base import ts
 from kiosk.trust.roles import Role, parse_role
 
 if TYPE_CHECKING:
@@ -81,6 +85,9 @@ class Member:
     role: str
     verifier: str
     revoked: bool = False
+    # when it expires: its certificate's expiry, UTC ISO text (kiosk.storage.base.ts);
+    # "" never (a login made before schema 4, by a desk that did not say)
+    valid_until: str = ""
 
 
 def login_name(station_id: str) -> str:
@@ -131,15 +138,19 @@ def _connect(owner_dsn: str) -> Any:
 
 
 def create_station_login(
-    owner_dsn: str, station_id: str, role: str, desk: Store | None = None
-) -> tuple[str, str]:
+    owner_dsn: str, station_id: str, role: str, desk: Store | None = None,
+    valid_until: str = "",
+) -> tuple[str, str]:  # fmt: skip
     """A new login for this station on the hub (a fresh password if it had one): returns
     (user, password). Needs the hub owner's connection string. With the desk's database,
-    the desk keeps its copy of the logins at once (else at its next sync or publish)."""
+    the desk keeps its copy of the logins at once (else at its next sync or publish).
+    `valid_until`: its certificate's expiry (UTC ISO text): the hub lets it do nothing
+    after that."""
     if parse_role(role) is None:
         raise ValueError(f"unknown station role {role!r} (desk, door or kiosk)")
     user, password = login_name(station_id), secrets.token_urlsafe(32)
-    member = Member(user, station_id, str(role), scram_verifier(password))
+    member = Member(user, station_id, str(role), scram_verifier(password),
+                    valid_until=until_text(valid_until))  # fmt: skip
     hub = _connect(owner_dsn)
     try:
         hub.ensure_login(member)
@@ -204,6 +215,25 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
+def until_text(value: str | datetime | None) -> str:
+    """An expiry as Member keeps it (UTC ISO text, microseconds: the hub's TIMESTAMPTZ
+    read back is the same text); "" for none. ValueError for text that is not one."""
+    if value is None or value == "":
+        return ""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if at.tzinfo is None:
+        raise ValueError(f"an expiry without a time zone: {value!r}")
+    return ts(at)
+
+
+def until_literal(valid_until: str) -> str:
+    """`VALID UNTIL …` for CREATE/ALTER ROLE (which take no parameters): the expiry parsed
+    and written again here, never the text as given; 'infinity' for none."""
+    if not valid_until:
+        return "VALID UNTIL 'infinity'"
+    return f"VALID UNTIL '{until_text(valid_until)}'"
+
+
 def verifier_literal(verifier: str) -> str:
     """A verifier as an SQL string literal (CREATE/ALTER ROLE take no parameters)."""
     if not re.fullmatch(r"SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+",
@@ -217,7 +247,8 @@ def members_of(text: str | None) -> dict[str, Member]:
     """The desk's copy, from its setting (empty when it has none or it is unreadable)."""
     try:
         rows = json.loads(text or "[]")
-        return {r["role_name"]: Member(**r) for r in rows}
+        members = {r["role_name"]: Member(**r) for r in rows}
+        return {k: replace(m, valid_until=until_text(m.valid_until)) for k, m in members.items()}
     except (ValueError, TypeError, KeyError):
         return {}
 
@@ -248,12 +279,15 @@ def keep_logins(store: Store, hub: Hub) -> int:
     if hub.member() is not None:
         return 0
     _drop_revoked(store, hub)
+    hub.expire_logins()
     on_hub = {m.role_name: m for m in hub.members()}
     desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
     known = merged(desk, on_hub.values())
     missing = [m for name, m in sorted(known.items()) if on_hub.get(name) != m]
     for m in missing:
         hub.ensure_login(m)
+    if missing:
+        hub.expire_logins()  # one recreated past its expiry: granted nothing
     if known != desk:
         with store.write() as w:
             syncstate.set_setting(w.conn, MEMBERS_SETTING,

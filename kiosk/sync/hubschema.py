@@ -149,6 +149,20 @@ _SECURITY: tuple[str, ...] = (
     *_policy("hub_members", "fc_own", "FOR SELECT USING (role_name = current_user)"),
 )
 
+#: Schema 4: a station login expires with its certificate (hub_members.valid_until,
+#: kiosk.sync.hubroles). `VALID UNTIL` refuses it a new connection; every policy that lets
+#: it write asks its own row too, so a connection opened before the expiry stores nothing
+#: after it; the desk takes its grants (reads included) at its next sync
+#: (`Hub.expire_logins`). The read policies stay `USING (true)`: a sub-query in
+#: hub_entries' would recurse, as its insert policy reads hub_entries.
+_LIVE = " AND (m.valid_until IS NULL OR m.valid_until > CURRENT_TIMESTAMP)"
+
+
+def _expiring(stmt: str) -> str:
+    """A policy of schema 3 as schema 4 has it: its login's row must not be expired."""
+    return stmt.replace("m.role_name = current_user", "m.role_name = current_user" + _LIVE)
+
+
 STEPS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE IF NOT EXISTS hub_meta (
@@ -240,6 +254,11 @@ STEPS: tuple[tuple[str, ...], ...] = (
             verifier TEXT NOT NULL
         )""",
         *_SECURITY,
+    ),
+    (
+        # When each station login expires: its certificate's expiry (NULL: never).
+        "ALTER TABLE hub_members ADD COLUMN IF NOT EXISTS valid_until TIMESTAMPTZ",
+        *(_expiring(stmt) for stmt in _SECURITY),
     ),
 )
 LATEST = len(STEPS)

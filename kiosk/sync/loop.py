@@ -33,10 +33,19 @@ from kiosk.models.backoff import Backoff
 from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError
 from kiosk.storage import syncstate
+from kiosk.storage.base import ts
 from kiosk.storage.store import Store
 from kiosk.sync.arrivals import Arrival
 from kiosk.sync.engine import RoundResult, SyncEngine
-from kiosk.sync.hub import COPY_PREFIX, REVOKED_WHAT, Hub, HubLoginRevoked, HubRefused
+from kiosk.sync.hub import (
+    COPY_PREFIX,
+    EXPIRED_WHAT,
+    REVOKED_WHAT,
+    Hub,
+    HubLoginExpired,
+    HubLoginRevoked,
+    HubRefused,
+)
 
 log = logging.getLogger("forum_checkin.sync")
 
@@ -72,6 +81,13 @@ TEXT: dict[str, tuple[str, str]] = {
                 "中心服务器不再允许本站点登录：其登录名已在服务台被吊销。本站点记录的内容只保留在本机，"
                 "不会被其他站点采用；如属误操作，请服务台重新登记（站点…）"),
     "revoked_short": ("this station was revoked", "本站点已被吊销"),
+    "expired": ("this station's enrollment expired (its certificate and its hub login): the "
+                "hub takes nothing more from it and sends it nothing. What it records stays "
+                "here and is taken nowhere else; the desk enrolls it again (Stations…)",
+                "本站点的登记已过期（其证书和中心服务器登录名）：中心服务器不再接收它的任何记录，"
+                "也不再向它发送记录。本站点记录的内容只保留在本机，不会被其他站点采用；"
+                "请服务台重新登记（站点…）"),
+    "expired_short": ("this station's enrollment expired", "本站点的登记已过期"),
 }  # fmt: skip
 
 #: What a station tells the hub it was refused (English, as stored there), in Chinese:
@@ -87,6 +103,8 @@ WHAT_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
      "站点 id {sid}… 下的 {n} 条记录被拒：本站点的中心服务器登录名只能以另一个站点 id 写入"),
     (re.compile(re.escape(REVOKED_WHAT)),
      "其中心服务器登录名已在服务台被吊销：中心服务器拒收它发送的一切"),
+    (re.compile(re.escape(EXPIRED_WHAT)),
+     "其中心服务器登录名已随证书过期：中心服务器拒收它发送的一切，也不再向它发送记录"),
     (re.compile(r"(?P<n>\d+) entries under station id (?P<sid>\S+)… refused: (?P<why>.*)"),
      "站点 id {sid}… 下的 {n} 条记录被拒：{why}"),
 )  # fmt: skip
@@ -142,11 +160,13 @@ class SyncStatus:
     # this database is a copy that must be enrolled again: the station it was (its name)
     copy_of: str = ""
     revoked: bool = False  # the hub no longer lets this station's login in
+    expired: bool = False  # this station's certificate and hub login expired
 
     def notices(self, lang: str = "en") -> list[str]:
         """What a status bar says beyond the link, in `lang` (en | zh), most urgent first."""
         out = [text("copy", lang, station=self.copy_of)] if self.copy_of else []
         out += [text("revoked", lang)] if self.revoked else []
+        out += [text("expired", lang)] if self.expired else []
         out += [text("refused", lang, station=name, what=what)
                 for sid, name, what in self.refusals
                 if not (self.copy_of and sid == self.station_id)]  # fmt: skip
@@ -180,7 +200,7 @@ class SyncStatus:
             "caught_up": self.caught_up,
             "refusals": [{"station_id": sid, "station": name, "refused": what}
                          for sid, name, what in self.refusals],
-            "copy_of": self.copy_of or None, "revoked": self.revoked,
+            "copy_of": self.copy_of or None, "revoked": self.revoked, "expired": self.expired,
         }  # fmt: skip
 
 
@@ -242,6 +262,8 @@ class SyncLoop:
             status = self._failed(Link.REFUSED, str(exc), prev)
             if isinstance(exc, HubLoginRevoked):
                 status = dataclasses.replace(status, revoked=True)
+            elif isinstance(exc, HubLoginExpired) or self._expired():
+                status = dataclasses.replace(status, expired=True)
         except KioskError as exc:  # HubUnavailable, or the local store (StorageError)
             from kiosk.sync.hub import HubError
 
@@ -286,6 +308,18 @@ class SyncLoop:
                           behind=behind, station_id=station_id, next_in=delay,
                           refill=prev.refill, caught_up=caught_up,
                           refusals=prev.refusals, copy_of=prev.copy_of)  # fmt: skip
+
+    def _expired(self) -> bool:
+        """This enrolled station's certificate has expired, by its own clock (the hub then
+        refuses its login a connection, and says only that authentication failed)."""
+        if self.store is None:
+            return False
+        try:
+            gate = self.store.gate
+            cert = gate.verifier.certs.get(self.store.station.id) if gate is not None else None
+        except Exception:  # the local store is the problem: said otherwise
+            return False
+        return cert is not None and cert.expires <= ts(self.clock.now())
 
     @staticmethod
     def _waiting(store: Store) -> int:

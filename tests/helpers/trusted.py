@@ -31,7 +31,7 @@ from tests.helpers.reads import reads
 OWNER_DSN = "postgresql://owner@hub.invalid/event"
 
 
-def no_hub_login(dsn: str, station_id: str, role: Role, desk: Store) -> str:
+def no_hub_login(dsn: str, station_id: str, role: Role, desk: Store, expires: str) -> str:
     return f"{dsn}?station={station_id}"
 
 

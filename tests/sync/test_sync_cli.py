@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kiosk.storage.store import Store
+from kiosk.sync import hubschema
 from tests.helpers.cli import CLI, run
 from tests.helpers.reads import reads
 from tests.helpers.syncing import codes
@@ -27,8 +28,12 @@ def test_the_hub_commands_are_documented() -> None:
 
 def test_a_forum_set_up_from_the_command_line(tmp_path: Path, hub_dsn: str) -> None:
     desk, a, kiosk = (str(tmp_path / f"{n}.sqlite") for n in ("desk", "door-a", "kiosk"))
-    assert "created at version 3" in run("hub", "init", "--server", hub_dsn).output
-    assert "already at version 3" in run("hub", "init", "--server", hub_dsn).output
+    assert (
+        f"created at version {hubschema.LATEST}" in run("hub", "init", "--server", hub_dsn).output
+    )
+    assert (
+        f"already at version {hubschema.LATEST}" in run("hub", "init", "--server", hub_dsn).output
+    )
     run("demo", "--db", desk, "--attendees", "30", "--day", "2024-11-04")
     out = run("hub", "publish", "--db", desk, "--server", hub_dsn).output
     assert "cleantech-forum-2024" in out and "0 waiting" in out

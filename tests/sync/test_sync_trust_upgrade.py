@@ -20,6 +20,7 @@ from kiosk.storage import log
 from kiosk.storage import trust as tstore
 from kiosk.storage.station import fingerprint
 from kiosk.storage.store import Store
+from kiosk.sync import hubschema
 from kiosk.trust.roles import Refusal, TrustKind
 from tests.helpers.cli import run
 from tests.helpers.pretrust import DATA, IDENTITY, place
@@ -116,7 +117,7 @@ def test_an_old_door_is_enrolled_again_keeping_its_log_and_entries_not_synced(
     door_id = IDENTITY["door"]["id"]
     door_before = raw_log(door)
     out = run("hub", "init", "--server", hub_dsn).output  # the hub converts
-    assert "schema from 2 to version 3" in out
+    assert f"schema from 2 to version {hubschema.LATEST}" in out
     with psycopg.connect(hub_dsn) as conn:
         assert conn.execute("SELECT count(*) FROM hub_entries").fetchone() == (held_at_hub,)
     run("sync", "--db", str(desk), "--server", hub_dsn, "--once")  # converts, then syncs
@@ -227,7 +228,7 @@ def test_the_desks_publish_converts_a_hub_of_the_previous_release(
     assert "uploaded" in out
     with psycopg.connect(hub_dsn) as conn:
         version = conn.execute("SELECT value FROM hub_meta WHERE key = 'schema_version'")
-        assert version.fetchone() == ("3",)
+        assert version.fetchone() == (str(hubschema.LATEST),)
         kinds = [r[0] for r in conn.execute("SELECT kind FROM hub_entries")]
     assert len(kinds) == held_at_hub + 2  # the desk's certificate and its cut-off
     assert {"station_cert", "trust_cutoff"} <= set(kinds)

@@ -177,6 +177,33 @@ def test_a_station_the_hub_refuses_is_named_in_the_status_bar_in_the_ui_language
     assert "中心服务器拒收 door-a 的记录：" in tip
 
 
+def test_an_expired_enrollment_is_said_in_the_status_bar_in_the_ui_language(
+    qtbot: Any, make_shell: Any, demo_db: Path
+) -> None:
+    """This station's enrollment expired (bad: it must be enrolled again); another
+    station's expired login, as the hub says it, is a warning (the hub doing as told)."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.sync.hub import EXPIRED_WHAT
+
+    tz = ZoneInfo("Asia/Shanghai")
+    own = SyncStatus(Link.REFUSED, 2, at("09:00").now(), 0.0, "hub x: expired", expired=True)
+    other = SyncStatus(Link.ONLINE, 0, at("09:00").now(), 0.0,
+                       refusals=(("0190abcd-x", "Kiosk 1", EXPIRED_WHAT),))  # fmt: skip
+    shell = make_shell(demo_db, lang="en")
+    text, tip, level = describe(SyncUpdate(5, own, True, "postgresql://hub/x"), True, tz)
+    assert "⚠ this station's enrollment expired" in text and level == "bad"
+    assert "the desk enrolls it again (Stations…)" in tip
+    text, tip, level = describe(SyncUpdate(6, other, True, "postgresql://hub/x"), True, tz)
+    assert "⚠ hub refuses Kiosk 1" in text and level == "warn"
+    assert EXPIRED_WHAT in tip
+    shell.translations.switch("zh")
+    text, tip, _level = describe(SyncUpdate(5, own, True, "postgresql://hub/x"), True, tz)
+    assert "⚠ 本站点的登记已过期" in text and "请服务台重新登记（站点…）" in tip
+    text, tip, _level = describe(SyncUpdate(6, other, True, "postgresql://hub/x"), True, tz)
+    assert "其中心服务器登录名已随证书过期" in tip
+
+
 def test_the_desk_window_names_a_station_the_hub_refuses(
     qtbot: Any, make_shell: Any, tmp_path: Path, hub: tuple[Cluster, ServerConfig]
 ) -> None:

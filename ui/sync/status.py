@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from kiosk.station.errors import StationError
 from kiosk.station.syncproto import StartSync, StopSync, SyncPoll, SyncUpdate
 from kiosk.station.wire import Origin, Request, Source
-from kiosk.sync.loop import INTERVAL_S, REVOKED_WHAT, Link
+from kiosk.sync.loop import EXPIRED_WHAT, INTERVAL_S, REVOKED_WHAT, Link
 from kiosk.sync.loop import text as sync_text
 from kiosk.sync.server import ServerConfig
 from ui.bridge.desk import DeskLink
@@ -195,10 +195,15 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         parts.insert(1, "⚠ " + sync_text("refused_short", lang, station=name))
         tips.insert(0, sync_text("refused", lang, station=name, what=what))
         # a station the desk revoked: the hub doing as told is a warning, not a fault
-        level = "warn" if what == REVOKED_WHAT and level != "bad" else "bad"
+        gone = what in (REVOKED_WHAT, EXPIRED_WHAT)  # its login revoked, or expired
+        level = "warn" if gone and level != "bad" else "bad"
     if status.revoked:  # this station's own login was revoked at the desk
         parts.insert(1, "⚠ " + sync_text("revoked_short", lang))
         tips.insert(0, sync_text("revoked", lang))
+        level = "bad"
+    if status.expired:  # this station's own enrollment expired
+        parts.insert(1, "⚠ " + sync_text("expired_short", lang))
+        tips.insert(0, sync_text("expired", lang))
         level = "bad"
     if status.copy_of:  # a copied enrolled station: what it writes is kept aside everywhere
         parts.insert(1, "⚠ " + sync_text("copy_short", lang))
