@@ -327,15 +327,12 @@ def _heads(path: Path) -> dict[str, int]:
 def test_the_password_is_checked_by_a_hub_that_asks_for_one(tmp_path: Path) -> None:
     """On a cluster that asks stations for a password (SCRAM), the login the desk made
     from a verifier accepts the station's password and nothing else."""
-    from tests.helpers.pgcluster import USER, Cluster
+    from tests.helpers.enrolling import asking_passwords
+    from tests.helpers.pgcluster import Cluster
 
     cluster = Cluster()
     try:
-        (cluster.data / "pg_hba.conf").write_text(
-            f"local all all trust\nhost all {USER} 127.0.0.1/32 trust\n"
-            "host all all 127.0.0.1/32 scram-sha-256\n"
-        )
-        cluster.start()
+        asking_passwords(cluster)
         dsn = cluster.create_database("hub_scram")
         with Hub(ServerConfig(dsn, "t")) as h:
             h.init_schema()

@@ -25,7 +25,8 @@ from kiosk.sync.loop import Link, SyncLoop, what_text
 from kiosk.sync.server import ServerConfig
 from tests.helpers.cli import run
 from tests.helpers.clocks import at
-from tests.helpers.pgcluster import USER, Cluster
+from tests.helpers.enrolling import asking_passwords, enrolled
+from tests.helpers.pgcluster import Cluster
 from tests.helpers.syncing import codes
 
 
@@ -44,26 +45,14 @@ def scram() -> Iterator[Cluster]:
     expiry: trust authentication never reads it)."""
     cluster = Cluster()
     try:
-        (cluster.data / "pg_hba.conf").write_text(
-            f"local all all trust\nhost all {USER} 127.0.0.1/32 trust\n"
-            "host all all 127.0.0.1/32 scram-sha-256\n"
-        )
-        cluster.start()
-        yield cluster
+        yield asking_passwords(cluster)
     finally:
         cluster.close()
 
 
 def test_a_station_login_expires_with_its_certificate(tmp_path: Path, scram: Cluster) -> None:
     hub_dsn = scram.create_database("hub_expiry")
-    desk, kiosk = str(tmp_path / "desk.sqlite"), str(tmp_path / "kiosk.sqlite")
-    run("hub", "init", "--server", hub_dsn)
-    run("demo", "--db", desk, "--attendees", "10", "--day", "2024-11-04")
-    run("hub", "publish", "--db", desk, "--server", hub_dsn)
-    enrollment = tmp_path / "kiosk.enroll"
-    run("station", "enroll", "--db", desk, "--server", hub_dsn, "--role", "kiosk",
-        "--name", "Kiosk 1", "--days", "3", "--out", str(enrollment))  # fmt: skip
-    run("init", "--db", kiosk, "--enrollment", str(enrollment))
+    desk, kiosk, enrollment = enrolled(tmp_path, hub_dsn, "kiosk", "Kiosk 1", 10, days=3)
     expires = _cert_expiry(enrollment)
     station_dsn = str(json.loads(enrollment.read_text())["hub"])
     user = str(conninfo_to_dict(station_dsn)["user"])

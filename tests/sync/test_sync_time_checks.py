@@ -21,21 +21,14 @@ from kiosk.storage.base import new_uuid
 from kiosk.storage.store import Store
 from kiosk.trust.keys import Signer, sign_entry
 from kiosk.trust.roles import Refusal
+from tests.helpers import enrolling
 from tests.helpers.cli import run
 from tests.helpers.pgcluster import Cluster
 from tests.helpers.reads import reads
 
 
 def enrolled(tmp_path: Path, hub_dsn: str) -> tuple[str, str]:
-    desk, door = str(tmp_path / "desk.sqlite"), str(tmp_path / "door.sqlite")
-    run("hub", "init", "--server", hub_dsn)
-    run("demo", "--db", desk, "--attendees", "20", "--day", "2024-11-04")
-    run("hub", "publish", "--db", desk, "--server", hub_dsn)
-    file = tmp_path / "door.enroll"
-    run("station", "enroll", "--db", desk, "--server", hub_dsn, "--role", "door",
-        "--name", "Door A", "--out", str(file))  # fmt: skip
-    run("sync", "--db", desk, "--server", hub_dsn, "--once")
-    run("init", "--db", door, "--enrollment", str(file))
+    desk, door, _file = enrolling.enrolled(tmp_path, hub_dsn)
     return desk, door
 
 
