@@ -10,16 +10,18 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.sync.server import ServerConfig
+from tests.helpers.enrolling import asking_passwords
 from tests.helpers.pgcluster import Cluster
 from tests.helpers.pgha import Formation
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
+    """The session's cluster: it asks every login but its superuser for its password, as
+    a real hub does (a station's own login, a thief's guess)."""
     cluster = Cluster()
     try:
-        cluster.start()
-        yield cluster
+        yield asking_passwords(cluster)
     finally:
         cluster.close()
 

@@ -539,9 +539,9 @@ def test_attack_hardening_under_an_owner_who_is_not_a_superuser(
     assert isinstance(pg_cluster, Cluster)
     name = f"hub_owner_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_cluster.dsn(), autocommit=True) as su:
-        su.execute(f"CREATE ROLE {name} LOGIN CREATEROLE")
+        su.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD '{name}-secret'")
         su.execute(f"CREATE DATABASE {name} OWNER {name}")
-    owner = pg_cluster.dsn(name).replace("user=kiosk", f"user={name}")
+    owner = pg_cluster.dsn(name, password=f"{name}-secret").replace("user=kiosk", f"user={name}")
     desk = tmp_path / "desk.sqlite"
     run("hub", "init", "--server", owner)
     run("demo", "--db", str(desk), "--attendees", "4", "--day", "2024-11-04")
