@@ -370,3 +370,36 @@ def test_excel_sep_line_crlf_and_quoted_newlines(tmp_path: Path, service: Checki
     assert [str(p) for p in parsed.problems] == [
         "row 6, column Name: no name (neither English nor Chinese)"
     ]
+
+
+def _rows(n: int, org: str = "NREL") -> list[list[str]]:
+    return [[f"{1000 + i}", "2024-10-01", f"Given{i}", f"Family{i}", f"p{i}@ex.org", "1",
+             "Full Forum", f"{1000 + i}-1", org, "Engineer", ""] for i in range(n)]  # fmt: skip
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["rows-kept", "read-again"])
+def test_what_is_written_is_what_was_checked(
+    tmp_path: Path, service: CheckinService, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
+    """The check keeps the rows of a file that fits (read once), else the write reads the
+    file again; either way the same records, and a file changed after its check is
+    refused before anything is written (its rows were not the ones checked)."""
+    from kiosk.formats.importing import validate
+
+    if not kept:
+        monkeypatch.setattr(validate, "KEPT_BYTES", 3_000)  # a few rows: then read again
+    f = write_csv(tmp_path / "eb.csv", EVENTBRITE_HEADER, _rows(40))
+    parsed = parse_attendees(f, service.event)
+    assert (parsed._kept is not None) is kept
+    result = import_attendees(service, f, parsed=parsed)
+    assert (result.inserted, result.bad) == (40, 0)
+    got = sorted((a.name, a.email, a.external_id) for a in reads(service.store).people.everyone())
+    assert got == sorted((f"Given{i} Family{i}", f"p{i}@ex.org", f"{1000 + i}-1")
+                         for i in range(40))  # fmt: skip
+    # checked, then edited before the import: refused, nothing written
+    parsed = parse_attendees(f, service.event)
+    write_csv(f, EVENTBRITE_HEADER, _rows(45, org="Hacked Inc"))
+    with pytest.raises(ImportFileError, match="changed after it was checked"):
+        import_attendees(service, f, parsed=parsed)
+    assert {a.organization for a in reads(service.store).people.everyone()} == {"NREL"}
+    assert len(list(reads(service.store).people.everyone())) == 40

@@ -8,6 +8,7 @@ yields the good rows, for the writer. Nothing of the file is held in memory in b
 from __future__ import annotations
 
 import operator
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from kiosk.formats.importing.fields import (
     parse_bool,
     valid_email,
 )
-from kiosk.formats.importing.limits import cut, shown
+from kiosk.formats.importing.limits import ImportFileError, cut, shown
 from kiosk.formats.importing.readers import Table
 from kiosk.formats.importing.workbook import Cell
 from kiosk.models.event import Event
@@ -76,6 +77,10 @@ class ParsedFile:
     bad: set[int] = field(default_factory=set, repr=False)
     _table: Table | None = field(default=None, repr=False)
     _reader: RowReader | None = field(default=None, repr=False)
+    # the rows as the check read them, in file order, while they fit KEPT_BYTES (None:
+    # they did not: the write reads the file again)
+    _kept: dict[int, AttendeeInput] | None = field(default=None, repr=False)
+    _stamp: tuple[int, int] | None = field(default=None, repr=False)  # the file when checked
 
     @property
     def bad_rows(self) -> int:
@@ -92,7 +97,19 @@ class ParsedFile:
             self.problems.append(problem)
 
     def attendees(self) -> Iterator[ParsedRow]:
-        """The good rows, read again from the file (exact repeats and bad rows left out)."""
+        """The good rows (exact repeats and bad rows left out): as the check read them
+        when they were kept, else read again from the file. ImportFileError when the
+        file changed since it was checked (what would be written is not what was checked):
+        before the first row, so nothing is written."""
+        if _stamp(self.path) != self._stamp:
+            raise ImportFileError(self.path, "the file changed after it was checked; check "
+                                  "it again before importing it")  # fmt: skip
+        if self._kept is not None:
+            skip = self.skip
+            for row, a in self._kept.items():
+                if row not in skip:
+                    yield ParsedRow(row, a)
+            return
         assert self._table is not None and self._reader is not None
         reader, skip = self._reader, self.skip
         for row, cells in self._table.rows():
@@ -341,8 +358,11 @@ def validate(
     reader = RowReader(event, table.header, plan, text_only=table.kind == "csv")
     out = ParsedFile(table.path, table.kind, table.encoding, table.delimiter, used, ignored)
     out._table, out._reader = table, reader
+    out._stamp = _stamp(table.path)
     index = KeyIndex()
     code_column = reader.column("ticket_code")
+    kept: dict[int, AttendeeInput] | None = {}
+    spent = 0
     for n, (row, cells) in enumerate(table.rows()):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(table.position(), table.size)
@@ -357,17 +377,46 @@ def validate(
                 out.add(p)
             out.skip.add(row)
             continue
+        if kept is not None:
+            spent += _kept_size(result)
+            if spent <= KEPT_BYTES:
+                kept[row] = result
+            else:  # a large file: read again for the write, memory stays bounded
+                kept = None
         content = hash(result)
         kind, key = row_key(result)
         index.add(kind, key if kind < 2 else str(content), content, row)
         if result.ticket_code:
             _ticket_code(out, index, result, row, content, code_column, ticket_holder)
     reader.counting = False
+    out._kept = kept
     _resolve_repeats(out, index, reader)
     out.warnings.extend(_unmapped_tickets(reader))
     if progress is not None:
         progress(table.size, table.size)
     return out
+
+
+#: The rows a check keeps for the write, at most (estimated bytes): a file of up to some
+#: 20,000 attendees is read once; a larger one is read again, in bounded memory.
+KEPT_BYTES = 24 << 20
+_KEPT_OVERHEAD = 600  # an AttendeeInput's object and its texts' headers (measured: ~560)
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    """The file's size and modification time (None: it cannot be read)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _kept_size(a: AttendeeInput) -> int:
+    """About what keeping `a` costs in memory (texts at 2 bytes a character: CJK)."""
+    texts = (a.name, a.name_zh, a.organization, a.organization_zh, a.title, a.email, a.phone,
+             a.delegation, a.notes, a.external_id, a.ticket_code)  # fmt: skip
+    return _KEPT_OVERHEAD + 2 * sum(map(len, texts)) + 16 * len(a.sessions)
 
 
 def _ticket_code(
