@@ -192,8 +192,10 @@ def test_an_expired_enrollment_is_said_in_the_status_bar_in_the_ui_language(
                        refusals=(("0190abcd-x", "Kiosk 1", EXPIRED_WHAT),))  # fmt: skip
     shell = make_shell(demo_db, lang="en")
     text, tip, level = describe(SyncUpdate(5, own, True, "postgresql://hub/x"), True, tz)
-    assert "⚠ this station's enrollment expired" in text and level == "bad"
+    assert text.startswith("⚠ this station's enrollment expired · Hub: refused")
+    assert level == "bad"
     assert "the desk enrolls it again (Stations…)" in tip
+    assert "they upload when the hub is back" not in tip  # they never will
     text, tip, level = describe(SyncUpdate(6, other, True, "postgresql://hub/x"), True, tz)
     assert "⚠ hub refuses Kiosk 1" in text and level == "warn"
     assert EXPIRED_WHAT in tip
@@ -248,7 +250,7 @@ def test_a_long_sync_line_is_elided_and_said_whole_in_its_tooltip(qtbot: Any) ->
     label.show_update(SyncUpdate(1, status, True, "postgresql://hub/x"))
     assert label.text().strip().endswith("…")
     assert label.fontMetrics().horizontalAdvance(label.text().strip()) <= LINE_PX
-    assert "Door 5" in label.full and "copy: enroll this station again" in label.full
+    assert "Door 5" in label.full and label.full.startswith("⚠ copy: enroll this station again")
     assert label.toolTip().startswith(label.full)
     assert "this database is a copy of station Door A" in label.toolTip()
     assert label.level == "bad"

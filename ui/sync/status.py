@@ -158,9 +158,10 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         parts.append(names.get(status.link, _t("Hub: offline")))
         level = "bad"
         tips.append(_t("Why: %1").replace("%1", status.message or "—"))
-        tips.append(
-            _t("Scans are still decided and recorded here; they upload when the hub is back.")
-        )
+        if not (status.revoked or status.expired):  # (those say what becomes of the scans)
+            tips.append(
+                _t("Scans are still decided and recorded here; they upload when the hub is back.")
+            )
         if status.next_in > 0:
             tips.append(_t("Next try in %1 s").replace("%1", f"{status.next_in:.0f}"))
     if status.waiting is not None:
@@ -197,16 +198,17 @@ def describe(update: SyncUpdate | None, configured: bool, tz: tzinfo) -> tuple[s
         # a station the desk revoked: the hub doing as told is a warning, not a fault
         gone = what in (REVOKED_WHAT, EXPIRED_WHAT)  # its login revoked, or expired
         level = "warn" if gone and level != "bad" else "bad"
+    # This station's own state leads the line (the label is elided: it must be seen)
     if status.revoked:  # this station's own login was revoked at the desk
-        parts.insert(1, "⚠ " + sync_text("revoked_short", lang))
+        parts.insert(0, "⚠ " + sync_text("revoked_short", lang))
         tips.insert(0, sync_text("revoked", lang))
         level = "bad"
     if status.expired:  # this station's own enrollment expired
-        parts.insert(1, "⚠ " + sync_text("expired_short", lang))
+        parts.insert(0, "⚠ " + sync_text("expired_short", lang))
         tips.insert(0, sync_text("expired", lang))
         level = "bad"
     if status.copy_of:  # a copied enrolled station: what it writes is kept aside everywhere
-        parts.insert(1, "⚠ " + sync_text("copy_short", lang))
+        parts.insert(0, "⚠ " + sync_text("copy_short", lang))
         tips.insert(0, sync_text("copy", lang, station=status.copy_of))
         level = "bad"
     if status.behind:
