@@ -78,6 +78,7 @@ screenshots: setup
 	bash scripts/screens_xvfb_meetings.sh docs/screenshots
 	bash scripts/screens_xvfb_printing.sh docs/screenshots
 	bash scripts/screens_xvfb_stations.sh docs/screenshots
+	bash scripts/screens_xvfb_expired.sh docs/screenshots
 
 demo-video: setup
 	$(PY) scripts/make_demo_video.py
