@@ -274,20 +274,18 @@ def keep_logins(store: Store, hub: Hub) -> int:
     verifier: never a password) in its database, and recreates on a hub that lacks them
     (a new hub replacing a lost one) every login it knows: no station is enrolled again.
     Only the hub owner may: with a station's own login this does nothing. A login the
-    desk knows revoked is revoked again on a hub that lost the revocation. Returns how
-    many logins were recreated or revoked again."""
+    desk knows revoked is revoked again on a hub that lost the revocation; one past its
+    expiry loses its grants. Returns how many logins were recreated or revoked again."""
     if hub.member() is not None:
         return 0
     _drop_revoked(store, hub)
-    hub.expire_logins()
     on_hub = {m.role_name: m for m in hub.members()}
     desk = members_of(syncstate.setting(store.conn, MEMBERS_SETTING))
     known = merged(desk, on_hub.values())
     missing = [m for name, m in sorted(known.items()) if on_hub.get(name) != m]
     for m in missing:
         hub.ensure_login(m)
-    if missing:
-        hub.expire_logins()  # one recreated past its expiry: granted nothing
+    hub.expire_logins()  # (after: one recreated past its expiry keeps no grant either)
     if known != desk:
         with store.write() as w:
             syncstate.set_setting(w.conn, MEMBERS_SETTING,

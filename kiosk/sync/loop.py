@@ -34,7 +34,7 @@ from kiosk.models.clock import Clock
 from kiosk.models.errors import KioskError
 from kiosk.storage import syncstate
 from kiosk.storage.base import ts
-from kiosk.storage.store import Store
+from kiosk.storage.store import DB_ERRORS, Store
 from kiosk.sync.arrivals import Arrival
 from kiosk.sync.engine import RoundResult, SyncEngine
 from kiosk.sync.hub import (
@@ -317,7 +317,7 @@ class SyncLoop:
         try:
             gate = self.store.gate
             cert = gate.verifier.certs.get(self.store.station.id) if gate is not None else None
-        except Exception:  # the local store is the problem: said otherwise
+        except (KioskError, *DB_ERRORS):  # the local store is the problem: said otherwise
             return False
         return cert is not None and cert.expires <= ts(self.clock.now())
 
